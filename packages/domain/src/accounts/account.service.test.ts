@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import {
+  createTestDatabase,
+  expectRejected,
+  makeAccount,
+  type TestDatabase,
+  testActor,
+} from '../testing/index.ts';
+import { Account } from './account.entity.ts';
+import { createAccount, recordFinancials, updateAccount } from './account.service.ts';
+import { QuarterlyFinancial } from './financial.entity.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+describe('accounts', () => {
+  it('creates an account and records who did it', async () => {
+    const em = db.em();
+    const account = await createAccount(em, { externalRef: 'CRM-1', name: 'Acme Group' }, testActor);
+    const audit = await db.em().find(AuditEntry, { entityType: 'Account', entityId: String(account.id) });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.action).toBe('CREATE');
+    expect(audit[0]?.actorLabel).toBe('test');
+    expect(audit[0]?.changes.name).toEqual({ before: null, after: 'Acme Group' });
+  });
+
+  it('rejects a duplicate externalRef and writes nothing', async () => {
+    await makeAccount(db.em(), { externalRef: 'DUP-1' });
+    const em = db.em();
+    const error = await expectRejected(
+      em,
+      'EXTERNAL_REF_TAKEN',
+      () => createAccount(db.em(), { externalRef: 'DUP-1', name: 'Other' }, testActor),
+      ['account'],
+    );
+    expect(error.category).toBe('CONFLICT');
+    expect(error.issues[0]?.path).toEqual(['externalRef']);
+  });
+
+  it('never makes an account its own ancestor', async () => {
+    const root = await makeAccount(db.em());
+    const child = await makeAccount(db.em(), { parentId: root.id });
+    const grandchild = await makeAccount(db.em(), { parentId: child.id });
+    await expectRejected(db.em(), 'ACCOUNT_HIERARCHY_CYCLE', () =>
+      updateAccount(db.em(), { id: root.id, expectedVersion: 1, parentId: grandchild.id }, testActor),
+    );
+    await expectRejected(db.em(), 'ACCOUNT_HIERARCHY_CYCLE', () =>
+      updateAccount(db.em(), { id: child.id, expectedVersion: 1, parentId: child.id }, testActor),
+    );
+    const reloaded = await db.em().findOneOrFail(Account, root.id);
+    expect(reloaded.parent).toBeNull();
+    expect(reloaded.version).toBe(1);
+  });
+
+  it('refuses a stale version and keeps the first write', async () => {
+    const account = await makeAccount(db.em(), { name: 'Before' });
+    await updateAccount(db.em(), { id: account.id, expectedVersion: 1, name: 'First' }, testActor);
+    const error = await expectRejected(db.em(), 'VERSION_CONFLICT', () =>
+      updateAccount(db.em(), { id: account.id, expectedVersion: 1, name: 'Second' }, testActor),
+    );
+    expect(error.details).toMatchObject({ expectedVersion: 1, currentVersion: 2 });
+    const reloaded = await db.em().findOneOrFail(Account, account.id);
+    expect(reloaded.name).toBe('First');
+    const updates = await db
+      .em()
+      .find(AuditEntry, { entityType: 'Account', entityId: String(account.id), action: 'UPDATE' });
+    expect(updates.map(u => u.changes.name)).toEqual([{ before: 'Before', after: 'First' }]);
+  });
+
+  it('stores money exactly: 0.10 + 0.20 sums to 0.30 in SQL', async () => {
+    const account = await makeAccount(db.em());
+    for (const [quarter, revenue] of [
+      ['2026-Q1', '0.10'],
+      ['2026-Q2', '0.20'],
+      ['2026-Q3', '12345678901234.05'],
+    ] as const) {
+      await recordFinancials(
+        db.em(),
+        { accountId: account.id, quarter, revenue, grossProfit: revenue, costToServe: '0' },
+        testActor,
+      );
+    }
+    const [row] = await db
+      .em()
+      .getConnection()
+      .execute<{ total: unknown }[]>(
+        'select sum(revenue) as total from quarterly_financial where account_id = ?',
+        [account.id],
+      );
+    // 10 + 20 + 1234567890123405 cents
+    expect(String(row?.total).replace(/\.0+$/, '')).toBe('1234567890123435');
+    const lines = await db
+      .em()
+      .find(QuarterlyFinancial, { account: account.id }, { orderBy: { quarter: 'asc' } });
+    expect(lines.map(l => l.revenue)).toEqual(['0.10', '0.20', '12345678901234.05']);
+  });
+
+  it('rejects an invalid quarter and money with three decimals', async () => {
+    const account = await makeAccount(db.em());
+    const q = await expectRejected(
+      db.em(),
+      'INVALID_QUARTER',
+      () =>
+        recordFinancials(
+          db.em(),
+          { accountId: account.id, quarter: '2026-3', revenue: '1', grossProfit: '1', costToServe: '0' },
+          testActor,
+        ),
+      ['quarterly_financial'],
+    );
+    expect(q.issues[0]?.path).toEqual(['quarter']);
+    const m = await expectRejected(db.em(), 'INVALID_MONEY', () =>
+      recordFinancials(
+        db.em(),
+        { accountId: account.id, quarter: '2026-Q3', revenue: '1.005', grossProfit: '1', costToServe: '0' },
+        testActor,
+      ),
+    );
+    expect(m.issues[0]?.path).toEqual(['revenue']);
+  });
+});

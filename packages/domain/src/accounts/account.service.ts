@@ -1,0 +1,138 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Actor } from '../common/actor.ts';
+import { DomainError } from '../common/domain-error.ts';
+import { findOrFail } from '../common/lookup.ts';
+import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { parseInput } from '../common/validation.ts';
+import { BusinessUnit } from '../organisation/business-unit.entity.ts';
+import { Segment } from '../segments/segment.entity.ts';
+import { Account } from './account.entity.ts';
+import {
+  type CreateAccountInput,
+  createAccountSchema,
+  type RecordFinancialsInput,
+  recordFinancialsSchema,
+  type UpdateAccountInput,
+  updateAccountSchema,
+} from './account.schemas.ts';
+import { QuarterlyFinancial } from './financial.entity.ts';
+import { assertValidParent } from './hierarchy.ts';
+
+export function externalRefTaken(ref: string, path: (string | number)[] = ['externalRef']): DomainError {
+  return new DomainError(
+    'EXTERNAL_REF_TAKEN',
+    `An account with external ref ${JSON.stringify(ref)} already exists; external refs are unique. Update that account instead, or use another ref.`,
+    { issues: [{ path, message: 'already used by another account', code: 'EXTERNAL_REF_TAKEN' }] },
+  );
+}
+
+/** Creates an account. Its `externalRef` must be unused and its parent must exist. */
+export async function createAccount(
+  em: EntityManager,
+  input: CreateAccountInput,
+  actor: Actor,
+): Promise<Account> {
+  const data = parseInput(createAccountSchema, input, 'account');
+  return writeAs(em, actor, async tx => {
+    if (await tx.count(Account, { externalRef: data.externalRef })) throw externalRefTaken(data.externalRef);
+    let parent: Account | null = null;
+    if (data.parentId) {
+      parent = await findOrFail(tx, Account, data.parentId, 'Parent account');
+      await assertValidParent(tx, null, parent.id);
+    }
+    const segment = data.segmentId ? await findOrFail(tx, Segment, data.segmentId, 'Segment') : null;
+    return tx.create(Account, {
+      externalRef: data.externalRef,
+      name: data.name,
+      parent,
+      segment,
+      industry: data.industry ?? null,
+      country: data.country ?? null,
+      customerSince: data.customerSince ?? null,
+    });
+  });
+}
+
+/** Updates an account; moving it in the hierarchy never makes it its own ancestor. */
+export async function updateAccount(
+  em: EntityManager,
+  input: UpdateAccountInput,
+  actor: Actor,
+): Promise<Account> {
+  const data = parseInput(updateAccountSchema, input, 'account');
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.id, 'Account');
+    assertVersion('Account', account, data.expectedVersion);
+    if (data.externalRef !== undefined && data.externalRef !== account.externalRef) {
+      if (await tx.count(Account, { externalRef: data.externalRef }))
+        throw externalRefTaken(data.externalRef);
+      account.externalRef = data.externalRef;
+    }
+    if (data.name !== undefined) account.name = data.name;
+    if (data.parentId !== undefined) {
+      if (data.parentId === null) account.parent = null;
+      else {
+        const parent = await findOrFail(tx, Account, data.parentId, 'Parent account');
+        await assertValidParent(tx, account.id, parent.id);
+        account.parent = parent;
+      }
+    }
+    if (data.segmentId !== undefined) {
+      account.segment = data.segmentId ? await findOrFail(tx, Segment, data.segmentId, 'Segment') : null;
+    }
+    if (data.industry !== undefined) account.industry = data.industry ?? null;
+    if (data.country !== undefined) account.country = data.country ?? null;
+    if (data.customerSince !== undefined) account.customerSince = data.customerSince ?? null;
+    return account;
+  });
+}
+
+/**
+ * Records one quarter's figures for an account, as an account-level line or for one
+ * business unit. An account's quarter is either split by unit or not, never both, so
+ * that nothing is counted twice. Updating an existing line needs its `expectedVersion`.
+ */
+export async function recordFinancials(
+  em: EntityManager,
+  input: RecordFinancialsInput,
+  actor: Actor,
+): Promise<QuarterlyFinancial> {
+  const data = parseInput(recordFinancialsSchema, input, 'financials');
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    const businessUnit = data.businessUnitId
+      ? await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit')
+      : null;
+    const lines = await tx.find(QuarterlyFinancial, { account, quarter: data.quarter });
+    const mixed = lines.some(l => (l.businessUnit === null) !== (businessUnit === null));
+    if (mixed) throw mixedScope(account.externalRef, data.quarter);
+    const existing = lines.find(l => (l.businessUnit?.id ?? null) === (businessUnit?.id ?? null));
+    const values = {
+      revenue: data.revenue,
+      grossProfit: data.grossProfit,
+      costToServe: data.costToServe,
+      potential: data.potential ?? null,
+      pricePremium: data.pricePremium ?? null,
+    };
+    if (existing) {
+      if (data.expectedVersion === undefined) {
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `Financials of ${account.externalRef} for ${data.quarter} already exist (version ${existing.version}); send expectedVersion ${existing.version} to update them.`,
+          { details: { currentVersion: existing.version } },
+        );
+      }
+      assertVersion('QuarterlyFinancial', existing, data.expectedVersion);
+      Object.assign(existing, values);
+      return existing;
+    }
+    return tx.create(QuarterlyFinancial, { account, quarter: data.quarter, businessUnit, ...values });
+  });
+}
+
+export function mixedScope(accountRef: string, quarter: string): DomainError {
+  return new DomainError(
+    'FINANCIALS_MIXED_SCOPE',
+    `Financials of ${accountRef} for ${quarter} are either split by business unit or recorded for the whole account, not both. Send all lines with a business unit, or one line without.`,
+  );
+}

@@ -1,0 +1,114 @@
+import {
+  type ChangeSet,
+  ChangeSetType,
+  type EntityManager,
+  type EventSubscriber,
+  type FlushEventArgs,
+  helper,
+  type TransactionEventArgs,
+  Utils,
+} from '@mikro-orm/core';
+import { DomainError } from '../common/domain-error.ts';
+import type { AuditAction } from '../common/vocabulary.ts';
+import { actorOf } from './actor-context.ts';
+import { insertAuditEntries } from './audit.writer.ts';
+import { type AuditChanges, AuditEntry } from './audit-entry.entity.ts';
+
+/** Entities whose writes are not business changes (the trail itself, idempotency bookkeeping, snapshots). */
+const UNAUDITED = new Set(['AuditEntry', 'IdempotencyRecord', 'QuarterSnapshot', 'AccountSnapshot']);
+/** Bookkeeping fields that change on every write and say nothing about what changed. */
+const IGNORED_FIELDS = new Set(['updatedAt', 'version', 'createdAt', 'tokenHash']);
+
+interface Pending {
+  cs: ChangeSet<object>;
+  action: AuditAction;
+}
+
+const pendingByEm = new WeakMap<EntityManager, Pending[]>();
+
+/**
+ * Writes an audit record for every entity created, updated or deleted through the unit of
+ * work, inside the same transaction as the change (so both commit or neither does). A flush
+ * without a bound actor is refused: every change must say who made it.
+ */
+export class AuditSubscriber implements EventSubscriber {
+  async onFlush(args: FlushEventArgs): Promise<void> {
+    const changeSets = args.uow.getChangeSets().filter(cs => !UNAUDITED.has(cs.meta.className));
+    if (changeSets.length === 0) return;
+    if (!actorOf(args.em)) {
+      throw new DomainError(
+        'UNATTRIBUTED_WRITE',
+        `A change to ${changeSets[0]?.meta.className} was flushed without an actor. Run writes through a domain use case (writeAs) so the audit trail can record who made them.`,
+      );
+    }
+    const pending = pendingByEm.get(args.em) ?? [];
+    for (const cs of changeSets) {
+      const action: AuditAction =
+        cs.type === ChangeSetType.CREATE ? 'CREATE' : cs.type === ChangeSetType.UPDATE ? 'UPDATE' : 'DELETE';
+      pending.push({ cs, action });
+    }
+    pendingByEm.set(args.em, pending);
+  }
+
+  async beforeTransactionCommit(args: TransactionEventArgs): Promise<void> {
+    const em = args.em;
+    const pending = pendingByEm.get(em);
+    if (!pending?.length) return;
+    pendingByEm.delete(em);
+    const actor = actorOf(em);
+    if (!actor) return;
+    const entries = pending.flatMap(({ cs, action }) => {
+      const changes = describeChanges(cs, action);
+      if (!changes) return [];
+      const id = helper(cs.entity).getPrimaryKey();
+      return [{ entityType: cs.meta.className, entityId: String(id), action, changes }];
+    });
+    await insertAuditEntries(em, actor, entries, args.transaction);
+  }
+
+  async afterTransactionRollback(args: TransactionEventArgs): Promise<void> {
+    pendingByEm.delete(args.em);
+  }
+}
+
+function describeChanges(cs: ChangeSet<object>, action: AuditAction): AuditChanges | null {
+  const changes: AuditChanges = {};
+  const original = (cs.originalEntity ?? {}) as Record<string, unknown>;
+  const payload = (cs.payload ?? {}) as Record<string, unknown>;
+  const source = action === 'DELETE' ? original : payload;
+  for (const field of Object.keys(source).sort()) {
+    if (IGNORED_FIELDS.has(field)) continue;
+    const prop = cs.meta.properties[field as never] as { kind?: string } | undefined;
+    if (prop && (prop.kind === '1:m' || prop.kind === 'm:n')) continue;
+    const before = action === 'CREATE' ? null : plain(original[field]);
+    const after =
+      action === 'DELETE'
+        ? null
+        : plain(action === 'CREATE' ? readCurrent(cs.entity, field, payload) : payload[field]);
+    if (action === 'UPDATE' && Utils.equals(before, after)) continue;
+    changes[field] = { before, after };
+  }
+  return Object.keys(changes).length > 0 || action !== 'UPDATE' ? changes : null;
+}
+
+// For a create, read the value off the entity: after the insert it holds generated keys of related rows.
+function readCurrent(entity: object, field: string, payload: Record<string, unknown>): unknown {
+  const value = (entity as Record<string, unknown>)[field];
+  return value === undefined ? payload[field] : value;
+}
+
+/** A JSON-safe form of a value: entities become their primary key, dates ISO strings. */
+function plain(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'object') {
+    if (Utils.isEntity(value)) return helper(value).getPrimaryKey() ?? null;
+    if ('__helper' in (value as object)) return null;
+    return JSON.parse(JSON.stringify(value));
+  }
+  return value;
+}
+
+export { AuditEntry };

@@ -1,0 +1,404 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Account } from '../accounts/account.entity.ts';
+import { recordFinancials } from '../accounts/account.service.ts';
+import { QuarterlyFinancial } from '../accounts/financial.entity.ts';
+import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import { DomainError } from '../common/domain-error.ts';
+import { Opportunity } from '../opportunities/opportunity.entity.ts';
+import {
+  createTestDatabase,
+  makeBusinessUnit,
+  makePerson,
+  type TestDatabase,
+  tableCounts,
+  testActor,
+} from '../testing/index.ts';
+import { upsertAccounts } from './accounts.bulk.ts';
+import { applyChanges, classify, loadStored, type TableSpec } from './bulk-engine.ts';
+import { upsertContacts } from './contacts.bulk.ts';
+import { importFinancials } from './financials.bulk.ts';
+import { runIdempotent } from './idempotency.ts';
+import { upsertOpportunities } from './opportunities.bulk.ts';
+import { recordSignals, recordSurveyResponses } from './signals.bulk.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await makeBusinessUnit(db.em(), { code: 'EMEA' });
+  await makeBusinessUnit(db.em(), { code: 'SERVICES' });
+  await makePerson(db.em(), { email: 'kam@example.test' });
+  await upsertAccounts(
+    db.em(),
+    [
+      { externalRef: 'B-1', name: 'Beta One' },
+      { externalRef: 'B-2', name: 'Beta Two' },
+    ],
+    { mode: 'ATOMIC' },
+    testActor,
+  );
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const line = (accountRef: string, quarter: string, revenue: string, businessUnitCode?: string) => ({
+  accountRef,
+  quarter,
+  businessUnitCode,
+  revenue,
+  grossProfit: '10.00',
+  costToServe: '1.50',
+});
+
+describe('importFinancials', () => {
+  it('PARTIAL writes the good rows and reports each bad one by index, path and code', async () => {
+    const result = await importFinancials(
+      db.em(),
+      [
+        line('B-1', '2026-Q1', '100.10', 'EMEA'),
+        line('NOPE', '2026-Q1', '5'),
+        line('B-1', '2026-Q1', '200.20', 'SERVICES'),
+        { ...line('B-2', '2026-13', '1'), revenue: 'lots' },
+        line('B-1', '2026-Q1', '100.10', 'EMEA'),
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result).toMatchObject({
+      received: 5,
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      rejected: 3,
+      written: true,
+    });
+    expect(result.rejections.map(r => [r.index, r.path.join('.'), r.code])).toEqual([
+      [1, 'accountRef', 'NOT_FOUND'],
+      [3, 'quarter', 'INVALID_QUARTER'],
+      [3, 'revenue', 'INVALID_MONEY'],
+      [4, 'accountRef', 'DUPLICATE_ROW'],
+    ]);
+    const stored = await db
+      .em()
+      .find(QuarterlyFinancial, { quarter: '2026-Q1' }, { orderBy: { revenue: 'asc' } });
+    expect(stored.map(s => s.revenue)).toEqual(['100.10', '200.20']);
+  });
+
+  it('counts unchanged and updated rows, bumps versions and audits before/after', async () => {
+    const result = await importFinancials(
+      db.em(),
+      [line('B-1', '2026-Q1', '100.10', 'EMEA'), line('B-1', '2026-Q1', '250.00', 'SERVICES')],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(result).toMatchObject({ created: 0, updated: 1, unchanged: 1, rejected: 0 });
+    const services = await db
+      .em()
+      .findOneOrFail(QuarterlyFinancial, { quarter: '2026-Q1', revenue: '250.00' });
+    expect(services.version).toBe(2);
+    const audit = await db
+      .em()
+      .find(
+        AuditEntry,
+        { entityType: 'QuarterlyFinancial', entityId: String(services.id) },
+        { orderBy: { id: 'asc' } },
+      );
+    expect(audit.map(a => a.action)).toEqual(['CREATE', 'UPDATE']);
+    expect(audit[1]?.changes).toEqual({ revenue: { before: '200.20', after: '250.00' } });
+    expect(audit[1]?.actorLabel).toBe('test');
+  });
+
+  it('ATOMIC writes nothing when a single row is bad', async () => {
+    const before = await tableCounts(db.em(), ['quarterly_financial', 'audit_entry']);
+    const result = await importFinancials(
+      db.em(),
+      [line('B-2', '2026-Q2', '1.00', 'EMEA'), line('B-2', '2026-Q2', '1.001', 'SERVICES')],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(result).toMatchObject({ created: 0, rejected: 1, written: false });
+    expect(result.rejections[0]).toMatchObject({ index: 1, path: ['revenue'], code: 'INVALID_MONEY' });
+    expect(await tableCounts(db.em(), ['quarterly_financial', 'audit_entry'])).toEqual(before);
+  });
+
+  it('refuses mixing account-level and per-unit lines for one quarter', async () => {
+    const result = await importFinancials(
+      db.em(),
+      [line('B-1', '2026-Q1', '9.00')],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result.rejections[0]).toMatchObject({ index: 0, code: 'FINANCIALS_MIXED_SCOPE' });
+    expect(result.created).toBe(0);
+  });
+
+  it('refuses an oversized call as a whole', async () => {
+    await expect(
+      importFinancials(
+        db.em(),
+        [line('B-1', '2026-Q3', '1'), line('B-1', '2026-Q4', '1')],
+        { mode: 'PARTIAL', maxRows: 1 },
+        testActor,
+      ),
+    ).rejects.toMatchObject({ code: 'BATCH_TOO_LARGE' });
+  });
+
+  it('fails with VERSION_CONFLICT when a row changed after it was read, and writes nothing', async () => {
+    const em = db.em();
+    const account = await em.findOneOrFail(Account, { externalRef: 'B-2' });
+    const spec: TableSpec = {
+      table: 'account',
+      entityType: 'Account',
+      keyColumns: ['external_ref'],
+      columns: [
+        { property: 'externalRef', column: 'external_ref', kind: 'text' },
+        { property: 'name', column: 'name', kind: 'text' },
+      ],
+      keyOf: v => String(v.externalRef),
+      versioned: true,
+    };
+    const stored = await loadStored(em, spec, ['B-2']);
+    const changes = classify(
+      spec,
+      [{ index: 0, key: 'B-2', values: { externalRef: 'B-2', name: 'Renamed by batch' } }],
+      stored,
+    );
+    await upsertAccounts(
+      db.em(),
+      [{ externalRef: 'B-2', name: 'Renamed meanwhile' }],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    await expect(em.transactional(tx => applyChanges(tx, spec, changes, testActor))).rejects.toMatchObject({
+      code: 'VERSION_CONFLICT',
+    });
+    const reloaded = await db.em().findOneOrFail(Account, account.id);
+    expect(reloaded.name).toBe('Renamed meanwhile');
+  });
+
+  it('keeps money exact through a bulk round trip', async () => {
+    await importFinancials(
+      db.em(),
+      [line('B-2', '2025-Q4', '0.10', 'EMEA'), line('B-2', '2025-Q3', '0.20', 'EMEA')],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    const [row] = await db
+      .em()
+      .getConnection()
+      .execute<{ total: unknown }[]>(
+        "select sum(revenue) as total from quarterly_financial where quarter in ('2025-Q3', '2025-Q4')",
+      );
+    expect(String(row?.total).replace(/\.0+$/, '')).toBe('30');
+  });
+});
+
+describe('upsertAccounts', () => {
+  it('accepts a child before its parent in the same call and links them', async () => {
+    const result = await upsertAccounts(
+      db.em(),
+      [
+        { externalRef: 'G-LOCAL', name: 'Group local', parentRef: 'G-REGION' },
+        { externalRef: 'G-REGION', name: 'Group region', parentRef: 'G-ROOT' },
+        { externalRef: 'G-ROOT', name: 'Group root', country: 'DE' },
+      ],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(result).toMatchObject({ created: 3, rejected: 0 });
+    const local = await db
+      .em()
+      .findOneOrFail(Account, { externalRef: 'G-LOCAL' }, { populate: ['parent.parent'] });
+    expect(local.parent?.externalRef).toBe('G-REGION');
+    expect(local.parent?.parent?.externalRef).toBe('G-ROOT');
+    const audit = await db.em().find(AuditEntry, { entityType: 'Account', entityId: String(local.id) });
+    expect(audit[0]?.changes.parent).toEqual({ before: null, after: local.parent?.id });
+  });
+
+  it('rejects rows that would make an account its own ancestor', async () => {
+    const result = await upsertAccounts(
+      db.em(),
+      [
+        { externalRef: 'G-ROOT', name: 'Group root', parentRef: 'G-LOCAL' },
+        { externalRef: 'C-1', name: 'Cycle one', parentRef: 'C-2' },
+        { externalRef: 'C-2', name: 'Cycle two', parentRef: 'C-1' },
+        { externalRef: 'OK-1', name: 'Fine', parentRef: 'G-ROOT' },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result.rejections.map(r => [r.index, r.code])).toEqual([
+      [0, 'ACCOUNT_HIERARCHY_CYCLE'],
+      [1, 'ACCOUNT_HIERARCHY_CYCLE'],
+      [2, 'ACCOUNT_HIERARCHY_CYCLE'],
+    ]);
+    expect(result.created).toBe(1);
+    const root = await db.em().findOneOrFail(Account, { externalRef: 'G-ROOT' });
+    expect(root.parent).toBeNull();
+  });
+
+  it('updates changed accounts, leaves identical ones alone and rejects unknown segments', async () => {
+    const result = await upsertAccounts(
+      db.em(),
+      [
+        { externalRef: 'G-ROOT', name: 'Group root', country: 'DE' },
+        { externalRef: 'G-REGION', name: 'Group region EMEA', parentRef: 'G-ROOT' },
+        { externalRef: 'S-1', name: 'Segmented', segmentCode: 'NO-SUCH' },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result).toMatchObject({ created: 0, updated: 1, unchanged: 1, rejected: 1 });
+    expect(result.rejections[0]).toMatchObject({ index: 2, path: ['segmentCode'], code: 'NOT_FOUND' });
+  });
+});
+
+describe('other bulk operations', () => {
+  it('upsertContacts validates influence 1–5 and resolves counterparts by e-mail', async () => {
+    const result = await upsertContacts(
+      db.em(),
+      [
+        {
+          externalRef: 'CT-1',
+          accountRef: 'B-1',
+          name: 'Ana Buyer',
+          function: 'PROCUREMENT',
+          influence: 4,
+          stance: 'NEUTRAL',
+          counterpartEmail: 'KAM@example.test',
+        },
+        {
+          externalRef: 'CT-2',
+          accountRef: 'B-1',
+          name: 'Ben Boss',
+          function: 'EXECUTIVE',
+          influence: 6,
+          stance: 'CHAMPION',
+        },
+        {
+          externalRef: 'CT-3',
+          accountRef: 'B-1',
+          name: 'Cy',
+          function: 'FINANCE',
+          influence: 2,
+          stance: 'UNKNOWN',
+          counterpartEmail: 'nobody@example.test',
+        },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result.created).toBe(1);
+    expect(result.rejections.map(r => [r.index, r.path.join('.'), r.code])).toEqual([
+      [1, 'influence', 'SCORE_OUT_OF_RANGE'],
+      [2, 'counterpartEmail', 'NOT_FOUND'],
+    ]);
+  });
+
+  it('upsertOpportunities refuses to change a decided bid', async () => {
+    const won = {
+      externalRef: 'OP-1',
+      accountRef: 'B-1',
+      businessUnitCode: 'EMEA',
+      name: 'Line 4 retrofit',
+      value: '50000',
+      qualified: true,
+      outcome: 'WON' as const,
+      decidedOn: '2026-02-10',
+    };
+    expect(await upsertOpportunities(db.em(), [won], { mode: 'ATOMIC' }, testActor)).toMatchObject({
+      created: 1,
+    });
+    const again = await upsertOpportunities(
+      db.em(),
+      [{ ...won, outcome: 'LOST', decidedOn: '2026-03-01' }],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(again.rejections[0]).toMatchObject({ code: 'OPPORTUNITY_ALREADY_DECIDED' });
+    const stored = await db.em().findOneOrFail(Opportunity, { externalRef: 'OP-1' });
+    expect(stored.outcome).toBe('WON');
+    expect(stored.value).toBe('50000.00');
+  });
+
+  it('recordSignals and recordSurveyResponses derive the quarter and check their rules', async () => {
+    const signals = await recordSignals(
+      db.em(),
+      [
+        {
+          externalRef: 'SG-1',
+          accountRef: 'B-1',
+          kind: 'FEEDBACK',
+          occurredOn: '2026-05-04',
+          sentiment: 'POSITIVE',
+        },
+        { externalRef: 'SG-2', accountRef: 'B-1', kind: 'FEEDBACK', occurredOn: '2026-05-04' },
+        {
+          externalRef: 'SG-3',
+          accountRef: 'B-1',
+          kind: 'REFERRAL',
+          occurredOn: '2026-06-30',
+          value: '1200.00',
+        },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(signals.created).toBe(2);
+    expect(signals.rejections[0]).toMatchObject({ index: 1, path: ['sentiment'] });
+    const [q] = await db
+      .em()
+      .getConnection()
+      .execute<{ quarter: string }[]>("select quarter from customer_signal where external_ref = 'SG-3'");
+    expect(q?.quarter).toBe('2026-Q2');
+    const surveys = await recordSurveyResponses(
+      db.em(),
+      [
+        { externalRef: 'SV-1', accountRef: 'B-1', contactRef: 'CT-1', respondedOn: '2026-07-01', score: 4 },
+        { externalRef: 'SV-2', accountRef: 'B-2', contactRef: 'CT-1', respondedOn: '2026-07-01', score: 5 },
+        { externalRef: 'SV-3', accountRef: 'B-2', respondedOn: '2026-07-01', score: 0 },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(surveys.created).toBe(1);
+    expect(surveys.rejections.map(r => [r.index, r.code])).toEqual([
+      [1, 'VALIDATION_FAILED'],
+      [2, 'SCORE_OUT_OF_RANGE'],
+    ]);
+  });
+});
+
+describe('idempotency', () => {
+  const rows = [line('B-1', '2024-Q1', '10.00', 'EMEA')];
+  const call = (key: string, payload: unknown[]) =>
+    runIdempotent(
+      db.em(),
+      {
+        principal: 'token:1',
+        key,
+        operation: 'importFinancials',
+        payload: { rows: payload, mode: 'ATOMIC' },
+      },
+      tx => importFinancials(tx, payload, { mode: 'ATOMIC' }, testActor),
+    );
+
+  it('replays the first result and writes nothing the second time', async () => {
+    const first = await call('key-1', rows);
+    expect(first).toMatchObject({ created: 1, replayed: false });
+    const before = await tableCounts(db.em(), ['quarterly_financial', 'audit_entry']);
+    const second = await call('key-1', rows);
+    expect(second).toEqual({ ...first, replayed: true });
+    expect(await tableCounts(db.em(), ['quarterly_financial', 'audit_entry'])).toEqual(before);
+  });
+
+  it('rejects the same key with another payload', async () => {
+    const error = await call('key-1', [line('B-1', '2024-Q1', '11.00', 'EMEA')]).catch(e => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('scopes keys per principal and rejects keys longer than 255 characters', async () => {
+    await expect(call('k'.repeat(256), rows)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});

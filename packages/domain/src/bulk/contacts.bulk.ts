@@ -1,0 +1,118 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Actor } from '../common/actor.ts';
+import { type ContactRow, contactRowSchema } from '../team/team.service.ts';
+import type { BulkOptions, BulkResult } from './bulk.types.ts';
+import {
+  applyChanges,
+  classify,
+  idsByKey,
+  loadStored,
+  type ResolvedRow,
+  rejectDuplicates,
+  runBulk,
+  type TableSpec,
+  validateRows,
+} from './bulk-engine.ts';
+
+const SPEC: TableSpec = {
+  table: 'contact',
+  entityType: 'Contact',
+  keyColumns: ['external_ref'],
+  columns: [
+    { property: 'externalRef', column: 'external_ref', kind: 'text' },
+    { property: 'account', column: 'account_id', kind: 'int' },
+    { property: 'name', column: 'name', kind: 'text' },
+    { property: 'title', column: 'title', kind: 'text' },
+    { property: 'email', column: 'email', kind: 'text' },
+    { property: 'function', column: 'function', kind: 'text' },
+    { property: 'influence', column: 'influence', kind: 'int' },
+    { property: 'stance', column: 'stance', kind: 'text' },
+    { property: 'whatTheyValue', column: 'what_they_value', kind: 'text' },
+    { property: 'lastContactOn', column: 'last_contact_on', kind: 'date' },
+    { property: 'counterpart', column: 'counterpart_id', kind: 'int' },
+  ],
+  keyOf: v => String(v.externalRef),
+  versioned: true,
+};
+
+/** Creates or updates stakeholder-map contacts keyed by their `externalRef` (influence 1–5). */
+export async function upsertContacts(
+  em: EntityManager,
+  input: readonly ContactRow[] | readonly unknown[],
+  options: BulkOptions,
+  actor: Actor,
+): Promise<BulkResult> {
+  const operation = 'upsertContacts';
+  const validated = validateRows(input, contactRowSchema, options, operation);
+  rejectDuplicates(validated, r => r.externalRef, ['externalRef'], 'contact');
+  return runBulk(
+    em,
+    actor,
+    operation,
+    options,
+    input.length,
+    validated,
+    async (tx, rows, reject) => {
+      const accounts = await idsByKey(
+        tx,
+        'account',
+        'external_ref',
+        rows.map(r => r.data.accountRef),
+      );
+      const people = await idsByKey(
+        tx,
+        'person',
+        'email',
+        rows.flatMap(r => (r.data.counterpartEmail ? [r.data.counterpartEmail.toLowerCase()] : [])),
+      );
+      const resolved: ResolvedRow[] = [];
+      for (const { index, data } of rows) {
+        const account = accounts.get(data.accountRef);
+        if (account === undefined) {
+          reject({
+            index,
+            path: ['accountRef'],
+            code: 'NOT_FOUND',
+            message: `No account has external ref ${data.accountRef}.`,
+          });
+          continue;
+        }
+        const email = data.counterpartEmail?.toLowerCase();
+        const counterpart = email ? people.get(email) : null;
+        if (email && counterpart === undefined) {
+          reject({
+            index,
+            path: ['counterpartEmail'],
+            code: 'NOT_FOUND',
+            message: `None of our people has e-mail ${email}.`,
+          });
+          continue;
+        }
+        const values = {
+          externalRef: data.externalRef,
+          account,
+          name: data.name,
+          title: data.title ?? null,
+          email: data.email ?? null,
+          function: data.function,
+          influence: data.influence,
+          stance: data.stance,
+          whatTheyValue: data.whatTheyValue ?? null,
+          lastContactOn: data.lastContactOn ?? null,
+          counterpart: counterpart ?? null,
+        };
+        resolved.push({ index, key: data.externalRef, values });
+      }
+      const stored = await loadStored(
+        tx,
+        SPEC,
+        resolved.map(r => r.key),
+      );
+      return classify(SPEC, resolved, stored);
+    },
+    async (tx, plan) => {
+      await applyChanges(tx, SPEC, plan, actor);
+      return { created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged };
+    },
+  );
+}

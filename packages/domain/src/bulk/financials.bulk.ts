@@ -1,0 +1,173 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { type FinancialRow, financialRowSchema } from '../accounts/account.schemas.ts';
+import type { Actor } from '../common/actor.ts';
+import type { BulkOptions, BulkResult } from './bulk.types.ts';
+import {
+  applyChanges,
+  classify,
+  idsByKey,
+  loadStored,
+  type ResolvedRow,
+  rejectDuplicates,
+  runBulk,
+  type TableSpec,
+  validateRows,
+} from './bulk-engine.ts';
+
+const COLUMNS = [
+  { property: 'account', column: 'account_id', kind: 'int' },
+  { property: 'quarter', column: 'quarter', kind: 'text' },
+  { property: 'businessUnit', column: 'business_unit_id', kind: 'int' },
+  { property: 'revenue', column: 'revenue', kind: 'money' },
+  { property: 'grossProfit', column: 'gross_profit', kind: 'money' },
+  { property: 'costToServe', column: 'cost_to_serve', kind: 'money' },
+  { property: 'potential', column: 'potential', kind: 'money' },
+  { property: 'pricePremium', column: 'price_premium', kind: 'money' },
+] as const;
+
+const keyOf = (v: Record<string, unknown>) => `${v.account}|${v.quarter}|${v.businessUnit ?? ''}`;
+
+const BY_UNIT: TableSpec = {
+  table: 'quarterly_financial',
+  entityType: 'QuarterlyFinancial',
+  keyColumns: ['account_id', 'quarter', 'business_unit_id'],
+  columns: [...COLUMNS],
+  keyOf,
+  versioned: true,
+};
+const ACCOUNT_LEVEL: TableSpec = {
+  ...BY_UNIT,
+  keyColumns: ['account_id', 'quarter'],
+  conflictWhere: 'business_unit_id is null',
+};
+
+/**
+ * Imports quarterly financials keyed by account external ref, quarter and business unit
+ * code (omit the code for an account-level line). Set-based, audited, ATOMIC or PARTIAL.
+ */
+export async function importFinancials(
+  em: EntityManager,
+  input: readonly FinancialRow[] | readonly unknown[],
+  options: BulkOptions,
+  actor: Actor,
+): Promise<BulkResult> {
+  const operation = 'importFinancials';
+  const validated = validateRows(input, financialRowSchema, options, operation);
+  rejectDuplicates(
+    validated,
+    r => `${r.accountRef}/${r.quarter}/${r.businessUnitCode ?? '(account)'}`,
+    ['accountRef'],
+    'financial line',
+  );
+  return runBulk(
+    em,
+    actor,
+    operation,
+    options,
+    input.length,
+    validated,
+    async (tx, rows, reject) => {
+      const accounts = await idsByKey(
+        tx,
+        'account',
+        'external_ref',
+        rows.map(r => r.data.accountRef),
+      );
+      const units = await idsByKey(
+        tx,
+        'business_unit',
+        'code',
+        rows.flatMap(r => (r.data.businessUnitCode ? [r.data.businessUnitCode] : [])),
+      );
+      const resolved: ResolvedRow[] = [];
+      for (const { index, data } of rows) {
+        const account = accounts.get(data.accountRef);
+        if (account === undefined) {
+          reject({
+            index,
+            path: ['accountRef'],
+            code: 'NOT_FOUND',
+            message: `No account has external ref ${data.accountRef}; create it first (upsertAccounts).`,
+          });
+          continue;
+        }
+        let businessUnit: number | null = null;
+        if (data.businessUnitCode) {
+          const id = units.get(data.businessUnitCode);
+          if (id === undefined) {
+            reject({
+              index,
+              path: ['businessUnitCode'],
+              code: 'NOT_FOUND',
+              message: `No business unit has code ${data.businessUnitCode}.`,
+            });
+            continue;
+          }
+          businessUnit = id;
+        }
+        const values = {
+          account,
+          quarter: data.quarter,
+          businessUnit,
+          revenue: data.revenue,
+          grossProfit: data.grossProfit,
+          costToServe: data.costToServe,
+          potential: data.potential ?? null,
+          pricePremium: data.pricePremium ?? null,
+        };
+        resolved.push({ index, key: keyOf(values), values });
+      }
+      const quarters = [...new Set(resolved.map(r => r.values.quarter as string))];
+      const stored = await loadStored(
+        tx,
+        BY_UNIT,
+        resolved.map(r => r.values.account),
+        ` and quarter in (${quarters.map(() => '?').join(', ')})`,
+        quarters,
+      );
+      // An account's quarter is split by business unit or recorded as one line, never both.
+      const scopes = new Map<string, Set<'unit' | 'account'>>();
+      const note = (account: unknown, quarter: unknown, unit: unknown) => {
+        const k = `${account}|${quarter}`;
+        const set = scopes.get(k) ?? new Set();
+        set.add(unit == null ? 'account' : 'unit');
+        scopes.set(k, set);
+      };
+      for (const s of stored.values()) note(s.values.account, s.values.quarter, s.values.businessUnit);
+      for (const r of resolved) note(r.values.account, r.values.quarter, r.values.businessUnit);
+      const accepted = resolved.filter(r => {
+        if ((scopes.get(`${r.values.account}|${r.values.quarter}`)?.size ?? 0) > 1) {
+          reject({
+            index: r.index,
+            path: ['businessUnitCode'],
+            code: 'FINANCIALS_MIXED_SCOPE',
+            message: `This account's ${r.values.quarter} figures would be both split by business unit and recorded for the whole account. Send all its lines with a business unit code, or one line without.`,
+          });
+          return false;
+        }
+        return true;
+      });
+      return {
+        byUnit: classify(
+          BY_UNIT,
+          accepted.filter(r => r.values.businessUnit !== null),
+          stored,
+        ),
+        accountLevel: classify(
+          ACCOUNT_LEVEL,
+          accepted.filter(r => r.values.businessUnit === null),
+          stored,
+        ),
+      };
+    },
+    async (tx, plan) => {
+      await applyChanges(tx, BY_UNIT, plan.byUnit, actor);
+      await applyChanges(tx, ACCOUNT_LEVEL, plan.accountLevel, actor);
+      return {
+        created: plan.byUnit.creates.length + plan.accountLevel.creates.length,
+        updated: plan.byUnit.updates.length + plan.accountLevel.updates.length,
+        unchanged: plan.byUnit.unchanged + plan.accountLevel.unchanged,
+      };
+    },
+  );
+}

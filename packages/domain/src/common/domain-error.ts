@@ -1,0 +1,98 @@
+/**
+ * The one error type the domain throws for an expected failure. Every error has a stable
+ * `code` (callers and tests match on it), a `category` (how the API presents it) and a
+ * message that tells the caller what to fix.
+ */
+export const DOMAIN_ERROR_CATEGORIES = ['VALIDATION', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'RULE'] as const;
+export type DomainErrorCategory = (typeof DOMAIN_ERROR_CATEGORIES)[number];
+
+/** Every code the domain can raise, with its category. Codes never change once published. */
+export const DOMAIN_ERROR_CODES = {
+  VALIDATION_FAILED: 'VALIDATION',
+  INVALID_QUARTER: 'VALIDATION',
+  INVALID_MONEY: 'VALIDATION',
+  SCORE_OUT_OF_RANGE: 'VALIDATION',
+  NOT_FOUND: 'NOT_FOUND',
+  VERSION_CONFLICT: 'CONFLICT',
+  EXTERNAL_REF_TAKEN: 'CONFLICT',
+  CODE_TAKEN: 'CONFLICT',
+  DUPLICATE_ROW: 'CONFLICT',
+  IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
+  IDEMPOTENCY_KEY_IN_FLIGHT: 'CONFLICT',
+  FORBIDDEN: 'FORBIDDEN',
+  UNATTRIBUTED_WRITE: 'RULE',
+  IMMUTABLE_RECORD: 'RULE',
+  ACCOUNT_HIERARCHY_CYCLE: 'RULE',
+  ACCOUNT_HIERARCHY_TOO_DEEP: 'RULE',
+  FINANCIALS_MIXED_SCOPE: 'RULE',
+  DESIGNATION_REVIEW_TOO_SOON: 'RULE',
+  ACCOUNT_ALREADY_KEY: 'RULE',
+  DESIGNATION_ALREADY_REVOKED: 'RULE',
+  TIER_EVIDENCE_REQUIRED: 'RULE',
+  TEAM_LEAD_ALREADY_ASSIGNED: 'RULE',
+  PLAN_ALREADY_EXISTS: 'RULE',
+  PLAN_INVALID_TRANSITION: 'RULE',
+  PLAN_NOT_EDITABLE: 'RULE',
+  PLAN_HAS_NO_BUSINESS_UNITS: 'RULE',
+  PLAN_NOT_SIGNED_BY_ALL_UNITS: 'RULE',
+  PLAN_UNIT_NOT_INVOLVED: 'RULE',
+  PLAN_SIGNER_NOT_IN_UNIT: 'RULE',
+  PLAN_NOT_IN_EXECUTION: 'RULE',
+  ACTION_INVALID_TRANSITION: 'RULE',
+  PLAN_VERSION_NOT_FOUND: 'NOT_FOUND',
+  OPPORTUNITY_ALREADY_DECIDED: 'RULE',
+  OPPORTUNITY_NOT_QUALIFIED: 'RULE',
+  INITIATIVE_INVALID_PHASE_TRANSITION: 'RULE',
+  INITIATIVE_ALREADY_ENDED: 'RULE',
+  INITIATIVE_ADOPTION_REQUIRES_BOTH_GAINS: 'RULE',
+  INITIATIVE_NOT_RECOGNISED: 'RULE',
+  INITIATIVE_COMBINE_TARGET_INVALID: 'RULE',
+  INITIATIVE_GAINS_REQUIRED: 'RULE',
+  PROGRAMME_INVALID_TRANSITION: 'RULE',
+  PROGRAMME_CHECKLIST_INCOMPLETE: 'RULE',
+  SETTINGS_INVALID: 'VALIDATION',
+  QUARTER_HAS_NO_DATA: 'RULE',
+  BATCH_TOO_LARGE: 'VALIDATION',
+} as const satisfies Record<string, DomainErrorCategory>;
+
+export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;
+
+/** One problem with one input field, addressed by its path (e.g. `['rows', 3, 'revenue']`). */
+export interface FieldIssue {
+  path: (string | number)[];
+  message: string;
+  code: string;
+}
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  readonly code: DomainErrorCode;
+  readonly category: DomainErrorCategory;
+  /** Field-level detail for validation errors; empty otherwise. */
+  readonly issues: FieldIssue[];
+  /** Machine-readable context (for example the current version on a conflict). */
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: DomainErrorCode,
+    message: string,
+    options: { issues?: FieldIssue[]; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.category = DOMAIN_ERROR_CODES[code];
+    this.issues = options.issues ?? [];
+    this.details = options.details ?? {};
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}
+
+/** `NOT_FOUND` for an entity looked up by id or key. */
+export function notFound(entity: string, key: string | number, by = 'id'): DomainError {
+  return new DomainError('NOT_FOUND', `${entity} with ${by} ${JSON.stringify(key)} does not exist.`, {
+    details: { entity, [by]: key },
+  });
+}

@@ -1,0 +1,56 @@
+import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
+import { DomainError } from './domain-error.ts';
+
+/** Loads an entity by id or throws `NOT_FOUND` naming the entity and the id. */
+export async function findOrFail<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  id: number,
+  label: string = entity.name,
+): Promise<T> {
+  const found = await em.findOne(entity, { id } as FilterQuery<NoInfer<T>>);
+  if (!found) {
+    throw new DomainError('NOT_FOUND', `${label} ${id} does not exist.`, { details: { entity: label, id } });
+  }
+  return found;
+}
+
+/** Loads an entity by a unique key or throws `NOT_FOUND` naming the key. */
+export async function findByKeyOrFail<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  label: string,
+  keyDescription: string,
+): Promise<T> {
+  const found = await em.findOne(entity, where as FilterQuery<NoInfer<T>>);
+  if (!found) {
+    throw new DomainError('NOT_FOUND', `${label} with ${keyDescription} does not exist.`, {
+      details: { entity: label, key: keyDescription },
+    });
+  }
+  return found;
+}
+
+/** Today's date in UTC, `YYYY-MM-DD`. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Adds whole months to an ISO date, clamping to the end of the month (2026-01-31 + 1 → 2026-02-28). */
+export function addMonths(isoDate: string, months: number): string {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, lastDay));
+  return target.toISOString().slice(0, 10);
+}
+
+/** Whole months from `from` to `to` (ISO dates), counting a month only once its day is reached. */
+export function monthsBetween(from: string, to: string): number {
+  const [y1, m1, d1] = from.split('-').map(Number) as [number, number, number];
+  const [y2, m2, d2] = to.split('-').map(Number) as [number, number, number];
+  let months = (y2 - y1) * 12 + (m2 - m1);
+  if (d2 < d1) months -= 1;
+  return months;
+}

@@ -1,0 +1,73 @@
+import { DomainError } from './domain-error.ts';
+
+/** A reporting quarter, written `2026-Q3`. */
+export type Quarter = `${number}-Q${1 | 2 | 3 | 4}`;
+
+const QUARTER_PATTERN = /^(\d{4})-Q([1-4])$/;
+
+export function isQuarter(value: unknown): value is Quarter {
+  return typeof value === 'string' && QUARTER_PATTERN.test(value);
+}
+
+/** Parses a quarter or throws `INVALID_QUARTER` with a message that shows the expected format. */
+export function parseQuarter(value: string, field = 'quarter'): Quarter {
+  if (!isQuarter(value)) {
+    throw new DomainError(
+      'INVALID_QUARTER',
+      `${field} must be written YYYY-Qn (for example 2026-Q3); got ${JSON.stringify(value)}.`,
+      { issues: [{ path: [field], message: 'expected YYYY-Qn, e.g. 2026-Q3', code: 'INVALID_QUARTER' }] },
+    );
+  }
+  return value;
+}
+
+/** A quarter as a consecutive integer (year × 4 + quarter − 1), so that ranges are arithmetic. */
+export function quarterIndex(quarter: Quarter): number {
+  const match = QUARTER_PATTERN.exec(quarter);
+  if (!match) throw new DomainError('INVALID_QUARTER', `Not a quarter: ${quarter}`);
+  return Number(match[1]) * 4 + Number(match[2]) - 1;
+}
+
+export function quarterFromIndex(index: number): Quarter {
+  const year = Math.floor(index / 4);
+  const q = (index % 4) + 1;
+  return `${year}-Q${q}` as Quarter;
+}
+
+export function addQuarters(quarter: Quarter, n: number): Quarter {
+  return quarterFromIndex(quarterIndex(quarter) + n);
+}
+
+/** The `count` quarters ending with `quarter`, oldest first (the TTM window is `trailingQuarters(q, 4)`). */
+export function trailingQuarters(quarter: Quarter, count: number): Quarter[] {
+  const end = quarterIndex(quarter);
+  return Array.from({ length: count }, (_, i) => quarterFromIndex(end - count + 1 + i));
+}
+
+/** Every quarter from `from` to `to`, both included, oldest first. */
+export function quarterRange(from: Quarter, to: Quarter): Quarter[] {
+  const a = quarterIndex(from);
+  const b = quarterIndex(to);
+  return Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => quarterFromIndex(a + i));
+}
+
+/** The quarter a calendar date falls in (UTC). */
+export function quarterOf(date: Date | string): Quarter {
+  const d = typeof date === 'string' ? new Date(`${date.slice(0, 10)}T00:00:00Z`) : date;
+  return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}` as Quarter;
+}
+
+/** First day of a quarter, ISO date. */
+export function quarterStart(quarter: Quarter): string {
+  const i = quarterIndex(quarter);
+  const month = (i % 4) * 3 + 1;
+  return `${Math.floor(i / 4)}-${String(month).padStart(2, '0')}-01`;
+}
+
+/** Last day of a quarter, ISO date. */
+export function quarterEnd(quarter: Quarter): string {
+  const next = quarterStart(addQuarters(quarter, 1));
+  const d = new Date(`${next}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}

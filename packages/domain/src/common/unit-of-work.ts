@@ -1,0 +1,69 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { bindActor } from '../audit/actor-context.ts';
+import type { Actor } from './actor.ts';
+import { DomainError } from './domain-error.ts';
+
+/**
+ * Runs a use case as one transaction attributed to `actor`: everything it flushes is
+ * audited under that actor and commits together, or nothing is written. Database-level
+ * conflicts (a concurrent update of the same version, a duplicate key) become DomainErrors.
+ */
+export async function writeAs<T>(
+  em: EntityManager,
+  actor: Actor,
+  work: (tx: EntityManager) => Promise<T>,
+): Promise<T> {
+  try {
+    return await em.transactional(async tx => {
+      bindActor(tx, actor);
+      return work(tx);
+    });
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+}
+
+/** Maps the ORM's optimistic-lock and unique-key errors to the domain's errors. */
+export function translateDatabaseError(error: unknown): unknown {
+  if (error instanceof DomainError) return error;
+  if (error instanceof OptimisticLockError) {
+    const entity = error.getEntity?.() as
+      | { constructor?: { name?: string }; id?: number; version?: number }
+      | undefined;
+    return new DomainError(
+      'VERSION_CONFLICT',
+      `${entity?.constructor?.name ?? 'The record'} ${entity?.id ?? ''} was changed by someone else while you were saving. Reload it and apply your change again.`.replace(
+        '  ',
+        ' ',
+      ),
+      { cause: error, details: { entity: entity?.constructor?.name, id: entity?.id } },
+    );
+  }
+  if (error instanceof UniqueConstraintViolationException) {
+    return new DomainError(
+      'DUPLICATE_ROW',
+      `A record with the same unique key already exists: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return error;
+}
+
+/** Throws `VERSION_CONFLICT` unless the caller's `expectedVersion` is the entity's current version. */
+export function assertVersion(
+  entityName: string,
+  entity: { id: number; version: number },
+  expectedVersion: number | undefined,
+): void {
+  if (expectedVersion === undefined) return;
+  if (entity.version !== expectedVersion) {
+    throw new DomainError(
+      'VERSION_CONFLICT',
+      `${entityName} ${entity.id} was changed by someone else: you sent version ${expectedVersion}, the current version is ${entity.version}. Reload it, reapply your change and send version ${entity.version}.`,
+      { details: { entity: entityName, id: entity.id, expectedVersion, currentVersion: entity.version } },
+    );
+  }
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { DomainError, type DomainErrorCode, type FieldIssue } from './domain-error.ts';
+import { MAX_MONEY_CENTS, type Money, money, toCents } from './money.ts';
+import { isQuarter, type Quarter } from './quarter.ts';
+
+// A missing required field says so, instead of zod's "expected string, received undefined".
+z.config({
+  customError: issue =>
+    issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined,
+});
+
+/**
+ * Input schemas are written once, here in the domain, and reused by the API and the
+ * importers. A refinement that stands for a domain rule carries the rule's code in
+ * `params.code`, so a caller sees `SCORE_OUT_OF_RANGE` rather than a generic `too_big`.
+ */
+function ruled<T extends z.ZodType>(
+  schema: T,
+  check: (v: z.output<T>) => boolean,
+  code: DomainErrorCode,
+  message: string,
+) {
+  return schema.refine(check, { message, params: { code } });
+}
+
+/** An assessed score: a whole number 1–5. */
+export const scoreSchema = ruled(
+  z.number({ error: 'must be a whole number from 1 to 5' }),
+  v => Number.isInteger(v) && v >= 1 && v <= 5,
+  'SCORE_OUT_OF_RANGE',
+  'must be a whole number from 1 to 5',
+);
+
+/** A contact's influence: a whole number 1–5. */
+export const influenceSchema = scoreSchema;
+
+export const quarterSchema = z
+  .string({ error: 'must be a quarter written YYYY-Qn, e.g. 2026-Q3' })
+  .refine(isQuarter, {
+    message: 'must be a quarter written YYYY-Qn, e.g. 2026-Q3',
+    params: { code: 'INVALID_QUARTER' },
+  })
+  .transform(v => v as Quarter);
+
+function isMoneyInput(v: string | number): boolean {
+  try {
+    const cents = toCents(v);
+    return cents <= MAX_MONEY_CENTS && cents >= -MAX_MONEY_CENTS;
+  } catch {
+    return false;
+  }
+}
+
+/** A decimal amount with at most two decimals, given as a string ("1250.50") or a number. */
+export const moneySchema = z
+  .union([z.string(), z.number()], { error: 'must be a decimal amount like 1250.50' })
+  .refine(isMoneyInput, {
+    message: 'must be a decimal amount with at most two decimals, like 1250.50',
+    params: { code: 'INVALID_MONEY' },
+  })
+  .transform((v): Money => money(v));
+
+export const nonNegativeMoneySchema = moneySchema.refine(v => toCents(v) >= 0n, {
+  message: 'must not be negative',
+  params: { code: 'INVALID_MONEY' },
+});
+
+/** An ISO calendar date, `YYYY-MM-DD`. */
+export const isoDateSchema = z.iso.date({ error: 'must be a date written YYYY-MM-DD' });
+
+export const externalRefSchema = z
+  .string({ error: 'must be a text identifier' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(120, 'must be at most 120 characters');
+
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters');
+export const textSchema = z.string().max(20_000, 'must be at most 20,000 characters');
+export const idSchema = z.number().int().positive();
+export const versionSchema = z.number({ error: 'must be the version you last read' }).int().min(1);
+
+/** Converts zod issues to field issues, keeping a rule's own code when it has one. */
+export function toFieldIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: (string | number)[] = [],
+): FieldIssue[] {
+  return issues.map(issue => {
+    const params = 'params' in issue ? (issue.params as { code?: string } | undefined) : undefined;
+    return {
+      path: [...prefix, ...issue.path.map(p => (typeof p === 'symbol' ? String(p) : p))],
+      message: issue.message,
+      code:
+        params?.code ??
+        (issue.code === 'invalid_type' && issue.message === 'is required'
+          ? 'REQUIRED'
+          : issue.code.toUpperCase()),
+    };
+  });
+}
+
+/** The single top-level code for a set of issues: the rule's own code when all issues share it. */
+export function codeForIssues(issues: FieldIssue[]): DomainErrorCode {
+  const codes = new Set(issues.map(i => i.code));
+  const [only] = codes;
+  if (
+    codes.size === 1 &&
+    (only === 'SCORE_OUT_OF_RANGE' || only === 'INVALID_QUARTER' || only === 'INVALID_MONEY')
+  ) {
+    return only;
+  }
+  return 'VALIDATION_FAILED';
+}
+
+export function describeIssues(issues: FieldIssue[], limit = 5): string {
+  const parts = issues
+    .slice(0, limit)
+    .map(i => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`);
+  const more = issues.length > limit ? `; and ${issues.length - limit} more` : '';
+  return parts.join('; ') + more;
+}
+
+/** Parses input with a domain schema; on failure throws a `DomainError` that lists every bad field. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown, what = 'input'): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = toFieldIssues(result.error.issues);
+  throw new DomainError(codeForIssues(issues), `Invalid ${what}: ${describeIssues(issues)}.`, { issues });
+}

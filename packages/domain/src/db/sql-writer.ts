@@ -1,0 +1,146 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { Dialect } from './orm-config.ts';
+
+/**
+ * Set-based writes for the bulk paths (imports, bulk mutations, the demo generator):
+ * multi-row INSERTs and INSERT … ON CONFLICT upserts, chunked under the bind-parameter
+ * limit of both databases (SQLite 32,766; PostgreSQL 65,535). They run on the caller's
+ * transaction and bypass the unit of work, so callers write their own audit records.
+ */
+
+const MAX_PARAMS = 30_000;
+
+export type SqlValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | Date
+  | null
+  | undefined
+  | Record<string, unknown>
+  | unknown[];
+
+/** The dialect an EntityManager talks to. */
+export function dialectOfEm(em: EntityManager): Dialect {
+  return em.getDriver() instanceof PostgreSqlDriver ? 'postgresql' : 'sqlite';
+}
+
+/** Converts a JS value to what the driver binds for this dialect (dates, booleans, JSON). */
+export function toDbValue(dialect: Dialect, value: SqlValue): unknown {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return dialect === 'sqlite' ? value.getTime() : value;
+  if (typeof value === 'boolean') return dialect === 'sqlite' ? (value ? 1 : 0) : value;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
+
+function quote(dialect: Dialect, identifier: string): string {
+  return dialect === 'postgresql' ? `"${identifier}"` : `\`${identifier}\``;
+}
+
+export interface UpsertOptions {
+  /** The unique key the rows conflict on. */
+  conflictColumns: string[];
+  /** The predicate of a partial unique index, e.g. `business_unit_id is null`. */
+  conflictWhere?: string;
+  /** Columns overwritten on conflict. */
+  updateColumns: string[];
+  /**
+   * When set, the row's value for this column is the version the caller read; a conflicting
+   * row is only updated if its stored version still equals it, and the version is bumped.
+   */
+  versionColumn?: string;
+  /** Columns set to the inserted value on conflict as well (e.g. `updated_at`). */
+  touchColumns?: string[];
+}
+
+export interface WriteOptions {
+  upsert?: UpsertOptions;
+  /** Columns to return for every inserted or updated row (`RETURNING`). */
+  returning?: string[];
+}
+
+/**
+ * Inserts rows (arrays in `columns` order); with `upsert`, conflicting rows are updated
+ * instead. Returns the number of rows inserted or updated.
+ */
+export async function writeRows(
+  em: EntityManager,
+  table: string,
+  columns: string[],
+  rows: SqlValue[][],
+  upsert?: UpsertOptions,
+): Promise<number> {
+  return (await writeRowsReturning(em, table, columns, rows, { upsert })).affected;
+}
+
+/** Like `writeRows`, returning the `returning` columns of every row written. */
+export async function writeRowsReturning<R extends object = Record<string, unknown>>(
+  em: EntityManager,
+  table: string,
+  columns: string[],
+  rows: SqlValue[][],
+  options: WriteOptions = {},
+): Promise<{ affected: number; rows: R[] }> {
+  const { upsert, returning } = options;
+  const returned: R[] = [];
+  if (rows.length === 0) return { affected: 0, rows: returned };
+  const dialect = dialectOfEm(em);
+  const q = (c: string) => quote(dialect, c);
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  let suffix = '';
+  if (upsert) {
+    const target = `(${upsert.conflictColumns.map(q).join(', ')})${upsert.conflictWhere ? ` where ${upsert.conflictWhere}` : ''}`;
+    const sets = [...upsert.updateColumns, ...(upsert.touchColumns ?? [])].map(
+      c => `${q(c)} = excluded.${q(c)}`,
+    );
+    if (upsert.versionColumn)
+      sets.push(`${q(upsert.versionColumn)} = ${q(table)}.${q(upsert.versionColumn)} + 1`);
+    const guard = upsert.versionColumn
+      ? ` where ${q(table)}.${q(upsert.versionColumn)} = excluded.${q(upsert.versionColumn)}`
+      : '';
+    suffix = ` on conflict ${target} do update set ${sets.join(', ')}${guard}`;
+  }
+  const connection = em.getConnection();
+  const ctx = em.getTransactionContext();
+  let affected = 0;
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const ret = returning?.length ? ` returning ${returning.map(q).join(', ')}` : '';
+    const sql = `insert into ${q(table)} (${columns.map(q).join(', ')}) values ${chunk.map(() => tuple).join(', ')}${suffix}${ret}`;
+    const params: unknown[] = [];
+    for (const row of chunk) for (const v of row) params.push(toDbValue(dialect, v));
+    if (ret) {
+      const out = await connection.execute<R[]>(sql, params, 'all', ctx);
+      affected += out.length;
+      returned.push(...out);
+    } else {
+      const result = await connection.execute<{ affectedRows?: number }>(sql, params, 'run', ctx);
+      affected += Number(result.affectedRows ?? 0);
+    }
+  }
+  return { affected, rows: returned };
+}
+
+/** Runs `select … where column in (…)` over a long list of keys, in chunks. */
+export async function selectIn<T extends object>(
+  em: EntityManager,
+  sqlBeforeIn: string,
+  keys: readonly unknown[],
+  sqlAfterIn = '',
+  extraParams: unknown[] = [],
+): Promise<T[]> {
+  const out: T[] = [];
+  const chunkSize = 5_000;
+  const connection = em.getConnection();
+  const ctx = em.getTransactionContext();
+  for (let i = 0; i < keys.length; i += chunkSize) {
+    const chunk = keys.slice(i, i + chunkSize);
+    const sql = `${sqlBeforeIn} (${chunk.map(() => '?').join(', ')})${sqlAfterIn}`;
+    out.push(...(await connection.execute<T[]>(sql, [...chunk, ...extraParams], 'all', ctx)));
+  }
+  return out;
+}

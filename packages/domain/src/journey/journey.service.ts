@@ -1,0 +1,71 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { z } from 'zod';
+import { Account } from '../accounts/account.entity.ts';
+import type { Actor } from '../common/actor.ts';
+import { DomainError } from '../common/domain-error.ts';
+import { findOrFail } from '../common/lookup.ts';
+import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { parseInput, quarterSchema, versionSchema } from '../common/validation.ts';
+import { VALUE_TIERS } from '../common/vocabulary.ts';
+import { Person } from '../organisation/person.entity.ts';
+import { TierAssessment } from './tier-assessment.entity.ts';
+
+export const assessTierSchema = z.object({
+  accountId: z.number().int().positive(),
+  quarter: quarterSchema,
+  tier: z.enum(VALUE_TIERS),
+  evidence: z.string().max(4000),
+  assessedById: z.number().int().positive().nullish(),
+  /** Required to change an assessment that exists for the quarter. */
+  expectedVersion: versionSchema.optional(),
+});
+export type AssessTierInput = z.input<typeof assessTierSchema>;
+
+/**
+ * Records the team's tier call for an account and quarter, with its evidence. The recorded
+ * tier is the team's call; the product's suggestion never overwrites it.
+ */
+export async function assessTier(
+  em: EntityManager,
+  input: AssessTierInput,
+  actor: Actor,
+): Promise<TierAssessment> {
+  const data = parseInput(assessTierSchema, input, 'tier assessment');
+  if (data.evidence.trim().length < 3) {
+    throw new DomainError(
+      'TIER_EVIDENCE_REQUIRED',
+      'A tier assessment needs a short evidence note: what the team saw that puts the account at this tier.',
+      {
+        issues: [
+          { path: ['evidence'], message: 'write the evidence for the tier', code: 'TIER_EVIDENCE_REQUIRED' },
+        ],
+      },
+    );
+  }
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    const assessedBy = data.assessedById ? await findOrFail(tx, Person, data.assessedById, 'Person') : null;
+    const existing = await tx.findOne(TierAssessment, { account, quarter: data.quarter });
+    if (existing) {
+      if (data.expectedVersion === undefined) {
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `${account.externalRef} already has a tier for ${data.quarter} (version ${existing.version}); send expectedVersion ${existing.version} to change it.`,
+          { details: { currentVersion: existing.version } },
+        );
+      }
+      assertVersion('TierAssessment', existing, data.expectedVersion);
+      existing.tier = data.tier;
+      existing.evidence = data.evidence.trim();
+      existing.assessedBy = assessedBy;
+      return existing;
+    }
+    return tx.create(TierAssessment, {
+      account,
+      quarter: data.quarter,
+      tier: data.tier,
+      evidence: data.evidence.trim(),
+      assessedBy,
+    });
+  });
+}

@@ -1,0 +1,160 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { z } from 'zod';
+import { Account } from '../accounts/account.entity.ts';
+import type { Actor } from '../common/actor.ts';
+import { DomainError } from '../common/domain-error.ts';
+import { findOrFail, today } from '../common/lookup.ts';
+import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import {
+  externalRefSchema,
+  isoDateSchema,
+  nameSchema,
+  nonNegativeMoneySchema,
+  parseInput,
+  textSchema,
+  versionSchema,
+} from '../common/validation.ts';
+import { OPPORTUNITY_OUTCOMES } from '../common/vocabulary.ts';
+import { BusinessUnit } from '../organisation/business-unit.entity.ts';
+import { Opportunity } from './opportunity.entity.ts';
+
+export const createOpportunitySchema = z.object({
+  accountId: z.number().int().positive(),
+  businessUnitId: z.number().int().positive(),
+  externalRef: externalRefSchema.optional(),
+  name: nameSchema,
+  value: nonNegativeMoneySchema,
+  expectedCloseOn: isoDateSchema.nullish(),
+});
+export type CreateOpportunityInput = z.input<typeof createOpportunitySchema>;
+
+/** One row of a bulk opportunity upsert, keyed by `externalRef`. */
+export const opportunityRowSchema = z
+  .object({
+    externalRef: externalRefSchema,
+    accountRef: externalRefSchema,
+    businessUnitCode: z.string().trim().min(1).max(40),
+    name: nameSchema,
+    value: nonNegativeMoneySchema,
+    qualified: z.boolean().default(false),
+    qualifiedOn: isoDateSchema.nullish(),
+    expectedCloseOn: isoDateSchema.nullish(),
+    outcome: z.enum(OPPORTUNITY_OUTCOMES).default('OPEN'),
+    decidedOn: isoDateSchema.nullish(),
+    lostReason: textSchema.nullish(),
+  })
+  .strict()
+  .superRefine((row, ctx) => {
+    if (row.outcome !== 'OPEN' && !row.decidedOn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['decidedOn'],
+        message: 'a WON or LOST opportunity needs decidedOn',
+      });
+    }
+    if (row.outcome === 'OPEN' && row.decidedOn) {
+      ctx.addIssue({ code: 'custom', path: ['decidedOn'], message: 'an OPEN opportunity has no decidedOn' });
+    }
+  });
+export type OpportunityRow = z.input<typeof opportunityRowSchema>;
+
+export async function createOpportunity(em: EntityManager, input: CreateOpportunityInput, actor: Actor) {
+  const data = parseInput(createOpportunitySchema, input, 'opportunity');
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    const businessUnit = await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit');
+    const externalRef = data.externalRef ?? `kam-opportunity-${crypto.randomUUID()}`;
+    if (await tx.count(Opportunity, { externalRef })) {
+      throw new DomainError(
+        'EXTERNAL_REF_TAKEN',
+        `An opportunity with external ref ${externalRef} already exists.`,
+      );
+    }
+    return tx.create(Opportunity, {
+      externalRef,
+      account,
+      businessUnit,
+      name: data.name,
+      value: data.value,
+      qualified: false,
+      outcome: 'OPEN',
+      expectedCloseOn: data.expectedCloseOn ?? null,
+    });
+  });
+}
+
+export const updateOpportunitySchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  name: nameSchema.optional(),
+  value: nonNegativeMoneySchema.optional(),
+  expectedCloseOn: isoDateSchema.nullish(),
+});
+
+export async function updateOpportunity(
+  em: EntityManager,
+  input: z.input<typeof updateOpportunitySchema>,
+  actor: Actor,
+) {
+  const data = parseInput(updateOpportunitySchema, input, 'opportunity');
+  return writeAs(em, actor, async tx => {
+    const opp = await findOrFail(tx, Opportunity, data.id, 'Opportunity');
+    assertVersion('Opportunity', opp, data.expectedVersion);
+    if (opp.outcome !== 'OPEN') throw alreadyDecided(opp);
+    if (data.name !== undefined) opp.name = data.name;
+    if (data.value !== undefined) opp.value = data.value;
+    if (data.expectedCloseOn !== undefined) opp.expectedCloseOn = data.expectedCloseOn ?? null;
+    return opp;
+  });
+}
+
+const stepSchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  on: isoDateSchema.optional(),
+  reason: textSchema.nullish(),
+});
+export type OpportunityStepInput = z.input<typeof stepSchema>;
+
+function alreadyDecided(opp: Opportunity): DomainError {
+  return new DomainError(
+    'OPPORTUNITY_ALREADY_DECIDED',
+    `Opportunity ${opp.externalRef} was already ${opp.outcome} on ${opp.decidedOn}; a decided bid cannot change. Record a new opportunity instead.`,
+  );
+}
+
+/** Marks an open opportunity as a qualified bid (it then counts in the win rate once decided). */
+export async function qualifyOpportunity(em: EntityManager, input: OpportunityStepInput, actor: Actor) {
+  const data = parseInput(stepSchema, input, 'qualification');
+  return writeAs(em, actor, async tx => {
+    const opp = await findOrFail(tx, Opportunity, data.id, 'Opportunity');
+    assertVersion('Opportunity', opp, data.expectedVersion);
+    if (opp.outcome !== 'OPEN') throw alreadyDecided(opp);
+    opp.qualified = true;
+    opp.qualifiedOn = data.on ?? today();
+    return opp;
+  });
+}
+
+async function decide(em: EntityManager, input: OpportunityStepInput, actor: Actor, outcome: 'WON' | 'LOST') {
+  const data = parseInput(stepSchema, input, 'decision');
+  return writeAs(em, actor, async tx => {
+    const opp = await findOrFail(tx, Opportunity, data.id, 'Opportunity');
+    assertVersion('Opportunity', opp, data.expectedVersion);
+    if (opp.outcome !== 'OPEN') throw alreadyDecided(opp);
+    opp.outcome = outcome;
+    opp.decidedOn = data.on ?? today();
+    opp.lostReason = outcome === 'LOST' ? (data.reason ?? null) : null;
+    return opp;
+  });
+}
+
+/** OPEN → WON. */
+export function winOpportunity(em: EntityManager, input: OpportunityStepInput, actor: Actor) {
+  return decide(em, input, actor, 'WON');
+}
+
+/** OPEN → LOST, with the reason. */
+export function loseOpportunity(em: EntityManager, input: OpportunityStepInput, actor: Actor) {
+  return decide(em, input, actor, 'LOST');
+}

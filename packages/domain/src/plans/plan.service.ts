@@ -1,0 +1,544 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { z } from 'zod';
+import { Account } from '../accounts/account.entity.ts';
+import type { Actor } from '../common/actor.ts';
+import { DomainError } from '../common/domain-error.ts';
+import { findOrFail, today } from '../common/lookup.ts';
+import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { isoDateSchema, moneySchema, parseInput, textSchema, versionSchema } from '../common/validation.ts';
+import {
+  ACTION_STATUSES,
+  type ActionStatus,
+  PLAN_SECTION_TITLES,
+  PLAN_SECTIONS,
+  type PlanSection,
+  type PlanStatus,
+  REVIEW_ASSESSMENTS,
+} from '../common/vocabulary.ts';
+import { BusinessUnit } from '../organisation/business-unit.entity.ts';
+import { Person } from '../organisation/person.entity.ts';
+import {
+  AccountPlan,
+  ExecutionReview,
+  PlanAction,
+  type PlanContent,
+  PlanSignOff,
+  PlanUnit,
+  PlanVersion,
+} from './account-plan.entity.ts';
+
+const sectionsSchema = z
+  .object(
+    Object.fromEntries(PLAN_SECTIONS.map(s => [s, textSchema.optional()])) as Record<
+      PlanSection,
+      z.ZodOptional<typeof textSchema>
+    >,
+  )
+  .strict();
+
+const percentSchema = z
+  .union([z.string(), z.number()])
+  .transform(v => String(v).trim())
+  .refine(
+    v => /^-?\d{1,3}(\.\d{1,2})?$/.test(v) && Math.abs(Number(v)) <= 100,
+    'must be a percentage like 31.5',
+  )
+  .transform(v => Number(v).toFixed(2));
+
+const targetsSchema = z
+  .object({
+    revenueTarget: moneySchema.nullish(),
+    marginTargetPercent: percentSchema.nullish(),
+    inYearTarget: moneySchema.nullish(),
+    estimatedCustomerValue: moneySchema.nullish(),
+    estimatedInvestment: moneySchema.nullish(),
+    estimatedCostToServe: moneySchema.nullish(),
+  })
+  .strict();
+const TARGET_FIELDS = [
+  'revenueTarget',
+  'marginTargetPercent',
+  'inYearTarget',
+  'estimatedCustomerValue',
+  'estimatedInvestment',
+  'estimatedCostToServe',
+] as const;
+
+export const createPlanSchema = z.object({
+  accountId: z.number().int().positive(),
+  year: z.number().int().min(2000).max(2100),
+  businessUnitIds: z.array(z.number().int().positive()).max(50).default([]),
+  ownerId: z.number().int().positive().nullish(),
+  startsOn: isoDateSchema.optional(),
+  endsOn: isoDateSchema.optional(),
+  sections: sectionsSchema.default({}),
+  targets: targetsSchema.default({}),
+});
+export type CreatePlanInput = z.input<typeof createPlanSchema>;
+
+function notEditable(plan: AccountPlan): DomainError {
+  return new DomainError(
+    'PLAN_NOT_EDITABLE',
+    `Plan ${plan.id} is ${plan.status}; only a DRAFT plan can be edited. Return it to draft first (an approved or closed plan stays as it was signed).`,
+  );
+}
+
+function invalidTransition(plan: AccountPlan, to: PlanStatus, allowedFrom: PlanStatus[]): DomainError {
+  return new DomainError(
+    'PLAN_INVALID_TRANSITION',
+    `Plan ${plan.id} is ${plan.status} and cannot become ${to}; that step is only possible from ${allowedFrom.join(' or ')}.`,
+    { details: { from: plan.status, to } },
+  );
+}
+
+async function loadUnits(em: EntityManager, ids: number[]): Promise<BusinessUnit[]> {
+  const unique = [...new Set(ids)];
+  const units = await em.find(BusinessUnit, { id: { $in: unique } });
+  const missing = unique.filter(id => !units.some(u => u.id === id));
+  if (missing.length) {
+    throw new DomainError('NOT_FOUND', `Business unit ${missing.join(', ')} does not exist.`, {
+      issues: [
+        {
+          path: ['businessUnitIds'],
+          message: `unknown business unit ${missing.join(', ')}`,
+          code: 'NOT_FOUND',
+        },
+      ],
+    });
+  }
+  return units;
+}
+
+/** Creates a DRAFT plan for an account and year. One plan per account and year. */
+export async function createPlan(
+  em: EntityManager,
+  input: CreatePlanInput,
+  actor: Actor,
+): Promise<AccountPlan> {
+  const data = parseInput(createPlanSchema, input, 'plan');
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    if (await tx.count(AccountPlan, { account, year: data.year })) {
+      throw new DomainError(
+        'PLAN_ALREADY_EXISTS',
+        `Account ${account.externalRef} already has a plan for ${data.year}; edit that plan instead.`,
+      );
+    }
+    const owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
+    const plan = tx.create(AccountPlan, {
+      account,
+      year: data.year,
+      status: 'DRAFT',
+      startsOn: data.startsOn ?? `${data.year}-01-01`,
+      endsOn: data.endsOn ?? `${data.year}-12-31`,
+      owner,
+      ...Object.fromEntries(PLAN_SECTIONS.map(s => [s, data.sections[s] ?? ''])),
+      ...Object.fromEntries(TARGET_FIELDS.map(t => [t, data.targets[t] ?? null])),
+      latestVersionNumber: 0,
+    } as never) as AccountPlan;
+    if (plan.endsOn < plan.startsOn) {
+      throw new DomainError('VALIDATION_FAILED', 'endsOn is before startsOn.', {
+        issues: [{ path: ['endsOn'], message: 'before startsOn', code: 'VALIDATION_FAILED' }],
+      });
+    }
+    for (const unit of await loadUnits(tx, data.businessUnitIds))
+      tx.create(PlanUnit, { plan, businessUnit: unit });
+    return plan;
+  });
+}
+
+export const updatePlanSchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  sections: sectionsSchema.optional(),
+  targets: targetsSchema.optional(),
+  ownerId: z.number().int().positive().nullish(),
+  businessUnitIds: z.array(z.number().int().positive()).max(50).optional(),
+});
+export type UpdatePlanInput = z.input<typeof updatePlanSchema>;
+
+/** Edits a DRAFT plan: sections, targets, owner and the business units involved. */
+export async function updatePlan(
+  em: EntityManager,
+  input: UpdatePlanInput,
+  actor: Actor,
+): Promise<AccountPlan> {
+  const data = parseInput(updatePlanSchema, input, 'plan');
+  return writeAs(em, actor, async tx => {
+    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
+    assertVersion('AccountPlan', plan, data.expectedVersion);
+    if (plan.status !== 'DRAFT') throw notEditable(plan);
+    const record = plan as unknown as Record<string, unknown>;
+    for (const [section, text] of Object.entries(data.sections ?? {}))
+      if (text !== undefined) record[section] = text;
+    for (const [field, value] of Object.entries(data.targets ?? {}))
+      if (value !== undefined) record[field] = value;
+    if (data.ownerId !== undefined)
+      plan.owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
+    if (data.businessUnitIds) {
+      const wanted = await loadUnits(tx, data.businessUnitIds);
+      const current = await tx.find(PlanUnit, { plan });
+      for (const pu of current) if (!wanted.some(u => u.id === pu.businessUnit.id)) tx.remove(pu);
+      for (const unit of wanted) {
+        if (!current.some(pu => pu.businessUnit.id === unit.id))
+          tx.create(PlanUnit, { plan, businessUnit: unit });
+      }
+    }
+    plan.updatedAt = new Date();
+    return plan;
+  });
+}
+
+/** The content of a plan as it would be frozen now. */
+export async function planContent(em: EntityManager, plan: AccountPlan): Promise<PlanContent> {
+  const units = await em.find(PlanUnit, { plan }, { populate: ['businessUnit'] });
+  const record = plan as unknown as Record<string, unknown>;
+  return {
+    sections: Object.fromEntries(PLAN_SECTIONS.map(s => [s, String(record[s] ?? '')])),
+    targets: Object.fromEntries(TARGET_FIELDS.map(t => [t, (record[t] as string | null) ?? null])),
+    businessUnits: units.map(u => u.businessUnit.code).sort(),
+  };
+}
+
+const planStepSchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  personId: z.number().int().positive().nullish(),
+  on: isoDateSchema.optional(),
+});
+export type PlanStepInput = z.input<typeof planStepSchema>;
+
+/**
+ * Submits a DRAFT plan for review: freezes its content as version n+1. Every business
+ * unit involved must then sign that version before the plan can be approved.
+ */
+export async function submitPlan(em: EntityManager, input: PlanStepInput, actor: Actor) {
+  const data = parseInput(planStepSchema, input, 'plan submission');
+  return writeAs(em, actor, async tx => {
+    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
+    assertVersion('AccountPlan', plan, data.expectedVersion);
+    if (plan.status !== 'DRAFT') throw invalidTransition(plan, 'IN_REVIEW', ['DRAFT']);
+    const content = await planContent(tx, plan);
+    if (content.businessUnits.length === 0) {
+      throw new DomainError(
+        'PLAN_HAS_NO_BUSINESS_UNITS',
+        `Plan ${plan.id} involves no business unit. A plan is owned by every unit involved: add at least one before submitting.`,
+      );
+    }
+    const submittedBy = data.personId ? await findOrFail(tx, Person, data.personId, 'Person') : null;
+    plan.latestVersionNumber += 1;
+    plan.status = 'IN_REVIEW';
+    plan.submittedOn = data.on ?? today();
+    tx.create(PlanVersion, {
+      plan,
+      number: plan.latestVersionNumber,
+      frozenAt: new Date(),
+      submittedBy,
+      content,
+    });
+    return plan;
+  });
+}
+
+export const signPlanSchema = z.object({
+  id: z.number().int().positive(),
+  businessUnitId: z.number().int().positive(),
+  signedById: z.number().int().positive(),
+  on: isoDateSchema.optional(),
+  comment: textSchema.nullish(),
+});
+export type SignPlanInput = z.input<typeof signPlanSchema>;
+
+/** A business unit signs the submitted version of a plan, through one of its people. */
+export async function signPlan(em: EntityManager, input: SignPlanInput, actor: Actor): Promise<PlanSignOff> {
+  const data = parseInput(signPlanSchema, input, 'sign-off');
+  return writeAs(em, actor, async tx => {
+    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
+    if (plan.status !== 'IN_REVIEW') {
+      throw new DomainError(
+        'PLAN_INVALID_TRANSITION',
+        `Plan ${plan.id} is ${plan.status}; only a plan IN_REVIEW can be signed. Submit it first.`,
+      );
+    }
+    const unit = await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit');
+    if (!(await tx.count(PlanUnit, { plan, businessUnit: unit }))) {
+      throw new DomainError(
+        'PLAN_UNIT_NOT_INVOLVED',
+        `Business unit ${unit.code} is not involved in plan ${plan.id}; only involved units sign it.`,
+      );
+    }
+    const signer = await findOrFail(tx, Person, data.signedById, 'Person');
+    if (signer.businessUnit?.id !== unit.id) {
+      throw new DomainError(
+        'PLAN_SIGNER_NOT_IN_UNIT',
+        `${signer.name} is not a member of ${unit.code}; a plan is signed for a business unit by one of its own people.`,
+      );
+    }
+    const existing = await tx.findOne(PlanSignOff, {
+      plan,
+      businessUnit: unit,
+      planVersionNumber: plan.latestVersionNumber,
+    });
+    if (existing) return existing;
+    return tx.create(PlanSignOff, {
+      plan,
+      businessUnit: unit,
+      signedBy: signer,
+      signedOn: data.on ?? today(),
+      planVersionNumber: plan.latestVersionNumber,
+      comment: data.comment ?? null,
+    });
+  });
+}
+
+/** The involved units that have not signed the plan's submitted version. */
+export async function missingSignOffs(em: EntityManager, plan: AccountPlan): Promise<BusinessUnit[]> {
+  const units = await em.find(PlanUnit, { plan }, { populate: ['businessUnit'] });
+  const signed = await em.find(PlanSignOff, { plan, planVersionNumber: plan.latestVersionNumber });
+  const signedIds = new Set(signed.map(s => s.businessUnit.id));
+  return units.map(u => u.businessUnit).filter(u => !signedIds.has(u.id));
+}
+
+/** Approves a plan IN_REVIEW. Only when every involved business unit has signed its submitted version. */
+export async function approvePlan(em: EntityManager, input: PlanStepInput, actor: Actor) {
+  const data = parseInput(planStepSchema, input, 'plan approval');
+  return writeAs(em, actor, async tx => {
+    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
+    assertVersion('AccountPlan', plan, data.expectedVersion);
+    if (plan.status !== 'IN_REVIEW') throw invalidTransition(plan, 'APPROVED', ['IN_REVIEW']);
+    const missing = await missingSignOffs(tx, plan);
+    if (missing.length) {
+      const codes = missing.map(u => u.code).sort();
+      throw new DomainError(
+        'PLAN_NOT_SIGNED_BY_ALL_UNITS',
+        `Plan ${plan.id} cannot be approved: ${codes.join(', ')} ${codes.length === 1 ? 'has' : 'have'} not signed version ${plan.latestVersionNumber}. Every business unit involved must sign first.`,
+        { details: { missingBusinessUnits: codes } },
+      );
+    }
+    plan.status = 'APPROVED';
+    plan.approvedOn = data.on ?? today();
+    return plan;
+  });
+}
+
+/** Sends a plan IN_REVIEW back to DRAFT for changes; its signatures stay with the old version. */
+export async function returnPlanToDraft(em: EntityManager, input: PlanStepInput, actor: Actor) {
+  const data = parseInput(planStepSchema, input, 'plan');
+  return writeAs(em, actor, async tx => {
+    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
+    assertVersion('AccountPlan', plan, data.expectedVersion);
+    if (plan.status !== 'IN_REVIEW') throw invalidTransition(plan, 'DRAFT', ['IN_REVIEW']);
+    plan.status = 'DRAFT';
+    return plan;
+  });
+}
+
+/** Closes an APPROVED plan at the end of its year. */
+export async function closePlan(em: EntityManager, input: PlanStepInput, actor: Actor) {
+  const data = parseInput(planStepSchema, input, 'plan');
+  return writeAs(em, actor, async tx => {
+    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
+    assertVersion('AccountPlan', plan, data.expectedVersion);
+    if (plan.status !== 'APPROVED') throw invalidTransition(plan, 'CLOSED', ['APPROVED']);
+    plan.status = 'CLOSED';
+    plan.closedOn = data.on ?? today();
+    return plan;
+  });
+}
+
+/** Starts next year's plan as a DRAFT copy of this one (sections, targets, units, owner). */
+export async function copyPlanToNextYear(em: EntityManager, input: { id: number }, actor: Actor) {
+  return writeAs(em, actor, async tx => {
+    const source = await findOrFail(tx, AccountPlan, input.id, 'Plan');
+    const year = source.year + 1;
+    if (await tx.count(AccountPlan, { account: source.account, year })) {
+      throw new DomainError(
+        'PLAN_ALREADY_EXISTS',
+        `Account ${source.account.id} already has a plan for ${year}; there is nothing to copy into.`,
+      );
+    }
+    const record = source as unknown as Record<string, unknown>;
+    const plan = tx.create(AccountPlan, {
+      account: source.account,
+      year,
+      status: 'DRAFT',
+      startsOn: `${year}-01-01`,
+      endsOn: `${year}-12-31`,
+      owner: source.owner,
+      ...Object.fromEntries(PLAN_SECTIONS.map(s => [s, record[s]])),
+      ...Object.fromEntries(TARGET_FIELDS.map(t => [t, record[t]])),
+      latestVersionNumber: 0,
+      copiedFrom: source,
+    } as never) as AccountPlan;
+    for (const unit of await tx.find(PlanUnit, { plan: source })) {
+      tx.create(PlanUnit, { plan, businessUnit: unit.businessUnit });
+    }
+    return plan;
+  });
+}
+
+export interface SectionDifference {
+  key: string;
+  title: string;
+  before: string | null;
+  after: string | null;
+  changed: boolean;
+}
+
+/**
+ * Compares two frozen versions of a plan section by section (and target by target).
+ * `to` may be omitted to compare against the plan's current working content.
+ */
+export async function comparePlanVersions(
+  em: EntityManager,
+  input: { planId: number; from: number; to?: number | null },
+): Promise<SectionDifference[]> {
+  const plan = await findOrFail(em, AccountPlan, input.planId, 'Plan');
+  const load = async (n: number) => {
+    const v = await em.findOne(PlanVersion, { plan, number: n });
+    if (!v) {
+      throw new DomainError(
+        'PLAN_VERSION_NOT_FOUND',
+        `Plan ${plan.id} has no version ${n} (it has 1–${plan.latestVersionNumber}).`,
+      );
+    }
+    return v.content;
+  };
+  const before = await load(input.from);
+  const after = input.to ? await load(input.to) : await planContent(em, plan);
+  const rows: SectionDifference[] = PLAN_SECTIONS.map(s => ({
+    key: s,
+    title: PLAN_SECTION_TITLES[s],
+    before: before.sections[s] ?? '',
+    after: after.sections[s] ?? '',
+    changed: (before.sections[s] ?? '') !== (after.sections[s] ?? ''),
+  }));
+  for (const t of TARGET_FIELDS) {
+    rows.push({
+      key: t,
+      title: t,
+      before: before.targets[t] ?? null,
+      after: after.targets[t] ?? null,
+      changed: (before.targets[t] ?? null) !== (after.targets[t] ?? null),
+    });
+  }
+  const b = before.businessUnits.join(', ');
+  const a = after.businessUnits.join(', ');
+  rows.push({
+    key: 'businessUnits',
+    title: 'Business units involved',
+    before: b,
+    after: a,
+    changed: a !== b,
+  });
+  return rows;
+}
+
+export const recordReviewSchema = z.object({
+  planId: z.number().int().positive(),
+  reviewedOn: isoDateSchema.optional(),
+  reviewerId: z.number().int().positive().nullish(),
+  assessment: z.enum(REVIEW_ASSESSMENTS),
+  progress: z.string().trim().min(1, 'say how the plan is progressing against its targets').max(20_000),
+  blockers: textSchema.default(''),
+  helpNeeded: textSchema.default(''),
+  revenueToDate: moneySchema.nullish(),
+});
+export type RecordReviewInput = z.input<typeof recordReviewSchema>;
+
+/** Records an execution review of an APPROVED plan: progress, blockers, and the help needed. */
+export async function recordExecutionReview(em: EntityManager, input: RecordReviewInput, actor: Actor) {
+  const data = parseInput(recordReviewSchema, input, 'execution review');
+  return writeAs(em, actor, async tx => {
+    const plan = await findOrFail(tx, AccountPlan, data.planId, 'Plan');
+    if (plan.status !== 'APPROVED') {
+      throw new DomainError(
+        'PLAN_NOT_IN_EXECUTION',
+        `Plan ${plan.id} is ${plan.status}; execution reviews are recorded for an APPROVED plan.`,
+      );
+    }
+    const reviewer = data.reviewerId ? await findOrFail(tx, Person, data.reviewerId, 'Person') : null;
+    return tx.create(ExecutionReview, {
+      plan,
+      reviewedOn: data.reviewedOn ?? today(),
+      reviewer,
+      assessment: data.assessment,
+      progress: data.progress,
+      blockers: data.blockers,
+      helpNeeded: data.helpNeeded,
+      revenueToDate: data.revenueToDate ?? null,
+    });
+  });
+}
+
+export const addActionSchema = z.object({
+  planId: z.number().int().positive(),
+  description: z.string().trim().min(1).max(4000),
+  ownerId: z.number().int().positive().nullish(),
+  dueOn: isoDateSchema.nullish(),
+});
+export type AddActionInput = z.input<typeof addActionSchema>;
+
+/** Adds an action to a plan's action plan (not to a CLOSED plan). */
+export async function addPlanAction(
+  em: EntityManager,
+  input: AddActionInput,
+  actor: Actor,
+): Promise<PlanAction> {
+  const data = parseInput(addActionSchema, input, 'action');
+  return writeAs(em, actor, async tx => {
+    const plan = await findOrFail(tx, AccountPlan, data.planId, 'Plan');
+    if (plan.status === 'CLOSED') throw notEditable(plan);
+    const owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
+    return tx.create(PlanAction, {
+      plan,
+      description: data.description,
+      owner,
+      dueOn: data.dueOn ?? null,
+      status: 'OPEN',
+    });
+  });
+}
+
+const ACTION_TRANSITIONS: Record<ActionStatus, ActionStatus[]> = {
+  OPEN: ['IN_PROGRESS', 'DONE', 'CANCELLED'],
+  IN_PROGRESS: ['OPEN', 'DONE', 'CANCELLED'],
+  DONE: [],
+  CANCELLED: [],
+};
+
+export const updateActionSchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  status: z.enum(ACTION_STATUSES).optional(),
+  description: z.string().trim().min(1).max(4000).optional(),
+  ownerId: z.number().int().positive().nullish(),
+  dueOn: isoDateSchema.nullish(),
+  completedOn: isoDateSchema.optional(),
+});
+export type UpdateActionInput = z.input<typeof updateActionSchema>;
+
+/** Updates an action; DONE and CANCELLED are final. */
+export async function updatePlanAction(em: EntityManager, input: UpdateActionInput, actor: Actor) {
+  const data = parseInput(updateActionSchema, input, 'action');
+  return writeAs(em, actor, async tx => {
+    const action = await findOrFail(tx, PlanAction, data.id, 'Action');
+    assertVersion('PlanAction', action, data.expectedVersion);
+    const current = action.status as ActionStatus;
+    if (data.status && data.status !== current) {
+      if (!ACTION_TRANSITIONS[current].includes(data.status)) {
+        throw new DomainError(
+          'ACTION_INVALID_TRANSITION',
+          `Action ${action.id} is ${current} and cannot become ${data.status}${ACTION_TRANSITIONS[current].length ? `; it can become ${ACTION_TRANSITIONS[current].join(', ')}` : ': DONE and CANCELLED are final'}.`,
+        );
+      }
+      action.status = data.status;
+      action.completedOn = data.status === 'DONE' ? (data.completedOn ?? today()) : null;
+    }
+    if (data.description !== undefined) action.description = data.description;
+    if (data.ownerId !== undefined)
+      action.owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
+    if (data.dueOn !== undefined) action.dueOn = data.dueOn ?? null;
+    return action;
+  });
+}

@@ -1,0 +1,120 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { z } from 'zod';
+import type { Actor } from '../common/actor.ts';
+import { DomainError } from '../common/domain-error.ts';
+import { findOrFail, today } from '../common/lookup.ts';
+import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { isoDateSchema, parseInput, textSchema, versionSchema } from '../common/validation.ts';
+import { PROGRAMME_STAGES, type ProgrammeStage } from '../common/vocabulary.ts';
+import { BusinessUnit } from '../organisation/business-unit.entity.ts';
+import { Person } from '../organisation/person.entity.ts';
+import { DEFAULT_PROGRAMME_CHECKLISTS } from '../settings/reference-data.ts';
+import { IntimacyProgramme, ProgrammeChecklistItem } from './programme.entity.ts';
+
+export const startProgrammeSchema = z.object({
+  businessUnitId: z.number().int().positive(),
+  changeLeaderId: z.number().int().positive().nullish(),
+  startedOn: isoDateSchema.optional(),
+  objectives: textSchema.default(''),
+});
+
+/** Starts the customer-intimacy programme of a pilot business unit, with the default checklists (000 §4). */
+export async function startProgramme(
+  em: EntityManager,
+  input: z.input<typeof startProgrammeSchema>,
+  actor: Actor,
+) {
+  const data = parseInput(startProgrammeSchema, input, 'programme');
+  return writeAs(em, actor, async tx => {
+    const businessUnit = await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit');
+    if (await tx.count(IntimacyProgramme, { businessUnit })) {
+      throw new DomainError(
+        'DUPLICATE_ROW',
+        `${businessUnit.code} already runs a customer-intimacy programme.`,
+      );
+    }
+    const changeLeader = data.changeLeaderId
+      ? await findOrFail(tx, Person, data.changeLeaderId, 'Person')
+      : null;
+    const programme = tx.create(IntimacyProgramme, {
+      businessUnit,
+      changeLeader,
+      stage: 'UNDERSTAND',
+      startedOn: data.startedOn ?? today(),
+      objectives: data.objectives,
+    });
+    for (const stage of PROGRAMME_STAGES) {
+      DEFAULT_PROGRAMME_CHECKLISTS[stage].forEach((text, i) => {
+        tx.create(ProgrammeChecklistItem, {
+          programme,
+          stage,
+          position: i + 1,
+          text,
+          doneOn: null,
+          doneBy: null,
+        });
+      });
+    }
+    return programme;
+  });
+}
+
+export const checkItemSchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  done: z.boolean(),
+  doneById: z.number().int().positive().nullish(),
+  on: isoDateSchema.optional(),
+});
+
+/** Ticks (or unticks) a checklist item. */
+export async function setChecklistItem(
+  em: EntityManager,
+  input: z.input<typeof checkItemSchema>,
+  actor: Actor,
+) {
+  const data = parseInput(checkItemSchema, input, 'checklist item');
+  return writeAs(em, actor, async tx => {
+    const item = await findOrFail(tx, ProgrammeChecklistItem, data.id, 'Checklist item');
+    assertVersion('ProgrammeChecklistItem', item, data.expectedVersion);
+    item.doneOn = data.done ? (data.on ?? today()) : null;
+    item.doneBy = data.done && data.doneById ? await findOrFail(tx, Person, data.doneById, 'Person') : null;
+    return item;
+  });
+}
+
+/**
+ * Moves a programme to its next stage (UNDERSTAND → TEST → LEARN → IMPLEMENT), once every
+ * checklist item of the current stage is done.
+ */
+export async function advanceProgrammeStage(
+  em: EntityManager,
+  input: { id: number; expectedVersion: number; toStage?: ProgrammeStage },
+  actor: Actor,
+) {
+  return writeAs(em, actor, async tx => {
+    const programme = await findOrFail(tx, IntimacyProgramme, input.id, 'Programme');
+    assertVersion('IntimacyProgramme', programme, input.expectedVersion);
+    const next = PROGRAMME_STAGES[PROGRAMME_STAGES.indexOf(programme.stage) + 1];
+    if (!next || (input.toStage && input.toStage !== next)) {
+      throw new DomainError(
+        'PROGRAMME_INVALID_TRANSITION',
+        next
+          ? `The programme is at ${programme.stage}; its next stage is ${next}.`
+          : 'The programme is at IMPLEMENT, its last stage.',
+      );
+    }
+    const open = await tx.find(ProgrammeChecklistItem, { programme, stage: programme.stage, doneOn: null });
+    if (open.length) {
+      throw new DomainError(
+        'PROGRAMME_CHECKLIST_INCOMPLETE',
+        `${open.length} item(s) of the ${programme.stage} checklist are not done (${open
+          .map(i => i.text)
+          .slice(0, 3)
+          .join('; ')}…). Finish them before moving to ${next}.`,
+      );
+    }
+    programme.stage = next;
+    return programme;
+  });
+}

@@ -1,0 +1,191 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { z } from 'zod';
+import { Account } from '../accounts/account.entity.ts';
+import type { Actor } from '../common/actor.ts';
+import { DomainError } from '../common/domain-error.ts';
+import { addMonths, findOrFail, today } from '../common/lookup.ts';
+import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { isoDateSchema, parseInput, scoreSchema, textSchema, versionSchema } from '../common/validation.ts';
+import { Person } from '../organisation/person.entity.ts';
+import { getSettings } from '../settings/settings.service.ts';
+import { SelectionAssessment } from './assessment.entity.ts';
+import { KeyAccountDesignation } from './designation.entity.ts';
+
+export const recordAssessmentSchema = z.object({
+  accountId: z.number().int().positive(),
+  assessedOn: isoDateSchema.optional(),
+  assessedById: z.number().int().positive().nullish(),
+  marketLeadership: scoreSchema,
+  innovationLeadership: scoreSchema,
+  growthFit: scoreSchema,
+  otherUnitsPotential: scoreSchema,
+  loyalty: scoreSchema,
+  informationSharing: scoreSchema,
+  engagementDesire: scoreSchema,
+  buyingBasis: scoreSchema,
+  sustainableRevenue: z.boolean(),
+  defectionInfluencesOthers: z.boolean(),
+  winningImprovesOthers: z.boolean().nullish(),
+  notes: textSchema.nullish(),
+});
+export type RecordAssessmentInput = z.input<typeof recordAssessmentSchema>;
+
+/** Records a strategic and attitude assessment (every score 1–5). Earlier assessments stay as history. */
+export async function recordAssessment(em: EntityManager, input: RecordAssessmentInput, actor: Actor) {
+  const data = parseInput(recordAssessmentSchema, input, 'assessment');
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    const assessedBy = data.assessedById ? await findOrFail(tx, Person, data.assessedById, 'Person') : null;
+    const { accountId: _a, assessedById: _b, assessedOn, ...scores } = data;
+    return tx.create(SelectionAssessment, {
+      ...scores,
+      winningImprovesOthers: data.winningImprovesOthers ?? null,
+      notes: data.notes ?? null,
+      account,
+      assessedBy,
+      assessedOn: assessedOn ?? today(),
+    });
+  });
+}
+
+export const designateSchema = z.object({
+  accountId: z.number().int().positive(),
+  designatedOn: isoDateSchema.optional(),
+  /** Defaults to the configured review period after `designatedOn` (at least 24 months). */
+  reviewDueOn: isoDateSchema.optional(),
+  designatedById: z.number().int().positive().nullish(),
+  reason: textSchema.nullish(),
+});
+export type DesignateInput = z.input<typeof designateSchema>;
+
+/** The active designation of an account, if any. */
+export async function activeDesignation(em: EntityManager, accountId: number) {
+  return em.findOne(
+    KeyAccountDesignation,
+    { account: accountId, revokedOn: null },
+    { orderBy: { id: 'desc' } },
+  );
+}
+
+function assertReviewFarEnough(designatedOn: string, reviewDueOn: string, minimumMonths: number): void {
+  const earliest = addMonths(designatedOn, minimumMonths);
+  if (reviewDueOn < earliest) {
+    throw new DomainError(
+      'DESIGNATION_REVIEW_TOO_SOON',
+      `A key-account designation is reviewed at least ${minimumMonths} months after it is made: reviewDueOn must be ${earliest} or later (got ${reviewDueOn}).`,
+      {
+        issues: [
+          {
+            path: ['reviewDueOn'],
+            message: `must be on or after ${earliest}`,
+            code: 'DESIGNATION_REVIEW_TOO_SOON',
+          },
+        ],
+        details: { earliest },
+      },
+    );
+  }
+}
+
+/**
+ * Makes an account a key account. An account holds at most one active designation, and
+ * its review is due at least 24 months (the configured period) after the designation.
+ */
+export async function designateKeyAccount(em: EntityManager, input: DesignateInput, actor: Actor) {
+  const data = parseInput(designateSchema, input, 'designation');
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    if (await activeDesignation(tx, account.id)) {
+      throw new DomainError(
+        'ACCOUNT_ALREADY_KEY',
+        `Account ${account.externalRef} is already a key account. Revoke or review its current designation instead of designating it again.`,
+      );
+    }
+    const settings = await getSettings(tx);
+    const designatedOn = data.designatedOn ?? today();
+    const reviewDueOn = data.reviewDueOn ?? addMonths(designatedOn, settings.designation.reviewMonths);
+    assertReviewFarEnough(designatedOn, reviewDueOn, 24);
+    const designatedBy = data.designatedById
+      ? await findOrFail(tx, Person, data.designatedById, 'Person')
+      : null;
+    return tx.create(KeyAccountDesignation, {
+      account,
+      designatedOn,
+      reviewDueOn,
+      designatedBy,
+      reason: data.reason ?? null,
+      revokedOn: null,
+      revokedBy: null,
+      revocationReason: null,
+    });
+  });
+}
+
+export const reviewDesignationSchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  reviewedOn: isoDateSchema.optional(),
+  /** The next review, at least 24 months after this review. */
+  nextReviewDueOn: isoDateSchema.optional(),
+});
+export type ReviewDesignationInput = z.input<typeof reviewDesignationSchema>;
+
+/** Records that a designation was reviewed and confirmed; sets the next review (≥ 24 months out). */
+export async function reviewDesignation(em: EntityManager, input: ReviewDesignationInput, actor: Actor) {
+  const data = parseInput(reviewDesignationSchema, input, 'designation review');
+  return writeAs(em, actor, async tx => {
+    const designation = await findOrFail(tx, KeyAccountDesignation, data.id, 'Designation');
+    assertVersion('KeyAccountDesignation', designation, data.expectedVersion);
+    if (designation.revokedOn) throw alreadyRevoked(designation.id);
+    const settings = await getSettings(tx);
+    const reviewedOn = data.reviewedOn ?? today();
+    const next = data.nextReviewDueOn ?? addMonths(reviewedOn, settings.designation.reviewMonths);
+    assertReviewFarEnough(reviewedOn, next, 24);
+    designation.reviewDueOn = next;
+    return designation;
+  });
+}
+
+export const revokeDesignationSchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  revokedOn: isoDateSchema.optional(),
+  revokedById: z.number().int().positive().nullish(),
+  reason: textSchema.min(1, 'say why the account is no longer key'),
+});
+export type RevokeDesignationInput = z.input<typeof revokeDesignationSchema>;
+
+/** Ends a designation. The record stays: designations are never deleted. */
+export async function revokeDesignation(em: EntityManager, input: RevokeDesignationInput, actor: Actor) {
+  const data = parseInput(revokeDesignationSchema, input, 'revocation');
+  return writeAs(em, actor, async tx => {
+    const designation = await findOrFail(tx, KeyAccountDesignation, data.id, 'Designation');
+    assertVersion('KeyAccountDesignation', designation, data.expectedVersion);
+    if (designation.revokedOn) throw alreadyRevoked(designation.id);
+    const revokedOn = data.revokedOn ?? today();
+    if (revokedOn < designation.designatedOn) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `revokedOn (${revokedOn}) is before the designation (${designation.designatedOn}).`,
+        {
+          issues: [
+            { path: ['revokedOn'], message: 'before the designation date', code: 'VALIDATION_FAILED' },
+          ],
+        },
+      );
+    }
+    designation.revokedOn = revokedOn;
+    designation.revokedBy = data.revokedById
+      ? await findOrFail(tx, Person, data.revokedById, 'Person')
+      : null;
+    designation.revocationReason = data.reason;
+    return designation;
+  });
+}
+
+function alreadyRevoked(id: number): DomainError {
+  return new DomainError(
+    'DESIGNATION_ALREADY_REVOKED',
+    `Designation ${id} has already been revoked; designate the account again to make it key.`,
+  );
+}

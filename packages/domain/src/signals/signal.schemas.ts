@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import {
+  externalRefSchema,
+  isoDateSchema,
+  moneySchema,
+  quarterSchema,
+  textSchema,
+} from '../common/validation.ts';
+import { MEASUREMENT_KINDS, SENTIMENTS, SIGNAL_KINDS } from '../common/vocabulary.ts';
+
+const signalFields = {
+  kind: z.enum(SIGNAL_KINDS),
+  occurredOn: isoDateSchema,
+  sentiment: z.enum(SENTIMENTS).nullish(),
+  topic: z.string().trim().max(200).nullish(),
+  value: moneySchema.nullish(),
+  note: textSchema.nullish(),
+};
+
+function signalRules(
+  row: { kind: string; sentiment?: string | null; value?: string | null },
+  ctx: z.RefinementCtx,
+) {
+  if (row.kind === 'FEEDBACK' && !row.sentiment) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['sentiment'],
+      message: 'feedback needs a sentiment: POSITIVE, NEUTRAL or NEGATIVE',
+    });
+  }
+  if (row.kind !== 'FEEDBACK' && row.sentiment) {
+    ctx.addIssue({ code: 'custom', path: ['sentiment'], message: 'only FEEDBACK carries a sentiment' });
+  }
+  if (row.kind !== 'REFERRAL' && row.value != null) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'only a REFERRAL carries a value' });
+  }
+}
+
+export const recordSignalSchema = z
+  .object({
+    accountId: z.number().int().positive(),
+    externalRef: externalRefSchema.optional(),
+    ...signalFields,
+  })
+  .superRefine(signalRules);
+export type RecordSignalInput = z.input<typeof recordSignalSchema>;
+
+/** One row of a bulk `recordSignals`, keyed by `externalRef`. */
+export const signalRowSchema = z
+  .object({ externalRef: externalRefSchema, accountRef: externalRefSchema, ...signalFields })
+  .strict()
+  .superRefine(signalRules);
+export type SignalRow = z.input<typeof signalRowSchema>;
+
+const surveyScore = z
+  .number({ error: 'must be a whole number from 1 to 5' })
+  .refine(v => Number.isInteger(v) && v >= 1 && v <= 5, {
+    message: 'must be a whole number from 1 to 5',
+    params: { code: 'SCORE_OUT_OF_RANGE' },
+  });
+
+const surveyFields = {
+  respondedOn: isoDateSchema,
+  score: surveyScore,
+  comment: textSchema.nullish(),
+};
+
+export const recordSurveySchema = z.object({
+  accountId: z.number().int().positive(),
+  contactId: z.number().int().positive().nullish(),
+  externalRef: externalRefSchema.optional(),
+  ...surveyFields,
+});
+export type RecordSurveyInput = z.input<typeof recordSurveySchema>;
+
+/** One row of a bulk `recordSurveyResponses`, keyed by `externalRef`. */
+export const surveyRowSchema = z
+  .object({
+    externalRef: externalRefSchema,
+    accountRef: externalRefSchema,
+    contactRef: externalRefSchema.nullish(),
+    ...surveyFields,
+  })
+  .strict();
+export type SurveyRow = z.input<typeof surveyRowSchema>;
+
+export const recordMeasurementSchema = z
+  .object({
+    kind: z.enum(MEASUREMENT_KINDS),
+    quarter: quarterSchema,
+    businessUnitId: z.number().int().positive().nullish(),
+    market: z.string().trim().min(1).max(120).nullish(),
+    value: z
+      .union([z.string(), z.number()])
+      .transform(v => String(v).trim())
+      .refine(
+        v => /^\d{1,3}(\.\d{1,2})?$/.test(v) && Number(v) <= 100,
+        'must be a value from 0 to 100 with at most two decimals',
+      )
+      .transform(v => Number(v).toFixed(2)),
+    expectedVersion: z.number().int().min(1).optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.kind === 'PEOPLE_SATISFACTION' && m.market) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['market'],
+        message: 'people satisfaction is measured per business unit, not per market',
+      });
+    }
+    if (m.kind === 'MARKET_SHARE' && m.businessUnitId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['businessUnitId'],
+        message: 'market share is measured per market, not per business unit',
+      });
+    }
+  });
+export type RecordMeasurementInput = z.input<typeof recordMeasurementSchema>;

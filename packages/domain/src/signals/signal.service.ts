@@ -1,0 +1,107 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { Account } from '../accounts/account.entity.ts';
+import type { Actor } from '../common/actor.ts';
+import { DomainError } from '../common/domain-error.ts';
+import { findOrFail } from '../common/lookup.ts';
+import { quarterOf } from '../common/quarter.ts';
+import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { parseInput } from '../common/validation.ts';
+import { BusinessUnit } from '../organisation/business-unit.entity.ts';
+import { Contact } from '../team/contact.entity.ts';
+import { CustomerSignal, OrganisationMeasurement, SurveyResponse } from './signal.entity.ts';
+import {
+  type RecordMeasurementInput,
+  type RecordSignalInput,
+  type RecordSurveyInput,
+  recordMeasurementSchema,
+  recordSignalSchema,
+  recordSurveySchema,
+} from './signal.schemas.ts';
+
+function refTaken(what: string, ref: string): DomainError {
+  return new DomainError('EXTERNAL_REF_TAKEN', `A ${what} with external ref ${ref} already exists.`, {
+    issues: [{ path: ['externalRef'], message: 'already used', code: 'EXTERNAL_REF_TAKEN' }],
+  });
+}
+
+/** Records a customer signal: feedback (with sentiment), advice or expansion request, referral (with value). */
+export async function recordSignal(em: EntityManager, input: RecordSignalInput, actor: Actor) {
+  const data = parseInput(recordSignalSchema, input, 'signal');
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    const externalRef = data.externalRef ?? `kam-signal-${crypto.randomUUID()}`;
+    if (await tx.count(CustomerSignal, { externalRef })) throw refTaken('signal', externalRef);
+    return tx.create(CustomerSignal, {
+      externalRef,
+      account,
+      kind: data.kind,
+      occurredOn: data.occurredOn,
+      quarter: quarterOf(data.occurredOn),
+      sentiment: data.sentiment ?? null,
+      topic: data.topic ?? null,
+      value: data.value ?? null,
+      note: data.note ?? null,
+    });
+  });
+}
+
+/** Records one satisfaction survey response (score 1–5). */
+export async function recordSurveyResponse(em: EntityManager, input: RecordSurveyInput, actor: Actor) {
+  const data = parseInput(recordSurveySchema, input, 'survey response');
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    const contact = data.contactId ? await findOrFail(tx, Contact, data.contactId, 'Contact') : null;
+    if (contact && contact.account.id !== account.id) {
+      throw new DomainError('VALIDATION_FAILED', `Contact ${contact.id} belongs to another account.`, {
+        issues: [{ path: ['contactId'], message: 'contact of another account', code: 'VALIDATION_FAILED' }],
+      });
+    }
+    const externalRef = data.externalRef ?? `kam-survey-${crypto.randomUUID()}`;
+    if (await tx.count(SurveyResponse, { externalRef })) throw refTaken('survey response', externalRef);
+    return tx.create(SurveyResponse, {
+      externalRef,
+      account,
+      contact,
+      respondedOn: data.respondedOn,
+      quarter: quarterOf(data.respondedOn),
+      score: data.score,
+      comment: data.comment ?? null,
+    });
+  });
+}
+
+/** Records (or corrects, with `expectedVersion`) an organisation measurement for a quarter. */
+export async function recordMeasurement(em: EntityManager, input: RecordMeasurementInput, actor: Actor) {
+  const data = parseInput(recordMeasurementSchema, input, 'measurement');
+  return writeAs(em, actor, async tx => {
+    const businessUnit = data.businessUnitId
+      ? await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit')
+      : null;
+    const scopeKey = businessUnit ? `bu:${businessUnit.code}` : data.market ? `market:${data.market}` : 'all';
+    const existing = await tx.findOne(OrganisationMeasurement, {
+      kind: data.kind,
+      quarter: data.quarter,
+      scopeKey,
+    });
+    if (existing) {
+      if (data.expectedVersion === undefined) {
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `${data.kind} for ${scopeKey} in ${data.quarter} is already recorded (version ${existing.version}); send expectedVersion ${existing.version} to correct it.`,
+          { details: { currentVersion: existing.version } },
+        );
+      }
+      assertVersion('OrganisationMeasurement', existing, data.expectedVersion);
+      existing.value = data.value;
+      return existing;
+    }
+    return tx.create(OrganisationMeasurement, {
+      kind: data.kind,
+      quarter: data.quarter,
+      businessUnit,
+      market: data.market ?? null,
+      scopeKey,
+      value: data.value,
+    });
+  });
+}

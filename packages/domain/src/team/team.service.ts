@@ -1,0 +1,237 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { z } from 'zod';
+import { Account } from '../accounts/account.entity.ts';
+import type { Actor } from '../common/actor.ts';
+import { DomainError } from '../common/domain-error.ts';
+import { findOrFail } from '../common/lookup.ts';
+import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import {
+  externalRefSchema,
+  influenceSchema,
+  isoDateSchema,
+  nameSchema,
+  parseInput,
+  textSchema,
+  versionSchema,
+} from '../common/validation.ts';
+import { CONTACT_FUNCTIONS, CONTACT_STANCES, TEAM_ROLES } from '../common/vocabulary.ts';
+import { Person } from '../organisation/person.entity.ts';
+import { Contact } from './contact.entity.ts';
+import { TeamMember } from './team-member.entity.ts';
+
+const geographySchema = z.string().trim().min(1).max(80).nullish();
+
+export const addTeamMemberSchema = z.object({
+  accountId: z.number().int().positive(),
+  personId: z.number().int().positive(),
+  role: z.enum(TEAM_ROLES),
+  geography: geographySchema,
+  reportsToId: z.number().int().positive().nullish(),
+  since: isoDateSchema.nullish(),
+});
+export type AddTeamMemberInput = z.input<typeof addTeamMemberSchema>;
+
+async function assertSingleLead(
+  em: EntityManager,
+  accountId: number,
+  geography: string | null,
+  exceptId: number | null,
+): Promise<void> {
+  const leads = await em.find(TeamMember, { account: accountId, role: 'KEY_ACCOUNT_MANAGER', geography });
+  if (leads.some(l => l.id !== exceptId)) {
+    throw new DomainError(
+      'TEAM_LEAD_ALREADY_ASSIGNED',
+      `Account ${accountId} already has a lead key account manager${geography ? ` for ${geography}` : ''}. A multinational may have one per geography: set a geography, or remove the current lead first.`,
+      { issues: [{ path: ['role'], message: 'one lead per geography', code: 'TEAM_LEAD_ALREADY_ASSIGNED' }] },
+    );
+  }
+}
+
+/** Adds a person to an account team. One lead key account manager per geography. */
+export async function addTeamMember(
+  em: EntityManager,
+  input: AddTeamMemberInput,
+  actor: Actor,
+): Promise<TeamMember> {
+  const data = parseInput(addTeamMemberSchema, input, 'team member');
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    const person = await findOrFail(tx, Person, data.personId, 'Person');
+    const geography = data.geography ?? null;
+    if (await tx.count(TeamMember, { account, person, role: data.role })) {
+      throw new DomainError(
+        'DUPLICATE_ROW',
+        `${person.name} already has the role ${data.role} on this account.`,
+      );
+    }
+    if (data.role === 'KEY_ACCOUNT_MANAGER') await assertSingleLead(tx, account.id, geography, null);
+    const reportsTo = data.reportsToId
+      ? await findOrFail(tx, TeamMember, data.reportsToId, 'Team member')
+      : null;
+    if (reportsTo && reportsTo.account.id !== account.id) {
+      throw new DomainError('VALIDATION_FAILED', 'reportsToId must be a member of the same account team.', {
+        issues: [{ path: ['reportsToId'], message: 'not on this account team', code: 'VALIDATION_FAILED' }],
+      });
+    }
+    return tx.create(TeamMember, {
+      account,
+      person,
+      role: data.role,
+      geography,
+      reportsTo,
+      since: data.since ?? null,
+    });
+  });
+}
+
+export const updateTeamMemberSchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  role: z.enum(TEAM_ROLES).optional(),
+  geography: geographySchema,
+  reportsToId: z.number().int().positive().nullish(),
+});
+export type UpdateTeamMemberInput = z.input<typeof updateTeamMemberSchema>;
+
+export async function updateTeamMember(em: EntityManager, input: UpdateTeamMemberInput, actor: Actor) {
+  const data = parseInput(updateTeamMemberSchema, input, 'team member');
+  return writeAs(em, actor, async tx => {
+    const member = await findOrFail(tx, TeamMember, data.id, 'Team member');
+    assertVersion('TeamMember', member, data.expectedVersion);
+    if (data.role !== undefined) member.role = data.role;
+    if (data.geography !== undefined) member.geography = data.geography ?? null;
+    if (member.role === 'KEY_ACCOUNT_MANAGER')
+      await assertSingleLead(tx, member.account.id, member.geography ?? null, member.id);
+    if (data.reportsToId !== undefined) {
+      if (data.reportsToId === member.id) {
+        throw new DomainError('VALIDATION_FAILED', 'A team member cannot report to themselves.');
+      }
+      member.reportsTo = data.reportsToId
+        ? await findOrFail(tx, TeamMember, data.reportsToId, 'Team member')
+        : null;
+    }
+    return member;
+  });
+}
+
+/** Removes a person from an account team (the audit trail keeps the record). */
+export async function removeTeamMember(
+  em: EntityManager,
+  input: { id: number; expectedVersion: number },
+  actor: Actor,
+) {
+  return writeAs(em, actor, async tx => {
+    const member = await findOrFail(tx, TeamMember, input.id, 'Team member');
+    assertVersion('TeamMember', member, input.expectedVersion);
+    await tx.nativeUpdate(TeamMember, { reportsTo: member.id }, { reportsTo: null });
+    tx.remove(member);
+    return { id: input.id };
+  });
+}
+
+export const contactFieldsSchema = z.object({
+  name: nameSchema,
+  title: z.string().trim().max(200).nullish(),
+  email: z.email().max(254).nullish(),
+  function: z.enum(CONTACT_FUNCTIONS),
+  influence: influenceSchema,
+  stance: z.enum(CONTACT_STANCES).default('UNKNOWN'),
+  whatTheyValue: textSchema.nullish(),
+  lastContactOn: isoDateSchema.nullish(),
+});
+
+export const createContactSchema = contactFieldsSchema.extend({
+  accountId: z.number().int().positive(),
+  externalRef: externalRefSchema.optional(),
+  counterpartId: z.number().int().positive().nullish(),
+});
+export type CreateContactInput = z.input<typeof createContactSchema>;
+
+/** One row of a bulk contact upsert, keyed by the contact's `externalRef`. */
+export const contactRowSchema = contactFieldsSchema
+  .extend({
+    externalRef: externalRefSchema,
+    accountRef: externalRefSchema,
+    /** Our counterpart, by e-mail. */
+    counterpartEmail: z.email().nullish(),
+  })
+  .strict();
+export type ContactRow = z.input<typeof contactRowSchema>;
+
+/** Adds a contact to an account's stakeholder map (influence 1–5). */
+export async function createContact(
+  em: EntityManager,
+  input: CreateContactInput,
+  actor: Actor,
+): Promise<Contact> {
+  const data = parseInput(createContactSchema, input, 'contact');
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    const counterpart = data.counterpartId
+      ? await findOrFail(tx, Person, data.counterpartId, 'Person')
+      : null;
+    const externalRef = data.externalRef ?? `kam-contact-${crypto.randomUUID()}`;
+    if (await tx.count(Contact, { externalRef })) {
+      throw new DomainError(
+        'EXTERNAL_REF_TAKEN',
+        `A contact with external ref ${externalRef} already exists.`,
+        {
+          issues: [{ path: ['externalRef'], message: 'already used', code: 'EXTERNAL_REF_TAKEN' }],
+        },
+      );
+    }
+    return tx.create(Contact, {
+      externalRef,
+      account,
+      counterpart,
+      name: data.name,
+      title: data.title ?? null,
+      email: data.email ?? null,
+      function: data.function,
+      influence: data.influence,
+      stance: data.stance,
+      whatTheyValue: data.whatTheyValue ?? null,
+      lastContactOn: data.lastContactOn ?? null,
+    });
+  });
+}
+
+export const updateContactSchema = contactFieldsSchema.partial().extend({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  counterpartId: z.number().int().positive().nullish(),
+});
+export type UpdateContactInput = z.input<typeof updateContactSchema>;
+
+export async function updateContact(
+  em: EntityManager,
+  input: UpdateContactInput,
+  actor: Actor,
+): Promise<Contact> {
+  const data = parseInput(updateContactSchema, input, 'contact');
+  return writeAs(em, actor, async tx => {
+    const contact = await findOrFail(tx, Contact, data.id, 'Contact');
+    assertVersion('Contact', contact, data.expectedVersion);
+    const { id: _id, expectedVersion: _v, counterpartId, ...fields } = data;
+    for (const [key, value] of Object.entries(fields)) {
+      if (value !== undefined) (contact as unknown as Record<string, unknown>)[key] = value;
+    }
+    if (counterpartId !== undefined) {
+      contact.counterpart = counterpartId ? await findOrFail(tx, Person, counterpartId, 'Person') : null;
+    }
+    return contact;
+  });
+}
+
+export async function removeContact(
+  em: EntityManager,
+  input: { id: number; expectedVersion: number },
+  actor: Actor,
+) {
+  return writeAs(em, actor, async tx => {
+    const contact = await findOrFail(tx, Contact, input.id, 'Contact');
+    assertVersion('Contact', contact, input.expectedVersion);
+    tx.remove(contact);
+    return { id: input.id };
+  });
+}

@@ -1,0 +1,9 @@
+export { expectRejected, tableCounts } from './assertions.ts';
+export { makeAccount, makeBusinessUnit, makePerson, testActor } from './factories.ts';
+export {
+  createScratchDatabase,
+  createScratchSchema,
+  dropScratchDatabase,
+  dropScratchSchema,
+} from './pg-schema.ts';
+export { createTestDatabase, type TestDatabase, testDialect } from './test-database.ts';

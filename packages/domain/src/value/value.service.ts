@@ -1,0 +1,261 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { z } from 'zod';
+import { Account } from '../accounts/account.entity.ts';
+import type { Actor } from '../common/actor.ts';
+import { DomainError } from '../common/domain-error.ts';
+import { findOrFail, today } from '../common/lookup.ts';
+import { isPositiveMoney } from '../common/money.ts';
+import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import {
+  isoDateSchema,
+  moneySchema,
+  nameSchema,
+  parseInput,
+  textSchema,
+  versionSchema,
+} from '../common/validation.ts';
+import { DESIGN_PHASES, type DesignPhase, VALUE_CATEGORIES } from '../common/vocabulary.ts';
+import { Person } from '../organisation/person.entity.ts';
+import { ValueInitiative } from './value-initiative.entity.ts';
+
+/** Phases from which a tested initiative can be ADOPTED. */
+export const ADOPTABLE_PHASES: DesignPhase[] = ['REVIEW_AND_REFINE', 'ROLL_OUT'];
+/** Phases from which a tested initiative can be REVISED (sent back to testing). */
+export const REVISABLE_PHASES: DesignPhase[] = ['LIVE_TEST', 'REVIEW_AND_REFINE', 'ROLL_OUT'];
+/** Where a REVISED initiative restarts: testing. */
+export const REVISION_RESTART_PHASE: DesignPhase = 'TEST_PLAN';
+
+export const createInitiativeSchema = z.object({
+  accountId: z.number().int().positive(),
+  name: nameSchema,
+  category: z.enum(VALUE_CATEGORIES),
+  ownerId: z.number().int().positive().nullish(),
+  desiredGains: textSchema.default(''),
+  startedOn: isoDateSchema.optional(),
+});
+export type CreateInitiativeInput = z.input<typeof createInitiativeSchema>;
+
+/** Starts a value initiative with a pilot account, at the first design phase. */
+export async function createValueInitiative(em: EntityManager, input: CreateInitiativeInput, actor: Actor) {
+  const data = parseInput(createInitiativeSchema, input, 'value initiative');
+  return writeAs(em, actor, async tx => {
+    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    const owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
+    return tx.create(ValueInitiative, {
+      account,
+      owner,
+      name: data.name,
+      category: data.category,
+      phase: 'ASSESS_CURRENT_SITUATION',
+      outcome: null,
+      desiredGains: data.desiredGains,
+      startedOn: data.startedOn ?? today(),
+    });
+  });
+}
+
+function isEnded(i: ValueInitiative): boolean {
+  return i.outcome === 'ADOPTED' || i.outcome === 'REJECTED' || i.outcome === 'COMBINED';
+}
+
+function ended(i: ValueInitiative): DomainError {
+  return new DomainError(
+    'INITIATIVE_ALREADY_ENDED',
+    `Initiative ${i.id} has ended (${i.outcome}); it cannot change any more. Start a new initiative to continue the work.`,
+  );
+}
+
+const stepSchema = z.object({ id: z.number().int().positive(), expectedVersion: versionSchema });
+
+/** Moves an initiative to the next design phase; phases are never skipped or reversed. */
+export async function advanceInitiativePhase(
+  em: EntityManager,
+  input: z.input<typeof stepSchema> & { toPhase?: DesignPhase },
+  actor: Actor,
+) {
+  const data = parseInput(
+    stepSchema.extend({ toPhase: z.enum(DESIGN_PHASES).optional() }),
+    input,
+    'phase change',
+  );
+  return writeAs(em, actor, async tx => {
+    const initiative = await findOrFail(tx, ValueInitiative, data.id, 'Value initiative');
+    assertVersion('ValueInitiative', initiative, data.expectedVersion);
+    if (isEnded(initiative)) throw ended(initiative);
+    const index = DESIGN_PHASES.indexOf(initiative.phase);
+    const next = DESIGN_PHASES[index + 1];
+    if (!next || (data.toPhase && data.toPhase !== next)) {
+      throw new DomainError(
+        'INITIATIVE_INVALID_PHASE_TRANSITION',
+        next
+          ? `Initiative ${initiative.id} is at ${initiative.phase}; the next phase is ${next}, not ${data.toPhase}. Phases are taken one at a time, in order.`
+          : `Initiative ${initiative.id} is at ${initiative.phase}, the last phase: record its outcome instead.`,
+        { details: { from: initiative.phase, to: data.toPhase ?? null } },
+      );
+    }
+    initiative.phase = next;
+    return initiative;
+  });
+}
+
+export const recordGainsSchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  customerGain: moneySchema.nullish(),
+  supplierGain: moneySchema.nullish(),
+});
+
+/** Records the measured annual gains, for the customer and for us. */
+export async function recordInitiativeGains(
+  em: EntityManager,
+  input: z.input<typeof recordGainsSchema>,
+  actor: Actor,
+) {
+  const data = parseInput(recordGainsSchema, input, 'gains');
+  return writeAs(em, actor, async tx => {
+    const initiative = await findOrFail(tx, ValueInitiative, data.id, 'Value initiative');
+    assertVersion('ValueInitiative', initiative, data.expectedVersion);
+    if (isEnded(initiative)) throw ended(initiative);
+    if (data.customerGain !== undefined) initiative.customerGain = data.customerGain ?? null;
+    if (data.supplierGain !== undefined) initiative.supplierGain = data.supplierGain ?? null;
+    return initiative;
+  });
+}
+
+export const recordRecognitionSchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  recognised: z.boolean(),
+  on: isoDateSchema.optional(),
+  note: textSchema.nullish(),
+});
+
+/** Records whether the customer recognises the value (value counts only when it does). */
+export async function recordCustomerRecognition(
+  em: EntityManager,
+  input: z.input<typeof recordRecognitionSchema>,
+  actor: Actor,
+) {
+  const data = parseInput(recordRecognitionSchema, input, 'recognition');
+  return writeAs(em, actor, async tx => {
+    const initiative = await findOrFail(tx, ValueInitiative, data.id, 'Value initiative');
+    assertVersion('ValueInitiative', initiative, data.expectedVersion);
+    initiative.customerRecognised = data.recognised;
+    initiative.recognisedOn = data.recognised ? (data.on ?? today()) : null;
+    initiative.recognitionNote = data.note ?? null;
+    return initiative;
+  });
+}
+
+/** A competitor copied the initiative: it becomes EXPECTED value and earns no premium. */
+export async function markCopiedByCompetitor(
+  em: EntityManager,
+  input: z.input<typeof stepSchema>,
+  actor: Actor,
+) {
+  const data = parseInput(stepSchema, input, 'initiative');
+  return writeAs(em, actor, async tx => {
+    const initiative = await findOrFail(tx, ValueInitiative, data.id, 'Value initiative');
+    assertVersion('ValueInitiative', initiative, data.expectedVersion);
+    initiative.copiedByCompetitor = true;
+    initiative.category = 'EXPECTED';
+    return initiative;
+  });
+}
+
+export const recordOutcomeSchema = z.discriminatedUnion('outcome', [
+  z.object({
+    outcome: z.literal('ADOPTED'),
+    id: z.number().int().positive(),
+    expectedVersion: versionSchema,
+    on: isoDateSchema.optional(),
+  }),
+  z.object({
+    outcome: z.literal('REJECTED'),
+    id: z.number().int().positive(),
+    expectedVersion: versionSchema,
+    on: isoDateSchema.optional(),
+  }),
+  z.object({
+    outcome: z.literal('REVISED'),
+    id: z.number().int().positive(),
+    expectedVersion: versionSchema,
+  }),
+  z.object({
+    outcome: z.literal('COMBINED'),
+    id: z.number().int().positive(),
+    expectedVersion: versionSchema,
+    combinedIntoId: z.number().int().positive(),
+    on: isoDateSchema.optional(),
+  }),
+]);
+export type RecordOutcomeInput = z.input<typeof recordOutcomeSchema>;
+
+/**
+ * Ends an initiative (ADOPTED, REJECTED, COMBINED) or sends it back to testing (REVISED).
+ * ADOPTED needs a tested initiative whose gains are positive for **both** sides and
+ * that the customer recognises.
+ */
+export async function recordInitiativeOutcome(em: EntityManager, input: RecordOutcomeInput, actor: Actor) {
+  const data = parseInput(recordOutcomeSchema, input, 'outcome');
+  return writeAs(em, actor, async tx => {
+    const initiative = await findOrFail(tx, ValueInitiative, data.id, 'Value initiative');
+    assertVersion('ValueInitiative', initiative, data.expectedVersion);
+    if (isEnded(initiative)) throw ended(initiative);
+    switch (data.outcome) {
+      case 'ADOPTED': {
+        if (!ADOPTABLE_PHASES.includes(initiative.phase)) {
+          throw new DomainError(
+            'INITIATIVE_INVALID_PHASE_TRANSITION',
+            `Initiative ${initiative.id} is at ${initiative.phase}; it can be adopted after its live test, at ${ADOPTABLE_PHASES.join(' or ')}.`,
+          );
+        }
+        if (!isPositiveMoney(initiative.customerGain) || !isPositiveMoney(initiative.supplierGain)) {
+          throw new DomainError(
+            'INITIATIVE_ADOPTION_REQUIRES_BOTH_GAINS',
+            `Initiative ${initiative.id} can be adopted only when both sides gain: customer gain ${initiative.customerGain ?? 'not recorded'}, our gain ${initiative.supplierGain ?? 'not recorded'}. Record positive measured gains for both.`,
+            { details: { customerGain: initiative.customerGain, supplierGain: initiative.supplierGain } },
+          );
+        }
+        if (!initiative.customerRecognised) {
+          throw new DomainError(
+            'INITIATIVE_NOT_RECOGNISED',
+            `Initiative ${initiative.id} can be adopted only when the customer recognises the value; record the customer's recognition first.`,
+          );
+        }
+        initiative.outcome = 'ADOPTED';
+        initiative.endedOn = data.on ?? today();
+        break;
+      }
+      case 'REJECTED':
+        initiative.outcome = 'REJECTED';
+        initiative.endedOn = data.on ?? today();
+        break;
+      case 'REVISED':
+        if (!REVISABLE_PHASES.includes(initiative.phase)) {
+          throw new DomainError(
+            'INITIATIVE_INVALID_PHASE_TRANSITION',
+            `Initiative ${initiative.id} is at ${initiative.phase}; only a tested initiative (${REVISABLE_PHASES.join(', ')}) can be revised and sent back to testing.`,
+          );
+        }
+        initiative.outcome = 'REVISED';
+        initiative.phase = REVISION_RESTART_PHASE;
+        initiative.revisionCount += 1;
+        break;
+      case 'COMBINED': {
+        const target = await findOrFail(tx, ValueInitiative, data.combinedIntoId, 'Value initiative');
+        if (target.id === initiative.id || isEnded(target)) {
+          throw new DomainError(
+            'INITIATIVE_COMBINE_TARGET_INVALID',
+            `Initiative ${initiative.id} can only be combined into another initiative that is still running.`,
+          );
+        }
+        initiative.outcome = 'COMBINED';
+        initiative.combinedInto = target;
+        initiative.endedOn = data.on ?? today();
+        break;
+      }
+    }
+    return initiative;
+  });
+}
