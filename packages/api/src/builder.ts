@@ -1,0 +1,80 @@
+import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import type { KamContext } from './context.ts';
+import { ConflictError, DomainRuleError, ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
+import { LIMITS } from './limits.ts';
+
+/** What a role may do; the API decides this, the domain never does. */
+export interface AuthScopes {
+  /** ADMIN only: organisation data, settings, tokens, closing quarters. */
+  admin: boolean;
+  /** ADMIN and INTEGRATION: bulk mutations. */
+  bulk: boolean;
+  /** ADMIN and ACCOUNT_MANAGER: workflow mutations (account managers on their own accounts only). */
+  write: boolean;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: KamContext;
+  AuthScopes: AuthScopes;
+  DefaultFieldNullability: false;
+  Scalars: {
+    Money: { Input: string; Output: string };
+    Date: { Input: string; Output: string };
+    DateTime: { Input: Date; Output: Date };
+    Quarter: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
+    ID: { Input: string; Output: string | number };
+  };
+}>({
+  // Order matters: hooks run in reverse, so scope-auth wraps everything, and domain errors
+  // are mapped to API errors before the errors plugin sees them.
+  plugins: [
+    ScopeAuthPlugin,
+    ErrorsPlugin,
+    'kamDomainErrors',
+    RelayPlugin,
+    DataloaderPlugin,
+    ComplexityPlugin,
+    SimpleObjectsPlugin,
+  ],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: context => ({
+      admin: context.viewer.role === 'ADMIN',
+      bulk: context.viewer.role === 'ADMIN' || context.viewer.role === 'INTEGRATION',
+      write: context.viewer.role === 'ADMIN' || context.viewer.role === 'ACCOUNT_MANAGER',
+    }),
+    unauthorizedError: (_parent, context, info) =>
+      new ForbiddenError(
+        `Your role ${context.viewer.role} may not use ${info.parentType.name}.${info.fieldName}. Ask an administrator for a token with the right role.`,
+      ),
+  },
+  errors: {
+    defaultTypes: [ValidationError, NotFoundError, ConflictError, ForbiddenError, DomainRuleError],
+    defaultResultOptions: { name: ({ fieldName }) => `${capitalise(fieldName)}Success` },
+    defaultUnionOptions: { name: ({ fieldName }) => `${capitalise(fieldName)}Result` },
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { description: 'Fetches any object by its global id.' },
+    nodesQueryOptions: { description: 'Fetches objects by their global ids (at most 100).' },
+    nodeTypeOptions: { description: 'An object with a global id.' },
+    pageInfoTypeOptions: { description: 'Where a page sits in a connection.' },
+  },
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+    limit: { complexity: LIMITS.maxComplexity, depth: LIMITS.maxDepth, breadth: LIMITS.maxBreadth },
+  },
+});
+
+function capitalise(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

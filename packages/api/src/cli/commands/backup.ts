@@ -1,0 +1,63 @@
+import { existsSync, statSync } from 'node:fs';
+import { dialectOf, openOrm, pendingMigrations, sqlitePath } from '@kam/domain';
+import type { Command } from 'commander';
+import { parseEnv } from '../../env.ts';
+import { backupDatabase, restoreDatabase } from '../../ops/backup.ts';
+import { openDatabase } from '../database.ts';
+
+export function registerBackup(program: Command): void {
+  program
+    .command('backup')
+    .description(
+      'Make a consistent copy of the SQLite database while the server runs (SQLite online backup).',
+    )
+    .requiredOption('--out <file>', 'the backup file to create')
+    .action(async (options: { out: string }) => {
+      const env = parseEnv(process.env);
+      if (dialectOf(env.DATABASE_URL) !== 'sqlite') {
+        throw new Error(
+          'kam backup copies the embedded SQLite database; for PostgreSQL use pg_dump -Fc (see docs/operations.md).',
+        );
+      }
+      const orm = await openDatabase(env);
+      try {
+        const report = await backupDatabase(orm, env.DATABASE_URL, options.out);
+        console.log(
+          `Backup written to ${report.file}: ${report.pages} pages, ${report.bytes} bytes, integrity ok.`,
+        );
+      } finally {
+        await orm.close(true);
+      }
+    });
+  program
+    .command('restore')
+    .description('Replace the SQLite database with a backup (stop the server first).')
+    .argument('<file>', 'a backup made by kam backup')
+    .option('--force', 'overwrite a database that already holds data')
+    .action(async (file: string, options: { force?: boolean }) => {
+      const env = parseEnv(process.env);
+      const target = sqlitePath(env.DATABASE_URL);
+      if (
+        dialectOf(env.DATABASE_URL) === 'sqlite' &&
+        existsSync(target) &&
+        statSync(target).size > 0 &&
+        !options.force
+      ) {
+        throw new Error(
+          `${target} already holds a database; pass --force to replace it with ${file} (stop the server first).`,
+        );
+      }
+      const result = await restoreDatabase(env.DATABASE_URL, file);
+      const orm = await openOrm({ url: env.DATABASE_URL });
+      try {
+        const pending = await pendingMigrations(orm);
+        console.log(`Restored ${result.pages} pages from ${file} into ${target}.`);
+        if (pending.length)
+          console.log(
+            `The backup is older than this version: run \`kam migrate\` (${pending.length} pending).`,
+          );
+      } finally {
+        await orm.close(true);
+      }
+    });
+}

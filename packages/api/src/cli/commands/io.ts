@@ -1,0 +1,119 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BULK_MODES, type BulkMode, DEFAULT_MAX_BULK_ROWS, systemActor } from '@kam/domain';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { parseEnv } from '../../env.ts';
+import { CSV_FORMATS, CSV_KINDS, type CsvKind } from '../../io/csv-formats.ts';
+import { exportCsvToFile } from '../../io/export.ts';
+import { importCsv } from '../../io/import.ts';
+import { assertMigrated, openDatabase } from '../database.ts';
+
+function kindOf(value: string): CsvKind {
+  if (!CSV_KINDS.includes(value as CsvKind))
+    throw new Error(`Unknown kind ${value}; use one of ${CSV_KINDS.join(', ')}.`);
+  return value as CsvKind;
+}
+
+export function registerImportExport(program: Command): void {
+  program
+    .command('import')
+    .description(
+      `Import a CSV file (${CSV_KINDS.join('|')}) through the same validation, per-row errors, modes and audit as the bulk mutations; streams any size.`,
+    )
+    .argument('<kind>', CSV_KINDS.join('|'))
+    .argument('<file>', 'the CSV file (header line with the column names; see docs/api.md)')
+    .option('--mode <mode>', 'ATOMIC (all rows or none) or PARTIAL (good rows written)', 'ATOMIC')
+    .option('--batch <rows>', 'rows per bulk call', String(DEFAULT_MAX_BULK_ROWS))
+    .option('--errors <file>', 'write every rejected row (line, field, code, message) to this CSV file')
+    .action(
+      async (kindArg: string, file: string, options: { mode: string; batch: string; errors?: string }) => {
+        const kind = kindOf(kindArg);
+        if (!BULK_MODES.includes(options.mode as BulkMode))
+          throw new Error(`--mode must be ATOMIC or PARTIAL; got ${options.mode}.`);
+        const batchSize = Number(options.batch);
+        if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > DEFAULT_MAX_BULK_ROWS) {
+          throw new Error(
+            `--batch must be a whole number from 1 to ${DEFAULT_MAX_BULK_ROWS}; got ${options.batch}.`,
+          );
+        }
+        const orm = await openDatabase(parseEnv(process.env));
+        const bar = process.stderr.isTTY
+          ? new SingleBar({
+              format: 'importing {bar} {percentage}% | {rows} rows | eta {eta_formatted}',
+              stream: process.stderr,
+            })
+          : null;
+        try {
+          await assertMigrated(orm);
+          bar?.start(100, 0, { rows: 0 });
+          const report = await importCsv(
+            orm.em.fork(),
+            kind,
+            resolve(file),
+            {
+              mode: options.mode as BulkMode,
+              batchSize,
+              onProgress: p =>
+                bar?.update(Math.floor((p.bytes / Math.max(1, p.totalBytes)) * 100), { rows: p.rows }),
+            },
+            systemActor(`cli import ${kind}`),
+          );
+          bar?.update(100, { rows: report.rows });
+          bar?.stop();
+          console.log(
+            `${report.rows} row(s): ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected${report.written ? '' : ' — nothing written'}.`,
+          );
+          for (const r of report.rejections.slice(0, 20)) {
+            console.error(
+              `  line ${r.line}${r.path.length ? ` ${r.path.join('.')}` : ''}: ${r.code} — ${r.message}`,
+            );
+          }
+          if (report.rejected > 20)
+            console.error(
+              `  … and ${report.rejected - 20} more${options.errors ? '' : ' (use --errors FILE for all of them)'}`,
+            );
+          if (options.errors) {
+            writeFileSync(
+              options.errors,
+              stringify([
+                ['line', 'field', 'code', 'message'],
+                ...report.rejections.map(r => [r.line, r.path.join('.'), r.code, r.message]),
+              ]),
+            );
+          }
+          if (report.rejected > 0) process.exitCode = 2;
+        } finally {
+          bar?.stop();
+          await orm.close(true);
+        }
+      },
+    );
+
+  program
+    .command('export')
+    .description(
+      `Export ${CSV_KINDS.join('|')} as CSV in the format kam import reads (a round trip gives identical files).`,
+    )
+    .argument('<kind>', CSV_KINDS.join('|'))
+    .option('--out <file>', 'output file, or - for standard output', '-')
+    .action(async (kindArg: string, options: { out: string }) => {
+      const kind = kindOf(kindArg);
+      const orm = await openDatabase(parseEnv(process.env));
+      try {
+        await assertMigrated(orm);
+        const rows = await exportCsvToFile(
+          orm.em.fork(),
+          kind,
+          options.out === '-' ? '-' : resolve(options.out),
+        );
+        if (options.out !== '-')
+          console.error(
+            `Exported ${rows} ${kind} row(s) to ${options.out} (columns: ${CSV_FORMATS[kind].columns.map(c => c.name).join(',')}).`,
+          );
+      } finally {
+        await orm.close(true);
+      }
+    });
+}

@@ -1,0 +1,26 @@
+import { migrateDatabase } from '@kam/domain';
+import type { Command } from 'commander';
+import { parseEnv } from '../../env.ts';
+import { openDatabase, redact } from '../database.ts';
+
+export function registerMigrate(program: Command): void {
+  program
+    .command('migrate')
+    .description('Apply pending database migrations and create missing reference data (safe to repeat).')
+    .action(async () => {
+      const env = parseEnv(process.env);
+      const orm = await openDatabase(env);
+      try {
+        const report = await migrateDatabase(orm);
+        console.log(
+          report.applied.length
+            ? `Applied ${report.applied.length} migration(s) to ${redact(env.DATABASE_URL)}: ${report.applied.join(', ')}`
+            : `${redact(env.DATABASE_URL)} is up to date.`,
+        );
+        if (report.referenceData.created)
+          console.log(`Created ${report.referenceData.created} reference row(s).`);
+      } finally {
+        await orm.close(true);
+      }
+    });
+}

@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { dialectOf, type MikroORM, openOrm, pendingMigrations, sqlitePath } from '@kam/domain';
+import type { KamEnv } from '../env.ts';
+
+/** Opens the configured database; for SQLite, creates the folder of the file. */
+export async function openDatabase(env: KamEnv): Promise<MikroORM> {
+  if (dialectOf(env.DATABASE_URL) === 'sqlite') {
+    const file = sqlitePath(env.DATABASE_URL);
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  }
+  try {
+    return await openOrm({ url: env.DATABASE_URL, poolSize: env.KAM_DB_POOL });
+  } catch (error) {
+    throw new Error(`Cannot open the database at ${redact(env.DATABASE_URL)}: ${(error as Error).message}`);
+  }
+}
+
+/** Fails with a clear instruction when the schema is behind the code. */
+export async function assertMigrated(orm: MikroORM): Promise<void> {
+  const pending = await pendingMigrations(orm);
+  if (pending.length) {
+    throw new Error(
+      `The database needs ${pending.length} migration(s) (${pending.join(', ')}). Run \`kam migrate\` first.`,
+    );
+  }
+}
+
+/** A database URL without its password, for messages and logs. */
+export function redact(url: string): string {
+  return url.replace(/(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/i, '$1:***@');
+}

@@ -1,0 +1,40 @@
+import { isDomainError } from '@kam/domain';
+import { Command, CommanderError } from 'commander';
+import { registerBackup } from './commands/backup.ts';
+import { registerImportExport } from './commands/io.ts';
+import { registerMigrate } from './commands/migrate.ts';
+import { registerPerson } from './commands/person.ts';
+import { registerServe } from './commands/serve.ts';
+import { registerToken } from './commands/token.ts';
+
+/** The `kam` command line: every daily operation of a kam installation. */
+export function buildProgram(): Command {
+  const program = new Command('kam')
+    .description('kam — open-source Key Account Management: database, API, demo and report sites.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerMigrate(program);
+  registerServe(program);
+  registerPerson(program);
+  registerToken(program);
+  registerImportExport(program);
+  registerBackup(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    const message = isDomainError(error) ? `${error.code}: ${error.message}` : (error as Error).message;
+    console.error(`kam: ${message.split('\n').join('\n  ')}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv);
+  if (code !== 0) process.exit(code);
+}

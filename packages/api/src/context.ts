@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Actor,
+  type ApiRole,
+  type ApiToken,
+  type EntityManager,
+  type MikroORM,
+  TeamMember,
+  touchApiToken,
+  verifyApiToken,
+} from '@kam/domain';
+import { createGraphQLError, type YogaInitialContext } from 'graphql-yoga';
+import type { ApiConfig } from './env.ts';
+import type { Logger } from './logger.ts';
+
+/** Who is calling: the token's person and role. */
+export interface Viewer {
+  tokenId: number;
+  tokenName: string;
+  personId: number;
+  personName: string;
+  role: ApiRole;
+}
+
+/** One request's context: its own EntityManager fork, the viewer, and request-scoped caches. */
+export interface KamContext {
+  em: EntityManager;
+  viewer: Viewer;
+  actor: Actor;
+  requestId: string;
+  config: ApiConfig;
+  logger: Logger;
+  /** Accounts whose team the viewer is on (loaded once per request). */
+  teamAccountIds(): Promise<Set<number>>;
+}
+
+export interface ServerDeps {
+  orm: MikroORM;
+  config: ApiConfig;
+  logger: Logger;
+  /**
+   * In-process use only (the report build reading a local database): every request acts as
+   * this read-only viewer without a token. Never set for a server that listens on a port.
+   */
+  inProcessViewer?: Viewer;
+}
+
+const REASONS = {
+  MALFORMED:
+    'The bearer token is malformed. Send the secret shown by `kam token create` (it starts with kam_).',
+  UNKNOWN: 'The bearer token is not known. Create one with `kam token create --role … --person …`.',
+  REVOKED: 'The bearer token was revoked. Ask an administrator for a new one.',
+  EXPIRED: 'The bearer token has expired. Ask an administrator for a new one.',
+} as const;
+
+function unauthenticated(message: string) {
+  return createGraphQLError(message, {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="kam"' } },
+    },
+  });
+}
+
+/** The request id: the caller's `x-request-id` when it is sane, else a new UUID. */
+export function requestIdOf(request: Request): string {
+  const given = request.headers.get('x-request-id');
+  return given && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
+}
+
+/**
+ * Builds the context of one GraphQL request. A missing, malformed, unknown, revoked or
+ * expired token ends the request with HTTP 401 before anything runs.
+ */
+export async function createContext(deps: ServerDeps, initial: YogaInitialContext): Promise<KamContext> {
+  const request = initial.request;
+  const requestId = (request as Request & { kamRequestId?: string }).kamRequestId ?? requestIdOf(request);
+  if (deps.inProcessViewer) return buildContext(deps, deps.orm.em.fork(), deps.inProcessViewer, requestId);
+  const header = request.headers.get('authorization');
+  if (!header) {
+    throw unauthenticated(
+      'Authentication required: send `Authorization: Bearer <token>`. Create a token with `kam token create`.',
+    );
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match?.[1]) throw unauthenticated('The Authorization header must be `Bearer <token>`.');
+  const em = deps.orm.em.fork();
+  const check = await verifyApiToken(em, match[1]);
+  if (!check.ok) throw unauthenticated(REASONS[check.reason]);
+  const token: ApiToken = check.token;
+  await touchApiToken(em, token);
+  const viewer: Viewer = {
+    tokenId: token.id,
+    tokenName: token.name,
+    personId: token.person.id,
+    personName: token.person.name,
+    role: token.role,
+  };
+  return buildContext(deps, em, viewer, requestId);
+}
+
+function buildContext(deps: ServerDeps, em: EntityManager, viewer: Viewer, requestId: string): KamContext {
+  let teamAccounts: Promise<Set<number>> | undefined;
+  return {
+    em,
+    viewer,
+    actor: {
+      personId: viewer.personId,
+      label: `${viewer.personName} (token ${viewer.tokenName})`,
+      requestId,
+    },
+    requestId,
+    config: deps.config,
+    logger: deps.logger.child({ requestId }),
+    teamAccountIds: () => {
+      teamAccounts ??= em
+        .find(TeamMember, { person: viewer.personId }, { fields: ['account'] })
+        .then(members => new Set(members.map(m => m.account.id)));
+      return teamAccounts;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform(v => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * The API's configuration, read from the environment once and validated: a bad value stops
+ * the process at start with a message naming the variable and what it accepts.
+ */
+export const envSchema = z.object({
+  /** `./data/kam.sqlite` (default), any SQLite path, or `postgres://user@host:5432/db`. */
+  DATABASE_URL: z.string().min(1).default('./data/kam.sqlite'),
+  KAM_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address, e.g. 127.0.0.1')
+    .default('127.0.0.1'),
+  KAM_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(4000),
+  /** `development` turns GraphiQL and introspection on by default; `production` turns them off. */
+  KAM_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  KAM_GRAPHIQL: bool.optional(),
+  KAM_INTROSPECTION: bool.optional(),
+  KAM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Rows per bulk mutation call. */
+  KAM_MAX_BULK_ROWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  /** Largest accepted request body, bytes. */
+  KAM_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100_000_000)
+    .default(8 * 1024 * 1024),
+  /** PostgreSQL pool size. */
+  KAM_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
+  /** Seconds to let in-flight requests finish on shutdown. */
+  KAM_SHUTDOWN_GRACE: z.coerce.number().min(0).max(600).default(20),
+});
+
+export type KamEnv = z.output<typeof envSchema>;
+
+/** Parses the environment; throws one readable error listing every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): KamEnv {
+  const result = envSchema.safeParse(source);
+  if (result.success) return Object.freeze(result.data);
+  const lines = result.error.issues.map(i => `  ${String(i.path[0])}: ${i.message}`);
+  throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** The settings the GraphQL server needs, derived from the environment. */
+export interface ApiConfig {
+  env: KamEnv['KAM_ENV'];
+  graphiql: boolean;
+  introspection: boolean;
+  maxBulkRows: number;
+  maxBodyBytes: number;
+}
+
+export function apiConfigFrom(env: KamEnv): ApiConfig {
+  const dev = env.KAM_ENV !== 'production';
+  return {
+    env: env.KAM_ENV,
+    graphiql: env.KAM_GRAPHIQL ?? dev,
+    introspection: env.KAM_INTROSPECTION ?? dev,
+    maxBulkRows: env.KAM_MAX_BULK_ROWS,
+    maxBodyBytes: env.KAM_MAX_BODY_BYTES,
+  };
+}

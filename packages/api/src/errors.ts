@@ -1,0 +1,104 @@
+import { type DomainError, type DomainErrorCategory, type FieldIssue, isDomainError } from '@kam/domain';
+import SchemaBuilder, { BasePlugin, type SchemaTypes } from '@pothos/core';
+import type { GraphQLFieldResolver } from 'graphql';
+
+/**
+ * Expected failures, presented as typed results in the schema (errors plugin). Every
+ * mutation returns `Result = Success | ValidationError | NotFoundError | ConflictError |
+ * ForbiddenError | DomainRuleError`, each with a stable `code` and a message that says
+ * what to fix. Anything else is unexpected and stays masked.
+ */
+export abstract class KamError extends Error {
+  abstract readonly code: string;
+}
+
+export class ValidationError extends KamError {
+  override readonly name = 'ValidationError';
+  readonly code: string;
+  readonly fieldErrors: FieldIssue[];
+  constructor(message: string, code: string, fieldErrors: FieldIssue[]) {
+    super(message);
+    this.code = code;
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+export class NotFoundError extends KamError {
+  override readonly name = 'NotFoundError';
+  readonly code: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class ConflictError extends KamError {
+  override readonly name = 'ConflictError';
+  readonly code: string;
+  readonly currentVersion: number | null;
+  constructor(message: string, code: string, currentVersion: number | null) {
+    super(message);
+    this.code = code;
+    this.currentVersion = currentVersion;
+  }
+}
+
+export class ForbiddenError extends KamError {
+  override readonly name = 'ForbiddenError';
+  readonly code = 'FORBIDDEN';
+}
+
+export class DomainRuleError extends KamError {
+  override readonly name = 'DomainRuleError';
+  readonly code: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The one map from the domain's error categories to the API's error types. */
+const BY_CATEGORY = {
+  VALIDATION: e => new ValidationError(e.message, e.code, e.issues),
+  NOT_FOUND: e => new NotFoundError(e.message, e.code),
+  CONFLICT: e =>
+    new ConflictError(
+      e.message,
+      e.code,
+      typeof e.details.currentVersion === 'number' ? e.details.currentVersion : null,
+    ),
+  FORBIDDEN: e => new ForbiddenError(e.message),
+  RULE: e => new DomainRuleError(e.message, e.code),
+} satisfies Record<DomainErrorCategory, (e: DomainError) => KamError>;
+
+export function toApiError(error: unknown): unknown {
+  return isDomainError(error) ? BY_CATEGORY[error.category](error) : error;
+}
+
+/**
+ * A Pothos plugin that turns a DomainError thrown by a resolver into the API error of its
+ * category, before the errors plugin decides whether the field returns it as a result.
+ */
+export class DomainErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override wrapResolve(
+    resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
+  ): GraphQLFieldResolver<unknown, Types['Context'], object> {
+    return async (parent, args, context, info) => {
+      try {
+        return await resolver(parent, args, context, info);
+      } catch (error) {
+        throw toApiError(error);
+      }
+    };
+  }
+}
+
+declare global {
+  export namespace PothosSchemaTypes {
+    export interface Plugins<Types extends SchemaTypes> {
+      kamDomainErrors: DomainErrorsPlugin<Types>;
+    }
+  }
+}
+
+SchemaBuilder.registerPlugin('kamDomainErrors', DomainErrorsPlugin);

@@ -1,0 +1,149 @@
+import { createReadStream, statSync } from 'node:fs';
+import type { Actor, BulkMode, BulkResult, EntityManager, RowRejection } from '@kam/domain';
+import { parse } from 'csv-parse';
+import { CSV_FORMATS, type CsvKind, recordToRow } from './csv-formats.ts';
+
+export interface ImportOptions {
+  mode: BulkMode;
+  /** Rows per bulk call (the bulk mutations' limit applies: at most 10,000 by default). */
+  batchSize: number;
+  /** Called after every batch with the bytes read so far and the file size. */
+  onProgress?: (progress: { bytes: number; totalBytes: number; rows: number }) => void;
+}
+
+/** A rejected row, with its line in the file (1 = the header). */
+export interface ImportRejection extends RowRejection {
+  line: number;
+}
+
+export interface ImportReport {
+  kind: CsvKind;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  /** False when nothing was written (ATOMIC with a rejected row). */
+  written: boolean;
+  rejections: ImportRejection[];
+}
+
+/** Rejections kept in memory; beyond this only the count grows (bounded memory on huge files). */
+const MAX_KEPT_REJECTIONS = 10_000;
+
+class AtomicRollback extends Error {}
+
+/**
+ * Streams a CSV file into the same bulk operation as the GraphQL mutation, batch by batch,
+ * so that a million-row file imports in bounded memory. ATOMIC: one transaction for the
+ * whole file, and nothing is written if any row is rejected. PARTIAL: the good rows of
+ * each batch are committed as the file is read.
+ */
+export async function importCsv(
+  em: EntityManager,
+  kind: CsvKind,
+  file: string,
+  options: ImportOptions,
+  actor: Actor,
+): Promise<ImportReport> {
+  const format = CSV_FORMATS[kind];
+  const totalBytes = statSync(file).size;
+  const report: ImportReport = {
+    kind,
+    rows: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    written: false,
+    rejections: [],
+  };
+  const input = createReadStream(file);
+  const parser = input.pipe(
+    parse({
+      columns: checkHeader(format, file),
+      bom: true,
+      skip_empty_lines: true,
+      trim: false,
+      info: true,
+      relax_column_count: false,
+    }),
+  );
+
+  const runBatches = async (tx: EntityManager) => {
+    let batch: Record<string, unknown>[] = [];
+    let lines: number[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      const result: BulkResult = await format.run(
+        tx,
+        batch,
+        { mode: options.mode, maxRows: options.batchSize },
+        actor,
+      );
+      report.created += result.created;
+      report.updated += result.updated;
+      report.unchanged += result.unchanged;
+      report.rejected += result.rejected;
+      for (const r of result.rejections) {
+        if (report.rejections.length < MAX_KEPT_REJECTIONS)
+          report.rejections.push({ ...r, line: lines[r.index] ?? 0 });
+      }
+      batch = [];
+      lines = [];
+      options.onProgress?.({ bytes: input.bytesRead, totalBytes, rows: report.rows });
+    };
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      batch.push(recordToRow(format, record));
+      lines.push(info.lines);
+      report.rows += 1;
+      if (batch.length >= options.batchSize) await flush();
+    }
+    await flush();
+  };
+
+  if (options.mode === 'ATOMIC') {
+    try {
+      await em.transactional(async tx => {
+        await runBatches(tx);
+        if (report.rejected > 0) throw new AtomicRollback();
+      });
+      report.written = report.created + report.updated > 0;
+    } catch (error) {
+      if (!(error instanceof AtomicRollback)) throw error;
+      report.created = 0;
+      report.updated = 0;
+      report.unchanged = 0;
+      report.written = false;
+    }
+  } else {
+    await runBatches(em);
+    report.written = report.created + report.updated > 0;
+  }
+  return report;
+}
+
+/** Validates the header line against the format: every required column present, no unknown one. */
+function checkHeader(format: (typeof CSV_FORMATS)[CsvKind], file: string) {
+  return (header: string[]): string[] => {
+    const known = new Set(format.columns.map(c => c.name));
+    const unknown = header.filter(h => !known.has(h));
+    const missing = format.columns.filter(c => c.required && !header.includes(c.name)).map(c => c.name);
+    if (unknown.length || missing.length) {
+      const parts = [
+        unknown.length ? `unknown column(s) ${unknown.join(', ')}` : '',
+        missing.length ? `missing column(s) ${missing.join(', ')}` : '',
+      ].filter(Boolean);
+      throw new Error(
+        `${file}: ${parts.join('; ')}. Expected the header ${format.columns.map(c => c.name).join(',')} (required: ${format.columns
+          .filter(c => c.required)
+          .map(c => c.name)
+          .join(', ')}). Nothing was imported.`,
+      );
+    }
+    return header;
+  };
+}

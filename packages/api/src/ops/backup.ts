@@ -1,0 +1,86 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { dialectOf, type MikroORM, sqlitePath } from '@kam/domain';
+import type Database from 'better-sqlite3';
+
+/** Copies every remaining page in one step: one read transaction, so the copy is consistent. */
+const ALL_PAGES = 0x7fffffff;
+
+type NativeSqlite = Database.Database;
+
+async function nativeClient(orm: MikroORM): Promise<NativeSqlite> {
+  const connection = orm.em.getConnection() as unknown as { getNativeClient(): Promise<NativeSqlite> };
+  return connection.getNativeClient();
+}
+
+function assertSqlite(url: string, what: string): void {
+  if (dialectOf(url) !== 'sqlite') {
+    throw new Error(
+      `${what} works on the embedded SQLite database. For PostgreSQL use pg_dump -Fc and pg_restore (see docs/operations.md).`,
+    );
+  }
+}
+
+export interface BackupReport {
+  file: string;
+  bytes: number;
+  pages: number;
+}
+
+/**
+ * Makes a consistent copy of the SQLite database with SQLite's online backup API, while
+ * the server keeps running (WAL lets it keep writing). The copy is then checked with
+ * `pragma integrity_check`.
+ */
+export async function backupDatabase(orm: MikroORM, databaseUrl: string, out: string): Promise<BackupReport> {
+  assertSqlite(databaseUrl, 'kam backup');
+  const target = path.resolve(out);
+  if (existsSync(target)) throw new Error(`${target} already exists; choose a new file name for the backup.`);
+  if (path.resolve(sqlitePath(databaseUrl)) === target)
+    throw new Error('The backup file cannot be the database itself.');
+  const db = await nativeClient(orm);
+  const result = await db.backup(target, { progress: () => ALL_PAGES });
+  await checkIntegrity(target);
+  return { file: target, bytes: statSync(target).size, pages: result.totalPages };
+}
+
+/** `pragma integrity_check` on a SQLite file; throws when it is not `ok`. */
+export async function checkIntegrity(file: string): Promise<void> {
+  const { default: Sqlite } = await import('better-sqlite3');
+  const db = new Sqlite(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+    const verdict = rows.map(r => r.integrity_check).join('; ');
+    if (verdict !== 'ok') throw new Error(`${file} failed its integrity check: ${verdict}`);
+    const migrations = db
+      .prepare(
+        "select count(*) as n from sqlite_master where type = 'table' and name = 'mikro_orm_migrations'",
+      )
+      .get() as {
+      n: number;
+    };
+    if (!migrations.n) throw new Error(`${file} is not a kam database (it has no migration table).`);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Restores a backup into the configured SQLite database with the online backup API (the
+ * reverse direction), after checking the backup's integrity. Stop the server first.
+ */
+export async function restoreDatabase(databaseUrl: string, backupFile: string): Promise<{ pages: number }> {
+  assertSqlite(databaseUrl, 'kam restore');
+  const source = path.resolve(backupFile);
+  if (!existsSync(source)) throw new Error(`${source} does not exist.`);
+  await checkIntegrity(source);
+  const { default: Sqlite } = await import('better-sqlite3');
+  const target = path.resolve(sqlitePath(databaseUrl));
+  const db = new Sqlite(source, { readonly: true, fileMustExist: true });
+  try {
+    const result = await db.backup(target, { progress: () => ALL_PAGES });
+    return { pages: result.totalPages };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,84 @@
+import type { EntityClass, EntityManager, FilterQuery, QueryOrderMap } from '@kam/domain';
+import { ValidationError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+  totalCount: number;
+}
+
+/** Validates `first`/`last` (1–100) the way GitHub's API does, with a clear message. */
+export function pageSize(args: PageArgs): { first?: number; last?: number } {
+  for (const key of ['first', 'last'] as const) {
+    const v = args[key];
+    if (v != null && (!Number.isInteger(v) || v < 1 || v > LIMITS.maxPageSize)) {
+      throw new ValidationError(
+        `${key} must be between 1 and ${LIMITS.maxPageSize}; got ${v}.`,
+        'PAGE_SIZE_OUT_OF_RANGE',
+        [{ path: [key], message: `between 1 and ${LIMITS.maxPageSize}`, code: 'PAGE_SIZE_OUT_OF_RANGE' }],
+      );
+    }
+  }
+  if (args.last != null) return { last: args.last };
+  return { first: args.first ?? LIMITS.defaultPageSize };
+}
+
+/** Complexity of a connection field: its own cost plus its selections times the page size. */
+export function connectionComplexity(args: PageArgs): { field: number; multiplier: number } {
+  return { field: 2, multiplier: args.first ?? args.last ?? LIMITS.defaultPageSize };
+}
+
+/** One keyset page of an entity as a Relay connection (MikroORM `findByCursor`). */
+export async function pageOf<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  orderBy: QueryOrderMap<T>,
+  args: PageArgs,
+): Promise<Page<T>> {
+  const size = pageSize(args);
+  let cursor: Awaited<ReturnType<typeof em.findByCursor<T>>>;
+  try {
+    cursor = await em.findByCursor(entity, {
+      where: where as never,
+      orderBy: orderBy as never,
+      ...size,
+      after: args.after ?? undefined,
+      before: args.before ?? undefined,
+      includeCount: true,
+    } as never);
+  } catch (error) {
+    if (error instanceof Error && /cursor/i.test(error.message)) {
+      throw new ValidationError(
+        'The cursor is not valid; use a cursor returned by this connection.',
+        'INVALID_CURSOR',
+        [{ path: [args.after ? 'after' : 'before'], message: 'unknown cursor', code: 'INVALID_CURSOR' }],
+      );
+    }
+    throw error;
+  }
+  const items = cursor.items as T[];
+  return {
+    edges: items.map(node => ({ cursor: cursor.from(node as never), node })),
+    pageInfo: {
+      hasNextPage: cursor.hasNextPage,
+      hasPreviousPage: cursor.hasPrevPage,
+      startCursor: cursor.startCursor,
+      endCursor: cursor.endCursor,
+    },
+    totalCount: Number(cursor.totalCount ?? 0),
+  };
+}

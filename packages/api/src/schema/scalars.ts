@@ -1,0 +1,75 @@
+import { isQuarter, toCents } from '@kam/domain';
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { builder } from '../builder.ts';
+
+function stringLiteral(ast: ValueNode, name: string): string {
+  if (ast.kind === Kind.STRING) return ast.value;
+  if (name === 'Money' && (ast.kind === Kind.INT || ast.kind === Kind.FLOAT)) return ast.value;
+  throw new GraphQLError(`${name} must be given as a string.`);
+}
+
+builder.scalarType('Money', {
+  description:
+    'An exact amount of money in the reporting currency: a decimal string with two fraction digits, e.g. "1250.50". Inputs may also be numbers with at most two decimals. Never a binary float.',
+  serialize: value => String(value),
+  parseValue: value => {
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new GraphQLError('Money must be a decimal string like "1250.50".');
+    toCents(value, 'Money');
+    return String(value);
+  },
+  parseLiteral: ast => {
+    const value = stringLiteral(ast, 'Money');
+    toCents(value, 'Money');
+    return value;
+  },
+});
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+function parseDate(value: unknown): string {
+  if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new GraphQLError(`Date must be written YYYY-MM-DD; got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+builder.scalarType('Date', {
+  description: 'A calendar date, YYYY-MM-DD.',
+  serialize: value => String(value),
+  parseValue: parseDate,
+  parseLiteral: ast => parseDate(stringLiteral(ast, 'Date')),
+});
+
+function parseDateTime(value: unknown): Date {
+  const date = typeof value === 'string' ? new Date(value) : null;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new GraphQLError(
+      `DateTime must be an ISO 8601 instant such as 2026-11-23T10:00:00Z; got ${JSON.stringify(value)}.`,
+    );
+  }
+  return date;
+}
+builder.scalarType('DateTime', {
+  description: 'An instant, ISO 8601 in UTC (2026-11-23T10:00:00.000Z).',
+  serialize: value => (value instanceof Date ? value : new Date(String(value))).toISOString(),
+  parseValue: parseDateTime,
+  parseLiteral: ast => parseDateTime(stringLiteral(ast, 'DateTime')),
+});
+
+function parseQuarterValue(value: unknown): string {
+  if (!isQuarter(value))
+    throw new GraphQLError(`Quarter must be written YYYY-Qn, e.g. 2026-Q3; got ${JSON.stringify(value)}.`);
+  return value;
+}
+builder.scalarType('Quarter', {
+  description: 'A reporting quarter, written YYYY-Qn (e.g. 2026-Q3).',
+  serialize: value => String(value),
+  parseValue: parseQuarterValue,
+  parseLiteral: ast => parseQuarterValue(stringLiteral(ast, 'Quarter')),
+});
+
+builder.scalarType('JSON', {
+  description:
+    'A JSON document with its own versioned schema (used for immutable snapshot payloads, whose fields are documented in docs/api.md and validated by the report build).',
+  serialize: value => value,
+  parseValue: value => value,
+});

@@ -1,0 +1,287 @@
+import {
+  Account,
+  createAccount,
+  KeyAccountDesignation,
+  QuarterlyFinancial,
+  subtractMoney,
+  TeamMember,
+  updateAccount,
+} from '@kam/domain';
+import { assertCanWriteAccount } from '../../auth/permissions.ts';
+import { builder } from '../../builder.ts';
+import { connectionComplexity, pageOf } from '../connection.ts';
+import { decodeId } from '../ids.ts';
+import { entityNode } from '../node.ts';
+import { BusinessUnitRef } from './organisation.ts';
+import { TeamMemberRef } from './team.ts';
+
+export const QuarterlyFinancialRef = builder.objectRef<QuarterlyFinancial>('QuarterlyFinancial').implement({
+  description:
+    'An account’s figures for one quarter, for one business unit or for the whole account. Money is exact.',
+  isTypeOf: v => v instanceof QuarterlyFinancial,
+  fields: t => ({
+    quarter: t.field({ type: 'Quarter', description: 'The quarter, YYYY-Qn.', resolve: f => f.quarter }),
+    businessUnit: t.field({
+      type: BusinessUnitRef,
+      nullable: true,
+      description: 'The business unit the figures are booked to; null for an account-level line.',
+      resolve: f => f.businessUnit?.id ?? null,
+    }),
+    revenue: t.field({ type: 'Money', description: 'Revenue.', resolve: f => f.revenue }),
+    grossProfit: t.field({ type: 'Money', description: 'Gross profit.', resolve: f => f.grossProfit }),
+    costToServe: t.field({ type: 'Money', description: 'Cost to serve.', resolve: f => f.costToServe }),
+    contribution: t.field({
+      type: 'Money',
+      description: 'Gross profit − cost to serve.',
+      resolve: f => subtractMoney(f.grossProfit, f.costToServe),
+    }),
+    potential: t.field({
+      type: 'Money',
+      nullable: true,
+      description: 'Estimated potential wallet.',
+      resolve: f => f.potential ?? null,
+    }),
+    pricePremium: t.field({
+      type: 'Money',
+      nullable: true,
+      description: 'Price premium, where known.',
+      resolve: f => f.pricePremium ?? null,
+    }),
+    version: t.exposeInt('version', { description: 'Optimistic-lock version.' }),
+  }),
+});
+
+export const DesignationRef = builder.objectRef<KeyAccountDesignation>('KeyAccountDesignation').implement({
+  description:
+    'A key-account designation: from a date, reviewed at least every 24 months, never deleted (revoking ends it).',
+  fields: t => ({
+    designatedOn: t.field({
+      type: 'Date',
+      description: 'When the account became key.',
+      resolve: d => d.designatedOn,
+    }),
+    reviewDueOn: t.field({
+      type: 'Date',
+      description: 'When the designation must be reviewed (≥ 24 months out).',
+      resolve: d => d.reviewDueOn,
+    }),
+    reason: t.exposeString('reason', { nullable: true, description: 'Why the account was made key.' }),
+    revokedOn: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'When the designation ended.',
+      resolve: d => d.revokedOn ?? null,
+    }),
+    revocationReason: t.exposeString('revocationReason', { nullable: true, description: 'Why it ended.' }),
+    version: t.exposeInt('version', { description: 'Optimistic-lock version.' }),
+  }),
+});
+
+export const AccountRef = entityNode(Account, 'Account');
+
+AccountRef.implement({
+  description:
+    'A customer account. Accounts form a hierarchy (a global account with regional and local children).',
+  isTypeOf: v => v instanceof Account,
+  fields: t => ({
+    externalRef: t.exposeString('externalRef', {
+      description: 'The stable CRM/ERP id; scripts upsert by it.',
+    }),
+    name: t.exposeString('name', { description: 'Account name.' }),
+    industry: t.exposeString('industry', { nullable: true, description: 'Industry.' }),
+    country: t.exposeString('country', { nullable: true, description: 'ISO 3166 alpha-2 country code.' }),
+    customerSince: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'First sale.',
+      resolve: a => a.customerSince ?? null,
+    }),
+    version: t.exposeInt('version', {
+      description: 'Optimistic-lock version; send it back as expectedVersion.',
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When the account was created.',
+      resolve: a => a.createdAt,
+    }),
+    updatedAt: t.field({ type: 'DateTime', description: 'When it last changed.', resolve: a => a.updatedAt }),
+    parent: t.field({
+      type: AccountRef,
+      nullable: true,
+      description: 'The group account this account belongs to.',
+      resolve: a => a.parent?.id ?? null,
+    }),
+    children: t.loadableList({
+      type: AccountRef,
+      description: 'The accounts directly below this one.',
+      load: async (ids: number[], ctx) => {
+        const rows = await ctx.em.find(
+          Account,
+          { parent: { $in: ids } },
+          { orderBy: { externalRef: 'asc' } },
+        );
+        return ids.map(id => rows.filter(r => r.parent?.id === id));
+      },
+      resolve: a => a.id,
+    }),
+    designation: t.loadable({
+      type: DesignationRef,
+      nullable: true,
+      description: 'The current key-account designation, if the account is key.',
+      load: async (ids: number[], ctx) => {
+        const rows = await ctx.em.find(KeyAccountDesignation, { account: { $in: ids }, revokedOn: null });
+        return ids.map(id => rows.find(r => r.account.id === id) ?? null);
+      },
+      resolve: a => a.id,
+    }),
+    isKeyAccount: t.loadable({
+      type: 'Boolean',
+      description: 'Whether the account holds a current key-account designation.',
+      load: async (ids: number[], ctx) => {
+        const rows = await ctx.em.find(
+          KeyAccountDesignation,
+          { account: { $in: ids }, revokedOn: null },
+          { fields: ['account'] },
+        );
+        const key = new Set(rows.map(r => r.account.id));
+        return ids.map(id => key.has(id));
+      },
+      resolve: a => a.id,
+    }),
+    financials: t.loadableList({
+      type: QuarterlyFinancialRef,
+      description: 'Quarterly financial lines, oldest first (every quarter, every business unit).',
+      load: async (ids: number[], ctx) => {
+        const rows = await ctx.em.find(
+          QuarterlyFinancial,
+          { account: { $in: ids } },
+          { orderBy: { quarter: 'asc', id: 'asc' } },
+        );
+        return ids.map(id => rows.filter(r => r.account.id === id));
+      },
+      resolve: a => a.id,
+    }),
+    team: t.loadableList({
+      type: TeamMemberRef,
+      description: 'The account team.',
+      load: async (ids: number[], ctx) => {
+        const rows = await ctx.em.find(TeamMember, { account: { $in: ids } }, { orderBy: { id: 'asc' } });
+        return ids.map(id => rows.filter(r => r.account.id === id));
+      },
+      resolve: a => a.id,
+    }),
+  }),
+});
+
+builder.queryFields(t => ({
+  accountByRef: t.field({
+    type: AccountRef,
+    nullable: true,
+    description: 'An account by its external ref.',
+    args: { externalRef: t.arg.string({ required: true, description: 'The CRM/ERP id.' }) },
+    resolve: (_, args, ctx) => ctx.em.findOne(Account, { externalRef: args.externalRef }),
+  }),
+  accounts: t.connection({
+    type: AccountRef,
+    description: 'Accounts, by external ref, with filters.',
+    args: {
+      search: t.arg.string({ description: 'Part of the name or external ref.' }),
+      keyAccountsOnly: t.arg.boolean({ description: 'Only accounts with a current designation.' }),
+      parentId: t.arg.globalID({ description: 'Only the direct children of this account.' }),
+    },
+    complexity: connectionComplexity,
+    resolve: async (_, args, ctx) => {
+      const where: Record<string, unknown> = {};
+      if (args.search)
+        where.$or = [{ name: { $like: `%${args.search}%` } }, { externalRef: { $like: `%${args.search}%` } }];
+      if (args.parentId) where.parent = decodeId(args.parentId, 'Account', 'parentId');
+      if (args.keyAccountsOnly) {
+        const key = await ctx.em.find(KeyAccountDesignation, { revokedOn: null }, { fields: ['account'] });
+        where.id = { $in: key.map(k => k.account.id) };
+      }
+      return pageOf(ctx.em, Account, where, { externalRef: 'asc', id: 'asc' }, args);
+    },
+  }),
+}));
+
+const CreateAccountInput = builder.inputType('CreateAccountInput', {
+  description: 'A new account.',
+  fields: t => ({
+    externalRef: t.string({ required: true, description: 'The CRM/ERP id, unique.' }),
+    name: t.string({ required: true, description: 'Account name.' }),
+    parentId: t.globalID({ description: 'The group account it belongs to.' }),
+    segmentId: t.globalID({ description: 'Its segment.' }),
+    industry: t.string({ description: 'Industry.' }),
+    country: t.string({ description: 'ISO 3166 alpha-2 country code.' }),
+    customerSince: t.field({ type: 'Date', description: 'First sale.' }),
+  }),
+});
+
+const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
+  description: 'Changes to an account; omitted fields keep their value, null clears.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The account.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    externalRef: t.string({ description: 'A new external ref (unique).' }),
+    name: t.string({ description: 'Account name.' }),
+    parentId: t.globalID({
+      description: 'New parent (null to make it a top-level account). Never one of its own descendants.',
+    }),
+    segmentId: t.globalID({ description: 'Its segment.' }),
+    industry: t.string({ description: 'Industry.' }),
+    country: t.string({ description: 'ISO 3166 alpha-2 country code.' }),
+    customerSince: t.field({ type: 'Date', description: 'First sale.' }),
+  }),
+});
+
+const optionalId = (
+  value: { typename: string; id: string | number } | null | undefined,
+  type: string,
+  field: string,
+) => (value === undefined ? undefined : value === null ? null : decodeId(value, type, field));
+
+builder.mutationFields(t => ({
+  createAccount: t.field({
+    type: AccountRef,
+    description: 'Creates an account (ADMIN; scripts use upsertAccounts).',
+    authScopes: { admin: true },
+    errors: {},
+    args: { input: t.arg({ type: CreateAccountInput, required: true }) },
+    resolve: (_, { input }, ctx) =>
+      createAccount(
+        ctx.em,
+        {
+          ...input,
+          parentId: optionalId(input.parentId, 'Account', 'parentId'),
+          segmentId: optionalId(input.segmentId, 'Segment', 'segmentId'),
+        },
+        ctx.actor,
+      ),
+  }),
+  updateAccount: t.field({
+    type: AccountRef,
+    description: 'Changes an account or moves it in the hierarchy (ADMIN, or its account manager).',
+    authScopes: { write: true },
+    errors: {},
+    args: { input: t.arg({ type: UpdateAccountInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const id = decodeId(input.id, 'Account');
+      await assertCanWriteAccount(ctx, id);
+      return updateAccount(
+        ctx.em,
+        {
+          id,
+          expectedVersion: input.expectedVersion,
+          externalRef: input.externalRef ?? undefined,
+          name: input.name ?? undefined,
+          parentId: optionalId(input.parentId, 'Account', 'parentId'),
+          segmentId: optionalId(input.segmentId, 'Segment', 'segmentId'),
+          industry: input.industry,
+          country: input.country,
+          customerSince: input.customerSince,
+        },
+        ctx.actor,
+      );
+    },
+  }),
+}));

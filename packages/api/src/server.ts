@@ -1,0 +1,111 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { MikroORM } from '@kam/domain';
+import type { Logger } from './logger.ts';
+import type { KamYoga } from './yoga.ts';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  /** Requests being served right now. */
+  inFlight(): number;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the database. */
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  orm: MikroORM;
+  yoga: KamYoga;
+  logger: Logger;
+  graceSeconds: number;
+  /** Extra routes (the report sites in the demo) tried before the API. */
+  extraHandler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** Whether the database answers a trivial query within the timeout. */
+export async function databaseReady(orm: MikroORM, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const probe = orm.em
+      .getConnection()
+      .execute('select 1 as ok')
+      .then(() => true);
+    const timeout = new Promise<boolean>(resolve => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    return await Promise.race([probe, timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The HTTP server: `/graphql` (the API), `/health` (the process is up), `/ready` (the
+ * database answers). Only this file listens on a port.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { orm, yoga, logger } = options;
+  let inFlight = 0;
+  let closing = false;
+  const server = createServer(async (req, res) => {
+    inFlight += 1;
+    res.on('close', () => {
+      inFlight -= 1;
+    });
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/health') return json(res, 200, { status: 'ok' });
+      if (path === '/ready') {
+        if (closing) return json(res, 503, { status: 'shutting-down' });
+        const ready = await databaseReady(orm);
+        return json(
+          res,
+          ready ? 200 : 503,
+          ready ? { status: 'ready' } : { status: 'not-ready', reason: 'database does not answer' },
+        );
+      }
+      if (options.extraHandler && (await options.extraHandler(req, res))) return;
+      if (closing) res.setHeader('connection', 'close');
+      await yoga(req, res);
+    } catch (error) {
+      logger.error({ err: error }, 'request failed outside GraphQL');
+      if (!res.headersSent) json(res, 500, { errors: [{ message: 'Unexpected error.' }] });
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${host}:${port}`;
+
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= (async () => {
+      closing = true;
+      logger.info({ inFlight }, 'shutting down: finishing in-flight requests');
+      const stopped = new Promise<void>(resolve => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + options.graceSeconds * 1000;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise(r => setTimeout(r, 25));
+      server.closeAllConnections();
+      await stopped;
+      await orm.close(true);
+      logger.info('stopped');
+    })();
+    return closed;
+  };
+  return { server, url, close, inFlight: () => inFlight };
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createContext, type KamContext, requestIdOf, type ServerDeps } from './context.ts';
+import { KamError, ValidationError } from './errors.ts';
+import { LIMITS } from './limits.ts';
+import { schema } from './schema/index.ts';
+
+type RequestWithId = Request & { kamRequestId?: string };
+
+/** A GraphQL error raised on purpose (not wrapping an unexpected exception). */
+function isIntentional(error: unknown): boolean {
+  // Compared by tag, not instanceof: graphql may be loaded both as CommonJS and as ESM.
+  if (
+    !error ||
+    typeof error !== 'object' ||
+    (error as object)[Symbol.toStringTag as never] !== 'GraphQLError'
+  )
+    return false;
+  const original = (error as GraphQLError).originalError;
+  return !original || isIntentional(original);
+}
+
+/** Request ids, durations and masked unexpected errors in the structured log. */
+function useRequestLogging(deps: ServerDeps): Plugin<KamContext> {
+  const started = new WeakMap<Request, number>();
+  return {
+    onRequest({ request }) {
+      (request as RequestWithId).kamRequestId = requestIdOf(request);
+      started.set(request, performance.now());
+    },
+    onExecutionResult({ result, setResult, context }) {
+      // Every error the client sees carries the request id, so a report can be matched to the log.
+      if (!result || !('errors' in result) || !result.errors?.length) return;
+      const requestId = (context as unknown as KamContext).requestId;
+      for (const error of result.errors) {
+        if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+          deps.logger.error({ requestId, errorId: error.extensions.errorId }, 'masked error returned');
+        }
+      }
+      setResult({
+        ...result,
+        errors: result.errors.map(error =>
+          createGraphQLError(error.message, {
+            nodes: error.nodes,
+            source: error.source,
+            positions: error.positions,
+            path: error.path,
+            originalError: error.originalError,
+            extensions: { ...error.extensions, requestId },
+          }),
+        ),
+      });
+    },
+    onResponse({ request, response }) {
+      const requestId = (request as RequestWithId).kamRequestId;
+      response.headers.set('x-request-id', requestId ?? '');
+      const began = started.get(request);
+      deps.logger.info(
+        {
+          requestId,
+          method: request.method,
+          path: new URL(request.url).pathname,
+          status: response.status,
+          durationMs: began === undefined ? undefined : Math.round((performance.now() - began) * 10) / 10,
+        },
+        'request',
+      );
+    },
+  };
+}
+
+export type KamYoga = YogaServerInstance<Record<string, unknown>, KamContext>;
+
+export interface YogaOptions {
+  /** Pre-fills GraphiQL's headers editor (the demo passes its demo token). */
+  graphiqlHeaders?: Record<string, string>;
+}
+
+/** The GraphQL server: schema, per-request context, limits, CSRF prevention, masked errors. */
+export function createKamYoga(deps: ServerDeps, options: YogaOptions = {}): KamYoga {
+  const { config, logger } = deps;
+  return createYoga<Record<string, unknown>, KamContext>({
+    schema,
+    context: initial => createContext(deps, initial),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    healthCheckEndpoint: false as unknown as string,
+    maxRequestBodySize: config.maxBodyBytes,
+    batching: false,
+    logging: false,
+    graphiql: config.graphiql
+      ? {
+          title: 'kam GraphQL API',
+          headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders) : undefined,
+          shouldPersistHeaders: false,
+        }
+      : false,
+    renderGraphiQL,
+    maskedErrors: {
+      maskError(error, message) {
+        // Intentional GraphQL errors (validation, limits, 401) pass; anything else is masked.
+        if (isIntentional(error)) return error as Error;
+        // An expected API error raised outside a typed result (e.g. a bad page size on a query).
+        const original = (error as { originalError?: unknown }).originalError;
+        if (original instanceof KamError) {
+          const graphQLError = error as GraphQLError;
+          return createGraphQLError(original.message, {
+            nodes: graphQLError.nodes,
+            path: graphQLError.path,
+            extensions: {
+              code: original.code,
+              ...(original instanceof ValidationError ? { fieldErrors: original.fieldErrors } : {}),
+            },
+          });
+        }
+        // The client gets an error id (and the request id, added below); the log gets the details.
+        const errorId = randomUUID();
+        logger.error({ err: original ?? error, errorId }, 'unexpected error');
+        return createGraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } });
+      },
+    },
+    plugins: [
+      useRequestLogging(deps),
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type'] }),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      maxDepthPlugin({
+        n: LIMITS.maxDepth,
+        ignoreIntrospection: true,
+        flattenFragments: true,
+        exposeLimits: true,
+      }),
+      maxAliasesPlugin({ n: LIMITS.maxAliases, allowList: ['__typename'], exposeLimits: true }),
+      maxDirectivesPlugin({ n: LIMITS.maxDirectives, exposeLimits: true }),
+      maxTokensPlugin({ n: LIMITS.maxTokens, exposeLimits: true }),
+    ],
+  });
+}

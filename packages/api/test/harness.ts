@@ -1,0 +1,101 @@
+import { type ApiRole, createApiToken, createPerson, systemActor } from '@kam/domain';
+import { createTestDatabase, type TestDatabase } from '@kam/domain/testing';
+import type { ApiConfig } from '../src/env.ts';
+import { createLogger } from '../src/logger.ts';
+import { type RunningServer, startServer } from '../src/server.ts';
+import { createKamYoga } from '../src/yoga.ts';
+
+export const testConfig: ApiConfig = {
+  env: 'test',
+  graphiql: false,
+  introspection: true,
+  maxBulkRows: 10_000,
+  maxBodyBytes: 8 * 1024 * 1024,
+};
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+
+export interface ApiHarness {
+  db: TestDatabase;
+  server: RunningServer;
+  url: string;
+  /** Creates a person with a token of the given role; returns the secret and the person id. */
+  token(
+    role: ApiRole,
+    options?: { email?: string; businessUnitId?: number | null },
+  ): Promise<{ secret: string; personId: number }>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    secret?: string | null,
+  ): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+let people = 0;
+
+/**
+ * A real HTTP server (loopback, random port) over a fresh test database — SQLite or
+ * PostgreSQL depending on the project the test runs in.
+ */
+export async function startApi(
+  options: { onQuery?: (sql: string) => void; config?: Partial<ApiConfig> } = {},
+): Promise<ApiHarness> {
+  const db = await createTestDatabase({ onQuery: options.onQuery });
+  const logger = createLogger('silent');
+  const config = { ...testConfig, ...options.config };
+  const yoga = createKamYoga({ orm: db.orm, config, logger });
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    orm: db.orm,
+    yoga,
+    logger,
+    graceSeconds: 5,
+  });
+  const url = `${server.url}/graphql`;
+  return {
+    db,
+    server,
+    url,
+    async token(role, o = {}) {
+      people += 1;
+      const person = await createPerson(
+        db.em(),
+        {
+          name: `${role} person ${people}`,
+          email: o.email ?? `${role.toLowerCase()}${people}@example.test`,
+          businessUnitId: o.businessUnitId ?? null,
+        },
+        systemActor('test'),
+      );
+      const { secret } = await createApiToken(
+        db.em(),
+        { personId: person.id, role, name: `${role} test token` },
+        systemActor('test'),
+      );
+      return { secret, personId: person.id };
+    },
+    async gql(query, variables, secret) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+          ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: JSON.parse(text) };
+    },
+    async close() {
+      await server.close();
+      await db.close();
+    },
+  };
+}

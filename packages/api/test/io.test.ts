@@ -1,0 +1,170 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createBusinessUnit, createPerson, systemActor } from '@kam/domain';
+import { createTestDatabase, type TestDatabase, tableCounts } from '@kam/domain/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportCsvToFile } from '../src/io/export.ts';
+import { importCsv } from '../src/io/import.ts';
+
+const actor = systemActor('test import');
+const dir = mkdtempSync(path.join(tmpdir(), 'kam-io-'));
+const file = (name: string, content: string) => {
+  const p = path.join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+
+async function seedReference(db: TestDatabase) {
+  await createBusinessUnit(db.em(), { code: 'EMEA', name: 'Europe', kind: 'GEOGRAPHY' }, actor);
+  await createBusinessUnit(db.em(), { code: 'SVC', name: 'Services', kind: 'OFFERING' }, actor);
+  await createPerson(db.em(), { name: 'Kim Lead', email: 'kim@example.test' }, actor);
+}
+
+const ACCOUNTS = `externalRef,name,parentRef,segmentCode,industry,country,customerSince
+C-LOCAL,"Local, Ltd",C-REGION,,Chemicals,FR,2019-03-01
+C-REGION,Region GmbH,C-ROOT,,Chemicals,DE,
+C-ROOT,Root Holding,,,Chemicals,DE,2010-01-15
+D-1,Delta,,,"Food ""&"" Drink",NL,
+`;
+const FINANCIALS = `accountRef,quarter,businessUnitCode,revenue,grossProfit,costToServe,potential,pricePremium
+C-ROOT,2026-Q1,EMEA,1000.10,300.00,50.5,5000,
+C-ROOT,2026-Q1,SVC,0.10,0.05,0,,
+D-1,2026-Q2,,42,10,1.25,,2.5
+`;
+const CONTACTS = `externalRef,accountRef,name,title,email,function,influence,stance,whatTheyValue,lastContactOn,counterpartEmail
+K-1,C-ROOT,Ann Buyer,Head of procurement,ann@c.test,PROCUREMENT,4,NEUTRAL,Price and reliability,2026-05-02,kim@example.test
+`;
+const OPPORTUNITIES = `externalRef,accountRef,businessUnitCode,name,value,qualified,qualifiedOn,expectedCloseOn,outcome,decidedOn,lostReason
+O-1,C-ROOT,EMEA,Line retrofit,25000,true,2026-01-10,,WON,2026-03-01,
+O-2,D-1,SVC,Service contract,1200.5,false,,2026-12-01,OPEN,,
+`;
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedReference(db);
+});
+afterAll(async () => {
+  await db.close();
+});
+
+describe('kam import / export', () => {
+  it('needs parents before their children across batches, and says so', async () => {
+    const report = await importCsv(
+      db.em(),
+      'accounts',
+      file('accounts.csv', ACCOUNTS),
+      { mode: 'ATOMIC', batchSize: 2 },
+      actor,
+    );
+    expect(report).toMatchObject({ rows: 4, created: 0, rejected: 1, written: false });
+    expect(report.rejections[0]).toMatchObject({ line: 3, path: ['parentRef'], code: 'NOT_FOUND' });
+    expect(report.rejections[0]?.message).toMatch(/parents before their children/);
+  });
+
+  it('imports accounts with children before parents inside one batch', async () => {
+    const report = await importCsv(
+      db.em(),
+      'accounts',
+      file('accounts.csv', ACCOUNTS),
+      { mode: 'ATOMIC', batchSize: 4 },
+      actor,
+    );
+    expect(report).toMatchObject({ rows: 4, created: 4, rejected: 0, written: true });
+  });
+
+  it('imports financials, contacts and opportunities through the bulk operations', async () => {
+    expect(
+      await importCsv(
+        db.em(),
+        'financials',
+        file('f.csv', FINANCIALS),
+        { mode: 'ATOMIC', batchSize: 10 },
+        actor,
+      ),
+    ).toMatchObject({ created: 3 });
+    expect(
+      await importCsv(db.em(), 'contacts', file('c.csv', CONTACTS), { mode: 'ATOMIC', batchSize: 10 }, actor),
+    ).toMatchObject({ created: 1 });
+    expect(
+      await importCsv(
+        db.em(),
+        'opportunities',
+        file('o.csv', OPPORTUNITIES),
+        { mode: 'ATOMIC', batchSize: 10 },
+        actor,
+      ),
+    ).toMatchObject({ created: 2 });
+  });
+
+  it('round-trips: export, import into a fresh database, export again gives identical files', async () => {
+    const other = await createTestDatabase();
+    try {
+      await seedReference(other);
+      for (const kind of ['accounts', 'financials', 'contacts', 'opportunities'] as const) {
+        const first = path.join(dir, `${kind}-1.csv`);
+        await exportCsvToFile(db.em(), kind, first);
+        const report = await importCsv(other.em(), kind, first, { mode: 'ATOMIC', batchSize: 1 }, actor);
+        expect(report.rejected, `${kind}: ${JSON.stringify(report.rejections)}`).toBe(0);
+        const second = path.join(dir, `${kind}-2.csv`);
+        await exportCsvToFile(other.em(), kind, second);
+        expect(readFileSync(second, 'utf8')).toBe(readFileSync(first, 'utf8'));
+      }
+      expect(readFileSync(path.join(dir, 'financials-1.csv'), 'utf8')).toContain(
+        'C-ROOT,2026-Q1,SVC,0.10,0.05,0.00,,',
+      );
+      expect(readFileSync(path.join(dir, 'accounts-1.csv'), 'utf8').split('\n')[1]).toMatch(/^C-ROOT,/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('ATOMIC: one bad row in a later batch writes nothing at all, and names its line', async () => {
+    const before = await tableCounts(db.em(), ['account', 'audit_entry']);
+    const report = await importCsv(
+      db.em(),
+      'accounts',
+      file('bad.csv', 'externalRef,name,country\nN-1,New one,DE\nN-2,New two,DE\nN-3,,Germany\n'),
+      { mode: 'ATOMIC', batchSize: 2 },
+      actor,
+    );
+    expect(report).toMatchObject({ rows: 3, created: 0, rejected: 1, written: false });
+    expect(report.rejections.map(r => [r.line, r.path.join('.')])).toEqual([
+      [4, 'name'],
+      [4, 'country'],
+    ]);
+    expect(await tableCounts(db.em(), ['account', 'audit_entry'])).toEqual(before);
+  });
+
+  it('PARTIAL: writes the good rows', async () => {
+    const report = await importCsv(
+      db.em(),
+      'accounts',
+      file('partial.csv', 'externalRef,name\nP-1,Good\nP-2,\n'),
+      { mode: 'PARTIAL', batchSize: 10 },
+      actor,
+    );
+    expect(report).toMatchObject({ created: 1, rejected: 1 });
+    expect(report.rejections[0]).toMatchObject({
+      line: 3,
+      path: ['name'],
+      code: 'REQUIRED',
+      message: 'is required',
+    });
+  });
+
+  it('refuses a file with unknown or missing columns before writing anything', async () => {
+    await expect(
+      importCsv(
+        db.em(),
+        'financials',
+        file('hdr.csv', 'account,quarter\nX,2026-Q1\n'),
+        { mode: 'PARTIAL', batchSize: 10 },
+        actor,
+      ),
+    ).rejects.toThrow(
+      /unknown column\(s\) account; missing column\(s\) accountRef, revenue, grossProfit, costToServe/,
+    );
+  });
+});

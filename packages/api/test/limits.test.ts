@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '../src/limits.ts';
+import { type ApiHarness, startApi } from './harness.ts';
+
+let api: ApiHarness;
+let token: string;
+beforeAll(async () => {
+  api = await startApi({ config: { maxBodyBytes: 64 * 1024 } });
+  token = (await api.token('EXECUTIVE')).secret;
+});
+afterAll(async () => {
+  await api.close();
+});
+
+function errorOf(res: { body: { errors?: { message: string }[] } }): string {
+  return res.body.errors?.map(e => e.message).join(' | ') ?? '';
+}
+
+describe('request limits', () => {
+  it('refuses a page larger than 100', async () => {
+    const res = await api.gql(
+      'query($n: Int) { accounts(first: $n) { edges { node { id } } } }',
+      { n: 101 },
+      token,
+    );
+    expect(errorOf(res)).toMatch(/first must be between 1 and 100/);
+  });
+
+  it('refuses documents nested deeper than the limit', async () => {
+    let selection = 'id';
+    for (let i = 0; i < LIMITS.maxDepth; i++) selection = `parent { ${selection} }`;
+    const res = await api.gql(`{ accountByRef(externalRef: "x") { ${selection} } }`, undefined, token);
+    expect(errorOf(res)).toMatch(/depth/i);
+    expect(res.body.data ?? null).toBeNull();
+  });
+
+  it('refuses more aliases than allowed', async () => {
+    const aliases = Array.from(
+      { length: LIMITS.maxAliases + 1 },
+      (_, i) => `a${i}: businessUnits { code }`,
+    ).join(' ');
+    const res = await api.gql(`{ ${aliases} }`, undefined, token);
+    expect(errorOf(res)).toMatch(/aliases/i);
+  });
+
+  it('refuses documents with too many tokens', async () => {
+    const fields = Array.from({ length: LIMITS.maxTokens }, () => '__typename').join(' ');
+    const res = await api.gql(`{ ${fields} }`, undefined, token);
+    expect(errorOf(res)).toMatch(/token/i);
+  });
+
+  it('prices lists by their page size', async () => {
+    const res = await api.gql(
+      `query { accounts(first: 100) { edges { node { children { children { children { children { id name externalRef } } } } } } } }`,
+      undefined,
+      token,
+    );
+    expect(errorOf(res)).toMatch(/complexity/i);
+  });
+
+  it('refuses an oversized body with 413 and writes nothing', async () => {
+    const big = 'x'.repeat(70 * 1024);
+    const res = await fetch(api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ __typename }', variables: { big } }),
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it('does not run mutations sent with GET', async () => {
+    const url = new URL(api.url);
+    url.searchParams.set('query', 'mutation { __typename }');
+    const res = await fetch(url, {
+      headers: { authorization: `Bearer ${token}`, 'x-graphql-yoga-csrf': '1' },
+    });
+    expect(res.status).toBe(405);
+  });
+
+  it('requires the CSRF header on requests a browser would send without a preflight', async () => {
+    const url = new URL(api.url);
+    url.searchParams.set('query', '{ __typename }');
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(403);
+    const ok = await fetch(url, {
+      headers: { authorization: `Bearer ${token}`, 'x-graphql-yoga-csrf': '1' },
+    });
+    expect(ok.status).toBe(200);
+  });
+});
+
+describe('introspection', () => {
+  it('is configurable off for production', async () => {
+    const prod = await startApi({ config: { introspection: false, env: 'production' } });
+    try {
+      const t = (await prod.token('ADMIN')).secret;
+      const res = await prod.gql('{ __schema { queryType { name } } }', undefined, t);
+      expect(errorOf(res)).toMatch(/introspection/i);
+    } finally {
+      await prod.close();
+    }
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { startApi } from './harness.ts';
+
+describe('server operations', () => {
+  it('reports health, readiness, and not-ready while shutting down', async () => {
+    const api = await startApi();
+    const base = api.server.url;
+    expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${base}/ready`)).json()).toEqual({ status: 'ready' });
+    await api.close();
+  });
+
+  it('masks unexpected errors and gives the client a request id and an error id', async () => {
+    const api = await startApi();
+    try {
+      const token = (await api.token('ADMIN')).secret;
+      await api.db.em().getConnection().execute('alter table business_unit rename to business_unit_gone');
+      const res = await api.gql('{ businessUnits { code } }', undefined, token);
+      const error = res.body.errors?.[0];
+      expect(error?.message).toBe('Unexpected error.');
+      expect(error?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(error?.extensions?.requestId).toBe(res.headers.get('x-request-id'));
+      expect(error?.extensions?.errorId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(JSON.stringify(res.body)).not.toMatch(/business_unit_gone|no such table|relation/);
+      await api.db.em().getConnection().execute('alter table business_unit_gone rename to business_unit');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('lets an in-flight request finish during graceful shutdown', async () => {
+    const api = await startApi();
+    const token = (await api.token('ADMIN')).secret;
+    const rows = Array.from({ length: 5000 }, (_, i) => ({ externalRef: `SLOW-${i}`, name: `Slow ${i}` }));
+    const inFlight = api.gql(
+      'mutation($rows: [AccountRowInput!]!) { upsertAccounts(rows: $rows) { __typename ... on UpsertAccountsSuccess { data { created } } } }',
+      { rows },
+      token,
+    );
+    while (api.server.inFlight() === 0) await new Promise(r => setTimeout(r, 1));
+    const closing = api.server.close();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({
+      upsertAccounts: { __typename: 'UpsertAccountsSuccess', data: { created: 5000 } },
+    });
+    await closing;
+    await expect(fetch(`${api.server.url}/health`)).rejects.toThrow();
+    await api.db.close().catch(() => undefined);
+  });
+});
