@@ -1,0 +1,273 @@
+/**
+ * `<kam-chart data-spec="…">`: draws a chart on a canvas over the HTML that already holds its
+ * numbers (summary and data table). It reads only its `data-spec` attribute, gives the canvas
+ * an accessible name, and keeps the drawing in print (resized before printing).
+ */
+import type { ChartSpec, SeriesSpec, ValueFormat } from '../lib/chart-spec.ts';
+import { Chart, type ChartConfiguration, type ChartDataset, type Plugin } from '../lib/chartjs.ts';
+import {
+  BAR_PATTERNS,
+  type BarPattern,
+  GRID_COLOUR,
+  LINE_DASHES,
+  POINT_STYLES,
+  REFERENCE_COLOUR,
+  seriesColour,
+  TEXT_COLOUR,
+} from '../lib/palette.ts';
+
+const compact = new Intl.NumberFormat('en-GB', { notation: 'compact', maximumFractionDigits: 1 });
+const oneDecimal = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+
+function formatTick(
+  value: number,
+  format: ValueFormat,
+  currency?: string,
+  tickLabels?: Record<number, string>,
+) {
+  switch (format) {
+    case 'money':
+      return `${currency ?? ''} ${compact.format(value)}`.trim();
+    case 'share':
+      return `${oneDecimal.format(value * 100)} %`;
+    case 'growth':
+      return `${value > 0 ? '+' : ''}${oneDecimal.format(value * 100)} %`;
+    case 'percent-points':
+      return `${oneDecimal.format(value)} %`;
+    case 'ratio':
+      return `${oneDecimal.format(value)}×`;
+    case 'tier':
+      return tickLabels?.[value] ?? '';
+    default:
+      return compact.format(value);
+  }
+}
+
+/** A small repeating tile so that bars differ by texture, not only by colour. */
+function barFill(colour: string, pattern: BarPattern): string | CanvasPattern {
+  if (pattern === 'solid') return colour;
+  const tile = document.createElement('canvas');
+  tile.width = 8;
+  tile.height = 8;
+  const context = tile.getContext('2d');
+  if (!context) return colour;
+  context.fillStyle = colour;
+  context.globalAlpha = 0.45;
+  context.fillRect(0, 0, 8, 8);
+  context.globalAlpha = 1;
+  context.strokeStyle = colour;
+  context.fillStyle = colour;
+  context.lineWidth = 2;
+  context.beginPath();
+  switch (pattern) {
+    case 'diagonal':
+      context.moveTo(0, 8);
+      context.lineTo(8, 0);
+      break;
+    case 'cross':
+      context.moveTo(0, 0);
+      context.lineTo(8, 8);
+      context.moveTo(0, 8);
+      context.lineTo(8, 0);
+      break;
+    case 'vertical':
+      context.moveTo(4, 0);
+      context.lineTo(4, 8);
+      break;
+    case 'horizontal':
+      context.moveTo(0, 4);
+      context.lineTo(8, 4);
+      break;
+    case 'zigzag':
+      context.moveTo(0, 6);
+      context.lineTo(4, 2);
+      context.lineTo(8, 6);
+      break;
+    case 'dots':
+      context.arc(4, 4, 1.8, 0, Math.PI * 2);
+      context.fill();
+      break;
+  }
+  context.stroke();
+  return context.createPattern(tile, 'repeat') ?? colour;
+}
+
+function dataset(spec: ChartSpec, series: SeriesSpec, index: number): ChartDataset {
+  const colour = series.reference ? REFERENCE_COLOUR : seriesColour(index);
+  const type = series.type ?? (spec.kind === 'scatter' ? 'scatter' : spec.kind);
+  const common = {
+    label: series.label,
+    yAxisID: series.axis ?? 'y',
+    order: series.reference ? 0 : index + 1,
+  };
+  if (type === 'bar') {
+    const pattern = BAR_PATTERNS[index % BAR_PATTERNS.length]!;
+    const fill = barFill(colour, pattern);
+    const backgroundColor =
+      series.highlight == null
+        ? fill
+        : (series.data ?? []).map((_, at) =>
+            at === series.highlight ? colour : barFill(colour, 'diagonal'),
+          );
+    return {
+      ...common,
+      type: 'bar',
+      data: series.data ?? [],
+      backgroundColor,
+      borderColor: colour,
+      borderWidth: 1,
+      ...(spec.stacked ? { stack: 'stack' } : {}),
+    } as ChartDataset;
+  }
+  const pointStyle = POINT_STYLES[index % POINT_STYLES.length]!;
+  return {
+    ...common,
+    type: type === 'scatter' ? 'scatter' : 'line',
+    data: series.points ?? series.data ?? [],
+    borderColor: colour,
+    backgroundColor: colour,
+    borderWidth: series.reference ? 1.5 : 2,
+    borderDash: series.reference ? [6, 4] : LINE_DASHES[index % LINE_DASHES.length],
+    pointStyle: series.reference ? false : pointStyle,
+    pointRadius: series.reference ? 0 : type === 'scatter' ? 4 : 3.5,
+    pointBackgroundColor: type === 'scatter' && index % 2 === 1 ? '#ffffff' : colour,
+    stepped: series.stepped ? 'middle' : false,
+    spanGaps: false,
+    showLine: type !== 'scatter',
+    fill: false,
+  } as ChartDataset;
+}
+
+/** Threshold lines and quadrant names for the attractiveness × relationship matrix. */
+const quadrantPlugin: Plugin = {
+  id: 'kamQuadrants',
+  beforeDatasetsDraw(chart) {
+    const quadrants = (chart.options.plugins as { kamQuadrants?: ChartSpec['quadrants'] }).kamQuadrants;
+    const { x, y } = chart.scales;
+    if (!quadrants || !x || !y) return;
+    const { ctx, chartArea } = chart;
+    const px = x.getPixelForValue(quadrants.x);
+    const py = y.getPixelForValue(quadrants.y);
+    ctx.save();
+    ctx.strokeStyle = REFERENCE_COLOUR;
+    ctx.setLineDash([6, 4]);
+    ctx.beginPath();
+    ctx.moveTo(px, chartArea.top);
+    ctx.lineTo(px, chartArea.bottom);
+    ctx.moveTo(chartArea.left, py);
+    ctx.lineTo(chartArea.right, py);
+    ctx.stroke();
+    ctx.fillStyle = TEXT_COLOUR;
+    ctx.font = 'bold 12px system-ui, sans-serif';
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'left';
+    ctx.fillText(quadrants.topLeft, chartArea.left + 6, chartArea.top + 6);
+    ctx.fillText(quadrants.bottomLeft, chartArea.left + 6, py + 6);
+    ctx.textAlign = 'right';
+    ctx.fillText(quadrants.topRight, chartArea.right - 6, chartArea.top + 6);
+    ctx.fillText(quadrants.bottomRight, chartArea.right - 6, py + 6);
+    ctx.restore();
+  },
+};
+
+export function chartConfig(spec: ChartSpec): ChartConfiguration {
+  const axis = (
+    format: ValueFormat,
+    title: string,
+    options: { min?: number; max?: number; currency?: string; tickLabels?: Record<number, string> },
+  ) => ({
+    min: options.min,
+    max: options.max,
+    title: { display: true, text: title, color: TEXT_COLOUR },
+    grid: { color: GRID_COLOUR },
+    ticks: {
+      color: TEXT_COLOUR,
+      ...(format === 'tier' ? { stepSize: 1 } : {}),
+      callback: (value: number | string) =>
+        typeof value === 'number' ? formatTick(value, format, options.currency, options.tickLabels) : value,
+    },
+    stacked: spec.stacked ?? false,
+  });
+  const valueAxis = spec.horizontal ? 'x' : 'y';
+  const categoryAxis = spec.horizontal ? 'y' : 'x';
+  const scales: Record<string, unknown> = {
+    [valueAxis]: axis(spec.y.format, spec.y.title, spec.y),
+  };
+  if (spec.kind === 'scatter' && spec.x) {
+    scales.x = { type: 'linear', ...axis(spec.x.format, spec.x.title, spec.x) };
+  } else {
+    scales[categoryAxis] = {
+      type: 'category',
+      title: { display: Boolean(spec.x?.title), text: spec.x?.title ?? '', color: TEXT_COLOUR },
+      grid: { display: false },
+      ticks: { color: TEXT_COLOUR, autoSkip: true, maxRotation: 0 },
+      stacked: spec.stacked ?? false,
+    };
+  }
+  if (spec.y2) {
+    scales.y2 = {
+      ...axis(spec.y2.format, spec.y2.title, spec.y2),
+      position: 'right',
+      grid: { display: false },
+    };
+  }
+  return {
+    type: spec.kind === 'scatter' ? 'scatter' : spec.kind,
+    data: { labels: spec.labels, datasets: spec.series.map((series, index) => dataset(spec, series, index)) },
+    options: {
+      indexAxis: spec.horizontal ? 'y' : 'x',
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      normalized: true,
+      plugins: {
+        legend: {
+          display: spec.series.length > 1,
+          labels: { color: TEXT_COLOUR, usePointStyle: true },
+        },
+        tooltip: {
+          callbacks: spec.kind === 'scatter' ? { label: item => (item.raw as { label: string }).label } : {},
+        },
+        ...(spec.quadrants ? { kamQuadrants: spec.quadrants } : {}),
+      },
+      scales,
+    },
+    plugins: spec.quadrants ? [quadrantPlugin] : [],
+  } as ChartConfiguration;
+}
+
+class KamChart extends HTMLElement {
+  #chart: Chart | undefined;
+
+  connectedCallback() {
+    if (this.#chart) return;
+    const raw = this.dataset.spec;
+    if (!raw) return;
+    const spec = JSON.parse(raw) as ChartSpec;
+    const frame = this.querySelector<HTMLElement>('.kam-chart-frame');
+    const canvas = this.querySelector('canvas') ?? document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', this.dataset.label ?? spec.title);
+    if (!canvas.isConnected) (frame ?? this).append(canvas);
+    this.#chart = new Chart(canvas, chartConfig(spec));
+    this.dataset.drawn = 'true';
+  }
+
+  disconnectedCallback() {
+    this.#chart?.destroy();
+    this.#chart = undefined;
+  }
+
+  resize() {
+    this.#chart?.resize();
+  }
+}
+
+if (!customElements.get('kam-chart')) customElements.define('kam-chart', KamChart);
+
+// Charts keep their size for print: redraw at the printed width, and back afterwards.
+const resizeAll = () => {
+  for (const element of document.querySelectorAll<KamChart>('kam-chart')) element.resize();
+};
+addEventListener('beforeprint', resizeAll);
+addEventListener('afterprint', resizeAll);

@@ -1,0 +1,71 @@
+/**
+ * Progressive enhancement for tables: sortable columns (`table[data-sortable]`, the header
+ * buttons announce the order with aria-sort), a text filter (`input[data-filter-for]`), and
+ * collapsed `<details>` opened for print so that a printed report has every number.
+ */
+
+function cellValue(row: HTMLTableRowElement, column: number): string {
+  const cell = row.cells[column];
+  return cell?.dataset.sort ?? cell?.textContent?.trim() ?? '';
+}
+
+function compare(a: string, b: string): number {
+  const numberA = Number(a);
+  const numberB = Number(b);
+  if (a !== '' && b !== '' && Number.isFinite(numberA) && Number.isFinite(numberB)) return numberA - numberB;
+  return a.localeCompare(b, 'en-GB', { numeric: true, sensitivity: 'base' });
+}
+
+function makeSortable(table: HTMLTableElement) {
+  const headers = [...table.querySelectorAll<HTMLTableCellElement>('thead th')];
+  const body = table.tBodies[0];
+  if (!body) return;
+  headers.forEach((header, column) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sort-button';
+    button.append(...header.childNodes);
+    header.append(button);
+    button.addEventListener('click', () => {
+      const ascending = header.getAttribute('aria-sort') !== 'ascending';
+      for (const other of headers) other.removeAttribute('aria-sort');
+      header.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+      const rows = [...body.rows];
+      rows.sort((a, b) => compare(cellValue(a, column), cellValue(b, column)) * (ascending ? 1 : -1));
+      body.append(...rows);
+    });
+  });
+}
+
+function makeFilter(input: HTMLInputElement) {
+  const table = document.getElementById(input.dataset.filterFor ?? '') as HTMLTableElement | null;
+  const body = table?.tBodies[0];
+  const status = document.getElementById(input.dataset.filterStatus ?? '');
+  if (!body) return;
+  input.hidden = false;
+  input.closest('[hidden]')?.removeAttribute('hidden');
+  input.addEventListener('input', () => {
+    const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const row of body.rows) {
+      const text = row.textContent?.toLowerCase() ?? '';
+      row.hidden = !words.every(word => text.includes(word));
+      if (!row.hidden) shown++;
+    }
+    if (status) status.textContent = `${shown} of ${body.rows.length} shown`;
+  });
+}
+
+for (const table of document.querySelectorAll<HTMLTableElement>('table[data-sortable]')) makeSortable(table);
+for (const input of document.querySelectorAll<HTMLInputElement>('input[data-filter-for]')) makeFilter(input);
+
+const opened: HTMLDetailsElement[] = [];
+addEventListener('beforeprint', () => {
+  for (const details of document.querySelectorAll<HTMLDetailsElement>('details:not([open])')) {
+    details.open = true;
+    opened.push(details);
+  }
+});
+addEventListener('afterprint', () => {
+  for (const details of opened.splice(0)) details.open = false;
+});

@@ -1,0 +1,93 @@
+/**
+ * The report build's environment, parsed once with zod. Only this module reads `process.env`.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as z from 'zod';
+import { quarter } from './data/schemas.ts';
+
+export const REPORT_SITES = ['kpi', 'journey'] as const;
+export type ReportSite = (typeof REPORT_SITES)[number];
+
+/** The repository root (packages/reports/src → ../../..). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const envSchema = z.object({
+  KAM_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  KAM_API_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().default('./data/kam.sqlite')),
+  KAM_REPORT_QUARTER: z.preprocess(emptyAsUndefined, quarter.optional()),
+  KAM_REPORT_REVISION: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).optional()),
+  KAM_REPORT_SITE: z.preprocess(emptyAsUndefined, z.enum(REPORT_SITES).default('kpi')),
+  /** When the build started (ISO instant); one value for both sites of a `buildReports` run. */
+  KAM_REPORT_BUILT_AT: z.preprocess(emptyAsUndefined, z.iso.datetime().optional()),
+  /** The sites published for the quarter (this one included): cross-site links go only there. */
+  KAM_REPORT_LINKED_SITES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('kpi,journey')
+      .transform(list => list.split(',').map(entry => entry.trim()))
+      .pipe(z.array(z.enum(REPORT_SITES))),
+  ),
+});
+
+export interface ReportEnv {
+  /** The GraphQL endpoint; without it the build reads the embedded database in process. */
+  apiUrl: string | undefined;
+  apiToken: string | undefined;
+  /** An absolute path or a `postgres://` URL; relative paths are taken from the repository root. */
+  databaseUrl: string;
+  /** The quarter to report; the newest closed quarter when not set. */
+  quarter: string | undefined;
+  revision: number | undefined;
+  site: ReportSite;
+  builtAt: string;
+  linkedSites: ReportSite[];
+}
+
+export function parseReportEnv(source: Record<string, string | undefined>): ReportEnv {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new Error(`Invalid report environment:\n${z.prettifyError(parsed.error)}`);
+  }
+  const env = parsed.data;
+  if (env.KAM_API_URL && !env.KAM_API_TOKEN) {
+    throw new Error('KAM_API_URL is set but KAM_API_TOKEN is not: the API needs a bearer token.');
+  }
+  return {
+    apiUrl: env.KAM_API_URL,
+    apiToken: env.KAM_API_TOKEN,
+    databaseUrl: resolveDatabaseUrl(env.DATABASE_URL),
+    quarter: env.KAM_REPORT_QUARTER,
+    revision: env.KAM_REPORT_REVISION,
+    site: env.KAM_REPORT_SITE,
+    builtAt: env.KAM_REPORT_BUILT_AT ?? new Date().toISOString(),
+    linkedSites: env.KAM_REPORT_LINKED_SITES,
+  };
+}
+
+/** A relative SQLite path is relative to the repository root, wherever the build runs. */
+export function resolveDatabaseUrl(url: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || isAbsolute(url)) return url;
+  return resolve(REPO_ROOT, url);
+}
+
+const KEYS = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+let cached: { key: string; env: ReportEnv } | undefined;
+/**
+ * The environment of this process, parsed once. `buildReports` runs several builds in one
+ * process and sets the variables before each, so a change of the variables parses again.
+ */
+export function reportEnv(): ReportEnv {
+  const key = KEYS.map(name => process.env[name] ?? '').join('\n');
+  if (cached?.key !== key) cached = { key, env: parseReportEnv(process.env) };
+  return cached.env;
+}
+
+/** Where the user ran the command (pnpm runs package scripts in the package folder). */
+export function invocationDir(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}

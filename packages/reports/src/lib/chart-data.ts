@@ -1,0 +1,563 @@
+/**
+ * Pure mappers from snapshot documents to chart models (spec + summary + table). They do no
+ * I/O and read no clock, so the unit tests pin their output for hand-computed inputs.
+ */
+import type { AccountData, KpiData, PortfolioData } from '../data/schemas.ts';
+import { PYRAMID_LEVEL_NAMES, PYRAMID_LEVELS, VALUE_TIER_NAMES, VALUE_TIERS } from '../data/vocabulary.ts';
+import type { ChartModel, SeriesSpec } from './chart-spec.ts';
+import {
+  DASH,
+  formatCount,
+  formatGrowth,
+  formatKpiValue,
+  formatMoney,
+  formatScore,
+  formatShare,
+  moneyToNumber,
+} from './format.ts';
+
+const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** A KPI's trend by quarter, with its target as a reference line. */
+export function toKpiTrendChartData(kpi: KpiData, currency: string): ChartModel {
+  const labels = kpi.trend.map(point => point.quarter);
+  const series: SeriesSpec[] = [{ label: kpi.name, data: kpi.trend.map(point => point.value) }];
+  if (kpi.target != null) {
+    series.push({
+      label: `Target (${formatKpiValue(kpi.target, kpi.unit, currency)})`,
+      data: labels.map(() => kpi.target),
+      reference: true,
+    });
+  }
+  const first = kpi.trend.find(point => point.value != null);
+  const last = kpi.trend.at(-1);
+  const format = (value: number | null) => formatKpiValue(value, kpi.unit, currency);
+  const summary =
+    first && last
+      ? `${kpi.name}: ${format(first.value)} in ${first.quarter}, ${format(last.value)} in ${last.quarter}` +
+        (kpi.target != null ? `; target ${format(kpi.target)}.` : '.')
+      : `${kpi.name}: no values recorded.`;
+  return {
+    spec: {
+      kind: 'line',
+      title: `${kpi.name} by quarter`,
+      labels,
+      series,
+      y: {
+        format: kpiAxisFormat(kpi.unit),
+        title: kpiAxisTitle(kpi.unit, currency),
+        currency,
+        ...(kpi.unit === 'PERCENT' ? { min: 0 } : {}),
+      },
+      height: 220,
+    },
+    summary,
+    table: {
+      caption: `${kpi.name} by quarter`,
+      columns: ['Quarter', kpi.name, 'Target'],
+      rows: kpi.trend.map(point => [point.quarter, format(point.value), format(kpi.target)]),
+      numeric: [1, 2],
+    },
+  };
+}
+
+function kpiAxisFormat(unit: KpiData['unit']) {
+  switch (unit) {
+    case 'PERCENT':
+      return 'percent-points' as const;
+    case 'MONEY':
+      return 'money' as const;
+    case 'COUNT':
+      return 'count' as const;
+    case 'RATIO':
+      return 'ratio' as const;
+    default:
+      return 'score' as const;
+  }
+}
+
+function kpiAxisTitle(unit: KpiData['unit'], currency: string): string {
+  return { PERCENT: '%', SCORE: 'score', INDEX: 'index', MONEY: currency, COUNT: 'count', RATIO: 'ratio' }[
+    unit
+  ];
+}
+
+/** The customer pyramid: accounts per level, top (KEY) first. */
+export function toPyramidChartData(portfolio: PortfolioData): ChartModel {
+  const levels = [...portfolio.pyramid.levels].sort(
+    (a, b) => PYRAMID_LEVELS.indexOf(b.level) - PYRAMID_LEVELS.indexOf(a.level),
+  );
+  const currency = portfolio.currency;
+  const top = levels.find(level => level.level === 'KEY');
+  return {
+    spec: {
+      kind: 'bar',
+      title: 'Accounts per pyramid level',
+      labels: levels.map(level => PYRAMID_LEVEL_NAMES[level.level]),
+      series: [{ label: 'Accounts', data: levels.map(level => level.accounts) }],
+      horizontal: true,
+      y: { format: 'count', title: 'accounts', min: 0 },
+      height: 260,
+    },
+    summary:
+      `${formatCount(portfolio.totals.accounts)} accounts; ${formatCount(top?.accounts ?? 0)} key accounts make ` +
+      `${formatShare(top?.revenueShare)} of TTM revenue.`,
+    table: {
+      caption: 'The customer pyramid, top level first',
+      columns: ['Level', 'Accounts', 'TTM revenue', 'Share of revenue', 'Service standard'],
+      rows: levels.map(level => [
+        PYRAMID_LEVEL_NAMES[level.level],
+        formatCount(level.accounts),
+        formatMoney(level.ttmRevenue, currency),
+        formatShare(level.revenueShare),
+        level.serviceStandard,
+      ]),
+      numeric: [1, 2, 3],
+    },
+  };
+}
+
+/** The Pareto curve: cumulative share of the total against the share of accounts. */
+export function toParetoChartData(portfolio: PortfolioData): ChartModel {
+  const { pareto } = portfolio;
+  const basis = pareto.basis === 'REVENUE' ? 'revenue' : 'gross profit';
+  const labels = pareto.curve.map(point => formatShare(point.accountShare));
+  const tableRows = pareto.curve.filter(
+    (point, index) => index === pareto.curve.length - 1 || Math.round(point.accountShare * 100) % 10 === 0,
+  );
+  return {
+    spec: {
+      kind: 'line',
+      title: `Pareto curve of TTM ${basis}`,
+      labels,
+      series: [
+        {
+          label: `Cumulative share of ${basis}`,
+          data: pareto.curve.map(point => round(point.cumulativeShare)),
+        },
+        { label: '80 % of the total', data: labels.map(() => 0.8), reference: true },
+      ],
+      x: { format: 'share', title: 'share of accounts, largest first' },
+      y: { format: 'share', title: `cumulative share of ${basis}`, min: 0, max: 1 },
+      height: 280,
+    },
+    summary:
+      `${formatCount(pareto.accountsFor80Percent)} of ${formatCount(pareto.rankedAccounts)} accounts ` +
+      `(${formatShare(pareto.accountShareFor80Percent)}) make 80 % of TTM ${basis}; ` +
+      `the top 20 % of accounts make ${formatShare(pareto.top20PercentShare)}.`,
+    table: {
+      caption: `Cumulative share of TTM ${basis} by share of accounts (every 10 %)`,
+      columns: ['Share of accounts', `Cumulative share of ${basis}`],
+      rows: tableRows.map(point => [formatShare(point.accountShare), formatShare(point.cumulativeShare)]),
+      numeric: [0, 1],
+    },
+  };
+}
+
+/** The attractiveness × relationship matrix, key accounts and the others as two series. */
+export function toMatrixChartData(portfolio: PortfolioData): ChartModel {
+  const { selection } = portfolio;
+  const toPoint = (point: PortfolioData['selection']['matrix'][number]) => ({
+    x: point.relationshipStrength,
+    y: point.attractiveness,
+    label: point.name,
+  });
+  const keys = selection.matrix.filter(point => point.isKeyAccount);
+  const others = selection.matrix.filter(point => !point.isKeyAccount);
+  const counts = selection.quadrantCounts;
+  return {
+    spec: {
+      kind: 'scatter',
+      title: 'Attractiveness against relationship strength',
+      labels: [],
+      series: [
+        { label: `Key accounts (${keys.length})`, points: keys.map(toPoint) },
+        { label: `Other assessed accounts (${others.length})`, points: others.map(toPoint) },
+      ],
+      x: { format: 'score', title: 'relationship strength (0–100)', min: 0, max: 100 },
+      y: { format: 'score', title: 'attractiveness (0–100)', min: 0, max: 100 },
+      quadrants: {
+        x: selection.relationshipThreshold,
+        y: selection.attractivenessThreshold,
+        topLeft: 'Develop',
+        topRight: 'Key account',
+        bottomLeft: 'Opportunistic',
+        bottomRight: 'Maintain',
+      },
+      height: 380,
+    },
+    summary:
+      `${formatCount(selection.matrix.length)} assessed accounts: ${formatCount(counts.KEY_ACCOUNT)} key account, ` +
+      `${formatCount(counts.DEVELOP)} develop, ${formatCount(counts.MAINTAIN)} maintain, ` +
+      `${formatCount(counts.OPPORTUNISTIC)} opportunistic (thresholds: attractiveness ` +
+      `${formatScore(selection.attractivenessThreshold)}, relationship ${formatScore(selection.relationshipThreshold)}).`,
+    table: {
+      caption: 'Assessed accounts by quadrant',
+      columns: ['Account', 'Attractiveness', 'Relationship strength', 'Quadrant', 'Key account'],
+      rows: selection.matrix.map(point => [
+        point.name,
+        formatScore(point.attractiveness),
+        formatScore(point.relationshipStrength),
+        quadrantName(point.quadrant),
+        point.isKeyAccount ? 'yes' : 'no',
+      ]),
+      numeric: [1, 2],
+    },
+  };
+}
+
+function quadrantName(quadrant: PortfolioData['selection']['matrix'][number]['quadrant']): string {
+  return {
+    KEY_ACCOUNT: 'Key account',
+    DEVELOP: 'Develop',
+    MAINTAIN: 'Maintain',
+    OPPORTUNISTIC: 'Opportunistic',
+  }[quadrant];
+}
+
+/** Margin against size: revenue per size decile (bars) and margins (lines, right axis). */
+export function toMarginBySizeChartData(portfolio: PortfolioData): ChartModel {
+  const bands = portfolio.profitability.bySize;
+  const currency = portfolio.currency;
+  const largest = bands[0];
+  const smallest = bands.at(-1);
+  return {
+    spec: {
+      kind: 'bar',
+      title: 'Margin against account size',
+      labels: bands.map(band => `Decile ${band.decile}`),
+      series: [
+        { label: 'TTM revenue', data: bands.map(band => moneyToNumber(band.ttmRevenue)) },
+        { label: 'Gross margin', data: bands.map(band => band.grossMargin), type: 'line', axis: 'y2' },
+        {
+          label: 'Contribution margin',
+          data: bands.map(band => band.contributionMargin),
+          type: 'line',
+          axis: 'y2',
+        },
+      ],
+      x: { format: 'count', title: 'size decile (1 = largest 10 % of active accounts)' },
+      y: { format: 'money', title: `TTM revenue (${currency})`, currency, min: 0 },
+      y2: { format: 'share', title: 'margin' },
+      height: 300,
+    },
+    summary:
+      largest && smallest
+        ? `The largest 10 % of accounts earn a contribution margin of ${formatShare(largest.contributionMargin)}; ` +
+          `the smallest 10 % earn ${formatShare(smallest.contributionMargin)}.`
+        : 'No active accounts.',
+    table: {
+      caption: 'Active accounts in ten size bands, largest first',
+      columns: [
+        'Size decile',
+        'Accounts',
+        'TTM revenue',
+        'Gross margin',
+        'Contribution',
+        'Contribution margin',
+      ],
+      rows: bands.map(band => [
+        String(band.decile),
+        formatCount(band.accounts),
+        formatMoney(band.ttmRevenue, currency),
+        formatShare(band.grossMargin),
+        formatMoney(band.ttmContribution, currency),
+        formatShare(band.contributionMargin),
+      ]),
+      numeric: [1, 2, 3, 4, 5],
+    },
+  };
+}
+
+/** Key accounts against the control group: year-on-year revenue growth per quarter. */
+export function toGrowthComparisonChartData(portfolio: PortfolioData): ChartModel {
+  const { growth } = portfolio;
+  return {
+    spec: {
+      kind: 'line',
+      title: 'Revenue growth: key accounts against the control group',
+      labels: growth.trend.map(point => point.quarter),
+      series: [
+        { label: 'Key accounts', data: growth.trend.map(point => point.keyAccountGrowth) },
+        { label: 'Control group (the rest)', data: growth.trend.map(point => point.controlGroupGrowth) },
+      ],
+      y: { format: 'growth', title: 'year-on-year TTM revenue growth' },
+      height: 260,
+    },
+    summary:
+      `Key accounts grew ${formatGrowth(growth.keyAccounts.revenueGrowth)} year on year, the control group ` +
+      `${formatGrowth(growth.controlGroup.revenueGrowth)}` +
+      (growth.ratio != null ? `: ${growth.ratio.toFixed(2)} times the growth.` : '.'),
+    table: {
+      caption: 'Year-on-year TTM revenue growth by quarter',
+      columns: ['Quarter', 'Key accounts', 'Control group'],
+      rows: growth.trend.map(point => [
+        point.quarter,
+        formatGrowth(point.keyAccountGrowth),
+        formatGrowth(point.controlGroupGrowth),
+      ]),
+      numeric: [1, 2],
+    },
+  };
+}
+
+/** Win rate per quarter against its target line (80 % by default). */
+export function toWinRateChartData(portfolio: PortfolioData): ChartModel {
+  const { winRate } = portfolio;
+  return {
+    spec: {
+      kind: 'line',
+      title: 'Win rate by quarter against the target',
+      labels: winRate.trend.map(point => point.quarter),
+      series: [
+        { label: 'Win rate', data: winRate.trend.map(point => point.rate) },
+        {
+          label: `Target (${formatShare(winRate.target)})`,
+          data: winRate.trend.map(() => winRate.target),
+          reference: true,
+        },
+      ],
+      y: { format: 'share', title: 'won ÷ decided qualified bids', min: 0, max: 1 },
+      height: 240,
+    },
+    summary:
+      `Win rate over the trailing four quarters: ${formatShare(winRate.rate)} ` +
+      `(${formatCount(winRate.won)} won, ${formatCount(winRate.lost)} lost) against a target of ${formatShare(winRate.target)}.`,
+    table: {
+      caption: 'Qualified bids decided per quarter',
+      columns: ['Quarter', 'Won', 'Lost', 'Win rate'],
+      rows: winRate.trend.map(point => [
+        point.quarter,
+        formatCount(point.won),
+        formatCount(point.lost),
+        formatShare(point.rate),
+      ]),
+      numeric: [1, 2, 3],
+    },
+  };
+}
+
+/** The key accounts' tier distribution per quarter, stacked from TIER_4 (price) to TIER_1. */
+export function toTierDistributionChartData(portfolio: PortfolioData): ChartModel {
+  const { distribution } = portfolio.journey;
+  const last = distribution.at(-1);
+  const series: SeriesSpec[] = VALUE_TIERS.map(tier => ({
+    label: `${tierLabel(tier)}`,
+    data: distribution.map(row => row[tier]),
+  }));
+  series.push({ label: 'Not assessed', data: distribution.map(row => row.unassessed) });
+  return {
+    spec: {
+      kind: 'bar',
+      title: 'Key accounts per value tier by quarter',
+      labels: distribution.map(row => row.quarter),
+      series,
+      stacked: true,
+      y: { format: 'count', title: 'key accounts', min: 0 },
+      height: 300,
+    },
+    summary: last
+      ? `In ${last.quarter}: ${VALUE_TIERS.map(tier => `${formatCount(last[tier])} at ${tierLabel(tier)}`).join(', ')}; ` +
+        `${formatCount(last.unassessed)} not assessed.`
+      : 'No tier assessments yet.',
+    table: {
+      caption: 'Key accounts per value tier by quarter',
+      columns: ['Quarter', ...VALUE_TIERS.map(tierLabel), 'Not assessed'],
+      rows: distribution.map(row => [
+        row.quarter,
+        ...VALUE_TIERS.map(tier => formatCount(row[tier])),
+        formatCount(row.unassessed),
+      ]),
+      numeric: [1, 2, 3, 4, 5],
+    },
+  };
+}
+
+export function tierLabel(tier: (typeof VALUE_TIERS)[number]): string {
+  return `Tier ${tier.slice(-1)}: ${VALUE_TIER_NAMES[tier]}`;
+}
+
+/** TIER_4 → 1 … TIER_1 → 4, so that progress goes up the chart. */
+export function tierHeight(tier: (typeof VALUE_TIERS)[number] | null): number | null {
+  return tier == null ? null : VALUE_TIERS.indexOf(tier) + 1;
+}
+
+/** An account's value tier by quarter, with the team's evidence in the table. */
+export function toTierTimelineChartData(account: AccountData): ChartModel {
+  const history = account.tier?.history ?? [];
+  const tickLabels = Object.fromEntries(VALUE_TIERS.map(tier => [tierHeight(tier), tierLabel(tier)]));
+  const first = history.find(entry => entry.tier != null);
+  const current = account.tier?.current ?? null;
+  return {
+    spec: {
+      kind: 'line',
+      title: `${account.name}: value tier by quarter`,
+      labels: history.map(entry => entry.quarter),
+      series: [{ label: 'Value tier', data: history.map(entry => tierHeight(entry.tier)), stepped: true }],
+      y: { format: 'tier', title: 'value tier', min: 1, max: 4, tickLabels },
+      height: 220,
+    },
+    summary:
+      current == null
+        ? `${account.name} has no tier assessment this quarter.`
+        : first?.tier && first.quarter !== account.quarter
+          ? `${account.name} moved from ${tierLabel(first.tier)} in ${first.quarter} to ${tierLabel(current)} in ${account.quarter}.`
+          : `${account.name} is at ${tierLabel(current)} in ${account.quarter}.`,
+    table: {
+      caption: 'Value tier and evidence by quarter',
+      columns: ['Quarter', 'Tier', 'Evidence'],
+      rows: history.map(entry => [
+        entry.quarter,
+        entry.tier ? tierLabel(entry.tier) : 'not assessed',
+        entry.evidence ?? DASH,
+      ]),
+    },
+  };
+}
+
+/** An account's revenue, gross profit and contribution by quarter. */
+export function toProfitabilityTrendChartData(account: AccountData, currency: string): ChartModel {
+  const quarters = account.financials;
+  const margin = account.ttm.contributionMargin;
+  return {
+    spec: {
+      kind: 'bar',
+      title: `${account.name}: revenue, gross profit and contribution by quarter`,
+      labels: quarters.map(row => row.quarter),
+      series: [
+        { label: 'Revenue', data: quarters.map(row => moneyToNumber(row.revenue)) },
+        { label: 'Gross profit', data: quarters.map(row => moneyToNumber(row.grossProfit)) },
+        { label: 'Contribution', data: quarters.map(row => moneyToNumber(row.contribution)), type: 'line' },
+      ],
+      y: { format: 'money', title: currency, currency },
+      height: 240,
+    },
+    summary:
+      `TTM revenue ${formatMoney(account.ttm.revenue, currency)} (${formatGrowth(account.ttm.revenueGrowth)} year on year), ` +
+      `contribution ${formatMoney(account.ttm.contribution, currency)}, a contribution margin of ${formatShare(margin)}.`,
+    table: {
+      caption: 'Revenue, gross profit, cost-to-serve and contribution by quarter',
+      columns: ['Quarter', 'Revenue', 'Gross profit', 'Cost-to-serve', 'Contribution'],
+      rows: quarters.map(row => [
+        row.quarter,
+        formatMoney(row.revenue, currency),
+        formatMoney(row.grossProfit, currency),
+        formatMoney(row.costToServe, currency),
+        formatMoney(row.contribution, currency),
+      ]),
+      numeric: [1, 2, 3, 4],
+    },
+  };
+}
+
+/** Account health: what each component adds to the score, out of its weight. */
+export function toHealthChartData(account: AccountData): ChartModel | null {
+  const health = account.health;
+  if (!health) return null;
+  return {
+    spec: {
+      kind: 'bar',
+      title: `${account.name}: health components`,
+      labels: health.components.map(component => component.label),
+      series: [
+        {
+          label: 'Contribution to the score',
+          data: health.components.map(component => component.contribution),
+        },
+        { label: 'Weight (the most it can add)', data: health.components.map(component => component.weight) },
+      ],
+      horizontal: true,
+      y: { format: 'score', title: 'points of the health score', min: 0 },
+      height: 260,
+    },
+    summary: `Health ${formatScore(health.score)} of 100 (${health.status.toLowerCase()}).`,
+    table: {
+      caption: 'Health components: value, weight and contribution',
+      columns: ['Component', 'Value', 'Weight', 'Contribution', 'Why'],
+      rows: health.components.map(component => [
+        component.label,
+        formatScore(component.value),
+        formatScore(component.weight),
+        formatScore(component.contribution),
+        component.explanation,
+      ]),
+      numeric: [1, 2, 3],
+    },
+  };
+}
+
+/** A business unit's TTM revenue against the other units (the unit itself highlighted). */
+export function toUnitComparisonChartData(portfolio: PortfolioData, code: string): ChartModel {
+  const units = portfolio.businessUnits;
+  const currency = portfolio.currency;
+  const unit = units.find(candidate => candidate.code === code);
+  const total = units.reduce((sum, candidate) => sum + (moneyToNumber(candidate.ttmRevenue) ?? 0), 0);
+  const share = unit && total > 0 ? (moneyToNumber(unit.ttmRevenue) ?? 0) / total : null;
+  return {
+    spec: {
+      kind: 'bar',
+      title: 'TTM revenue by business unit',
+      labels: units.map(candidate => candidate.name),
+      series: [
+        {
+          label: 'TTM revenue',
+          data: units.map(candidate => moneyToNumber(candidate.ttmRevenue)),
+          highlight: units.findIndex(candidate => candidate.code === code),
+        },
+      ],
+      horizontal: true,
+      y: { format: 'money', title: `TTM revenue (${currency})`, currency, min: 0 },
+      height: Math.max(160, 40 * units.length + 60),
+    },
+    summary: unit
+      ? `${unit.name} made ${formatMoney(unit.ttmRevenue, currency)}, ${formatShare(share == null ? null : round(share))} of the units' TTM revenue.`
+      : 'Unknown business unit.',
+    table: {
+      caption: 'TTM revenue by business unit',
+      columns: ['Business unit', 'TTM revenue', 'Key accounts', 'Win rate'],
+      rows: units.map(candidate => [
+        candidate.code === code ? `${candidate.name} (this unit)` : candidate.name,
+        formatMoney(candidate.ttmRevenue, currency),
+        formatCount(candidate.keyAccounts),
+        formatShare(candidate.winRate),
+      ]),
+      numeric: [1, 2, 3],
+    },
+  };
+}
+
+/**
+ * A sparkline as an SVG path in a `width` × `height` box (y grows downwards); gaps (null)
+ * break the line. Returns the path and the last point, for a marker.
+ */
+export function toSparklinePath(
+  values: readonly (number | null)[],
+  width = 120,
+  height = 32,
+  padding = 3,
+): { path: string; last: { x: number; y: number } | null } {
+  const known = values.filter((value): value is number => value != null);
+  if (known.length === 0) return { path: '', last: null };
+  const min = Math.min(...known);
+  const max = Math.max(...known);
+  const span = max - min || 1;
+  const step = values.length > 1 ? (width - 2 * padding) / (values.length - 1) : 0;
+  let path = '';
+  let pen = false;
+  let last: { x: number; y: number } | null = null;
+  values.forEach((value, index) => {
+    if (value == null) {
+      pen = false;
+      return;
+    }
+    const x = round(padding + index * step, 1);
+    const y = round(
+      max === min ? height / 2 : padding + (1 - (value - min) / span) * (height - 2 * padding),
+      1,
+    );
+    path += `${pen ? 'L' : 'M'}${x} ${y} `;
+    pen = true;
+    last = { x, y };
+  });
+  return { path: path.trim(), last };
+}

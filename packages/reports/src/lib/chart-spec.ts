@@ -1,0 +1,84 @@
+/**
+ * What a chart shows, as plain serialisable data. The build renders it as HTML (figure, text
+ * summary and data table); the `<kam-chart>` element reads it from `data-spec` and draws the
+ * canvas on top. Nothing here depends on Chart.js.
+ */
+
+/** How the numbers of an axis are written. */
+export type ValueFormat =
+  | 'money'
+  | 'share'
+  | 'growth'
+  | 'count'
+  | 'score'
+  | 'ratio'
+  | 'percent-points'
+  | 'tier';
+
+export interface AxisSpec {
+  format: ValueFormat;
+  title: string;
+  min?: number;
+  max?: number;
+  /** For `money`. */
+  currency?: string;
+  /** For `tier`: the tick label of each whole value. */
+  tickLabels?: Record<number, string>;
+}
+
+export interface SeriesSpec {
+  label: string;
+  /** For line and bar charts: one value per label. */
+  data?: (number | null)[];
+  /** For scatter charts. */
+  points?: { x: number; y: number; label: string }[];
+  /** Draw this series as a line in a bar chart (or the other way round). */
+  type?: 'line' | 'bar';
+  /** A target or threshold: a thin dashed line without markers. */
+  reference?: boolean;
+  axis?: 'y' | 'y2';
+  stepped?: boolean;
+  /** A shading key for "highlighted" bars (e.g. the unit a page is about). */
+  highlight?: number;
+}
+
+export interface ChartSpec {
+  kind: 'line' | 'bar' | 'scatter';
+  /** The accessible name of the canvas (the visible caption says the same). */
+  title: string;
+  labels: string[];
+  series: SeriesSpec[];
+  /** Bars run left to right. */
+  horizontal?: boolean;
+  stacked?: boolean;
+  x?: AxisSpec;
+  y: AxisSpec;
+  y2?: AxisSpec;
+  /** Threshold lines of a quadrant chart, in axis units, with the quadrants' names. */
+  quadrants?: {
+    x: number;
+    y: number;
+    topLeft: string;
+    topRight: string;
+    bottomLeft: string;
+    bottomRight: string;
+  };
+  /** Canvas height in CSS pixels (the width follows the page). */
+  height?: number;
+}
+
+export interface TableSpec {
+  caption: string;
+  columns: string[];
+  /** Formatted cells; the first column is the row header. */
+  rows: string[][];
+  /** Columns holding numbers (right-aligned). */
+  numeric?: number[];
+}
+
+/** A chart as the pages use it: the drawing, the sentence that says what it shows, and its numbers. */
+export interface ChartModel {
+  spec: ChartSpec;
+  summary: string;
+  table: TableSpec;
+}

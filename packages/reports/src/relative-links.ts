@@ -1,0 +1,64 @@
+/**
+ * Makes a built site portable: every site-root link ("/accounts/a.html", "/_astro/x.css",
+ * "/../kpi/index.html") becomes relative to the page that holds it, so the folder works under
+ * any sub-path and from file://. The one client script is turned into a classic deferred
+ * script, because browsers refuse module scripts from file://.
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const ROOT_LINK = /(\s(?:href|src|action)=")\/(?!\/)/g;
+const MODULE_SCRIPT = /<script type="module" src="([^"]+)"><\/script>/g;
+
+/** The prefix that leads from a page `depth` folders below the site root back to the root. */
+export function rootPrefix(depth: number): string {
+  return depth === 0 ? './' : '../'.repeat(depth);
+}
+
+/** How many folders below the site root a page is: "/" and "/accounts" → 0, "/accounts/a" → 1. */
+export function pageDepth(pathname: string): number {
+  const path = pathname.endsWith('/') && pathname.length > 1 ? pathname.slice(0, -1) : pathname;
+  return Math.max(0, path.split('/').length - 2);
+}
+
+/**
+ * Rewrites one page's site-root links; `depth` is how many folders the page is below the root.
+ * With `classicScripts`, module scripts become deferred classic scripts.
+ */
+export function relativizeHtml(html: string, depth: number, classicScripts = true): string {
+  const prefix = rootPrefix(depth);
+  const scripts = classicScripts
+    ? html.replace(MODULE_SCRIPT, (_, src: string) => `<script defer src="${src}"></script>`)
+    : html;
+  return scripts.replace(ROOT_LINK, `$1${prefix}`);
+}
+
+/** A module chunk with imports cannot run as a classic script: fail the build loudly. */
+async function classicScripts(root: string): Promise<number> {
+  const astroDir = join(root, '_astro');
+  let files: string[];
+  try {
+    files = (await readdir(astroDir)).filter(name => name.endsWith('.js'));
+  } catch {
+    return 0;
+  }
+  for (const name of files) {
+    const path = join(astroDir, name);
+    const code = await readFile(path, 'utf8');
+    if (/^\s*import[\s{*"']/m.test(code) || /\bexport\s*\{[^}]*\}\s*;?\s*$/.test(code)) {
+      throw new Error(
+        `${name} imports or exports modules; the report script must bundle into one chunk to run from file://.`,
+      );
+    }
+    if (!code.startsWith('(()=>{')) await writeFile(path, `(()=>{${code}\n})();\n`);
+  }
+  return files.length;
+}
+
+/**
+ * After the build: the pages were made relative while rendering (src/middleware.ts); the
+ * script chunk they load is wrapped so that it runs as a classic script.
+ */
+export async function finishPortableSite(root: string): Promise<void> {
+  await classicScripts(root);
+}

@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import type { AccountData, KpiData, PortfolioData } from '../src/data/schemas.ts';
+import {
+  tierHeight,
+  toGrowthComparisonChartData,
+  toHealthChartData,
+  toKpiTrendChartData,
+  toMarginBySizeChartData,
+  toMatrixChartData,
+  toParetoChartData,
+  toProfitabilityTrendChartData,
+  toPyramidChartData,
+  toSparklinePath,
+  toTierDistributionChartData,
+  toTierTimelineChartData,
+  toUnitComparisonChartData,
+  toWinRateChartData,
+} from '../src/lib/chart-data.ts';
+import { loadFixture } from './support/fixture.ts';
+
+const fixture = loadFixture();
+const portfolio = fixture.portfolio as PortfolioData;
+const firstKeyAccount = fixture.accounts.find(candidate => candidate.isKeyAccount) as AccountData;
+const account = (patch: Partial<AccountData> = {}): AccountData => ({ ...firstKeyAccount, ...patch });
+
+const kpi = (patch: Partial<KpiData> = {}): KpiData => ({
+  code: 'WIN_RATE',
+  name: 'Win rate',
+  description: 'Won ÷ decided qualified bids',
+  unit: 'PERCENT',
+  direction: 'HIGHER_IS_BETTER',
+  target: 80,
+  baselineQuarter: '2026-Q1',
+  baseline: 60,
+  value: 72.5,
+  delta: 12.5,
+  improving: true,
+  onTarget: false,
+  trend: [
+    { quarter: '2026-Q1', value: 60 },
+    { quarter: '2026-Q2', value: null },
+    { quarter: '2026-Q3', value: 72.5 },
+  ],
+  byBusinessUnit: [],
+  detail: {},
+  ...patch,
+});
+
+describe('toKpiTrendChartData', () => {
+  it('draws the values, a target line at every quarter, and a table in the KPI unit', () => {
+    const chart = toKpiTrendChartData(kpi(), 'EUR');
+    expect(chart.spec.labels).toEqual(['2026-Q1', '2026-Q2', '2026-Q3']);
+    expect(chart.spec.series[0]!.data).toEqual([60, null, 72.5]);
+    expect(chart.spec.series[1]).toMatchObject({ reference: true, data: [80, 80, 80] });
+    expect(chart.spec.y.format).toBe('percent-points');
+    expect(chart.summary).toBe('Win rate: 60.0 % in 2026-Q1, 72.5 % in 2026-Q3; target 80.0 %.');
+    expect(chart.table.rows).toEqual([
+      ['2026-Q1', '60.0 %', '80.0 %'],
+      ['2026-Q2', '–', '80.0 %'],
+      ['2026-Q3', '72.5 %', '80.0 %'],
+    ]);
+  });
+
+  it('has no target line without a target', () => {
+    const chart = toKpiTrendChartData(kpi({ target: null, unit: 'COUNT' }), 'EUR');
+    expect(chart.spec.series).toHaveLength(1);
+    expect(chart.table.rows[2]).toEqual(['2026-Q3', '73', '–']);
+  });
+});
+
+describe('portfolio charts', () => {
+  it('puts the pyramid top level first, with its revenue share', () => {
+    const chart = toPyramidChartData(portfolio);
+    expect(chart.spec.labels[0]).toBe('Key account');
+    expect(chart.spec.labels.at(-1)).toBe('Suspect');
+    expect(chart.spec.series[0]!.data![0]).toBe(portfolio.totals.keyAccounts);
+    expect(chart.table.rows).toHaveLength(7);
+  });
+
+  it('states the Pareto figures and tables the curve every 10 % of accounts', () => {
+    const chart = toParetoChartData({
+      ...portfolio,
+      pareto: {
+        basis: 'REVENUE',
+        total: '1000.00',
+        rankedAccounts: 10,
+        accountsFor80Percent: 3,
+        accountShareFor80Percent: 0.3,
+        top20PercentShare: 0.65,
+        curve: [
+          { accountShare: 0, cumulativeShare: 0 },
+          { accountShare: 0.05, cumulativeShare: 0.2 },
+          { accountShare: 0.1, cumulativeShare: 0.35 },
+          { accountShare: 0.2, cumulativeShare: 0.65 },
+          { accountShare: 1, cumulativeShare: 1 },
+        ],
+      },
+    });
+    expect(chart.summary).toBe(
+      '3 of 10 accounts (30.0 %) make 80 % of TTM revenue; the top 20 % of accounts make 65.0 %.',
+    );
+    // 0.05 is not a multiple of 10 %: left out of the table, kept in the curve.
+    expect(chart.table.rows.map(row => row[0])).toEqual(['0.0 %', '10.0 %', '20.0 %', '100.0 %']);
+    expect(chart.spec.series[0]!.data).toHaveLength(5);
+    expect(chart.spec.series[1]).toMatchObject({ reference: true });
+  });
+
+  it('splits the matrix into key accounts and the others, with the thresholds', () => {
+    const chart = toMatrixChartData(portfolio);
+    const keys = portfolio.selection.matrix.filter(point => point.isKeyAccount).length;
+    expect(chart.spec.series[0]!.points).toHaveLength(keys);
+    expect(chart.spec.series[1]!.points).toHaveLength(portfolio.selection.matrix.length - keys);
+    expect(chart.spec.quadrants).toMatchObject({ x: 60, y: 60, topRight: 'Key account' });
+    expect(chart.table.rows).toHaveLength(portfolio.selection.matrix.length);
+  });
+
+  it('charts margin against size with margins on the right axis', () => {
+    const chart = toMarginBySizeChartData(portfolio);
+    expect(chart.spec.labels).toHaveLength(10);
+    expect(chart.spec.series.map(series => series.axis ?? 'y')).toEqual(['y', 'y2', 'y2']);
+    expect(chart.spec.series[0]!.data![0]).toBe(Number(portfolio.profitability.bySize[0]!.ttmRevenue));
+  });
+
+  it('compares key-account growth with the control group', () => {
+    const chart = toGrowthComparisonChartData(portfolio);
+    // 0.112 ÷ 0.041 = 2.7317… → "2.73 times"
+    expect(chart.summary).toBe(
+      'Key accounts grew +11.2 % year on year, the control group +4.1 %: 2.73 times the growth.',
+    );
+  });
+
+  it('draws the win rate against its 80 % line', () => {
+    const chart = toWinRateChartData(portfolio);
+    expect(chart.spec.series[1]!.data!.every(value => value === 0.8)).toBe(true);
+    expect(chart.spec.series[1]!.label).toBe('Target (80.0 %)');
+    expect(chart.spec.y).toMatchObject({ format: 'share', min: 0, max: 1 });
+  });
+
+  it('stacks the tier distribution from tier 4 to tier 1, then the unassessed', () => {
+    const chart = toTierDistributionChartData({
+      ...portfolio,
+      journey: {
+        distribution: [{ quarter: '2026-Q3', TIER_4: 5, TIER_3: 4, TIER_2: 2, TIER_1: 1, unassessed: 3 }],
+        transitions: [],
+        progressed: 0,
+        regressed: 0,
+      },
+    });
+    expect(chart.spec.stacked).toBe(true);
+    expect(chart.spec.series.map(series => series.data![0])).toEqual([5, 4, 2, 1, 3]);
+    expect(chart.summary).toBe(
+      'In 2026-Q3: 5 at Tier 4: Price, 4 at Tier 3: Differentiator, 2 at Tier 2: Value add, 1 at Tier 1: Mutual benefit; 3 not assessed.',
+    );
+  });
+
+  it('highlights the business unit a page is about', () => {
+    const chart = toUnitComparisonChartData(portfolio, 'DACH');
+    expect(chart.spec.series[0]!.highlight).toBe(1);
+    expect(chart.table.rows[1]![0]).toBe('DACH (this unit)');
+  });
+});
+
+describe('account charts', () => {
+  it('maps tiers so that progress goes up', () => {
+    expect([tierHeight('TIER_4'), tierHeight('TIER_3'), tierHeight('TIER_2'), tierHeight('TIER_1')]).toEqual([
+      1, 2, 3, 4,
+    ]);
+    expect(tierHeight(null)).toBeNull();
+  });
+
+  it('draws the tier timeline with the evidence in the table', () => {
+    const chart = toTierTimelineChartData(
+      account({
+        name: 'Acme',
+        quarter: '2026-Q3',
+        tier: {
+          current: 'TIER_2',
+          evidence: 'Shared service desk',
+          suggested: null,
+          history: [
+            { quarter: '2026-Q1', tier: 'TIER_4', evidence: null },
+            { quarter: '2026-Q2', tier: null, evidence: null },
+            { quarter: '2026-Q3', tier: 'TIER_2', evidence: 'Shared service desk' },
+          ],
+        },
+      }),
+    );
+    expect(chart.spec.series[0]!.data).toEqual([1, null, 3]);
+    expect(chart.spec.y.tickLabels?.[4]).toBe('Tier 1: Mutual benefit');
+    expect(chart.summary).toBe('Acme moved from Tier 4: Price in 2026-Q1 to Tier 2: Value add in 2026-Q3.');
+    expect(chart.table.rows[1]).toEqual(['2026-Q2', 'not assessed', '–']);
+  });
+
+  it('turns money strings into numbers for the profitability chart only', () => {
+    const chart = toProfitabilityTrendChartData(
+      account({
+        financials: [
+          {
+            quarter: '2026-Q3',
+            revenue: '1000.50',
+            grossProfit: '300.25',
+            costToServe: '100.00',
+            contribution: '200.25',
+          },
+        ],
+      }),
+      'EUR',
+    );
+    expect(chart.spec.series.map(series => series.data![0])).toEqual([1000.5, 300.25, 200.25]);
+    expect(chart.table.rows[0]).toEqual(['2026-Q3', 'EUR 1,001', 'EUR 300', 'EUR 100', 'EUR 200']);
+  });
+
+  it('explains health by component, or draws nothing without a score', () => {
+    const chart = toHealthChartData(account());
+    expect(chart?.table.columns).toEqual(['Component', 'Value', 'Weight', 'Contribution', 'Why']);
+    expect(chart?.spec.series[0]!.data).toEqual(
+      account().health!.components.map(component => component.contribution),
+    );
+    expect(toHealthChartData(account({ health: null }))).toBeNull();
+  });
+});
+
+describe('toSparklinePath', () => {
+  it('scales the values into the box and breaks the line at gaps', () => {
+    // width 120, height 32, padding 3: x steps of (120 − 6) ÷ 3 = 38; y from 29 (min) to 3 (max).
+    const { path, last } = toSparklinePath([0, 10, null, 5]);
+    expect(path).toBe('M3 29 L41 3 M117 16');
+    expect(last).toEqual({ x: 117, y: 16 });
+  });
+
+  it('draws a flat line through the middle when all values are equal, nothing without values', () => {
+    expect(toSparklinePath([2, 2]).path).toBe('M3 16 L117 16');
+    expect(toSparklinePath([null, null])).toEqual({ path: '', last: null });
+  });
+});

@@ -1,0 +1,106 @@
+import { experimental_AstroContainer as AstroContainer } from 'astro/container';
+import { beforeAll, describe, expect, it } from 'vitest';
+import ChartFigure from '../src/components/ChartFigure.astro';
+import DataTable from '../src/components/DataTable.astro';
+import KpiCard from '../src/components/KpiCard.astro';
+import type { ChartSpec } from '../src/lib/chart-spec.ts';
+import { toKpiTrendChartData, toMatrixChartData } from '../src/lib/chart-data.ts';
+import type { KpiData, PortfolioData } from '../src/data/schemas.ts';
+import { loadFixture } from './support/fixture.ts';
+
+const portfolio = loadFixture().portfolio as PortfolioData;
+const winRate = portfolio.kpis.find(kpi => kpi.code === 'WIN_RATE')!;
+
+let container: AstroContainer;
+beforeAll(async () => {
+  container = await AstroContainer.create();
+});
+
+function attribute(html: string, name: string): string {
+  const match = new RegExp(`${name}="([^"]*)"`).exec(html);
+  if (!match) throw new Error(`no ${name} attribute`);
+  return match[1]!
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#34;', '"')
+    .replaceAll('&amp;', '&')
+    .replaceAll('&#39;', "'");
+}
+
+describe('ChartFigure', () => {
+  it('renders the summary and every number as a table before any script runs', async () => {
+    const chart = toKpiTrendChartData(winRate, 'EUR');
+    const html = await container.renderToString(ChartFigure, { props: { chart, id: 'trend-win-rate' } });
+    expect(html).toContain('<figcaption id="trend-win-rate-caption">Win rate by quarter</figcaption>');
+    expect(html).toContain(`<p class="chart-summary" id="trend-win-rate-summary">${chart.summary}</p>`);
+    expect(html).toContain('<caption>Win rate by quarter</caption>');
+    for (const row of chart.table.rows) expect(html).toContain(`<th scope="row">${row[0]}</th>`);
+    expect(html).toContain('aria-describedby="trend-win-rate-summary"');
+  });
+
+  it('hands the chart to <kam-chart> through data attributes only', async () => {
+    const chart = toKpiTrendChartData(winRate, 'EUR');
+    const html = await container.renderToString(ChartFigure, { props: { chart, id: 'c' } });
+    const spec = JSON.parse(attribute(html, 'data-spec')) as ChartSpec;
+    expect(spec).toEqual(chart.spec);
+    expect(attribute(html, 'data-label')).toBe(`${chart.spec.title}. ${chart.summary}`);
+    expect(html).not.toContain('define:vars');
+  });
+
+  it('collapses long tables on screen', async () => {
+    const html = await container.renderToString(ChartFigure, {
+      props: { chart: toMatrixChartData(portfolio), id: 'matrix', collapseAfter: 12 },
+    });
+    expect(html).toContain(`<summary>The numbers (${portfolio.selection.matrix.length} rows)</summary>`);
+    expect(html).toContain('data-sortable');
+  });
+});
+
+describe('KpiCard', () => {
+  const card = (patch: Partial<KpiData>) =>
+    container.renderToString(KpiCard, {
+      props: { kpi: { ...winRate, ...patch }, currency: 'EUR', href: '/trends.html#kpi-win-rate' },
+    });
+
+  it('shows today, baseline, target, direction and change, in the KPI unit', async () => {
+    const html = await card({
+      value: 72.5,
+      baseline: 60,
+      baselineQuarter: '2024-Q4',
+      delta: 12.5,
+      target: 80,
+      onTarget: false,
+    });
+    expect(html).toContain('<p class="today">72.5 %</p>');
+    expect(html).toMatch(/<dt>Baseline<\/dt><dd>60\.0 %\s*\(2024-Q4\)<\/dd>/);
+    expect(html).toContain('<dt>Change</dt><dd>+12.5 pp</dd>');
+    expect(html).toContain('<dt>Target</dt><dd>80.0 %</dd>');
+    expect(html).toContain('<dt>Direction</dt><dd>higher is better</dd>');
+    expect(html).toContain('<a href="/trends.html#kpi-win-rate">Win rate</a>');
+  });
+
+  it('says in words, not only colour, whether the KPI improves and meets its target', async () => {
+    const html = await card({ improving: false, onTarget: true });
+    expect(html).toMatch(/status bad"><span aria-hidden="true">▼<\/span> worsening/);
+    expect(html).toMatch(/status good"> · <span aria-hidden="true">✓<\/span> on target/);
+  });
+
+  it('draws the sparkline as SVG with the trend as its accessible name', async () => {
+    const html = await card({});
+    expect(html).toContain('<svg class="sparkline"');
+    expect(html).toContain(
+      `aria-label="Trend: ${winRate.trend.map(point => `${point.quarter} ${point.value!.toFixed(1)} %`).join(', ')}"`,
+    );
+  });
+});
+
+describe('DataTable', () => {
+  it('marks row headers and right-aligns numeric columns', async () => {
+    const html = await container.renderToString(DataTable, {
+      props: {
+        table: { caption: 'c', columns: ['Unit', 'Revenue'], rows: [['Nordics', 'EUR 1']], numeric: [1] },
+      },
+    });
+    expect(html).toContain('<th scope="col" class="num">Revenue</th>');
+    expect(html).toContain('<th scope="row">Nordics</th><td class="num">EUR 1</td>');
+  });
+});

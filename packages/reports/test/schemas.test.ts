@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import {
+  accountSnapshotPayloadSchema,
+  portfolioSnapshotSchema,
+  snapshotInfoSchema,
+} from '../src/data/schemas.ts';
+import { contrastRatio, REFERENCE_COLOUR, SERIES_COLOURS, TEXT_COLOUR } from '../src/lib/palette.ts';
+import { pageSlug, slugify } from '../src/lib/paths.ts';
+import { relativizeHtml } from '../src/relative-links.ts';
+import { loadFixture } from './support/fixture.ts';
+
+describe('the zod schemas of the snapshot contract', () => {
+  const fixture = loadFixture();
+
+  it('accept the fixture snapshot', () => {
+    expect(snapshotInfoSchema.safeParse(fixture.info).success).toBe(true);
+    expect(portfolioSnapshotSchema.safeParse(fixture.portfolio).error).toBeUndefined();
+    for (const account of fixture.accounts) {
+      expect(accountSnapshotPayloadSchema.safeParse(account).error).toBeUndefined();
+    }
+  });
+
+  it('reject money written as a float, and shares outside 0–1', () => {
+    const payload = structuredClone(fixture.accounts[0]!) as unknown as { ttm: Record<string, unknown> };
+    payload.ttm.revenue = 1234.5;
+    expect(accountSnapshotPayloadSchema.safeParse(payload).success).toBe(false);
+    const portfolio = structuredClone(fixture.portfolio);
+    portfolio.totals.keyAccountRevenueShare = 38.9;
+    const result = portfolioSnapshotSchema.safeParse(portfolio);
+    expect(result.error?.issues[0]?.path).toEqual(['totals', 'keyAccountRevenueShare']);
+  });
+
+  it('ignore fields the snapshot owner adds later', () => {
+    const portfolio = { ...structuredClone(fixture.portfolio), forecast: { next: 1 } };
+    const parsed = portfolioSnapshotSchema.parse(portfolio);
+    expect('forecast' in parsed).toBe(false);
+  });
+});
+
+describe('page names', () => {
+  it('keep file-name-safe refs and fingerprint the others so they never collide', () => {
+    expect(pageSlug('KA-1001')).toBe('ka-1001');
+    const slashed = pageSlug('KA/1001');
+    expect(slashed).toMatch(/^ka-1001-[0-9a-z]+$/);
+    expect(slashed).not.toBe(pageSlug('KA 1001'));
+    expect(slugify('Société Générale')).toBe('societe-generale');
+  });
+});
+
+describe('relativizeHtml', () => {
+  const html =
+    '<link rel="stylesheet" href="/_astro/a.css"><script type="module" src="/_astro/x.js"></script>' +
+    '<a href="/accounts/k.html">k</a><a href="/../kpi/index.html">kpi</a><a href="https://example.org/">out</a>' +
+    '<a href="#main">skip</a>';
+
+  it('makes site-root links relative to the page and the module script classic', () => {
+    expect(relativizeHtml(html, 1)).toBe(
+      '<link rel="stylesheet" href="../_astro/a.css"><script defer src="../_astro/x.js"></script>' +
+        '<a href="../accounts/k.html">k</a><a href="../../kpi/index.html">kpi</a><a href="https://example.org/">out</a>' +
+        '<a href="#main">skip</a>',
+    );
+    expect(relativizeHtml('<a href="/index.html">', 0)).toBe('<a href="./index.html">');
+  });
+});
+
+describe('the chart palette', () => {
+  it('keeps every colour at WCAG AA contrast (4.5:1) on white', () => {
+    // Hand-checked anchor: black on white is 21:1.
+    expect(contrastRatio('#000000', '#ffffff')).toBeCloseTo(21, 5);
+    for (const colour of [...SERIES_COLOURS, REFERENCE_COLOUR, TEXT_COLOUR]) {
+      expect(contrastRatio(colour, '#ffffff')).toBeGreaterThanOrEqual(4.5);
+    }
+  });
+});

@@ -1,0 +1,257 @@
+/**
+ * The built report sites in real headless Chromium: both sites of 2026-Q3 (and the KPI site of
+ * 2026-Q2, for the links between quarters) are built by `report:build` from the fixture through
+ * the GraphQL stub (the HTTP loader path), then opened from a static server under a sub-path and
+ * from file://. Every page: no console errors, every chart canvas drawn (pixels read), every
+ * internal link resolves, no serious or critical axe violation. Then a PDF of the KPI overview.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SnapshotFixture } from './fixtures/make-fixture.ts';
+import { loadFixture } from './support/fixture.ts';
+import { type GraphQLStub, startGraphQLStub } from './support/graphql-stub.ts';
+import { serveStatic } from './support/static-server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI === 'true') {
+  throw new Error(
+    `Chromium is required for the browser tests in CI (${CHROMIUM}); install Debian's chromium.`,
+  );
+}
+const PACKAGE_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const run = promisify(execFile);
+
+/** The fixture moved to another quarter (its payloads say so too). */
+function asQuarter(fixture: SnapshotFixture, quarter: string): SnapshotFixture {
+  const copy = structuredClone(fixture);
+  copy.info = { ...copy.info, quarter, revision: 1, checksum: `sha256:${quarter}` };
+  copy.portfolio.quarter = quarter;
+  copy.portfolio.revision = 1;
+  for (const account of copy.accounts) account.quarter = quarter;
+  return copy;
+}
+
+async function buildSite(stub: GraphQLStub, out: string, quarter: string, site: string) {
+  await run(process.execPath, ['src/cli.ts', '--quarter', quarter, '--site', site, '--out', out], {
+    cwd: PACKAGE_ROOT,
+    env: { ...process.env, KAM_API_URL: stub.url, KAM_API_TOKEN: stub.token, INIT_CWD: PACKAGE_ROOT },
+    timeout: 170_000,
+  });
+}
+
+interface PageReport {
+  errors: string[];
+  canvases: { width: number; height: number; inked: number }[];
+  links: string[];
+}
+
+/** Opens a page and reports console errors, failed requests, canvas ink and its links. */
+async function visit(page: Page, url: string): Promise<PageReport> {
+  const errors: string[] = [];
+  const onConsole = (message: { type(): string; text(): string }) => {
+    if (message.type() === 'error' || message.type() === 'warning') errors.push(`console: ${message.text()}`);
+  };
+  const onError = (error: Error) => errors.push(`pageerror: ${error.message}`);
+  const onFailed = (request: { url(): string; failure(): { errorText: string } | null }) =>
+    errors.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
+  page.on('console', onConsole);
+  page.on('pageerror', onError);
+  page.on('requestfailed', onFailed);
+  try {
+    const response = await page.goto(url, { waitUntil: 'load' });
+    if (response && !response.ok()) errors.push(`HTTP ${response.status()} for ${url}`);
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('kam-chart')].every(element => element.hasAttribute('data-drawn')),
+      undefined,
+      { timeout: 5_000 },
+    );
+    const canvases = await page.$$eval('kam-chart canvas', elements =>
+      (elements as HTMLCanvasElement[]).map(canvas => {
+        const context = canvas.getContext('2d');
+        if (!context || canvas.width === 0 || canvas.height === 0) return { width: 0, height: 0, inked: 0 };
+        const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+        let inked = 0;
+        for (let alpha = 3; alpha < data.length; alpha += 4) if (data[alpha]! > 0) inked++;
+        return { width: canvas.width, height: canvas.height, inked };
+      }),
+    );
+    const links = await page.$$eval('a[href]', anchors =>
+      anchors.map(anchor => (anchor as HTMLAnchorElement).href),
+    );
+    return { errors, canvases, links };
+  } finally {
+    page.off('console', onConsole);
+    page.off('pageerror', onError);
+    page.off('requestfailed', onFailed);
+  }
+}
+
+describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
+  let out: string;
+  let stub: GraphQLStub;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'kam-reports-'));
+    const fixture = loadFixture();
+    stub = await startGraphQLStub({ snapshots: [fixture, asQuarter(fixture, '2026-Q2')] });
+    await buildSite(stub, out, '2026-Q2', 'kpi');
+    await buildSite(stub, out, '2026-Q3', 'all');
+    server = await serveStatic(out);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await stub?.close();
+    if (out) await rm(out, { recursive: true, force: true });
+  });
+
+  it('pulled the data through the API in a few bulk requests', () => {
+    // 30 key accounts fit in one page of 100: one request per site pull, plus the revision checks.
+    expect(stub.requests.accountPages).toBe(1);
+    expect(stub.requests.snapshot).toBeLessThanOrEqual(8);
+  });
+
+  it('served from a sub-path: every page loads cleanly, draws its charts, links to existing pages and passes axe', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const start = `${server.base}index.html`;
+    const queue = [start];
+    const seen = new Set(queue);
+    const problems: string[] = [];
+    let pages = 0;
+    let charts = 0;
+    while (queue.length) {
+      const url = queue.shift()!;
+      const report = await visit(page, url);
+      pages++;
+      problems.push(...report.errors.map(error => `${url}: ${error}`));
+      for (const canvas of report.canvases) {
+        charts++;
+        if (canvas.width === 0 || canvas.inked < 500)
+          problems.push(`${url}: a blank chart canvas (${JSON.stringify(canvas)})`);
+      }
+      const axe = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+        .analyze();
+      for (const violation of axe.violations.filter(
+        found => found.impact === 'serious' || found.impact === 'critical',
+      )) {
+        problems.push(
+          `${url}: axe ${violation.id} (${violation.impact}): ${violation.nodes.length} nodes, e.g. ${violation.nodes[0]?.html}`,
+        );
+      }
+      for (const link of report.links) {
+        const target = new URL(link);
+        if (target.origin !== new URL(server.base).origin) continue;
+        target.hash = '';
+        if (!target.pathname.startsWith('/reports/'))
+          problems.push(`${url}: link leaves the sub-path: ${link}`);
+        const key = target.href;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (key.endsWith('.html')) queue.push(key);
+        else {
+          const response = await fetch(key);
+          if (!response.ok) problems.push(`${url}: broken link ${link} (${response.status})`);
+        }
+      }
+    }
+    await context.close();
+    expect(problems).toEqual([]);
+    // archive + 2 quarter pages + 2 KPI sites (11 pages each) + the journey site (2 + 30 accounts)
+    expect(pages).toBe(1 + 2 + 22 + 32);
+    expect(charts).toBeGreaterThan(100);
+  }, 300_000);
+
+  it('from file://: every page loads cleanly, draws its charts and links to existing files', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const start = pathToFileURL(join(out, 'index.html')).href;
+    const queue = [start];
+    const seen = new Set(queue);
+    const problems: string[] = [];
+    while (queue.length) {
+      const url = queue.shift()!;
+      const report = await visit(page, url);
+      problems.push(...report.errors.map(error => `${url}: ${error}`));
+      for (const canvas of report.canvases) {
+        if (canvas.width === 0 || canvas.inked < 500) problems.push(`${url}: a blank chart canvas`);
+      }
+      for (const link of report.links) {
+        const target = new URL(link);
+        if (target.protocol !== 'file:') continue;
+        target.hash = '';
+        if (seen.has(target.href)) continue;
+        seen.add(target.href);
+        if (!existsSync(fileURLToPath(target))) problems.push(`${url}: broken link ${link}`);
+        else if (target.href.endsWith('.html')) queue.push(target.href);
+      }
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+    expect(seen.size).toBeGreaterThan(50);
+  }, 300_000);
+
+  it('finds key accounts with Pagefind and sorts the index', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.base}2026-Q3/journey/accounts.html`);
+    await page.locator('#pagefind-search input').fill('Castell');
+    const result = page.locator('.pagefind-ui__result-link').first();
+    await result.waitFor({ timeout: 10_000 });
+    expect(await result.textContent()).toContain('Castell Pharma');
+    expect(await result.getAttribute('href')).toMatch(
+      /^\/reports\/2026-Q3\/journey\/accounts\/ka-\d+\.html$/,
+    );
+
+    const revenueHeader = page.locator('#key-accounts thead th').nth(5);
+    await revenueHeader.locator('button').click();
+    await revenueHeader.locator('button').click();
+    expect(await revenueHeader.getAttribute('aria-sort')).toBe('descending');
+    const revenues = await page.$$eval('#key-accounts tbody td:nth-child(6)', cells =>
+      cells.map(cell => Number((cell as HTMLElement).dataset.sort)),
+    );
+    expect(revenues).toEqual([...revenues].sort((a, b) => b - a));
+    await page.close();
+  });
+
+  it('prints the KPI overview to a PDF with the quarter and revision', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.base}2026-Q3/kpi/index.html`);
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(30_000);
+    const pageCount = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    expect(pageCount).toBeGreaterThanOrEqual(2);
+    const trends = await browser.newPage();
+    await trends.goto(`${server.base}2026-Q3/kpi/trends.html`);
+    const trendsPdf = await trends.pdf({ format: 'A4' });
+    expect(trendsPdf.length).toBeGreaterThan(pdf.length);
+    const header = await readFile(join(out, '2026-Q3', 'kpi', 'index.html'), 'utf8');
+    expect(header).toContain('@page{@top-left{content:"kam KPI report · 2026-Q3 · revision 2');
+    await page.close();
+    await trends.close();
+  });
+});

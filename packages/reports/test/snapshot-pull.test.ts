@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpApiClient } from '../src/data/api-client.ts';
+import { listSnapshots, pullSnapshot, resolveSnapshot } from '../src/data/snapshot-pull.ts';
+import { parseReportEnv } from '../src/env.ts';
+import type { SnapshotFixture } from './fixtures/make-fixture.ts';
+import { loadFixture } from './support/fixture.ts';
+import { type GraphQLStub, startGraphQLStub } from './support/graphql-stub.ts';
+
+/** The fixture with `count` key accounts (copies of the fixture's, renamed). */
+function withKeyAccounts(count: number, revision: number): SnapshotFixture {
+  const fixture = loadFixture();
+  const keys = fixture.accounts.filter(account => account.isKeyAccount);
+  const accounts = Array.from({ length: count }, (_, index) => ({
+    ...keys[index % keys.length]!,
+    accountId: 10_000 + index,
+    externalRef: `KA-${String(index).padStart(5, '0')}`,
+  }));
+  return { ...fixture, info: { ...fixture.info, revision, checksum: `sha256:r${revision}` }, accounts };
+}
+
+describe('pulling a snapshot through the GraphQL API over HTTP', () => {
+  let stub: GraphQLStub;
+  beforeAll(async () => {
+    stub = await startGraphQLStub({ snapshots: [withKeyAccounts(250, 3), loadFixture()] });
+  });
+  afterAll(() => stub.close());
+
+  it('lists the closed revisions newest first and resolves the latest one', async () => {
+    const api = httpApiClient({ url: stub.url, token: stub.token });
+    expect((await listSnapshots(api)).map(info => info.revision)).toEqual([3, 2]);
+    expect((await resolveSnapshot(api, { quarter: '2026-Q3' })).revision).toBe(3);
+    expect((await resolveSnapshot(api, { quarter: '2026-Q3', revision: 2 })).revision).toBe(2);
+  });
+
+  it('pulls the portfolio once and the key accounts in pages of 100: three requests for 250', async () => {
+    const api = httpApiClient({ url: stub.url, token: stub.token });
+    const before = { ...stub.requests };
+    const pages: number[] = [];
+    const pulled = await pullSnapshot(
+      api,
+      { quarter: '2026-Q3', revision: 3 },
+      { accounts: true, onPage: loaded => pages.push(loaded) },
+    );
+    expect(pulled.requests).toBe(3);
+    expect(pages).toEqual([100, 200, 250]);
+    expect(stub.requests.accountPages - before.accountPages).toBe(3);
+    expect(pulled.accounts).toHaveLength(250);
+    expect(pulled.accounts[249]!.externalRef).toBe('KA-00249');
+    expect(pulled.portfolio.quarter).toBe('2026-Q3');
+  });
+
+  it('pulls only the portfolio for the KPI site', async () => {
+    const api = httpApiClient({ url: stub.url, token: stub.token });
+    const pulled = await pullSnapshot(api, { quarter: '2026-Q3', revision: 2 }, { accounts: false });
+    expect(pulled.requests).toBe(1);
+    expect(pulled.accounts).toEqual([]);
+  });
+
+  it('says which quarter is missing, and when the token is refused', async () => {
+    const api = httpApiClient({ url: stub.url, token: stub.token });
+    await expect(resolveSnapshot(api, { quarter: '2025-Q1' })).rejects.toThrow(
+      /No snapshot of 2025-Q1 at .*: close the quarter first/,
+    );
+    const refused = httpApiClient({ url: stub.url, token: 'wrong' });
+    await expect(listSnapshots(refused)).rejects.toThrow(/A valid API token is required/);
+  });
+
+  it('rejects a payload that breaks the contract, naming the account and the field', async () => {
+    const broken = withKeyAccounts(3, 9);
+    (broken.accounts[1]!.ttm as { revenue: unknown }).revenue = 12.5;
+    const other = await startGraphQLStub({ snapshots: [broken] });
+    try {
+      const api = httpApiClient({ url: other.url, token: other.token });
+      await expect(
+        pullSnapshot(api, { quarter: '2026-Q3', revision: 9 }, { accounts: true }),
+      ).rejects.toThrow(/account KA-00001 does not match the snapshot contract[\s\S]*ttm\.revenue/);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('the report environment', () => {
+  it('defaults to the embedded database at the repository root and the KPI site', () => {
+    const env = parseReportEnv({ KAM_REPORT_QUARTER: '2026-Q3' });
+    expect(env.apiUrl).toBeUndefined();
+    expect(env.databaseUrl).toMatch(/\/data\/kam\.sqlite$/);
+    expect(env.site).toBe('kpi');
+  });
+
+  it('needs a token with an API URL and a well-formed quarter', () => {
+    expect(() => parseReportEnv({ KAM_API_URL: 'http://127.0.0.1:4000/graphql' })).toThrow(/KAM_API_TOKEN/);
+    expect(() => parseReportEnv({ KAM_REPORT_QUARTER: '2026Q3' })).toThrow(/2026-Q3/);
+    expect(parseReportEnv({ DATABASE_URL: 'postgres://db/kam' }).databaseUrl).toBe('postgres://db/kam');
+  });
+});
