@@ -83,6 +83,7 @@ export { CustomerSignal, OrganisationMeasurement, SurveyResponse } from './signa
 export * from './signals/signal.schemas.ts';
 export * from './signals/signal.service.ts';
 export { AccountSnapshot, QuarterSnapshot } from './snapshots/snapshot.entity.ts';
+export * from './snapshots/snapshot.reader.ts';
 export * from './snapshots/snapshot.types.ts';
 export { Contact } from './team/contact.entity.ts';
 export * from './team/team.service.ts';

@@ -5,6 +5,7 @@ import './types/organisation.ts';
 import './types/team.ts';
 import './types/account.ts';
 import './types/bulk.ts';
+import './types/snapshot.ts';
 
 builder.queryType({ description: 'Everything kam knows, read through one endpoint.' });
 builder.mutationType({
