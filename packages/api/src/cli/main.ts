@@ -4,6 +4,7 @@ import { registerBackup } from './commands/backup.ts';
 import { registerImportExport } from './commands/io.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerPerson } from './commands/person.ts';
+import { registerReport } from './commands/report.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerToken } from './commands/token.ts';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerToken(program);
   registerImportExport(program);
   registerBackup(program);
+  registerReport(program);
   return program;
 }
 

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { dialectOf, sqlitePath } from '@kam/domain';
+import type { Command } from 'commander';
+import { parseEnv } from '../../env.ts';
+import { runReportBuild } from '../reports.ts';
+
+const SITES = ['kpi', 'journey', 'all'] as const;
+
+export function registerReport(program: Command): void {
+  const report = program.command('report').description('Build the report sites of a closed quarter.');
+  report
+    .command('build')
+    .description(
+      'Build the KPI and/or value-journey site of a closed quarter into DIR/<quarter>/<site>/, from the API at KAM_API_URL (token in KAM_API_TOKEN) or in process from DATABASE_URL.',
+    )
+    .requiredOption('--quarter <YYYY-Qn>', 'the closed quarter to publish')
+    .option('--revision <n>', 'the snapshot revision (default: the latest)')
+    .option('--site <site>', 'kpi, journey or all', 'all')
+    .requiredOption('--out <dir>', 'the publishing folder (an archive page lists every quarter in it)')
+    .option('--verbose', 'show the Astro build log')
+    .action(
+      async (options: {
+        quarter: string;
+        revision?: string;
+        site: string;
+        out: string;
+        verbose?: boolean;
+      }) => {
+        if (!/^\d{4}-Q[1-4]$/.test(options.quarter)) {
+          throw new Error(`--quarter must be written YYYY-Qn, e.g. 2026-Q3; got ${options.quarter}.`);
+        }
+        if (!SITES.includes(options.site as (typeof SITES)[number])) {
+          throw new Error(`--site must be kpi, journey or all; got ${options.site}.`);
+        }
+        const revision = options.revision === undefined ? undefined : Number(options.revision);
+        if (revision !== undefined && (!Number.isInteger(revision) || revision < 1)) {
+          throw new Error(`--revision must be a whole number from 1; got ${options.revision}.`);
+        }
+        const env = parseEnv(process.env);
+        await runReportBuild({
+          quarter: options.quarter,
+          site: options.site as (typeof SITES)[number],
+          out: path.resolve(options.out),
+          ...(revision ? { revision } : {}),
+          // The builder resolves relative paths from the repository root; this command, from here.
+          databaseUrl:
+            dialectOf(env.DATABASE_URL) === 'sqlite'
+              ? path.resolve(sqlitePath(env.DATABASE_URL))
+              : env.DATABASE_URL,
+          verbose: options.verbose ?? false,
+        });
+      },
+    );
+}
