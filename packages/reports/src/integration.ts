@@ -57,7 +57,9 @@ export function kamReportSites(): AstroIntegration {
           const started = performance.now();
           try {
             const search = await indexer.finish(root);
-            logger.info(`Pagefind: ${search.pages} pages, index written in ${Math.round(performance.now() - started)} ms`);
+            logger.info(
+              `Pagefind: ${search.pages} pages, index written in ${Math.round(performance.now() - started)} ms`,
+            );
           } finally {
             indexer = undefined;
             stopSearchIndex();

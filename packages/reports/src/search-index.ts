@@ -40,7 +40,8 @@ export class SearchIndexer {
       const failed = added.flatMap(result => result.errors);
       if (failed.length) throw new Error(`Pagefind could not index: ${failed.slice(0, 3).join('; ')}`);
       const written = await index.writeFiles({ outputPath: join(siteDir, 'pagefind') });
-      if (written.errors.length) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
+      if (written.errors.length)
+        throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
       return { pages: added.length };
     } finally {
       this.#documents = [];

@@ -212,8 +212,9 @@ describe('account charts', () => {
 
   it('explains health by component, or draws nothing without a score', () => {
     const chart = toHealthChartData(account());
-    expect(chart?.table.columns).toEqual(['Component', 'Value', 'Weight', 'Contribution', 'Why']);
-    expect(chart?.spec.series[0]!.data).toEqual(
+    if (!chart) throw new Error('expected a health chart');
+    expect(chart.table.columns).toEqual(['Component', 'Value', 'Weight', 'Contribution', 'Why']);
+    expect(chart.spec.series[0]?.data).toEqual(
       account().health!.components.map(component => component.contribution),
     );
     expect(toHealthChartData(account({ health: null }))).toBeNull();

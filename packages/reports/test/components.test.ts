@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import ChartFigure from '../src/components/ChartFigure.astro';
 import DataTable from '../src/components/DataTable.astro';
 import KpiCard from '../src/components/KpiCard.astro';
-import type { ChartSpec } from '../src/lib/chart-spec.ts';
-import { toKpiTrendChartData, toMatrixChartData } from '../src/lib/chart-data.ts';
 import type { KpiData, PortfolioData } from '../src/data/schemas.ts';
+import { toKpiTrendChartData, toMatrixChartData } from '../src/lib/chart-data.ts';
+import type { ChartSpec } from '../src/lib/chart-spec.ts';
 import { loadFixture } from './support/fixture.ts';
 
 const portfolio = loadFixture().portfolio as PortfolioData;

@@ -98,8 +98,18 @@ export function formatKpiDelta(
 }
 
 // Formatters are made once: constructing an Intl formatter costs more than rendering a table row.
-const day = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const time = new Intl.DateTimeFormat(LOCALE, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+const day = new Intl.DateTimeFormat(LOCALE, {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const time = new Intl.DateTimeFormat(LOCALE, {
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
 const instants = new Map<string, string>();
 
 /** "2026-11-23T10:00:00.000Z" → "23 Nov 2026, 10:00 UTC" (fixed zone: the same on every machine). */

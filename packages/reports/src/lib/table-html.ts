@@ -5,7 +5,13 @@
  */
 import type { TableSpec } from './chart-spec.ts';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, char => ESCAPES[char]!);
 }
@@ -22,7 +28,10 @@ export function tableHtml(table: TableSpec, options: { id?: string; sortable?: b
   for (const row of table.rows) {
     html += '<tr>';
     row.forEach((cell, index) => {
-      html += index === 0 ? `<th scope="row"${cls(0)}>${escapeHtml(cell)}</th>` : `<td${cls(index)}>${escapeHtml(cell)}</td>`;
+      html +=
+        index === 0
+          ? `<th scope="row"${cls(0)}>${escapeHtml(cell)}</th>`
+          : `<td${cls(index)}>${escapeHtml(cell)}</td>`;
     });
     html += '</tr>';
   }

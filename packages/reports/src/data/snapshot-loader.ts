@@ -1,0 +1,102 @@
+/**
+ * Astro content loaders for one closed quarter: `portfolio` holds one entry (the snapshot's
+ * info and portfolio document), `accounts` one entry per key account (value-journey site
+ * only). Both come from one pull through the API (see snapshot-pull.ts), made once per
+ * build; the content store keeps it, so a rebuild of the same revision skips the pull.
+ */
+import type { Loader, LoaderContext } from 'astro/loaders';
+import { reportEnv } from '../env.ts';
+import { openReportApi } from './api-client.ts';
+import { type PulledSnapshot, pullSnapshot, resolveSnapshot } from './snapshot-pull.ts';
+
+export const PORTFOLIO_ENTRY = 'snapshot';
+
+// The integration (loaded with the config) and the content config are different module
+// instances in one process: the switch lives on globalThis.
+const SYNC_ONLY = Symbol.for('kam.reports.syncOnly');
+type Holder = { [SYNC_ONLY]?: boolean };
+
+/** `astro sync` / `astro check` need the collections' types only: the loaders then load nothing. */
+export function setSyncOnly(value: boolean): void {
+  (globalThis as Holder)[SYNC_ONLY] = value;
+}
+const syncOnlyNow = () => (globalThis as Holder)[SYNC_ONLY] === true;
+
+let pending: { key: string; pull: Promise<PulledSnapshot> } | undefined;
+
+/** One pull per build, shared by both loaders. */
+function pullForBuild(withAccounts: boolean): { key: string; pull: Promise<PulledSnapshot> } {
+  const env = reportEnv();
+  const key = `${env.apiUrl ?? env.databaseUrl}#${env.quarter ?? 'latest'}#${env.revision ?? 'latest'}#${withAccounts}`;
+  if (pending?.key !== key) {
+    const pull = (async () => {
+      const api = await openReportApi(env);
+      try {
+        const info = await resolveSnapshot(api, { quarter: env.quarter, revision: env.revision });
+        return await pullSnapshot(
+          api,
+          { quarter: info.quarter, revision: info.revision },
+          { accounts: withAccounts },
+        );
+      } finally {
+        await api.close();
+      }
+    })();
+    pending = { key, pull };
+  }
+  return pending;
+}
+
+/** Whether the store already holds this exact revision (same quarter, revision and checksum). */
+function cached(context: LoaderContext, wanted: string): boolean {
+  return context.meta.get('snapshot') === wanted && context.store.keys().length > 0;
+}
+
+function wantedKey(): string | undefined {
+  const env = reportEnv();
+  // Only a pinned revision can be trusted from the cache (build.ts always pins one).
+  return env.quarter && env.revision ? `${env.quarter}#${env.revision}#${env.site}` : undefined;
+}
+
+export function snapshotLoaders(): { portfolio: Loader; accounts: Loader } {
+  const portfolio: Loader = {
+    name: 'kam-snapshot-portfolio',
+    async load(context) {
+      if (syncOnlyNow()) return;
+      const wanted = wantedKey();
+      if (wanted && cached(context, wanted)) {
+        context.logger.info(`${wanted}: portfolio from the content cache`);
+        return;
+      }
+      const withAccounts = reportEnv().site === 'journey';
+      const { info, portfolio: document, requests } = await pullForBuild(withAccounts).pull;
+      context.store.clear();
+      context.store.set({
+        id: PORTFOLIO_ENTRY,
+        data: { info, portfolio: document } as Record<string, unknown>,
+      });
+      context.meta.set('snapshot', `${info.quarter}#${info.revision}#${reportEnv().site}`);
+      context.logger.info(`${info.quarter} revision ${info.revision}: pulled in ${requests} request(s)`);
+    },
+  };
+  const accounts: Loader = {
+    name: 'kam-snapshot-accounts',
+    async load(context) {
+      if (syncOnlyNow()) return;
+      const env = reportEnv();
+      if (env.site !== 'journey') {
+        context.store.clear();
+        return;
+      }
+      const wanted = wantedKey();
+      if (wanted && cached(context, wanted)) return;
+      const { info, accounts: documents } = await pullForBuild(true).pull;
+      context.store.clear();
+      for (const account of documents) {
+        context.store.set({ id: account.externalRef, data: account as unknown as Record<string, unknown> });
+      }
+      context.meta.set('snapshot', `${info.quarter}#${info.revision}#${env.site}`);
+    },
+  };
+  return { portfolio, accounts };
+}

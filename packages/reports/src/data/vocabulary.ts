@@ -1,0 +1,48 @@
+/**
+ * The domain's enum values (one source: @kam/domain's vocabulary and snapshot contract,
+ * both free of runtime dependencies) and the names people read in the reports.
+ */
+import type { FlagKind } from '@kam/domain/snapshot-contract';
+import type { AccountQuadrant, PyramidLevel } from '@kam/domain/vocabulary';
+
+export { FLAG_KINDS } from '@kam/domain/snapshot-contract';
+export {
+  ACCOUNT_QUADRANTS,
+  PLAN_STATUSES,
+  PYRAMID_LEVELS,
+  VALUE_TIER_NAMES,
+  VALUE_TIERS,
+} from '@kam/domain/vocabulary';
+
+export const PYRAMID_LEVEL_NAMES: Record<PyramidLevel, string> = {
+  SUSPECT: 'Suspect',
+  PROSPECT: 'Prospect',
+  LAPSED: 'Lapsed',
+  ACTIVE_SMALL: 'Active, small',
+  ACTIVE_MEDIUM: 'Active, medium',
+  ACTIVE_LARGE: 'Active, large',
+  KEY: 'Key account',
+};
+
+export const QUADRANT_NAMES: Record<AccountQuadrant, string> = {
+  KEY_ACCOUNT: 'Key account (attractive, strong relationship)',
+  DEVELOP: 'Develop (attractive, weak relationship)',
+  MAINTAIN: 'Maintain (less attractive, strong relationship)',
+  OPPORTUNISTIC: 'Opportunistic (less attractive, weak relationship)',
+};
+
+export const FLAG_NAMES: Record<FlagKind, string> = {
+  NO_LEAD_MANAGER: 'No lead key account manager',
+  NO_SPONSOR: 'No executive sponsor',
+  PLAN_REVIEW_OVERDUE: 'Plan review overdue',
+  PLAN_NOT_APPROVED_PAST_START: 'Plan not approved after its start',
+  PROCUREMENT_ONLY: 'Engagement with procurement only',
+  DESIGNATION_REVIEW_OVERDUE: 'Key-account designation review overdue',
+  VALUE_NOT_RECOGNISED: 'Value claimed but not recognised by the customer',
+};
+
+/** "IN_REVIEW" → "In review"; "KEY_ACCOUNT_MANAGER" → "Key account manager". */
+export function humanize(code: string): string {
+  const words = code.toLowerCase().split('_').filter(Boolean).join(' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
