@@ -14,6 +14,7 @@ export async function writeAs<T>(
   actor: Actor,
   work: (tx: EntityManager) => Promise<T>,
 ): Promise<T> {
+  assertAttributed(actor);
   try {
     return await em.transactional(async tx => {
       bindActor(tx, actor);
@@ -21,6 +22,17 @@ export async function writeAs<T>(
     });
   } catch (error) {
     throw translateDatabaseError(error);
+  }
+}
+
+// Checked before any work: a bulk path writes its audit records itself and would otherwise
+// fail half-way with a TypeError instead of saying who is missing.
+function assertAttributed(actor: Actor | undefined): void {
+  if (!actor || typeof actor.label !== 'string' || actor.label.trim() === '') {
+    throw new DomainError(
+      'UNATTRIBUTED_WRITE',
+      'A write was attempted without an actor. Pass the actor making the change (a person, token or tool, with a label) so the audit trail can record who made it.',
+    );
   }
 }
 
