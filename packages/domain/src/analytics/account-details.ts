@@ -1,0 +1,367 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Quarter } from '../common/quarter.ts';
+import type {
+  ContactFunction,
+  ContactStance,
+  DesignPhase,
+  InitiativeOutcome,
+  PlanStatus,
+  ReviewAssessment,
+  TeamRole,
+  ValueCategory,
+  ValueTier,
+} from '../common/vocabulary.ts';
+import type { Period } from './period.ts';
+import { bool, byteOrder, cents, centsOrNull, dialect, int, query, text } from './sql.ts';
+
+/**
+ * The per-account detail that a snapshot freezes besides the account base: quarterly
+ * figures, tiers, the plan, initiatives, team, stakeholders, surveys and signals. Each is
+ * one set-based query over all accounts, grouped by account id in memory.
+ */
+
+export interface QuarterCents {
+  quarter: string;
+  revenue: bigint;
+  grossProfit: bigint;
+  costToServe: bigint;
+}
+
+export interface TierRow {
+  quarter: string;
+  tier: ValueTier;
+  evidence: string;
+}
+
+export interface PlanFacts {
+  id: number;
+  accountId: number;
+  year: number;
+  status: PlanStatus;
+  startsOn: string;
+  revenueTarget: bigint | null;
+  marginTargetPercent: string | null;
+  inYearTarget: bigint | null;
+  lastReviewOn: string | null;
+  lastReviewAssessment: ReviewAssessment | null;
+  openActions: number;
+  doneActions: number;
+  overdueActions: number;
+  missingSignOffs: string[];
+}
+
+export interface InitiativeFacts {
+  id: number;
+  accountId: number;
+  name: string;
+  category: ValueCategory;
+  phase: DesignPhase;
+  outcome: InitiativeOutcome | null;
+  customerGain: bigint | null;
+  supplierGain: bigint | null;
+  customerRecognised: boolean;
+  recognisedOn: string | null;
+}
+
+export interface ContactFacts {
+  accountId: number;
+  name: string;
+  function: ContactFunction;
+  influence: number;
+  stance: ContactStance;
+  counterpartName: string | null;
+  lastContactOn: string | null;
+}
+
+export interface SignalCounts {
+  feedbackPositive: number;
+  feedbackTotal: number;
+  adviceRequests: number;
+  expansionRequests: number;
+  referrals: number;
+}
+
+function groupBy<T extends { accountId: number }>(rows: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.accountId);
+    if (list) list.push(r);
+    else out.set(r.accountId, [r]);
+  }
+  return out;
+}
+
+/** Revenue, gross profit and cost-to-serve per account and quarter, for the given quarters. */
+export async function quarterlyFigures(
+  em: EntityManager,
+  from: Quarter,
+  to: Quarter,
+): Promise<Map<number, QuarterCents[]>> {
+  const rows = await query<Record<string, unknown>>(
+    em,
+    `select account_id, quarter, sum(revenue) as rev, sum(gross_profit) as gp, sum(cost_to_serve) as cts
+     from quarterly_financial where quarter >= ? and quarter <= ? group by account_id, quarter`,
+    [from, to],
+  );
+  return groupBy(
+    rows.map(r => ({
+      accountId: int(r.account_id),
+      quarter: String(r.quarter),
+      revenue: cents(r.rev),
+      grossProfit: cents(r.gp),
+      costToServe: cents(r.cts),
+    })),
+  );
+}
+
+/** Revenue per account from the first quarter of `year` up to `quarter`. */
+export async function revenueYearToDate(em: EntityManager, quarter: Quarter): Promise<Map<number, bigint>> {
+  const rows = await query<Record<string, unknown>>(
+    em,
+    `select account_id, sum(revenue) as rev from quarterly_financial
+     where quarter >= ? and quarter <= ? group by account_id`,
+    [`${quarter.slice(0, 4)}-Q1`, quarter],
+  );
+  return new Map(rows.map(r => [int(r.account_id), cents(r.rev)]));
+}
+
+/** The tier assessments per account in a range of quarters. */
+export async function tierAssessments(
+  em: EntityManager,
+  from: Quarter,
+  to: Quarter,
+): Promise<Map<number, TierRow[]>> {
+  const rows = await query<Record<string, unknown>>(
+    em,
+    'select account_id, quarter, tier, evidence from tier_assessment where quarter >= ? and quarter <= ?',
+    [from, to],
+  );
+  return groupBy(
+    rows.map(r => ({
+      accountId: int(r.account_id),
+      quarter: String(r.quarter),
+      tier: r.tier as ValueTier,
+      evidence: String(r.evidence),
+    })),
+  );
+}
+
+/** Every designation interval (they are few: key accounts only), per account. */
+export async function designationIntervals(
+  em: EntityManager,
+): Promise<Map<number, { designatedOn: string; revokedOn: string | null }[]>> {
+  const rows = await query<Record<string, unknown>>(
+    em,
+    'select account_id, cast(designated_on as text) as d, cast(revoked_on as text) as r from key_account_designation',
+  );
+  return groupBy(
+    rows.map(r => ({ accountId: int(r.account_id), designatedOn: String(r.d), revokedOn: text(r.r) })),
+  );
+}
+
+export function isKeyAt(
+  intervals: { designatedOn: string; revokedOn: string | null }[] | undefined,
+  date: string,
+): boolean {
+  return !!intervals?.some(i => i.designatedOn <= date && (i.revokedOn === null || i.revokedOn > date));
+}
+
+/** The plan of the quarter's year per account, with its last review, actions and missing sign-offs as of the quarter's end. */
+export async function planFacts(em: EntityManager, p: Period): Promise<Map<number, PlanFacts>> {
+  const year = Number(p.quarter.slice(0, 4));
+  const plans = await query<Record<string, unknown>>(
+    em,
+    `select id, account_id, year, status, cast(starts_on as text) as starts_on, revenue_target,
+       cast(margin_target_percent as text) as margin_target, in_year_target, latest_version_number
+     from account_plan where year = ?`,
+    [year],
+  );
+  const reviews = await query<Record<string, unknown>>(
+    em,
+    `select plan_id, reviewed_on, assessment from (
+       select r.plan_id, cast(r.reviewed_on as text) as reviewed_on, r.assessment,
+         row_number() over (partition by r.plan_id order by r.reviewed_on desc, r.id desc) as rn
+       from execution_review r join account_plan p on p.id = r.plan_id
+       where p.year = ? and r.reviewed_on <= ?
+     ) x where rn = 1`,
+    [year, p.asOf],
+  );
+  const actions = await query<Record<string, unknown>>(
+    em,
+    `select a.plan_id,
+       sum(case when a.status in ('OPEN', 'IN_PROGRESS') then 1 else 0 end) as open_actions,
+       sum(case when a.status = 'DONE' then 1 else 0 end) as done_actions,
+       sum(case when a.status in ('OPEN', 'IN_PROGRESS') and a.due_on < ? then 1 else 0 end) as overdue_actions
+     from plan_action a join account_plan p on p.id = a.plan_id where p.year = ? group by a.plan_id`,
+    [p.asOf, year],
+  );
+  const missing = await query<Record<string, unknown>>(
+    em,
+    `select pu.plan_id, bu.code from plan_unit pu
+     join account_plan p on p.id = pu.plan_id
+     join business_unit bu on bu.id = pu.business_unit_id
+     where p.year = ? and not exists (
+       select 1 from plan_sign_off so where so.plan_id = pu.plan_id and so.business_unit_id = pu.business_unit_id
+         and so.plan_version_number = p.latest_version_number and p.latest_version_number > 0)
+     order by pu.plan_id, ${byteOrder(dialect(em), 'bu.code')}`,
+    [year],
+  );
+  const reviewBy = new Map(reviews.map(r => [int(r.plan_id), r]));
+  const actionBy = new Map(actions.map(r => [int(r.plan_id), r]));
+  const missingBy = new Map<number, string[]>();
+  for (const m of missing) {
+    const list = missingBy.get(int(m.plan_id)) ?? [];
+    list.push(String(m.code));
+    missingBy.set(int(m.plan_id), list);
+  }
+  const out = new Map<number, PlanFacts>();
+  for (const r of plans) {
+    const id = int(r.id);
+    const review = reviewBy.get(id);
+    const action = actionBy.get(id);
+    out.set(int(r.account_id), {
+      id,
+      accountId: int(r.account_id),
+      year: int(r.year),
+      status: r.status as PlanStatus,
+      startsOn: String(r.starts_on),
+      revenueTarget: centsOrNull(r.revenue_target),
+      marginTargetPercent: r.margin_target == null ? null : Number(r.margin_target).toFixed(2),
+      inYearTarget: centsOrNull(r.in_year_target),
+      lastReviewOn: review ? String(review.reviewed_on) : null,
+      lastReviewAssessment: review ? (review.assessment as ReviewAssessment) : null,
+      openActions: int(action?.open_actions),
+      doneActions: int(action?.done_actions),
+      overdueActions: int(action?.overdue_actions),
+      missingSignOffs: missingBy.get(id) ?? [],
+    });
+  }
+  return out;
+}
+
+/** Value initiatives started on or before the quarter's end, per account, by id. */
+export async function initiativeFacts(
+  em: EntityManager,
+  asOf: string,
+): Promise<Map<number, InitiativeFacts[]>> {
+  const rows = await query<Record<string, unknown>>(
+    em,
+    `select id, account_id, name, category, phase, outcome, customer_gain, supplier_gain, customer_recognised,
+       cast(recognised_on as text) as recognised_on
+     from value_initiative where started_on <= ? order by id`,
+    [asOf],
+  );
+  return groupBy(
+    rows.map(r => ({
+      id: int(r.id),
+      accountId: int(r.account_id),
+      name: String(r.name),
+      category: r.category as ValueCategory,
+      phase: r.phase as DesignPhase,
+      outcome: (r.outcome ?? null) as InitiativeOutcome | null,
+      customerGain: centsOrNull(r.customer_gain),
+      supplierGain: centsOrNull(r.supplier_gain),
+      customerRecognised: bool(r.customer_recognised),
+      recognisedOn: text(r.recognised_on),
+    })),
+  );
+}
+
+/** Value counts only when the customer recognises it (by the quarter's end) and it is PROVEN. */
+export function isProvenRecognised(i: InitiativeFacts, asOf: string): boolean {
+  return (
+    i.category === 'PROVEN' &&
+    i.customerRecognised &&
+    i.outcome !== 'REJECTED' &&
+    (i.recognisedOn === null || i.recognisedOn <= asOf)
+  );
+}
+
+export interface TeamFacts {
+  accountId: number;
+  personName: string;
+  role: TeamRole;
+  geography: string | null;
+}
+
+export async function teamFacts(em: EntityManager): Promise<Map<number, TeamFacts[]>> {
+  const d = dialect(em);
+  const rows = await query<Record<string, unknown>>(
+    em,
+    `select tm.account_id, p.name, tm.role, tm.geography from team_member tm join person p on p.id = tm.person_id
+     order by tm.account_id, ${byteOrder(d, 'tm.role')}, ${byteOrder(d, 'p.name')}, tm.id`,
+  );
+  return groupBy(
+    rows.map(r => ({
+      accountId: int(r.account_id),
+      personName: String(r.name),
+      role: r.role as TeamRole,
+      geography: text(r.geography),
+    })),
+  );
+}
+
+export async function contactFacts(em: EntityManager): Promise<Map<number, ContactFacts[]>> {
+  const d = dialect(em);
+  const rows = await query<Record<string, unknown>>(
+    em,
+    `select c.account_id, c.name, c.function, c.influence, c.stance, p.name as counterpart,
+       cast(c.last_contact_on as text) as last_contact_on
+     from contact c left join person p on p.id = c.counterpart_id
+     order by c.account_id, c.influence desc, ${byteOrder(d, 'c.name')}, c.id`,
+  );
+  return groupBy(
+    rows.map(r => ({
+      accountId: int(r.account_id),
+      name: String(r.name),
+      function: r.function as ContactFunction,
+      influence: int(r.influence),
+      stance: r.stance as ContactStance,
+      counterpartName: text(r.counterpart),
+      lastContactOn: text(r.last_contact_on),
+    })),
+  );
+}
+
+/** Survey score sum and count per account over a range of quarters. */
+export async function surveyFacts(
+  em: EntityManager,
+  from: Quarter,
+  to: Quarter,
+): Promise<Map<number, { sum: number; count: number }>> {
+  const rows = await query<Record<string, unknown>>(
+    em,
+    `select account_id, sum(score) as s, count(*) as n from survey_response
+     where quarter >= ? and quarter <= ? group by account_id`,
+    [from, to],
+  );
+  return new Map(rows.map(r => [int(r.account_id), { sum: int(r.s), count: int(r.n) }]));
+}
+
+/** The customer signals of a quarter per account. */
+export async function signalFacts(em: EntityManager, quarter: Quarter): Promise<Map<number, SignalCounts>> {
+  const rows = await query<Record<string, unknown>>(
+    em,
+    `select account_id, kind, sentiment, count(*) as n from customer_signal where quarter = ?
+     group by account_id, kind, sentiment`,
+    [quarter],
+  );
+  const out = new Map<number, SignalCounts>();
+  for (const r of rows) {
+    const id = int(r.account_id);
+    const c = out.get(id) ?? emptySignals();
+    const n = int(r.n);
+    if (r.kind === 'FEEDBACK') {
+      c.feedbackTotal += n;
+      if (r.sentiment === 'POSITIVE') c.feedbackPositive += n;
+    } else if (r.kind === 'ADVICE_REQUEST') c.adviceRequests += n;
+    else if (r.kind === 'EXPANSION_REQUEST') c.expansionRequests += n;
+    else if (r.kind === 'REFERRAL') c.referrals += n;
+    out.set(id, c);
+  }
+  return out;
+}
+
+export function emptySignals(): SignalCounts {
+  return { feedbackPositive: 0, feedbackTotal: 0, adviceRequests: 0, expansionRequests: 0, referrals: 0 };
+}

@@ -1,0 +1,77 @@
+import { addMonths } from '../common/lookup.ts';
+import type { KamSettings } from '../settings/settings.schemas.ts';
+import type { AccountFlag, FlagKind } from '../snapshots/snapshot.types.ts';
+import type { ContactFacts, PlanFacts, TeamFacts } from './account-details.ts';
+
+export interface FlagInputs {
+  team: TeamFacts[];
+  plan: PlanFacts | undefined;
+  contacts: ContactFacts[];
+  reviewDueOn: string | null;
+  provenRecognised: number;
+}
+
+/**
+ * The flags of a key account (domain §6–8), in FLAG_KINDS order:
+ * - NO_LEAD_MANAGER / NO_SPONSOR: no team member with that role;
+ * - PLAN_REVIEW_OVERDUE: the year's plan (not closed, started) has had no execution review
+ *   within the cadence (the reference is the last review, else the plan's start);
+ * - PLAN_NOT_APPROVED_PAST_START: no plan for the year, or a DRAFT / IN_REVIEW plan whose start has passed;
+ * - PROCUREMENT_ONLY: every engaged contact (last contact within 12 months) is in procurement;
+ * - DESIGNATION_REVIEW_OVERDUE: the designation's review date has passed;
+ * - VALUE_NOT_RECOGNISED: no proven value the customer recognises.
+ */
+export function keyAccountFlags(input: FlagInputs, settings: KamSettings, asOf: string): AccountFlag[] {
+  const flags: AccountFlag[] = [];
+  const add = (kind: FlagKind, message: string) => flags.push({ kind, message });
+  const roles = new Set(input.team.map(t => t.role));
+  if (!roles.has('KEY_ACCOUNT_MANAGER'))
+    add('NO_LEAD_MANAGER', 'No key account manager on the team: appoint a lead.');
+  if (!roles.has('SPONSOR')) add('NO_SPONSOR', 'No sponsor on the team: ask a director to back the account.');
+  const plan = input.plan;
+  const cadence = settings.plans.reviewCadenceMonths;
+  if (plan && plan.status !== 'CLOSED' && plan.startsOn <= asOf) {
+    const since = plan.lastReviewOn ?? plan.startsOn;
+    const due = addMonths(since, cadence);
+    if (due < asOf) {
+      add(
+        'PLAN_REVIEW_OVERDUE',
+        `The last execution review${plan.lastReviewOn ? ` was on ${plan.lastReviewOn}` : ' never happened'}; one was due by ${due}. Record a review.`,
+      );
+    }
+  }
+  if (!plan) {
+    add(
+      'PLAN_NOT_APPROVED_PAST_START',
+      `No key account plan for ${asOf.slice(0, 4)}: write one and get it signed.`,
+    );
+  } else if ((plan.status === 'DRAFT' || plan.status === 'IN_REVIEW') && plan.startsOn < asOf) {
+    add(
+      'PLAN_NOT_APPROVED_PAST_START',
+      `The ${plan.year} plan started on ${plan.startsOn} and is still ${plan.status}${plan.missingSignOffs.length ? `; missing sign-offs: ${plan.missingSignOffs.join(', ')}` : ''}. Get it approved.`,
+    );
+  }
+  const since = addMonths(asOf, -12);
+  const engaged = input.contacts.filter(
+    c => c.lastContactOn !== null && c.lastContactOn > since && c.lastContactOn <= asOf,
+  );
+  if (engaged.length > 0 && engaged.every(c => c.function === 'PROCUREMENT')) {
+    add(
+      'PROCUREMENT_ONLY',
+      'Every engaged contact is in procurement: the conversation is about price. Engage other functions.',
+    );
+  }
+  if (input.reviewDueOn !== null && input.reviewDueOn < asOf) {
+    add(
+      'DESIGNATION_REVIEW_OVERDUE',
+      `The key-account designation was due for review on ${input.reviewDueOn}: review or revoke it.`,
+    );
+  }
+  if (input.provenRecognised === 0) {
+    add(
+      'VALUE_NOT_RECOGNISED',
+      'No proven value that the customer recognises: get recognition for delivered value or design a new initiative.',
+    );
+  }
+  return flags;
+}

@@ -1,0 +1,146 @@
+import { addMonths, monthsBetween } from '../common/lookup.ts';
+import type { KamSettings } from '../settings/settings.schemas.ts';
+import type { AccountHealth, HealthComponent } from '../snapshots/snapshot.types.ts';
+import { round } from './rounding.ts';
+
+/** What the health of a key account is computed from (all as of the quarter's end). */
+export interface HealthInputs {
+  /** Relationship strength 0–100 from selection; null when never assessed. */
+  relationshipStrength: number | null;
+  /** Influence-4+ contacts and how many of them have a counterpart. */
+  influential: number;
+  covered: number;
+  /** The plan of the year: whether there is one, and the date of its last review (or its start). */
+  hasPlan: boolean;
+  lastReviewOn: string | null;
+  planStartsOn: string | null;
+  provenRecognised: number;
+  provenNotRecognised: number;
+  /** Survey scores of the TTM window. */
+  surveySum: number;
+  surveyCount: number;
+  /** TTM and prior TTM revenue and gross profit, in cents. */
+  ttmRevenue: bigint;
+  ttmGrossProfit: bigint;
+  priorRevenue: bigint;
+  priorGrossProfit: bigint;
+}
+
+const LABELS: Record<HealthComponent['key'], string> = {
+  relationshipStrength: 'Relationship strength',
+  stakeholderCoverage: 'Stakeholder coverage',
+  planFreshness: 'Plan freshness',
+  provenValue: 'Proven value',
+  satisfaction: 'Customer satisfaction',
+  marginTrend: 'Margin trend',
+};
+
+/**
+ * Account health (domain §6): six components, each with its own 0–100 value, its configured
+ * weight and its contribution = value × effective weight ÷ 100, where a component without
+ * data drops out and its weight is shared among the others in proportion to their weights.
+ * - relationship strength: the selection figure;
+ * - stakeholder coverage: covered ÷ influence-4+ contacts × 100;
+ * - plan freshness: 100 while the last review (or the plan's start) is within the review
+ *   cadence, falling linearly to 0 at twice the cadence; 0 without a plan;
+ * - proven value: 100 with a proven, customer-recognised value, 50 with a proven value not
+ *   yet recognised, 0 otherwise;
+ * - satisfaction: the mean TTM survey score on 1–5 mapped to 0–100;
+ * - margin trend: 50 + 10 × the change of the TTM gross margin in percentage points against
+ *   the prior TTM, clamped to 0–100 (±5 points reach the ends).
+ * Score = the sum of the contributions, 1 decimal; RED below `redBelow`, GREEN from `greenFrom`.
+ */
+export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: string): AccountHealth {
+  const w = settings.health.weights;
+  const cadence = settings.plans.reviewCadenceMonths;
+  const raw: { key: HealthComponent['key']; value: number | null; explanation: string }[] = [];
+
+  raw.push({
+    key: 'relationshipStrength',
+    value: input.relationshipStrength,
+    explanation:
+      input.relationshipStrength === null
+        ? 'No selection assessment yet: assess strategic and attitude compatibility.'
+        : `Relationship strength from the latest assessment; raise it through loyalty, information sharing, engagement and stakeholder coverage.`,
+  });
+
+  raw.push({
+    key: 'stakeholderCoverage',
+    value: input.influential === 0 ? null : (input.covered / input.influential) * 100,
+    explanation:
+      input.influential === 0
+        ? 'No influential (4+) contacts on the stakeholder map: map the decision makers.'
+        : `${input.covered} of ${input.influential} influential contacts have a counterpart; give every influential contact a peer on our side.`,
+  });
+
+  let freshness = 0;
+  let freshnessText = 'No plan for this year: write and approve the key account plan.';
+  if (input.hasPlan) {
+    const since = input.lastReviewOn ?? input.planStartsOn;
+    if (since === null || since > asOf) {
+      freshness = 100;
+      freshnessText = 'The plan has not started yet.';
+    } else {
+      const months = monthsBetween(since, asOf);
+      freshness =
+        months <= cadence ? 100 : months >= 2 * cadence ? 0 : ((2 * cadence - months) / cadence) * 100;
+      freshnessText = `${input.lastReviewOn ? 'Last execution review' : 'Plan started'} ${since}, ${months} month(s) before ${asOf}; reviews are due every ${cadence} month(s) (next by ${addMonths(since, cadence)}).`;
+    }
+  }
+  raw.push({ key: 'planFreshness', value: freshness, explanation: freshnessText });
+
+  raw.push({
+    key: 'provenValue',
+    value: input.provenRecognised > 0 ? 100 : input.provenNotRecognised > 0 ? 50 : 0,
+    explanation:
+      input.provenRecognised > 0
+        ? `${input.provenRecognised} proven value(s) recognised by the customer.`
+        : input.provenNotRecognised > 0
+          ? 'Proven value delivered but not yet recognised by the customer: get it recognised.'
+          : 'No proven value: design and test a value initiative with the customer.',
+  });
+
+  raw.push({
+    key: 'satisfaction',
+    value: input.surveyCount === 0 ? null : ((input.surveySum / input.surveyCount - 1) / 4) * 100,
+    explanation:
+      input.surveyCount === 0
+        ? 'No survey responses in the last four quarters: ask for feedback.'
+        : `Mean survey score ${round(input.surveySum / input.surveyCount, 2)} of 5 from ${input.surveyCount} response(s) in the last four quarters.`,
+  });
+
+  let marginValue: number | null = null;
+  let marginText = 'Not enough revenue history to see a margin trend.';
+  if (input.ttmRevenue > 0n && input.priorRevenue > 0n) {
+    const now = (Number(input.ttmGrossProfit) / Number(input.ttmRevenue)) * 100;
+    const before = (Number(input.priorGrossProfit) / Number(input.priorRevenue)) * 100;
+    const change = now - before;
+    marginValue = Math.min(100, Math.max(0, 50 + 10 * change));
+    marginText = `Gross margin ${round(now, 1)} % against ${round(before, 1)} % a year earlier (${change >= 0 ? '+' : ''}${round(change, 1)} points).`;
+  }
+  raw.push({ key: 'marginTrend', value: marginValue, explanation: marginText });
+
+  const present = raw.filter(c => c.value !== null).reduce((sum, c) => sum + w[c.key], 0);
+  let total = 0;
+  const components: HealthComponent[] = raw.map(c => {
+    const effective = c.value === null || present === 0 ? 0 : (w[c.key] * 100) / present;
+    const contribution = c.value === null ? 0 : (c.value * effective) / 100;
+    total += contribution;
+    return {
+      key: c.key,
+      label: LABELS[c.key],
+      value: c.value === null ? null : round(c.value, 1),
+      weight: w[c.key],
+      contribution: round(contribution, 1),
+      explanation: c.explanation,
+    };
+  });
+  const scoreValue = round(total, 1);
+  const status =
+    scoreValue < settings.health.redBelow
+      ? 'RED'
+      : scoreValue >= settings.health.greenFrom
+        ? 'GREEN'
+        : 'AMBER';
+  return { score: scoreValue, status, components };
+}

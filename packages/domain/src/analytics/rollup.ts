@@ -1,0 +1,214 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { MAX_HIERARCHY_DEPTH } from '../accounts/hierarchy.ts';
+import { fromCents } from '../common/money.ts';
+import { quarterStart } from '../common/quarter.ts';
+import type { AccountSnapshotPayload, WhitespaceCell } from '../snapshots/snapshot.types.ts';
+import { type Period, periodOf } from './period.ts';
+import { cents, compareText, dialect as dialectOf, int, query, sqlTrue } from './sql.ts';
+
+export type GroupRollup = NonNullable<AccountSnapshotPayload['groupRollup']>;
+
+/** The open qualified pipeline as of a date: qualified, and not decided by then. */
+function openPipelineWhere(alias: string, trueLiteral: string): string {
+  return `${alias}.qualified = ${trueLiteral} and (${alias}.outcome = 'OPEN' or ${alias}.decided_on > ?)`;
+}
+
+/**
+ * Group roll-ups (domain §1): for every account with children, itself plus all its
+ * descendants (a recursive CTE over the hierarchy, any depth up to the limit): TTM revenue,
+ * gross profit, cost-to-serve, open qualified pipeline and the plans of the quarter's year.
+ * `rootIds` restricts the result to some parents.
+ */
+export async function computeGroupRollups(
+  em: EntityManager,
+  quarter: string | Period,
+  rootIds?: number[],
+): Promise<Map<number, GroupRollup>> {
+  const p = typeof quarter === 'string' ? periodOf(quarter) : quarter;
+  const t = sqlTrue(dialectOf(em));
+  const roots = rootIds ? `where id in (${rootIds.map(() => '?').join(', ') || 'null'})` : '';
+  const rows = await query<Record<string, unknown>>(
+    em,
+    `with recursive tree(root_id, id, depth) as (
+       select id, id, 0 from account ${roots}
+       union all
+       select tree.root_id, a.id, tree.depth + 1 from account a join tree on a.parent_id = tree.id
+       where tree.depth < ?
+     ),
+     fin as (
+       select account_id, sum(revenue) as rev, sum(gross_profit) as gp, sum(cost_to_serve) as cts
+       from quarterly_financial where quarter >= ? and quarter <= ? group by account_id
+     ),
+     opp as (
+       select o.account_id, sum(o.value) as pipeline from opportunity o
+       where ${openPipelineWhere('o', t)} group by o.account_id
+     ),
+     pl as (select account_id, count(*) as plans from account_plan where year = ? group by account_id)
+     select tree.root_id, count(*) - 1 as descendants,
+       sum(coalesce(fin.rev, 0)) as rev, sum(coalesce(fin.gp, 0)) as gp, sum(coalesce(fin.cts, 0)) as cts,
+       sum(coalesce(opp.pipeline, 0)) as pipeline, sum(coalesce(pl.plans, 0)) as plans
+     from tree
+     left join fin on fin.account_id = tree.id
+     left join opp on opp.account_id = tree.id
+     left join pl on pl.account_id = tree.id
+     group by tree.root_id
+     having count(*) > 1`,
+    [...(rootIds ?? []), MAX_HIERARCHY_DEPTH, p.ttmStart, p.quarter, p.asOf, Number(p.quarter.slice(0, 4))],
+  );
+  return new Map(
+    rows.map(r => [
+      int(r.root_id),
+      {
+        descendants: int(r.descendants),
+        ttmRevenue: fromCents(cents(r.rev)),
+        ttmGrossProfit: fromCents(cents(r.gp)),
+        ttmCostToServe: fromCents(cents(r.cts)),
+        openQualifiedPipeline: fromCents(cents(r.pipeline)),
+        plans: int(r.plans),
+      },
+    ]),
+  );
+}
+
+/** One account × business unit line of the whitespace matrix, in cents. */
+export interface WhitespaceFacts {
+  accountId: number;
+  businessUnitId: number;
+  ttmRevenue: bigint;
+  ttmGrossProfit: bigint;
+  potential: bigint;
+  pipeline: bigint;
+  wonValueTtm: bigint;
+  won: number;
+  lost: number;
+}
+
+export interface BusinessUnitRef {
+  id: number;
+  code: string;
+  name: string;
+}
+
+export async function businessUnits(em: EntityManager): Promise<BusinessUnitRef[]> {
+  const rows = await query<Record<string, unknown>>(em, 'select id, code, name from business_unit');
+  return rows
+    .map(r => ({ id: int(r.id), code: String(r.code), name: String(r.name) }))
+    .sort((a, b) => compareText(a.code, b.code));
+}
+
+/**
+ * The account × business unit facts of a quarter: TTM revenue and potential booked to the
+ * unit, the open qualified pipeline, and the qualified bids won (value) and lost in the TTM
+ * window. Only pairs with some figure are returned.
+ */
+export async function loadWhitespaceFacts(
+  em: EntityManager,
+  quarter: string | Period,
+  accountIds?: number[],
+): Promise<WhitespaceFacts[]> {
+  const p = typeof quarter === 'string' ? periodOf(quarter) : quarter;
+  const t = sqlTrue(dialectOf(em));
+  const only = accountIds ? `and account_id in (${accountIds.map(() => '?').join(', ') || 'null'})` : '';
+  const ids = accountIds ?? [];
+  const ttmFrom = quarterStart(p.ttmStart);
+  const rows = await query<Record<string, unknown>>(
+    em,
+    `select account_id, business_unit_id, sum(rev) as rev, sum(gp) as gp, sum(pot) as pot, sum(pipeline) as pipeline,
+       sum(won_value) as won_value, sum(won) as won, sum(lost) as lost
+     from (
+       select account_id, business_unit_id, revenue as rev, gross_profit as gp, coalesce(potential, 0) as pot,
+         0 as pipeline, 0 as won_value, 0 as won, 0 as lost
+       from quarterly_financial
+       where business_unit_id is not null and quarter >= ? and quarter <= ? ${only}
+       union all
+       select account_id, business_unit_id, 0, 0, 0,
+         case when ${openPipelineWhere('o', t)} then value else 0 end,
+         case when outcome = 'WON' and qualified = ${t} and decided_on >= ? and decided_on <= ? then value else 0 end,
+         case when outcome = 'WON' and qualified = ${t} and decided_on >= ? and decided_on <= ? then 1 else 0 end,
+         case when outcome = 'LOST' and qualified = ${t} and decided_on >= ? and decided_on <= ? then 1 else 0 end
+       from opportunity o
+       where qualified = ${t} ${only}
+     ) x
+     group by account_id, business_unit_id`,
+    [p.ttmStart, p.quarter, ...ids, p.asOf, ttmFrom, p.asOf, ttmFrom, p.asOf, ttmFrom, p.asOf, ...ids],
+  );
+  return rows.map(r => ({
+    accountId: int(r.account_id),
+    businessUnitId: int(r.business_unit_id),
+    ttmRevenue: cents(r.rev),
+    ttmGrossProfit: cents(r.gp),
+    potential: cents(r.pot),
+    pipeline: cents(r.pipeline),
+    wonValueTtm: cents(r.won_value),
+    won: int(r.won),
+    lost: int(r.lost),
+  }));
+}
+
+/**
+ * The whitespace cells of one account (or a group, when `facts` holds its members):
+ * every business unit when `allUnits`, else only the units with some figure; sorted by code.
+ * A cell with potential and no revenue is white space.
+ */
+export function whitespaceCells(
+  facts: WhitespaceFacts[],
+  units: BusinessUnitRef[],
+  allUnits: boolean,
+): WhitespaceCell[] {
+  const byUnit = new Map<number, WhitespaceFacts>();
+  for (const f of facts) {
+    const cell = byUnit.get(f.businessUnitId);
+    if (!cell) byUnit.set(f.businessUnitId, { ...f });
+    else {
+      cell.ttmRevenue += f.ttmRevenue;
+      cell.ttmGrossProfit += f.ttmGrossProfit;
+      cell.potential += f.potential;
+      cell.pipeline += f.pipeline;
+      cell.wonValueTtm += f.wonValueTtm;
+    }
+  }
+  const cells: WhitespaceCell[] = [];
+  for (const unit of units) {
+    const f = byUnit.get(unit.id);
+    if (!f && !allUnits) continue;
+    const revenue = f?.ttmRevenue ?? 0n;
+    const potential = f?.potential ?? 0n;
+    cells.push({
+      businessUnitCode: unit.code,
+      businessUnitName: unit.name,
+      ttmRevenue: fromCents(revenue),
+      potential: fromCents(potential),
+      openQualifiedPipeline: fromCents(f?.pipeline ?? 0n),
+      wonValueTtm: fromCents(f?.wonValueTtm ?? 0n),
+      whiteSpace: potential > 0n && revenue <= 0n,
+    });
+  }
+  return cells;
+}
+
+/**
+ * The whitespace matrix (domain §3) of an account, or of its whole group (itself plus all
+ * descendants) when `group` is set: one cell per business unit, sorted by unit code.
+ */
+export async function computeWhitespace(
+  em: EntityManager,
+  quarter: string,
+  accountId: number,
+  options: { group?: boolean } = {},
+): Promise<WhitespaceCell[]> {
+  let ids = [accountId];
+  if (options.group) {
+    const rows = await query<{ id: number }>(
+      em,
+      `with recursive tree(id, depth) as (
+         select id, 0 from account where id = ?
+         union all
+         select a.id, tree.depth + 1 from account a join tree on a.parent_id = tree.id where tree.depth < ?
+       ) select id from tree`,
+      [accountId, MAX_HIERARCHY_DEPTH],
+    );
+    ids = rows.map(r => int(r.id));
+  }
+  const facts = await loadWhitespaceFacts(em, quarter, ids);
+  return whitespaceCells(facts, await businessUnits(em), true);
+}

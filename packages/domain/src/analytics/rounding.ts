@@ -1,0 +1,54 @@
+/**
+ * The rounding rules of the snapshot contract (snapshot.types.ts), in one place:
+ * - shares, rates and growth ratios: 4 decimals, computed exactly from integers where the
+ *   inputs are integers (cents or counts), rounded half away from zero;
+ * - scores 0–100: 1 decimal; KPI values: 2 decimals (in the KPI's unit);
+ * - money: exact cents, written as decimal strings.
+ */
+
+/** Rounds `value` to `decimals` places, half away from zero; -0 becomes 0. */
+export function round(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  const scaled = Math.abs(value) * factor;
+  // A relative nudge absorbs the binary error of values such as 1.005 (= 1.00499999…).
+  const rounded = Math.round(scaled * (1 + 2 * Number.EPSILON)) / factor;
+  const signed = value < 0 ? -rounded : rounded;
+  return signed === 0 ? 0 : signed;
+}
+
+export function roundOrNull(value: number | null | undefined, decimals: number): number | null {
+  return value === null || value === undefined || !Number.isFinite(value) ? null : round(value, decimals);
+}
+
+/** numerator ÷ denominator to `decimals` places, exact on integers, half away from zero; null when the denominator is 0. */
+export function exactRatio(
+  numerator: bigint | number,
+  denominator: bigint | number,
+  decimals = 4,
+): number | null {
+  const n = BigInt(numerator);
+  const d = BigInt(denominator);
+  if (d === 0n) return null;
+  const negative = n < 0n !== d < 0n && n !== 0n;
+  const an = n < 0n ? -n : n;
+  const ad = d < 0n ? -d : d;
+  const factor = 10n ** BigInt(decimals);
+  const q = (2n * an * factor + ad) / (2n * ad);
+  const value = Number(q) / Number(factor);
+  return negative && value !== 0 ? -value : value;
+}
+
+/** Year-on-year growth (current − prior) ÷ prior, 4 decimals; null when prior is 0. */
+export function growth(current: bigint, prior: bigint): number | null {
+  return exactRatio(current - prior, prior);
+}
+
+/** A share as a percentage (0–100) with 2 decimals, exact on integers; null when the denominator is 0. */
+export function percent(numerator: bigint | number, denominator: bigint | number): number | null {
+  return exactRatio(BigInt(numerator) * 100n, BigInt(denominator), 2);
+}
+
+/** A score 0–100 with 1 decimal. */
+export function score(value: number): number {
+  return round(value, 1);
+}
