@@ -12,8 +12,13 @@ import { DomainError } from './domain-error.ts';
 export type Money = string;
 
 const MONEY_PATTERN = /^(-)?(\d{1,16})(?:\.(\d{1,2}))?$/;
-/** Largest amount we accept: keeps every sum inside a signed 64-bit integer of cents. */
-export const MAX_MONEY_CENTS = 10n ** 17n;
+/**
+ * Largest amount we accept, in cents: 2^53 − 1 (90,071,992,547,409.91). Cents travel to and
+ * from the drivers as JS numbers (better-sqlite3 reads integers as numbers), which are exact
+ * only up to 2^53; a larger amount would be stored rounded. Sums stay inside a signed 64-bit
+ * integer, and reading a sum beyond 2^53 fails loudly (`centsFromDb`) instead of rounding.
+ */
+export const MAX_MONEY_CENTS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Parses a decimal amount ("1234.5", "-3", 12.25) into cents; throws `INVALID_MONEY` otherwise. */
 export function toCents(value: string | number | bigint, field = 'amount'): bigint {

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFinancials } from '../accounts/account.service.ts';
+import { assessTier } from '../journey/journey.service.ts';
+import { updateKpiDefinition } from '../kpis/kpi.service.ts';
+import { recordMeasurement } from '../signals/signal.service.ts';
+import {
+  createTestDatabase,
+  expectRejected,
+  makeAccount,
+  type TestDatabase,
+  testActor,
+} from '../testing/index.ts';
+import { DomainError } from './domain-error.ts';
+import {
+  addQuarters,
+  isQuarter,
+  parseQuarter,
+  quarterEnd,
+  quarterOf,
+  quarterRange,
+  quarterStart,
+  trailingQuarters,
+} from './quarter.ts';
+
+const BAD_QUARTERS = [
+  '2026-3',
+  '2026-Q0',
+  '2026-Q5',
+  '2026-q3',
+  '26-Q3',
+  '2026Q3',
+  ' 2026-Q3',
+  '2026-Q3 ',
+  'Q3-2026',
+  '',
+];
+
+describe('quarter format YYYY-Qn (pure)', () => {
+  it('accepts only YYYY-Q1 … YYYY-Q4', () => {
+    for (const good of ['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4', '1999-Q4'])
+      expect(isQuarter(good)).toBe(true);
+    for (const bad of BAD_QUARTERS) expect(isQuarter(bad), JSON.stringify(bad)).toBe(false);
+    expect(isQuarter(20263)).toBe(false);
+  });
+
+  it('parseQuarter throws INVALID_QUARTER naming the field and the expected format', () => {
+    let caught: unknown;
+    try {
+      parseQuarter('2026-Q5', 'baselineQuarter');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(DomainError);
+    const error = caught as DomainError;
+    expect(error.code).toBe('INVALID_QUARTER');
+    expect(error.category).toBe('VALIDATION');
+    expect(error.message).toContain('YYYY-Qn');
+    expect(error.issues).toEqual([
+      { path: ['baselineQuarter'], message: 'expected YYYY-Qn, e.g. 2026-Q3', code: 'INVALID_QUARTER' },
+    ]);
+  });
+
+  it('does quarter arithmetic across year boundaries', () => {
+    expect(addQuarters('2026-Q4', 1)).toBe('2027-Q1');
+    expect(addQuarters('2026-Q1', -1)).toBe('2025-Q4');
+    expect(trailingQuarters('2026-Q2', 4)).toEqual(['2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2']);
+    expect(quarterRange('2025-Q4', '2026-Q2')).toEqual(['2025-Q4', '2026-Q1', '2026-Q2']);
+    expect(quarterRange('2026-Q2', '2025-Q4')).toEqual([]);
+    expect(quarterOf('2026-03-31')).toBe('2026-Q1');
+    expect(quarterOf('2026-04-01')).toBe('2026-Q2');
+    expect(quarterStart('2026-Q3')).toBe('2026-07-01');
+    expect(quarterEnd('2026-Q1')).toBe('2026-03-31');
+    expect(quarterEnd('2024-Q1')).toBe('2024-03-31');
+    expect(quarterEnd('2026-Q4')).toBe('2026-12-31');
+  });
+});
+
+describe('use cases refuse a malformed quarter and write nothing', () => {
+  let db: TestDatabase;
+  let accountId: number;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    accountId = (await makeAccount(db.em())).id;
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('recordFinancials', async () => {
+    for (const quarter of ['2026-Q5', '2026-q1', '2026-1']) {
+      const error = await expectRejected(
+        db.em(),
+        'INVALID_QUARTER',
+        () =>
+          recordFinancials(
+            db.em(),
+            { accountId, quarter, revenue: '1.00', grossProfit: '1.00', costToServe: '0' },
+            testActor,
+          ),
+        ['quarterly_financial'],
+      );
+      expect(error.issues[0]?.path).toEqual(['quarter']);
+    }
+  });
+
+  it('assessTier, recordMeasurement and the KPI baseline', async () => {
+    await expectRejected(
+      db.em(),
+      'INVALID_QUARTER',
+      () =>
+        assessTier(
+          db.em(),
+          { accountId, quarter: '2026-Q0', tier: 'TIER_3', evidence: 'Shared services' },
+          testActor,
+        ),
+      ['tier_assessment'],
+    );
+    await expectRejected(
+      db.em(),
+      'INVALID_QUARTER',
+      () =>
+        recordMeasurement(
+          db.em(),
+          { kind: 'MARKET_SHARE', quarter: '2026/Q1', market: 'DACH', value: 12 },
+          testActor,
+        ),
+      ['organisation_measurement'],
+    );
+    await expectRejected(
+      db.em(),
+      'INVALID_QUARTER',
+      () =>
+        updateKpiDefinition(
+          db.em(),
+          { code: 'WIN_RATE', expectedVersion: 1, baselineQuarter: '2026-Q9' },
+          testActor,
+        ),
+      ['kpi_definition'],
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase, tableCounts } from '../testing/index.ts';
+import { migrateDatabase, pendingMigrations } from './migrate.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  // createTestDatabase migrates the fresh database once.
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const APPEND_ONLY = ['audit_entry', 'quarter_snapshot', 'account_snapshot', 'plan_version'];
+const REFERENCE_TABLES = ['settings', 'service_standard', 'service_element', 'kpi_definition'];
+
+async function triggerNames(): Promise<string[]> {
+  const connection = db.em().getConnection();
+  const rows: { name: string }[] =
+    db.dialect === 'sqlite'
+      ? await connection.execute<{ name: string }[]>(
+          "select name from sqlite_master where type = 'trigger' order by name",
+        )
+      : await connection.execute<{ name: string }[]>(
+          `select t.tgname as name
+             from pg_trigger t
+             join pg_class c on c.oid = t.tgrelid
+             join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = current_schema() and not t.tgisinternal
+            order by t.tgname`,
+        );
+  return rows.map(r => String(r.name));
+}
+
+describe('migrations', () => {
+  it('have all been applied to a fresh database', async () => {
+    expect(await pendingMigrations(db.orm)).toEqual([]);
+    const executed = (await db.orm.migrator.getExecuted()).map(m => m.name);
+    expect(executed).toEqual(['Migration20261123000000_initial', 'Migration20261123000001_append_only']);
+  });
+
+  it('created the reference data once: 1 settings row, 7 service standards, 10 elements, 13 KPIs', async () => {
+    expect(await tableCounts(db.em(), REFERENCE_TABLES)).toEqual({
+      settings: 1,
+      service_standard: 7,
+      service_element: 10,
+      kpi_definition: 13,
+    });
+  });
+
+  it('migrating again is a no-op: nothing applied, no reference row created, nothing pending', async () => {
+    const before = await tableCounts(db.em(), [...REFERENCE_TABLES, 'audit_entry']);
+    const again = await migrateDatabase(db.orm);
+    expect(again).toEqual({ applied: [], referenceData: { created: 0 } });
+    const third = await migrateDatabase(db.orm);
+    expect(third).toEqual({ applied: [], referenceData: { created: 0 } });
+    expect(await pendingMigrations(db.orm)).toEqual([]);
+    expect(await tableCounts(db.em(), [...REFERENCE_TABLES, 'audit_entry'])).toEqual(before);
+  });
+
+  it('leave the schema exactly as the entities describe it (no drift)', async () => {
+    const drift = await db.orm.schema.getUpdateSchemaSQL({ wrap: false });
+    expect(drift.trim()).toBe('');
+  });
+
+  it('install the append-only triggers', async () => {
+    const names = await triggerNames();
+    const expected =
+      db.dialect === 'sqlite'
+        ? [
+            'key_account_designation_no_delete',
+            ...APPEND_ONLY.flatMap(t => [`${t}_no_update`, `${t}_no_delete`]),
+          ]
+        : [
+            'key_account_designation_no_delete',
+            ...APPEND_ONLY.flatMap(t => [`${t}_append_only`, `${t}_no_truncate`]),
+          ];
+    expect(names).toEqual(expected.sort());
+  });
+});
