@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAs } from '../common/unit-of-work.ts';
+import {
+  createTestDatabase,
+  expectRejected,
+  makeAccount,
+  type TestDatabase,
+  tableCounts,
+  testActor,
+} from '../testing/index.ts';
+import { SelectionAssessment } from './assessment.entity.ts';
+import { KeyAccountDesignation } from './designation.entity.ts';
+import {
+  designateKeyAccount,
+  type RecordAssessmentInput,
+  recordAssessment,
+  reviewDesignation,
+  revokeDesignation,
+} from './selection.service.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const scores = {
+  marketLeadership: 4,
+  innovationLeadership: 3,
+  growthFit: 5,
+  otherUnitsPotential: 2,
+  loyalty: 4,
+  informationSharing: 3,
+  engagementDesire: 5,
+  buyingBasis: 1,
+  sustainableRevenue: true,
+  defectionInfluencesOthers: false,
+};
+
+describe('assessment scores are whole numbers 1–5', () => {
+  it('stores an assessment at the edges of the range', async () => {
+    const account = await makeAccount(db.em());
+    const stored = await recordAssessment(
+      db.em(),
+      { accountId: account.id, assessedOn: '2026-01-15', ...scores, marketLeadership: 1, growthFit: 5 },
+      testActor,
+    );
+    const reloaded = await db.em().findOneOrFail(SelectionAssessment, stored.id);
+    expect([reloaded.marketLeadership, reloaded.growthFit, reloaded.buyingBasis]).toEqual([1, 5, 1]);
+  });
+
+  it.each([
+    ['marketLeadership', 0],
+    ['loyalty', 6],
+    ['buyingBasis', 2.5],
+    ['engagementDesire', -1],
+  ] as const)('rejects %s = %s with SCORE_OUT_OF_RANGE and writes nothing', async (field, value) => {
+    const account = await makeAccount(db.em());
+    const input: RecordAssessmentInput = { accountId: account.id, ...scores, [field]: value };
+    const error = await expectRejected(
+      db.em(),
+      'SCORE_OUT_OF_RANGE',
+      () => recordAssessment(db.em(), input, testActor),
+      ['selection_assessment'],
+    );
+    expect(error.issues).toEqual([
+      { path: [field], message: 'must be a whole number from 1 to 5', code: 'SCORE_OUT_OF_RANGE' },
+    ]);
+    expect(error.category).toBe('VALIDATION');
+  });
+
+  it('the database itself refuses a score outside 1–5', async () => {
+    const account = await makeAccount(db.em());
+    const before = await tableCounts(db.em(), ['selection_assessment']);
+    await expect(
+      writeAs(db.em(), testActor, async tx => {
+        tx.create(SelectionAssessment, {
+          account,
+          assessedOn: '2026-01-01',
+          ...scores,
+          loyalty: 9,
+          winningImprovesOthers: null,
+          notes: null,
+          assessedBy: null,
+        });
+      }),
+    ).rejects.toThrow(/loyalty|check/i);
+    expect(await tableCounts(db.em(), ['selection_assessment'])).toEqual(before);
+  });
+});
+
+describe('a designation is reviewed at least 24 months out', () => {
+  it('defaults the review to 24 months after the designation', async () => {
+    const account = await makeAccount(db.em());
+    const designation = await designateKeyAccount(
+      db.em(),
+      { accountId: account.id, designatedOn: '2026-02-10' },
+      testActor,
+    );
+    expect(designation.reviewDueOn).toBe('2028-02-10');
+  });
+
+  it('accepts exactly 24 months and rejects one day less, writing nothing', async () => {
+    const ok = await makeAccount(db.em());
+    await designateKeyAccount(
+      db.em(),
+      { accountId: ok.id, designatedOn: '2026-03-31', reviewDueOn: '2028-03-31' },
+      testActor,
+    );
+    const account = await makeAccount(db.em());
+    const error = await expectRejected(
+      db.em(),
+      'DESIGNATION_REVIEW_TOO_SOON',
+      () =>
+        designateKeyAccount(
+          db.em(),
+          { accountId: account.id, designatedOn: '2026-03-31', reviewDueOn: '2028-03-30' },
+          testActor,
+        ),
+      ['key_account_designation'],
+    );
+    expect(error.details).toEqual({ earliest: '2028-03-31' });
+    expect(error.issues[0]?.path).toEqual(['reviewDueOn']);
+  });
+
+  it('a review sets the next review at least 24 months after the review date', async () => {
+    const account = await makeAccount(db.em());
+    const d = await designateKeyAccount(
+      db.em(),
+      { accountId: account.id, designatedOn: '2026-01-01' },
+      testActor,
+    );
+    await expectRejected(
+      db.em(),
+      'DESIGNATION_REVIEW_TOO_SOON',
+      () =>
+        reviewDesignation(
+          db.em(),
+          { id: d.id, expectedVersion: 1, reviewedOn: '2027-06-01', nextReviewDueOn: '2028-06-01' },
+          testActor,
+        ),
+      ['key_account_designation'],
+    );
+    const reviewed = await reviewDesignation(
+      db.em(),
+      { id: d.id, expectedVersion: 1, reviewedOn: '2027-06-01' },
+      testActor,
+    );
+    expect(reviewed.reviewDueOn).toBe('2029-06-01');
+    expect(reviewed.version).toBe(2);
+  });
+
+  it('an account holds one active designation; a second is ACCOUNT_ALREADY_KEY', async () => {
+    const account = await makeAccount(db.em());
+    await designateKeyAccount(db.em(), { accountId: account.id, designatedOn: '2026-01-01' }, testActor);
+    await expectRejected(
+      db.em(),
+      'ACCOUNT_ALREADY_KEY',
+      () => designateKeyAccount(db.em(), { accountId: account.id, designatedOn: '2026-05-01' }, testActor),
+      ['key_account_designation'],
+    );
+  });
+});
+
+describe('designations are never deleted', () => {
+  it('revoking ends a designation and keeps it; a second revocation is refused', async () => {
+    const account = await makeAccount(db.em());
+    const d = await designateKeyAccount(
+      db.em(),
+      { accountId: account.id, designatedOn: '2026-01-01' },
+      testActor,
+    );
+    await revokeDesignation(
+      db.em(),
+      {
+        id: d.id,
+        expectedVersion: 1,
+        revokedOn: '2026-09-30',
+        reason: 'Consolidated into the group account',
+      },
+      testActor,
+    );
+    await expectRejected(
+      db.em(),
+      'DESIGNATION_ALREADY_REVOKED',
+      () => revokeDesignation(db.em(), { id: d.id, expectedVersion: 2, reason: 'again' }, testActor),
+      ['key_account_designation'],
+    );
+    const history = await db.em().find(KeyAccountDesignation, { account: account.id });
+    expect(history.map(h => [h.revokedOn, h.revocationReason])).toEqual([
+      ['2026-09-30', 'Consolidated into the group account'],
+    ]);
+    // Revoked: the account may be designated again, and both records stay.
+    await designateKeyAccount(db.em(), { accountId: account.id, designatedOn: '2027-01-01' }, testActor);
+    expect(await db.em().count(KeyAccountDesignation, { account: account.id })).toBe(2);
+  });
+
+  it('the database refuses a DELETE of a designation, by SQL or through the ORM', async () => {
+    const account = await makeAccount(db.em());
+    const d = await designateKeyAccount(
+      db.em(),
+      { accountId: account.id, designatedOn: '2026-01-01' },
+      testActor,
+    );
+    const before = await tableCounts(db.em(), ['key_account_designation', 'audit_entry']);
+    await expect(
+      db.em().getConnection().execute('delete from key_account_designation where id = ?', [d.id]),
+    ).rejects.toThrow(/never deleted|append-only/);
+    await expect(
+      writeAs(db.em(), testActor, async tx => {
+        tx.remove(await tx.findOneOrFail(KeyAccountDesignation, d.id));
+      }),
+    ).rejects.toThrow(/never deleted|append-only/);
+    expect(await tableCounts(db.em(), ['key_account_designation', 'audit_entry'])).toEqual(before);
+  });
+});
+
+describe('optimistic locking of designations', () => {
+  it('a stale expectedVersion is VERSION_CONFLICT and changes nothing', async () => {
+    const account = await makeAccount(db.em());
+    const d = await designateKeyAccount(
+      db.em(),
+      { accountId: account.id, designatedOn: '2026-01-01' },
+      testActor,
+    );
+    await reviewDesignation(db.em(), { id: d.id, expectedVersion: 1, reviewedOn: '2026-06-01' }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => revokeDesignation(db.em(), { id: d.id, expectedVersion: 1, reason: 'stale' }, testActor),
+      ['key_account_designation'],
+    );
+    expect(error.details).toMatchObject({ expectedVersion: 1, currentVersion: 2 });
+    const reloaded = await db.em().findOneOrFail(KeyAccountDesignation, d.id);
+    expect([reloaded.revokedOn, reloaded.reviewDueOn, reloaded.version]).toEqual([null, '2028-06-01', 2]);
+  });
+});
