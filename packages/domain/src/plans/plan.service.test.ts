@@ -1,0 +1,370 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Account } from '../accounts/account.entity.ts';
+import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import type { BusinessUnit } from '../organisation/business-unit.entity.ts';
+import type { Person } from '../organisation/person.entity.ts';
+import {
+  createTestDatabase,
+  expectRejected,
+  makeAccount,
+  makeBusinessUnit,
+  makePerson,
+  type TestDatabase,
+  tableCounts,
+  testActor,
+} from '../testing/index.ts';
+import { AccountPlan, PlanAction, PlanSignOff, PlanVersion } from './account-plan.entity.ts';
+import {
+  addPlanAction,
+  approvePlan,
+  closePlan,
+  createPlan,
+  recordExecutionReview,
+  returnPlanToDraft,
+  signPlan,
+  submitPlan,
+  updatePlan,
+  updatePlanAction,
+} from './plan.service.ts';
+
+let db: TestDatabase;
+let sales: BusinessUnit;
+let service: BusinessUnit;
+let finance: BusinessUnit;
+let salesLead: Person;
+let serviceLead: Person;
+let financeLead: Person;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  sales = await makeBusinessUnit(db.em(), { code: 'P-SALES' });
+  service = await makeBusinessUnit(db.em(), { code: 'P-SERVICE' });
+  finance = await makeBusinessUnit(db.em(), { code: 'P-FINANCE' });
+  salesLead = await makePerson(db.em(), { businessUnitId: sales.id });
+  serviceLead = await makePerson(db.em(), { businessUnitId: service.id });
+  financeLead = await makePerson(db.em(), { businessUnitId: finance.id });
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const PLAN_TABLES = ['account_plan', 'plan_unit', 'plan_sign_off', 'plan_version'];
+
+async function draftPlan(units: BusinessUnit[] = [sales, service], year = 2026) {
+  const account: Account = await makeAccount(db.em());
+  return createPlan(
+    db.em(),
+    { accountId: account.id, year, businessUnitIds: units.map(u => u.id), sections: { baselines: 'Start' } },
+    testActor,
+  );
+}
+
+const sign = (planId: number, unit: BusinessUnit, person: Person) =>
+  signPlan(
+    db.em(),
+    { id: planId, businessUnitId: unit.id, signedById: person.id, on: '2026-02-01' },
+    testActor,
+  );
+
+async function reload(id: number): Promise<AccountPlan> {
+  return db.em().findOneOrFail(AccountPlan, id);
+}
+
+describe('a plan is approved only with every involved business unit’s sign-off', () => {
+  it('refuses approval while one unit has not signed, then approves once it has', async () => {
+    const plan = await draftPlan();
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
+    await sign(plan.id, sales, salesLead);
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_NOT_SIGNED_BY_ALL_UNITS',
+      () => approvePlan(db.em(), { id: plan.id, expectedVersion: 2 }, testActor),
+      PLAN_TABLES,
+    );
+    expect(error.details).toEqual({ missingBusinessUnits: ['P-SERVICE'] });
+    expect((await reload(plan.id)).status).toBe('IN_REVIEW');
+
+    await sign(plan.id, service, serviceLead);
+    const approved = await approvePlan(
+      db.em(),
+      { id: plan.id, expectedVersion: 2, on: '2026-02-03' },
+      testActor,
+    );
+    expect([approved.status, approved.approvedOn, approved.version]).toEqual(['APPROVED', '2026-02-03', 3]);
+    const audit = await db
+      .em()
+      .find(AuditEntry, { entityType: 'AccountPlan', entityId: String(plan.id) }, { orderBy: { id: 'asc' } });
+    expect(audit.map(a => a.action)).toEqual(['CREATE', 'UPDATE', 'UPDATE']);
+    expect(audit[2]?.changes.status).toEqual({ before: 'IN_REVIEW', after: 'APPROVED' });
+  });
+
+  it('refuses approval with no sign-off at all', async () => {
+    const plan = await draftPlan([sales, service, finance]);
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_NOT_SIGNED_BY_ALL_UNITS',
+      () => approvePlan(db.em(), { id: plan.id, expectedVersion: 2 }, testActor),
+      PLAN_TABLES,
+    );
+    expect(error.details).toEqual({ missingBusinessUnits: ['P-FINANCE', 'P-SALES', 'P-SERVICE'] });
+  });
+
+  it('sign-offs of an earlier version do not count for a resubmitted plan', async () => {
+    const plan = await draftPlan();
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
+    await sign(plan.id, sales, salesLead);
+    await sign(plan.id, service, serviceLead);
+    await returnPlanToDraft(db.em(), { id: plan.id, expectedVersion: 2 }, testActor);
+    await updatePlan(
+      db.em(),
+      { id: plan.id, expectedVersion: 3, businessUnitIds: [sales.id, service.id, finance.id] },
+      testActor,
+    );
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 4 }, testActor);
+    await sign(plan.id, finance, financeLead);
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_NOT_SIGNED_BY_ALL_UNITS',
+      () => approvePlan(db.em(), { id: plan.id, expectedVersion: 5 }, testActor),
+      PLAN_TABLES,
+    );
+    expect(error.details).toEqual({ missingBusinessUnits: ['P-SALES', 'P-SERVICE'] });
+    expect(await db.em().count(PlanVersion, { plan: plan.id })).toBe(2);
+  });
+
+  it('only an involved unit signs, only through one of its own people, only while IN_REVIEW', async () => {
+    const plan = await draftPlan([sales]);
+    await expectRejected(
+      db.em(),
+      'PLAN_INVALID_TRANSITION',
+      () => sign(plan.id, sales, salesLead),
+      PLAN_TABLES,
+    );
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
+    await expectRejected(
+      db.em(),
+      'PLAN_UNIT_NOT_INVOLVED',
+      () => sign(plan.id, service, serviceLead),
+      PLAN_TABLES,
+    );
+    await expectRejected(
+      db.em(),
+      'PLAN_SIGNER_NOT_IN_UNIT',
+      () => sign(plan.id, sales, serviceLead),
+      PLAN_TABLES,
+    );
+    const outsider = await makePerson(db.em());
+    await expectRejected(
+      db.em(),
+      'PLAN_SIGNER_NOT_IN_UNIT',
+      () => sign(plan.id, sales, outsider),
+      PLAN_TABLES,
+    );
+    expect(await db.em().count(PlanSignOff, { plan: plan.id })).toBe(0);
+  });
+
+  it('a plan involving no business unit cannot be submitted', async () => {
+    const plan = await draftPlan([]);
+    await expectRejected(
+      db.em(),
+      'PLAN_HAS_NO_BUSINESS_UNITS',
+      () => submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor),
+      PLAN_TABLES,
+    );
+    expect((await reload(plan.id)).status).toBe('DRAFT');
+  });
+});
+
+describe('only legal plan status transitions', () => {
+  it('DRAFT cannot be approved, closed or returned to draft', async () => {
+    const plan = await draftPlan();
+    for (const [step, to] of [
+      [approvePlan, 'APPROVED'],
+      [closePlan, 'CLOSED'],
+      [returnPlanToDraft, 'DRAFT'],
+    ] as const) {
+      const error = await expectRejected(
+        db.em(),
+        'PLAN_INVALID_TRANSITION',
+        () => step(db.em(), { id: plan.id, expectedVersion: 1 }, testActor),
+        PLAN_TABLES,
+      );
+      expect(error.details).toEqual({ from: 'DRAFT', to });
+    }
+    const reloaded = await reload(plan.id);
+    expect([reloaded.status, reloaded.version]).toEqual(['DRAFT', 1]);
+  });
+
+  it('IN_REVIEW cannot be submitted again or closed; APPROVED and CLOSED cannot go back', async () => {
+    const plan = await draftPlan([sales]);
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
+    await expectRejected(db.em(), 'PLAN_INVALID_TRANSITION', () =>
+      submitPlan(db.em(), { id: plan.id, expectedVersion: 2 }, testActor),
+    );
+    await expectRejected(db.em(), 'PLAN_INVALID_TRANSITION', () =>
+      closePlan(db.em(), { id: plan.id, expectedVersion: 2 }, testActor),
+    );
+    await sign(plan.id, sales, salesLead);
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 2 }, testActor);
+    for (const step of [submitPlan, returnPlanToDraft, approvePlan]) {
+      await expectRejected(
+        db.em(),
+        'PLAN_INVALID_TRANSITION',
+        () => step(db.em(), { id: plan.id, expectedVersion: 3 }, testActor),
+        PLAN_TABLES,
+      );
+    }
+    await closePlan(db.em(), { id: plan.id, expectedVersion: 3, on: '2026-12-31' }, testActor);
+    for (const step of [submitPlan, returnPlanToDraft, approvePlan, closePlan]) {
+      await expectRejected(
+        db.em(),
+        'PLAN_INVALID_TRANSITION',
+        () => step(db.em(), { id: plan.id, expectedVersion: 4 }, testActor),
+        PLAN_TABLES,
+      );
+    }
+    const reloaded = await reload(plan.id);
+    expect([reloaded.status, reloaded.closedOn, reloaded.version]).toEqual(['CLOSED', '2026-12-31', 4]);
+  });
+
+  it('only a DRAFT plan is edited; a CLOSED plan takes no new actions', async () => {
+    const plan = await draftPlan([sales]);
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
+    await expectRejected(
+      db.em(),
+      'PLAN_NOT_EDITABLE',
+      () =>
+        updatePlan(
+          db.em(),
+          { id: plan.id, expectedVersion: 2, sections: { baselines: 'Changed' } },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+    expect((await reload(plan.id)).baselines).toBe('Start');
+    await sign(plan.id, sales, salesLead);
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 2 }, testActor);
+    await closePlan(db.em(), { id: plan.id, expectedVersion: 3 }, testActor);
+    await expectRejected(
+      db.em(),
+      'PLAN_NOT_EDITABLE',
+      () => addPlanAction(db.em(), { planId: plan.id, description: 'Too late' }, testActor),
+      ['plan_action'],
+    );
+  });
+
+  it('execution reviews are recorded only for an APPROVED plan', async () => {
+    const plan = await draftPlan([sales]);
+    await expectRejected(
+      db.em(),
+      'PLAN_NOT_IN_EXECUTION',
+      () =>
+        recordExecutionReview(
+          db.em(),
+          { planId: plan.id, assessment: 'ON_TRACK', progress: 'Fine' },
+          testActor,
+        ),
+      ['execution_review'],
+    );
+  });
+
+  it('one plan per account and year', async () => {
+    const plan = await draftPlan([sales], 2030);
+    await expectRejected(
+      db.em(),
+      'PLAN_ALREADY_EXISTS',
+      () => createPlan(db.em(), { accountId: plan.account.id, year: 2030 }, testActor),
+      PLAN_TABLES,
+    );
+  });
+
+  it('DONE and CANCELLED actions are final', async () => {
+    const plan = await draftPlan([sales]);
+    const action = await addPlanAction(
+      db.em(),
+      { planId: plan.id, description: 'Run the workshop' },
+      testActor,
+    );
+    await updatePlanAction(
+      db.em(),
+      { id: action.id, expectedVersion: 1, status: 'DONE', completedOn: '2026-03-01' },
+      testActor,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'ACTION_INVALID_TRANSITION',
+      () => updatePlanAction(db.em(), { id: action.id, expectedVersion: 2, status: 'OPEN' }, testActor),
+      ['plan_action'],
+    );
+    expect(error.message).toContain('final');
+    const reloaded = await db.em().findOneOrFail(PlanAction, action.id);
+    expect([reloaded.status, reloaded.completedOn, reloaded.version]).toEqual(['DONE', '2026-03-01', 2]);
+  });
+});
+
+describe('optimistic locking of plans', () => {
+  it('a stale expectedVersion is VERSION_CONFLICT for edits and for steps, and changes nothing', async () => {
+    const plan = await draftPlan([sales]);
+    await updatePlan(
+      db.em(),
+      { id: plan.id, expectedVersion: 1, sections: { baselines: 'First' } },
+      testActor,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () =>
+        updatePlan(
+          db.em(),
+          { id: plan.id, expectedVersion: 1, sections: { baselines: 'Second' } },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+    expect(error.details).toMatchObject({ entity: 'AccountPlan', expectedVersion: 1, currentVersion: 2 });
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor),
+      PLAN_TABLES,
+    );
+    const reloaded = await reload(plan.id);
+    expect([reloaded.baselines, reloaded.status, reloaded.version]).toEqual(['First', 'DRAFT', 2]);
+  });
+
+  it('plan actions are locked too', async () => {
+    const plan = await draftPlan([sales]);
+    const action = await addPlanAction(db.em(), { planId: plan.id, description: 'Call' }, testActor);
+    await updatePlanAction(
+      db.em(),
+      { id: action.id, expectedVersion: 1, description: 'Call the CFO' },
+      testActor,
+    );
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => updatePlanAction(db.em(), { id: action.id, expectedVersion: 1, status: 'CANCELLED' }, testActor),
+      ['plan_action'],
+    );
+    expect((await db.em().findOneOrFail(PlanAction, action.id)).status).toBe('OPEN');
+  });
+});
+
+describe('frozen plan versions are append-only', () => {
+  it('the database refuses changing or deleting a frozen version', async () => {
+    const plan = await draftPlan([sales]);
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
+    const version = await db.em().findOneOrFail(PlanVersion, { plan: plan.id, number: 1 });
+    expect(version.content.sections.baselines).toBe('Start');
+    const before = await tableCounts(db.em(), ['plan_version']);
+    const connection = db.em().getConnection();
+    await expect(
+      connection.execute('update plan_version set number = 7 where id = ?', [version.id]),
+    ).rejects.toThrow(/append-only/);
+    await expect(connection.execute('delete from plan_version where id = ?', [version.id])).rejects.toThrow(
+      /append-only/,
+    );
+    expect(await tableCounts(db.em(), ['plan_version'])).toEqual(before);
+    expect((await db.em().findOneOrFail(PlanVersion, version.id)).number).toBe(1);
+  });
+});
