@@ -130,7 +130,10 @@ export const recordRecognitionSchema = z.object({
   note: textSchema.nullish(),
 });
 
-/** Records whether the customer recognises the value (value counts only when it does). */
+/**
+ * Records whether the customer recognises the value (value counts only when it does). Not
+ * after the initiative ended: an adopted initiative keeps the recognition it was adopted with.
+ */
 export async function recordCustomerRecognition(
   em: EntityManager,
   input: z.input<typeof recordRecognitionSchema>,
@@ -140,6 +143,7 @@ export async function recordCustomerRecognition(
   return writeAs(em, actor, async tx => {
     const initiative = await findOrFail(tx, ValueInitiative, data.id, 'Value initiative');
     assertVersion('ValueInitiative', initiative, data.expectedVersion);
+    if (isEnded(initiative)) throw ended(initiative);
     initiative.customerRecognised = data.recognised;
     initiative.recognisedOn = data.recognised ? (data.on ?? today()) : null;
     initiative.recognitionNote = data.note ?? null;

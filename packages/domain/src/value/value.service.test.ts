@@ -1,0 +1,370 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESIGN_PHASES, type DesignPhase } from '../common/vocabulary.ts';
+import {
+  createTestDatabase,
+  expectRejected,
+  makeAccount,
+  type TestDatabase,
+  testActor,
+} from '../testing/index.ts';
+import {
+  advanceInitiativePhase,
+  createValueInitiative,
+  markCopiedByCompetitor,
+  recordCustomerRecognition,
+  recordInitiativeGains,
+  recordInitiativeOutcome,
+} from './value.service.ts';
+import { ValueInitiative } from './value-initiative.entity.ts';
+
+let db: TestDatabase;
+let accountId: number;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  accountId = (await makeAccount(db.em())).id;
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const TABLES = ['value_initiative'];
+
+async function reload(id: number): Promise<ValueInitiative> {
+  return db.em().findOneOrFail(ValueInitiative, id);
+}
+
+/** A new initiative moved phase by phase up to `phase`. */
+async function initiativeAt(phase: DesignPhase): Promise<ValueInitiative> {
+  let initiative = await createValueInitiative(
+    db.em(),
+    { accountId, name: `Initiative at ${phase}`, category: 'UNTAPPED', desiredGains: '5 % less scrap' },
+    testActor,
+  );
+  while (initiative.phase !== phase) {
+    initiative = await advanceInitiativePhase(
+      db.em(),
+      { id: initiative.id, expectedVersion: initiative.version },
+      testActor,
+    );
+  }
+  return initiative;
+}
+
+async function withGains(customerGain: string | null, supplierGain: string | null, recognised: boolean) {
+  const at = await initiativeAt('REVIEW_AND_REFINE');
+  const gained = await recordInitiativeGains(
+    db.em(),
+    { id: at.id, expectedVersion: at.version, customerGain, supplierGain },
+    testActor,
+  );
+  if (!recognised) return gained;
+  return recordCustomerRecognition(
+    db.em(),
+    { id: at.id, expectedVersion: gained.version, recognised: true, on: '2026-04-01' },
+    testActor,
+  );
+}
+
+describe('an initiative is adopted only when both sides gain and the customer recognises it', () => {
+  it.each([
+    ['no gains recorded', null, null],
+    ['only the customer gains', '12000.00', null],
+    ['our gain is zero', '12000.00', '0.00'],
+    ['the customer loses', '-500.00', '8000.00'],
+  ] as const)('refuses adoption when %s', async (_, customerGain, supplierGain) => {
+    const initiative = await withGains(customerGain, supplierGain, true);
+    const error = await expectRejected(
+      db.em(),
+      'INITIATIVE_ADOPTION_REQUIRES_BOTH_GAINS',
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          { outcome: 'ADOPTED', id: initiative.id, expectedVersion: initiative.version },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.details).toEqual({ customerGain, supplierGain });
+    const reloaded = await reload(initiative.id);
+    expect([reloaded.outcome, reloaded.endedOn, reloaded.version]).toEqual([null, null, initiative.version]);
+  });
+
+  it('refuses adoption while the customer does not recognise the value', async () => {
+    const initiative = await withGains('12000.00', '3000.00', false);
+    await expectRejected(
+      db.em(),
+      'INITIATIVE_NOT_RECOGNISED',
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          { outcome: 'ADOPTED', id: initiative.id, expectedVersion: initiative.version },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect((await reload(initiative.id)).outcome).toBeNull();
+  });
+
+  it('adopts a tested initiative with positive gains on both sides and the customer’s recognition', async () => {
+    const initiative = await withGains('0.01', '0.01', true);
+    const adopted = await recordInitiativeOutcome(
+      db.em(),
+      { outcome: 'ADOPTED', id: initiative.id, expectedVersion: initiative.version, on: '2026-05-01' },
+      testActor,
+    );
+    expect([adopted.outcome, adopted.endedOn]).toEqual(['ADOPTED', '2026-05-01']);
+  });
+
+  it('refuses adoption before the live test', async () => {
+    const initiative = await initiativeAt('FINAL_REVIEW');
+    await expectRejected(
+      db.em(),
+      'INITIATIVE_INVALID_PHASE_TRANSITION',
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          { outcome: 'ADOPTED', id: initiative.id, expectedVersion: initiative.version },
+          testActor,
+        ),
+      TABLES,
+    );
+  });
+
+  it('an adopted initiative is final: its phase, gains, recognition and outcome no longer change', async () => {
+    const initiative = await withGains('100.00', '50.00', true);
+    const adopted = await recordInitiativeOutcome(
+      db.em(),
+      { outcome: 'ADOPTED', id: initiative.id, expectedVersion: initiative.version },
+      testActor,
+    );
+    const v = adopted.version;
+    await expectRejected(
+      db.em(),
+      'INITIATIVE_ALREADY_ENDED',
+      () => advanceInitiativePhase(db.em(), { id: adopted.id, expectedVersion: v }, testActor),
+      TABLES,
+    );
+    await expectRejected(
+      db.em(),
+      'INITIATIVE_ALREADY_ENDED',
+      () =>
+        recordInitiativeGains(
+          db.em(),
+          { id: adopted.id, expectedVersion: v, supplierGain: '-1.00' },
+          testActor,
+        ),
+      TABLES,
+    );
+    // Withdrawing the recognition would leave an adopted initiative the customer does not recognise.
+    await expectRejected(
+      db.em(),
+      'INITIATIVE_ALREADY_ENDED',
+      () =>
+        recordCustomerRecognition(
+          db.em(),
+          { id: adopted.id, expectedVersion: v, recognised: false },
+          testActor,
+        ),
+      TABLES,
+    );
+    await expectRejected(
+      db.em(),
+      'INITIATIVE_ALREADY_ENDED',
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          { outcome: 'REJECTED', id: adopted.id, expectedVersion: v },
+          testActor,
+        ),
+      TABLES,
+    );
+    const reloaded = await reload(adopted.id);
+    expect([reloaded.outcome, reloaded.supplierGain, reloaded.customerRecognised, reloaded.version]).toEqual([
+      'ADOPTED',
+      '50.00',
+      true,
+      v,
+    ]);
+  });
+});
+
+describe('only legal phase transitions', () => {
+  it('phases are taken one at a time, in order', async () => {
+    const initiative = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const error = await expectRejected(
+      db.em(),
+      'INITIATIVE_INVALID_PHASE_TRANSITION',
+      () =>
+        advanceInitiativePhase(
+          db.em(),
+          { id: initiative.id, expectedVersion: 1, toPhase: 'RAPID_PROTOTYPING' },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.details).toEqual({ from: 'ASSESS_CURRENT_SITUATION', to: 'RAPID_PROTOTYPING' });
+    const next = await advanceInitiativePhase(
+      db.em(),
+      { id: initiative.id, expectedVersion: 1, toPhase: 'FILL_KNOWLEDGE_GAPS' },
+      testActor,
+    );
+    expect(next.phase).toBe('FILL_KNOWLEDGE_GAPS');
+    await expectRejected(
+      db.em(),
+      'INITIATIVE_INVALID_PHASE_TRANSITION',
+      () =>
+        advanceInitiativePhase(
+          db.em(),
+          { id: initiative.id, expectedVersion: 2, toPhase: 'ASSESS_CURRENT_SITUATION' },
+          testActor,
+        ),
+      TABLES,
+    );
+  });
+
+  it('there is no phase after ROLL_OUT', async () => {
+    const initiative = await initiativeAt('ROLL_OUT');
+    expect(initiative.version).toBe(DESIGN_PHASES.length);
+    await expectRejected(
+      db.em(),
+      'INITIATIVE_INVALID_PHASE_TRANSITION',
+      () =>
+        advanceInitiativePhase(
+          db.em(),
+          { id: initiative.id, expectedVersion: initiative.version },
+          testActor,
+        ),
+      TABLES,
+    );
+  });
+
+  it('REVISED sends a tested initiative back to TEST_PLAN; an untested one cannot be revised', async () => {
+    const untested = await initiativeAt('EXTERNAL_LEARNING');
+    await expectRejected(
+      db.em(),
+      'INITIATIVE_INVALID_PHASE_TRANSITION',
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          { outcome: 'REVISED', id: untested.id, expectedVersion: untested.version },
+          testActor,
+        ),
+      TABLES,
+    );
+    const tested = await initiativeAt('LIVE_TEST');
+    const revised = await recordInitiativeOutcome(
+      db.em(),
+      { outcome: 'REVISED', id: tested.id, expectedVersion: tested.version },
+      testActor,
+    );
+    expect([revised.outcome, revised.phase, revised.revisionCount, revised.endedOn]).toEqual([
+      'REVISED',
+      'TEST_PLAN',
+      1,
+      null,
+    ]);
+    // Still running: it moves on from testing again.
+    const again = await advanceInitiativePhase(
+      db.em(),
+      { id: tested.id, expectedVersion: revised.version },
+      testActor,
+    );
+    expect(again.phase).toBe('LIVE_TEST');
+  });
+
+  it('COMBINED needs another initiative that is still running', async () => {
+    const a = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    await expectRejected(
+      db.em(),
+      'INITIATIVE_COMBINE_TARGET_INVALID',
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          { outcome: 'COMBINED', id: a.id, expectedVersion: 1, combinedIntoId: a.id },
+          testActor,
+        ),
+      TABLES,
+    );
+    const rejected = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    await recordInitiativeOutcome(
+      db.em(),
+      { outcome: 'REJECTED', id: rejected.id, expectedVersion: 1 },
+      testActor,
+    );
+    await expectRejected(
+      db.em(),
+      'INITIATIVE_COMBINE_TARGET_INVALID',
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          { outcome: 'COMBINED', id: a.id, expectedVersion: 1, combinedIntoId: rejected.id },
+          testActor,
+        ),
+      TABLES,
+    );
+    const target = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const combined = await recordInitiativeOutcome(
+      db.em(),
+      { outcome: 'COMBINED', id: a.id, expectedVersion: 1, combinedIntoId: target.id },
+      testActor,
+    );
+    expect([combined.outcome, combined.combinedInto?.id]).toEqual(['COMBINED', target.id]);
+  });
+
+  it('a copied initiative becomes EXPECTED value', async () => {
+    const initiative = await createValueInitiative(
+      db.em(),
+      { accountId, name: 'Vendor-managed inventory', category: 'PROVEN' },
+      testActor,
+    );
+    const copied = await markCopiedByCompetitor(
+      db.em(),
+      { id: initiative.id, expectedVersion: 1 },
+      testActor,
+    );
+    expect([copied.category, copied.copiedByCompetitor]).toEqual(['EXPECTED', true]);
+  });
+});
+
+describe('optimistic locking of value initiatives', () => {
+  it('a stale expectedVersion is VERSION_CONFLICT and changes nothing', async () => {
+    const initiative = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    await recordInitiativeGains(
+      db.em(),
+      { id: initiative.id, expectedVersion: 1, customerGain: '10.00' },
+      testActor,
+    );
+    for (const stale of [
+      () =>
+        recordInitiativeGains(
+          db.em(),
+          { id: initiative.id, expectedVersion: 1, customerGain: '99.00' },
+          testActor,
+        ),
+      () => advanceInitiativePhase(db.em(), { id: initiative.id, expectedVersion: 1 }, testActor),
+      () =>
+        recordCustomerRecognition(
+          db.em(),
+          { id: initiative.id, expectedVersion: 1, recognised: true },
+          testActor,
+        ),
+      () => markCopiedByCompetitor(db.em(), { id: initiative.id, expectedVersion: 1 }, testActor),
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          { outcome: 'REJECTED', id: initiative.id, expectedVersion: 1 },
+          testActor,
+        ),
+    ]) {
+      await expectRejected(db.em(), 'VERSION_CONFLICT', stale, TABLES);
+    }
+    const reloaded = await reload(initiative.id);
+    expect([
+      reloaded.customerGain,
+      reloaded.phase,
+      reloaded.customerRecognised,
+      reloaded.outcome,
+      reloaded.version,
+    ]).toEqual(['10.00', 'ASSESS_CURRENT_SITUATION', false, null, 2]);
+  });
+});
