@@ -37,7 +37,8 @@ const SPEC: TableSpec = {
 
 /**
  * Creates or updates opportunities keyed by `externalRef`. A decided opportunity (WON or
- * LOST) is final: a row that would change its outcome, decision date or value is rejected.
+ * LOST) is final: a row that would change its outcome, decision date, value or
+ * qualification is rejected.
  */
 export async function upsertOpportunities(
   em: EntityManager,
@@ -113,9 +114,10 @@ export async function upsertOpportunities(
       const accepted = resolved.filter(r => {
         const s = stored.get(r.key);
         if (!s || s.values.outcome === 'OPEN') return true;
-        const changed = (['outcome', 'decidedOn', 'value', 'account', 'businessUnit'] as const).some(
-          p => (s.values[p] ?? null) !== (r.values[p] ?? null),
-        );
+        // The qualification is frozen too: it decides whether the bid counts in the win rate.
+        const changed = (
+          ['outcome', 'decidedOn', 'value', 'account', 'businessUnit', 'qualified'] as const
+        ).some(p => (s.values[p] ?? null) !== (r.values[p] ?? null));
         if (changed) {
           reject({
             index: r.index,
