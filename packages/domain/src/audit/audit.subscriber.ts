@@ -22,6 +22,8 @@ const IGNORED_FIELDS = new Set(['updatedAt', 'version', 'createdAt', 'tokenHash'
 interface Pending {
   cs: ChangeSet<object>;
   action: AuditAction;
+  /** For a delete: the entity's stored state, read at flush (the unit of work forgets it after the delete). */
+  deleted?: Record<string, unknown>;
 }
 
 const pendingByEm = new WeakMap<EntityManager, Pending[]>();
@@ -45,7 +47,11 @@ export class AuditSubscriber implements EventSubscriber {
     for (const cs of changeSets) {
       const action: AuditAction =
         cs.type === ChangeSetType.CREATE ? 'CREATE' : cs.type === ChangeSetType.UPDATE ? 'UPDATE' : 'DELETE';
-      pending.push({ cs, action });
+      const deleted =
+        action === 'DELETE' && !cs.originalEntity
+          ? (args.uow.getOriginalEntityData(cs.entity) as Record<string, unknown> | undefined)
+          : undefined;
+      pending.push({ cs, action, deleted });
     }
     pendingByEm.set(args.em, pending);
   }
@@ -57,8 +63,8 @@ export class AuditSubscriber implements EventSubscriber {
     pendingByEm.delete(em);
     const actor = actorOf(em);
     if (!actor) return;
-    const entries = pending.flatMap(({ cs, action }) => {
-      const changes = describeChanges(cs, action);
+    const entries = pending.flatMap(({ cs, action, deleted }) => {
+      const changes = describeChanges(cs, action, deleted);
       if (!changes) return [];
       const id = helper(cs.entity).getPrimaryKey();
       return [{ entityType: cs.meta.className, entityId: String(id), action, changes }];
@@ -71,9 +77,13 @@ export class AuditSubscriber implements EventSubscriber {
   }
 }
 
-function describeChanges(cs: ChangeSet<object>, action: AuditAction): AuditChanges | null {
+function describeChanges(
+  cs: ChangeSet<object>,
+  action: AuditAction,
+  deleted?: Record<string, unknown>,
+): AuditChanges | null {
   const changes: AuditChanges = {};
-  const original = (cs.originalEntity ?? {}) as Record<string, unknown>;
+  const original = (cs.originalEntity ?? deleted ?? {}) as Record<string, unknown>;
   const payload = (cs.payload ?? {}) as Record<string, unknown>;
   const source = action === 'DELETE' ? original : payload;
   for (const field of Object.keys(source).sort()) {

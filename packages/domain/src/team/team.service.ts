@@ -47,6 +47,12 @@ async function assertSingleLead(
   }
 }
 
+function otherTeam(): DomainError {
+  return new DomainError('VALIDATION_FAILED', 'reportsToId must be a member of the same account team.', {
+    issues: [{ path: ['reportsToId'], message: 'not on this account team', code: 'VALIDATION_FAILED' }],
+  });
+}
+
 /** Adds a person to an account team. One lead key account manager per geography. */
 export async function addTeamMember(
   em: EntityManager,
@@ -68,11 +74,7 @@ export async function addTeamMember(
     const reportsTo = data.reportsToId
       ? await findOrFail(tx, TeamMember, data.reportsToId, 'Team member')
       : null;
-    if (reportsTo && reportsTo.account.id !== account.id) {
-      throw new DomainError('VALIDATION_FAILED', 'reportsToId must be a member of the same account team.', {
-        issues: [{ path: ['reportsToId'], message: 'not on this account team', code: 'VALIDATION_FAILED' }],
-      });
-    }
+    if (reportsTo && reportsTo.account.id !== account.id) throw otherTeam();
     return tx.create(TeamMember, {
       account,
       person,
@@ -106,9 +108,11 @@ export async function updateTeamMember(em: EntityManager, input: UpdateTeamMembe
       if (data.reportsToId === member.id) {
         throw new DomainError('VALIDATION_FAILED', 'A team member cannot report to themselves.');
       }
-      member.reportsTo = data.reportsToId
+      const reportsTo = data.reportsToId
         ? await findOrFail(tx, TeamMember, data.reportsToId, 'Team member')
         : null;
+      if (reportsTo && reportsTo.account.id !== member.account.id) throw otherTeam();
+      member.reportsTo = reportsTo;
     }
     return member;
   });

@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import { upsertContacts } from '../bulk/contacts.bulk.ts';
+import { writeAs } from '../common/unit-of-work.ts';
+import {
+  createTestDatabase,
+  expectRejected,
+  makeAccount,
+  makePerson,
+  type TestDatabase,
+  tableCounts,
+  testActor,
+} from '../testing/index.ts';
+import { Contact } from './contact.entity.ts';
+import {
+  addTeamMember,
+  createContact,
+  removeContact,
+  removeTeamMember,
+  updateContact,
+  updateTeamMember,
+} from './team.service.ts';
+import { TeamMember } from './team-member.entity.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const contactInput = (accountId: number, influence: number, externalRef?: string) => ({
+  accountId,
+  externalRef,
+  name: 'Erin Engineer',
+  function: 'TECHNICAL' as const,
+  influence,
+  stance: 'SUPPORTER' as const,
+});
+
+describe('a contact’s influence is a whole number 1–5', () => {
+  it.each([0, 6, 3.5])(
+    'createContact rejects influence %s with SCORE_OUT_OF_RANGE and writes nothing',
+    async influence => {
+      const account = await makeAccount(db.em());
+      const error = await expectRejected(
+        db.em(),
+        'SCORE_OUT_OF_RANGE',
+        () => createContact(db.em(), contactInput(account.id, influence), testActor),
+        ['contact'],
+      );
+      expect(error.issues.map(i => i.path)).toEqual([['influence']]);
+    },
+  );
+
+  it('updateContact rejects influence 7 and keeps the stored value', async () => {
+    const account = await makeAccount(db.em());
+    const contact = await createContact(db.em(), contactInput(account.id, 5), testActor);
+    await expectRejected(
+      db.em(),
+      'SCORE_OUT_OF_RANGE',
+      () => updateContact(db.em(), { id: contact.id, expectedVersion: 1, influence: 7 }, testActor),
+      ['contact'],
+    );
+    const reloaded = await db.em().findOneOrFail(Contact, contact.id);
+    expect([reloaded.influence, reloaded.version]).toEqual([5, 1]);
+  });
+
+  it('the database refuses influence outside 1–5 as well', async () => {
+    const account = await makeAccount(db.em());
+    const contact = await createContact(db.em(), contactInput(account.id, 2), testActor);
+    await expect(
+      writeAs(db.em(), testActor, async tx => {
+        (await tx.findOneOrFail(Contact, contact.id)).influence = 0;
+      }),
+    ).rejects.toThrow(/influence|check/i);
+    expect((await db.em().findOneOrFail(Contact, contact.id)).influence).toBe(2);
+  });
+
+  it('the bulk path rejects the row, not the call', async () => {
+    const account = await makeAccount(db.em(), { externalRef: 'TEAM-BULK' });
+    const row = {
+      accountRef: 'TEAM-BULK',
+      name: 'Bulk contact',
+      function: 'FINANCE' as const,
+      stance: 'NEUTRAL' as const,
+    };
+    const result = await upsertContacts(
+      db.em(),
+      [
+        { ...row, externalRef: 'TB-1', influence: 1 },
+        { ...row, externalRef: 'TB-2', influence: 0 },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result.created).toBe(1);
+    expect(result.rejections.map(r => [r.index, r.path.join('.'), r.code])).toEqual([
+      [1, 'influence', 'SCORE_OUT_OF_RANGE'],
+    ]);
+    expect(await db.em().count(Contact, { account: account.id })).toBe(1);
+  });
+
+  it('a contact externalRef is unique', async () => {
+    const account = await makeAccount(db.em());
+    await createContact(db.em(), contactInput(account.id, 3, 'CT-UNIQUE'), testActor);
+    await expectRejected(
+      db.em(),
+      'EXTERNAL_REF_TAKEN',
+      () => createContact(db.em(), contactInput(account.id, 3, 'CT-UNIQUE'), testActor),
+      ['contact'],
+    );
+  });
+});
+
+describe('the account team', () => {
+  it('one lead key account manager per geography', async () => {
+    const account = await makeAccount(db.em());
+    const [a, b, c] = [await makePerson(db.em()), await makePerson(db.em()), await makePerson(db.em())];
+    await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: a.id, role: 'KEY_ACCOUNT_MANAGER' },
+      testActor,
+    );
+    await expectRejected(
+      db.em(),
+      'TEAM_LEAD_ALREADY_ASSIGNED',
+      () =>
+        addTeamMember(
+          db.em(),
+          { accountId: account.id, personId: b.id, role: 'KEY_ACCOUNT_MANAGER' },
+          testActor,
+        ),
+      ['team_member'],
+    );
+    // A multinational may have one per geography.
+    await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: b.id, role: 'KEY_ACCOUNT_MANAGER', geography: 'APAC' },
+      testActor,
+    );
+    const support = await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: c.id, role: 'SUPPORT', geography: 'APAC' },
+      testActor,
+    );
+    // Promoting the APAC support member to lead would make two APAC leads.
+    await expectRejected(
+      db.em(),
+      'TEAM_LEAD_ALREADY_ASSIGNED',
+      () =>
+        updateTeamMember(
+          db.em(),
+          { id: support.id, expectedVersion: 1, role: 'KEY_ACCOUNT_MANAGER' },
+          testActor,
+        ),
+      ['team_member'],
+    );
+    expect((await db.em().findOneOrFail(TeamMember, support.id)).role).toBe('SUPPORT');
+  });
+
+  it('a member reports to someone on the same account team, never to themselves', async () => {
+    const account = await makeAccount(db.em());
+    const other = await makeAccount(db.em());
+    const lead = await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: (await makePerson(db.em())).id, role: 'SPONSOR' },
+      testActor,
+    );
+    const elsewhere = await addTeamMember(
+      db.em(),
+      { accountId: other.id, personId: (await makePerson(db.em())).id, role: 'SPONSOR' },
+      testActor,
+    );
+    const member = await addTeamMember(
+      db.em(),
+      {
+        accountId: account.id,
+        personId: (await makePerson(db.em())).id,
+        role: 'SUPPORT',
+        reportsToId: lead.id,
+      },
+      testActor,
+    );
+    const coach = await makePerson(db.em());
+    await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      async () =>
+        addTeamMember(
+          db.em(),
+          { accountId: account.id, personId: coach.id, role: 'COACH', reportsToId: elsewhere.id },
+          testActor,
+        ),
+      ['team_member'],
+    );
+    await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        updateTeamMember(db.em(), { id: member.id, expectedVersion: 1, reportsToId: member.id }, testActor),
+      ['team_member'],
+    );
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        updateTeamMember(
+          db.em(),
+          { id: member.id, expectedVersion: 1, reportsToId: elsewhere.id },
+          testActor,
+        ),
+      ['team_member'],
+    );
+    expect(error.issues[0]?.path).toEqual(['reportsToId']);
+    const reloaded = await db.em().findOneOrFail(TeamMember, member.id);
+    expect([reloaded.reportsTo?.id, reloaded.version]).toEqual([lead.id, 1]);
+  });
+});
+
+describe('optimistic locking of the team and the stakeholder map', () => {
+  it('team members: a stale expectedVersion is VERSION_CONFLICT for an update and a removal', async () => {
+    const account = await makeAccount(db.em());
+    const member = await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: (await makePerson(db.em())).id, role: 'COACH' },
+      testActor,
+    );
+    await updateTeamMember(db.em(), { id: member.id, expectedVersion: 1, geography: 'EMEA' }, testActor);
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => updateTeamMember(db.em(), { id: member.id, expectedVersion: 1, geography: 'APAC' }, testActor),
+      ['team_member'],
+    );
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => removeTeamMember(db.em(), { id: member.id, expectedVersion: 1 }, testActor),
+      ['team_member'],
+    );
+    const reloaded = await db.em().findOneOrFail(TeamMember, member.id);
+    expect([reloaded.geography, reloaded.version]).toEqual(['EMEA', 2]);
+  });
+
+  it('contacts: a stale expectedVersion is VERSION_CONFLICT; a removal with the right one is audited', async () => {
+    const account = await makeAccount(db.em());
+    const contact = await createContact(db.em(), contactInput(account.id, 4), testActor);
+    await updateContact(db.em(), { id: contact.id, expectedVersion: 1, stance: 'CHAMPION' }, testActor);
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => updateContact(db.em(), { id: contact.id, expectedVersion: 1, stance: 'DETRACTOR' }, testActor),
+      ['contact'],
+    );
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => removeContact(db.em(), { id: contact.id, expectedVersion: 1 }, testActor),
+      ['contact'],
+    );
+    expect((await db.em().findOneOrFail(Contact, contact.id)).stance).toBe('CHAMPION');
+    const before = await tableCounts(db.em(), ['contact']);
+    await removeContact(db.em(), { id: contact.id, expectedVersion: 2 }, testActor);
+    expect(await tableCounts(db.em(), ['contact'])).toEqual({ contact: (before.contact ?? 0) - 1 });
+    const trail = await db
+      .em()
+      .find(AuditEntry, { entityType: 'Contact', entityId: String(contact.id) }, { orderBy: { id: 'asc' } });
+    expect(trail.map(t => t.action)).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+    expect(trail[2]?.changes.stance).toEqual({ before: 'CHAMPION', after: null });
+  });
+});
