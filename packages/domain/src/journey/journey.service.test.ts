@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import {
+  createTestDatabase,
+  expectRejected,
+  makeAccount,
+  type TestDatabase,
+  testActor,
+} from '../testing/index.ts';
+import { assessTier } from './journey.service.ts';
+import { TierAssessment } from './tier-assessment.entity.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const TABLES = ['tier_assessment'];
+
+describe('the quarterly tier assessment', () => {
+  it('needs an evidence note', async () => {
+    const account = await makeAccount(db.em());
+    for (const evidence of ['', '  ', 'ok']) {
+      const error = await expectRejected(
+        db.em(),
+        'TIER_EVIDENCE_REQUIRED',
+        () =>
+          assessTier(
+            db.em(),
+            { accountId: account.id, quarter: '2026-Q1', tier: 'TIER_2', evidence },
+            testActor,
+          ),
+        TABLES,
+      );
+      expect(error.issues[0]?.path).toEqual(['evidence']);
+    }
+  });
+
+  it('takes only the four tiers and a YYYY-Qn quarter', async () => {
+    const account = await makeAccount(db.em());
+    await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        assessTier(
+          db.em(),
+          {
+            accountId: account.id,
+            quarter: '2026-Q1',
+            tier: 'TIER_5' as 'TIER_1',
+            evidence: 'Joint venture',
+          },
+          testActor,
+        ),
+      TABLES,
+    );
+    await expectRejected(
+      db.em(),
+      'INVALID_QUARTER',
+      () =>
+        assessTier(
+          db.em(),
+          { accountId: account.id, quarter: '2026-Q5', tier: 'TIER_1', evidence: 'Joint venture' },
+          testActor,
+        ),
+      TABLES,
+    );
+  });
+
+  it('an existing assessment changes only with its current version', async () => {
+    const account = await makeAccount(db.em());
+    const input = {
+      accountId: account.id,
+      quarter: '2026-Q2',
+      tier: 'TIER_3' as const,
+      evidence: 'Specific services',
+    };
+    const first = await assessTier(db.em(), input, testActor);
+    const missing = await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => assessTier(db.em(), { ...input, tier: 'TIER_2' }, testActor),
+      TABLES,
+    );
+    expect(missing.details).toEqual({ currentVersion: 1 });
+    await assessTier(
+      db.em(),
+      { ...input, tier: 'TIER_2', evidence: 'Shared services now', expectedVersion: 1 },
+      testActor,
+    );
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () =>
+        assessTier(
+          db.em(),
+          { ...input, tier: 'TIER_4', evidence: 'Stale view', expectedVersion: 1 },
+          testActor,
+        ),
+      TABLES,
+    );
+    const stored = await db.em().findOneOrFail(TierAssessment, first.id);
+    expect([stored.tier, stored.evidence, stored.version]).toEqual(['TIER_2', 'Shared services now', 2]);
+    const trail = await db
+      .em()
+      .find(
+        AuditEntry,
+        { entityType: 'TierAssessment', entityId: String(first.id) },
+        { orderBy: { id: 'asc' } },
+      );
+    expect(trail.map(t => [t.action, t.changes.tier])).toEqual([
+      ['CREATE', { before: null, after: 'TIER_3' }],
+      ['UPDATE', { before: 'TIER_3', after: 'TIER_2' }],
+    ]);
+  });
+});

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContact } from '../team/team.service.ts';
+import {
+  createTestDatabase,
+  expectRejected,
+  makeAccount,
+  makeBusinessUnit,
+  type TestDatabase,
+  testActor,
+} from '../testing/index.ts';
+import { OrganisationMeasurement } from './signal.entity.ts';
+import { recordMeasurement, recordSignal, recordSurveyResponse } from './signal.service.ts';
+
+let db: TestDatabase;
+let accountId: number;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  accountId = (await makeAccount(db.em())).id;
+});
+afterAll(async () => {
+  await db.close();
+});
+
+describe('customer signals', () => {
+  it('feedback needs a sentiment; only feedback has one; only a referral has a value', async () => {
+    const cases = [
+      [{ kind: 'FEEDBACK' as const }, ['sentiment']],
+      [{ kind: 'ADVICE_REQUEST' as const, sentiment: 'POSITIVE' as const }, ['sentiment']],
+      [{ kind: 'EXPANSION_REQUEST' as const, value: '100.00' }, ['value']],
+    ] as const;
+    for (const [fields, path] of cases) {
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () => recordSignal(db.em(), { accountId, occurredOn: '2026-05-04', ...fields }, testActor),
+        ['customer_signal'],
+      );
+      expect(error.issues.map(i => i.path)).toEqual([path]);
+    }
+  });
+
+  it('derives the quarter from the date and keeps externalRef unique', async () => {
+    const signal = await recordSignal(
+      db.em(),
+      { accountId, externalRef: 'SIG-1', kind: 'REFERRAL', occurredOn: '2026-09-30', value: '1200.50' },
+      testActor,
+    );
+    expect([signal.quarter, signal.value]).toEqual(['2026-Q3', '1200.50']);
+    await expectRejected(
+      db.em(),
+      'EXTERNAL_REF_TAKEN',
+      () =>
+        recordSignal(
+          db.em(),
+          {
+            accountId,
+            externalRef: 'SIG-1',
+            kind: 'FEEDBACK',
+            occurredOn: '2026-10-01',
+            sentiment: 'NEGATIVE',
+          },
+          testActor,
+        ),
+      ['customer_signal'],
+    );
+  });
+});
+
+describe('survey responses', () => {
+  it.each([0, 6, 4.5])('rejects score %s with SCORE_OUT_OF_RANGE and writes nothing', async score => {
+    const error = await expectRejected(
+      db.em(),
+      'SCORE_OUT_OF_RANGE',
+      () => recordSurveyResponse(db.em(), { accountId, respondedOn: '2026-05-01', score }, testActor),
+      ['survey_response'],
+    );
+    expect(error.issues[0]?.path).toEqual(['score']);
+  });
+
+  it('refuses a contact of another account', async () => {
+    const other = await makeAccount(db.em());
+    const contact = await createContact(
+      db.em(),
+      { accountId: other.id, name: 'Fay', function: 'FINANCE', influence: 3 },
+      testActor,
+    );
+    await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        recordSurveyResponse(
+          db.em(),
+          { accountId, contactId: contact.id, respondedOn: '2026-05-01', score: 4 },
+          testActor,
+        ),
+      ['survey_response'],
+    );
+  });
+});
+
+describe('organisation measurements', () => {
+  it('validate their value and scope', async () => {
+    const unit = await makeBusinessUnit(db.em());
+    for (const input of [
+      { kind: 'MARKET_SHARE' as const, quarter: '2026-Q1', market: 'DACH', value: 101 },
+      { kind: 'MARKET_SHARE' as const, quarter: '2026-Q1', market: 'DACH', value: '12.345' },
+      { kind: 'MARKET_SHARE' as const, quarter: '2026-Q1', businessUnitId: unit.id, value: 10 },
+      { kind: 'PEOPLE_SATISFACTION' as const, quarter: '2026-Q1', market: 'DACH', value: 70 },
+    ]) {
+      await expectRejected(db.em(), 'VALIDATION_FAILED', () => recordMeasurement(db.em(), input, testActor), [
+        'organisation_measurement',
+      ]);
+    }
+  });
+
+  it('a recorded measurement is corrected only with its current version', async () => {
+    const unit = await makeBusinessUnit(db.em());
+    const input = {
+      kind: 'PEOPLE_SATISFACTION' as const,
+      quarter: '2026-Q2',
+      businessUnitId: unit.id,
+      value: 71.5,
+    };
+    const first = await recordMeasurement(db.em(), input, testActor);
+    expect([first.value, first.scopeKey]).toEqual(['71.50', `bu:${unit.code}`]);
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => recordMeasurement(db.em(), { ...input, value: 80 }, testActor),
+      ['organisation_measurement'],
+    );
+    await recordMeasurement(db.em(), { ...input, value: 73, expectedVersion: 1 }, testActor);
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => recordMeasurement(db.em(), { ...input, value: 60, expectedVersion: 1 }, testActor),
+      ['organisation_measurement'],
+    );
+    const stored = await db.em().findOneOrFail(OrganisationMeasurement, first.id);
+    // A decimal column: SQLite hands it back without its trailing zeros.
+    expect([Number(stored.value), stored.version]).toEqual([73, 2]);
+  });
+});
