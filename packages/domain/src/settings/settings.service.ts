@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
-import { describeIssues, toFieldIssues, versionSchema } from '../common/validation.ts';
+import { describeIssues, parseInput, toFieldIssues, versionSchema } from '../common/validation.ts';
 import { Settings } from './settings.entity.ts';
 import { DEFAULT_SETTINGS, type KamSettings, settingsSchema } from './settings.schemas.ts';
 
@@ -44,6 +44,8 @@ export async function updateSettings(
   input: UpdateSettingsInput,
   actor: Actor,
 ): Promise<Settings> {
+  // Without a version the lock below would be skipped: the version is required, as everywhere.
+  parseInput(updateSettingsSchema, input, 'settings');
   return writeAs(em, actor, async tx => {
     let row = await getSettingsRow(tx);
     if (!row) row = tx.create(Settings, { document: DEFAULT_SETTINGS });

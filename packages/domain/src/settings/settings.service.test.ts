@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import { createTestDatabase, expectRejected, type TestDatabase, testActor } from '../testing/index.ts';
+import { Settings } from './settings.entity.ts';
+import { DEFAULT_SETTINGS, type KamSettings } from './settings.schemas.ts';
+import { getSettings, getSettingsRow, type UpdateSettingsInput, updateSettings } from './settings.service.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+async function currentVersion(): Promise<number> {
+  return (await getSettingsRow(db.em()))?.version ?? 0;
+}
+
+/** Expects SETTINGS_INVALID with one issue at `path` saying `message`, and the stored settings unchanged. */
+async function expectInvalid(
+  patch: UpdateSettingsInput['patch'],
+  path: (string | number)[],
+  message: RegExp,
+  alsoAt: (string | number)[][] = [],
+) {
+  const before = await getSettingsRow(db.em());
+  const error = await expectRejected(
+    db.em(),
+    'SETTINGS_INVALID',
+    async () => updateSettings(db.em(), { expectedVersion: before?.version ?? 1, patch }, testActor),
+    ['settings'],
+  );
+  expect(error.category).toBe('VALIDATION');
+  expect(error.issues.map(i => i.path)).toEqual([path, ...alsoAt]);
+  expect(error.issues[0]?.message).toMatch(message);
+  expect(error.message).toContain(path.join('.'));
+  const after = await getSettingsRow(db.em());
+  expect(after?.version).toBe(before?.version);
+  expect(after?.document).toEqual(before?.document);
+}
+
+describe('settings validation', () => {
+  it('starts from the defaults of domain.md', async () => {
+    const settings = await getSettings(db.em());
+    expect(settings).toEqual(DEFAULT_SETTINGS);
+    expect(settings.selection.financialWeights).toEqual({ revenue: 40, margin: 30, growthPotential: 30 });
+    expect([settings.selection.attractivenessThreshold, settings.selection.relationshipThreshold]).toEqual([
+      60, 60,
+    ]);
+    expect(settings.pyramid).toEqual({ largeShare: 0.1, mediumShare: 0.3 });
+    expect(settings.designation.reviewMonths).toBe(24);
+  });
+
+  it('weights must add up to 100', async () => {
+    await expectInvalid(
+      { selection: { financialWeights: { revenue: 40, margin: 30, growthPotential: 20 } } },
+      ['patch', 'selection', 'financialWeights'],
+      /add up to 100/,
+    );
+    await expectInvalid(
+      { selection: { relationshipWeights: { attitude: 70, yearsAsCustomer: 20, stakeholderCoverage: 15 } } },
+      ['patch', 'selection', 'relationshipWeights'],
+      /add up to 100/,
+    );
+    await expectInvalid(
+      { health: { weights: { relationshipStrength: 101 } } },
+      ['patch', 'health', 'weights', 'relationshipStrength'],
+      /100/,
+      [['patch', 'health', 'weights']],
+    );
+    await expectInvalid(
+      { selection: { attractivenessWeights: { financial: 110, strategic: -10 } } },
+      ['patch', 'selection', 'attractivenessWeights', 'financial'],
+      /100/,
+      [['patch', 'selection', 'attractivenessWeights', 'strategic']],
+    );
+  });
+
+  it('pyramid bands are shares between 0 and 1 that leave room for ACTIVE_SMALL', async () => {
+    await expectInvalid({ pyramid: { largeShare: 0.7, mediumShare: 0.3 } }, ['patch', 'pyramid'], /below 1/);
+    await expectInvalid({ pyramid: { largeShare: 0 } }, ['patch', 'pyramid', 'largeShare'], /0/);
+  });
+
+  it('thresholds are 0–100 and health bands are ordered', async () => {
+    await expectInvalid(
+      { selection: { attractivenessThreshold: 120 } },
+      ['patch', 'selection', 'attractivenessThreshold'],
+      /100/,
+    );
+    await expectInvalid(
+      { selection: { financialScreenThreshold: -1 } },
+      ['patch', 'selection', 'financialScreenThreshold'],
+      /0/,
+    );
+    await expectInvalid(
+      { health: { redBelow: 70, greenFrom: 70 } },
+      ['patch', 'health'],
+      /redBelow must be lower/,
+    );
+  });
+
+  it('a designation review period is never below 24 months', async () => {
+    await expectInvalid(
+      { designation: { reviewMonths: 12 } },
+      ['patch', 'designation', 'reviewMonths'],
+      /24 months/,
+    );
+  });
+
+  it('refuses unknown settings and a malformed currency', async () => {
+    await expectInvalid(
+      { selection: { surpriseWeight: 3 } } as unknown as UpdateSettingsInput['patch'],
+      ['patch', 'selection'],
+      /surpriseWeight|unrecognized/i,
+    );
+    await expectInvalid({ currency: 'euro' }, ['patch', 'currency'], /ISO 4217/);
+  });
+});
+
+describe('changing settings', () => {
+  it('stores a valid change, keeps what the patch leaves out, bumps the version and audits it', async () => {
+    const version = await currentVersion();
+    const row = await updateSettings(
+      db.em(),
+      {
+        expectedVersion: version,
+        patch: { selection: { financialWeights: { revenue: 50, margin: 25, growthPotential: 25 } } },
+      },
+      testActor,
+    );
+    expect(row.version).toBe(version + 1);
+    const settings: KamSettings = await getSettings(db.em());
+    expect(settings.selection.financialWeights).toEqual({ revenue: 50, margin: 25, growthPotential: 25 });
+    expect(settings.selection.attractivenessWeights).toEqual(
+      DEFAULT_SETTINGS.selection.attractivenessWeights,
+    );
+    expect(settings.health).toEqual(DEFAULT_SETTINGS.health);
+    const [update] = await db
+      .em()
+      .find(AuditEntry, { entityType: 'Settings', entityId: String(row.id), action: 'UPDATE' });
+    // A JSON column is recorded as its JSON text, before and after alike.
+    const change = update?.changes.document as { before: unknown; after: unknown };
+    const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as KamSettings;
+    expect(parse(change.before).selection.financialWeights.revenue).toBe(40);
+    expect(parse(change.after).selection.financialWeights.revenue).toBe(50);
+  });
+
+  it('a stale expectedVersion is VERSION_CONFLICT and changes nothing', async () => {
+    const version = await currentVersion();
+    await updateSettings(
+      db.em(),
+      { expectedVersion: version, patch: { plans: { reviewCadenceMonths: 6 } } },
+      testActor,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () =>
+        updateSettings(
+          db.em(),
+          { expectedVersion: version, patch: { plans: { reviewCadenceMonths: 1 } } },
+          testActor,
+        ),
+      ['settings'],
+    );
+    expect(error.details).toMatchObject({
+      entity: 'Settings',
+      expectedVersion: version,
+      currentVersion: version + 1,
+    });
+    expect((await getSettings(db.em())).plans.reviewCadenceMonths).toBe(6);
+    expect(await db.em().count(Settings, {})).toBe(1);
+  });
+
+  it('a change without expectedVersion is refused, so the lock cannot be skipped', async () => {
+    const before = await getSettingsRow(db.em());
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        updateSettings(
+          db.em(),
+          { patch: { plans: { reviewCadenceMonths: 2 } } } as unknown as UpdateSettingsInput,
+          testActor,
+        ),
+      ['settings'],
+    );
+    expect(error.issues.map(i => i.path)).toEqual([['expectedVersion']]);
+    expect((await getSettingsRow(db.em()))?.version).toBe(before?.version);
+  });
+});
