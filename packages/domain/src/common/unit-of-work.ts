@@ -64,13 +64,26 @@ export function translateDatabaseError(error: unknown): unknown {
   return error;
 }
 
-/** Throws `VERSION_CONFLICT` unless the caller's `expectedVersion` is the entity's current version. */
+/**
+ * Throws `VERSION_CONFLICT` unless the caller's `expectedVersion` is the entity's current version.
+ * A missing version is `VALIDATION_FAILED`, never a silent pass: a change to an existing record
+ * always names the version it was based on.
+ */
 export function assertVersion(
   entityName: string,
   entity: { id: number; version: number },
   expectedVersion: number | undefined,
 ): void {
-  if (expectedVersion === undefined) return;
+  if (expectedVersion === undefined) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `${entityName} ${entity.id} exists (version ${entity.version}): send expectedVersion ${entity.version} to change it.`,
+      {
+        issues: [{ path: ['expectedVersion'], message: 'is required', code: 'REQUIRED' }],
+        details: { entity: entityName, id: entity.id, currentVersion: entity.version },
+      },
+    );
+  }
   if (entity.version !== expectedVersion) {
     throw new DomainError(
       'VERSION_CONFLICT',

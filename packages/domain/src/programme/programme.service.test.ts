@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROGRAMME_STAGES } from '../common/vocabulary.ts';
+import { DEFAULT_PROGRAMME_CHECKLISTS } from '../settings/reference-data.ts';
+import {
+  createTestDatabase,
+  expectRejected,
+  makeBusinessUnit,
+  type TestDatabase,
+  testActor,
+} from '../testing/index.ts';
+import { IntimacyProgramme, ProgrammeChecklistItem } from './programme.entity.ts';
+import { advanceProgrammeStage, setChecklistItem, startProgramme } from './programme.service.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const TABLES = ['intimacy_programme', 'programme_checklist_item'];
+
+async function tickStage(programmeId: number, stage: (typeof PROGRAMME_STAGES)[number]) {
+  const items = await db.em().find(ProgrammeChecklistItem, { programme: programmeId, stage });
+  for (const item of items) {
+    await setChecklistItem(
+      db.em(),
+      { id: item.id, expectedVersion: item.version, done: true, on: '2026-01-15' },
+      testActor,
+    );
+  }
+}
+
+describe('the customer-intimacy programme', () => {
+  it('starts at UNDERSTAND with the default checklists; one programme per business unit', async () => {
+    const unit = await makeBusinessUnit(db.em());
+    const programme = await startProgramme(
+      db.em(),
+      { businessUnitId: unit.id, startedOn: '2026-01-01' },
+      testActor,
+    );
+    expect(programme.stage).toBe('UNDERSTAND');
+    const expected = PROGRAMME_STAGES.reduce((n, s) => n + DEFAULT_PROGRAMME_CHECKLISTS[s].length, 0);
+    expect(await db.em().count(ProgrammeChecklistItem, { programme: programme.id })).toBe(expected);
+    await expectRejected(
+      db.em(),
+      'DUPLICATE_ROW',
+      () => startProgramme(db.em(), { businessUnitId: unit.id }, testActor),
+      TABLES,
+    );
+  });
+
+  it('moves to the next stage only when the current checklist is done', async () => {
+    const unit = await makeBusinessUnit(db.em());
+    const programme = await startProgramme(db.em(), { businessUnitId: unit.id }, testActor);
+    const [first] = await db
+      .em()
+      .find(
+        ProgrammeChecklistItem,
+        { programme: programme.id, stage: 'UNDERSTAND' },
+        { orderBy: { position: 'asc' } },
+      );
+    await setChecklistItem(db.em(), { id: first?.id ?? 0, expectedVersion: 1, done: true }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'PROGRAMME_CHECKLIST_INCOMPLETE',
+      () => advanceProgrammeStage(db.em(), { id: programme.id, expectedVersion: 1 }, testActor),
+      TABLES,
+    );
+    expect(error.message).toContain(`${DEFAULT_PROGRAMME_CHECKLISTS.UNDERSTAND.length - 1} item(s)`);
+    await tickStage(programme.id, 'UNDERSTAND');
+    const advanced = await advanceProgrammeStage(
+      db.em(),
+      { id: programme.id, expectedVersion: 1 },
+      testActor,
+    );
+    expect([advanced.stage, advanced.version]).toEqual(['TEST', 2]);
+  });
+
+  it('stages are taken in order and IMPLEMENT is the last', async () => {
+    const unit = await makeBusinessUnit(db.em());
+    const programme = await startProgramme(db.em(), { businessUnitId: unit.id }, testActor);
+    await tickStage(programme.id, 'UNDERSTAND');
+    await expectRejected(
+      db.em(),
+      'PROGRAMME_INVALID_TRANSITION',
+      () =>
+        advanceProgrammeStage(db.em(), { id: programme.id, expectedVersion: 1, toStage: 'LEARN' }, testActor),
+      TABLES,
+    );
+    let version = 1;
+    for (const stage of PROGRAMME_STAGES.slice(0, -1)) {
+      await tickStage(programme.id, stage);
+      version = (
+        await advanceProgrammeStage(db.em(), { id: programme.id, expectedVersion: version }, testActor)
+      ).version;
+    }
+    await tickStage(programme.id, 'IMPLEMENT');
+    await expectRejected(
+      db.em(),
+      'PROGRAMME_INVALID_TRANSITION',
+      () => advanceProgrammeStage(db.em(), { id: programme.id, expectedVersion: version }, testActor),
+      TABLES,
+    );
+    expect((await db.em().findOneOrFail(IntimacyProgramme, programme.id)).stage).toBe('IMPLEMENT');
+  });
+});
+
+describe('optimistic locking of the programme', () => {
+  it('a stale or missing expectedVersion is refused and changes nothing', async () => {
+    const unit = await makeBusinessUnit(db.em());
+    const programme = await startProgramme(db.em(), { businessUnitId: unit.id }, testActor);
+    await tickStage(programme.id, 'UNDERSTAND');
+    await advanceProgrammeStage(db.em(), { id: programme.id, expectedVersion: 1 }, testActor);
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => advanceProgrammeStage(db.em(), { id: programme.id, expectedVersion: 1 }, testActor),
+      TABLES,
+    );
+    await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        advanceProgrammeStage(
+          db.em(),
+          { id: programme.id } as unknown as { id: number; expectedVersion: number },
+          testActor,
+        ),
+      TABLES,
+    );
+    const [item] = await db.em().find(ProgrammeChecklistItem, { programme: programme.id, stage: 'TEST' });
+    await setChecklistItem(db.em(), { id: item?.id ?? 0, expectedVersion: 1, done: true }, testActor);
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => setChecklistItem(db.em(), { id: item?.id ?? 0, expectedVersion: 1, done: false }, testActor),
+      TABLES,
+    );
+    const reloaded = await db.em().findOneOrFail(ProgrammeChecklistItem, item?.id ?? 0);
+    expect(reloaded.doneOn).not.toBeNull();
+    expect((await db.em().findOneOrFail(IntimacyProgramme, programme.id)).stage).toBe('TEST');
+  });
+});
