@@ -260,6 +260,18 @@ describe('optimistic locking of the team and the stakeholder map', () => {
       () => removeContact(db.em(), { id: contact.id, expectedVersion: 1 }, testActor),
       ['contact'],
     );
+    // A removal must name the version it was based on: leaving it out does not skip the lock.
+    await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        removeContact(
+          db.em(),
+          { id: contact.id } as unknown as { id: number; expectedVersion: number },
+          testActor,
+        ),
+      ['contact'],
+    );
     expect((await db.em().findOneOrFail(Contact, contact.id)).stance).toBe('CHAMPION');
     const before = await tableCounts(db.em(), ['contact']);
     await removeContact(db.em(), { id: contact.id, expectedVersion: 2 }, testActor);
