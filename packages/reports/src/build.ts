@@ -79,6 +79,8 @@ export async function buildReports(options: BuildReportsOptions): Promise<BuildR
     KAM_REPORT_QUARTER: options.quarter,
     KAM_REPORT_REVISION: options.revision?.toString(),
     KAM_REPORT_BUILT_AT: builtAt,
+    // Pages of a static build get a classic script, which browsers also run from file://.
+    KAM_REPORT_STATIC: '1',
   };
 
   // Pin the revision first, so that both sites show the same snapshot even if the quarter is

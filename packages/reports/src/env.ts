@@ -23,6 +23,8 @@ const envSchema = z.object({
   KAM_REPORT_SITE: z.preprocess(emptyAsUndefined, z.enum(REPORT_SITES).default('kpi')),
   /** When the build started (ISO instant); one value for both sites of a `buildReports` run. */
   KAM_REPORT_BUILT_AT: z.preprocess(emptyAsUndefined, z.iso.datetime().optional()),
+  /** Set by `buildReports`: a static build, whose pages get a classic script (runs from file://). */
+  KAM_REPORT_STATIC: z.preprocess(emptyAsUndefined, z.enum(['0', '1']).default('0')),
   /** The sites published for the quarter (this one included): cross-site links go only there. */
   KAM_REPORT_LINKED_SITES: z.preprocess(
     emptyAsUndefined,
@@ -46,6 +48,8 @@ export interface ReportEnv {
   site: ReportSite;
   builtAt: string;
   linkedSites: ReportSite[];
+  /** A static build by `buildReports` (not `astro dev`). */
+  staticBuild: boolean;
 }
 
 export function parseReportEnv(source: Record<string, string | undefined>): ReportEnv {
@@ -66,6 +70,7 @@ export function parseReportEnv(source: Record<string, string | undefined>): Repo
     site: env.KAM_REPORT_SITE,
     builtAt: env.KAM_REPORT_BUILT_AT ?? new Date().toISOString(),
     linkedSites: env.KAM_REPORT_LINKED_SITES,
+    staticBuild: env.KAM_REPORT_STATIC === '1',
   };
 }
 

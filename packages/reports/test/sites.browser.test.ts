@@ -69,11 +69,14 @@ async function visit(page: Page, url: string): Promise<PageReport> {
   try {
     const response = await page.goto(url, { waitUntil: 'load' });
     if (response && !response.ok()) errors.push(`HTTP ${response.status()} for ${url}`);
-    await page.waitForFunction(
-      () => [...document.querySelectorAll('kam-chart')].every(element => element.hasAttribute('data-drawn')),
-      undefined,
-      { timeout: 5_000 },
-    );
+    await page
+      .waitForFunction(
+        () =>
+          [...document.querySelectorAll('kam-chart')].every(element => element.hasAttribute('data-drawn')),
+        undefined,
+        { timeout: 10_000 },
+      )
+      .catch(() => errors.push('charts not drawn within 10 s'));
     const canvases = await page.$$eval('kam-chart canvas', elements =>
       (elements as HTMLCanvasElement[]).map(canvas => {
         const context = canvas.getContext('2d');

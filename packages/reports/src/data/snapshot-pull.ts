@@ -19,14 +19,22 @@ const SNAPSHOTS = `query ReportSnapshots {
   snapshots { quarter revision closedAt checksum accountCount }
 }`;
 
-const SNAPSHOT = `query ReportSnapshot($quarter: Quarter!, $revision: Int, $first: Int, $after: String, $withAccounts: Boolean!) {
+const SNAPSHOT = `query ReportSnapshot($quarter: Quarter!, $revision: Int, $first: Int, $after: String) {
   snapshot(quarter: $quarter, revision: $revision) {
     quarter revision closedAt checksum accountCount
     portfolio
-    accounts(first: $first, after: $after, keyAccountsOnly: true) @include(if: $withAccounts) {
+    accounts(first: $first, after: $after, keyAccountsOnly: true) {
       edges { cursor node { accountId externalRef isKeyAccount payload } }
       pageInfo { hasNextPage endCursor }
     }
+  }
+}`;
+
+/** The portfolio alone (the KPI site). */
+const PORTFOLIO = `query ReportPortfolio($quarter: Quarter!, $revision: Int) {
+  snapshot(quarter: $quarter, revision: $revision) {
+    quarter revision closedAt checksum accountCount
+    portfolio
   }
 }`;
 
@@ -127,9 +135,7 @@ export async function pullSnapshot(
     const data = await api.query<SnapshotAnswer>(document, {
       quarter: wanted.quarter,
       revision: wanted.revision,
-      first: PAGE_SIZE,
-      after,
-      withAccounts: options.accounts,
+      ...(document === PORTFOLIO ? {} : { first: PAGE_SIZE, after }),
     });
     if (!data.snapshot) {
       throw new Error(
@@ -139,7 +145,7 @@ export async function pullSnapshot(
     return data.snapshot;
   };
 
-  const first = await ask(SNAPSHOT, null);
+  const first = await ask(options.accounts ? SNAPSHOT : PORTFOLIO, null);
   const info = snapshotInfoSchema.parse(first);
   const portfolio = portfolioSnapshotSchema.safeParse(first.portfolio);
   if (!portfolio.success) {
