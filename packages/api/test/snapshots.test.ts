@@ -1,4 +1,11 @@
-import { AccountSnapshot, QuarterSnapshot, systemActor, writeAs } from '@kam/domain';
+import {
+  AccountSnapshot,
+  importFinancials,
+  QuarterSnapshot,
+  systemActor,
+  upsertAccounts,
+  writeAs,
+} from '@kam/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInProcessApi } from '../src/in-process.ts';
 import { type ApiHarness, startApi } from './harness.ts';
@@ -147,5 +154,73 @@ describe('closed quarters through the API', () => {
     } finally {
       await local.close();
     }
+  });
+});
+
+describe('closeQuarter through the API', () => {
+  const CLOSE = `mutation ($quarter: Quarter!) { closeQuarter(quarter: $quarter) {
+    __typename
+    ... on CloseQuarterSuccess { data { ms snapshot { quarter revision checksum accountCount } } }
+    ... on Error { code message }
+  } }`;
+  type CloseAnswer = {
+    closeQuarter: {
+      __typename: string;
+      code?: string;
+      data?: { snapshot: { quarter: string; revision: number; checksum: string; accountCount: number } };
+    };
+  };
+
+  it('lets an ADMIN close a quarter, again as revision 2 with the same checksum, and refuses other roles', async () => {
+    const actor = systemActor('test');
+    await upsertAccounts(
+      api.db.em(),
+      [
+        { externalRef: 'CQ-1', name: 'Close One' },
+        { externalRef: 'CQ-2', name: 'Close Two' },
+      ],
+      { mode: 'ATOMIC' },
+      actor,
+    );
+    await importFinancials(
+      api.db.em(),
+      [
+        {
+          accountRef: 'CQ-1',
+          quarter: '2026-Q2',
+          revenue: '1000.00',
+          grossProfit: '300.00',
+          costToServe: '20.00',
+        },
+        {
+          accountRef: 'CQ-2',
+          quarter: '2026-Q2',
+          revenue: '250.50',
+          grossProfit: '80.25',
+          costToServe: '5.00',
+        },
+      ],
+      { mode: 'ATOMIC' },
+      actor,
+    );
+    const admin = (await api.token('ADMIN')).secret;
+    const first = await api.gql<CloseAnswer>(CLOSE, { quarter: '2026-Q2' }, admin);
+    expect(first.body.errors).toBeUndefined();
+    const one = first.body.data?.closeQuarter.data?.snapshot;
+    expect(one?.revision).toBe(1);
+    expect(one?.accountCount).toBe(2);
+    const second = await api.gql<CloseAnswer>(CLOSE, { quarter: '2026-Q2' }, admin);
+    const two = second.body.data?.closeQuarter.data?.snapshot;
+    expect(two?.revision).toBe(2);
+    expect(two?.checksum).toBe(one?.checksum);
+
+    const read = await api.gql<SnapshotData>(SNAPSHOT, { quarter: '2026-Q2', first: 10 }, executive);
+    expect(read.body.data?.snapshot?.portfolio.totals.ttmRevenue).toBe('1250.50');
+
+    const refused = await api.gql<CloseAnswer>(CLOSE, { quarter: '2026-Q2' }, executive);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refused.body.errors?.[0]?.message).toMatch(/EXECUTIVE may not use Mutation.closeQuarter/);
+    const count = await api.db.em().count(QuarterSnapshot, { quarter: '2026-Q2' });
+    expect(count).toBe(2);
   });
 });

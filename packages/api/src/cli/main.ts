@@ -1,6 +1,7 @@
 import { isDomainError } from '@kam/domain';
 import { Command, CommanderError } from 'commander';
 import { registerBackup } from './commands/backup.ts';
+import { registerCloseQuarter } from './commands/close-quarter.ts';
 import { registerImportExport } from './commands/io.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerPerson } from './commands/person.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerToken(program);
   registerImportExport(program);
   registerBackup(program);
+  registerCloseQuarter(program);
   registerReport(program);
   return program;
 }

@@ -6,6 +6,7 @@
  */
 import {
   type AccountSnapshotRow,
+  closeQuarter,
   findSnapshot,
   listSnapshots,
   pageAccountSnapshots,
@@ -163,5 +164,39 @@ builder.queryFields(t => ({
       revision: t.arg.int({ description: 'The revision; the latest when omitted.' }),
     },
     resolve: (_, args, ctx) => findSnapshot(ctx.em, args.quarter, args.revision),
+  }),
+}));
+
+const CloseQuarterResultRef = builder
+  .objectRef<{ snapshot: SnapshotInfo; ms: number }>('QuarterClose')
+  .implement({
+    description: 'The snapshot a close wrote.',
+    fields: t => ({
+      snapshot: t.field({
+        type: QuarterSnapshotRef,
+        description: 'The new revision.',
+        resolve: r => r.snapshot,
+      }),
+      ms: t.exposeInt('ms', { description: 'How long the close took, in milliseconds.' }),
+    }),
+  });
+
+builder.mutationFields(t => ({
+  closeQuarter: t.field({
+    type: CloseQuarterResultRef,
+    description:
+      'Closes a quarter (ADMIN): writes an immutable snapshot of every figure the reports show. Closing it again writes revision n+1; earlier revisions never change.',
+    authScopes: { admin: true },
+    errors: {},
+    args: { quarter: t.arg({ type: 'Quarter', required: true, description: 'The quarter, YYYY-Qn.' }) },
+    resolve: async (_, args, ctx) => {
+      const result = await closeQuarter(ctx.em, args.quarter, ctx.actor);
+      const snapshot = await findSnapshot(ctx.em, result.quarter, result.revision);
+      if (!snapshot)
+        throw new Error(
+          `The snapshot of ${result.quarter} revision ${result.revision} was not found after the close.`,
+        );
+      return { snapshot, ms: Math.round(result.ms) };
+    },
   }),
 }));
