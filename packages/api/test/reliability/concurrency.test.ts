@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, startApi } from '../harness.ts';
+import { machine } from './processes.ts';
+
+// Bounds: clients per round, rounds, attempts per client per round.
+const CLIENTS = 50;
+const ROUNDS = 5;
+const ATTEMPTS = 3;
+
+const READ = `query($ref: String!) { accountByRef(externalRef: $ref) { id version name } }`;
+const WRITE = `mutation($input: UpdateAccountInput!) {
+  updateAccount(input: $input) {
+    __typename
+    ... on UpdateAccountSuccess { data { version name } }
+    ... on ConflictError { code message currentVersion }
+    ... on Error { code message }
+  }
+}`;
+
+interface Outcome {
+  round: number;
+  client: number;
+  attempt: number;
+  status: number;
+  expectedVersion: number;
+  typename: string;
+  code?: string;
+  message?: string;
+  version?: number;
+  name: string;
+  topLevelErrors: number;
+}
+
+let api: ApiHarness;
+let tokens: string[];
+let accountId: string;
+const REF = 'CONCURRENT-1';
+
+beforeAll(async () => {
+  api = await startApi();
+  // One token (and person) per client, so the audit trail says which client won each version.
+  tokens = [];
+  for (let i = 0; i < CLIENTS; i++) tokens.push((await api.token('ADMIN')).secret);
+  const created = await api.gql<{ upsertAccounts: { __typename: string } }>(
+    'mutation($rows: [AccountRowInput!]!) { upsertAccounts(rows: $rows) { __typename } }',
+    { rows: [{ externalRef: REF, name: 'Concurrent start' }] },
+    tokens[0],
+  );
+  expect(created.body.data?.upsertAccounts.__typename).toBe('UpsertAccountsSuccess');
+  const read = await api.gql<{ accountByRef: { id: string; version: number } }>(
+    READ,
+    { ref: REF },
+    tokens[0],
+  );
+  accountId = read.body.data?.accountByRef.id as string;
+}, 120_000);
+
+afterAll(async () => {
+  await api?.close();
+});
+
+async function readVersion(token: string): Promise<number> {
+  const res = await api.gql<{ accountByRef: { version: number } }>(READ, { ref: REF }, token);
+  expect(res.status).toBe(200);
+  return res.body.data?.accountByRef.version as number;
+}
+
+describe('concurrency: 50 clients editing the same record with expectedVersion', () => {
+  it('lets exactly one write per version win, answers the others with a typed conflict, loses no update', async () => {
+    const outcomes: Outcome[] = [];
+    const startVersion = await readVersion(tokens[0] as string);
+    const began = performance.now();
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Every client reads first; the writes start together once all have read.
+      let release!: () => void;
+      const barrier = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      let read = 0;
+      const clients = tokens.map(async (token, client) => {
+        for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+          const expectedVersion = await readVersion(token);
+          if (attempt === 1) {
+            read += 1;
+            if (read === CLIENTS) release();
+            await barrier;
+          }
+          const name = `round ${round} client ${client} attempt ${attempt}`;
+          const res = await api.gql<{
+            updateAccount: {
+              __typename: string;
+              code?: string;
+              message?: string;
+              data?: { version: number; name: string };
+            };
+          }>(WRITE, { input: { id: accountId, expectedVersion, name } }, token);
+          const answer = res.body.data?.updateAccount;
+          outcomes.push({
+            round,
+            client,
+            attempt,
+            status: res.status,
+            expectedVersion,
+            typename: answer?.__typename ?? 'none',
+            code: answer?.code,
+            message: answer?.message,
+            version: answer?.data?.version,
+            name,
+            topLevelErrors: res.body.errors?.length ?? 0,
+          });
+          if (answer?.__typename !== 'ConflictError') return;
+        }
+      });
+      await Promise.all(clients);
+    }
+    const elapsedMs = Math.round(performance.now() - began);
+
+    const wins = outcomes.filter(o => o.typename === 'UpdateAccountSuccess');
+    const conflicts = outcomes.filter(o => o.typename === 'ConflictError');
+    const summary = [
+      `reliability/concurrency (${api.db.dialect}) ${new Date().toISOString()} — ${machine()}`,
+      `  ${CLIENTS} clients × ${ROUNDS} rounds (≤ ${ATTEMPTS} attempts each): ${outcomes.length} writes in ${elapsedMs} ms`,
+      `  wins: ${wins.length}; typed conflicts: ${conflicts.length}; other: ${outcomes.length - wins.length - conflicts.length}`,
+      `  conflicts caught by the version check before writing: ${conflicts.filter(c => /you sent version/.test(c.message ?? '')).length}; by the database's versioned UPDATE: ${conflicts.filter(c => /while you were saving/.test(c.message ?? '')).length}`,
+      `  HTTP statuses: ${JSON.stringify(countBy(outcomes.map(o => String(o.status))))}`,
+      `  version ${startVersion} → ${startVersion + wins.length}`,
+    ].join('\n');
+    console.log(summary);
+
+    // No 5xx, no top-level error: every answer is a success or a typed VERSION_CONFLICT.
+    expect(outcomes.filter(o => o.status !== 200)).toEqual([]);
+    expect(outcomes.filter(o => o.topLevelErrors > 0)).toEqual([]);
+    expect(outcomes.length - wins.length - conflicts.length).toBe(0);
+    for (const c of conflicts) {
+      expect(c.code).toBe('VERSION_CONFLICT');
+      expect(c.message).toMatch(/changed by someone else/);
+    }
+    // Exactly one winner per version, the versions consecutive from the start.
+    const byVersion = [...wins].sort((a, b) => a.expectedVersion - b.expectedVersion);
+    expect(byVersion.map(w => w.expectedVersion)).toEqual(
+      Array.from({ length: wins.length }, (_, i) => startVersion + i),
+    );
+    for (const w of byVersion) expect(w.version).toBe(w.expectedVersion + 1);
+    // Every round saw conflicts (the clients really raced) and at least one win.
+    for (let round = 1; round <= ROUNDS; round++) {
+      expect(wins.filter(w => w.round === round).length).toBeGreaterThan(0);
+      expect(conflicts.filter(c => c.round === round).length).toBeGreaterThan(0);
+    }
+
+    // No lost update: the stored record is the last winner's write, its version counts every win,
+    // and the audit trail holds the winners' writes in version order.
+    const final = await api.gql<{ accountByRef: { version: number; name: string } }>(
+      READ,
+      { ref: REF },
+      tokens[0],
+    );
+    expect(final.body.data?.accountByRef).toMatchObject({
+      version: startVersion + wins.length,
+      name: byVersion.at(-1)?.name,
+    });
+    expect(startVersion).toBe(1);
+    const numericId = (
+      await api.db
+        .em()
+        .getConnection()
+        .execute<{ id: number }[]>(`select id from account where external_ref = '${REF}'`)
+    )[0]?.id;
+    const audit = await api.db
+      .em()
+      .getConnection()
+      .execute<{ changes: string | Record<string, { after: unknown }> }[]>(
+        `select changes from audit_entry where entity_type = 'Account' and entity_id = '${numericId}' and action = 'UPDATE' order by id`,
+      );
+    const auditedNames = audit.map(a => {
+      const changes = typeof a.changes === 'string' ? JSON.parse(a.changes) : a.changes;
+      return (changes as Record<string, { after: unknown }>).name?.after;
+    });
+    expect(auditedNames).toEqual(byVersion.map(w => w.name));
+  }, 120_000);
+});
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
