@@ -168,11 +168,11 @@ describe('concurrency: 50 clients editing the same record with expectedVersion',
     const audit = await api.db
       .em()
       .getConnection()
-      .execute<{ changes: string | Record<string, { after: unknown }> }[]>(
+      .execute<{ changes: unknown }[]>(
         `select changes from audit_entry where entity_type = 'Account' and entity_id = '${numericId}' and action = 'UPDATE' order by id`,
       );
-    const auditedNames = audit.map(a => {
-      const changes = typeof a.changes === 'string' ? JSON.parse(a.changes) : a.changes;
+    const auditedNames = audit.map((a: { changes: unknown }) => {
+      const changes: unknown = typeof a.changes === 'string' ? JSON.parse(a.changes) : a.changes;
       return (changes as Record<string, { after: unknown }>).name?.after;
     });
     expect(auditedNames).toEqual(byVersion.map(w => w.name));
