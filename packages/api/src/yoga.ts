@@ -12,6 +12,7 @@ import { createContext, type KamContext, requestIdOf, type ServerDeps } from './
 import { KamError, ValidationError } from './errors.ts';
 import { LIMITS } from './limits.ts';
 import { schema } from './schema/index.ts';
+import { useTextGuard } from './text-guard.ts';
 
 type RequestWithId = Request & { kamRequestId?: string };
 
@@ -129,6 +130,7 @@ export function createKamYoga(deps: ServerDeps, options: YogaOptions = {}): KamY
     },
     plugins: [
       useRequestLogging(deps),
+      useTextGuard(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type'] }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       maxDepthPlugin({
