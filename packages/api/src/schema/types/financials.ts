@@ -1,0 +1,113 @@
+/** Profitability per account and quarter (domain §9): ranges of quarters, the latest quarter, recording. */
+import { QuarterlyFinancial, recordFinancials } from '@kam/domain';
+import { builder } from '../../builder.ts';
+import { ValidationError } from '../../errors.ts';
+import { decodeId } from '../ids.ts';
+import { AccountRef, QuarterlyFinancialRef } from './account.ts';
+import { described, maybeId } from './workflow.ts';
+
+// Quarters are written YYYY-Qn, so their text order is their time order.
+const OPEN_START = '0000-Q1';
+const OPEN_END = '9999-Q4';
+
+builder.objectFields(AccountRef, t => ({
+  quarterlyFinancials: t.loadableList({
+    type: QuarterlyFinancialRef,
+    description:
+      'Quarterly financial lines in a range of quarters (both ends included), oldest first; every business unit.',
+    args: {
+      from: t.arg({ type: 'Quarter', description: 'The first quarter (open when omitted).' }),
+      to: t.arg({ type: 'Quarter', description: 'The last quarter (open when omitted).' }),
+    },
+    // The key carries the range, so every account of a page asking for the same range shares one query.
+    load: async (keys: string[], ctx) => {
+      const byRange = new Map<string, number[]>();
+      for (const key of keys) {
+        const [id, from, to] = key.split('|') as [string, string, string];
+        const range = `${from}|${to}`;
+        byRange.set(range, [...(byRange.get(range) ?? []), Number(id)]);
+      }
+      const lines = new Map<string, QuarterlyFinancial[]>();
+      for (const [range, ids] of byRange) {
+        const [from, to] = range.split('|') as [string, string];
+        const rows = await ctx.em.find(
+          QuarterlyFinancial,
+          { account: { $in: ids }, quarter: { $gte: from, $lte: to } },
+          { orderBy: { quarter: 'asc', id: 'asc' } },
+        );
+        for (const row of rows) {
+          const key = `${row.account.id}|${range}`;
+          lines.set(key, [...(lines.get(key) ?? []), row]);
+        }
+      }
+      return keys.map(key => lines.get(key) ?? []);
+    },
+    resolve: (a, args) => {
+      const from = args.from ?? OPEN_START;
+      const to = args.to ?? OPEN_END;
+      if (from > to) {
+        throw new ValidationError(`from (${from}) is after to (${to}).`, 'VALIDATION_FAILED', [
+          { path: ['from'], message: 'after to', code: 'VALIDATION_FAILED' },
+        ]);
+      }
+      return `${a.id}|${from}|${to}`;
+    },
+  }),
+  latestFinancials: t.loadableList({
+    type: QuarterlyFinancialRef,
+    description:
+      'The financial lines of the latest quarter the account has figures for (one account-level line, or one per business unit).',
+    load: async (ids: number[], ctx) => {
+      const rows = await ctx.em.find(
+        QuarterlyFinancial,
+        { account: { $in: ids } },
+        { orderBy: { quarter: 'desc', id: 'asc' } },
+      );
+      return ids.map(id => {
+        const own = rows.filter(r => r.account.id === id);
+        return own.filter(r => r.quarter === own[0]?.quarter);
+      });
+    },
+    resolve: a => a.id,
+  }),
+}));
+
+const RecordFinancialsInput = builder.inputType('RecordFinancialsInput', {
+  description:
+    'One quarter’s figures for an account, as an account-level line or for one business unit (never both in a quarter).',
+  fields: t => ({
+    accountId: t.globalID({ required: true, description: 'The account.' }),
+    businessUnitId: t.globalID({
+      description: 'The business unit the figures are booked to; omit for the whole account.',
+    }),
+    quarter: t.field({ type: 'Quarter', required: true, description: 'The quarter.' }),
+    revenue: t.field({ type: 'Money', required: true, description: 'Revenue.' }),
+    grossProfit: t.field({ type: 'Money', required: true, description: 'Gross profit.' }),
+    costToServe: t.field({ type: 'Money', required: true, description: 'Cost to serve (not negative).' }),
+    potential: t.field({ type: 'Money', description: 'Estimated potential wallet.' }),
+    pricePremium: t.field({ type: 'Money', description: 'Price premium, where known.' }),
+    expectedVersion: t.int({ description: 'Required to change an existing line: the version you read.' }),
+  }),
+});
+
+builder.mutationField('recordFinancials', t =>
+  t.field({
+    type: QuarterlyFinancialRef,
+    description:
+      'Records or corrects one quarter’s figures for an account (ADMIN: figures come from the ERP; scripts use importFinancials).',
+    authScopes: { admin: true },
+    errors: described('recording financials'),
+    args: { input: t.arg({ type: RecordFinancialsInput, required: true, description: 'The figures.' }) },
+    resolve: (_, { input }, ctx) =>
+      recordFinancials(
+        ctx.em,
+        {
+          ...input,
+          accountId: decodeId(input.accountId, 'Account', 'accountId'),
+          businessUnitId: maybeId(input.businessUnitId, 'BusinessUnit', 'businessUnitId'),
+          expectedVersion: input.expectedVersion ?? undefined,
+        },
+        ctx.actor,
+      ),
+  }),
+);

@@ -1,0 +1,192 @@
+/** Sales opportunities (domain §2, §10 WIN_RATE): create, qualify, win, lose. */
+import {
+  createOpportunity,
+  loseOpportunity,
+  Opportunity,
+  qualifyOpportunity,
+  updateOpportunity,
+  winOpportunity,
+} from '@kam/domain';
+import { assertCanWriteAccount } from '../../auth/permissions.ts';
+import { builder } from '../../builder.ts';
+import { decodeId } from '../ids.ts';
+import { entityNode } from '../node.ts';
+import { AccountRef } from './account.ts';
+import { BusinessUnitRef } from './organisation.ts';
+import { OpportunityOutcomeEnum } from './vocabulary.ts';
+import { assertCanWriteRecord, described } from './workflow.ts';
+
+export const OpportunityRef = entityNode(Opportunity, 'Opportunity');
+OpportunityRef.implement({
+  description: 'A sales opportunity with an account, for one business unit.',
+  isTypeOf: v => v instanceof Opportunity,
+  fields: t => ({
+    externalRef: t.exposeString('externalRef', { description: 'The CRM id; scripts upsert by it.' }),
+    account: t.field({ type: AccountRef, description: 'The account.', resolve: o => o.account.id }),
+    businessUnit: t.field({
+      type: BusinessUnitRef,
+      description: 'The business unit selling.',
+      resolve: o => o.businessUnit.id,
+    }),
+    name: t.exposeString('name', { description: 'What is being sold.' }),
+    value: t.field({ type: 'Money', description: 'The opportunity’s value.', resolve: o => o.value }),
+    qualified: t.exposeBoolean('qualified', {
+      description: 'A qualified bid (real need, budget, a chance to win); only these count in the win rate.',
+    }),
+    qualifiedOn: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'When it was qualified.',
+      resolve: o => o.qualifiedOn ?? null,
+    }),
+    expectedCloseOn: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'When it is expected to be decided.',
+      resolve: o => o.expectedCloseOn ?? null,
+    }),
+    outcome: t.field({
+      type: OpportunityOutcomeEnum,
+      description: 'OPEN, WON or LOST.',
+      resolve: o => o.outcome,
+    }),
+    decidedOn: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'When it was won or lost.',
+      resolve: o => o.decidedOn ?? null,
+    }),
+    lostReason: t.exposeString('lostReason', { nullable: true, description: 'Why it was lost.' }),
+    version: t.exposeInt('version', {
+      description: 'Optimistic-lock version; send it back as expectedVersion.',
+    }),
+  }),
+});
+
+builder.objectField(AccountRef, 'opportunities', t =>
+  t.loadableList({
+    type: OpportunityRef,
+    description: 'The account’s opportunities, open ones first, then by expected close date.',
+    load: async (ids: number[], ctx) => {
+      const rows = await ctx.em.find(
+        Opportunity,
+        { account: { $in: ids } },
+        { orderBy: { outcome: 'desc', expectedCloseOn: 'asc', id: 'asc' } },
+      );
+      return ids.map(id => rows.filter(r => r.account.id === id));
+    },
+    resolve: a => a.id,
+  }),
+);
+
+const CreateOpportunityInput = builder.inputType('CreateOpportunityInput', {
+  description: 'A new open opportunity.',
+  fields: t => ({
+    accountId: t.globalID({ required: true, description: 'The account.' }),
+    businessUnitId: t.globalID({ required: true, description: 'The business unit selling.' }),
+    externalRef: t.string({ description: 'The CRM id (unique); generated when omitted.' }),
+    name: t.string({ required: true, description: 'What is being sold.' }),
+    value: t.field({ type: 'Money', required: true, description: 'Its value (not negative).' }),
+    expectedCloseOn: t.field({ type: 'Date', description: 'When it is expected to be decided.' }),
+  }),
+});
+
+const UpdateOpportunityInput = builder.inputType('UpdateOpportunityInput', {
+  description: 'Changes to an open opportunity.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The opportunity.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    name: t.string({ description: 'What is being sold.' }),
+    value: t.field({ type: 'Money', description: 'Its value.' }),
+    expectedCloseOn: t.field({ type: 'Date', description: 'Expected decision date (null clears).' }),
+  }),
+});
+
+const OpportunityStepInput = builder.inputType('OpportunityStepInput', {
+  description: 'Qualifies, wins or loses an open opportunity.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The opportunity.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    on: t.field({ type: 'Date', description: 'The date of the step (today when omitted).' }),
+    reason: t.string({ description: 'Why it was lost (loseOpportunity only).' }),
+  }),
+});
+
+type Step = typeof winOpportunity;
+function step(name: string, what: string, description: string, run: Step) {
+  builder.mutationField(name, t =>
+    t.field({
+      type: OpportunityRef,
+      description,
+      authScopes: { write: true },
+      errors: described(what),
+      args: { input: t.arg({ type: OpportunityStepInput, required: true, description: 'The opportunity.' }) },
+      resolve: async (_, { input }, ctx) => {
+        const id = decodeId(input.id, 'Opportunity');
+        await assertCanWriteRecord(ctx, Opportunity, id);
+        return run(
+          ctx.em,
+          { id, expectedVersion: input.expectedVersion, on: input.on ?? undefined, reason: input.reason },
+          ctx.actor,
+        );
+      },
+    }),
+  );
+}
+
+step(
+  'qualifyOpportunity',
+  'qualifying an opportunity',
+  'Marks an open opportunity as a qualified bid (it then counts in the win rate once decided).',
+  qualifyOpportunity,
+);
+step('winOpportunity', 'winning an opportunity', 'OPEN → WON (final).', winOpportunity);
+step('loseOpportunity', 'losing an opportunity', 'OPEN → LOST (final), with the reason.', loseOpportunity);
+
+builder.mutationFields(t => ({
+  createOpportunity: t.field({
+    type: OpportunityRef,
+    description: 'Records an open opportunity with an account for one business unit.',
+    authScopes: { write: true },
+    errors: described('creating an opportunity'),
+    args: { input: t.arg({ type: CreateOpportunityInput, required: true, description: 'The opportunity.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const accountId = decodeId(input.accountId, 'Account', 'accountId');
+      await assertCanWriteAccount(ctx, accountId);
+      return createOpportunity(
+        ctx.em,
+        {
+          accountId,
+          businessUnitId: decodeId(input.businessUnitId, 'BusinessUnit', 'businessUnitId'),
+          externalRef: input.externalRef ?? undefined,
+          name: input.name,
+          value: input.value,
+          expectedCloseOn: input.expectedCloseOn,
+        },
+        ctx.actor,
+      );
+    },
+  }),
+  updateOpportunity: t.field({
+    type: OpportunityRef,
+    description: 'Changes an open opportunity (a decided one cannot change).',
+    authScopes: { write: true },
+    errors: described('updating an opportunity'),
+    args: { input: t.arg({ type: UpdateOpportunityInput, required: true, description: 'The change.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const id = decodeId(input.id, 'Opportunity');
+      await assertCanWriteRecord(ctx, Opportunity, id);
+      return updateOpportunity(
+        ctx.em,
+        {
+          id,
+          expectedVersion: input.expectedVersion,
+          name: input.name ?? undefined,
+          value: input.value ?? undefined,
+          expectedCloseOn: input.expectedCloseOn,
+        },
+        ctx.actor,
+      );
+    },
+  }),
+}));

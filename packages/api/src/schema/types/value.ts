@@ -1,0 +1,339 @@
+/** Value initiatives (domain §8): the ten-phase design process, gains, recognition, outcome. */
+import {
+  advanceInitiativePhase,
+  createValueInitiative,
+  markCopiedByCompetitor,
+  recordCustomerRecognition,
+  recordInitiativeGains,
+  recordInitiativeOutcome,
+  ValueInitiative,
+} from '@kam/domain';
+import { assertCanWriteAccount } from '../../auth/permissions.ts';
+import { builder } from '../../builder.ts';
+import type { KamContext } from '../../context.ts';
+import { ValidationError } from '../../errors.ts';
+import { connectionComplexity, pageOf } from '../connection.ts';
+import { decodeId, type GlobalId } from '../ids.ts';
+import { entityNode } from '../node.ts';
+import { AccountRef } from './account.ts';
+import { PersonRef } from './organisation.ts';
+import { DesignPhaseEnum, InitiativeOutcomeEnum, ValueCategoryEnum } from './vocabulary.ts';
+import { assertCanWriteRecord, connectionTypes, described, maybeId } from './workflow.ts';
+
+export const ValueInitiativeRef = entityNode(ValueInitiative, 'ValueInitiative');
+ValueInitiativeRef.implement({
+  description: 'A value initiative moving through the ten-phase value design process with a pilot account.',
+  isTypeOf: v => v instanceof ValueInitiative,
+  fields: t => ({
+    name: t.exposeString('name', { description: 'Name.' }),
+    account: t.field({ type: AccountRef, description: 'The pilot account.', resolve: i => i.account.id }),
+    owner: t.field({
+      type: PersonRef,
+      nullable: true,
+      description: 'Who owns it.',
+      resolve: i => i.owner?.id ?? null,
+    }),
+    category: t.field({
+      type: ValueCategoryEnum,
+      description: 'The kind of value.',
+      resolve: i => i.category,
+    }),
+    phase: t.field({
+      type: DesignPhaseEnum,
+      description: 'The current design phase.',
+      resolve: i => i.phase,
+    }),
+    outcome: t.field({
+      type: InitiativeOutcomeEnum,
+      nullable: true,
+      description: 'How it ended (REVISED: back in testing); null while in progress.',
+      resolve: i => i.outcome ?? null,
+    }),
+    combinedInto: t.field({
+      type: ValueInitiativeRef,
+      nullable: true,
+      description: 'The initiative it was combined into.',
+      resolve: i => i.combinedInto?.id ?? null,
+    }),
+    desiredGains: t.exposeString('desiredGains', {
+      description: 'The desired commercial gains of the test plan.',
+    }),
+    customerGain: t.field({
+      type: 'Money',
+      nullable: true,
+      description: 'Measured annual gain for the customer.',
+      resolve: i => i.customerGain ?? null,
+    }),
+    supplierGain: t.field({
+      type: 'Money',
+      nullable: true,
+      description: 'Measured annual gain for us.',
+      resolve: i => i.supplierGain ?? null,
+    }),
+    customerRecognised: t.exposeBoolean('customerRecognised', {
+      description: 'Whether the customer recognises the value (value counts only then).',
+    }),
+    recognisedOn: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'When recognised.',
+      resolve: i => i.recognisedOn ?? null,
+    }),
+    recognitionNote: t.exposeString('recognitionNote', {
+      nullable: true,
+      description: 'How the customer recognised it.',
+    }),
+    copiedByCompetitor: t.exposeBoolean('copiedByCompetitor', {
+      description: 'A competitor copied it: it is EXPECTED value now and earns no premium.',
+    }),
+    revisionCount: t.exposeInt('revisionCount', { description: 'How often it was sent back to testing.' }),
+    startedOn: t.field({ type: 'Date', description: 'When it started.', resolve: i => i.startedOn }),
+    endedOn: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'When it ended.',
+      resolve: i => i.endedOn ?? null,
+    }),
+    version: t.exposeInt('version', {
+      description: 'Optimistic-lock version; send it back as expectedVersion.',
+    }),
+  }),
+});
+
+builder.objectField(AccountRef, 'initiatives', t =>
+  t.loadableList({
+    type: ValueInitiativeRef,
+    description: 'The value initiatives piloted with the account, oldest first.',
+    load: async (ids: number[], ctx) => {
+      const rows = await ctx.em.find(
+        ValueInitiative,
+        { account: { $in: ids } },
+        { orderBy: { startedOn: 'asc', id: 'asc' } },
+      );
+      return ids.map(id => rows.filter(r => r.account.id === id));
+    },
+    resolve: a => a.id,
+  }),
+);
+
+builder.queryField('valueInitiatives', t =>
+  t.connection(
+    {
+      type: ValueInitiativeRef,
+      description: 'Value initiatives, oldest first, filtered by phase and outcome.',
+      args: {
+        phase: t.arg({ type: DesignPhaseEnum, description: 'Only initiatives at this phase.' }),
+        outcome: t.arg({ type: InitiativeOutcomeEnum, description: 'Only initiatives with this outcome.' }),
+        inProgress: t.arg.boolean({ description: 'true: only initiatives without an outcome (or REVISED).' }),
+      },
+      complexity: connectionComplexity,
+      resolve: (_, args, ctx) => {
+        const where: Record<string, unknown> = {};
+        if (args.phase) where.phase = args.phase;
+        if (args.outcome) where.outcome = args.outcome;
+        if (args.inProgress) where.$or = [{ outcome: null }, { outcome: 'REVISED' }];
+        return pageOf(ctx.em, ValueInitiative, where, { startedOn: 'asc', id: 'asc' }, args);
+      },
+    },
+    ...connectionTypes('value initiatives'),
+  ),
+);
+
+const CreateInitiativeInput = builder.inputType('CreateValueInitiativeInput', {
+  description: 'A new value initiative with a pilot account, starting at the first design phase.',
+  fields: t => ({
+    accountId: t.globalID({ required: true, description: 'The pilot account.' }),
+    name: t.string({ required: true, description: 'Name.' }),
+    category: t.field({ type: ValueCategoryEnum, required: true, description: 'The kind of value.' }),
+    ownerId: t.globalID({ description: 'Who owns it.' }),
+    desiredGains: t.string({ description: 'The desired commercial gains.' }),
+    startedOn: t.field({ type: 'Date', description: 'When it starts (today when omitted).' }),
+  }),
+});
+
+const InitiativeStepInput = builder.inputType('InitiativeStepInput', {
+  description: 'An initiative and the version you last read.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The initiative.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+  }),
+});
+
+const AdvancePhaseInput = builder.inputType('AdvanceInitiativePhaseInput', {
+  description: 'Moves an initiative to its next design phase.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The initiative.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    toPhase: t.field({
+      type: DesignPhaseEnum,
+      description: 'The phase you expect to move to; refused unless it is the next one.',
+    }),
+  }),
+});
+
+const RecordGainsInput = builder.inputType('RecordInitiativeGainsInput', {
+  description: 'The measured annual gains; omitted ones keep their value, null clears.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The initiative.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    customerGain: t.field({ type: 'Money', description: 'Measured annual gain for the customer.' }),
+    supplierGain: t.field({ type: 'Money', description: 'Measured annual gain for us.' }),
+  }),
+});
+
+const RecordRecognitionInput = builder.inputType('RecordCustomerRecognitionInput', {
+  description: 'Whether the customer recognises the initiative’s value.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The initiative.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    recognised: t.boolean({ required: true, description: 'Whether the customer recognises it.' }),
+    on: t.field({ type: 'Date', description: 'When (today when omitted).' }),
+    note: t.string({ description: 'How the customer recognised it.' }),
+  }),
+});
+
+const SetOutcomeInput = builder.inputType('SetInitiativeOutcomeInput', {
+  description: 'Ends an initiative (ADOPTED, REJECTED, COMBINED) or sends it back to testing (REVISED).',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The initiative.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    outcome: t.field({ type: InitiativeOutcomeEnum, required: true, description: 'The outcome.' }),
+    on: t.field({ type: 'Date', description: 'When (today when omitted; not for REVISED).' }),
+    combinedIntoId: t.globalID({ description: 'For COMBINED: the running initiative it joins.' }),
+  }),
+});
+
+const initiativeId = async (ctx: KamContext, id: GlobalId) => {
+  const decoded = decodeId(id, 'ValueInitiative');
+  await assertCanWriteRecord(ctx, ValueInitiative, decoded);
+  return decoded;
+};
+
+builder.mutationFields(t => ({
+  advanceInitiativePhase: t.field({
+    type: ValueInitiativeRef,
+    description: 'Moves an initiative to its next design phase; phases are never skipped or reversed.',
+    authScopes: { write: true },
+    errors: described('advancing a phase'),
+    args: { input: t.arg({ type: AdvancePhaseInput, required: true, description: 'The initiative.' }) },
+    resolve: async (_, { input }, ctx) =>
+      advanceInitiativePhase(
+        ctx.em,
+        {
+          id: await initiativeId(ctx, input.id),
+          expectedVersion: input.expectedVersion,
+          toPhase: input.toPhase ?? undefined,
+        },
+        ctx.actor,
+      ),
+  }),
+  recordInitiativeGains: t.field({
+    type: ValueInitiativeRef,
+    description: 'Records the measured annual gains, for the customer and for us.',
+    authScopes: { write: true },
+    errors: described('recording gains'),
+    args: { input: t.arg({ type: RecordGainsInput, required: true, description: 'The gains.' }) },
+    resolve: async (_, { input }, ctx) =>
+      recordInitiativeGains(
+        ctx.em,
+        {
+          id: await initiativeId(ctx, input.id),
+          expectedVersion: input.expectedVersion,
+          customerGain: input.customerGain,
+          supplierGain: input.supplierGain,
+        },
+        ctx.actor,
+      ),
+  }),
+  recordCustomerRecognition: t.field({
+    type: ValueInitiativeRef,
+    description: 'Records whether the customer recognises the value (value counts only when it does).',
+    authScopes: { write: true },
+    errors: described('recording recognition'),
+    args: { input: t.arg({ type: RecordRecognitionInput, required: true, description: 'The recognition.' }) },
+    resolve: async (_, { input }, ctx) =>
+      recordCustomerRecognition(
+        ctx.em,
+        {
+          id: await initiativeId(ctx, input.id),
+          expectedVersion: input.expectedVersion,
+          recognised: input.recognised,
+          on: input.on ?? undefined,
+          note: input.note,
+        },
+        ctx.actor,
+      ),
+  }),
+  markInitiativeCopiedByCompetitor: t.field({
+    type: ValueInitiativeRef,
+    description: 'A competitor copied the initiative: it becomes EXPECTED value and earns no premium.',
+    authScopes: { write: true },
+    errors: described('marking an initiative copied'),
+    args: { input: t.arg({ type: InitiativeStepInput, required: true, description: 'The initiative.' }) },
+    resolve: async (_, { input }, ctx) =>
+      markCopiedByCompetitor(
+        ctx.em,
+        { id: await initiativeId(ctx, input.id), expectedVersion: input.expectedVersion },
+        ctx.actor,
+      ),
+  }),
+  setInitiativeOutcome: t.field({
+    type: ValueInitiativeRef,
+    description:
+      'Ends an initiative or sends it back to testing. ADOPTED needs a tested initiative whose gains are positive for both sides and that the customer recognises.',
+    authScopes: { write: true },
+    errors: described('setting an outcome'),
+    args: { input: t.arg({ type: SetOutcomeInput, required: true, description: 'The outcome.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const base = { id: await initiativeId(ctx, input.id), expectedVersion: input.expectedVersion };
+      const on = input.on ?? undefined;
+      switch (input.outcome) {
+        case 'REVISED':
+          return recordInitiativeOutcome(ctx.em, { ...base, outcome: 'REVISED' }, ctx.actor);
+        case 'COMBINED': {
+          if (!input.combinedIntoId) {
+            throw new ValidationError(
+              'COMBINED needs combinedIntoId: the initiative it joins.',
+              'VALIDATION_FAILED',
+              [{ path: ['combinedIntoId'], message: 'is required for COMBINED', code: 'REQUIRED' }],
+            );
+          }
+          const combinedIntoId = decodeId(input.combinedIntoId, 'ValueInitiative', 'combinedIntoId');
+          return recordInitiativeOutcome(
+            ctx.em,
+            { ...base, outcome: 'COMBINED', combinedIntoId, on },
+            ctx.actor,
+          );
+        }
+        default:
+          return recordInitiativeOutcome(ctx.em, { ...base, outcome: input.outcome, on }, ctx.actor);
+      }
+    },
+  }),
+}));
+
+builder.mutationField('createValueInitiative', t =>
+  t.field({
+    type: ValueInitiativeRef,
+    description: 'Starts a value initiative with a pilot account, at the first design phase.',
+    authScopes: { write: true },
+    errors: described('creating a value initiative'),
+    args: { input: t.arg({ type: CreateInitiativeInput, required: true, description: 'The initiative.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const accountId = decodeId(input.accountId, 'Account', 'accountId');
+      await assertCanWriteAccount(ctx, accountId);
+      return createValueInitiative(
+        ctx.em,
+        {
+          accountId,
+          name: input.name,
+          category: input.category,
+          ownerId: maybeId(input.ownerId, 'Person', 'ownerId'),
+          desiredGains: input.desiredGains ?? undefined,
+          startedOn: input.startedOn ?? undefined,
+        },
+        ctx.actor,
+      );
+    },
+  }),
+);

@@ -1,0 +1,85 @@
+/**
+ * Shared pieces of the workflow mutations: described result types, the account a record
+ * belongs to (for the account-manager check) and id decoding.
+ */
+import type { EntityClass } from '@kam/domain';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { assertCanWriteAccount } from '../../auth/permissions.ts';
+import { builder } from '../../builder.ts';
+import type { KamContext } from '../../context.ts';
+import { decodeId, type GlobalId } from '../ids.ts';
+
+/**
+ * Errors-plugin options with descriptions for a mutation's `…Result` union, `…Success`
+ * type and its `data` field.
+ */
+export function described(what: string) {
+  return {
+    union: { description: `What ${what} returns: the result, or the expected error that stopped it.` },
+    result: { description: `${what.charAt(0).toUpperCase()}${what.slice(1)} succeeded.` },
+    dataField: { description: 'The record as stored after the change.' },
+  };
+}
+
+/** Descriptions of a connection type and its edge type. */
+export function connectionTypes(what: string) {
+  return [
+    { description: `A page of ${what}.` },
+    { description: `One of ${what}, with its cursor.` },
+  ] as const;
+}
+
+/** A global id argument that may be omitted (undefined), cleared (null) or set. */
+export function optionalId(value: GlobalId | null | undefined, type: string, field: string) {
+  return value === undefined ? undefined : value === null ? null : decodeId(value, type, field);
+}
+
+/** The numeric id behind a global id that may be omitted. */
+export function maybeId(value: GlobalId | null | undefined, type: string, field: string) {
+  return value ? decodeId(value, type, field) : null;
+}
+
+/**
+ * The account a record belongs to, read through a separate fork so that the request's
+ * identity map is not filled with a partially loaded entity. Null when the record does
+ * not exist (the use case then reports NOT_FOUND).
+ */
+export async function accountIdOf<T extends object>(
+  ctx: KamContext,
+  entity: EntityClass<T>,
+  id: number,
+  path: string[] = ['account'],
+): Promise<number | null> {
+  const populate = path.length > 1 ? [path.slice(0, -1).join('.')] : [];
+  const found = await ctx.em.fork().findOne(entity, { id } as never, { populate: populate as never });
+  let node: unknown = found;
+  for (const key of path) node = node ? (node as Record<string, unknown>)[key] : null;
+  return node ? (node as { id: number }).id : null;
+}
+
+/**
+ * Account-level write check for a record reached by its own id: ADMIN everywhere, an
+ * ACCOUNT_MANAGER only on the accounts whose team they are on. A missing record passes:
+ * the use case then reports NOT_FOUND.
+ */
+export async function assertCanWriteRecord<T extends object>(
+  ctx: KamContext,
+  entity: EntityClass<T>,
+  id: number,
+  path?: string[],
+): Promise<void> {
+  if (ctx.viewer.role === 'ADMIN') return;
+  const accountId = await accountIdOf(ctx, entity, id, path);
+  if (accountId !== null) await assertCanWriteAccount(ctx, accountId);
+}
+
+/** The result of a removal: the global id of what was removed. */
+export const RemovalRef = builder.objectRef<{ typename: string; id: number }>('Removal').implement({
+  description: 'A record that was removed (the audit trail keeps its last state).',
+  fields: t => ({
+    removedId: t.id({
+      description: 'The global id the record had.',
+      resolve: r => encodeGlobalID(r.typename, r.id),
+    }),
+  }),
+});

@@ -1,0 +1,56 @@
+/** Small helpers for the workflow tests: one mutation call with its typed result, and ids. */
+import { expect } from 'vitest';
+import type { ApiHarness } from './harness.ts';
+
+export interface MutationResult<T = Record<string, unknown>> {
+  __typename: string;
+  code?: string;
+  message?: string;
+  currentVersion?: number | null;
+  fieldErrors?: { path: string[]; code: string }[];
+  data?: T;
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Calls `name(input: $input)` and returns its result union, with the error fields every test reads. */
+export async function mutate<T = Record<string, unknown>>(
+  api: ApiHarness,
+  token: string,
+  name: string,
+  inputType: string,
+  input: Record<string, unknown>,
+  selection = '__typename',
+): Promise<MutationResult<T>> {
+  const query = `mutation($input: ${inputType}!) { ${name}(input: $input) {
+    __typename
+    ... on ${capitalise(name)}Success { data { ${selection} } }
+    ... on Error { code message }
+    ... on ValidationError { fieldErrors { path code } }
+    ... on ConflictError { currentVersion }
+  } }`;
+  const res = await api.gql<Record<string, MutationResult<T>>>(query, { input }, token);
+  expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+  const result = res.body.data?.[name];
+  if (!result) throw new Error(`no result for ${name}`);
+  return result;
+}
+
+/** Like `mutate`, but the call must succeed; returns its data. */
+export async function ok<T = Record<string, unknown>>(
+  api: ApiHarness,
+  token: string,
+  name: string,
+  inputType: string,
+  input: Record<string, unknown>,
+  selection = '__typename',
+): Promise<T> {
+  const result = await mutate<T>(api, token, name, inputType, input, selection);
+  expect(result.__typename, `${name}: ${result.code} ${result.message}`).toBe(`${capitalise(name)}Success`);
+  return result.data as T;
+}
+
+/** The global id of a type and numeric id, as the API encodes it. */
+export function globalId(type: string, id: number): string {
+  return Buffer.from(`${type}:${id}`).toString('base64');
+}

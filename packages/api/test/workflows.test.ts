@@ -1,0 +1,1061 @@
+/**
+ * Every workflow family through HTTP against the real server: the happy path, and each
+ * error type (validation with a field path, not found, stale expectedVersion, forbidden,
+ * a domain rule with the domain's code).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, startApi } from './harness.ts';
+import { globalId, mutate, ok } from './workflow-client.ts';
+
+let api: ApiHarness;
+let admin: string;
+let manager: { secret: string; personId: number };
+let outsider: { secret: string; personId: number };
+let emeaSigner: number;
+let apacSigner: number;
+let emea: string;
+let apac: string;
+let acme: string;
+let globex: string;
+
+const numeric = (id: string) => Number(Buffer.from(id, 'base64').toString().split(':')[1]);
+
+beforeAll(async () => {
+  api = await startApi();
+  admin = (await api.token('ADMIN')).secret;
+  manager = await api.token('ACCOUNT_MANAGER');
+  outsider = await api.token('ACCOUNT_MANAGER');
+  const unit = (code: string) =>
+    ok<{ id: string }>(
+      api,
+      admin,
+      'createBusinessUnit',
+      'CreateBusinessUnitInput',
+      {
+        code,
+        name: code,
+        kind: 'GEOGRAPHY',
+      },
+      'id',
+    );
+  emea = (await unit('EMEA')).id;
+  apac = (await unit('APAC')).id;
+  emeaSigner = (await api.token('EXECUTIVE', { businessUnitId: numeric(emea) })).personId;
+  apacSigner = (await api.token('EXECUTIVE', { businessUnitId: numeric(apac) })).personId;
+  const account = (externalRef: string, name: string) =>
+    ok<{ id: string }>(api, admin, 'createAccount', 'CreateAccountInput', { externalRef, name }, 'id');
+  acme = (await account('W-ACME', 'Acme')).id;
+  globex = (await account('W-GLOBEX', 'Globex')).id;
+  await ok(api, admin, 'addTeamMember', 'AddTeamMemberInput', {
+    accountId: acme,
+    personId: globalId('Person', manager.personId),
+    role: 'KEY_ACCOUNT_MANAGER',
+  });
+});
+afterAll(async () => {
+  await api.close();
+});
+
+describe('team', () => {
+  it('adds, changes and removes members; one lead per geography; stale versions conflict', async () => {
+    const sponsor = await api.token('EXECUTIVE');
+    const second = await mutate(api, manager.secret, 'addTeamMember', 'AddTeamMemberInput', {
+      accountId: acme,
+      personId: globalId('Person', sponsor.personId),
+      role: 'KEY_ACCOUNT_MANAGER',
+    });
+    expect(second).toMatchObject({ __typename: 'DomainRuleError', code: 'TEAM_LEAD_ALREADY_ASSIGNED' });
+    const member = await ok<{ id: string; version: number }>(
+      api,
+      manager.secret,
+      'addTeamMember',
+      'AddTeamMemberInput',
+      { accountId: acme, personId: globalId('Person', sponsor.personId), role: 'SPONSOR' },
+      'id version',
+    );
+    const changed = await ok<{ role: string; version: number }>(
+      api,
+      manager.secret,
+      'changeTeamMember',
+      'ChangeTeamMemberInput',
+      { id: member.id, expectedVersion: member.version, role: 'COACH' },
+      'role version',
+    );
+    expect(changed.role).toBe('COACH');
+    const stale = await mutate(api, manager.secret, 'changeTeamMember', 'ChangeTeamMemberInput', {
+      id: member.id,
+      expectedVersion: member.version,
+      role: 'SUPPORT',
+    });
+    expect(stale).toMatchObject({ __typename: 'ConflictError', code: 'VERSION_CONFLICT' });
+    const removed = await ok<{ removedId: string }>(
+      api,
+      manager.secret,
+      'removeTeamMember',
+      'RemoveTeamMemberInput',
+      { id: member.id, expectedVersion: changed.version },
+      'removedId',
+    );
+    expect(removed.removedId).toBe(member.id);
+    const read = await api.gql<{ node: { team: { role: string; person: { name: string } }[] } }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { team { role person { name } } } } }',
+      { id: acme },
+      admin,
+    );
+    expect(read.body.data?.node.team.map(m => m.role)).toEqual(['KEY_ACCOUNT_MANAGER']);
+  });
+
+  it('reports a missing record as NotFoundError and an id of another type as ValidationError', async () => {
+    const missing = await mutate(api, admin, 'changeTeamMember', 'ChangeTeamMemberInput', {
+      id: globalId('TeamMember', 99_999),
+      expectedVersion: 1,
+      role: 'SUPPORT',
+    });
+    expect(missing).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    const wrongType = await mutate(api, admin, 'changeTeamMember', 'ChangeTeamMemberInput', {
+      id: acme,
+      expectedVersion: 1,
+    });
+    expect(wrongType).toMatchObject({ __typename: 'ValidationError', code: 'INVALID_ID' });
+    expect(wrongType.fieldErrors?.[0]?.path).toEqual(['id']);
+  });
+
+  it('forbids an account manager who is not on the team, and writes nothing', async () => {
+    const res = await mutate(api, outsider.secret, 'createContact', 'CreateContactInput', {
+      accountId: acme,
+      name: 'Not allowed',
+      function: 'FINANCE',
+      influence: 3,
+    });
+    expect(res).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+    const read = await api.gql<{ node: { contacts: { name: string }[] } }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { contacts { name } } } }',
+      { id: acme },
+      admin,
+    );
+    expect(read.body.data?.node.contacts.map(c => c.name)).not.toContain('Not allowed');
+  });
+});
+
+describe('stakeholder map', () => {
+  it('validates influence with a field path, creates contacts and names a counterpart', async () => {
+    const bad = await mutate(api, manager.secret, 'createContact', 'CreateContactInput', {
+      accountId: acme,
+      name: 'Too influential',
+      function: 'PROCUREMENT',
+      influence: 7,
+    });
+    expect(bad).toMatchObject({ __typename: 'ValidationError', code: 'SCORE_OUT_OF_RANGE' });
+    expect(bad.fieldErrors).toEqual([{ path: ['influence'], code: 'SCORE_OUT_OF_RANGE' }]);
+    const contact = await ok<{ id: string; version: number }>(
+      api,
+      manager.secret,
+      'createContact',
+      'CreateContactInput',
+      { accountId: acme, name: 'Pat Buyer', function: 'PROCUREMENT', influence: 4, stance: 'NEUTRAL' },
+      'id version',
+    );
+    const set = await ok<{ counterpart: { name: string } }>(
+      api,
+      manager.secret,
+      'setContactCounterpart',
+      'SetContactCounterpartInput',
+      {
+        id: contact.id,
+        expectedVersion: contact.version,
+        counterpartId: globalId('Person', manager.personId),
+      },
+      'counterpart { name } version',
+    );
+    expect(set.counterpart.name).toMatch(/ACCOUNT_MANAGER person/);
+    const updated = await ok<{ stance: string; version: number }>(
+      api,
+      manager.secret,
+      'updateContact',
+      'UpdateContactInput',
+      { id: contact.id, expectedVersion: contact.version + 1, stance: 'CHAMPION' },
+      'stance version',
+    );
+    expect(updated.stance).toBe('CHAMPION');
+    await ok(
+      api,
+      manager.secret,
+      'removeContact',
+      'RemoveContactInput',
+      {
+        id: contact.id,
+        expectedVersion: updated.version,
+      },
+      'removedId',
+    );
+  });
+});
+
+describe('selection and the value journey', () => {
+  it('records assessments, designates with a 24-month review, revokes and keeps history', async () => {
+    const assessment = await ok<{ loyalty: number; assessedBy: { id: string } }>(
+      api,
+      manager.secret,
+      'recordSelectionAssessment',
+      'RecordSelectionAssessmentInput',
+      {
+        accountId: acme,
+        marketLeadership: 5,
+        innovationLeadership: 4,
+        growthFit: 4,
+        otherUnitsPotential: 3,
+        loyalty: 4,
+        informationSharing: 3,
+        engagementDesire: 5,
+        buyingBasis: 4,
+        sustainableRevenue: true,
+        defectionInfluencesOthers: false,
+      },
+      'loyalty assessedBy { id }',
+    );
+    expect(assessment.loyalty).toBe(4);
+    const tooSoon = await mutate(api, admin, 'designateKeyAccount', 'DesignateKeyAccountInput', {
+      accountId: acme,
+      designatedOn: '2026-01-01',
+      reviewDueOn: '2027-01-01',
+    });
+    expect(tooSoon).toMatchObject({ __typename: 'DomainRuleError', code: 'DESIGNATION_REVIEW_TOO_SOON' });
+    const designation = await ok<{ reviewDueOn: string; version: number }>(
+      api,
+      admin,
+      'designateKeyAccount',
+      'DesignateKeyAccountInput',
+      { accountId: acme, designatedOn: '2026-01-01', reason: 'Strategic fit' },
+      'reviewDueOn version',
+    );
+    expect(designation.reviewDueOn).toBe('2028-01-01');
+    const again = await mutate(api, admin, 'designateKeyAccount', 'DesignateKeyAccountInput', {
+      accountId: acme,
+    });
+    expect(again).toMatchObject({ __typename: 'DomainRuleError', code: 'ACCOUNT_ALREADY_KEY' });
+    const reviewed = await ok<{ reviewDueOn: string; version: number }>(
+      api,
+      admin,
+      'reviewKeyAccountDesignation',
+      'ReviewKeyAccountDesignationInput',
+      { accountId: acme, expectedVersion: designation.version, reviewedOn: '2027-06-01' },
+      'reviewDueOn version',
+    );
+    expect(reviewed.reviewDueOn).toBe('2029-06-01');
+    const stale = await mutate(api, admin, 'revokeKeyAccount', 'RevokeKeyAccountInput', {
+      accountId: acme,
+      expectedVersion: designation.version,
+      reason: 'Lost the business',
+    });
+    expect(stale).toMatchObject({
+      __typename: 'ConflictError',
+      code: 'VERSION_CONFLICT',
+      currentVersion: reviewed.version,
+    });
+    const revoked = await ok<{ revokedOn: string }>(
+      api,
+      admin,
+      'revokeKeyAccount',
+      'RevokeKeyAccountInput',
+      {
+        accountId: acme,
+        expectedVersion: reviewed.version,
+        revokedOn: '2028-01-01',
+        reason: 'Lost the business',
+      },
+      'revokedOn',
+    );
+    expect(revoked.revokedOn).toBe('2028-01-01');
+    const none = await mutate(api, admin, 'revokeKeyAccount', 'RevokeKeyAccountInput', {
+      accountId: acme,
+      expectedVersion: 1,
+      reason: 'again',
+    });
+    expect(none).toMatchObject({ __typename: 'NotFoundError' });
+    await ok(
+      api,
+      admin,
+      'designateKeyAccount',
+      'DesignateKeyAccountInput',
+      { accountId: acme, designatedOn: '2028-02-01' },
+      'version',
+    );
+    const read = await api.gql<{
+      node: {
+        isKeyAccount: boolean;
+        designations: { revokedOn: string | null }[];
+        assessments: { loyalty: number }[];
+      };
+    }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { isKeyAccount designations { revokedOn } assessments { loyalty } } } }',
+      { id: acme },
+      admin,
+    );
+    expect(read.body.data?.node).toEqual({
+      isKeyAccount: true,
+      designations: [{ revokedOn: null }, { revokedOn: '2028-01-01' }],
+      assessments: [{ loyalty: 4 }],
+    });
+  });
+
+  it('records the team’s tier per quarter with evidence; changing it needs the version', async () => {
+    const noEvidence = await mutate(api, manager.secret, 'assessTier', 'AssessTierInput', {
+      accountId: acme,
+      quarter: '2026-Q1',
+      tier: 'TIER_3',
+      evidence: ' ',
+    });
+    expect(noEvidence).toMatchObject({ __typename: 'DomainRuleError', code: 'TIER_EVIDENCE_REQUIRED' });
+    const first = await ok<{ version: number }>(
+      api,
+      manager.secret,
+      'assessTier',
+      'AssessTierInput',
+      { accountId: acme, quarter: '2026-Q1', tier: 'TIER_3', evidence: 'Specific services' },
+      'version',
+    );
+    const unversioned = await mutate(api, manager.secret, 'assessTier', 'AssessTierInput', {
+      accountId: acme,
+      quarter: '2026-Q1',
+      tier: 'TIER_2',
+      evidence: 'Shared services',
+    });
+    expect(unversioned).toMatchObject({ __typename: 'ConflictError', currentVersion: first.version });
+    await ok(
+      api,
+      manager.secret,
+      'assessTier',
+      'AssessTierInput',
+      {
+        accountId: acme,
+        quarter: '2026-Q1',
+        tier: 'TIER_2',
+        evidence: 'Shared services',
+        expectedVersion: first.version,
+      },
+      'tier',
+    );
+    await ok(
+      api,
+      manager.secret,
+      'assessTier',
+      'AssessTierInput',
+      {
+        accountId: acme,
+        quarter: '2026-Q2',
+        tier: 'TIER_1',
+        evidence: 'Joint venture signed',
+      },
+      'tier',
+    );
+    const read = await api.gql<{
+      node: { tierHistory: { quarter: string; tier: string; tierName: string }[] };
+    }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { tierHistory { quarter tier tierName } } } }',
+      { id: acme },
+      admin,
+    );
+    expect(read.body.data?.node.tierHistory).toEqual([
+      { quarter: '2026-Q1', tier: 'TIER_2', tierName: 'Value add' },
+      { quarter: '2026-Q2', tier: 'TIER_1', tierName: 'Mutual benefit' },
+    ]);
+  });
+});
+
+describe('the account plan', () => {
+  it('creates, edits, submits, is signed by every unit, approved, reviewed, closed and copied', async () => {
+    const plan = await ok<{ id: string; version: number; status: string }>(
+      api,
+      manager.secret,
+      'createPlan',
+      'CreatePlanInput',
+      {
+        accountId: acme,
+        year: 2026,
+        businessUnitIds: [emea, apac],
+        sections: { baselines: 'Revenue 1.2M', growthOpportunities: 'Cross-sell APAC' },
+        targets: { revenueTarget: '1500000.00', marginTargetPercent: '31.5' },
+      },
+      'id version status',
+    );
+    expect(plan.status).toBe('DRAFT');
+    const dup = await mutate(api, manager.secret, 'createPlan', 'CreatePlanInput', {
+      accountId: acme,
+      year: 2026,
+    });
+    expect(dup).toMatchObject({ __typename: 'DomainRuleError', code: 'PLAN_ALREADY_EXISTS' });
+    let version = plan.version;
+    const edited = await ok<{
+      version: number;
+      sections: { key: string; text: string }[];
+      marginTargetPercent: string;
+    }>(
+      api,
+      manager.secret,
+      'updatePlan',
+      'UpdatePlanInput',
+      { id: plan.id, expectedVersion: version, sections: { currentRelationship: 'Strong in EMEA' } },
+      'version marginTargetPercent sections { key text }',
+    );
+    expect(edited.sections.find(s => s.key === 'currentRelationship')?.text).toBe('Strong in EMEA');
+    expect(edited.marginTargetPercent).toBe('31.50');
+    version = edited.version;
+    const step = async (name: string, selection = 'version status') =>
+      mutate<{ version: number; status: string }>(
+        api,
+        manager.secret,
+        name,
+        'PlanStepInput',
+        { id: plan.id, expectedVersion: version },
+        selection,
+      );
+    const submitted = await step('submitPlan');
+    expect(submitted.data?.status).toBe('IN_REVIEW');
+    version = submitted.data?.version ?? 0;
+    const notEditable = await mutate(api, manager.secret, 'updatePlan', 'UpdatePlanInput', {
+      id: plan.id,
+      expectedVersion: version,
+      sections: { baselines: 'x' },
+    });
+    expect(notEditable).toMatchObject({ __typename: 'DomainRuleError', code: 'PLAN_NOT_EDITABLE' });
+    const unsigned = await step('approvePlan');
+    expect(unsigned).toMatchObject({ __typename: 'DomainRuleError', code: 'PLAN_NOT_SIGNED_BY_ALL_UNITS' });
+    const wrongSigner = await mutate(api, manager.secret, 'signPlan', 'SignPlanInput', {
+      id: plan.id,
+      businessUnitId: emea,
+    });
+    expect(wrongSigner).toMatchObject({ __typename: 'DomainRuleError', code: 'PLAN_SIGNER_NOT_IN_UNIT' });
+    for (const [unit, signer] of [
+      [emea, emeaSigner],
+      [apac, apacSigner],
+    ] as const) {
+      await ok(
+        api,
+        manager.secret,
+        'signPlan',
+        'SignPlanInput',
+        {
+          id: plan.id,
+          businessUnitId: unit,
+          signedById: globalId('Person', signer),
+        },
+        'planVersionNumber',
+      );
+    }
+    const approved = await step('approvePlan');
+    expect(approved.data?.status).toBe('APPROVED');
+    version = approved.data?.version ?? 0;
+    const review = await ok<{ assessment: string; reviewer: { id: string } }>(
+      api,
+      manager.secret,
+      'recordExecutionReview',
+      'RecordExecutionReviewInput',
+      { planId: plan.id, assessment: 'AT_RISK', progress: 'Behind in APAC', revenueToDate: '400000' },
+      'assessment reviewer { id }',
+    );
+    expect(review).toEqual({ assessment: 'AT_RISK', reviewer: { id: globalId('Person', manager.personId) } });
+    const action = await ok<{ id: string; version: number }>(
+      api,
+      manager.secret,
+      'addPlanAction',
+      'AddPlanActionInput',
+      { planId: plan.id, description: 'Workshop with APAC buyers', dueOn: '2026-06-30' },
+      'id version',
+    );
+    const done = await ok<{ status: string; version: number; completedOn: string }>(
+      api,
+      manager.secret,
+      'updatePlanAction',
+      'UpdatePlanActionInput',
+      { id: action.id, expectedVersion: action.version, status: 'DONE', completedOn: '2026-06-15' },
+      'status version completedOn',
+    );
+    expect(done.completedOn).toBe('2026-06-15');
+    const reopen = await mutate(api, manager.secret, 'updatePlanAction', 'UpdatePlanActionInput', {
+      id: action.id,
+      expectedVersion: done.version,
+      status: 'OPEN',
+    });
+    expect(reopen).toMatchObject({ __typename: 'DomainRuleError', code: 'ACTION_INVALID_TRANSITION' });
+    const compared = await api.gql<{
+      planComparison: { __typename: string; data: { key: string; changed: boolean }[] };
+    }>(
+      'query($id: ID!) { planComparison(planId: $id, from: 1) { __typename ... on PlanComparisonSuccess { data { key changed } } } }',
+      { id: plan.id },
+      admin,
+    );
+    expect(compared.body.data?.planComparison.data.every(d => !d.changed)).toBe(true);
+    const noVersion = await api.gql<{ planComparison: { __typename: string; code: string } }>(
+      'query($id: ID!) { planComparison(planId: $id, from: 9) { __typename ... on Error { code } } }',
+      { id: plan.id },
+      admin,
+    );
+    expect(noVersion.body.data?.planComparison).toEqual({
+      __typename: 'NotFoundError',
+      code: 'PLAN_VERSION_NOT_FOUND',
+    });
+    const closed = await step('closePlan');
+    expect(closed.data?.status).toBe('CLOSED');
+    const next = await ok<{
+      year: number;
+      status: string;
+      copiedFrom: { id: string };
+      sections: { key: string; text: string }[];
+    }>(
+      api,
+      manager.secret,
+      'copyPlanToNextYear',
+      'CopyPlanInput',
+      { id: plan.id },
+      'year status copiedFrom { id } sections { key text }',
+    );
+    expect(next).toMatchObject({ year: 2027, status: 'DRAFT', copiedFrom: { id: plan.id } });
+    expect(next.sections[0]?.text).toBe('Revenue 1.2M');
+
+    const read = await api.gql<{
+      plans: { totalCount?: number; edges: { node: { year: number; status: string } }[] };
+      node: {
+        latestPlan: { year: number };
+        plans: { signOffs: { businessUnit: { code: string } }[]; versions: { number: number }[] }[];
+      };
+    }>(
+      `query($id: ID!) {
+        plans(status: CLOSED, year: 2026, first: 10) { edges { node { year status } } }
+        node(id: $id) { ... on Account { latestPlan { year } plans { signOffs { businessUnit { code } } versions { number } } } }
+      }`,
+      { id: acme },
+      admin,
+    );
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data?.plans.edges.map(e => e.node)).toEqual([{ year: 2026, status: 'CLOSED' }]);
+    expect(read.body.data?.node.latestPlan.year).toBe(2027);
+    expect(read.body.data?.node.plans[1]?.signOffs.map(s => s.businessUnit.code).sort()).toEqual([
+      'APAC',
+      'EMEA',
+    ]);
+    expect(read.body.data?.node.plans[1]?.versions).toEqual([{ number: 1 }]);
+  });
+});
+
+describe('opportunities', () => {
+  it('creates, qualifies and wins; a decided bid cannot change', async () => {
+    const opp = await ok<{ id: string; version: number }>(
+      api,
+      manager.secret,
+      'createOpportunity',
+      'CreateOpportunityInput',
+      { accountId: acme, businessUnitId: apac, name: 'APAC rollout', value: '250000.00' },
+      'id version',
+    );
+    const negative = await mutate(api, manager.secret, 'createOpportunity', 'CreateOpportunityInput', {
+      accountId: acme,
+      businessUnitId: apac,
+      name: 'Bad',
+      value: '-1',
+    });
+    expect(negative).toMatchObject({ __typename: 'ValidationError' });
+    expect(negative.fieldErrors?.[0]?.path).toEqual(['value']);
+    const stepInput = (version: number, extra: Record<string, unknown> = {}) => ({
+      id: opp.id,
+      expectedVersion: version,
+      ...extra,
+    });
+    const qualified = await ok<{ qualified: boolean; version: number }>(
+      api,
+      manager.secret,
+      'qualifyOpportunity',
+      'OpportunityStepInput',
+      stepInput(opp.version, { on: '2026-02-01' }),
+      'qualified version',
+    );
+    expect(qualified.qualified).toBe(true);
+    const won = await ok<{ outcome: string; version: number }>(
+      api,
+      manager.secret,
+      'winOpportunity',
+      'OpportunityStepInput',
+      stepInput(qualified.version, { on: '2026-03-01' }),
+      'outcome version',
+    );
+    expect(won.outcome).toBe('WON');
+    const lose = await mutate(
+      api,
+      manager.secret,
+      'loseOpportunity',
+      'OpportunityStepInput',
+      stepInput(won.version, { reason: 'x' }),
+    );
+    expect(lose).toMatchObject({ __typename: 'DomainRuleError', code: 'OPPORTUNITY_ALREADY_DECIDED' });
+    const read = await api.gql<{
+      node: { opportunities: { name: string; outcome: string; businessUnit: { code: string } }[] };
+    }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { opportunities { name outcome businessUnit { code } } } } }',
+      { id: acme },
+      admin,
+    );
+    expect(read.body.data?.node.opportunities).toEqual([
+      { name: 'APAC rollout', outcome: 'WON', businessUnit: { code: 'APAC' } },
+    ]);
+  });
+});
+
+describe('value initiatives', () => {
+  it('moves through the phases; adoption needs both gains and recognition', async () => {
+    let initiative = await ok<{ id: string; version: number; phase: string }>(
+      api,
+      manager.secret,
+      'createValueInitiative',
+      'CreateValueInitiativeInput',
+      { accountId: acme, name: 'Joint forecasting', category: 'UNTAPPED', desiredGains: 'Less stock' },
+      'id version phase',
+    );
+    const skip = await mutate(api, manager.secret, 'advanceInitiativePhase', 'AdvanceInitiativePhaseInput', {
+      id: initiative.id,
+      expectedVersion: initiative.version,
+      toPhase: 'LIVE_TEST',
+    });
+    expect(skip).toMatchObject({
+      __typename: 'DomainRuleError',
+      code: 'INITIATIVE_INVALID_PHASE_TRANSITION',
+    });
+    for (let i = 0; i < 8; i++) {
+      initiative = await ok(
+        api,
+        manager.secret,
+        'advanceInitiativePhase',
+        'AdvanceInitiativePhaseInput',
+        {
+          id: initiative.id,
+          expectedVersion: initiative.version,
+        },
+        'id version phase',
+      );
+    }
+    expect(initiative.phase).toBe('REVIEW_AND_REFINE');
+    const outcome = (version: number, value: string) =>
+      mutate<{ id: string; version: number; outcome: string }>(
+        api,
+        manager.secret,
+        'setInitiativeOutcome',
+        'SetInitiativeOutcomeInput',
+        {
+          id: initiative.id,
+          expectedVersion: version,
+          outcome: value,
+        },
+        'id version outcome',
+      );
+    const early = await outcome(initiative.version, 'ADOPTED');
+    expect(early).toMatchObject({
+      __typename: 'DomainRuleError',
+      code: 'INITIATIVE_ADOPTION_REQUIRES_BOTH_GAINS',
+    });
+    initiative = await ok(
+      api,
+      manager.secret,
+      'recordInitiativeGains',
+      'RecordInitiativeGainsInput',
+      {
+        id: initiative.id,
+        expectedVersion: initiative.version,
+        customerGain: '120000',
+        supplierGain: '30000',
+      },
+      'id version phase',
+    );
+    const unrecognised = await outcome(initiative.version, 'ADOPTED');
+    expect(unrecognised).toMatchObject({ __typename: 'DomainRuleError', code: 'INITIATIVE_NOT_RECOGNISED' });
+    initiative = await ok(
+      api,
+      manager.secret,
+      'recordCustomerRecognition',
+      'RecordCustomerRecognitionInput',
+      {
+        id: initiative.id,
+        expectedVersion: initiative.version,
+        recognised: true,
+        note: 'CFO confirmed',
+      },
+      'id version phase',
+    );
+    const adopted = await outcome(initiative.version, 'ADOPTED');
+    expect(adopted.data?.outcome).toBe('ADOPTED');
+    const combineMissing = await mutate(
+      api,
+      manager.secret,
+      'setInitiativeOutcome',
+      'SetInitiativeOutcomeInput',
+      {
+        id: initiative.id,
+        expectedVersion: adopted.data?.version,
+        outcome: 'COMBINED',
+      },
+    );
+    expect(combineMissing).toMatchObject({ __typename: 'ValidationError' });
+    expect(combineMissing.fieldErrors?.[0]?.path).toEqual(['combinedIntoId']);
+    const copied = await ok<{ category: string; copiedByCompetitor: boolean }>(
+      api,
+      manager.secret,
+      'markInitiativeCopiedByCompetitor',
+      'InitiativeStepInput',
+      { id: initiative.id, expectedVersion: adopted.data?.version },
+      'category copiedByCompetitor',
+    );
+    expect(copied).toEqual({ category: 'EXPECTED', copiedByCompetitor: true });
+    const read = await api.gql<{
+      valueInitiatives: { edges: { node: { name: string } }[] };
+      inTest: { edges: unknown[] };
+    }>(
+      `{ valueInitiatives(outcome: ADOPTED, phase: REVIEW_AND_REFINE, first: 5) { edges { node { name } } }
+         inTest: valueInitiatives(phase: LIVE_TEST, first: 5) { edges { node { name } } } }`,
+      {},
+      admin,
+    );
+    expect(read.body.data?.valueInitiatives.edges.map(e => e.node.name)).toEqual(['Joint forecasting']);
+    expect(read.body.data?.inTest.edges).toEqual([]);
+  });
+});
+
+describe('signals, surveys and measurements', () => {
+  it('records signals with their rules, survey responses and organisation measurements', async () => {
+    const noSentiment = await mutate(api, manager.secret, 'recordSignal', 'RecordSignalInput', {
+      accountId: acme,
+      kind: 'FEEDBACK',
+      occurredOn: '2026-02-10',
+    });
+    expect(noSentiment).toMatchObject({ __typename: 'ValidationError' });
+    expect(noSentiment.fieldErrors?.map(f => f.path)).toEqual([['sentiment']]);
+    await ok(
+      api,
+      manager.secret,
+      'recordSignal',
+      'RecordSignalInput',
+      {
+        accountId: acme,
+        kind: 'REFERRAL',
+        occurredOn: '2026-02-10',
+        value: '50000',
+      },
+      'quarter value',
+    );
+    const survey = await ok<{ quarter: string; score: number }>(
+      api,
+      manager.secret,
+      'recordSurveyResponse',
+      'RecordSurveyResponseInput',
+      { accountId: acme, respondedOn: '2026-05-02', score: 4 },
+      'quarter score',
+    );
+    expect(survey).toEqual({ quarter: '2026-Q2', score: 4 });
+    const measured = await ok<{ value: string; version: number }>(
+      api,
+      admin,
+      'recordOrganisationMeasurement',
+      'RecordOrganisationMeasurementInput',
+      { kind: 'PEOPLE_SATISFACTION', quarter: '2026-Q1', businessUnitId: emea, value: '72.5' },
+      'value version',
+    );
+    expect(measured.value).toBe('72.50');
+    const again = await mutate(
+      api,
+      admin,
+      'recordOrganisationMeasurement',
+      'RecordOrganisationMeasurementInput',
+      {
+        kind: 'PEOPLE_SATISFACTION',
+        quarter: '2026-Q1',
+        businessUnitId: emea,
+        value: '75',
+      },
+    );
+    expect(again).toMatchObject({ __typename: 'ConflictError', currentVersion: measured.version });
+    const read = await api.gql<{
+      node: { signals: { kind: string; value: string }[]; surveyResponses: { score: number }[] };
+      organisationMeasurements: { businessUnit: { code: string }; value: string }[];
+    }>(
+      `query($id: ID!) { node(id: $id) { ... on Account { signals { kind value } surveyResponses { score } } }
+        organisationMeasurements(kind: PEOPLE_SATISFACTION) { businessUnit { code } value } }`,
+      { id: acme },
+      admin,
+    );
+    expect(read.body.data?.node.signals).toEqual([{ kind: 'REFERRAL', value: '50000.00' }]);
+    expect(read.body.data?.organisationMeasurements).toEqual([
+      { businessUnit: { code: 'EMEA' }, value: '72.50' },
+    ]);
+  });
+});
+
+describe('financials', () => {
+  it('records figures and reads them by quarter range and latest quarter', async () => {
+    for (const quarter of ['2025-Q4', '2026-Q1', '2026-Q2']) {
+      await ok(
+        api,
+        admin,
+        'recordFinancials',
+        'RecordFinancialsInput',
+        {
+          accountId: globex,
+          quarter,
+          revenue: '100.10',
+          grossProfit: '40.00',
+          costToServe: '10.05',
+        },
+        'quarter',
+      );
+    }
+    const mixed = await mutate(api, admin, 'recordFinancials', 'RecordFinancialsInput', {
+      accountId: globex,
+      businessUnitId: emea,
+      quarter: '2026-Q2',
+      revenue: '1',
+      grossProfit: '1',
+      costToServe: '0',
+    });
+    expect(mixed).toMatchObject({ __typename: 'DomainRuleError', code: 'FINANCIALS_MIXED_SCOPE' });
+    const read = await api.gql<{
+      node: {
+        quarterlyFinancials: { quarter: string }[];
+        latestFinancials: { quarter: string; contribution: string }[];
+      };
+    }>(
+      `query($id: ID!) { node(id: $id) { ... on Account {
+        quarterlyFinancials(from: "2026-Q1", to: "2026-Q2") { quarter }
+        latestFinancials { quarter contribution } } } }`,
+      { id: globex },
+      admin,
+    );
+    expect(read.body.data?.node.quarterlyFinancials.map(f => f.quarter)).toEqual(['2026-Q1', '2026-Q2']);
+    // contribution = gross profit − cost to serve = 40.00 − 10.05 = 29.95
+    expect(read.body.data?.node.latestFinancials).toEqual([{ quarter: '2026-Q2', contribution: '29.95' }]);
+  });
+});
+
+describe('reference data and settings (ADMIN)', () => {
+  it('segments, packages and the grid; KPI targets; the programme; settings', async () => {
+    const segment = await ok<{ id: string }>(
+      api,
+      admin,
+      'createSegment',
+      'CreateSegmentInput',
+      {
+        code: 'LOYAL-LARGE',
+        name: 'Loyal large buyers',
+        buyerOrientation: 'LOYALTY',
+        sizeClass: 'LARGE',
+      },
+      'id',
+    );
+    const taken = await mutate(api, admin, 'createSegment', 'CreateSegmentInput', {
+      code: 'LOYAL-LARGE',
+      name: 'x',
+      buyerOrientation: 'PRICE',
+    });
+    expect(taken).toMatchObject({ __typename: 'ConflictError', code: 'CODE_TAKEN' });
+    const elements = await api.gql<{
+      serviceElements: { id: string; code: string }[];
+      serviceStandards: { pyramidLevel: string; version: number }[];
+      kpiDefinitions: { code: string; version: number }[];
+    }>(
+      '{ serviceElements { id code } serviceStandards { pyramidLevel version } kpiDefinitions { code version } }',
+      {},
+      admin,
+    );
+    const element = elements.body.data?.serviceElements[0]?.id;
+    expect(elements.body.data?.serviceElements).toHaveLength(10);
+    await ok(
+      api,
+      admin,
+      'setElementImportance',
+      'SetElementImportanceInput',
+      { segmentId: segment.id, elementId: element, importance: 5 },
+      'importance',
+    );
+    const pack = await ok<{ id: string }>(
+      api,
+      admin,
+      'createServicePackage',
+      'CreateServicePackageInput',
+      {
+        code: 'GOLD',
+        name: 'Gold',
+        segmentId: segment.id,
+        elements: [{ elementId: element, inclusion: 'INCLUDED' }],
+      },
+      'id',
+    );
+    await ok(
+      api,
+      admin,
+      'setGridCell',
+      'SetGridCellInput',
+      { segmentId: segment.id, pyramidLevel: 'KEY', packageId: pack.id },
+      'pyramidLevel',
+    );
+    const key = elements.body.data?.serviceStandards.find(s => s.pyramidLevel === 'KEY');
+    await ok(
+      api,
+      admin,
+      'updateServiceStandard',
+      'UpdateServiceStandardInput',
+      {
+        pyramidLevel: 'KEY',
+        text: 'Proactive key account management',
+        expectedVersion: key?.version,
+      },
+      'text',
+    );
+    await ok(
+      api,
+      admin,
+      'updateAccount',
+      'UpdateAccountInput',
+      { id: globex, expectedVersion: 1, segmentId: segment.id },
+      'id',
+    );
+    const grid = await api.gql<{
+      segments: {
+        grid: { pyramidLevel: string; servicePackage: { code: string; elements: { inclusion: string }[] } }[];
+        elementImportance: { importance: number }[];
+      }[];
+    }>(
+      '{ segments { grid { pyramidLevel servicePackage { code elements { inclusion } } } elementImportance { importance } } }',
+      {},
+      admin,
+    );
+    expect(grid.body.data?.segments[0]).toEqual({
+      grid: [
+        { pyramidLevel: 'KEY', servicePackage: { code: 'GOLD', elements: [{ inclusion: 'INCLUDED' }] } },
+      ],
+      elementImportance: [{ importance: 5 }],
+    });
+
+    const winRate = elements.body.data?.kpiDefinitions.find(k => k.code === 'WIN_RATE');
+    const kpi = await ok<{ target: string; baselineQuarter: string }>(
+      api,
+      admin,
+      'updateKpiDefinition',
+      'UpdateKpiDefinitionInput',
+      {
+        code: 'WIN_RATE',
+        expectedVersion: winRate?.version,
+        target: '85',
+        baselineQuarter: '2026-Q1',
+      },
+      'target baselineQuarter',
+    );
+    expect(Number(kpi.target)).toBe(85);
+
+    const programme = await ok<{ id: string; version: number }>(
+      api,
+      admin,
+      'startProgramme',
+      'StartProgrammeInput',
+      { businessUnitId: emea },
+      'id version',
+    );
+    const incomplete = await mutate(api, admin, 'advanceProgrammeStage', 'AdvanceProgrammeStageInput', {
+      id: programme.id,
+      expectedVersion: programme.version,
+    });
+    expect(incomplete).toMatchObject({
+      __typename: 'DomainRuleError',
+      code: 'PROGRAMME_CHECKLIST_INCOMPLETE',
+    });
+    const list = await api.gql<{
+      programmes: { checklist: { id: string; version: number; stage: string }[] }[];
+    }>('{ programmes { checklist { id version stage } } }', {}, admin);
+    for (const item of list.body.data?.programmes[0]?.checklist.filter(i => i.stage === 'UNDERSTAND') ?? []) {
+      await ok(
+        api,
+        admin,
+        'setChecklistItem',
+        'SetChecklistItemInput',
+        { id: item.id, expectedVersion: item.version, done: true },
+        'done',
+      );
+    }
+    const advanced = await ok<{ stage: string }>(
+      api,
+      admin,
+      'advanceProgrammeStage',
+      'AdvanceProgrammeStageInput',
+      {
+        id: programme.id,
+        expectedVersion: programme.version,
+      },
+      'stage',
+    );
+    expect(advanced.stage).toBe('TEST');
+
+    const settings = await api.gql<{ settings: { version: number; planReviewCadenceMonths: number } }>(
+      '{ settings { version planReviewCadenceMonths } }',
+      {},
+      admin,
+    );
+    const version = settings.body.data?.settings.version;
+    const invalid = await mutate(
+      api,
+      admin,
+      'updateSettings',
+      'UpdateSettingsInput',
+      {
+        expectedVersion: version,
+        patch: { designation: { reviewMonths: 12 } },
+      },
+      'version',
+    );
+    expect(invalid).toMatchObject({ __typename: 'ValidationError', code: 'SETTINGS_INVALID' });
+    expect(invalid.fieldErrors?.[0]?.path).toEqual(['patch', 'designation', 'reviewMonths']);
+    const updated = await ok<{ planReviewCadenceMonths: number }>(
+      api,
+      admin,
+      'updateSettings',
+      'UpdateSettingsInput',
+      {
+        expectedVersion: version,
+        patch: { plans: { reviewCadenceMonths: 6 } },
+      },
+      'planReviewCadenceMonths',
+    );
+    expect(updated.planReviewCadenceMonths).toBe(6);
+  });
+});
+
+describe('account filters', () => {
+  it('filters by key-account status, tier, segment, business unit and name', async () => {
+    const q = async (args: Record<string, unknown>) => {
+      const res = await api.gql<{ accounts: { edges: { node: { externalRef: string } }[] } }>(
+        `query($keyAccount: Boolean, $tier: ValueTier, $segmentId: ID, $businessUnitId: ID, $search: String) {
+          accounts(first: 50, keyAccount: $keyAccount, tier: $tier, segmentId: $segmentId, businessUnitId: $businessUnitId, search: $search) {
+            edges { node { externalRef } } } }`,
+        args,
+        admin,
+      );
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data?.accounts.edges.map(e => e.node.externalRef);
+    };
+    await ok(
+      api,
+      admin,
+      'recordFinancials',
+      'RecordFinancialsInput',
+      {
+        accountId: acme,
+        businessUnitId: apac,
+        quarter: '2026-Q2',
+        revenue: '5',
+        grossProfit: '1',
+        costToServe: '0',
+      },
+      'quarter',
+    );
+    expect(await q({ keyAccount: true })).toEqual(['W-ACME']);
+    expect(await q({ keyAccount: false })).toEqual(['W-GLOBEX']);
+    expect(await q({ tier: 'TIER_1' })).toEqual(['W-ACME']);
+    expect(await q({ tier: 'TIER_2' })).toEqual([]);
+    const segments = await api.gql<{ segments: { id: string }[] }>('{ segments { id } }', {}, admin);
+    expect(await q({ segmentId: segments.body.data?.segments[0]?.id })).toEqual(['W-GLOBEX']);
+    expect(await q({ businessUnitId: apac })).toEqual(['W-ACME']);
+    expect(await q({ search: 'glob' })).toEqual(['W-GLOBEX']);
+  });
+});
