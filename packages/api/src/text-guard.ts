@@ -3,17 +3,18 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
 // Text neither database can take: PostgreSQL refuses NUL in text and unpaired surrogates in
 // json, and a NUL cuts the SQL text short (the ORM inlines values). Found by the reliability
 // suite: such input reached the database and came back as "Unexpected error.".
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const unstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 // A NUL written as an escape inside a GraphQL string literal of the document.
 const NUL_ESCAPE = /\\u(?:0000|\{0+\})/i;
 // Input types are far shallower; deeper JSON is refused by GraphQL's own coercion.
 const MAX_DEPTH = 64;
 
 function unstorableAt(value: unknown, path: string, depth: number): string | undefined {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
+  if (typeof value === 'string') return unstorable(value) ? path : undefined;
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return undefined;
   for (const [key, item] of Object.entries(value)) {
-    if (UNSTORABLE.test(key)) return `${path}.${key}`;
+    if (unstorable(key)) return `${path}.${key}`;
     const found = unstorableAt(item, `${path}.${key}`, depth + 1);
     if (found) return found;
   }
@@ -28,9 +29,8 @@ export function useTextGuard(): Plugin {
   return {
     onParams({ params }) {
       const where =
-        (params.query && (UNSTORABLE.test(params.query) || NUL_ESCAPE.test(params.query))
-          ? 'query'
-          : undefined) ?? unstorableAt(params.variables, 'variables', 0);
+        (params.query && (unstorable(params.query) || NUL_ESCAPE.test(params.query)) ? 'query' : undefined) ??
+        unstorableAt(params.variables, 'variables', 0);
       if (!where) return;
       throw createGraphQLError(
         `The request's text at ${where} contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored. Remove it or replace it with U+FFFD.`,
