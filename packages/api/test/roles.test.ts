@@ -1,0 +1,683 @@
+/**
+ * The role × mutation matrix: every mutation of the schema, called by every role. ADMIN may
+ * do everything; an ACCOUNT_MANAGER writes only on the accounts whose team they are on;
+ * EXECUTIVE is read-only; INTEGRATION uses the bulk mutations only. A forbidden call
+ * returns ForbiddenError and writes nothing (the audit trail does not grow).
+ */
+import { AuditEntry } from '@kam/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, startApi } from './harness.ts';
+import { globalId, ok } from './workflow-client.ts';
+
+type Caller = 'ADMIN' | 'ACCOUNT_MANAGER' | 'ACCOUNT_MANAGER_OFF_TEAM' | 'EXECUTIVE' | 'INTEGRATION';
+const CALLERS: Caller[] = [
+  'ADMIN',
+  'ACCOUNT_MANAGER',
+  'ACCOUNT_MANAGER_OFF_TEAM',
+  'EXECUTIVE',
+  'INTEGRATION',
+];
+type Scope = 'admin' | 'write' | 'bulk';
+const ALLOWED: Record<Scope, Caller[]> = {
+  admin: ['ADMIN'],
+  write: ['ADMIN', 'ACCOUNT_MANAGER'],
+  bulk: ['ADMIN', 'INTEGRATION'],
+};
+
+let api: ApiHarness;
+const tokens = {} as Record<Caller, string>;
+const ids: Record<string, string> = {};
+
+interface Call {
+  scope: Scope;
+  /** The document and its variables, built once the fixtures exist. */
+  call: () => { query: string; variables: Record<string, unknown> };
+}
+
+const input = (name: string, type: string, value: () => Record<string, unknown>) => () => ({
+  query: `mutation($input: ${type}!) { ${name}(input: $input) { __typename ... on Error { code } } }`,
+  variables: { input: value() },
+});
+const bulk = (name: string, rowType: string) => () => ({
+  query: `mutation($rows: [${rowType}!]!) { ${name}(rows: $rows) { __typename ... on Error { code } } }`,
+  variables: { rows: [] },
+});
+
+const step = (id: () => string) => () => ({ id: id(), expectedVersion: 1 });
+
+const MATRIX: Record<string, Call> = {
+  // Organisation, accounts and reference data
+  createBusinessUnit: {
+    scope: 'admin',
+    call: input('createBusinessUnit', 'CreateBusinessUnitInput', () => ({
+      code: 'X1',
+      name: 'X',
+      kind: 'OFFERING',
+    })),
+  },
+  updateBusinessUnit: {
+    scope: 'admin',
+    call: input('updateBusinessUnit', 'UpdateBusinessUnitInput', () => ({
+      id: ids.unit,
+      expectedVersion: 1,
+      name: 'U',
+    })),
+  },
+  createPerson: {
+    scope: 'admin',
+    call: input('createPerson', 'CreatePersonInput', () => ({ name: 'P', email: 'p-matrix@example.test' })),
+  },
+  updatePerson: {
+    scope: 'admin',
+    call: input('updatePerson', 'UpdatePersonInput', () => ({
+      id: ids.person,
+      expectedVersion: 1,
+      title: 'T',
+    })),
+  },
+  createAccount: {
+    scope: 'admin',
+    call: input('createAccount', 'CreateAccountInput', () => ({ externalRef: 'M-NEW', name: 'New' })),
+  },
+  updateAccount: {
+    scope: 'write',
+    call: input('updateAccount', 'UpdateAccountInput', () => ({
+      id: ids.account,
+      expectedVersion: 1,
+      industry: 'Food',
+    })),
+  },
+  recordFinancials: {
+    scope: 'admin',
+    call: input('recordFinancials', 'RecordFinancialsInput', () => ({
+      accountId: ids.account,
+      quarter: '2026-Q1',
+      revenue: '1',
+      grossProfit: '1',
+      costToServe: '0',
+    })),
+  },
+  closeQuarter: {
+    scope: 'admin',
+    call: () => ({
+      query: 'mutation { closeQuarter(quarter: "2026-Q1") { __typename ... on Error { code } } }',
+      variables: {},
+    }),
+  },
+  createSegment: {
+    scope: 'admin',
+    call: input('createSegment', 'CreateSegmentInput', () => ({
+      code: 'M-SEG',
+      name: 'S',
+      buyerOrientation: 'PRICE',
+    })),
+  },
+  updateSegment: {
+    scope: 'admin',
+    call: input('updateSegment', 'UpdateSegmentInput', () => ({
+      id: ids.segment,
+      expectedVersion: 1,
+      name: 'S2',
+    })),
+  },
+  setElementImportance: {
+    scope: 'admin',
+    call: input('setElementImportance', 'SetElementImportanceInput', () => ({
+      segmentId: ids.segment,
+      elementId: ids.element,
+      importance: 3,
+    })),
+  },
+  createServicePackage: {
+    scope: 'admin',
+    call: input('createServicePackage', 'CreateServicePackageInput', () => ({
+      code: 'M-PACK',
+      name: 'P',
+      segmentId: ids.segment,
+    })),
+  },
+  setPackageElement: {
+    scope: 'admin',
+    call: input('setPackageElement', 'SetPackageElementInput', () => ({
+      packageId: ids.package,
+      elementId: ids.element,
+      inclusion: 'CHARGED_SEPARATELY',
+    })),
+  },
+  setGridCell: {
+    scope: 'admin',
+    call: input('setGridCell', 'SetGridCellInput', () => ({
+      segmentId: ids.segment,
+      pyramidLevel: 'PROSPECT',
+      packageId: ids.package,
+    })),
+  },
+  updateServiceStandard: {
+    scope: 'admin',
+    call: input('updateServiceStandard', 'UpdateServiceStandardInput', () => ({
+      pyramidLevel: 'LAPSED',
+      text: 'Win them back',
+      expectedVersion: 1,
+    })),
+  },
+  updateKpiDefinition: {
+    scope: 'admin',
+    call: input('updateKpiDefinition', 'UpdateKpiDefinitionInput', () => ({
+      code: 'REFERRALS',
+      expectedVersion: 1,
+      target: '12',
+    })),
+  },
+  startProgramme: {
+    scope: 'admin',
+    call: input('startProgramme', 'StartProgrammeInput', () => ({ businessUnitId: ids.unit2 })),
+  },
+  setChecklistItem: {
+    scope: 'admin',
+    call: input('setChecklistItem', 'SetChecklistItemInput', () => ({
+      ...step(() => ids.item)(),
+      done: true,
+    })),
+  },
+  advanceProgrammeStage: {
+    scope: 'admin',
+    call: input(
+      'advanceProgrammeStage',
+      'AdvanceProgrammeStageInput',
+      step(() => ids.programme),
+    ),
+  },
+  updateSettings: {
+    scope: 'admin',
+    call: input('updateSettings', 'UpdateSettingsInput', () => ({
+      expectedVersion: 1,
+      patch: { plans: { reviewCadenceMonths: 4 } },
+    })),
+  },
+  recordOrganisationMeasurement: {
+    scope: 'admin',
+    call: input('recordOrganisationMeasurement', 'RecordOrganisationMeasurementInput', () => ({
+      kind: 'MARKET_SHARE',
+      quarter: '2026-Q1',
+      market: 'Benelux',
+      value: '12.5',
+    })),
+  },
+  // Selection and the journey
+  recordSelectionAssessment: {
+    scope: 'write',
+    call: input('recordSelectionAssessment', 'RecordSelectionAssessmentInput', () => ({
+      accountId: ids.account,
+      marketLeadership: 3,
+      innovationLeadership: 3,
+      growthFit: 3,
+      otherUnitsPotential: 3,
+      loyalty: 3,
+      informationSharing: 3,
+      engagementDesire: 3,
+      buyingBasis: 3,
+      sustainableRevenue: true,
+      defectionInfluencesOthers: true,
+    })),
+  },
+  designateKeyAccount: {
+    scope: 'admin',
+    call: input('designateKeyAccount', 'DesignateKeyAccountInput', () => ({ accountId: ids.account })),
+  },
+  reviewKeyAccountDesignation: {
+    scope: 'admin',
+    call: input('reviewKeyAccountDesignation', 'ReviewKeyAccountDesignationInput', () => ({
+      accountId: ids.account,
+      expectedVersion: 1,
+    })),
+  },
+  revokeKeyAccount: {
+    scope: 'admin',
+    call: input('revokeKeyAccount', 'RevokeKeyAccountInput', () => ({
+      accountId: ids.account,
+      expectedVersion: 2,
+      reason: 'Matrix',
+    })),
+  },
+  assessTier: {
+    scope: 'write',
+    call: input('assessTier', 'AssessTierInput', () => ({
+      accountId: ids.account,
+      quarter: '2026-Q3',
+      tier: 'TIER_3',
+      evidence: 'Evidence',
+    })),
+  },
+  // Team and stakeholders
+  addTeamMember: {
+    scope: 'write',
+    call: input('addTeamMember', 'AddTeamMemberInput', () => ({
+      accountId: ids.account,
+      personId: ids.person,
+      role: 'SUPPORT',
+    })),
+  },
+  changeTeamMember: {
+    scope: 'write',
+    call: input('changeTeamMember', 'ChangeTeamMemberInput', () => ({
+      ...step(() => ids.member)(),
+      role: 'COACH',
+    })),
+  },
+  removeTeamMember: {
+    scope: 'write',
+    call: input('removeTeamMember', 'RemoveTeamMemberInput', () => ({ id: ids.member, expectedVersion: 2 })),
+  },
+  createContact: {
+    scope: 'write',
+    call: input('createContact', 'CreateContactInput', () => ({
+      accountId: ids.account,
+      name: 'C',
+      function: 'OTHER',
+      influence: 2,
+    })),
+  },
+  updateContact: {
+    scope: 'write',
+    call: input('updateContact', 'UpdateContactInput', () => ({
+      ...step(() => ids.contact)(),
+      influence: 3,
+    })),
+  },
+  setContactCounterpart: {
+    scope: 'write',
+    call: input('setContactCounterpart', 'SetContactCounterpartInput', () => ({
+      id: ids.contact,
+      expectedVersion: 2,
+      counterpartId: ids.person,
+    })),
+  },
+  removeContact: {
+    scope: 'write',
+    call: input('removeContact', 'RemoveContactInput', () => ({ id: ids.contact, expectedVersion: 3 })),
+  },
+  // Plans
+  createPlan: {
+    scope: 'write',
+    call: input('createPlan', 'CreatePlanInput', () => ({ accountId: ids.account, year: 2030 })),
+  },
+  updatePlan: {
+    scope: 'write',
+    call: input('updatePlan', 'UpdatePlanInput', () => ({
+      ...step(() => ids.plan)(),
+      sections: { baselines: 'B' },
+    })),
+  },
+  submitPlan: {
+    scope: 'write',
+    call: input(
+      'submitPlan',
+      'PlanStepInput',
+      step(() => ids.plan),
+    ),
+  },
+  signPlan: {
+    scope: 'write',
+    call: input('signPlan', 'SignPlanInput', () => ({ id: ids.plan, businessUnitId: ids.unit })),
+  },
+  approvePlan: {
+    scope: 'write',
+    call: input(
+      'approvePlan',
+      'PlanStepInput',
+      step(() => ids.plan),
+    ),
+  },
+  returnPlanToDraft: {
+    scope: 'write',
+    call: input(
+      'returnPlanToDraft',
+      'PlanStepInput',
+      step(() => ids.plan),
+    ),
+  },
+  closePlan: {
+    scope: 'write',
+    call: input(
+      'closePlan',
+      'PlanStepInput',
+      step(() => ids.plan),
+    ),
+  },
+  copyPlanToNextYear: {
+    scope: 'write',
+    call: input('copyPlanToNextYear', 'CopyPlanInput', () => ({ id: ids.plan })),
+  },
+  recordExecutionReview: {
+    scope: 'write',
+    call: input('recordExecutionReview', 'RecordExecutionReviewInput', () => ({
+      planId: ids.plan,
+      assessment: 'ON_TRACK',
+      progress: 'Fine',
+    })),
+  },
+  addPlanAction: {
+    scope: 'write',
+    call: input('addPlanAction', 'AddPlanActionInput', () => ({ planId: ids.plan, description: 'Do it' })),
+  },
+  updatePlanAction: {
+    scope: 'write',
+    call: input('updatePlanAction', 'UpdatePlanActionInput', () => ({
+      ...step(() => ids.action)(),
+      status: 'IN_PROGRESS',
+    })),
+  },
+  // Opportunities
+  createOpportunity: {
+    scope: 'write',
+    call: input('createOpportunity', 'CreateOpportunityInput', () => ({
+      accountId: ids.account,
+      businessUnitId: ids.unit,
+      name: 'O',
+      value: '10',
+    })),
+  },
+  updateOpportunity: {
+    scope: 'write',
+    call: input('updateOpportunity', 'UpdateOpportunityInput', () => ({
+      ...step(() => ids.opportunity)(),
+      name: 'O2',
+    })),
+  },
+  qualifyOpportunity: {
+    scope: 'write',
+    call: input(
+      'qualifyOpportunity',
+      'OpportunityStepInput',
+      step(() => ids.opportunity),
+    ),
+  },
+  winOpportunity: {
+    scope: 'write',
+    call: input(
+      'winOpportunity',
+      'OpportunityStepInput',
+      step(() => ids.opportunity),
+    ),
+  },
+  loseOpportunity: {
+    scope: 'write',
+    call: input(
+      'loseOpportunity',
+      'OpportunityStepInput',
+      step(() => ids.opportunity),
+    ),
+  },
+  // Value
+  createValueInitiative: {
+    scope: 'write',
+    call: input('createValueInitiative', 'CreateValueInitiativeInput', () => ({
+      accountId: ids.account,
+      name: 'V',
+      category: 'UNTAPPED',
+    })),
+  },
+  advanceInitiativePhase: {
+    scope: 'write',
+    call: input(
+      'advanceInitiativePhase',
+      'AdvanceInitiativePhaseInput',
+      step(() => ids.initiative),
+    ),
+  },
+  recordInitiativeGains: {
+    scope: 'write',
+    call: input('recordInitiativeGains', 'RecordInitiativeGainsInput', () => ({
+      ...step(() => ids.initiative)(),
+      customerGain: '5',
+    })),
+  },
+  recordCustomerRecognition: {
+    scope: 'write',
+    call: input('recordCustomerRecognition', 'RecordCustomerRecognitionInput', () => ({
+      ...step(() => ids.initiative)(),
+      recognised: true,
+    })),
+  },
+  markInitiativeCopiedByCompetitor: {
+    scope: 'write',
+    call: input(
+      'markInitiativeCopiedByCompetitor',
+      'InitiativeStepInput',
+      step(() => ids.initiative),
+    ),
+  },
+  setInitiativeOutcome: {
+    scope: 'write',
+    call: input('setInitiativeOutcome', 'SetInitiativeOutcomeInput', () => ({
+      ...step(() => ids.initiative)(),
+      outcome: 'REJECTED',
+    })),
+  },
+  // Signals
+  recordSignal: {
+    scope: 'write',
+    call: input('recordSignal', 'RecordSignalInput', () => ({
+      accountId: ids.account,
+      kind: 'ADVICE_REQUEST',
+      occurredOn: '2026-01-05',
+    })),
+  },
+  recordSurveyResponse: {
+    scope: 'write',
+    call: input('recordSurveyResponse', 'RecordSurveyResponseInput', () => ({
+      accountId: ids.account,
+      respondedOn: '2026-01-05',
+      score: 5,
+    })),
+  },
+  // Bulk paths for scripts
+  upsertAccounts: { scope: 'bulk', call: bulk('upsertAccounts', 'AccountRowInput') },
+  importFinancials: { scope: 'bulk', call: bulk('importFinancials', 'FinancialRowInput') },
+  upsertContacts: { scope: 'bulk', call: bulk('upsertContacts', 'ContactRowInput') },
+  upsertOpportunities: { scope: 'bulk', call: bulk('upsertOpportunities', 'OpportunityRowInput') },
+  recordSignals: { scope: 'bulk', call: bulk('recordSignals', 'SignalRowInput') },
+  recordSurveyResponses: { scope: 'bulk', call: bulk('recordSurveyResponses', 'SurveyRowInput') },
+};
+
+async function auditCount(): Promise<number> {
+  return api.db.em().count(AuditEntry, {});
+}
+
+beforeAll(async () => {
+  api = await startApi();
+  for (const caller of CALLERS) {
+    const role = caller === 'ACCOUNT_MANAGER_OFF_TEAM' ? 'ACCOUNT_MANAGER' : caller;
+    const token = await api.token(role);
+    tokens[caller] = token.secret;
+    if (caller === 'ACCOUNT_MANAGER') ids.managerPerson = globalId('Person', token.personId);
+  }
+  const admin = tokens.ADMIN;
+  ids.unit = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createBusinessUnit',
+      'CreateBusinessUnitInput',
+      { code: 'M1', name: 'M1', kind: 'GEOGRAPHY' },
+      'id',
+    )
+  ).id;
+  ids.unit2 = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createBusinessUnit',
+      'CreateBusinessUnitInput',
+      { code: 'M2', name: 'M2', kind: 'GEOGRAPHY' },
+      'id',
+    )
+  ).id;
+  ids.person = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createPerson',
+      'CreatePersonInput',
+      { name: 'Fixture', email: 'fixture@example.test' },
+      'id',
+    )
+  ).id;
+  ids.account = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createAccount',
+      'CreateAccountInput',
+      { externalRef: 'M-1', name: 'Matrix' },
+      'id',
+    )
+  ).id;
+  await ok(api, admin, 'addTeamMember', 'AddTeamMemberInput', {
+    accountId: ids.account,
+    personId: ids.managerPerson,
+    role: 'KEY_ACCOUNT_MANAGER',
+  });
+  ids.member = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'addTeamMember',
+      'AddTeamMemberInput',
+      { accountId: ids.account, personId: ids.person, role: 'SPONSOR' },
+      'id',
+    )
+  ).id;
+  ids.contact = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createContact',
+      'CreateContactInput',
+      { accountId: ids.account, name: 'K', function: 'FINANCE', influence: 4 },
+      'id',
+    )
+  ).id;
+  ids.plan = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createPlan',
+      'CreatePlanInput',
+      { accountId: ids.account, year: 2026, businessUnitIds: [ids.unit] },
+      'id',
+    )
+  ).id;
+  ids.action = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'addPlanAction',
+      'AddPlanActionInput',
+      { planId: ids.plan, description: 'A' },
+      'id',
+    )
+  ).id;
+  ids.opportunity = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createOpportunity',
+      'CreateOpportunityInput',
+      { accountId: ids.account, businessUnitId: ids.unit, name: 'O', value: '1' },
+      'id',
+    )
+  ).id;
+  ids.initiative = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createValueInitiative',
+      'CreateValueInitiativeInput',
+      { accountId: ids.account, name: 'I', category: 'PROVEN' },
+      'id',
+    )
+  ).id;
+  ids.segment = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createSegment',
+      'CreateSegmentInput',
+      { code: 'M-S', name: 'S', buyerOrientation: 'LOYALTY' },
+      'id',
+    )
+  ).id;
+  ids.package = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createServicePackage',
+      'CreateServicePackageInput',
+      { code: 'M-P', name: 'P', segmentId: ids.segment },
+      'id',
+    )
+  ).id;
+  const programme = await ok<{ id: string; checklist: { id: string }[] }>(
+    api,
+    admin,
+    'startProgramme',
+    'StartProgrammeInput',
+    { businessUnitId: ids.unit },
+    'id checklist { id }',
+  );
+  ids.programme = programme.id;
+  ids.item = programme.checklist[0]?.id ?? '';
+  const elements = await api.gql<{ serviceElements: { id: string }[] }>(
+    '{ serviceElements { id } }',
+    {},
+    admin,
+  );
+  ids.element = elements.body.data?.serviceElements[0]?.id ?? '';
+});
+afterAll(async () => {
+  await api.close();
+});
+
+describe('role × mutation matrix', () => {
+  it('covers every mutation of the schema', async () => {
+    const res = await api.gql<{ __type: { fields: { name: string }[] } }>(
+      '{ __type(name: "Mutation") { fields { name } } }',
+      {},
+      tokens.ADMIN,
+    );
+    const fields = res.body.data?.__type.fields.map(f => f.name) ?? [];
+    expect(Object.keys(MATRIX).sort()).toEqual(fields.sort());
+  });
+
+  for (const [name, entry] of Object.entries(MATRIX)) {
+    it(`${name}: ${ALLOWED[entry.scope].join(', ')} only`, async () => {
+      // Forbidden callers first, so the allowed calls cannot mask a write by a forbidden one.
+      const order = [...CALLERS].sort(
+        (a, b) => Number(ALLOWED[entry.scope].includes(a)) - Number(ALLOWED[entry.scope].includes(b)),
+      );
+      for (const caller of order) {
+        const { query, variables } = entry.call();
+        const before = await auditCount();
+        const res = await api.gql<Record<string, { __typename: string; code?: string } | null>>(
+          query,
+          variables,
+          tokens[caller],
+        );
+        const result = res.body.data?.[name];
+        if (ALLOWED[entry.scope].includes(caller)) {
+          expect(res.body.errors, `${name} as ${caller}: ${JSON.stringify(res.body.errors)}`).toBeUndefined();
+          expect(result?.__typename, `${name} as ${caller}`).not.toBe('ForbiddenError');
+        } else {
+          // A role without the scope is refused before the resolver runs (a FORBIDDEN GraphQL
+          // error); an account manager off the account's team gets the typed ForbiddenError.
+          const refused =
+            result?.__typename === 'ForbiddenError' ||
+            (res.body.errors?.[0]?.extensions?.code === 'FORBIDDEN' && res.body.data == null);
+          expect(refused, `${name} as ${caller}: ${JSON.stringify(res.body)}`).toBe(true);
+          expect(await auditCount(), `${name} as ${caller} wrote something`).toBe(before);
+        }
+      }
+    });
+  }
+});
