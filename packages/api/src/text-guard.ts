@@ -28,8 +28,10 @@ function unstorableAt(value: unknown, path: string, depth: number): string | und
 export function useTextGuard(): Plugin {
   return {
     onParams({ params }) {
+      // A query that is not a string is Yoga's to refuse (400), after this hook.
+      const query: unknown = params.query;
       const where =
-        (params.query && (unstorable(params.query) || NUL_ESCAPE.test(params.query)) ? 'query' : undefined) ??
+        (typeof query === 'string' && (unstorable(query) || NUL_ESCAPE.test(query)) ? 'query' : undefined) ??
         unstorableAt(params.variables, 'variables', 0);
       if (!where) return;
       throw createGraphQLError(
