@@ -1,2 +1,2 @@
 // The deterministic demo portfolio generator.
-export {};
+export { type DemoOptions, type DemoReport, defaultEndQuarter, seedDemoPortfolio } from './demo.ts';
