@@ -9,6 +9,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createContext, type KamContext, requestIdOf, type ServerDeps } from './context.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './database-unavailable.ts';
 import { KamError, ValidationError } from './errors.ts';
 import { LIMITS } from './limits.ts';
 import { schema } from './schema/index.ts';
@@ -119,6 +120,16 @@ export function createKamYoga(deps: ServerDeps, options: YogaOptions = {}): KamY
             extensions: {
               code: original.code,
               ...(original instanceof ValidationError ? { fieldErrors: original.fieldErrors } : {}),
+            },
+          });
+        }
+        // The database is down or restarting: say so, with 503 and Retry-After, not "Unexpected error."
+        if (isDatabaseUnavailable(original ?? error)) {
+          logger.warn({ err: original ?? error }, 'database unavailable');
+          return createGraphQLError(DATABASE_UNAVAILABLE_MESSAGE, {
+            extensions: {
+              code: 'DATABASE_UNAVAILABLE',
+              http: { status: 503, headers: { 'Retry-After': '5' } },
             },
           });
         }
