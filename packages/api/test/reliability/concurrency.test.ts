@@ -7,15 +7,19 @@ const CLIENTS = 50;
 const ROUNDS = 5;
 const ATTEMPTS = 3;
 
-const READ = `query($ref: String!) { accountByRef(externalRef: $ref) { id version name } }`;
-const WRITE = `mutation($input: UpdateAccountInput!) {
-  updateAccount(input: $input) {
+// The record: one account plan, edited with updatePlan (a section text) as its authors would.
+const READ = `query($id: ID!) { node(id: $id) { ... on AccountPlan { version sections { key text } } } }`;
+const WRITE = `mutation($input: UpdatePlanInput!) {
+  updatePlan(input: $input) {
     __typename
-    ... on UpdateAccountSuccess { data { version name } }
+    ... on UpdatePlanSuccess { data { version sections { key text } } }
     ... on ConflictError { code message currentVersion }
     ... on Error { code message }
   }
 }`;
+const SECTION = 'currentRelationship';
+type PlanData = { version: number; sections: { key: string; text: string }[] };
+const sectionText = (plan: PlanData | undefined) => plan?.sections.find(s => s.key === SECTION)?.text;
 
 interface Outcome {
   round: number;
@@ -28,31 +32,48 @@ interface Outcome {
   message?: string;
   version?: number;
   name: string;
+  stored?: string;
   topLevelErrors: number;
 }
 
 let api: ApiHarness;
 let tokens: string[];
-let accountId: string;
-const REF = 'CONCURRENT-1';
+let planId: string;
+let planDbId: number;
 
 beforeAll(async () => {
   api = await startApi();
   // One token (and person) per client, so the audit trail says which client won each version.
   tokens = [];
   for (let i = 0; i < CLIENTS; i++) tokens.push((await api.token('ADMIN')).secret);
-  const created = await api.gql<{ upsertAccounts: { __typename: string } }>(
+  const account = await api.gql(
     'mutation($rows: [AccountRowInput!]!) { upsertAccounts(rows: $rows) { __typename } }',
-    { rows: [{ externalRef: REF, name: 'Concurrent start' }] },
+    { rows: [{ externalRef: 'CONCURRENT-1', name: 'Concurrent account' }] },
     tokens[0],
   );
-  expect(created.body.data?.upsertAccounts.__typename).toBe('UpsertAccountsSuccess');
-  const read = await api.gql<{ accountByRef: { id: string; version: number } }>(
-    READ,
-    { ref: REF },
+  expect(account.body.data).toEqual({ upsertAccounts: { __typename: 'UpsertAccountsSuccess' } });
+  const accountId = (
+    await api.gql<{ accountByRef: { id: string } }>(
+      'query { accountByRef(externalRef: "CONCURRENT-1") { id } }',
+      undefined,
+      tokens[0],
+    )
+  ).body.data?.accountByRef.id;
+  const plan = await api.gql<{ createPlan: { __typename: string; data?: { id: string } } }>(
+    'mutation($input: CreatePlanInput!) { createPlan(input: $input) { __typename ... on CreatePlanSuccess { data { id } } ... on Error { code message } } }',
+    { input: { accountId, year: 2026, sections: { [SECTION]: 'Concurrent start' } } },
     tokens[0],
   );
-  accountId = read.body.data?.accountByRef.id as string;
+  expect(plan.body.data?.createPlan.__typename, JSON.stringify(plan.body)).toBe('CreatePlanSuccess');
+  planId = plan.body.data?.createPlan.data?.id as string;
+  planDbId = Number(
+    (
+      await api.db
+        .em()
+        .getConnection()
+        .execute<{ id: number }[]>('select id from account_plan order by id desc limit 1')
+    )[0]?.id,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -60,12 +81,12 @@ afterAll(async () => {
 });
 
 async function readVersion(token: string): Promise<number> {
-  const res = await api.gql<{ accountByRef: { version: number } }>(READ, { ref: REF }, token);
+  const res = await api.gql<{ node: PlanData }>(READ, { id: planId }, token);
   expect(res.status).toBe(200);
-  return res.body.data?.accountByRef.version as number;
+  return res.body.data?.node.version as number;
 }
 
-describe('concurrency: 50 clients editing the same record with expectedVersion', () => {
+describe('concurrency: 50 clients editing the same account plan with expectedVersion', () => {
   it('lets exactly one write per version win, answers the others with a typed conflict, loses no update', async () => {
     const outcomes: Outcome[] = [];
     const startVersion = await readVersion(tokens[0] as string);
@@ -87,14 +108,9 @@ describe('concurrency: 50 clients editing the same record with expectedVersion',
           }
           const name = `round ${round} client ${client} attempt ${attempt}`;
           const res = await api.gql<{
-            updateAccount: {
-              __typename: string;
-              code?: string;
-              message?: string;
-              data?: { version: number; name: string };
-            };
-          }>(WRITE, { input: { id: accountId, expectedVersion, name } }, token);
-          const answer = res.body.data?.updateAccount;
+            updatePlan: { __typename: string; code?: string; message?: string; data?: PlanData };
+          }>(WRITE, { input: { id: planId, expectedVersion, sections: { [SECTION]: name } } }, token);
+          const answer = res.body.data?.updatePlan;
           outcomes.push({
             round,
             client,
@@ -105,6 +121,7 @@ describe('concurrency: 50 clients editing the same record with expectedVersion',
             code: answer?.code,
             message: answer?.message,
             version: answer?.data?.version,
+            stored: sectionText(answer?.data),
             name,
             topLevelErrors: res.body.errors?.length ?? 0,
           });
@@ -115,11 +132,11 @@ describe('concurrency: 50 clients editing the same record with expectedVersion',
     }
     const elapsedMs = Math.round(performance.now() - began);
 
-    const wins = outcomes.filter(o => o.typename === 'UpdateAccountSuccess');
+    const wins = outcomes.filter(o => o.typename === 'UpdatePlanSuccess');
     const conflicts = outcomes.filter(o => o.typename === 'ConflictError');
     const summary = [
       `reliability/concurrency (${api.db.dialect}) ${new Date().toISOString()} — ${machine()}`,
-      `  ${CLIENTS} clients × ${ROUNDS} rounds (≤ ${ATTEMPTS} attempts each): ${outcomes.length} writes in ${elapsedMs} ms`,
+      `  ${CLIENTS} clients × ${ROUNDS} rounds (≤ ${ATTEMPTS} attempts each) editing one account plan with updatePlan: ${outcomes.length} writes in ${elapsedMs} ms`,
       `  wins: ${wins.length}; typed conflicts: ${conflicts.length}; other: ${outcomes.length - wins.length - conflicts.length}`,
       `  conflicts caught by the version check before writing: ${conflicts.filter(c => /you sent version/.test(c.message ?? '')).length}; by the database's versioned UPDATE: ${conflicts.filter(c => /while you were saving/.test(c.message ?? '')).length}`,
       `  HTTP statuses: ${JSON.stringify(countBy(outcomes.map(o => String(o.status))))}`,
@@ -140,7 +157,10 @@ describe('concurrency: 50 clients editing the same record with expectedVersion',
     expect(byVersion.map(w => w.expectedVersion)).toEqual(
       Array.from({ length: wins.length }, (_, i) => startVersion + i),
     );
-    for (const w of byVersion) expect(w.version).toBe(w.expectedVersion + 1);
+    for (const w of byVersion) {
+      expect(w.version).toBe(w.expectedVersion + 1);
+      expect(w.stored).toBe(w.name);
+    }
     // Every round saw conflicts (the clients really raced) and at least one win.
     for (let round = 1; round <= ROUNDS; round++) {
       expect(wins.filter(w => w.round === round).length).toBeGreaterThan(0);
@@ -149,33 +169,30 @@ describe('concurrency: 50 clients editing the same record with expectedVersion',
 
     // No lost update: the stored record is the last winner's write, its version counts every win,
     // and the audit trail holds the winners' writes in version order.
-    const final = await api.gql<{ accountByRef: { version: number; name: string } }>(
-      READ,
-      { ref: REF },
-      tokens[0],
-    );
-    expect(final.body.data?.accountByRef).toMatchObject({
-      version: startVersion + wins.length,
-      name: byVersion.at(-1)?.name,
-    });
+    const final = (await api.gql<{ node: PlanData }>(READ, { id: planId }, tokens[0])).body.data?.node;
+    expect(final?.version).toBe(startVersion + wins.length);
+    expect(sectionText(final)).toBe(byVersion.at(-1)?.name);
     expect(startVersion).toBe(1);
-    const numericId = (
-      await api.db
-        .em()
-        .getConnection()
-        .execute<{ id: number }[]>(`select id from account where external_ref = '${REF}'`)
-    )[0]?.id;
     const audit = await api.db
       .em()
       .getConnection()
       .execute<{ changes: unknown }[]>(
-        `select changes from audit_entry where entity_type = 'Account' and entity_id = '${numericId}' and action = 'UPDATE' order by id`,
+        `select changes from audit_entry where entity_type = 'AccountPlan' and entity_id = '${planDbId}' and action = 'UPDATE' order by id`,
       );
-    const auditedNames = audit.map((a: { changes: unknown }) => {
-      const changes: unknown = typeof a.changes === 'string' ? JSON.parse(a.changes) : a.changes;
-      return (changes as Record<string, { after: unknown }>).name?.after;
+    // Each winner's text is the new value of exactly one audited change, in version order.
+    const afterValues = audit.map((a: { changes: unknown }) => {
+      const changes = (typeof a.changes === 'string' ? JSON.parse(a.changes) : a.changes) as Record<
+        string,
+        { after: unknown }
+      >;
+      return Object.values(changes)
+        .map(change => JSON.stringify(change.after))
+        .join(' ');
     });
-    expect(auditedNames).toEqual(byVersion.map(w => w.name));
+    const winnersInTrail = afterValues.flatMap((after: string) =>
+      byVersion.filter(w => after.includes(`"${w.name}"`)).map(w => w.name),
+    );
+    expect(winnersInTrail).toEqual(byVersion.map(w => w.name));
   }, 120_000);
 });
 
