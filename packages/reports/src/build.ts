@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'astro';
 import { readManifest, recordSiteBuild, writeArchive } from './archive.ts';
-import { openReportApi } from './data/api-client.ts';
+import { openReportApi, type ReportApi, shareReportApi, unshareReportApi } from './data/api-client.ts';
 import type { SnapshotInfo } from './data/schemas.ts';
 import { resolveSnapshot } from './data/snapshot-pull.ts';
 import { REPORT_SITES, type ReportSite, reportEnv } from './env.ts';
@@ -85,14 +85,28 @@ export async function buildReports(options: BuildReportsOptions): Promise<BuildR
 
   // Pin the revision first, so that both sites show the same snapshot even if the quarter is
   // closed again while they build.
-  const snapshot = await withEnv({ ...base, KAM_REPORT_SITE: sites[0] }, async () => {
+  // One API client for the whole build, shared with the content loaders.
+  const api = await withEnv({ ...base, KAM_REPORT_SITE: sites[0] }, () => openReportApi(reportEnv()));
+  shareReportApi(api);
+  try {
+    return await buildSites(options, api, base, sites, outDir, builtAt);
+  } finally {
+    unshareReportApi();
+    await api.close();
+  }
+}
+
+async function buildSites(
+  options: BuildReportsOptions,
+  api: ReportApi,
+  base: Record<string, string | undefined>,
+  sites: ReportSite[],
+  outDir: string,
+  builtAt: string,
+): Promise<BuildReportsResult> {
+  const snapshot = await withEnv({ ...base, KAM_REPORT_SITE: sites[0] }, () => {
     const env = reportEnv();
-    const api = await openReportApi(env);
-    try {
-      return await resolveSnapshot(api, { quarter: env.quarter, revision: env.revision });
-    } finally {
-      await api.close();
-    }
+    return resolveSnapshot(api, { quarter: env.quarter, revision: env.revision });
   });
 
   // Cross-site links go only to sites that exist for the quarter once this build is done.

@@ -2,10 +2,12 @@ import { isDomainError } from '@kam/domain';
 import { Command, CommanderError } from 'commander';
 import { registerBackup } from './commands/backup.ts';
 import { registerCloseQuarter } from './commands/close-quarter.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerImportExport } from './commands/io.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerPerson } from './commands/person.ts';
 import { registerReport } from './commands/report.ts';
+import { registerSeed } from './commands/seed.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerToken } from './commands/token.ts';
 
@@ -16,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerMigrate(program);
+  registerSeed(program);
   registerServe(program);
   registerPerson(program);
   registerToken(program);
@@ -23,6 +26,7 @@ export function buildProgram(): Command {
   registerBackup(program);
   registerCloseQuarter(program);
   registerReport(program);
+  registerDemo(program);
   return program;
 }
 

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPORTS_CLI = fileURLToPath(new URL('../../../reports/src/cli.ts', import.meta.url));
@@ -41,6 +42,9 @@ export function runReportBuild(args: ReportBuildArgs, options: { quiet?: boolean
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, {
       stdio: ['ignore', options.quiet ? 'pipe' : 'inherit', 'pipe'],
+      // Astro writes its prerender chunks under the working directory and resolves their
+      // imports from there: run inside the reports package. Relative paths stay the caller's.
+      cwd: path.dirname(path.dirname(REPORTS_CLI)),
       env: { ...process.env, INIT_CWD: process.cwd() },
     });
     let stderr = '';

@@ -66,8 +66,24 @@ export function httpApiClient(options: { url: string; token: string; timeoutMs?:
   };
 }
 
+// `buildReports` opens the in-process API once, in Node, and shares it with the content loaders
+// (which Astro runs through Vite, as a second module graph that must not load the API again).
+const SHARED = Symbol.for('kam.reports.sharedApi');
+type Holder = { [SHARED]?: ReportApi | undefined };
+
+/** Makes `api` the one `openReportApi` returns until `unshareReportApi` (its close is then a no-op). */
+export function shareReportApi(api: ReportApi): void {
+  (globalThis as Holder)[SHARED] = api;
+}
+
+export function unshareReportApi(): void {
+  (globalThis as Holder)[SHARED] = undefined;
+}
+
 /** The HTTP client when the environment names an API, else the in-process API over `databaseUrl`. */
 export async function openReportApi(env: ReportEnv): Promise<ReportApi> {
+  const shared = (globalThis as Holder)[SHARED];
+  if (shared) return { where: shared.where, query: (d, v) => shared.query(d, v), close: async () => {} };
   if (env.apiUrl) {
     if (!env.apiToken)
       throw new Error('KAM_API_URL is set but KAM_API_TOKEN is not: the API needs a bearer token.');

@@ -1,0 +1,226 @@
+/**
+ * `kam demo`: the first five minutes. A fresh SQLite database, migrations, the demo
+ * portfolio, every quarter closed, both report sites built, then the API (with GraphiQL and
+ * a demo token) and the report sites served on loopback.
+ */
+import { rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import {
+  closeQuarter,
+  createApiToken,
+  createPerson,
+  defaultEndQuarter,
+  migrateDatabase,
+  parseQuarter,
+  seedDemoPortfolio,
+  sqlitePath,
+  systemActor,
+} from '@kam/domain';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import sirv from 'sirv';
+import { apiConfigFrom, parseEnv } from '../../env.ts';
+import { createLogger } from '../../logger.ts';
+import { startServer } from '../../server.ts';
+import { createKamYoga } from '../../yoga.ts';
+import { openDatabase } from '../database.ts';
+import { runReportBuild } from '../reports.ts';
+
+interface DemoOptions {
+  accounts: string;
+  quarters: string;
+  seed: string;
+  endQuarter?: string;
+  database: string;
+  out: string;
+  reportQuarters: string;
+  host: string;
+  port: string;
+  serve: boolean;
+}
+
+function wholeNumber(value: string, option: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${option} must be a whole number from ${min} to ${max}; got ${value}.`);
+  }
+  return n;
+}
+
+/** Step lines with their duration; a progress bar for long steps on a terminal. */
+function stepper() {
+  const tty = Boolean(process.stdout.isTTY);
+  const began = performance.now();
+  return {
+    async run<T>(
+      label: string,
+      work: (progress: (done: number, total: number) => void) => Promise<T>,
+    ): Promise<T> {
+      const started = performance.now();
+      let bar: SingleBar | undefined;
+      const progress = (done: number, total: number) => {
+        if (!tty) return;
+        if (!bar) {
+          bar = new SingleBar({
+            format: `  ${label} [{bar}] {percentage}% {value}/{total}`,
+            hideCursor: true,
+          });
+          bar.start(total, 0);
+        }
+        bar.setTotal(total);
+        bar.update(done);
+      };
+      if (!tty) console.log(`… ${label}`);
+      try {
+        return await work(progress);
+      } finally {
+        bar?.stop();
+        console.log(`✓ ${label} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      }
+    },
+    total: () => ((performance.now() - began) / 1000).toFixed(1),
+  };
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'Set up the whole demo: a fresh SQLite database with the demo portfolio, every quarter closed, both report sites built, then serve the API (GraphiQL) and the sites.',
+    )
+    .option('--accounts <n>', 'accounts in the demo portfolio', '2000')
+    .option('--quarters <n>', 'quarters of history', '8')
+    .option('--seed <n>', 'seed of the generator (same seed, same data)', '42')
+    .option('--end-quarter <YYYY-Qn>', 'the last quarter (default: the last finished quarter)')
+    .option('--database <file>', 'the demo database file (deleted and created afresh)', './data/demo.sqlite')
+    .option('--out <dir>', 'where the report sites are published', './data/reports')
+    .option('--report-quarters <n>', 'build the sites of the last N quarters', '2')
+    .option('--host <host>', 'interface to serve on', '127.0.0.1')
+    .option('--port <port>', 'port to serve on', '4000')
+    .option('--no-serve', 'stop after building (do not serve)')
+    .action(async (options: DemoOptions) => {
+      const accounts = wholeNumber(options.accounts, '--accounts', 10, 1_000_000);
+      const quarters = wholeNumber(options.quarters, '--quarters', 1, 40);
+      const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 31 - 1);
+      const reportQuarters = wholeNumber(options.reportQuarters, '--report-quarters', 0, quarters);
+      const port = wholeNumber(options.port, '--port', 0, 65535);
+      const endQuarter = options.endQuarter
+        ? parseQuarter(options.endQuarter, '--end-quarter')
+        : defaultEndQuarter();
+      const file = path.resolve(sqlitePath(options.database));
+      const out = path.resolve(options.out);
+      const env = parseEnv({
+        ...process.env,
+        DATABASE_URL: file,
+        KAM_HOST: options.host,
+        KAM_PORT: String(port),
+      });
+      const steps = stepper();
+      const actor = systemActor('kam demo');
+
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      const orm = await openDatabase(env);
+      let serving = false;
+      try {
+        await steps.run(`Fresh database ${file}, migrations`, () => migrateDatabase(orm));
+        const report = await steps.run(
+          `Demo portfolio: ${accounts} accounts × ${quarters} quarters`,
+          progress =>
+            seedDemoPortfolio(
+              orm.em.fork(),
+              { accounts, quarters, seed, endQuarter },
+              actor,
+              (_step, done, total) => progress(done, total),
+            ),
+        );
+        await steps.run(`Closing ${report.quarters.length} quarters`, async progress => {
+          for (const [index, quarter] of report.quarters.entries()) {
+            await closeQuarter(orm.em.fork(), quarter, actor);
+            progress(index + 1, report.quarters.length);
+          }
+        });
+        rmSync(out, { recursive: true, force: true });
+        for (const quarter of report.quarters.slice(report.quarters.length - reportQuarters)) {
+          await steps.run(`Report sites of ${quarter}`, () =>
+            runReportBuild({ quarter, site: 'all', out, databaseUrl: file }, { quiet: true }),
+          );
+        }
+        const person = await createPerson(
+          orm.em.fork(),
+          { name: 'Demo Admin', email: 'demo-admin@example.com', businessUnitId: null },
+          actor,
+        );
+        const { secret } = await createApiToken(
+          orm.em.fork(),
+          { personId: person.id, role: 'ADMIN', name: 'kam demo token' },
+          actor,
+        );
+        console.log(`Demo ready in ${steps.total()} s.`);
+        if (!options.serve) {
+          console.log(`Reports: ${path.join(out, 'index.html')}\nDemo token (ADMIN): ${secret}`);
+          return;
+        }
+
+        const logger = createLogger(env.KAM_LOG_LEVEL === 'info' ? 'warn' : env.KAM_LOG_LEVEL);
+        const config = { ...apiConfigFrom(env), graphiql: true, introspection: true };
+        const yoga = createKamYoga(
+          { orm, config, logger },
+          { graphiqlHeaders: { authorization: `Bearer ${secret}` } },
+        );
+        const sites = sirv(out, { dev: false, etag: true, extensions: ['html'] });
+        const extraHandler = (req: IncomingMessage, res: ServerResponse): boolean => {
+          const url = req.url ?? '/';
+          if (url === '/' || url === '/reports') {
+            res.writeHead(302, { location: '/reports/' });
+            res.end();
+            return true;
+          }
+          if (!url.startsWith('/reports/')) return false;
+          req.url = url.slice('/reports'.length) || '/';
+          sites(req, res, () => {
+            res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+            res.end(`Not found: ${url}\n`);
+          });
+          return true;
+        };
+        const running = await startServer({
+          host: env.KAM_HOST,
+          port: env.KAM_PORT,
+          orm,
+          yoga,
+          logger,
+          graceSeconds: env.KAM_SHUTDOWN_GRACE,
+          extraHandler,
+        });
+        serving = true;
+        const last = report.quarters.at(-1);
+        console.log(
+          [
+            '',
+            `GraphQL API and GraphiQL: ${running.url}/graphql`,
+            `Report archive:           ${running.url}/reports/`,
+            ...(reportQuarters > 0 && last
+              ? [
+                  `KPI site:                 ${running.url}/reports/${last}/kpi/index.html`,
+                  `Value-journey site:       ${running.url}/reports/${last}/journey/index.html`,
+                ]
+              : []),
+            `Demo token (ADMIN):       ${secret}`,
+            '  (GraphiQL already sends it; scripts send "Authorization: Bearer <token>")',
+            'Press Ctrl+C to stop.',
+          ].join('\n'),
+        );
+        const stop = () => {
+          running.close().then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      } finally {
+        if (!serving) await orm.close(true);
+      }
+    });
+}
