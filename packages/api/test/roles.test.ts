@@ -26,7 +26,24 @@ const ALLOWED: Record<Scope, Caller[]> = {
 
 let api: ApiHarness;
 const tokens = {} as Record<Caller, string>;
-const ids: Record<string, string> = {};
+const ids = {
+  unit: '',
+  unit2: '',
+  person: '',
+  managerPerson: '',
+  account: '',
+  member: '',
+  contact: '',
+  plan: '',
+  action: '',
+  opportunity: '',
+  initiative: '',
+  segment: '',
+  package: '',
+  programme: '',
+  item: '',
+  element: '',
+};
 
 interface Call {
   scope: Scope;

@@ -18,6 +18,7 @@ import { entityNode } from '../node.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { TeamMemberRef } from './team.ts';
 import { ValueTierEnum } from './vocabulary.ts';
+import { connectionTypes } from './workflow.ts';
 
 export const QuarterlyFinancialRef = builder.objectRef<QuarterlyFinancial>('QuarterlyFinancial').implement({
   description:
@@ -185,71 +186,74 @@ builder.queryFields(t => ({
     args: { externalRef: t.arg.string({ required: true, description: 'The CRM/ERP id.' }) },
     resolve: (_, args, ctx) => ctx.em.findOne(Account, { externalRef: args.externalRef }),
   }),
-  accounts: t.connection({
-    type: AccountRef,
-    description: 'Accounts, by external ref, with filters.',
-    args: {
-      search: t.arg.string({ description: 'Part of the name or external ref, ignoring case.' }),
-      keyAccountsOnly: t.arg.boolean({ description: 'Only accounts with a current designation.' }),
-      parentId: t.arg.globalID({ description: 'Only the direct children of this account.' }),
-      keyAccount: t.arg.boolean({
-        description: 'true: only accounts with a current designation; false: only accounts without one.',
-      }),
-      tier: t.arg({
-        type: ValueTierEnum,
-        description: 'Only accounts whose latest tier assessment is this tier.',
-      }),
-      segmentId: t.arg.globalID({ description: 'Only accounts in this segment.' }),
-      businessUnitId: t.arg.globalID({
-        description:
-          'Only accounts doing business with this unit: a financial line or an opportunity booked to it.',
-      }),
+  accounts: t.connection(
+    {
+      type: AccountRef,
+      description: 'Accounts, by external ref, with filters.',
+      args: {
+        search: t.arg.string({ description: 'Part of the name or external ref, ignoring case.' }),
+        keyAccountsOnly: t.arg.boolean({ description: 'Only accounts with a current designation.' }),
+        parentId: t.arg.globalID({ description: 'Only the direct children of this account.' }),
+        keyAccount: t.arg.boolean({
+          description: 'true: only accounts with a current designation; false: only accounts without one.',
+        }),
+        tier: t.arg({
+          type: ValueTierEnum,
+          description: 'Only accounts whose latest tier assessment is this tier.',
+        }),
+        segmentId: t.arg.globalID({ description: 'Only accounts in this segment.' }),
+        businessUnitId: t.arg.globalID({
+          description:
+            'Only accounts doing business with this unit: a financial line or an opportunity booked to it.',
+        }),
+      },
+      complexity: connectionComplexity,
+      resolve: async (_, args, ctx) => {
+        const where: Record<string, unknown> = {};
+        if (args.search) {
+          // SQLite's LIKE already ignores case; PostgreSQL needs ILIKE for the same search.
+          const like = dialectOfEm(ctx.em) === 'postgresql' ? '$ilike' : '$like';
+          where.$or = [
+            { name: { [like]: `%${args.search}%` } },
+            { externalRef: { [like]: `%${args.search}%` } },
+          ];
+        }
+        if (args.parentId) where.parent = decodeId(args.parentId, 'Account', 'parentId');
+        if (args.keyAccountsOnly) {
+          const key = await ctx.em.find(KeyAccountDesignation, { revokedOn: null }, { fields: ['account'] });
+          where.id = { $in: key.map(k => k.account.id) };
+        }
+        const only: Record<string, unknown>[] = [];
+        if (args.keyAccount != null) {
+          const key = await ctx.em.find(KeyAccountDesignation, { revokedOn: null }, { fields: ['account'] });
+          const ids = key.map(k => k.account.id);
+          only.push({ id: args.keyAccount ? { $in: ids } : { $nin: ids } });
+        }
+        if (args.segmentId) only.push({ segment: decodeId(args.segmentId, 'Segment', 'segmentId') });
+        if (args.tier) {
+          const calls = await ctx.em.find(
+            TierAssessment,
+            {},
+            { fields: ['account', 'quarter', 'tier'], orderBy: { quarter: 'desc', id: 'desc' } },
+          );
+          const latest = new Map<number, string>();
+          for (const c of calls) if (!latest.has(c.account.id)) latest.set(c.account.id, c.tier);
+          only.push({ id: { $in: [...latest].filter(([, tier]) => tier === args.tier).map(([id]) => id) } });
+        }
+        if (args.businessUnitId) {
+          const unit = decodeId(args.businessUnitId, 'BusinessUnit', 'businessUnitId');
+          const [lines, opportunities] = await Promise.all([
+            ctx.em.find(QuarterlyFinancial, { businessUnit: unit }, { fields: ['account'] }),
+            ctx.em.find(Opportunity, { businessUnit: unit }, { fields: ['account'] }),
+          ]);
+          only.push({ id: { $in: [...new Set([...lines, ...opportunities].map(r => r.account.id))] } });
+        }
+        if (only.length) where.$and = only;
+        return pageOf(ctx.em, Account, where, { externalRef: 'asc', id: 'asc' }, args);
+      },
     },
-    complexity: connectionComplexity,
-    resolve: async (_, args, ctx) => {
-      const where: Record<string, unknown> = {};
-      if (args.search) {
-        // SQLite's LIKE already ignores case; PostgreSQL needs ILIKE for the same search.
-        const like = dialectOfEm(ctx.em) === 'postgresql' ? '$ilike' : '$like';
-        where.$or = [
-          { name: { [like]: `%${args.search}%` } },
-          { externalRef: { [like]: `%${args.search}%` } },
-        ];
-      }
-      if (args.parentId) where.parent = decodeId(args.parentId, 'Account', 'parentId');
-      if (args.keyAccountsOnly) {
-        const key = await ctx.em.find(KeyAccountDesignation, { revokedOn: null }, { fields: ['account'] });
-        where.id = { $in: key.map(k => k.account.id) };
-      }
-      const only: Record<string, unknown>[] = [];
-      if (args.keyAccount != null) {
-        const key = await ctx.em.find(KeyAccountDesignation, { revokedOn: null }, { fields: ['account'] });
-        const ids = key.map(k => k.account.id);
-        only.push({ id: args.keyAccount ? { $in: ids } : { $nin: ids } });
-      }
-      if (args.segmentId) only.push({ segment: decodeId(args.segmentId, 'Segment', 'segmentId') });
-      if (args.tier) {
-        const calls = await ctx.em.find(
-          TierAssessment,
-          {},
-          { fields: ['account', 'quarter', 'tier'], orderBy: { quarter: 'desc', id: 'desc' } },
-        );
-        const latest = new Map<number, string>();
-        for (const c of calls) if (!latest.has(c.account.id)) latest.set(c.account.id, c.tier);
-        only.push({ id: { $in: [...latest].filter(([, tier]) => tier === args.tier).map(([id]) => id) } });
-      }
-      if (args.businessUnitId) {
-        const unit = decodeId(args.businessUnitId, 'BusinessUnit', 'businessUnitId');
-        const [lines, opportunities] = await Promise.all([
-          ctx.em.find(QuarterlyFinancial, { businessUnit: unit }, { fields: ['account'] }),
-          ctx.em.find(Opportunity, { businessUnit: unit }, { fields: ['account'] }),
-        ]);
-        only.push({ id: { $in: [...new Set([...lines, ...opportunities].map(r => r.account.id))] } });
-      }
-      if (only.length) where.$and = only;
-      return pageOf(ctx.em, Account, where, { externalRef: 'asc', id: 'asc' }, args);
-    },
-  }),
+    ...connectionTypes('accounts'),
+  ),
 }));
 
 const CreateAccountInput = builder.inputType('CreateAccountInput', {

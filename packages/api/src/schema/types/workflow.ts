@@ -21,11 +21,22 @@ export function described(what: string) {
   };
 }
 
-/** Descriptions of a connection type and its edge type. */
+/**
+ * Options of a connection type and its edge type: descriptions, and `edges` priced once.
+ * The connection field already multiplies its selections by `first` (connectionComplexity);
+ * without this the edges list would multiply them again by the default list multiplier, and a
+ * page of 100 accounts with a few related fields would cost ten times what it reads.
+ */
 export function connectionTypes(what: string) {
   return [
-    { description: `A page of ${what}.` },
-    { description: `One of ${what}, with its cursor.` },
+    {
+      description: `A page of ${what}.`,
+      edgesField: {
+        description: `The ${what} on this page, with their cursors.`,
+        complexity: { field: 0, multiplier: 1 },
+      },
+    },
+    { description: `One of ${what}, with its cursor.`, nodeField: { description: `One of ${what}.` } },
   ] as const;
 }
 

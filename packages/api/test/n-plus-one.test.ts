@@ -1,0 +1,120 @@
+/**
+ * N+1 is solved centrally (Pothos dataloader fields over per-request loaders): a page of 100
+ * accounts with their team, latest financials and plan status issues exactly as many SQL
+ * statements as a page of 10. Statements are counted with the ORM's query logger.
+ */
+import { Account, addTeamMember, createPlan, systemActor } from '@kam/domain';
+import { makeBusinessUnit, makePerson } from '@kam/domain/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, startApi } from './harness.ts';
+
+let api: ApiHarness;
+let admin: string;
+let counting = false;
+let statements: string[] = [];
+
+const ACCOUNTS = 110;
+const actor = systemActor('n-plus-one test');
+
+beforeAll(async () => {
+  api = await startApi({
+    onQuery: sql => {
+      if (counting) statements.push(sql);
+    },
+  });
+  admin = (await api.token('ADMIN')).secret;
+  const rows = Array.from({ length: ACCOUNTS }, (_, i) => ({
+    externalRef: `NP-${String(i).padStart(3, '0')}`,
+    name: `Account ${i}`,
+  }));
+  const upsert = await api.gql<{ upsertAccounts: { __typename: string } }>(
+    'mutation($rows: [AccountRowInput!]!) { upsertAccounts(rows: $rows) { __typename } }',
+    { rows },
+    admin,
+  );
+  expect(upsert.body.data?.upsertAccounts.__typename).toBe('UpsertAccountsSuccess');
+  const financials = rows.flatMap(r =>
+    ['2026-Q1', '2026-Q2'].map(quarter => ({
+      accountRef: r.externalRef,
+      quarter,
+      revenue: '1000.00',
+      grossProfit: '400.00',
+      costToServe: '100.00',
+    })),
+  );
+  const imported = await api.gql<{ importFinancials: { __typename: string } }>(
+    'mutation($rows: [FinancialRowInput!]!) { importFinancials(rows: $rows) { __typename } }',
+    { rows: financials },
+    admin,
+  );
+  expect(imported.body.data?.importFinancials.__typename).toBe('ImportFinancialsSuccess');
+  const em = api.db.em();
+  const unit = await makeBusinessUnit(em);
+  const people = [await makePerson(em), await makePerson(em)];
+  const accounts = await em.find(Account, {}, { orderBy: { id: 'asc' } });
+  for (const [i, account] of accounts.entries()) {
+    const person = people[i % 2];
+    if (!person) continue;
+    await addTeamMember(
+      em,
+      { accountId: account.id, personId: person.id, role: 'KEY_ACCOUNT_MANAGER' },
+      actor,
+    );
+    await createPlan(em, { accountId: account.id, year: 2026, businessUnitIds: [unit.id] }, actor);
+  }
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const PAGE = `query($first: Int!) {
+  accounts(first: $first) {
+    edges { node {
+      externalRef
+      team { role person { name businessUnit { code } } }
+      latestFinancials { quarter revenue businessUnit { code } }
+      latestPlan { status year businessUnits { code } }
+    } }
+  }
+}`;
+
+async function countStatements(first: number) {
+  statements = [];
+  counting = true;
+  const res = await api.gql<{
+    accounts: {
+      edges: {
+        node: {
+          team: unknown[];
+          latestFinancials: { quarter: string }[];
+          latestPlan: { status: string } | null;
+        };
+      }[];
+    };
+  }>(PAGE, { first }, admin);
+  counting = false;
+  expect(res.body.errors).toBeUndefined();
+  const edges = res.body.data?.accounts.edges ?? [];
+  expect(edges).toHaveLength(first);
+  for (const { node } of edges) {
+    expect(node.team).toHaveLength(1);
+    expect(node.latestFinancials.map(f => f.quarter)).toEqual(['2026-Q2']);
+    expect(node.latestPlan?.status).toBe('DRAFT');
+  }
+  // The logger colours its prefix: strip the escape codes, keep the SQL statements.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape codes
+  const plain = statements.map(s => s.replace(/\x1B\[[0-9;]*m/g, ''));
+  return plain.filter(s => /^\[query\] (select|insert|update|delete|with)\b/i.test(s));
+}
+
+describe('N+1', () => {
+  it('a 100-account page issues as many SQL statements as a 10-account page', async () => {
+    await countStatements(10); // warm-up: the token's first use is recorded once a minute
+    const ten = await countStatements(10);
+    const hundred = await countStatements(100);
+    expect(ten.length).toBeGreaterThan(0);
+    expect(hundred.length, hundred.join('\n')).toBe(ten.length);
+    // One statement per batched loader (+ the token, the page and its count), never per account.
+    expect(hundred.length).toBeLessThan(15);
+  });
+});
