@@ -1,0 +1,60 @@
+/**
+ * The README's first command, end to end: `kam demo --no-serve` on a fresh SQLite file
+ * (migrations, demo portfolio, every quarter closed, both report sites built in process),
+ * then `kam seed demo` refusing a database that already holds data. SQLite only: the demo
+ * is the embedded default.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { testDialect } from '@kam/domain/testing';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+
+describe.runIf(testDialect() === 'sqlite')('kam demo', () => {
+  it('sets up a fresh database, closes every quarter and builds both sites', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-demo-'));
+    const database = path.join(dir, 'demo.sqlite');
+    const out = path.join(dir, 'reports');
+    const { stdout } = await run(
+      process.execPath,
+      [
+        CLI,
+        'demo',
+        '--no-serve',
+        '--accounts',
+        '300',
+        '--quarters',
+        '4',
+        '--end-quarter',
+        '2026-Q3',
+        '--report-quarters',
+        '1',
+        '--database',
+        database,
+        '--out',
+        out,
+      ],
+      { cwd: dir, timeout: 240_000, env: { ...process.env, KAM_LOG_LEVEL: 'warn' } },
+    );
+    expect(stdout).toMatch(/Closing 4 quarters/);
+    expect(stdout).toMatch(/Demo token \(ADMIN\): kam_/);
+    expect(existsSync(path.join(out, 'index.html'))).toBe(true);
+    expect(existsSync(path.join(out, '2026-Q3', 'kpi', 'index.html'))).toBe(true);
+    const accounts = readdirSync(path.join(out, '2026-Q3', 'journey', 'accounts'));
+    expect(accounts.length).toBeGreaterThan(15);
+
+    // The demo database now holds data: seeding it again is refused with a clear line.
+    const again = await run(process.execPath, [CLI, 'seed', 'demo', '--accounts', '50'], {
+      cwd: dir,
+      env: { ...process.env, DATABASE_URL: database },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect((again as { code: number }).code).toBe(1);
+    expect((again as { stderr: string }).stderr).toMatch(/^kam: DEMO_DATABASE_NOT_EMPTY: .*empty database/);
+  }, 300_000);
+});
