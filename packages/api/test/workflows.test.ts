@@ -425,13 +425,19 @@ describe('the account plan', () => {
       businessUnitId: emea,
     });
     expect(wrongSigner).toMatchObject({ __typename: 'DomainRuleError', code: 'PLAN_SIGNER_NOT_IN_UNIT' });
+    const onBehalf = await mutate(api, manager.secret, 'signPlan', 'SignPlanInput', {
+      id: plan.id,
+      businessUnitId: emea,
+      signedById: globalId('Person', emeaSigner),
+    });
+    expect(onBehalf).toMatchObject({ __typename: 'ForbiddenError' });
     for (const [unit, signer] of [
       [emea, emeaSigner],
       [apac, apacSigner],
     ] as const) {
       await ok(
         api,
-        manager.secret,
+        admin,
         'signPlan',
         'SignPlanInput',
         {
@@ -1057,5 +1063,37 @@ describe('account filters', () => {
     expect(await q({ segmentId: segments.body.data?.segments[0]?.id })).toEqual(['W-GLOBEX']);
     expect(await q({ businessUnitId: apac })).toEqual(['W-ACME']);
     expect(await q({ search: 'glob' })).toEqual(['W-GLOBEX']);
+  });
+
+  it('fetches every workflow record by its global id (Relay node)', async () => {
+    const read = await api.gql<{
+      node: {
+        team: { id: string }[];
+        opportunities: { id: string }[];
+        initiatives: { id: string }[];
+        plans: { id: string; actions: { id: string }[] }[];
+      };
+    }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { team { id } opportunities { id } initiatives { id } plans { id actions { id } } } } }',
+      { id: acme },
+      admin,
+    );
+    const node = read.body.data?.node;
+    const ids = [
+      ...(node?.team ?? []),
+      ...(node?.opportunities ?? []),
+      ...(node?.initiatives ?? []),
+      ...(node?.plans ?? []),
+      ...(node?.plans.flatMap(p => p.actions) ?? []),
+    ].map(r => r.id);
+    const nodes = await api.gql<{ nodes: { __typename: string; id: string }[] }>(
+      'query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }',
+      { ids },
+      admin,
+    );
+    expect(nodes.body.data?.nodes.map(n => n.id)).toEqual(ids);
+    expect(new Set(nodes.body.data?.nodes.map(n => n.__typename))).toEqual(
+      new Set(['TeamMember', 'Opportunity', 'ValueInitiative', 'AccountPlan', 'PlanAction']),
+    );
   });
 });

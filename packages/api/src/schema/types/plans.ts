@@ -24,6 +24,7 @@ import {
 } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
+import { ForbiddenError } from '../../errors.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { entityNode } from '../node.ts';
@@ -440,7 +441,8 @@ const SignPlanInput = builder.inputType('SignPlanInput', {
     id: t.globalID({ required: true, description: 'The plan.' }),
     businessUnitId: t.globalID({ required: true, description: 'The unit signing.' }),
     signedById: t.globalID({
-      description: 'The person signing for the unit (one of its own people); you when omitted.',
+      description:
+        'The person signing for the unit (one of its own people); you when omitted. Only an ADMIN names someone else.',
     }),
     on: t.field({ type: 'Date', description: 'When (today when omitted).' }),
     comment: t.string({ description: 'A comment.' }),
@@ -615,6 +617,15 @@ builder.mutationFields(t => ({
     resolve: async (_, { input }, ctx) => {
       const id = decodeId(input.id, 'AccountPlan');
       await assertCanWriteRecord(ctx, AccountPlan, id);
+      const signedById = input.signedById
+        ? decodeId(input.signedById, 'Person', 'signedById')
+        : ctx.viewer.personId;
+      // A signature is personal: only an administrator records one on someone else's behalf.
+      if (signedById !== ctx.viewer.personId && ctx.viewer.role !== 'ADMIN') {
+        throw new ForbiddenError(
+          'Sign a plan yourself; only an administrator records a signature for someone else.',
+        );
+      }
       return signPlan(
         ctx.em,
         {
