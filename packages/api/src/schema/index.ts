@@ -19,6 +19,7 @@ import './types/programme.ts';
 import './types/settings.ts';
 import './types/financials.ts';
 import './types/snapshot.ts';
+import './types/analytics.ts';
 
 builder.queryType({ description: 'Everything kam knows, read through one endpoint.' });
 builder.mutationType({

@@ -1,0 +1,317 @@
+/**
+ * Live analytics (domain §2–10) for any quarter, computed now from the current data by the
+ * domain's analytics (SQL aggregation). Closed quarters are read from snapshots instead
+ * (snapshot.ts), which never change. The KPIs and the whitespace matrix are typed; the
+ * larger summaries are served as JSON documents whose shapes are the snapshot contract's
+ * (`PyramidSummary`, `ParetoSummary`, … in @kam/domain), exactly as a snapshot stores them.
+ */
+import {
+  type Account,
+  type AccountHealth,
+  AccountSnapshot,
+  computeGroupRollups,
+  computeJourney,
+  computeKpis,
+  computePareto,
+  computeProfitability,
+  computePyramid,
+  computeSelection,
+  computeValue,
+  computeWhitespace,
+  type KpiResult,
+  QuarterSnapshot,
+  type WhitespaceCell,
+} from '@kam/domain';
+import { builder } from '../../builder.ts';
+import { AccountRef } from './account.ts';
+import { KpiCodeEnum, KpiDirectionEnum, KpiUnitEnum } from './vocabulary.ts';
+
+const ParetoBasisEnum = builder.enumType('ParetoBasis', {
+  description: 'What the Pareto view ranks accounts by.',
+  values: {
+    REVENUE: { description: 'Trailing-twelve-month revenue.' },
+    GROSS_PROFIT: { description: 'Trailing-twelve-month gross profit.' },
+  } as const,
+});
+
+const KpiPointRef = builder.objectRef<KpiResult['trend'][number]>('KpiPoint').implement({
+  description: 'A KPI’s value in one quarter.',
+  fields: t => ({
+    quarter: t.field({ type: 'Quarter', description: 'The quarter.', resolve: p => p.quarter }),
+    value: t.float({
+      nullable: true,
+      description: 'The value, in the KPI’s unit; null without data.',
+      resolve: p => p.value,
+    }),
+  }),
+});
+
+const KpiUnitValueRef = builder.objectRef<KpiResult['byBusinessUnit'][number]>('KpiUnitValue').implement({
+  description: 'A KPI’s value for one business unit.',
+  fields: t => ({
+    businessUnitCode: t.exposeString('businessUnitCode', { description: 'The business unit’s code.' }),
+    value: t.float({
+      nullable: true,
+      description: 'The value for the unit; null without data.',
+      resolve: p => p.value,
+    }),
+  }),
+});
+
+export const KpiRef = builder.objectRef<KpiResult>('Kpi').implement({
+  description:
+    'One of the thirteen KPIs (domain §10) in a quarter: today’s value against its baseline and target, and its trend.',
+  fields: t => ({
+    code: t.field({ type: KpiCodeEnum, description: 'Which KPI.', resolve: k => k.code }),
+    name: t.exposeString('name', { description: 'Its name.' }),
+    description: t.exposeString('description', { description: 'What it measures and how.' }),
+    unit: t.field({ type: KpiUnitEnum, description: 'The unit of every value.', resolve: k => k.unit }),
+    direction: t.field({
+      type: KpiDirectionEnum,
+      description: 'Which way is better.',
+      resolve: k => k.direction,
+    }),
+    target: t.float({
+      nullable: true,
+      description: 'The target; null when not set.',
+      resolve: k => k.target,
+    }),
+    baselineQuarter: t.field({
+      type: 'Quarter',
+      nullable: true,
+      description: 'The quarter of the baseline.',
+      resolve: k => k.baselineQuarter,
+    }),
+    baseline: t.float({ nullable: true, description: 'The baseline value.', resolve: k => k.baseline }),
+    value: t.float({
+      nullable: true,
+      description: 'Today: the value in the quarter.',
+      resolve: k => k.value,
+    }),
+    delta: t.float({ nullable: true, description: 'Today − baseline.', resolve: k => k.delta }),
+    improving: t.boolean({
+      nullable: true,
+      description: 'Whether the change since the baseline goes the right way.',
+      resolve: k => k.improving,
+    }),
+    onTarget: t.boolean({
+      nullable: true,
+      description: 'Whether the target is met.',
+      resolve: k => k.onTarget,
+    }),
+    trend: t.field({
+      type: [KpiPointRef],
+      description: 'The value per trend quarter, oldest first.',
+      resolve: k => k.trend,
+    }),
+    byBusinessUnit: t.field({
+      type: [KpiUnitValueRef],
+      description: 'The value per business unit, where the KPI applies per unit.',
+      resolve: k => k.byBusinessUnit,
+    }),
+    detail: t.field({
+      type: 'JSON',
+      description: 'KPI-specific detail (counts, amounts).',
+      resolve: k => k.detail,
+    }),
+  }),
+});
+
+const WhitespaceCellRef = builder.objectRef<WhitespaceCell>('WhitespaceCell').implement({
+  description: 'One business unit’s cell of an account’s whitespace matrix (domain §3).',
+  fields: t => ({
+    businessUnitCode: t.exposeString('businessUnitCode', { description: 'The business unit’s code.' }),
+    businessUnitName: t.exposeString('businessUnitName', { description: 'Its name.' }),
+    ttmRevenue: t.field({
+      type: 'Money',
+      description: 'Revenue in the TTM window.',
+      resolve: c => c.ttmRevenue,
+    }),
+    potential: t.field({ type: 'Money', description: 'Estimated potential.', resolve: c => c.potential }),
+    openQualifiedPipeline: t.field({
+      type: 'Money',
+      description: 'Open qualified opportunities.',
+      resolve: c => c.openQualifiedPipeline,
+    }),
+    wonValueTtm: t.field({
+      type: 'Money',
+      description: 'Value won in the TTM window.',
+      resolve: c => c.wonValueTtm,
+    }),
+    whiteSpace: t.exposeBoolean('whiteSpace', {
+      description: 'Potential and no revenue: a cross-sell opportunity.',
+    }),
+  }),
+});
+
+const AnalyticsRef = builder.objectRef<{ quarter: string }>('Analytics').implement({
+  description:
+    'The portfolio’s figures for a quarter, computed now from the current data (closed quarters: see `snapshot`).',
+  fields: t => ({
+    quarter: t.field({ type: 'Quarter', description: 'The quarter.', resolve: a => a.quarter }),
+    kpis: t.field({
+      type: [KpiRef],
+      description: 'All thirteen KPIs with baseline, today, target, direction, delta and trend.',
+      complexity: 50,
+      resolve: (a, _, ctx) => computeKpis(ctx.em, a.quarter),
+    }),
+    pyramid: t.field({
+      type: 'JSON',
+      description:
+        'The customer pyramid: accounts and revenue per level, service standards, movements (PyramidSummary).',
+      complexity: 20,
+      resolve: async (a, _, ctx) => {
+        const { accountLevels: _levels, ...summary } = await computePyramid(ctx.em, a.quarter);
+        return summary;
+      },
+    }),
+    pareto: t.field({
+      type: 'JSON',
+      description: 'The Pareto view: the cumulative curve, the 80 % set, the top-20 % share (ParetoSummary).',
+      complexity: 20,
+      args: {
+        basis: t.arg({
+          type: ParetoBasisEnum,
+          defaultValue: 'REVENUE',
+          description: 'Rank by revenue or gross profit.',
+        }),
+      },
+      resolve: (a, args, ctx) => computePareto(ctx.em, a.quarter, args.basis ?? 'REVENUE'),
+    }),
+    selection: t.field({
+      type: 'JSON',
+      description:
+        'Selection: financial percentiles, scores, attractiveness × relationship matrix, quadrants, screen candidates, reviews due (SelectionSummary).',
+      complexity: 20,
+      resolve: async (a, _, ctx) => (await computeSelection(ctx.em, a.quarter)).summary,
+    }),
+    journey: t.field({
+      type: 'JSON',
+      description:
+        'The value journey: tier distribution over time and this quarter’s transitions (JourneySummary).',
+      complexity: 20,
+      resolve: (a, _, ctx) => computeJourney(ctx.em, a.quarter),
+    }),
+    value: t.field({
+      type: 'JSON',
+      description:
+        'Value initiatives by category, phase and outcome, and the gains on both sides (ValueSummary).',
+      complexity: 20,
+      resolve: (a, _, ctx) => computeValue(ctx.em, a.quarter),
+    }),
+    profitability: t.field({
+      type: 'JSON',
+      description: 'Contribution and margin against size, and per key account (ProfitabilitySummary).',
+      complexity: 20,
+      resolve: (a, _, ctx) => computeProfitability(ctx.em, a.quarter),
+    }),
+  }),
+});
+
+builder.queryFields(t => ({
+  analytics: t.field({
+    type: AnalyticsRef,
+    description: 'The analytics of a quarter, computed now from the current data.',
+    args: { quarter: t.arg({ type: 'Quarter', required: true, description: 'The quarter, YYYY-Qn.' }) },
+    resolve: (_, args) => ({ quarter: args.quarter }),
+  }),
+}));
+
+const HealthComponentRef = builder
+  .objectRef<AccountHealth['components'][number]>('HealthComponent')
+  .implement({
+    description: 'One component of an account’s health score: its value, weight and contribution, explained.',
+    fields: t => ({
+      key: t.exposeString('key', { description: 'Which component, e.g. relationshipStrength.' }),
+      label: t.exposeString('label', { description: 'Its name for people.' }),
+      value: t.float({
+        nullable: true,
+        description: 'The component’s own score 0–100; null without data (its weight is then redistributed).',
+        resolve: c => c.value,
+      }),
+      weight: t.exposeFloat('weight', { description: 'The configured weight, 0–100.' }),
+      contribution: t.exposeFloat('contribution', { description: 'What it adds to the health score.' }),
+      explanation: t.exposeString('explanation', {
+        description: 'Why the value is what it is, and what would raise it.',
+      }),
+    }),
+  });
+
+const HealthRef = builder.objectRef<AccountHealth & { quarter: string }>('AccountHealth').implement({
+  description: 'The explainable health of an account (domain §6–7) as of the latest closed quarter.',
+  fields: t => ({
+    quarter: t.field({
+      type: 'Quarter',
+      description: 'The closed quarter it is computed for.',
+      resolve: h => h.quarter,
+    }),
+    score: t.exposeFloat('score', { description: 'The health score, 0–100.' }),
+    status: t.exposeString('status', { description: 'RED, AMBER or GREEN by the configured thresholds.' }),
+    components: t.field({
+      type: [HealthComponentRef],
+      description: 'Every component with its value, weight and contribution.',
+      resolve: h => h.components,
+    }),
+  }),
+});
+
+builder.objectFields(AccountRef, t => ({
+  health: t.loadable({
+    type: HealthRef,
+    nullable: true,
+    description:
+      'The account’s health as of the latest closed quarter (close a quarter to refresh it); null for an account without one.',
+    load: async (ids: number[], ctx) => {
+      const latest = await ctx.em.findOne(
+        QuarterSnapshot,
+        { id: { $gt: 0 } },
+        {
+          fields: ['id', 'quarter'],
+          orderBy: { quarter: 'desc', revision: 'desc' },
+          disableIdentityMap: true,
+        },
+      );
+      if (!latest) return ids.map(() => null);
+      const rows = await ctx.em.find(
+        AccountSnapshot,
+        { snapshot: latest.id, accountId: { $in: ids } },
+        { fields: ['accountId', 'payload'], disableIdentityMap: true },
+      );
+      const byId = new Map(
+        rows.map(row => [
+          row.accountId,
+          (JSON.parse(row.payload) as { health: AccountHealth | null }).health,
+        ]),
+      );
+      return ids.map(id => {
+        const health = byId.get(id);
+        return health ? { ...health, quarter: latest.quarter } : null;
+      });
+    },
+    resolve: (account: Account) => account.id,
+  }),
+  whitespace: t.field({
+    type: [WhitespaceCellRef],
+    description:
+      'The account × business-unit matrix for a quarter, white-space cells marked (with `group`: the whole group).',
+    complexity: 10,
+    args: {
+      quarter: t.arg({ type: 'Quarter', required: true, description: 'The quarter, YYYY-Qn.' }),
+      group: t.arg.boolean({ description: 'Include all descendants.', defaultValue: false }),
+    },
+    resolve: (account: Account, args, ctx) =>
+      computeWhitespace(ctx.em, args.quarter, account.id, { group: args.group ?? false }),
+  }),
+  groupRollup: t.field({
+    type: 'JSON',
+    nullable: true,
+    description:
+      'For a group account: its figures including all descendants in the quarter (GroupRollup); null for a leaf.',
+    complexity: 10,
+    args: { quarter: t.arg({ type: 'Quarter', required: true, description: 'The quarter, YYYY-Qn.' }) },
+    resolve: async (account: Account, args, ctx) => {
+      const rollups = await computeGroupRollups(ctx.em, args.quarter, [account.id]);
+      return rollups.get(account.id) ?? null;
+    },
+  }),
+}));
