@@ -1,9 +1,9 @@
 /**
  * N+1 is solved centrally (Pothos dataloader fields over per-request loaders): a page of 100
- * accounts with their team, latest financials and plan status issues exactly as many SQL
+ * accounts with their team, latest financials, plan status and health issues exactly as many SQL
  * statements as a page of 10. Statements are counted with the ORM's query logger.
  */
-import { Account, addTeamMember, createPlan, systemActor } from '@kam/domain';
+import { Account, addTeamMember, closeQuarter, createPlan, systemActor } from '@kam/domain';
 import { makeBusinessUnit, makePerson } from '@kam/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
@@ -62,6 +62,8 @@ beforeAll(async () => {
     );
     await createPlan(em, { accountId: account.id, year: 2026, businessUnitIds: [unit.id] }, actor);
   }
+  // Health comes from the latest closed quarter.
+  await closeQuarter(api.db.em(), '2026-Q2', actor);
 });
 afterAll(async () => {
   await api.close();
@@ -74,6 +76,7 @@ const PAGE = `query($first: Int!) {
       team { role person { name businessUnit { code } } }
       latestFinancials { quarter revenue businessUnit { code } }
       latestPlan { status year businessUnits { code } }
+      health { quarter score status components { key value weight contribution } }
     } }
   }
 }`;
@@ -88,6 +91,7 @@ async function countStatements(first: number) {
           team: unknown[];
           latestFinancials: { quarter: string }[];
           latestPlan: { status: string } | null;
+          health: { quarter: string; components: unknown[] } | null;
         };
       }[];
     };
@@ -100,6 +104,8 @@ async function countStatements(first: number) {
     expect(node.team).toHaveLength(1);
     expect(node.latestFinancials.map(f => f.quarter)).toEqual(['2026-Q2']);
     expect(node.latestPlan?.status).toBe('DRAFT');
+    // Health is computed for key accounts only (none here); its loader still runs, batched.
+    expect(node.health).toBeNull();
   }
   // The logger colours its prefix: strip the escape codes, keep the SQL statements.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape codes
