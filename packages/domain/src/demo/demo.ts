@@ -38,7 +38,6 @@ import {
   DESIGN_PHASES,
   type DesignPhase,
   type InitiativeOutcome,
-  VALUE_CATEGORIES,
   VALUE_TIERS,
   type ValueTier,
 } from '../common/vocabulary.ts';
@@ -55,6 +54,7 @@ import {
   PlanUnit,
   PlanVersion,
 } from '../plans/account-plan.entity.ts';
+import { Segment } from '../segments/segment.entity.ts';
 import { SelectionAssessment } from '../selection/assessment.entity.ts';
 import { KeyAccountDesignation } from '../selection/designation.entity.ts';
 import { CustomerSignal, OrganisationMeasurement, SurveyResponse } from '../signals/signal.entity.ts';
@@ -108,6 +108,50 @@ const BUSINESS_UNITS = [
   { code: 'DIGITAL', name: 'Digital Solutions', kind: 'OFFERING' },
 ] as const;
 
+/** Segments (002, 004 step 2) by buyer orientation, scope, growth and size. */
+const SEGMENTS = [
+  {
+    code: 'PRICE_LOCAL',
+    name: 'Price-driven local buyers',
+    buyerOrientation: 'PRICE',
+    channel: 'Distributors',
+    sizeClass: 'SMALL',
+    scope: 'LOCAL',
+    growthProfile: 'STABLE',
+    description: 'Want the lowest price and a minimal standard package.',
+  },
+  {
+    code: 'PRICE_INTERNATIONAL',
+    name: 'Price-driven international buyers',
+    buyerOrientation: 'PRICE',
+    channel: 'Direct',
+    sizeClass: 'LARGE',
+    scope: 'INTERNATIONAL',
+    growthProfile: 'STABLE',
+    description: 'Central procurement, tenders and framework agreements.',
+  },
+  {
+    code: 'LOYAL_GROWTH',
+    name: 'Fast-growing partners',
+    buyerOrientation: 'LOYALTY',
+    channel: 'Direct',
+    sizeClass: 'MEDIUM',
+    scope: 'LOCAL',
+    growthProfile: 'FAST_GROWING',
+    description: 'Want joint innovation and a contact per function.',
+  },
+  {
+    code: 'LOYAL_INTERNATIONAL',
+    name: 'International partners',
+    buyerOrientation: 'LOYALTY',
+    channel: 'Direct',
+    sizeClass: 'LARGE',
+    scope: 'INTERNATIONAL',
+    growthProfile: 'STABLE',
+    description: 'Multinationals that want shared marketing and supply chain integration.',
+  },
+] as const;
+
 const CHUNK = 1000;
 
 class Random {
@@ -148,6 +192,8 @@ function addDays(date: string, days: number): string {
   d.setUTCDate(d.getUTCDate() + days);
   return isoDate(d);
 }
+const minDate = (a: string, b: string): string => (a < b ? a : b);
+const dayNumber = (date: string): number => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
 function addMonthsTo(date: string, months: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() + months);
@@ -290,6 +336,9 @@ export async function seedDemoPortfolio(
   const progress = (label: string) => onProgress?.(label, ++step, steps);
   const stamp = new Date(`${quarterEnd(end)}T18:00:00Z`);
   const random = new Random(options.seed);
+  /** A day from `from` to `to`, both included. */
+  const between = (from: string, to: string): string =>
+    addDays(from, random.int(0, Math.max(0, dayNumber(to) - dayNumber(from))));
 
   const report = await writeAs(em, actor, async tx => {
     const w = new Writer(tx, actor, stamp);
@@ -303,13 +352,20 @@ export async function seedDemoPortfolio(
           BUSINESS_UNITS.map(u => ({ ...u })),
         );
     const unitCodes = existingUnits.length ? existingUnits.map(u => u.code) : BUSINESS_UNITS.map(u => u.code);
+    const segmentIds =
+      (await tx.count(Segment, {})) === 0
+        ? await w.insert(
+            Segment,
+            SEGMENTS.map(s => ({ ...s })),
+          )
+        : [];
     const peopleCount = 40 + Math.ceil(options.accounts / 40);
     const people = Array.from({ length: peopleCount }, (_, i) => {
       const first = random.pick(FIRST_NAMES);
       const last = random.pick(LAST_NAMES);
       return {
         name: `${first} ${last}`,
-        email: `${first}.${last}.${i + 1}`.toLowerCase().replace(/[^a-z0-9.]/g, '') + '@kam-demo.example',
+        email: `${`${first}.${last}.${i + 1}`.toLowerCase().replace(/[^a-z0-9.]/g, '')}@kam-demo.example`,
         title:
           i < 6
             ? 'Business Unit Director'
@@ -319,7 +375,6 @@ export async function seedDemoPortfolio(
       };
     });
     const personIds = await w.insert(Person, people);
-    const personName = (id: number) => people[personIds.indexOf(id)]?.name ?? 'Demo person';
     progress('business units and people');
 
     // Accounts: a Pareto-shaped base; group parents first so children can point at them.
@@ -334,16 +389,14 @@ export async function seedDemoPortfolio(
       const status: DemoAccount['status'] =
         rankSlot < n * activeShare ? 'ACTIVE' : roll < 0.08 ? 'LAPSED' : roll < 0.4 ? 'PROSPECT' : 'SUSPECT';
       const sizeRank = status === 'ACTIVE' ? rankSlot : n;
-      // Zipf-like: revenue ∝ (rank + 8)^-0.95, with noise; the largest about EUR 40 M a year.
+      // Pareto-shaped: revenue ∝ e^(-1.5x) / (x + 0.01) at relative rank x, with noise; the
+      // largest about EUR 30 M a year, the median about EUR 280 k. The top 20 % of the buying
+      // accounts make about 78 % of the revenue at every portfolio size.
+      const x =
+        (status === 'ACTIVE' ? sizeRank : n * activeShare * (0.3 + 0.7 * random.next())) / (n * activeShare);
       const annual =
         status === 'ACTIVE' || status === 'LAPSED'
-          ? Math.max(
-              2_000,
-              40_000_000 *
-                (((status === 'ACTIVE' ? sizeRank : n * activeShare * (0.6 + random.next())) + 8) / 8) **
-                  -0.95 *
-                Math.exp(random.normal(0, 0.15)),
-            )
+          ? Math.max(2_000, ((300_000 * Math.exp(-1.5 * x)) / (x + 0.01)) * Math.exp(random.normal(0, 0.15)))
           : 0;
       const industry = random.pick(INDUSTRIES);
       const country = random.pick(COUNTRIES);
@@ -359,6 +412,19 @@ export async function seedDemoPortfolio(
       const units = random.shuffle([...unitIds]).slice(0, unitCount);
       demo.push({ id: 0, index, name, country, industry, annual, sizeRank, status, key, units });
     }
+    // Key and large accounts lean towards loyalty, the long tail towards price; half the
+    // accounts that never bought are not segmented yet.
+    const segmentFor = (a: DemoAccount): number | null => {
+      if (segmentIds.length < 4) return null;
+      const large = a.sizeRank < n * 0.1;
+      const roll = random.next();
+      if (a.status === 'PROSPECT' || a.status === 'SUSPECT') {
+        return roll < 0.5 ? null : (segmentIds[roll < 0.8 ? 0 : 2] as number);
+      }
+      if (a.key) return segmentIds[roll < 0.2 ? (large ? 1 : 0) : large ? 3 : 2] as number;
+      if (large) return segmentIds[roll < 0.6 ? 1 : 3] as number;
+      return segmentIds[roll < 0.65 ? 0 : 2] as number;
+    };
     const accountRows = demo.map((a, i) => {
       const isChild = i >= groupParents && random.chance(0.12);
       const parentIndex = isChild ? random.int(0, groupParents - 1) : -1;
@@ -372,6 +438,7 @@ export async function seedDemoPortfolio(
           name,
           industry: a.industry,
           country: a.country,
+          segment: segmentFor(a),
           customerSince:
             a.status === 'ACTIVE' || a.status === 'LAPSED'
               ? addDays(quarterStart(quarters[0] as Quarter), -random.int(60, 5000))
@@ -397,7 +464,14 @@ export async function seedDemoPortfolio(
     progress('accounts');
 
     // Financials: per account, quarter and business unit.
+    // Written in blocks as they are generated, so the 100k-account history never sits in memory.
     const financials: Record<string, unknown>[] = [];
+    let financialRows = 0;
+    const writeFinancials = async () => {
+      financialRows += financials.length;
+      await w.insert(QuarterlyFinancial, financials.splice(0));
+      await w.flushAudit();
+    };
     const lastIndex = quarters.length - 1;
     for (const a of demo) {
       if (a.status !== 'ACTIVE' && a.status !== 'LAPSED') continue;
@@ -444,10 +518,9 @@ export async function seedDemoPortfolio(
           }
         }
       }
+      if (financials.length >= 20_000) await writeFinancials();
     }
-    onProgress?.('financials', step, steps);
-    await w.insert(QuarterlyFinancial, financials);
-    await w.flushAudit();
+    await writeFinancials();
     progress('financials');
 
     // Key accounts: selection, designation, tiers.
@@ -555,8 +628,7 @@ export async function seedDemoPortfolio(
           account: a.id,
           name: `${first} ${last}`,
           title: random.pick(CONTACT_TITLES[fn] as readonly string[]),
-          email:
-            `${first}.${last}.${contactNo}`.toLowerCase().replace(/[^a-z0-9.]/g, '') + '@customer.example',
+          email: `${`${first}.${last}.${contactNo}`.toLowerCase().replace(/[^a-z0-9.]/g, '')}@customer.example`,
           function: fn,
           influence: random.int(1, 5),
           stance: random.pick(CONTACT_STANCES),
@@ -685,12 +757,15 @@ export async function seedDemoPortfolio(
         });
       }
       if (meta.status === 'APPROVED' || meta.status === 'CLOSED') {
+        // Quarterly reviews from the approval on; 15 % of the running plans have none (flagged).
         const planEnd = meta.status === 'CLOSED' ? `${meta.year}-12-31` : endDate;
-        const reviewCount = meta.status === 'CLOSED' ? 4 : random.chance(0.15) ? 0 : random.int(1, 3);
-        for (let r = 0; r < reviewCount; r++) {
+        const skip = meta.status === 'APPROVED' && random.chance(0.15);
+        for (let r = 0; !skip; r++) {
+          const reviewedOn = addDays(row.approvedOn as string, 80 + r * 91 + random.int(-10, 10));
+          if (reviewedOn > planEnd) break;
           reviews.push({
             plan,
-            reviewedOn: addDays(planEnd, -(r * 90 + random.int(5, 60))),
+            reviewedOn,
             reviewer: random.pick(personIds),
             assessment: random.pick(['ON_TRACK', 'ON_TRACK', 'AT_RISK', 'OFF_TRACK'] as const),
             progress: 'Quarterly review with the account team.',
@@ -700,8 +775,11 @@ export async function seedDemoPortfolio(
           });
         }
         for (let k = random.int(2, 4); k > 0; k--) {
-          const status = random.pick(['OPEN', 'IN_PROGRESS', 'DONE', 'DONE', 'CANCELLED'] as const);
           const dueOn = addDays(`${meta.year}-01-01`, random.int(30, 360));
+          const completedOn = addDays(dueOn, -random.int(0, 20));
+          const picked = random.pick(['OPEN', 'IN_PROGRESS', 'DONE', 'DONE', 'CANCELLED'] as const);
+          // Nothing is done after the last day of the history.
+          const status = picked === 'DONE' && completedOn > endDate ? 'IN_PROGRESS' : picked;
           actions.push({
             plan,
             description: random.pick([
@@ -714,7 +792,7 @@ export async function seedDemoPortfolio(
             owner: random.pick(personIds),
             dueOn,
             status,
-            completedOn: status === 'DONE' ? addDays(dueOn, -random.int(0, 20)) : null,
+            completedOn: status === 'DONE' ? completedOn : null,
           });
         }
       }
@@ -776,78 +854,92 @@ export async function seedDemoPortfolio(
     }
     await w.insert(Opportunity, opportunities);
 
+    // Value initiatives: some running in every phase, the others ended or sent back to testing,
+    // each in a state the value service could have reached (adopted only after the live test with
+    // both gains positive and the customer's recognition; revised ones back at TEST_PLAN;
+    // combined only into an initiative that is still running).
     const initiatives: Record<string, unknown>[] = [];
-    const combined: { account: DemoAccount; row: Record<string, unknown> }[] = [];
-    const firstInitiativeOf = new Map<number, number>();
+    const combined: { account: number; row: Record<string, unknown> }[] = [];
+    const liveTest = DESIGN_PHASES.indexOf('LIVE_TEST');
+    let running = 0;
     for (const a of keys) {
       for (let i = random.int(1, 3); i > 0; i--) {
-        const phaseIndex = random.chance(0.5)
-          ? random.int(DESIGN_PHASES.indexOf('LIVE_TEST'), DESIGN_PHASES.length - 1)
-          : random.int(0, DESIGN_PHASES.length - 1);
-        const phase = DESIGN_PHASES[phaseIndex] as DesignPhase;
+        const startedOn = addDays(endDate, -random.int(60, 240 + quarters.length * 91));
+        const endedOn = minDate(addDays(startedOn, random.int(60, 300)), endDate);
+        const roll = random.next();
+        let phaseIndex: number;
         let outcome: InitiativeOutcome | null = null;
-        const startedOn = addDays(historyStart, random.int(0, quarters.length * 91 - 30));
-        const gains = {
-          customerGain: null as string | null,
-          supplierGain: null as string | null,
-          customerRecognised: false,
-        };
-        if (phaseIndex >= DESIGN_PHASES.indexOf('LIVE_TEST')) {
-          gains.customerGain = money(a.annual * (0.005 + random.next() * 0.03));
-          gains.supplierGain = money(a.annual * (0.002 + random.next() * 0.02));
-          gains.customerRecognised = random.chance(0.8);
-          const roll = random.next();
-          if (gains.customerRecognised && roll < 0.65) outcome = 'ADOPTED';
-          else if (roll < 0.78) outcome = 'REJECTED';
-          else if (roll < 0.86) outcome = 'REVISED';
+        if (roll < 0.34) {
+          // Running: the first ten cover every phase once.
+          phaseIndex = running < DESIGN_PHASES.length ? running : random.int(0, DESIGN_PHASES.length - 1);
+          running += 1;
+        } else if (roll < 0.66) {
+          outcome = 'ADOPTED';
+          phaseIndex = random.int(DESIGN_PHASES.indexOf('REVIEW_AND_REFINE'), DESIGN_PHASES.length - 1);
+        } else if (roll < 0.82) {
+          outcome = 'REJECTED';
+          phaseIndex = random.int(0, DESIGN_PHASES.length - 1);
+        } else if (roll < 0.92) {
+          outcome = 'REVISED';
+          phaseIndex = DESIGN_PHASES.indexOf('TEST_PLAN');
+        } else {
+          outcome = 'COMBINED';
+          phaseIndex = random.int(0, DESIGN_PHASES.indexOf('LIVE_TEST'));
         }
-        const category =
-          outcome === 'ADOPTED' ? 'PROVEN' : random.pick(VALUE_CATEGORIES.filter(c => c !== 'PROVEN'));
+        const tested = phaseIndex >= liveTest || outcome === 'REVISED';
+        const adopted = outcome === 'ADOPTED';
+        const customerGain =
+          adopted || (tested && random.chance(0.7)) ? a.annual * (0.005 + random.next() * 0.03) : 0;
+        const supplierGain =
+          adopted || (tested && random.chance(0.7)) ? a.annual * (0.002 + random.next() * 0.02) : 0;
+        const recognised = adopted || (outcome === null && tested && customerGain > 0 && random.chance(0.6));
+        const copied = adopted && random.chance(0.1);
+        const category = copied
+          ? 'EXPECTED'
+          : adopted
+            ? 'PROVEN'
+            : phaseIndex < liveTest
+              ? random.pick(['UNTAPPED', 'UNTAPPED', 'PERCEIVED'] as const)
+              : random.pick(['PERCEIVED', 'UNTAPPED', 'EXPECTED'] as const);
         const row = {
           name: random.pick(INITIATIVE_THEMES),
           account: a.id,
           owner: random.pick(personIds),
           category,
-          phase,
+          phase: DESIGN_PHASES[phaseIndex] as DesignPhase,
           outcome,
           desiredGains: 'Lower total cost for the customer; a larger share of wallet for us.',
-          ...gains,
-          recognisedOn: gains.customerRecognised ? addDays(startedOn, random.int(60, 200)) : null,
-          recognitionNote: gains.customerRecognised
-            ? 'Confirmed by the customer in the quarterly business review.'
-            : null,
-          copiedByCompetitor: false,
-          revisionCount: outcome === 'REVISED' ? 1 : 0,
+          customerGain: customerGain > 0 ? money(Math.max(1_000, customerGain)) : null,
+          supplierGain: supplierGain > 0 ? money(Math.max(1_000, supplierGain)) : null,
+          customerRecognised: recognised,
+          recognisedOn: recognised ? between(startedOn, adopted ? endedOn : endDate) : null,
+          recognitionNote: recognised ? 'Confirmed by the customer in the quarterly business review.' : null,
+          copiedByCompetitor: copied,
+          revisionCount: outcome === 'REVISED' ? random.int(1, 2) : 0,
           startedOn,
-          endedOn: outcome ? addDays(startedOn, random.int(90, 300)) : null,
+          endedOn: outcome === 'ADOPTED' || outcome === 'REJECTED' || outcome === 'COMBINED' ? endedOn : null,
         };
-        if (
-          i === 1 &&
-          random.chance(0.08) &&
-          phaseIndex >= DESIGN_PHASES.indexOf('FINAL_REVIEW') &&
-          !outcome
-        ) {
-          combined.push({
-            account: a,
-            row: { ...row, outcome: 'COMBINED', endedOn: addDays(startedOn, 120) },
-          });
-        } else initiatives.push(row);
+        if (outcome === 'COMBINED') combined.push({ account: a.id, row });
+        else initiatives.push(row);
       }
     }
     const initiativeIds = await w.insert(ValueInitiative, initiatives);
+    // Combined initiatives point at a running one, on the same account where there is one.
+    const runningIds: number[] = [];
+    const runningOf = new Map<number, number>();
     for (const [i, row] of initiatives.entries()) {
-      const account = row.account as number;
-      if (!firstInitiativeOf.has(account)) firstInitiativeOf.set(account, initiativeIds[i] as number);
+      if (row.outcome !== null && row.outcome !== 'REVISED') continue;
+      const id = initiativeIds[i] as number;
+      runningIds.push(id);
+      if (!runningOf.has(row.account as number)) runningOf.set(row.account as number, id);
     }
-    await w.insert(
-      ValueInitiative,
-      combined
-        .filter(c => firstInitiativeOf.has(c.account.id))
-        .map(c => ({ ...c.row, combinedInto: firstInitiativeOf.get(c.account.id) })),
-    );
+    const combinedRows = combined.map(({ account, row }) => {
+      const into = runningOf.get(account) ?? (runningIds.length ? random.pick(runningIds) : undefined);
+      return into === undefined ? { ...row, outcome: 'REJECTED' } : { ...row, combinedInto: into };
+    });
+    await w.insert(ValueInitiative, combinedRows);
     await w.flushAudit();
     progress('opportunities and value initiatives');
-
     // Signals, surveys and organisation measurements for every quarter.
     const signals: Record<string, unknown>[] = [];
     const surveys: Record<string, unknown>[] = [];
@@ -941,7 +1033,7 @@ export async function seedDemoPortfolio(
       accounts: n,
       keyAccounts: keys.length,
       quarters,
-      financialRows: financials.length,
+      financialRows,
       rows: w.counts,
     };
   });
