@@ -152,6 +152,9 @@ const SEGMENTS = [
   },
 ] as const;
 
+/** The served markets whose share is measured each quarter. */
+const MARKETS = ['Nordics', 'DACH', 'Iberia', 'Benelux'] as const;
+
 const CHUNK = 1000;
 
 class Random {
@@ -1016,14 +1019,16 @@ export async function seedDemoPortfolio(
           value: (68 + qi * 0.6 + random.normal(0, 2)).toFixed(2),
         });
       }
-      measurements.push({
-        kind: 'MARKET_SHARE',
-        quarter,
-        businessUnit: null,
-        market: null,
-        scopeKey: 'all',
-        value: (11.5 + qi * 0.15 + random.normal(0, 0.2)).toFixed(2),
-      });
+      for (const [mi, market] of MARKETS.entries()) {
+        measurements.push({
+          kind: 'MARKET_SHARE',
+          quarter,
+          businessUnit: null,
+          market,
+          scopeKey: `market:${market}`,
+          value: (8 + mi * 2.5 + qi * 0.15 + random.normal(0, 0.2)).toFixed(2),
+        });
+      }
     }
     await w.insert(OrganisationMeasurement, measurements);
     await w.flushAudit();
