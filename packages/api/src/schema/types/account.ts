@@ -14,6 +14,7 @@ import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
+import { firstBy, groupedBy } from '../loaders.ts';
 import { entityNode } from '../node.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { TeamMemberRef } from './team.ts';
@@ -125,7 +126,7 @@ AccountRef.implement({
           { parent: { $in: ids } },
           { orderBy: { externalRef: 'asc' } },
         );
-        return ids.map(id => rows.filter(r => r.parent?.id === id));
+        return groupedBy(ids, rows, r => r.parent?.id);
       },
       resolve: a => a.id,
     }),
@@ -135,7 +136,7 @@ AccountRef.implement({
       description: 'The current key-account designation, if the account is key.',
       load: async (ids: number[], ctx) => {
         const rows = await ctx.em.find(KeyAccountDesignation, { account: { $in: ids }, revokedOn: null });
-        return ids.map(id => rows.find(r => r.account.id === id) ?? null);
+        return firstBy(ids, rows, r => r.account.id);
       },
       resolve: a => a.id,
     }),
@@ -162,7 +163,7 @@ AccountRef.implement({
           { account: { $in: ids } },
           { orderBy: { quarter: 'asc', id: 'asc' } },
         );
-        return ids.map(id => rows.filter(r => r.account.id === id));
+        return groupedBy(ids, rows, r => r.account.id);
       },
       resolve: a => a.id,
     }),
@@ -171,7 +172,7 @@ AccountRef.implement({
       description: 'The account team.',
       load: async (ids: number[], ctx) => {
         const rows = await ctx.em.find(TeamMember, { account: { $in: ids } }, { orderBy: { id: 'asc' } });
-        return ids.map(id => rows.filter(r => r.account.id === id));
+        return groupedBy(ids, rows, r => r.account.id);
       },
       resolve: a => a.id,
     }),

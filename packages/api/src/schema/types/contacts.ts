@@ -2,6 +2,7 @@ import { Contact, createContact, removeContact, updateContact } from '@kam/domai
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { decodeId } from '../ids.ts';
+import { groupedBy } from '../loaders.ts';
 import { entityNode } from '../node.ts';
 import { AccountRef } from './account.ts';
 import { PersonRef } from './organisation.ts';
@@ -65,7 +66,7 @@ builder.objectField(AccountRef, 'contacts', t =>
         { account: { $in: ids } },
         { orderBy: { influence: 'desc', name: 'asc', id: 'asc' } },
       );
-      return ids.map(id => rows.filter(r => r.account.id === id));
+      return groupedBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
   }),

@@ -25,7 +25,9 @@ builder.objectFields(AccountRef, t => ({
       for (const key of keys) {
         const [id, from, to] = key.split('|') as [string, string, string];
         const range = `${from}|${to}`;
-        byRange.set(range, [...(byRange.get(range) ?? []), Number(id)]);
+        const list = byRange.get(range);
+        if (list) list.push(Number(id));
+        else byRange.set(range, [Number(id)]);
       }
       const lines = new Map<string, QuarterlyFinancial[]>();
       for (const [range, ids] of byRange) {
@@ -37,7 +39,9 @@ builder.objectFields(AccountRef, t => ({
         );
         for (const row of rows) {
           const key = `${row.account.id}|${range}`;
-          lines.set(key, [...(lines.get(key) ?? []), row]);
+          const list = lines.get(key);
+          if (list) list.push(row);
+          else lines.set(key, [row]);
         }
       }
       return keys.map(key => lines.get(key) ?? []);
@@ -58,15 +62,35 @@ builder.objectFields(AccountRef, t => ({
     description:
       'The financial lines of the latest quarter the account has figures for (one account-level line, or one per business unit).',
     load: async (ids: number[], ctx) => {
-      const rows = await ctx.em.find(
-        QuarterlyFinancial,
-        { account: { $in: ids } },
-        { orderBy: { quarter: 'desc', id: 'asc' } },
+      // The latest quarter per account first (one grouped query), then only those lines.
+      const latest = await ctx.em
+        .getConnection()
+        .execute<{ account_id: number | string; quarter: string }[]>(
+          `select account_id, max(quarter) as quarter from quarterly_financial where account_id in (${ids.map(() => '?').join(', ')}) group by account_id`,
+          ids,
+        );
+      const latestOf = new Map<number, string>(
+        latest.map((row: { account_id: number | string; quarter: string }) => [
+          Number(row.account_id),
+          row.quarter,
+        ]),
       );
-      return ids.map(id => {
-        const own = rows.filter(r => r.account.id === id);
-        return own.filter(r => r.quarter === own[0]?.quarter);
-      });
+      const quarters = [...new Set(latestOf.values())];
+      const rows = quarters.length
+        ? await ctx.em.find(
+            QuarterlyFinancial,
+            { account: { $in: [...latestOf.keys()] }, quarter: { $in: quarters } },
+            { orderBy: { id: 'asc' } },
+          )
+        : [];
+      const byAccount = new Map<number, QuarterlyFinancial[]>();
+      for (const row of rows) {
+        if (latestOf.get(row.account.id) !== row.quarter) continue;
+        const list = byAccount.get(row.account.id);
+        if (list) list.push(row);
+        else byAccount.set(row.account.id, [row]);
+      }
+      return ids.map(id => byAccount.get(id) ?? []);
     },
     resolve: a => a.id,
   }),

@@ -3,6 +3,7 @@ import { assessTier, TierAssessment, VALUE_TIER_NAMES } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { decodeId } from '../ids.ts';
+import { groupedBy } from '../loaders.ts';
 import { AccountRef } from './account.ts';
 import { PersonRef } from './organisation.ts';
 import { ValueTierEnum } from './vocabulary.ts';
@@ -42,7 +43,7 @@ builder.objectFields(AccountRef, t => ({
         { account: { $in: ids } },
         { orderBy: { quarter: 'asc' } },
       );
-      return ids.map(id => rows.filter(r => r.account.id === id));
+      return groupedBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
   }),

@@ -10,6 +10,7 @@ import {
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { decodeId } from '../ids.ts';
+import { groupedBy } from '../loaders.ts';
 import { entityNode } from '../node.ts';
 import { AccountRef } from './account.ts';
 import { BusinessUnitRef } from './organisation.ts';
@@ -73,7 +74,7 @@ builder.objectField(AccountRef, 'opportunities', t =>
         { account: { $in: ids } },
         { orderBy: { outcome: 'desc', expectedCloseOn: 'asc', id: 'asc' } },
       );
-      return ids.map(id => rows.filter(r => r.account.id === id));
+      return groupedBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
   }),

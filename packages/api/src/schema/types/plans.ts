@@ -27,6 +27,7 @@ import { builder } from '../../builder.ts';
 import { ForbiddenError } from '../../errors.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
+import { firstBy, groupedBy } from '../loaders.ts';
 import { entityNode } from '../node.ts';
 import { AccountRef } from './account.ts';
 import { BusinessUnitRef, PersonRef } from './organisation.ts';
@@ -34,7 +35,7 @@ import { ActionStatusEnum, PlanStatusEnum, ReviewAssessmentEnum } from './vocabu
 import { assertCanWriteRecord, connectionTypes, described, maybeId, optionalId } from './workflow.ts';
 
 const byPlan = <T extends { plan: { id: number } }>(ids: number[], rows: T[]) =>
-  ids.map(id => rows.filter(r => r.plan.id === id));
+  groupedBy(ids, rows, r => r.plan.id);
 
 export const PlanSectionRef = builder
   .objectRef<{ key: string; title: string; text: string }>('PlanSection')
@@ -322,7 +323,7 @@ builder.objectFields(AccountRef, t => ({
     description: 'The account’s plan for its latest planning year, if any.',
     load: async (ids: number[], ctx) => {
       const rows = await ctx.em.find(AccountPlan, { account: { $in: ids } }, { orderBy: { year: 'desc' } });
-      return ids.map(id => rows.find(r => r.account.id === id) ?? null);
+      return firstBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
   }),
@@ -331,7 +332,7 @@ builder.objectFields(AccountRef, t => ({
     description: 'Every plan of the account, newest year first.',
     load: async (ids: number[], ctx) => {
       const rows = await ctx.em.find(AccountPlan, { account: { $in: ids } }, { orderBy: { year: 'desc' } });
-      return ids.map(id => rows.filter(r => r.account.id === id));
+      return groupedBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
   }),

@@ -8,6 +8,7 @@ import {
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
 import { decodeId } from '../ids.ts';
+import { groupedBy } from '../loaders.ts';
 import { entityNode } from '../node.ts';
 import { BusinessUnitRef, PersonRef } from './organisation.ts';
 import { ProgrammeStageEnum } from './vocabulary.ts';
@@ -76,7 +77,7 @@ ProgrammeRef.implement({
           { programme: { $in: ids } },
           { orderBy: { id: 'asc' } },
         );
-        return ids.map(id => rows.filter(r => r.programme.id === id));
+        return groupedBy(ids, rows, r => r.programme.id);
       },
       resolve: p => p.id,
     }),

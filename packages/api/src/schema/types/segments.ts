@@ -17,6 +17,7 @@ import {
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
 import { decodeId } from '../ids.ts';
+import { groupedBy } from '../loaders.ts';
 import { entityNode } from '../node.ts';
 import { AccountRef } from './account.ts';
 import {
@@ -81,7 +82,7 @@ ServicePackageRef.implement({
           { servicePackage: { $in: ids } },
           { orderBy: { id: 'asc' } },
         );
-        return ids.map(id => rows.filter(r => r.servicePackage.id === id));
+        return groupedBy(ids, rows, r => r.servicePackage.id);
       },
       resolve: p => p.id,
     }),
@@ -153,7 +154,7 @@ SegmentRef.implement({
           { segment: { $in: ids } },
           { orderBy: { id: 'asc' } },
         );
-        return ids.map(id => rows.filter(r => r.segment.id === id));
+        return groupedBy(ids, rows, r => r.segment.id);
       },
       resolve: s => s.id,
     }),
@@ -162,7 +163,7 @@ SegmentRef.implement({
       description: 'The segment’s row of the segmentation grid.',
       load: async (ids: number[], ctx) => {
         const rows = await ctx.em.find(GridCell, { segment: { $in: ids } }, { orderBy: { id: 'asc' } });
-        return ids.map(id => rows.filter(r => r.segment.id === id));
+        return groupedBy(ids, rows, r => r.segment.id);
       },
       resolve: s => s.id,
     }),

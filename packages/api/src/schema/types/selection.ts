@@ -13,6 +13,7 @@ import { builder } from '../../builder.ts';
 import type { KamContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
 import { decodeId } from '../ids.ts';
+import { groupedBy } from '../loaders.ts';
 import { AccountRef, DesignationRef } from './account.ts';
 import { PersonRef } from './organisation.ts';
 import { described } from './workflow.ts';
@@ -76,7 +77,7 @@ builder.objectFields(AccountRef, t => ({
         { account: { $in: ids } },
         { orderBy: { assessedOn: 'desc', id: 'desc' } },
       );
-      return ids.map(id => rows.filter(r => r.account.id === id));
+      return groupedBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
   }),
@@ -90,7 +91,7 @@ builder.objectFields(AccountRef, t => ({
         { account: { $in: ids } },
         { orderBy: { designatedOn: 'desc', id: 'desc' } },
       );
-      return ids.map(id => rows.filter(r => r.account.id === id));
+      return groupedBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
   }),

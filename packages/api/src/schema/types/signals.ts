@@ -10,6 +10,7 @@ import {
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { decodeId } from '../ids.ts';
+import { groupedBy } from '../loaders.ts';
 import { AccountRef } from './account.ts';
 import { ContactRef } from './contacts.ts';
 import { BusinessUnitRef } from './organisation.ts';
@@ -101,7 +102,7 @@ builder.objectFields(AccountRef, t => ({
         { account: { $in: ids } },
         { orderBy: { occurredOn: 'desc', id: 'desc' } },
       );
-      return ids.map(id => rows.filter(r => r.account.id === id));
+      return groupedBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
   }),
@@ -114,7 +115,7 @@ builder.objectFields(AccountRef, t => ({
         { account: { $in: ids } },
         { orderBy: { respondedOn: 'desc', id: 'desc' } },
       );
-      return ids.map(id => rows.filter(r => r.account.id === id));
+      return groupedBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
   }),

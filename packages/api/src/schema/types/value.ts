@@ -14,6 +14,7 @@ import type { KamContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId, type GlobalId } from '../ids.ts';
+import { groupedBy } from '../loaders.ts';
 import { entityNode } from '../node.ts';
 import { AccountRef } from './account.ts';
 import { PersonRef } from './organisation.ts';
@@ -110,7 +111,7 @@ builder.objectField(AccountRef, 'initiatives', t =>
         { account: { $in: ids } },
         { orderBy: { startedOn: 'asc', id: 'asc' } },
       );
-      return ids.map(id => rows.filter(r => r.account.id === id));
+      return groupedBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
   }),

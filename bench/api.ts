@@ -1,0 +1,342 @@
+/**
+ * API benchmark (issue 4), everything on loopback, on one machine, in one run:
+ *
+ * 1. a hello-world graphql-yoga server against kam's single-account query (by id, with its
+ *    team, financials and plan): requests per second, 20 connections;
+ * 2. a 100-account page with nested team, financials, plan and health: latency percentiles
+ *    at 20 concurrent connections on the demo portfolio (10,000 accounts × 8 quarters, SQLite);
+ * 3. `importFinancials` over HTTP (10,000-row calls) against a raw better-sqlite3 prepared
+ *    insert of the same rows in one transaction, into the same table;
+ * 4. the API server's peak RSS through all of it (sampled from /proc every 100 ms).
+ *
+ *   node bench/api.ts [--accounts 10000] [--duration 10]
+ *
+ * Servers run as child processes (the kam one is `kam serve`), the load generator
+ * (autocannon) in this process. Prints a Markdown table for docs/benchmarks.md.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import {
+  Account,
+  closeQuarter,
+  createApiToken,
+  createPerson,
+  migrateDatabase,
+  openOrm,
+  seedDemoPortfolio,
+  systemActor,
+} from '../packages/domain/src/index.ts';
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const OUT = join(REPO, 'bench/out');
+const CLI = join(REPO, 'packages/api/src/cli/main.ts');
+const apiRequire = createRequire(join(REPO, 'packages/api/package.json'));
+
+const { values } = parseArgs({
+  options: {
+    accounts: { type: 'string', default: '10000' },
+    duration: { type: 'string', default: '10' },
+    'serve-hello': { type: 'string' },
+  },
+});
+
+function rssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      if (pattern.test(seen)) {
+        child.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    child.once('exit', code => reject(new Error(`server exited with ${code} before it listened: ${seen}`)));
+  });
+}
+
+async function load(options: {
+  url: string;
+  body: string;
+  token?: string;
+  duration: number;
+  connections?: number;
+}): Promise<autocannon.Result> {
+  const result = await autocannon({
+    url: options.url,
+    method: 'POST',
+    connections: options.connections ?? 20,
+    duration: options.duration,
+    headers: {
+      'content-type': 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    body: options.body,
+  });
+  if (result.non2xx || result.errors) {
+    throw new Error(`${options.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  }
+  return result;
+}
+
+async function gql<T>(url: string, token: string, query: string, variables: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors.map(e => e.message).join('; '));
+  return body.data as T;
+}
+
+const ACCOUNT = `query ($id: ID!) { node(id: $id) { ... on Account {
+  name externalRef isKeyAccount
+  team { role person { name } }
+  latestFinancials { quarter revenue grossProfit }
+  latestPlan { status year }
+} } }`;
+
+const PAGE = `query ($after: String) { accounts(first: 100, after: $after) {
+  edges { node {
+    name externalRef
+    team { role person { name } }
+    latestFinancials { quarter revenue }
+    latestPlan { status }
+    health { score status components { key value weight contribution } }
+  } }
+  pageInfo { endCursor }
+} }`;
+
+const IMPORT = `mutation ($rows: [FinancialRowInput!]!) { importFinancials(rows: $rows) {
+  ... on ImportFinancialsSuccess { data { created rejected } } ... on Error { code message }
+} }`;
+
+async function main(): Promise<void> {
+  const accounts = Number(values.accounts);
+  const duration = Number(values.duration);
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, `api-${accounts}.sqlite`);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  const actor = systemActor('bench');
+
+  console.error(`Seeding ${accounts} accounts × 8 quarters …`);
+  const orm = await openOrm({ url: file });
+  await migrateDatabase(orm);
+  const seeded = await seedDemoPortfolio(
+    orm.em.fork(),
+    { accounts, quarters: 8, seed: 7, endQuarter: '2026-Q3' },
+    actor,
+  );
+  await closeQuarter(orm.em.fork(), '2026-Q3', actor); // health comes from the latest close
+  const person = await createPerson(
+    orm.em.fork(),
+    { name: 'Bench', email: 'bench@example.com', businessUnitId: null },
+    actor,
+  );
+  const { secret: token } = await createApiToken(
+    orm.em.fork(),
+    { personId: person.id, role: 'ADMIN', name: 'bench' },
+    actor,
+  );
+  const sample = await orm.em
+    .fork()
+    .find(Account, {}, { limit: 200, orderBy: { id: 'asc' }, fields: ['id'] });
+  const refs = await orm.em
+    .fork()
+    .find(Account, {}, { fields: ['externalRef'], orderBy: { id: 'asc' }, disableIdentityMap: true });
+  await orm.close(true);
+
+  const helloPort = 4601;
+  const kamPort = 4602;
+  const hello = spawn(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--serve-hello', String(helloPort)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const kam = spawn(process.execPath, [CLI, 'serve'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      DATABASE_URL: file,
+      KAM_PORT: String(kamPort),
+      KAM_ENV: 'production',
+      KAM_LOG_LEVEL: 'warn',
+    },
+  });
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssMb(kam.pid ?? 0));
+  }, 100);
+  try {
+    kam.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    await waitForLine(hello, /listening/);
+    // `kam serve` logs only at warn here: poll /ready instead of reading its log.
+    for (let i = 0; i < 100; i++) {
+      const ready = await fetch(`http://127.0.0.1:${kamPort}/ready`).then(
+        r => r.ok,
+        () => false,
+      );
+      if (ready) break;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    const kamUrl = `http://127.0.0.1:${kamPort}/graphql`;
+    const rssAtStart = rssMb(kam.pid ?? 0);
+
+    // 1. Hello world against one account by id.
+    const id = Buffer.from(`Account:${sample[0]?.id}`).toString('base64');
+    await gql(kamUrl, token, ACCOUNT, { id }); // warm up and check the query
+    const helloRun = await load({
+      url: `http://127.0.0.1:${helloPort}/graphql`,
+      body: JSON.stringify({ query: '{ hello }' }),
+      duration,
+    });
+    const accountRun = await load({
+      url: kamUrl,
+      token,
+      body: JSON.stringify({ query: ACCOUNT, variables: { id } }),
+      duration,
+    });
+
+    // 2. Pages of 100 accounts (the first page and a page deep in the list).
+    const firstPage = await gql<{ accounts: { pageInfo: { endCursor: string } } }>(kamUrl, token, PAGE, {});
+    const pageRun = await load({
+      url: kamUrl,
+      token,
+      body: JSON.stringify({ query: PAGE, variables: { after: firstPage.accounts.pageInfo.endCursor } }),
+      duration,
+    });
+
+    // 3. importFinancials over HTTP: 10 calls of 10,000 new rows (a future quarter per call).
+    const rowsPerCall = 10_000;
+    const calls = 10;
+    const quarters = [
+      '2030-Q1',
+      '2030-Q2',
+      '2030-Q3',
+      '2030-Q4',
+      '2031-Q1',
+      '2031-Q2',
+      '2031-Q3',
+      '2031-Q4',
+      '2032-Q1',
+      '2032-Q2',
+    ];
+    const batches = quarters.slice(0, calls).map(quarter =>
+      Array.from({ length: rowsPerCall }, (_, i) => ({
+        accountRef: refs[i % refs.length]?.externalRef ?? '',
+        quarter,
+        revenue: `${1000 + (i % 997)}.25`,
+        grossProfit: `${300 + (i % 101)}.10`,
+        costToServe: `${40 + (i % 13)}.05`,
+      })),
+    );
+    if (refs.length < rowsPerCall) throw new Error(`need at least ${rowsPerCall} accounts for distinct rows`);
+    const importStarted = performance.now();
+    for (const rows of batches) {
+      const result = await gql<{ importFinancials: { data?: { created: number }; message?: string } }>(
+        kamUrl,
+        token,
+        IMPORT,
+        { rows },
+      );
+      if (result.importFinancials.data?.created !== rowsPerCall) {
+        throw new Error(`import failed: ${JSON.stringify(result.importFinancials)}`);
+      }
+    }
+    const importSeconds = (performance.now() - importStarted) / 1000;
+    const httpRowsPerSecond = (rowsPerCall * calls) / importSeconds;
+
+    // The same rows with a raw prepared statement in one transaction, into a copy of the schema.
+    const rawFile = join(OUT, 'api-raw.sqlite');
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${rawFile}${suffix}`, { force: true });
+    const rawOrm = await openOrm({ url: rawFile });
+    await migrateDatabase(rawOrm);
+    await rawOrm.close(true);
+    const Sqlite = apiRequire('better-sqlite3') as typeof import('better-sqlite3');
+    const raw = new Sqlite(rawFile);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    raw.pragma('foreign_keys = OFF');
+    const insert = raw.prepare(
+      'insert into quarterly_financial (created_at, updated_at, version, account_id, quarter, revenue, gross_profit, cost_to_serve) values (?, ?, 1, ?, ?, ?, ?, ?)',
+    );
+    const now = new Date().toISOString();
+    const rawStarted = performance.now();
+    raw.transaction(() => {
+      for (const rows of batches) {
+        for (const [i, row] of rows.entries()) {
+          insert.run(
+            now,
+            now,
+            i + 1,
+            row.quarter,
+            Math.round(Number(row.revenue) * 100),
+            Math.round(Number(row.grossProfit) * 100),
+            Math.round(Number(row.costToServe) * 100),
+          );
+        }
+      }
+    })();
+    const rawSeconds = (performance.now() - rawStarted) / 1000;
+    raw.close();
+    const rawRowsPerSecond = (rowsPerCall * calls) / rawSeconds;
+
+    const ratio = accountRun.requests.average / helloRun.requests.average;
+    const lines = [
+      `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; ${seeded.accounts} accounts (${seeded.keyAccounts} key) × 8 quarters, SQLite; ${duration} s per load run, 20 connections.`,
+      '',
+      '| Measure | Result | Target |',
+      '| --- | --- | --- |',
+      `| hello-world yoga, \`{ hello }\` | ${Math.round(helloRun.requests.average)} req/s | (reference) |`,
+      `| one account by id with team, financials, plan | ${Math.round(accountRun.requests.average)} req/s = ${(ratio * 100).toFixed(0)} % of hello world | ≥ 40 % |`,
+      `| 100-account page with team, financials, plan, health | p50 ${pageRun.latency.p50} ms, p99 ${pageRun.latency.p99} ms, ${pageRun.requests.average.toFixed(1)} req/s | p99 < 100 ms |`,
+      `| importFinancials over HTTP (10 × 10,000 rows) | ${Math.round(httpRowsPerSecond).toLocaleString('en')} rows/s | ≥ 100,000 rows/s |`,
+      `| raw better-sqlite3 prepared insert, one transaction | ${Math.round(rawRowsPerSecond).toLocaleString('en')} rows/s | (reference) |`,
+      `| importFinancials ÷ raw | ${((httpRowsPerSecond / rawRowsPerSecond) * 100).toFixed(0)} % | ≥ 12 % |`,
+      `| API server RSS | ${rssAtStart.toFixed(0)} MB at start, ${peakRss.toFixed(0)} MB peak | < 300 MB |`,
+    ];
+    console.log(lines.join('\n'));
+  } finally {
+    clearInterval(sampler);
+    hello.kill('SIGTERM');
+    kam.kill('SIGTERM');
+  }
+}
+
+// Child mode: the hello-world yoga server the kam server is compared with.
+if (values['serve-hello']) {
+  const { createYoga, createSchema } = (await import(
+    pathToFileURL(apiRequire.resolve('graphql-yoga')).href
+  )) as typeof import('graphql-yoga');
+  const { createServer } = await import('node:http');
+  const yoga = createYoga({
+    schema: createSchema({
+      typeDefs: 'type Query { hello: String! }',
+      resolvers: { Query: { hello: () => 'world' } },
+    }),
+    logging: false,
+    landingPage: false,
+  });
+  createServer(yoga).listen(Number(values['serve-hello']), '127.0.0.1', () => console.log('listening'));
+} else {
+  await main();
+}
