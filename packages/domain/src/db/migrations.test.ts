@@ -60,7 +60,14 @@ describe('migrations', () => {
 
   it('leave the schema exactly as the entities describe it (no drift)', async () => {
     const drift = await db.orm.schema.getUpdateSchemaSQL({ wrap: false });
-    expect(drift.trim()).toBe('');
+    // On PostgreSQL the other test files' scratch schemas (kam_t_…) live in the same database
+    // while this runs; the diff must be empty for this file's own schema.
+    const own = db.orm.config.get('schema');
+    const lines = drift
+      .split('\n')
+      .map(line => line.trim())
+      .filter(line => line && !(own && /"kam_t_[a-z0-9_]+"/.test(line) && !line.includes(`"${own}"`)));
+    expect(lines).toEqual([]);
   });
 
   it('install the append-only triggers', async () => {
