@@ -128,6 +128,7 @@ async function buildSites(
       {
         ...base,
         KAM_REPORT_REVISION: String(snapshot.revision),
+        KAM_REPORT_CHECKSUM: snapshot.checksum,
         KAM_REPORT_SITE: site,
         KAM_REPORT_LINKED_SITES: linkedSites.join(','),
       },
@@ -137,7 +138,7 @@ async function buildSites(
             root: PACKAGE_ROOT,
             outDir: stage,
             // The content store of each output folder and site is kept between builds: a rebuild
-            // of the same revision skips the pull.
+            // of the same snapshot (quarter, revision and checksum) skips the pull.
             cacheDir: join(work, 'cache'),
             logLevel: options.logLevel ?? 'warn',
           },

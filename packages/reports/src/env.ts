@@ -20,6 +20,8 @@ const envSchema = z.object({
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().default('./data/kam.sqlite')),
   KAM_REPORT_QUARTER: z.preprocess(emptyAsUndefined, quarter.optional()),
   KAM_REPORT_REVISION: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).optional()),
+  /** Set by `buildReports` with the revision: the checksum of the snapshot it resolved. */
+  KAM_REPORT_CHECKSUM: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   KAM_REPORT_SITE: z.preprocess(emptyAsUndefined, z.enum(REPORT_SITES).default('kpi')),
   /** When the build started (ISO instant); one value for both sites of a `buildReports` run. */
   KAM_REPORT_BUILT_AT: z.preprocess(emptyAsUndefined, z.iso.datetime().optional()),
@@ -45,6 +47,8 @@ export interface ReportEnv {
   /** The quarter to report; the newest closed quarter when not set. */
   quarter: string | undefined;
   revision: number | undefined;
+  /** The checksum of the pinned revision: the content cache is trusted only when it matches. */
+  checksum: string | undefined;
   site: ReportSite;
   builtAt: string;
   linkedSites: ReportSite[];
@@ -67,6 +71,7 @@ export function parseReportEnv(source: Record<string, string | undefined>): Repo
     databaseUrl: resolveDatabaseUrl(env.DATABASE_URL),
     quarter: env.KAM_REPORT_QUARTER,
     revision: env.KAM_REPORT_REVISION,
+    checksum: env.KAM_REPORT_CHECKSUM,
     site: env.KAM_REPORT_SITE,
     builtAt: env.KAM_REPORT_BUILT_AT ?? new Date().toISOString(),
     linkedSites: env.KAM_REPORT_LINKED_SITES,

@@ -1,7 +1,6 @@
 /** What the pages read: the snapshot of the build, and its key accounts. */
-import { getCollection, getEntry } from 'astro:content';
+import { getCollection } from 'astro:content';
 import type { AccountData, PortfolioData, SnapshotInfo } from './schemas.ts';
-import { PORTFOLIO_ENTRY } from './snapshot-loader.ts';
 
 export interface ReportSnapshot {
   info: SnapshotInfo;
@@ -22,7 +21,9 @@ export interface KeyAccountRow {
 let snapshot: ReportSnapshot | undefined;
 export async function getSnapshot(): Promise<ReportSnapshot> {
   if (snapshot) return snapshot;
-  const entry = await getEntry('portfolio', PORTFOLIO_ENTRY);
+  // The collection holds one entry (see snapshot-loader.ts). Not imported from the loader by
+  // id: the pages must not pull the loader and its API client into their bundle.
+  const [entry] = await getCollection('portfolio');
   if (!entry) throw new Error('The build has no snapshot: the content loader did not run or found nothing.');
   snapshot = entry.data as unknown as ReportSnapshot;
   return snapshot;

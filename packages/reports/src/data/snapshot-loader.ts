@@ -7,6 +7,7 @@
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { reportEnv } from '../env.ts';
 import { openReportApi } from './api-client.ts';
+import type { SnapshotInfo } from './schemas.ts';
 import { type PulledSnapshot, pullSnapshot, resolveSnapshot } from './snapshot-pull.ts';
 
 export const PORTFOLIO_ENTRY = 'snapshot';
@@ -27,7 +28,7 @@ let pending: { key: string; pull: Promise<PulledSnapshot> } | undefined;
 /** One pull per build, shared by both loaders. */
 function pullForBuild(withAccounts: boolean): { key: string; pull: Promise<PulledSnapshot> } {
   const env = reportEnv();
-  const key = `${env.apiUrl ?? env.databaseUrl}#${env.quarter ?? 'latest'}#${env.revision ?? 'latest'}#${withAccounts}`;
+  const key = `${env.apiUrl ?? env.databaseUrl}#${env.quarter ?? 'latest'}#${env.revision ?? 'latest'}#${env.checksum ?? ''}#${withAccounts}`;
   if (pending?.key !== key) {
     const pull = (async () => {
       const api = await openReportApi(env);
@@ -47,15 +48,21 @@ function pullForBuild(withAccounts: boolean): { key: string; pull: Promise<Pulle
   return pending;
 }
 
-/** Whether the store already holds this exact revision (same quarter, revision and checksum). */
+/** Whether the store already holds this exact snapshot (same quarter, revision and checksum). */
 function cached(context: LoaderContext, wanted: string): boolean {
   return context.meta.get('snapshot') === wanted && context.store.keys().length > 0;
 }
 
+const storedKey = (info: Pick<SnapshotInfo, 'quarter' | 'revision' | 'checksum'>, site: string) =>
+  `${info.quarter}#${info.revision}#${info.checksum}#${site}`;
+
 function wantedKey(): string | undefined {
   const env = reportEnv();
-  // Only a pinned revision can be trusted from the cache (build.ts always pins one).
-  return env.quarter && env.revision ? `${env.quarter}#${env.revision}#${env.site}` : undefined;
+  // Only a pinned revision with its checksum can be trusted from the cache (build.ts pins
+  // both): revision 1 of a quarter in a recreated database is a different snapshot.
+  return env.quarter && env.revision && env.checksum
+    ? storedKey({ quarter: env.quarter, revision: env.revision, checksum: env.checksum }, env.site)
+    : undefined;
 }
 
 export function snapshotLoaders(): { portfolio: Loader; accounts: Loader } {
@@ -75,7 +82,7 @@ export function snapshotLoaders(): { portfolio: Loader; accounts: Loader } {
         id: PORTFOLIO_ENTRY,
         data: { info, portfolio: document } as Record<string, unknown>,
       });
-      context.meta.set('snapshot', `${info.quarter}#${info.revision}#${reportEnv().site}`);
+      context.meta.set('snapshot', storedKey(info, reportEnv().site));
       context.logger.info(`${info.quarter} revision ${info.revision}: pulled in ${requests} request(s)`);
     },
   };
@@ -95,7 +102,7 @@ export function snapshotLoaders(): { portfolio: Loader; accounts: Loader } {
       for (const account of documents) {
         context.store.set({ id: account.externalRef, data: account as unknown as Record<string, unknown> });
       }
-      context.meta.set('snapshot', `${info.quarter}#${info.revision}#${env.site}`);
+      context.meta.set('snapshot', storedKey(info, env.site));
     },
   };
   return { portfolio, accounts };
