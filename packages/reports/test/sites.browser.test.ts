@@ -22,7 +22,9 @@ import { serveStatic } from './support/static-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') {
+// CI=true on most runners, CI=1 on some: anything but empty, 0 or false.
+const inCI = !['', '0', 'false'].includes((process.env.CI ?? '').trim().toLowerCase());
+if (!hasChromium && inCI) {
   throw new Error(
     `Chromium is required for the browser tests in CI (${CHROMIUM}); install Debian's chromium.`,
   );

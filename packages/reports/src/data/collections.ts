@@ -11,8 +11,8 @@ export interface ReportSnapshot {
 export interface KeyAccountRow {
   externalRef: string;
   name: string;
-  tier: AccountData['tier'] extends infer T ? (T extends { current: infer C } ? C : null) : null;
-  health: { status: 'RED' | 'AMBER' | 'GREEN'; score: number } | null;
+  tier: NonNullable<AccountData['tier']>['current'];
+  health: Pick<NonNullable<AccountData['health']>, 'status' | 'score'> | null;
   plan: { status: NonNullable<AccountData['plan']>['status']; year: number } | null;
   ttmRevenue: string;
   flags: number;

@@ -71,7 +71,7 @@ function describeIssues(error: { issues: { path: PropertyKey[]; message: string 
 /** Every closed revision, newest quarter first, newest revision first. */
 export async function listSnapshots(api: ReportApi): Promise<SnapshotInfo[]> {
   const data = await api.query<{ snapshots: unknown[] }>(SNAPSHOTS);
-  return data.snapshots.map((entry, index) => {
+  const list = data.snapshots.map((entry, index) => {
     const parsed = snapshotInfoSchema.safeParse(entry);
     if (!parsed.success) {
       throw new Error(
@@ -80,6 +80,11 @@ export async function listSnapshots(api: ReportApi): Promise<SnapshotInfo[]> {
     }
     return parsed.data;
   });
+  // The API documents this order; "newest" decides what gets published, so do not rely on it.
+  // Quarters written YYYY-Qn sort as strings.
+  return list.sort((a, b) =>
+    a.quarter === b.quarter ? b.revision - a.revision : a.quarter < b.quarter ? 1 : -1,
+  );
 }
 
 /**
@@ -146,7 +151,18 @@ export async function pullSnapshot(
   };
 
   const first = await ask(options.accounts ? SNAPSHOT : PORTFOLIO, null);
-  const info = snapshotInfoSchema.parse(first);
+  const parsedInfo = snapshotInfoSchema.safeParse(first);
+  if (!parsedInfo.success) {
+    throw new Error(
+      `The snapshot ${wanted.quarter} revision ${wanted.revision} at ${api.where} does not match the contract:\n${describeIssues(parsedInfo.error)}`,
+    );
+  }
+  const info = parsedInfo.data;
+  if (info.quarter !== wanted.quarter || info.revision !== wanted.revision) {
+    throw new Error(
+      `Asked ${api.where} for ${wanted.quarter} revision ${wanted.revision} and got ${info.quarter} revision ${info.revision}.`,
+    );
+  }
   const portfolio = portfolioSnapshotSchema.safeParse(first.portfolio);
   if (!portfolio.success) {
     throw new Error(
