@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-const OUT = join(REPO, 'bench/out');
+const OUT = process.env.KAM_BENCH_OUT ?? join(REPO, 'bench/out');
 const CLI = join(REPO, 'packages/api/src/cli/main.ts');
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } });
 const rows = Number(values.rows);
