@@ -25,6 +25,7 @@ import { createLogger } from '../../logger.ts';
 import { startServer } from '../../server.ts';
 import { createKamYoga } from '../../yoga.ts';
 import { openDatabase } from '../database.ts';
+import { wholeNumber } from '../options.ts';
 import { runReportBuild } from '../reports.ts';
 
 interface DemoOptions {
@@ -38,14 +39,6 @@ interface DemoOptions {
   host: string;
   port: string;
   serve: boolean;
-}
-
-function wholeNumber(value: string, option: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${option} must be a whole number from ${min} to ${max}; got ${value}.`);
-  }
-  return n;
 }
 
 /** Step lines with their duration; a progress bar for long steps on a terminal. */

@@ -3,14 +3,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parseEnv } from '../../env.ts';
 import { assertMigrated, openDatabase, redact } from '../database.ts';
-
-function wholeNumber(value: string, option: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${option} must be a whole number from ${min} to ${max}; got ${value}.`);
-  }
-  return n;
-}
+import { wholeNumber } from '../options.ts';
 
 export function registerSeed(program: Command): void {
   const seed = program.command('seed').description('Load generated data.');
