@@ -1,7 +1,19 @@
 import type { EntityManager, Transaction } from '@mikro-orm/core';
 import type { Actor } from '../common/actor.ts';
 import type { AuditAction } from '../common/vocabulary.ts';
-import { type AuditChanges, AuditEntry } from './audit-entry.entity.ts';
+import { writeRowsReturning } from '../db/sql-writer.ts';
+import type { AuditChanges } from './audit-entry.entity.ts';
+
+const AUDIT_COLUMNS = [
+  'occurred_at',
+  'actor_person_id',
+  'actor_label',
+  'request_id',
+  'entity_type',
+  'entity_id',
+  'action',
+  'changes',
+];
 
 export interface AuditRecord {
   entityType: string;
@@ -9,8 +21,6 @@ export interface AuditRecord {
   action: AuditAction;
   changes: AuditChanges;
 }
-
-const CHUNK = 500;
 
 /**
  * Appends audit records in set-based inserts. Used by the audit subscriber and by every
@@ -24,17 +34,23 @@ export async function insertAuditEntries(
 ): Promise<void> {
   if (records.length === 0) return;
   const occurredAt = new Date();
-  for (let i = 0; i < records.length; i += CHUNK) {
-    const rows = records.slice(i, i + CHUNK).map(r => ({
+  const label = actor.label.slice(0, 200);
+  const requestId = actor.requestId ?? null;
+  // Plain multi-row inserts (no entity per record): the bulk paths write one record per row.
+  await writeRowsReturning(
+    em,
+    'audit_entry',
+    AUDIT_COLUMNS,
+    records.map(r => [
       occurredAt,
-      actorPersonId: actor.personId,
-      actorLabel: actor.label.slice(0, 200),
-      requestId: actor.requestId ?? null,
-      entityType: r.entityType,
-      entityId: r.entityId,
-      action: r.action,
-      changes: r.changes,
-    }));
-    await em.insertMany(AuditEntry, rows, { ctx: ctx ?? em.getTransactionContext() });
-  }
+      actor.personId,
+      label,
+      requestId,
+      r.entityType,
+      r.entityId,
+      r.action,
+      r.changes,
+    ]),
+    { ctx },
+  );
 }

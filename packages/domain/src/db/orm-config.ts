@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { DataloaderType, type LoggerNamespace, MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
 import { CompiledQuery, type DatabaseConnection } from 'kysely';
 import { AuditSubscriber } from '../audit/audit.subscriber.ts';
 import { ENTITIES } from './entities.ts';
+import { KamSqliteDriver } from './sqlite-driver.ts';
 
 export type Dialect = 'sqlite' | 'postgresql';
 
@@ -99,7 +99,7 @@ export function createOrmConfig(options: DatabaseOptions): Options {
   const file = sqlitePath(options.url);
   return {
     ...common,
-    driver: SqliteDriver,
+    driver: KamSqliteDriver,
     dbName: file,
     onCreateConnection: async (connection: unknown) => {
       const c = connection as DatabaseConnection;

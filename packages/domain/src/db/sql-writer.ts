@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, Transaction } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Dialect } from './orm-config.ts';
 
@@ -36,6 +36,11 @@ export function toDbValue(dialect: Dialect, value: SqlValue): unknown {
   return value;
 }
 
+/** The largest power of two ≤ n (n ≥ 1). */
+function floorPowerOfTwo(n: number): number {
+  return 2 ** Math.floor(Math.log2(n));
+}
+
 function quote(dialect: Dialect, identifier: string): string {
   return dialect === 'postgresql' ? `"${identifier}"` : `\`${identifier}\``;
 }
@@ -58,6 +63,8 @@ export interface UpsertOptions {
 
 export interface WriteOptions {
   upsert?: UpsertOptions;
+  /** The transaction to write in (default: the EntityManager's current one). */
+  ctx?: Transaction;
   /** Columns to return for every inserted or updated row (`RETURNING`). */
   returning?: string[];
 }
@@ -89,7 +96,9 @@ export async function writeRowsReturning<R extends object = Record<string, unkno
   if (rows.length === 0) return { affected: 0, rows: returned };
   const dialect = dialectOfEm(em);
   const q = (c: string) => quote(dialect, c);
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  // Rows go in chunks of a power of two, so a table's inserts use a few SQL texts whatever
+  // the row count (the SQLite driver caches one prepared statement per text).
+  const perStatement = floorPowerOfTwo(Math.max(1, Math.floor(MAX_PARAMS / columns.length)));
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   let suffix = '';
   if (upsert) {
@@ -105,10 +114,11 @@ export async function writeRowsReturning<R extends object = Record<string, unkno
     suffix = ` on conflict ${target} do update set ${sets.join(', ')}${guard}`;
   }
   const connection = em.getConnection();
-  const ctx = em.getTransactionContext();
+  const ctx = options.ctx ?? em.getTransactionContext();
   let affected = 0;
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
+  for (let start = 0, size = 0; start < rows.length; start += size) {
+    size = Math.min(perStatement, floorPowerOfTwo(rows.length - start));
+    const chunk = rows.slice(start, start + size);
     const ret = returning?.length ? ` returning ${returning.map(q).join(', ')}` : '';
     const sql = `insert into ${q(table)} (${columns.map(q).join(', ')}) values ${chunk.map(() => tuple).join(', ')}${suffix}${ret}`;
     const params: unknown[] = [];

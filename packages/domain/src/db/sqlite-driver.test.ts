@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Account } from '../accounts/account.entity.ts';
+import { insertAuditEntries } from '../audit/audit.writer.ts';
+import {
+  createTestDatabase,
+  makeAccount,
+  type TestDatabase,
+  testActor,
+  testDialect,
+} from '../testing/index.ts';
+import { writeRows } from './sql-writer.ts';
+import { bindQuery, statementCacheStats } from './sqlite-driver.ts';
+
+describe('bindQuery (SQLite bound parameters)', () => {
+  it('binds each value as the literal MikroORM would have inlined', () => {
+    const when = new Date('2026-11-23T10:00:00.000Z');
+    const bound = bindQuery('select ? as a, ? as b, ? as c, ? as d, ? as e, ? as f, ? as g', [
+      42,
+      1.5,
+      true,
+      false,
+      when,
+      null,
+      { a: 1 },
+    ]);
+    expect(bound).toEqual({
+      sql: 'select ? as a, ? as b, ? as c, ? as d, ? as e, ? as f, ? as g',
+      values: [42n, 1.5, 1n, 0n, BigInt(when.getTime()), null, '{"a":1}'],
+    });
+  });
+
+  it('pads `in` lists to a power of two by repeating the last member, however they are written', () => {
+    expect(bindQuery('select * from t where id in (?)', [[1, 2, 3]])).toEqual({
+      sql: 'select * from t where id in (?, ?, ?, ?)',
+      values: [1n, 2n, 3n, 3n],
+    });
+    expect(
+      bindQuery('select * from t where x = ? and id in (?, ?, ?, ?, ?) limit ?', ['a', 1, 2, 3, 4, 5, 10]),
+    ).toEqual({
+      sql: 'select * from t where x = ? and id in (?, ?, ?, ?, ?, ?, ?, ?) limit ?',
+      values: ['a', 1n, 2n, 3n, 4n, 5n, 5n, 5n, 5n, 10n],
+    });
+    // A list elsewhere (not `in (…)`) is expanded as it is.
+    expect(bindQuery('select coalesce(?) as x', [[1, 2, 3]])).toEqual({
+      sql: 'select coalesce(?, ?, ?) as x',
+      values: [1n, 2n, 3n],
+    });
+  });
+
+  it('leaves queries it cannot bind exactly to MikroORM', () => {
+    expect(bindQuery('select ?? from t where id = ?', ['name', 1])).toBeUndefined();
+    expect(bindQuery('select * from t where a = ? and b = ?', [1])).toBeUndefined();
+    expect(bindQuery('select * from t where a = ?', [1, 2])).toBeUndefined();
+    expect(bindQuery('select * from t where id in (?)', [[]])).toBeUndefined();
+    expect(bindQuery('select 1', [])).toEqual({ sql: 'select 1', values: [] });
+  });
+});
+
+describe.runIf(testDialect() === 'sqlite')('the SQLite statement cache', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('prepares one statement per query shape, whatever the values, and answers correctly', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await makeAccount(db.em(), { name: `Cache ${i}` })).id);
+    const stats = () => {
+      const current = statementCacheStats(db.orm.em.getConnection());
+      if (!current) throw new Error('no statement cache on the SQLite connection');
+      return { ...current };
+    };
+    await db.em().findOne(Account, ids[0] as number); // warm up the shape
+    const before = stats();
+    for (const id of ids) {
+      const account = await db.em().findOne(Account, id);
+      expect(account?.id).toBe(id);
+    }
+    // Lists of 3 and 4 members share the padded text of 4; the padding repeats a member,
+    // so the rows are exactly the ones asked for.
+    const three = await db.em().find(Account, { id: { $in: ids.slice(0, 3) } }, { orderBy: { id: 'asc' } });
+    const four = await db.em().find(Account, { id: { $in: ids.slice(0, 4) } }, { orderBy: { id: 'asc' } });
+    expect(three.map(a => a.id)).toEqual(ids.slice(0, 3));
+    expect(four.map(a => a.id)).toEqual(ids.slice(0, 4));
+    const after = stats();
+    expect(after.hits - before.hits).toBeGreaterThanOrEqual(ids.length + 1);
+    expect(after.prepared - before.prepared).toBeLessThanOrEqual(1);
+  });
+
+  it('reuses multi-row inserts and audit writes across row counts', async () => {
+    const em = db.em();
+    const columns = ['occurred_at', 'actor_label', 'entity_type', 'entity_id', 'action', 'changes'];
+    const row = (i: number) => [new Date(), 'cache test', 'Test', String(i), 'CREATE', { i }];
+    await writeRows(em, 'audit_entry', columns, [row(0), row(1), row(2)]); // chunks of 2 and 1
+    const before = statementCacheStats(db.orm.em.getConnection())?.prepared ?? 0;
+    await writeRows(em, 'audit_entry', columns, [row(3), row(4), row(5)]);
+    await writeRows(em, 'audit_entry', columns, [row(6), row(7)]);
+    await insertAuditEntries(em, testActor, [
+      { entityType: 'Test', entityId: '8', action: 'CREATE', changes: { i: { before: null, after: 8 } } },
+    ]);
+    const after = statementCacheStats(db.orm.em.getConnection())?.prepared ?? 0;
+    // The audit writer's one-row shape is new; the other inserts reuse cached statements.
+    expect(after - before).toBeLessThanOrEqual(1);
+    const written = await em
+      .getConnection()
+      .execute<{ n: number }[]>("select count(*) as n from audit_entry where actor_label = 'cache test'");
+    expect(Number(written[0]?.n)).toBe(8);
+  });
+});

@@ -1,0 +1,220 @@
+import { type Configuration, isRaw, JsonProperty, Utils } from '@mikro-orm/core';
+import { AbstractSqlDriver, SqlitePlatform } from '@mikro-orm/sql';
+import { SqliteConnection, MikroORM as SqliteMikroORM } from '@mikro-orm/sqlite';
+import type BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery } from 'kysely';
+
+/**
+ * kam's SQLite driver: MikroORM's better-sqlite3 driver with two changes that keep a
+ * long-running process fast and its memory flat.
+ *
+ * 1. **Bound parameters.** MikroORM formats every value into the SQL text before it runs
+ *    (`select … where id = 42`). Here the values are bound to the `?` placeholders
+ *    instead, so a query shape has one SQL text whatever its values. A value is bound as
+ *    exactly what the inlined literal would have been (integers as 64-bit integers,
+ *    booleans as 1/0, dates as epoch milliseconds, objects as JSON text); lists (`in (?)`)
+ *    are expanded to one placeholder per element, padded to a power of two by repeating the
+ *    last element so the number of SQL texts stays small. Anything else (raw SQL fragments,
+ *    identifier placeholders, a placeholder count that does not match) runs exactly as
+ *    MikroORM would run it.
+ * 2. **A statement cache.** better-sqlite3 never frees a prepared statement before its
+ *    database closes (measured in docs/benchmarks.md: ~3.7 KB per `prepare`, kept even
+ *    after a forced GC), and kysely prepares on every query. Statements are cached by SQL
+ *    text, so repeated query shapes reuse one statement and the process stops growing.
+ */
+
+/** The most statements kept; beyond it, statements are prepared per use (and not cached). */
+const STATEMENT_CACHE_SIZE = 2_000;
+/** Texts longer than this (large multi-row inserts) are not cached. */
+const MAX_CACHED_SQL_LENGTH = 200_000;
+/** SQLite's default limit on bound parameters (SQLITE_MAX_VARIABLE_NUMBER). */
+const MAX_BOUND_PARAMETERS = 32_766;
+
+type Statement = BetterSqlite3.Statement;
+
+/** Counters for tests and benchmarks. */
+export interface StatementCacheStats {
+  hits: number;
+  prepared: number;
+  size: number;
+}
+
+const STATS = Symbol('kam.statementCacheStats');
+
+function installStatementCache(db: BetterSqlite3.Database): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, Statement>();
+  const stats: StatementCacheStats = { hits: 0, prepared: 0, size: 0 };
+  (db as unknown as Record<symbol, StatementCacheStats>)[STATS] = stats;
+  db.prepare = ((sql: string) => {
+    const cached = cache.get(sql);
+    // A statement still iterating (a streamed query) cannot run twice at once.
+    if (cached && !cached.busy) {
+      stats.hits += 1;
+      return cached;
+    }
+    const statement = prepare(sql);
+    stats.prepared += 1;
+    if (!cached && cache.size < STATEMENT_CACHE_SIZE && sql.length <= MAX_CACHED_SQL_LENGTH) {
+      cache.set(sql, statement);
+      stats.size = cache.size;
+    }
+    return statement;
+  }) as typeof db.prepare;
+}
+
+/** The statement cache counters of an ORM on kam's SQLite driver (undefined on PostgreSQL). */
+export function statementCacheStats(connection: unknown): StatementCacheStats | undefined {
+  const database = (connection as { database?: Record<symbol, StatementCacheStats> }).database;
+  return database?.[STATS];
+}
+
+/** A run of placeholders `?, ?, ?` (sticky, from a given index). */
+const LIST = /\?(?:\s*,\s*\?)*/y;
+
+/** The next power of two ≥ n (lists are padded to it). */
+function bucket(n: number): number {
+  let size = 1;
+  while (size < n) size *= 2;
+  return size;
+}
+
+/** What better-sqlite3 binds for one value, matching the literal MikroORM would inline. */
+function bindable(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'number':
+      return Number.isSafeInteger(value) ? BigInt(value) : value;
+    case 'string':
+    case 'bigint':
+      return value;
+    case 'boolean':
+      return value ? 1n : 0n;
+  }
+  if (value instanceof Date) return BigInt(value.getTime());
+  if (Buffer.isBuffer(value)) return value;
+  if (Utils.isPlainObject(value) || (value as Record<symbol, unknown>)[JsonProperty]) {
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
+
+/**
+ * The SQL with one placeholder per bound value, and the values; or undefined when the
+ * query must run as MikroORM formats it (raw fragments, `??`, escaped `\?`, a mismatch).
+ */
+export function bindQuery(
+  sql: string,
+  params: readonly unknown[],
+): { sql: string; values: unknown[] } | undefined {
+  if (params.length === 0) return { sql, values: [] };
+  if (sql.includes('??') || sql.includes('\\?')) return undefined;
+  const values: unknown[] = [];
+  const scalar = (value: unknown) => !Array.isArray(value) && !isRaw(value);
+  /** Binds `list` as the members of an `in (…)` list, padded by repeating its last member. */
+  const padded = (list: readonly unknown[]) => {
+    const size = bucket(list.length);
+    for (let i = 0; i < size; i++) values.push(bindable(list[Math.min(i, list.length - 1)]));
+    return new Array(size).fill('?').join(', ');
+  };
+  let out = '';
+  let from = 0;
+  let index = 0;
+  for (let at = sql.indexOf('?'); at !== -1; at = sql.indexOf('?', from)) {
+    if (index >= params.length) return undefined;
+    const inList = /\bin\s*\(\s*$/i.test(sql.slice(Math.max(0, at - 16), at));
+    const param = params[index];
+    if (Array.isArray(param)) {
+      // One placeholder for a whole list (MikroORM's `in (?)`).
+      if (param.length === 0 || !param.every(scalar)) return undefined;
+      if (inList) out += sql.slice(from, at) + padded(param);
+      else {
+        for (const member of param) values.push(bindable(member));
+        out += sql.slice(from, at) + param.map(() => '?').join(', ');
+      }
+      index += 1;
+      from = at + 1;
+      continue;
+    }
+    if (!scalar(param)) return undefined;
+    if (inList) {
+      // A list written out placeholder by placeholder (`in (?, ?, ?)`).
+      LIST.lastIndex = at;
+      const match = LIST.exec(sql);
+      const count = match ? (match[0].match(/\?/g)?.length ?? 1) : 1;
+      const members = params.slice(index, index + count);
+      if (members.length !== count || !members.every(scalar)) return undefined;
+      out += sql.slice(from, at) + padded(members);
+      index += count;
+      from = at + (match ? match[0].length : 1);
+      continue;
+    }
+    values.push(bindable(param));
+    out += `${sql.slice(from, at)}?`;
+    index += 1;
+    from = at + 1;
+  }
+  if (index !== params.length || values.length > MAX_BOUND_PARAMETERS) return undefined;
+  return { sql: out + sql.slice(from), values };
+}
+
+type ExecuteArgs = Parameters<SqliteConnection['execute']>;
+type Method = 'all' | 'get' | 'run';
+/** `prepareQuery` is private in MikroORM's typings (public at runtime): placeholders, params, formatted SQL. */
+interface Prepares {
+  prepareQuery(query: unknown, params: unknown[]): { query: string; params: unknown[]; formatted: string };
+}
+
+export class KamSqliteConnection extends SqliteConnection {
+  override createKyselyDialect(options: Record<string, unknown>) {
+    const dialect = super.createKyselyDialect(options);
+    installStatementCache((this as unknown as { database: BetterSqlite3.Database }).database);
+    return dialect;
+  }
+
+  override async execute<T = unknown>(
+    query: ExecuteArgs[0],
+    params: ExecuteArgs[1] = [],
+    method: Method = 'all',
+    ctx?: ExecuteArgs[3],
+    loggerContext?: ExecuteArgs[4],
+  ): Promise<T> {
+    await this.ensureConnection();
+    const prepared = (this as unknown as Prepares).prepareQuery(query, params as unknown[]);
+    const bound = bindQuery(prepared.query as string, prepared.params as unknown[]);
+    if (!bound) return super.execute(query, params, method as never, ctx, loggerContext) as Promise<T>;
+    const sql = this.getSql(prepared.query as string, prepared.formatted, loggerContext);
+    // As MikroORM does: abort options go to the driver, the rest to the query log.
+    const { signal, inflightQueryAbortStrategy, ...logContext } = (loggerContext ?? {}) as Record<
+      string,
+      unknown
+    >;
+    const abort =
+      signal == null && inflightQueryAbortStrategy == null
+        ? undefined
+        : { signal, inflightQueryAbortStrategy };
+    return this.executeQuery(
+      sql,
+      async () => {
+        const compiled = CompiledQuery.raw(bound.sql, bound.values);
+        const client = (ctx ?? this.getClient()) as {
+          executeQuery(q: CompiledQuery, options?: unknown): Promise<unknown>;
+        };
+        const result = await client.executeQuery(compiled, abort);
+        return this.transformRawResult(result as never, method);
+      },
+      { ...prepared, ...logContext } as never,
+    ) as Promise<T>;
+  }
+}
+
+/** MikroORM's SQLite driver on `KamSqliteConnection`. */
+export class KamSqliteDriver extends AbstractSqlDriver<KamSqliteConnection> {
+  constructor(config: Configuration) {
+    super(config, new SqlitePlatform(), KamSqliteConnection, ['kysely', 'better-sqlite3']);
+  }
+
+  override getORMClass() {
+    return SqliteMikroORM as never;
+  }
+}
