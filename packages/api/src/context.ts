@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   type Actor,
   type ApiRole,
-  type ApiToken,
   type EntityManager,
   type MikroORM,
   TeamMember,
@@ -87,13 +86,13 @@ export async function createContext(deps: ServerDeps, initial: YogaInitialContex
   const em = deps.orm.em.fork();
   const check = await verifyApiToken(em, match[1]);
   if (!check.ok) throw unauthenticated(REASONS[check.reason]);
-  const token: ApiToken = check.token;
+  const token = check.token;
   await touchApiToken(em, token);
   const viewer: Viewer = {
     tokenId: token.id,
     tokenName: token.name,
-    personId: token.person.id,
-    personName: token.person.name,
+    personId: token.personId,
+    personName: token.personName,
     role: token.role,
   };
   return buildContext(deps, em, viewer, requestId);
