@@ -17,7 +17,6 @@ export interface Page<T> {
     startCursor: string | null;
     endCursor: string | null;
   };
-  totalCount: number;
 }
 
 /** Validates `first`/`last` (1–100) the way GitHub's API does, with a clear message. */
@@ -58,7 +57,7 @@ export async function pageOf<T extends object>(
       ...size,
       after: args.after ?? undefined,
       before: args.before ?? undefined,
-      includeCount: true,
+      includeCount: false,
     } as never);
   } catch (error) {
     if (error instanceof Error && /cursor/i.test(error.message)) {
@@ -79,6 +78,5 @@ export async function pageOf<T extends object>(
       startCursor: cursor.startCursor,
       endCursor: cursor.endCursor,
     },
-    totalCount: Number(cursor.totalCount ?? 0),
   };
 }

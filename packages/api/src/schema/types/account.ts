@@ -2,7 +2,9 @@ import {
   Account,
   createAccount,
   dialectOfEm,
+  fromCents,
   KeyAccountDesignation,
+  type Money,
   Opportunity,
   QuarterlyFinancial,
   subtractMoney,
@@ -21,41 +23,101 @@ import { TeamMemberRef } from './team.ts';
 import { ValueTierEnum } from './vocabulary.ts';
 import { connectionTypes } from './workflow.ts';
 
-export const QuarterlyFinancialRef = builder.objectRef<QuarterlyFinancial>('QuarterlyFinancial').implement({
-  description:
-    'An account’s figures for one quarter, for one business unit or for the whole account. Money is exact.',
-  isTypeOf: v => v instanceof QuarterlyFinancial,
-  fields: t => ({
-    quarter: t.field({ type: 'Quarter', description: 'The quarter, YYYY-Qn.', resolve: f => f.quarter }),
-    businessUnit: t.field({
-      type: BusinessUnitRef,
-      nullable: true,
-      description: 'The business unit the figures are booked to; null for an account-level line.',
-      resolve: f => f.businessUnit?.id ?? null,
+/**
+ * A financial line read as plain data for the read-heavy fields (`latestFinancials`): the
+ * entity's fields without an ORM entity per row, which is most of the cost of a page.
+ */
+export interface FinancialLine {
+  readonly [FINANCIAL_LINE]: true;
+  id: number;
+  account: { id: number };
+  quarter: string;
+  businessUnit: { id: number } | null;
+  revenue: Money;
+  grossProfit: Money;
+  costToServe: Money;
+  potential: Money | null;
+  pricePremium: Money | null;
+  version: number;
+}
+
+const FINANCIAL_LINE = Symbol('FinancialLine');
+
+/** The columns `financialLineOf` reads, prefixed with a table alias. */
+export const FINANCIAL_LINE_COLUMNS = (alias: string) =>
+  [
+    'id',
+    'account_id',
+    'quarter',
+    'business_unit_id',
+    'revenue',
+    'gross_profit',
+    'cost_to_serve',
+    'potential',
+    'price_premium',
+    'version',
+  ]
+    .map(column => `${alias}.${column}`)
+    .join(', ');
+
+type Cell = number | bigint | string | null;
+
+const moneyOf = (cents: Cell | undefined): Money | null => (cents == null ? null : fromCents(BigInt(cents)));
+
+/** A `quarterly_financial` row (SQLite or PostgreSQL types) as a FinancialLine. */
+export function financialLineOf(row: Record<string, Cell>): FinancialLine {
+  return {
+    [FINANCIAL_LINE]: true,
+    id: Number(row.id),
+    account: { id: Number(row.account_id) },
+    quarter: String(row.quarter),
+    businessUnit: row.business_unit_id == null ? null : { id: Number(row.business_unit_id) },
+    revenue: moneyOf(row.revenue) as Money,
+    grossProfit: moneyOf(row.gross_profit) as Money,
+    costToServe: moneyOf(row.cost_to_serve) as Money,
+    potential: moneyOf(row.potential),
+    pricePremium: moneyOf(row.price_premium),
+    version: Number(row.version),
+  };
+}
+
+export const QuarterlyFinancialRef = builder
+  .objectRef<QuarterlyFinancial | FinancialLine>('QuarterlyFinancial')
+  .implement({
+    description:
+      'An account’s figures for one quarter, for one business unit or for the whole account. Money is exact.',
+    isTypeOf: v => v instanceof QuarterlyFinancial || (v as FinancialLine)[FINANCIAL_LINE] === true,
+    fields: t => ({
+      quarter: t.field({ type: 'Quarter', description: 'The quarter, YYYY-Qn.', resolve: f => f.quarter }),
+      businessUnit: t.field({
+        type: BusinessUnitRef,
+        nullable: true,
+        description: 'The business unit the figures are booked to; null for an account-level line.',
+        resolve: f => f.businessUnit?.id ?? null,
+      }),
+      revenue: t.field({ type: 'Money', description: 'Revenue.', resolve: f => f.revenue }),
+      grossProfit: t.field({ type: 'Money', description: 'Gross profit.', resolve: f => f.grossProfit }),
+      costToServe: t.field({ type: 'Money', description: 'Cost to serve.', resolve: f => f.costToServe }),
+      contribution: t.field({
+        type: 'Money',
+        description: 'Gross profit − cost to serve.',
+        resolve: f => subtractMoney(f.grossProfit, f.costToServe),
+      }),
+      potential: t.field({
+        type: 'Money',
+        nullable: true,
+        description: 'Estimated potential wallet.',
+        resolve: f => f.potential ?? null,
+      }),
+      pricePremium: t.field({
+        type: 'Money',
+        nullable: true,
+        description: 'Price premium, where known.',
+        resolve: f => f.pricePremium ?? null,
+      }),
+      version: t.exposeInt('version', { description: 'Optimistic-lock version.' }),
     }),
-    revenue: t.field({ type: 'Money', description: 'Revenue.', resolve: f => f.revenue }),
-    grossProfit: t.field({ type: 'Money', description: 'Gross profit.', resolve: f => f.grossProfit }),
-    costToServe: t.field({ type: 'Money', description: 'Cost to serve.', resolve: f => f.costToServe }),
-    contribution: t.field({
-      type: 'Money',
-      description: 'Gross profit − cost to serve.',
-      resolve: f => subtractMoney(f.grossProfit, f.costToServe),
-    }),
-    potential: t.field({
-      type: 'Money',
-      nullable: true,
-      description: 'Estimated potential wallet.',
-      resolve: f => f.potential ?? null,
-    }),
-    pricePremium: t.field({
-      type: 'Money',
-      nullable: true,
-      description: 'Price premium, where known.',
-      resolve: f => f.pricePremium ?? null,
-    }),
-    version: t.exposeInt('version', { description: 'Optimistic-lock version.' }),
-  }),
-});
+  });
 
 export const DesignationRef = builder.objectRef<KeyAccountDesignation>('KeyAccountDesignation').implement({
   description:

@@ -8,7 +8,6 @@
 import {
   type Account,
   type AccountHealth,
-  AccountSnapshot,
   computeGroupRollups,
   computeJourney,
   computeKpis,
@@ -18,8 +17,8 @@ import {
   computeSelection,
   computeValue,
   computeWhitespace,
+  dialectOfEm,
   type KpiResult,
-  QuarterSnapshot,
   type WhitespaceCell,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
@@ -262,31 +261,31 @@ builder.objectFields(AccountRef, t => ({
     description:
       'The account’s health as of the latest closed quarter (close a quarter to refresh it); null for an account without one.',
     load: async (ids: number[], ctx) => {
-      const latest = await ctx.em.findOne(
-        QuarterSnapshot,
-        { id: { $gt: 0 } },
-        {
-          fields: ['id', 'quarter'],
-          orderBy: { quarter: 'desc', revision: 'desc' },
-          disableIdentityMap: true,
-        },
-      );
-      if (!latest) return ids.map(() => null);
-      const rows = await ctx.em.find(
-        AccountSnapshot,
-        { snapshot: latest.id, accountId: { $in: ids } },
-        { fields: ['accountId', 'payload'], disableIdentityMap: true },
-      );
-      const byId = new Map(
-        rows.map(row => [
-          row.accountId,
-          (JSON.parse(row.payload) as { health: AccountHealth | null }).health,
-        ]),
-      );
-      return ids.map(id => {
-        const health = byId.get(id);
-        return health ? { ...health, quarter: latest.quarter } : null;
-      });
+      // Only the `health` member of each account's payload, extracted by the database: the
+      // payloads carry the whole account document and parsing them all was most of the cost.
+      const health =
+        dialectOfEm(ctx.em) === 'postgresql'
+          ? `("payload"::jsonb -> 'health')::text`
+          : `json_extract(payload, '$.health')`;
+      const rows = await ctx.em
+        .getConnection()
+        .execute<{ account_id: number | bigint; quarter: string; health: string | null }[]>(
+          `select s.account_id, q.quarter, ${health} as health
+         from account_snapshot s
+         join (select id, quarter from quarter_snapshot order by quarter desc, revision desc limit 1) q
+           on q.id = s.snapshot_id
+         where s.account_id in (${ids.map(() => '?').join(', ')})`,
+          ids,
+        );
+      const byId = new Map<number, AccountHealth & { quarter: string }>();
+      for (const row of rows) {
+        if (row.health === null || row.health === 'null') continue;
+        byId.set(Number(row.account_id), {
+          ...(JSON.parse(row.health) as AccountHealth),
+          quarter: row.quarter,
+        });
+      }
+      return ids.map(id => byId.get(id) ?? null);
     },
     resolve: (account: Account) => account.id,
   }),

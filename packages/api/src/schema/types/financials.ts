@@ -3,7 +3,14 @@ import { QuarterlyFinancial, recordFinancials } from '@kam/domain';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { decodeId } from '../ids.ts';
-import { AccountRef, QuarterlyFinancialRef } from './account.ts';
+import { groupedBy } from '../loaders.ts';
+import {
+  AccountRef,
+  FINANCIAL_LINE_COLUMNS,
+  type FinancialLine,
+  financialLineOf,
+  QuarterlyFinancialRef,
+} from './account.ts';
 import { described, maybeId } from './workflow.ts';
 
 // Quarters are written YYYY-Qn, so their text order is their time order.
@@ -62,35 +69,17 @@ builder.objectFields(AccountRef, t => ({
     description:
       'The financial lines of the latest quarter the account has figures for (one account-level line, or one per business unit).',
     load: async (ids: number[], ctx) => {
-      // The latest quarter per account first (one grouped query), then only those lines.
-      const latest = await ctx.em
-        .getConnection()
-        .execute<{ account_id: number | string; quarter: string }[]>(
-          `select account_id, max(quarter) as quarter from quarterly_financial where account_id in (${ids.map(() => '?').join(', ')}) group by account_id`,
-          ids,
-        );
-      const latestOf = new Map<number, string>(
-        latest.map((row: { account_id: number | string; quarter: string }) => [
-          Number(row.account_id),
-          row.quarter,
-        ]),
+      // One statement: each account's latest quarter, joined back to that quarter's lines.
+      const rows = await ctx.em.getConnection().execute<Record<string, number | bigint | string | null>[]>(
+        `select ${FINANCIAL_LINE_COLUMNS('f')}
+         from quarterly_financial f
+         join (select account_id, max(quarter) as quarter from quarterly_financial
+               where account_id in (${ids.map(() => '?').join(', ')}) group by account_id) l
+           on l.account_id = f.account_id and l.quarter = f.quarter
+         order by f.id`,
+        ids,
       );
-      const quarters = [...new Set(latestOf.values())];
-      const rows = quarters.length
-        ? await ctx.em.find(
-            QuarterlyFinancial,
-            { account: { $in: [...latestOf.keys()] }, quarter: { $in: quarters } },
-            { orderBy: { id: 'asc' } },
-          )
-        : [];
-      const byAccount = new Map<number, QuarterlyFinancial[]>();
-      for (const row of rows) {
-        if (latestOf.get(row.account.id) !== row.quarter) continue;
-        const list = byAccount.get(row.account.id);
-        if (list) list.push(row);
-        else byAccount.set(row.account.id, [row]);
-      }
-      return ids.map(id => byAccount.get(id) ?? []);
+      return groupedBy(ids, rows.map(financialLineOf), (line: FinancialLine) => line.account.id);
     },
     resolve: a => a.id,
   }),
