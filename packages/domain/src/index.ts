@@ -39,6 +39,14 @@ export {
   openOrm,
   sqlitePath,
 } from './db/orm-config.ts';
+export {
+  findRowsByCursor,
+  isReadRow,
+  mapRows,
+  placeholders,
+  type ReadRow,
+  selectRows,
+} from './db/read-rows.ts';
 export { dialectOfEm, selectIn, writeRows } from './db/sql-writer.ts';
 export * from './demo/index.ts';
 export * from './journey/journey.service.ts';
