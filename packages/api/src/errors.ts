@@ -83,9 +83,21 @@ export class DomainErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
   override wrapResolve(
     resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
   ): GraphQLFieldResolver<unknown, Types['Context'], object> {
-    return async (parent, args, context, info) => {
+    // Synchronous fields stay synchronous: wrapping every field in an async function turned
+    // each of a page's thousands of plain fields into a promise.
+    return (parent, args, context, info) => {
       try {
-        return await resolver(parent, args, context, info);
+        const result = resolver(parent, args, context, info);
+        if (
+          result !== null &&
+          typeof result === 'object' &&
+          typeof (result as PromiseLike<unknown>).then === 'function'
+        ) {
+          return Promise.resolve(result).catch(error => {
+            throw toApiError(error);
+          });
+        }
+        return result;
       } catch (error) {
         throw toApiError(error);
       }

@@ -1,4 +1,10 @@
-import type { EntityClass, EntityManager, FilterQuery, QueryOrderMap } from '@kam/domain';
+import {
+  type EntityClass,
+  type EntityManager,
+  type FilterQuery,
+  findRowsByCursor,
+  type QueryOrderMap,
+} from '@kam/domain';
 import { ValidationError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 
@@ -47,18 +53,27 @@ export async function pageOf<T extends object>(
   where: FilterQuery<T>,
   orderBy: QueryOrderMap<T>,
   args: PageArgs,
+  options: {
+    /** Read rows (`findRowsByCursor`) instead of entities, for types whose `isTypeOf` takes both. */
+    readRows?: boolean;
+  } = {},
 ): Promise<Page<T>> {
   const size = pageSize(args);
   let cursor: Awaited<ReturnType<typeof em.findByCursor<T>>>;
+  const query = {
+    where: where as never,
+    orderBy: orderBy as never,
+    ...size,
+    after: args.after ?? undefined,
+    before: args.before ?? undefined,
+    includeCount: false,
+  };
   try {
-    cursor = await em.findByCursor(entity, {
-      where: where as never,
-      orderBy: orderBy as never,
-      ...size,
-      after: args.after ?? undefined,
-      before: args.before ?? undefined,
-      includeCount: false,
-    } as never);
+    cursor = (
+      options.readRows
+        ? await findRowsByCursor(em, entity, query as never)
+        : await em.findByCursor(entity, query as never)
+    ) as typeof cursor;
   } catch (error) {
     if (error instanceof Error && /cursor/i.test(error.message)) {
       throw new ValidationError(

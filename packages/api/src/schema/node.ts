@@ -1,4 +1,4 @@
-import type { EntityClass } from '@kam/domain';
+import { type EntityClass, isReadRow, placeholders, selectRows } from '@kam/domain';
 import { builder } from '../builder.ts';
 
 /**
@@ -6,10 +6,28 @@ import { builder } from '../builder.ts';
  * every `node(id:)`, every field returning ids of this type and every list of them is
  * batched into one `where id in (…)` query per type and request.
  */
-export function entityNode<T extends { id: number }>(entity: EntityClass<T>, name: string) {
+export function entityNode<T extends { id: number }>(
+  entity: EntityClass<T>,
+  name: string,
+  options: {
+    /**
+     * Load read rows (`selectRows`) instead of entities: for the types every page reads, whose
+     * fields only read stored values and relation ids. Their `isTypeOf` must accept both.
+     */
+    readRows?: boolean;
+  } = {},
+) {
   return builder.loadableNodeRef<T, number, number>(name, {
     id: { resolve: (e: T) => e.id, parse: (id: string) => Number(id) },
-    load: (ids: number[], ctx) => ctx.em.find(entity, { id: { $in: ids } } as never) as Promise<T[]>,
+    load: (ids: number[], ctx) =>
+      options.readRows
+        ? selectRows(ctx.em, entity, `where id in (${placeholders(ids)})`, ids)
+        : (ctx.em.find(entity, { id: { $in: ids } } as never) as Promise<T[]>),
     sort: (e: T) => e.id,
   });
+}
+
+/** `isTypeOf` for a type served both as entities (mutation results) and as read rows. */
+export function entityOrRow(entity: EntityClass<object>): (value: unknown) => boolean {
+  return value => value instanceof entity || isReadRow(value, entity.name);
 }

@@ -2,11 +2,11 @@ import {
   Account,
   createAccount,
   dialectOfEm,
-  fromCents,
   KeyAccountDesignation,
-  type Money,
   Opportunity,
+  placeholders,
   QuarterlyFinancial,
+  selectRows,
   subtractMoney,
   TeamMember,
   TierAssessment,
@@ -17,107 +17,47 @@ import { builder } from '../../builder.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { firstBy, groupedBy } from '../loaders.ts';
-import { entityNode } from '../node.ts';
+import { entityNode, entityOrRow } from '../node.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { TeamMemberRef } from './team.ts';
 import { ValueTierEnum } from './vocabulary.ts';
 import { connectionTypes } from './workflow.ts';
 
-/**
- * A financial line read as plain data for the read-heavy fields (`latestFinancials`): the
- * entity's fields without an ORM entity per row, which is most of the cost of a page.
- */
-export interface FinancialLine {
-  readonly [FINANCIAL_LINE]: true;
-  id: number;
-  account: { id: number };
-  quarter: string;
-  businessUnit: { id: number } | null;
-  revenue: Money;
-  grossProfit: Money;
-  costToServe: Money;
-  potential: Money | null;
-  pricePremium: Money | null;
-  version: number;
-}
-
-const FINANCIAL_LINE = Symbol('FinancialLine');
-
-/** The columns `financialLineOf` reads, prefixed with a table alias. */
-export const FINANCIAL_LINE_COLUMNS = (alias: string) =>
-  [
-    'id',
-    'account_id',
-    'quarter',
-    'business_unit_id',
-    'revenue',
-    'gross_profit',
-    'cost_to_serve',
-    'potential',
-    'price_premium',
-    'version',
-  ]
-    .map(column => `${alias}.${column}`)
-    .join(', ');
-
-type Cell = number | bigint | string | null;
-
-const moneyOf = (cents: Cell | undefined): Money | null => (cents == null ? null : fromCents(BigInt(cents)));
-
-/** A `quarterly_financial` row (SQLite or PostgreSQL types) as a FinancialLine. */
-export function financialLineOf(row: Record<string, Cell>): FinancialLine {
-  return {
-    [FINANCIAL_LINE]: true,
-    id: Number(row.id),
-    account: { id: Number(row.account_id) },
-    quarter: String(row.quarter),
-    businessUnit: row.business_unit_id == null ? null : { id: Number(row.business_unit_id) },
-    revenue: moneyOf(row.revenue) as Money,
-    grossProfit: moneyOf(row.gross_profit) as Money,
-    costToServe: moneyOf(row.cost_to_serve) as Money,
-    potential: moneyOf(row.potential),
-    pricePremium: moneyOf(row.price_premium),
-    version: Number(row.version),
-  };
-}
-
-export const QuarterlyFinancialRef = builder
-  .objectRef<QuarterlyFinancial | FinancialLine>('QuarterlyFinancial')
-  .implement({
-    description:
-      'An account’s figures for one quarter, for one business unit or for the whole account. Money is exact.',
-    isTypeOf: v => v instanceof QuarterlyFinancial || (v as FinancialLine)[FINANCIAL_LINE] === true,
-    fields: t => ({
-      quarter: t.field({ type: 'Quarter', description: 'The quarter, YYYY-Qn.', resolve: f => f.quarter }),
-      businessUnit: t.field({
-        type: BusinessUnitRef,
-        nullable: true,
-        description: 'The business unit the figures are booked to; null for an account-level line.',
-        resolve: f => f.businessUnit?.id ?? null,
-      }),
-      revenue: t.field({ type: 'Money', description: 'Revenue.', resolve: f => f.revenue }),
-      grossProfit: t.field({ type: 'Money', description: 'Gross profit.', resolve: f => f.grossProfit }),
-      costToServe: t.field({ type: 'Money', description: 'Cost to serve.', resolve: f => f.costToServe }),
-      contribution: t.field({
-        type: 'Money',
-        description: 'Gross profit − cost to serve.',
-        resolve: f => subtractMoney(f.grossProfit, f.costToServe),
-      }),
-      potential: t.field({
-        type: 'Money',
-        nullable: true,
-        description: 'Estimated potential wallet.',
-        resolve: f => f.potential ?? null,
-      }),
-      pricePremium: t.field({
-        type: 'Money',
-        nullable: true,
-        description: 'Price premium, where known.',
-        resolve: f => f.pricePremium ?? null,
-      }),
-      version: t.exposeInt('version', { description: 'Optimistic-lock version.' }),
+export const QuarterlyFinancialRef = builder.objectRef<QuarterlyFinancial>('QuarterlyFinancial').implement({
+  description:
+    'An account’s figures for one quarter, for one business unit or for the whole account. Money is exact.',
+  isTypeOf: entityOrRow(QuarterlyFinancial),
+  fields: t => ({
+    quarter: t.field({ type: 'Quarter', description: 'The quarter, YYYY-Qn.', resolve: f => f.quarter }),
+    businessUnit: t.field({
+      type: BusinessUnitRef,
+      nullable: true,
+      description: 'The business unit the figures are booked to; null for an account-level line.',
+      resolve: f => f.businessUnit?.id ?? null,
     }),
-  });
+    revenue: t.field({ type: 'Money', description: 'Revenue.', resolve: f => f.revenue }),
+    grossProfit: t.field({ type: 'Money', description: 'Gross profit.', resolve: f => f.grossProfit }),
+    costToServe: t.field({ type: 'Money', description: 'Cost to serve.', resolve: f => f.costToServe }),
+    contribution: t.field({
+      type: 'Money',
+      description: 'Gross profit − cost to serve.',
+      resolve: f => subtractMoney(f.grossProfit, f.costToServe),
+    }),
+    potential: t.field({
+      type: 'Money',
+      nullable: true,
+      description: 'Estimated potential wallet.',
+      resolve: f => f.potential ?? null,
+    }),
+    pricePremium: t.field({
+      type: 'Money',
+      nullable: true,
+      description: 'Price premium, where known.',
+      resolve: f => f.pricePremium ?? null,
+    }),
+    version: t.exposeInt('version', { description: 'Optimistic-lock version.' }),
+  }),
+});
 
 export const DesignationRef = builder.objectRef<KeyAccountDesignation>('KeyAccountDesignation').implement({
   description:
@@ -145,12 +85,12 @@ export const DesignationRef = builder.objectRef<KeyAccountDesignation>('KeyAccou
   }),
 });
 
-export const AccountRef = entityNode(Account, 'Account');
+export const AccountRef = entityNode(Account, 'Account', { readRows: true });
 
 AccountRef.implement({
   description:
     'A customer account. Accounts form a hierarchy (a global account with regional and local children).',
-  isTypeOf: v => v instanceof Account,
+  isTypeOf: entityOrRow(Account),
   fields: t => ({
     externalRef: t.exposeString('externalRef', {
       description: 'The stable CRM/ERP id; scripts upsert by it.',
@@ -197,7 +137,12 @@ AccountRef.implement({
       nullable: true,
       description: 'The current key-account designation, if the account is key.',
       load: async (ids: number[], ctx) => {
-        const rows = await ctx.em.find(KeyAccountDesignation, { account: { $in: ids }, revokedOn: null });
+        const rows = await selectRows(
+          ctx.em,
+          KeyAccountDesignation,
+          `where account_id in (${placeholders(ids)}) and revoked_on is null order by id`,
+          ids,
+        );
         return firstBy(ids, rows, r => r.account.id);
       },
       resolve: a => a.id,
@@ -206,12 +151,13 @@ AccountRef.implement({
       type: 'Boolean',
       description: 'Whether the account holds a current key-account designation.',
       load: async (ids: number[], ctx) => {
-        const rows = await ctx.em.find(
-          KeyAccountDesignation,
-          { account: { $in: ids }, revokedOn: null },
-          { fields: ['account'] },
-        );
-        const key = new Set(rows.map(r => r.account.id));
+        const rows = await ctx.em
+          .getConnection()
+          .execute<{ account_id: number | string }[]>(
+            `select account_id from key_account_designation where account_id in (${placeholders(ids)}) and revoked_on is null`,
+            ids,
+          );
+        const key = new Set(rows.map((r: { account_id: number | string }) => Number(r.account_id)));
         return ids.map(id => key.has(id));
       },
       resolve: a => a.id,
@@ -233,7 +179,12 @@ AccountRef.implement({
       type: TeamMemberRef,
       description: 'The account team.',
       load: async (ids: number[], ctx) => {
-        const rows = await ctx.em.find(TeamMember, { account: { $in: ids } }, { orderBy: { id: 'asc' } });
+        const rows = await selectRows(
+          ctx.em,
+          TeamMember,
+          `where account_id in (${placeholders(ids)}) order by id`,
+          ids,
+        );
         return groupedBy(ids, rows, r => r.account.id);
       },
       resolve: a => a.id,
@@ -312,7 +263,7 @@ builder.queryFields(t => ({
           only.push({ id: { $in: [...new Set([...lines, ...opportunities].map(r => r.account.id))] } });
         }
         if (only.length) where.$and = only;
-        return pageOf(ctx.em, Account, where, { externalRef: 'asc', id: 'asc' }, args);
+        return pageOf(ctx.em, Account, where, { externalRef: 'asc', id: 'asc' }, args, { readRows: true });
       },
     },
     ...connectionTypes('accounts'),

@@ -1,16 +1,10 @@
 /** Profitability per account and quarter (domain §9): ranges of quarters, the latest quarter, recording. */
-import { QuarterlyFinancial, recordFinancials } from '@kam/domain';
+import { mapRows, QuarterlyFinancial, recordFinancials } from '@kam/domain';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { decodeId } from '../ids.ts';
 import { groupedBy } from '../loaders.ts';
-import {
-  AccountRef,
-  FINANCIAL_LINE_COLUMNS,
-  type FinancialLine,
-  financialLineOf,
-  QuarterlyFinancialRef,
-} from './account.ts';
+import { AccountRef, QuarterlyFinancialRef } from './account.ts';
 import { described, maybeId } from './workflow.ts';
 
 // Quarters are written YYYY-Qn, so their text order is their time order.
@@ -70,8 +64,8 @@ builder.objectFields(AccountRef, t => ({
       'The financial lines of the latest quarter the account has figures for (one account-level line, or one per business unit).',
     load: async (ids: number[], ctx) => {
       // One statement: each account's latest quarter, joined back to that quarter's lines.
-      const rows = await ctx.em.getConnection().execute<Record<string, number | bigint | string | null>[]>(
-        `select ${FINANCIAL_LINE_COLUMNS('f')}
+      const rows = await ctx.em.getConnection().execute<Record<string, unknown>[]>(
+        `select f.*
          from quarterly_financial f
          join (select account_id, max(quarter) as quarter from quarterly_financial
                where account_id in (${ids.map(() => '?').join(', ')}) group by account_id) l
@@ -79,7 +73,7 @@ builder.objectFields(AccountRef, t => ({
          order by f.id`,
         ids,
       );
-      return groupedBy(ids, rows.map(financialLineOf), (line: FinancialLine) => line.account.id);
+      return groupedBy(ids, mapRows(ctx.em, QuarterlyFinancial, rows), line => line.account.id);
     },
     resolve: a => a.id,
   }),

@@ -10,7 +10,7 @@ import {
 import { builder } from '../../builder.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
-import { entityNode } from '../node.ts';
+import { entityNode, entityOrRow } from '../node.ts';
 
 export const BusinessUnitKindEnum = builder.enumType('BusinessUnitKind', {
   description: 'How a business unit divides the company: by geography, offering or industry.',
@@ -38,10 +38,10 @@ BusinessUnitRef.implement({
   }),
 });
 
-export const PersonRef = entityNode(Person, 'Person');
+export const PersonRef = entityNode(Person, 'Person', { readRows: true });
 PersonRef.implement({
   description: 'One of our people: holds roles on account teams and signs plans for their business unit.',
-  isTypeOf: v => v instanceof Person,
+  isTypeOf: entityOrRow(Person),
   fields: t => ({
     name: t.exposeString('name', { description: 'Full name.' }),
     email: t.exposeString('email', { description: 'E-mail address (unique).' }),
@@ -77,6 +77,7 @@ builder.queryFields(t => ({
           : {},
         { name: 'asc', id: 'asc' },
         args,
+        { readRows: true },
       ),
   }),
 }));

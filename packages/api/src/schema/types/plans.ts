@@ -14,9 +14,11 @@ import {
   PlanSignOff,
   PlanUnit,
   PlanVersion,
+  placeholders,
   recordExecutionReview,
   returnPlanToDraft,
   type SectionDifference,
+  selectRows,
   signPlan,
   submitPlan,
   updatePlan,
@@ -28,7 +30,7 @@ import { ForbiddenError } from '../../errors.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { firstBy, groupedBy } from '../loaders.ts';
-import { entityNode } from '../node.ts';
+import { entityNode, entityOrRow } from '../node.ts';
 import { AccountRef } from './account.ts';
 import { BusinessUnitRef, PersonRef } from './organisation.ts';
 import { ActionStatusEnum, PlanStatusEnum, ReviewAssessmentEnum } from './vocabulary.ts';
@@ -169,11 +171,11 @@ export const SectionDifferenceRef = builder.objectRef<SectionDifference>('PlanSe
   }),
 });
 
-export const AccountPlanRef = entityNode(AccountPlan, 'AccountPlan');
+export const AccountPlanRef = entityNode(AccountPlan, 'AccountPlan', { readRows: true });
 AccountPlanRef.implement({
   description:
     'The annual key account plan: seven sections, quantified targets, owned by every business unit involved (domain §7).',
-  isTypeOf: v => v instanceof AccountPlan,
+  isTypeOf: entityOrRow(AccountPlan),
   fields: t => ({
     account: t.field({ type: AccountRef, description: 'The key account.', resolve: p => p.account.id }),
     year: t.exposeInt('year', { description: 'The planning year.' }),
@@ -322,7 +324,12 @@ builder.objectFields(AccountRef, t => ({
     nullable: true,
     description: 'The account’s plan for its latest planning year, if any.',
     load: async (ids: number[], ctx) => {
-      const rows = await ctx.em.find(AccountPlan, { account: { $in: ids } }, { orderBy: { year: 'desc' } });
+      const rows = await selectRows(
+        ctx.em,
+        AccountPlan,
+        `where account_id in (${placeholders(ids)}) order by year desc, id desc`,
+        ids,
+      );
       return firstBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
@@ -331,7 +338,12 @@ builder.objectFields(AccountRef, t => ({
     type: AccountPlanRef,
     description: 'Every plan of the account, newest year first.',
     load: async (ids: number[], ctx) => {
-      const rows = await ctx.em.find(AccountPlan, { account: { $in: ids } }, { orderBy: { year: 'desc' } });
+      const rows = await selectRows(
+        ctx.em,
+        AccountPlan,
+        `where account_id in (${placeholders(ids)}) order by year desc, id desc`,
+        ids,
+      );
       return groupedBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
@@ -352,7 +364,7 @@ builder.queryFields(t => ({
         const where: Record<string, unknown> = {};
         if (args.status) where.status = args.status;
         if (args.year != null) where.year = args.year;
-        return pageOf(ctx.em, AccountPlan, where, { year: 'desc', id: 'asc' }, args);
+        return pageOf(ctx.em, AccountPlan, where, { year: 'desc', id: 'asc' }, args, { readRows: true });
       },
     },
     ...connectionTypes('account plans'),

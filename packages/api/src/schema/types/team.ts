@@ -2,7 +2,7 @@ import { addTeamMember, removeTeamMember, TEAM_ROLES, TeamMember, updateTeamMemb
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { decodeId } from '../ids.ts';
-import { entityNode } from '../node.ts';
+import { entityNode, entityOrRow } from '../node.ts';
 import { PersonRef } from './organisation.ts';
 import { assertCanWriteRecord, described, maybeId, optionalId, RemovalRef } from './workflow.ts';
 
@@ -21,10 +21,10 @@ export const TeamRoleEnum = builder.enumType('TeamRole', {
   },
 });
 
-export const TeamMemberRef = entityNode(TeamMember, 'TeamMember');
+export const TeamMemberRef = entityNode(TeamMember, 'TeamMember', { readRows: true });
 TeamMemberRef.implement({
   description: 'A person’s role on an account team.',
-  isTypeOf: v => v instanceof TeamMember,
+  isTypeOf: entityOrRow(TeamMember),
   fields: t => ({
     person: t.field({ type: PersonRef, description: 'Who.', resolve: m => m.person.id }),
     role: t.field({ type: TeamRoleEnum, description: 'Their role.', resolve: m => m.role }),
