@@ -8,6 +8,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { useBodyLimit } from './body-limit.ts';
 import { createContext, type KamContext, requestIdOf, type ServerDeps } from './context.ts';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './database-unavailable.ts';
 import { KamError, ValidationError } from './errors.ts';
@@ -95,7 +96,8 @@ export function createKamYoga(deps: ServerDeps, options: YogaOptions = {}): KamY
     graphqlEndpoint: '/graphql',
     landingPage: false,
     healthCheckEndpoint: false as unknown as string,
-    maxRequestBodySize: config.maxBodyBytes,
+    // Enforced by useBodyLimit below (cheaper for bodies that declare their length).
+    maxRequestBodySize: false,
     batching: false,
     logging: false,
     graphiql: config.graphiql
@@ -141,6 +143,7 @@ export function createKamYoga(deps: ServerDeps, options: YogaOptions = {}): KamY
     },
     plugins: [
       useRequestLogging(deps),
+      useBodyLimit(config.maxBodyBytes),
       useTextGuard(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type'] }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),

@@ -68,6 +68,32 @@ describe('request limits', () => {
     expect(res.status).toBe(413);
   });
 
+  it('counts a body sent without Content-Length (chunked) and refuses it past the limit', async () => {
+    const chunked = (text: string) =>
+      fetch(api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: new ReadableStream({
+          start(controller) {
+            // In pieces, so the server sees a streamed body with no declared length.
+            for (let i = 0; i < text.length; i += 4096) {
+              controller.enqueue(new TextEncoder().encode(text.slice(i, i + 4096)));
+            }
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+    const small = await chunked(JSON.stringify({ query: '{ __typename }' }));
+    expect(small.status).toBe(200);
+    expect(await small.json()).toEqual({ data: { __typename: 'Query' } });
+    const big = await chunked(
+      JSON.stringify({ query: '{ __typename }', variables: { big: 'x'.repeat(70 * 1024) } }),
+    );
+    expect(big.status).toBe(413);
+    expect(JSON.stringify(await big.json())).toMatch(/too large/);
+  });
+
   it('does not run mutations sent with GET', async () => {
     const url = new URL(api.url);
     url.searchParams.set('query', 'mutation { __typename }');
