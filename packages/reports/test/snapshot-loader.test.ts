@@ -3,20 +3,35 @@
  * against the GraphQL stub: what they store, when the content cache spares the pull, and that
  * `astro sync` / `astro check` never reach an API.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { LoaderContext } from 'astro/loaders';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AccountDocuments } from '../src/data/account-documents.ts';
+import type { StoredKeyAccount } from '../src/data/key-account-row.ts';
 import { setSyncOnly, snapshotLoaders } from '../src/data/snapshot-loader.ts';
 import type { SnapshotFixture } from './fixtures/make-fixture.ts';
 import { loadFixture } from './support/fixture.ts';
 import { type GraphQLStub, startGraphQLStub } from './support/graphql-stub.ts';
 
+const scratch = mkdtempSync(join(tmpdir(), 'kam-loader-'));
+let builds = 0;
+/** A fresh cache folder, as Astro gives one build (shared by its collections). */
+function cacheFolder(): URL {
+  builds += 1;
+  return pathToFileURL(join(scratch, `build-${builds}/`));
+}
+
 /** A store, meta store and logger like the ones Astro hands a loader, kept between calls. */
-function fakeContext(collection: string) {
+function fakeContext(collection: string, cacheDir: URL = cacheFolder()) {
   const entries = new Map<string, Record<string, unknown>>();
   const meta = new Map<string, string>();
   const logs: string[] = [];
   const context = {
     collection,
+    config: { cacheDir },
     store: {
       clear: () => entries.clear(),
       set: (entry: { id: string; data: Record<string, unknown> }) => {
@@ -78,6 +93,7 @@ describe('the snapshot content loaders', () => {
   afterEach(() => setSyncOnly(false));
   afterAll(async () => {
     setEnv(saved);
+    rmSync(scratch, { recursive: true, force: true });
     await stub.close();
     await other.close();
   });
@@ -94,8 +110,9 @@ describe('the snapshot content loaders', () => {
 
   it('store the snapshot and its key accounts, and skip the pull when the store holds that snapshot', async () => {
     const loaders = snapshotLoaders();
-    const portfolio = fakeContext('portfolio');
-    const accounts = fakeContext('accounts');
+    const cacheDir = cacheFolder();
+    const portfolio = fakeContext('portfolio', cacheDir);
+    const accounts = fakeContext('accounts', cacheDir);
     pinned(stub, fixture.info.checksum);
     const before = stub.requests.snapshot;
     await Promise.all([loaders.portfolio.load(portfolio.context), loaders.accounts.load(accounts.context)]);
@@ -105,6 +122,23 @@ describe('the snapshot content loaders', () => {
     const [entry] = [...portfolio.entries.values()] as { info: { checksum: string } }[];
     expect(entry?.info.checksum).toBe(fixture.info.checksum);
     expect(accounts.entries.size).toBe(keyAccounts);
+    // The store holds a row per account; its full document is in the file the portfolio names.
+    const { accountDocuments } = entry as unknown as { accountDocuments: string };
+    const documents = await AccountDocuments.load(accountDocuments);
+    const source = fixture.accounts.find(account => account.isKeyAccount)!;
+    const row = accounts.entries.get(source.externalRef) as unknown as StoredKeyAccount;
+    expect(row).toMatchObject({
+      externalRef: source.externalRef,
+      name: source.name,
+      ttmRevenue: source.ttm.revenue,
+    });
+    expect(row).not.toHaveProperty('stakeholders');
+    expect(documents.size).toBe(keyAccounts);
+    expect(documents.get(row.document)).toMatchObject({
+      externalRef: source.externalRef,
+      whitespace: source.whitespace,
+      tier: source.tier,
+    });
 
     // The next build of the same snapshot, with the stores Astro kept.
     const again = snapshotLoaders();
@@ -115,12 +149,22 @@ describe('the snapshot content loaders', () => {
     expect(stub.requests.snapshots).toBe(snapshotsBefore);
     expect(portfolio.logs.at(-1)).toMatch(/from the content cache/);
     expect(accounts.entries.size).toBe(keyAccounts);
+
+    // Without its documents file the store alone is not trusted: the accounts are loaded again
+    // (from this process's pull of the snapshot; a new build would pull).
+    rmSync(accountDocuments);
+    accounts.entries.clear();
+    accounts.entries.set('stale', {});
+    await snapshotLoaders().accounts.load(accounts.context);
+    expect(accounts.entries.size).toBe(keyAccounts);
+    expect((await AccountDocuments.load(accountDocuments)).size).toBe(keyAccounts);
   });
 
   it('pull again when the same quarter and revision has another checksum (a recreated database)', async () => {
     const loaders = snapshotLoaders();
-    const portfolio = fakeContext('portfolio');
-    const accounts = fakeContext('accounts');
+    const cacheDir = cacheFolder();
+    const portfolio = fakeContext('portfolio', cacheDir);
+    const accounts = fakeContext('accounts', cacheDir);
     pinned(stub, fixture.info.checksum);
     await loaders.portfolio.load(portfolio.context);
     await loaders.accounts.load(accounts.context);

@@ -1,12 +1,21 @@
 /**
  * Astro content loaders for one closed quarter: `portfolio` holds one entry (the snapshot's
- * info and portfolio document), `accounts` one entry per key account (value-journey site
- * only). Both come from one pull through the API (see snapshot-pull.ts), made once per
- * build; the content store keeps it, so a rebuild of the same revision skips the pull.
+ * info and portfolio document), `accounts` one row per key account (value-journey site
+ * only) with the account's full document in the account documents file beside the store
+ * (see account-documents.ts). Both come from one pull through the API (see snapshot-pull.ts),
+ * made once per build; the store and that file keep it, so a rebuild of the same revision
+ * skips the pull.
  */
+import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { reportEnv } from '../env.ts';
+import {
+  ACCOUNT_DOCUMENTS_FILE,
+  accountDocumentsSnapshot,
+  writeAccountDocuments,
+} from './account-documents.ts';
 import { openReportApi } from './api-client.ts';
+import { type StoredKeyAccount, toKeyAccountRow } from './key-account-row.ts';
 import type { SnapshotInfo } from './schemas.ts';
 import { type PulledSnapshot, pullSnapshot, resolveSnapshot } from './snapshot-pull.ts';
 
@@ -53,8 +62,14 @@ function cached(context: LoaderContext, wanted: string): boolean {
   return context.meta.get('snapshot') === wanted && context.store.keys().length > 0;
 }
 
+// The layout of what the loaders store: a store written by another layout is pulled again.
+const STORE_LAYOUT = 2;
 const storedKey = (info: Pick<SnapshotInfo, 'quarter' | 'revision' | 'checksum'>, site: string) =>
-  `${info.quarter}#${info.revision}#${info.checksum}#${site}`;
+  `${info.quarter}#${info.revision}#${info.checksum}#${site}#${STORE_LAYOUT}`;
+
+/** The account documents file of this build (in its cache folder, next to Astro's store). */
+const documentsFile = (context: LoaderContext) =>
+  fileURLToPath(new URL(ACCOUNT_DOCUMENTS_FILE, context.config.cacheDir));
 
 function wantedKey(): string | undefined {
   const env = reportEnv();
@@ -80,7 +95,11 @@ export function snapshotLoaders(): { portfolio: Loader; accounts: Loader } {
       context.store.clear();
       context.store.set({
         id: PORTFOLIO_ENTRY,
-        data: { info, portfolio: document } as Record<string, unknown>,
+        data: {
+          info,
+          portfolio: document,
+          accountDocuments: withAccounts ? documentsFile(context) : null,
+        } as Record<string, unknown>,
       });
       context.meta.set('snapshot', storedKey(info, reportEnv().site));
       context.logger.info(`${info.quarter} revision ${info.revision}: pulled in ${requests} request(s)`);
@@ -95,14 +114,18 @@ export function snapshotLoaders(): { portfolio: Loader; accounts: Loader } {
         context.store.clear();
         return;
       }
+      const file = documentsFile(context);
       const wanted = wantedKey();
-      if (wanted && cached(context, wanted)) return;
+      if (wanted && cached(context, wanted) && (await accountDocumentsSnapshot(file)) === wanted) return;
       const { info, accounts: documents } = await pullForBuild(true).pull;
+      const key = storedKey(info, env.site);
+      await writeAccountDocuments(file, key, documents);
       context.store.clear();
-      for (const account of documents) {
-        context.store.set({ id: account.externalRef, data: account as unknown as Record<string, unknown> });
-      }
-      context.meta.set('snapshot', storedKey(info, env.site));
+      documents.forEach((account, document) => {
+        const row: StoredKeyAccount = { ...toKeyAccountRow(account), document };
+        context.store.set({ id: account.externalRef, data: row as unknown as Record<string, unknown> });
+      });
+      context.meta.set('snapshot', key);
     },
   };
   return { portfolio, accounts };
