@@ -6,18 +6,24 @@
  */
 import { defineMiddleware } from 'astro:middleware';
 import { reportEnv } from './env.ts';
-import { pageDepth, relativizeHtml } from './relative-links.ts';
+import { pageDepth, relativizeHtmlBytes } from './relative-links.ts';
 import { currentSearchIndex } from './search-index.ts';
+
+// Read once: the pages of a build are one module instance and its environment does not change.
+let staticBuild: boolean | undefined;
 
 export const onRequest = defineMiddleware(async (context, next) => {
   const response = await next();
   if (!response.headers.get('content-type')?.includes('text/html')) return response;
-  const html = relativizeHtml(
-    await response.text(),
+  staticBuild ??= reportEnv().staticBuild;
+  const page = relativizeHtmlBytes(
+    new Uint8Array(await response.arrayBuffer()),
     pageDepth(context.url.pathname),
-    reportEnv().staticBuild,
+    staticBuild,
   );
   const path = context.url.pathname;
-  currentSearchIndex()?.add(path.endsWith('.html') || path.endsWith('/') ? path : `${path}.html`, html);
-  return new Response(html, { status: response.status, headers: response.headers });
+  currentSearchIndex()?.add(path.endsWith('.html') || path.endsWith('/') ? path : `${path}.html`, page);
+  const headers = new Headers(response.headers);
+  headers.set('content-length', String(page.byteLength));
+  return new Response(page, { status: response.status, headers });
 });

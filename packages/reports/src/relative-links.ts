@@ -33,6 +33,20 @@ export function relativizeHtml(html: string, depth: number, classicScripts = tru
   return scripts.replace(ROOT_LINK, `$1${prefix}`);
 }
 
+/**
+ * `relativizeHtml` over a page's UTF-8 bytes, without decoding and encoding it again: the bytes
+ * are read as Latin-1 (one character a byte), where the ASCII the patterns look for matches as
+ * usual and every other byte passes through unchanged.
+ */
+export function relativizeHtmlBytes(
+  page: Uint8Array,
+  depth: number,
+  classicScripts = true,
+): Uint8Array<ArrayBuffer> {
+  const bytes = Buffer.from(page.buffer, page.byteOffset, page.byteLength);
+  return Buffer.from(relativizeHtml(bytes.toString('latin1'), depth, classicScripts), 'latin1');
+}
+
 /** A module chunk with imports cannot run as a classic script: fail the build loudly. */
 async function classicScripts(root: string): Promise<number> {
   const astroDir = join(root, '_astro');

@@ -1,42 +1,70 @@
 /**
  * Pagefind over the value-journey site without reading the written pages back: the middleware
- * keeps each key account page's summary (its `data-pagefind-body` section) as it renders, and
- * the build's end indexes those and writes the index to `<site>/pagefind/`. Search finds
+ * hands each key account page's summary (its `data-pagefind-body` section) to Pagefind as the
+ * page renders, and the build's end writes the index to `<site>/pagefind/`. Search finds
  * accounts by name, reference, industry, country, tier, plan and flags, not table figures, so
  * only the summary is indexed.
  */
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 
-const SUMMARY = /<section data-pagefind-body[^>]*>[\s\S]*?<\/section>/;
-const TITLE = /<title>([^<]*)<\/title>/;
+const SUMMARY_START = '<section data-pagefind-body';
+const SUMMARY_END = '</section>';
+const TITLE_START = '<title>';
+const TITLE_END = '</title>';
 
-/** The part of a page Pagefind needs, as a small HTML document; null for pages not indexed. */
-export function searchDocument(html: string): string | null {
-  const summary = SUMMARY.exec(html)?.[0];
-  if (!summary) return null;
-  const title = TITLE.exec(html)?.[1] ?? '';
+/**
+ * The part of a page Pagefind needs, as a small HTML document; null for pages not indexed.
+ * Reads the page's UTF-8 bytes and decodes only the title and the summary (the page itself
+ * is written as it is).
+ */
+export function searchDocument(page: Uint8Array): string | null {
+  const bytes = Buffer.from(page.buffer, page.byteOffset, page.byteLength);
+  const start = bytes.indexOf(SUMMARY_START);
+  if (start < 0) return null;
+  const end = bytes.indexOf(SUMMARY_END, start);
+  if (end < 0) return null;
+  const summary = bytes.toString('utf8', start, end + SUMMARY_END.length);
+  const titleStart = bytes.indexOf(TITLE_START);
+  const titleEnd = titleStart < 0 ? -1 : bytes.indexOf(TITLE_END, titleStart);
+  const title = titleEnd < 0 ? '' : bytes.toString('utf8', titleStart + TITLE_START.length, titleEnd);
   return `<!doctype html><html lang="en"><head><title>${title}</title></head><body>${summary}</body></html>`;
 }
 
-export class SearchIndexer {
-  #documents: { url: string; content: string }[] = [];
+type PagefindIndex = NonNullable<Awaited<ReturnType<typeof pagefind.createIndex>>['index']>;
 
-  /** Keeps a rendered page's summary (`url` relative to the site root, e.g. "/accounts/a.html"). */
-  add(url: string, html: string): void {
-    const content = searchDocument(html);
-    if (content) this.#documents.push({ url, content });
+export class SearchIndexer {
+  readonly #index: Promise<PagefindIndex>;
+  #added: Promise<{ errors: string[] }>[] = [];
+
+  /** Starts Pagefind (a process of its own), so that it indexes pages while the others render. */
+  constructor() {
+    this.#index = pagefind.createIndex({ forceLanguage: 'en' }).then(({ index, errors }) => {
+      if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
+      return index;
+    });
+    // Seen by finish(); until then a failure must not count as unhandled.
+    this.#index.catch(() => {});
   }
 
   /**
-   * Indexes the kept summaries and writes the index into `siteDir/pagefind`. Feeding Pagefind
-   * after rendering, all at once, keeps its process from waiting on a busy render loop.
+   * Sends a rendered page's summary to Pagefind (`url` relative to the site root, e.g.
+   * "/accounts/a.html"). Pagefind indexes it on the other core while the next pages render;
+   * only the summary, decoded from the page's bytes, is kept until it has been sent.
    */
+  add(url: string, page: Uint8Array): void {
+    const content = searchDocument(page);
+    if (!content) return;
+    const added = this.#index.then(index => index.addHTMLFile({ url, content }));
+    added.catch(() => {});
+    this.#added.push(added);
+  }
+
+  /** Waits for every page to be indexed and writes the index into `siteDir/pagefind`. */
   async finish(siteDir: string): Promise<{ pages: number }> {
     try {
-      const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
-      if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
-      const added = await Promise.all(this.#documents.map(document => index.addHTMLFile(document)));
+      const index = await this.#index;
+      const added = await Promise.all(this.#added);
       const failed = added.flatMap(result => result.errors);
       if (failed.length) throw new Error(`Pagefind could not index: ${failed.slice(0, 3).join('; ')}`);
       const written = await index.writeFiles({ outputPath: join(siteDir, 'pagefind') });
@@ -44,7 +72,7 @@ export class SearchIndexer {
         throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
       return { pages: added.length };
     } finally {
-      this.#documents = [];
+      this.#added = [];
       await pagefind.close();
     }
   }

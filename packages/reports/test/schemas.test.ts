@@ -6,7 +6,8 @@ import {
 } from '../src/data/schemas.ts';
 import { contrastRatio, REFERENCE_COLOUR, SERIES_COLOURS, TEXT_COLOUR } from '../src/lib/palette.ts';
 import { pageSlug, slugify } from '../src/lib/paths.ts';
-import { relativizeHtml } from '../src/relative-links.ts';
+import { relativizeHtml, relativizeHtmlBytes } from '../src/relative-links.ts';
+import { searchDocument } from '../src/search-index.ts';
 import { loadFixture } from './support/fixture.ts';
 
 describe('the zod schemas of the snapshot contract', () => {
@@ -60,6 +61,27 @@ describe('relativizeHtml', () => {
         '<a href="#main">skip</a>',
     );
     expect(relativizeHtml('<a href="/index.html">', 0)).toBe('<a href="./index.html">');
+  });
+
+  it('does the same on the page\'s UTF-8 bytes, leaving every other character as it was', () => {
+    const page = `<title>Société – ✓</title>${html}<p>Zürich · 1 234 €</p>`;
+    const bytes = relativizeHtmlBytes(new TextEncoder().encode(page), 1);
+    expect(new TextDecoder().decode(bytes)).toBe(relativizeHtml(page, 1));
+  });
+});
+
+describe('searchDocument', () => {
+  it('keeps the title and the summary section only, decoded from the page bytes', () => {
+    const page = new TextEncoder().encode(
+      '<html><head><title>Björk AB — kam</title></head><body><h1>Björk AB</h1>' +
+        '<section data-pagefind-body aria-label="Summary"><p>KA-1 · Malmö</p></section>' +
+        '<table><tr><td>EUR 1</td></tr></table></body></html>',
+    );
+    expect(searchDocument(page)).toBe(
+      '<!doctype html><html lang="en"><head><title>Björk AB — kam</title></head><body>' +
+        '<section data-pagefind-body aria-label="Summary"><p>KA-1 · Malmö</p></section></body></html>',
+    );
+    expect(searchDocument(new TextEncoder().encode('<title>Index</title><main>no summary</main>'))).toBeNull();
   });
 });
 
