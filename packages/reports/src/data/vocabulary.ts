@@ -41,8 +41,16 @@ export const FLAG_NAMES: Record<FlagKind, string> = {
   VALUE_NOT_RECOGNISED: 'Value claimed but not recognised by the customer',
 };
 
+const humanized = new Map<string, string>();
+
 /** "IN_REVIEW" → "In review"; "KEY_ACCOUNT_MANAGER" → "Key account manager". */
 export function humanize(code: string): string {
-  const words = code.toLowerCase().split('_').filter(Boolean).join(' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  let text = humanized.get(code);
+  if (text === undefined) {
+    const words = code.toLowerCase().split('_').filter(Boolean).join(' ');
+    text = words.charAt(0).toUpperCase() + words.slice(1);
+    // Codes come from the domain's short lists: the cache stays small.
+    if (humanized.size < 1000) humanized.set(code, text);
+  }
+  return text;
 }

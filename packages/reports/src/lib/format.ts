@@ -6,10 +6,56 @@ import type { KpiData } from '../data/schemas.ts';
 
 const LOCALE = 'en-GB';
 
-const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
-const oneDecimal = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const twoDecimals = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const compact = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });
+
+/**
+ * `Intl.NumberFormat('en-GB')` with a fixed number of fraction digits, for the figures of
+ * thousands of pages (a call of Intl's `format` costs about a microsecond, a few dozen a page):
+ * ICU rounds the shortest decimal form of the number half away from zero, groups the whole
+ * part by threes with commas and keeps the minus of a negative number that rounds to zero;
+ * this does the same (the unit test compares it with Intl). Numbers beyond 10^13, and tiny
+ * ones written with an exponent, go to Intl itself.
+ */
+export function fixedFormat(fractionDigits: 0 | 1 | 2): (value: number) => string {
+  const intl = new Intl.NumberFormat(LOCALE, {
+    minimumFractionDigits: fractionDigits,
+    maximumFractionDigits: fractionDigits,
+  });
+  return value => {
+    const size = Math.abs(value);
+    if (!(size < 1e13)) return intl.format(value);
+    const shortest = String(size);
+    if (shortest.includes('e')) return intl.format(value);
+    const point = shortest.indexOf('.');
+    let whole = point < 0 ? shortest : shortest.slice(0, point);
+    let fraction = point < 0 ? '' : shortest.slice(point + 1);
+    if (fraction.length > fractionDigits) {
+      const up = fraction.charCodeAt(fractionDigits) >= 53; // '5'
+      fraction = fraction.slice(0, fractionDigits);
+      if (up) {
+        // One unit in the last kept place, in whole units (exact: below 10^15).
+        const units = String(Number(whole + fraction) + 1).padStart(fractionDigits + 1, '0');
+        whole = units.slice(0, units.length - fractionDigits);
+        fraction = units.slice(units.length - fractionDigits);
+      }
+    } else {
+      fraction = fraction.padEnd(fractionDigits, '0');
+    }
+    let grouped = whole;
+    if (whole.length > 3) {
+      grouped = whole.slice(0, whole.length % 3 || 3);
+      for (let index = grouped.length; index < whole.length; index += 3) {
+        grouped += `,${whole.slice(index, index + 3)}`;
+      }
+    }
+    const sign = value < 0 || Object.is(value, -0) ? '-' : '';
+    return fractionDigits === 0 ? `${sign}${grouped}` : `${sign}${grouped}.${fraction}`;
+  };
+}
+
+const integer = { format: fixedFormat(0) };
+const oneDecimal = { format: fixedFormat(1) };
+const twoDecimals = { format: fixedFormat(2) };
 
 export const DASH = '–';
 
@@ -123,8 +169,16 @@ export function formatInstant(iso: string): string {
   return text;
 }
 
+const dates = new Map<string, string>();
+
 /** "2026-03-31" → "31 Mar 2026". */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return DASH;
-  return day.format(new Date(`${iso}T00:00:00Z`));
+  let text = dates.get(iso);
+  if (text === undefined) {
+    text = day.format(new Date(`${iso}T00:00:00Z`));
+    // At most one entry a calendar day: a few thousand for any report.
+    dates.set(iso, text);
+  }
+  return text;
 }

@@ -16,10 +16,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, char => ESCAPES[char]!);
 }
 
+/** The `<table>` element (DataTable.astro wraps it in its scrolling `div.table-wrap`). */
 export function tableHtml(table: TableSpec, options: { id?: string; sortable?: boolean } = {}): string {
   const numeric = new Set(table.numeric ?? []);
   const cls = (index: number) => (numeric.has(index) ? ' class="num"' : '');
-  let html = `<div class="table-wrap"><table${options.id ? ` id="${escapeHtml(options.id)}"` : ''}${options.sortable ? ' data-sortable' : ''}>`;
+  let html = `<table${options.id ? ` id="${escapeHtml(options.id)}"` : ''}${options.sortable ? ' data-sortable' : ''}>`;
   html += `<caption>${escapeHtml(table.caption)}</caption><thead><tr>`;
   table.columns.forEach((column, index) => {
     html += `<th scope="col"${cls(index)}>${escapeHtml(column)}</th>`;
@@ -35,5 +36,5 @@ export function tableHtml(table: TableSpec, options: { id?: string; sortable?: b
     });
     html += '</tr>';
   }
-  return `${html}</tbody></table></div>`;
+  return `${html}</tbody></table>`;
 }

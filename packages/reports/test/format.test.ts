@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { fixedFormat, formatDate, formatMoney, formatScore, formatShare } from '../src/lib/format.ts';
+
+describe('number formatting', () => {
+  it('writes figures as en-GB does: grouped by threes, rounded half away from zero', () => {
+    expect(formatMoney('1234567.50', 'EUR')).toBe('EUR 1,234,568');
+    expect(formatMoney('-999.49', 'EUR')).toBe('EUR -999');
+    expect(formatShare(0.81234)).toBe('81.2 %');
+    // 1234.55 is stored as 1234.5499999…; Intl (ICU) rounds its shortest form "1234.55" up.
+    expect(fixedFormat(1)(1234.55)).toBe('1,234.6');
+    expect(fixedFormat(2)(-0.004)).toBe('-0.00');
+    expect(fixedFormat(0)(999_999.5)).toBe('1,000,000');
+    expect(formatScore(63.45)).toBe('63.5');
+  });
+
+  it('matches Intl.NumberFormat for every kind of number the reports show', () => {
+    const samples: number[] = [0, -0, 0.5, -0.5, 2.5, 0.045, 0.05, 9.995, 99.95, 999.95, 1e-7, 123_456_789_012.345];
+    // A fixed pseudo-random sequence (a linear congruential generator), so a failure repeats.
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let index = 0; index < 20_000; index++) {
+      const magnitude = 10 ** Math.floor(next() * 13);
+      samples.push((next() - 0.5) * magnitude, Math.round((next() - 0.5) * magnitude * 1000) / 1000);
+      samples.push(Math.round(next() * 200_000) / 200, Math.round(next() * 10_000) / 100);
+    }
+    for (const digits of [0, 1, 2] as const) {
+      const intl = new Intl.NumberFormat('en-GB', {
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      });
+      const fast = fixedFormat(digits);
+      const differing = samples.filter(value => fast(value) !== intl.format(value));
+      expect(differing.map(value => [value, fast(value), intl.format(value)])).toEqual([]);
+    }
+  });
+
+  it('writes dates as "31 Mar 2026", the same on every call', () => {
+    expect(formatDate('2026-03-31')).toBe('31 Mar 2026');
+    expect(formatDate('2026-03-31')).toBe('31 Mar 2026');
+    expect(formatDate(null)).toBe('–');
+  });
+});
