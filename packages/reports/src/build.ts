@@ -14,6 +14,7 @@ import { openReportApi, type ReportApi, shareReportApi, unshareReportApi } from 
 import type { SnapshotInfo } from './data/schemas.ts';
 import { resolveSnapshot } from './data/snapshot-pull.ts';
 import { REPORT_SITES, type ReportSite, reportEnv } from './env.ts';
+import { deferSearchIndex } from './search-index.ts';
 
 export interface BuildReportsOptions {
   /** The quarter to publish, e.g. "2026-Q3". */
@@ -69,7 +70,8 @@ async function withEnv<T>(values: Record<string, string | undefined>, run: () =>
 export async function buildReports(options: BuildReportsOptions): Promise<BuildReportsResult> {
   const outDir = resolve(options.outDir);
   // The large site first: the small KPI build then reuses memory the process already holds
-  // instead of adding its own on top (measured: lower peak at 10,000 accounts).
+  // instead of adding its own on top (measured: lower peak at 10,000 accounts), and it builds
+  // while Pagefind writes the journey site's index.
   const sites: ReportSite[] = options.site === 'all' ? ['journey', 'kpi'] : [options.site];
   const builtAt = new Date().toISOString();
   const base = {
@@ -114,40 +116,70 @@ async function buildSites(
   const linkedSites = REPORT_SITES.filter(
     site => sites.includes(site) || published?.sites[site]?.revision === snapshot.revision,
   );
-  const built: BuiltSite[] = [];
   const cacheKey = createHash('sha256').update(outDir).digest('hex').slice(0, 12);
-  for (const site of sites) {
+  const staged: {
+    site: ReportSite;
+    stage: string;
+    started: number;
+    /** When its pages (and search index) were written. */
+    finished?: number;
+    searchIndex?: Promise<void>;
+  }[] = [];
+  try {
+    for (const site of sites) {
+      // Astro imports its prerender chunks from the output folder, and they resolve their
+      // dependencies from there: build inside this package, then move the site into place.
+      const work = join(PACKAGE_ROOT, 'node_modules', '.cache', 'kam-reports', `${cacheKey}-${site}`);
+      const stage = join(work, 'site');
+      await rm(stage, { recursive: true, force: true });
+      const entry: (typeof staged)[number] = { site, stage, started: performance.now() };
+      staged.push(entry);
+      // The journey site's search index is written while the next site builds (Pagefind runs in
+      // a process of its own); the site is moved into place once its index is there.
+      deferSearchIndex(written => {
+        entry.searchIndex = written.then(() => {
+          entry.finished = performance.now();
+        });
+        entry.searchIndex.catch(() => {});
+      });
+      await withEnv(
+        {
+          ...base,
+          KAM_REPORT_REVISION: String(snapshot.revision),
+          KAM_REPORT_CHECKSUM: snapshot.checksum,
+          KAM_REPORT_SITE: site,
+          KAM_REPORT_LINKED_SITES: linkedSites.join(','),
+        },
+        () =>
+          build(
+            {
+              root: PACKAGE_ROOT,
+              outDir: stage,
+              // The content store of each output folder and site is kept between builds: a rebuild
+              // of the same snapshot (quarter, revision and checksum) skips the pull.
+              cacheDir: join(work, 'cache'),
+              logLevel: options.logLevel ?? 'warn',
+            },
+            { devOutput: false },
+          ),
+      );
+      if (!entry.searchIndex) entry.finished = performance.now();
+    }
+  } catch (error) {
+    await Promise.allSettled(staged.map(entry => entry.searchIndex));
+    throw error;
+  } finally {
+    deferSearchIndex(undefined);
+  }
+
+  const built: BuiltSite[] = [];
+  for (const entry of staged) {
+    const { site, stage, started } = entry;
+    await entry.searchIndex;
     const dir = join(outDir, snapshot.quarter, site);
-    // Astro imports its prerender chunks from the output folder, and they resolve their
-    // dependencies from there: build inside this package, then move the site into place.
-    const work = join(PACKAGE_ROOT, 'node_modules', '.cache', 'kam-reports', `${cacheKey}-${site}`);
-    const stage = join(work, 'site');
-    await rm(stage, { recursive: true, force: true });
-    const started = performance.now();
-    await withEnv(
-      {
-        ...base,
-        KAM_REPORT_REVISION: String(snapshot.revision),
-        KAM_REPORT_CHECKSUM: snapshot.checksum,
-        KAM_REPORT_SITE: site,
-        KAM_REPORT_LINKED_SITES: linkedSites.join(','),
-      },
-      () =>
-        build(
-          {
-            root: PACKAGE_ROOT,
-            outDir: stage,
-            // The content store of each output folder and site is kept between builds: a rebuild
-            // of the same snapshot (quarter, revision and checksum) skips the pull.
-            cacheDir: join(work, 'cache'),
-            logLevel: options.logLevel ?? 'warn',
-          },
-          { devOutput: false },
-        ),
-    );
     await moveInto(stage, dir);
     const pages = await countPages(dir);
-    built.push({ site, dir, pages, ms: Math.round(performance.now() - started) });
+    built.push({ site, dir, pages, ms: Math.round((entry.finished ?? performance.now()) - started) });
     await recordSiteBuild(outDir, snapshot.quarter, site, {
       revision: snapshot.revision,
       closedAt: snapshot.closedAt,

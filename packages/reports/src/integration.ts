@@ -8,7 +8,12 @@ import type { AstroIntegration } from 'astro';
 import { setSyncOnly } from './data/snapshot-loader.ts';
 import { type ReportSite, reportEnv } from './env.ts';
 import { finishPortableSite } from './relative-links.ts';
-import { type SearchIndexer, startSearchIndex, stopSearchIndex } from './search-index.ts';
+import {
+  type SearchIndexer,
+  searchIndexReceiver,
+  startSearchIndex,
+  stopSearchIndex,
+} from './search-index.ts';
 
 const ROUTES: Record<ReportSite, { pattern: string; page: string }[]> = {
   kpi: [
@@ -53,18 +58,20 @@ export function kamReportSites(): AstroIntegration {
       'astro:build:done': async ({ dir, logger }) => {
         const root = fileURLToPath(dir);
         await finishPortableSite(root);
-        if (indexer) {
-          const started = performance.now();
-          try {
-            const search = await indexer.finish(root);
-            logger.info(
-              `Pagefind: ${search.pages} pages, index written in ${Math.round(performance.now() - started)} ms`,
-            );
-          } finally {
-            indexer = undefined;
-            stopSearchIndex();
-          }
-        }
+        if (!indexer) return;
+        // Every page has been rendered: the middleware is done with the indexer.
+        stopSearchIndex();
+        const started = performance.now();
+        const written = indexer.finish(root).then(search => {
+          logger.info(
+            `Pagefind: ${search.pages} pages, index written in ${Math.round(performance.now() - started)} ms`,
+          );
+          return search;
+        });
+        indexer = undefined;
+        const receive = searchIndexReceiver();
+        if (receive) receive(written);
+        else await written;
       },
     },
   };

@@ -33,8 +33,15 @@ export function searchDocument(page: Uint8Array): string | null {
 
 type PagefindIndex = NonNullable<Awaited<ReturnType<typeof pagefind.createIndex>>['index']>;
 
+/**
+ * Summaries are sent to Pagefind this many at a time: one burst of messages wakes its process
+ * once for many pages instead of once a page.
+ */
+const BATCH = 100;
+
 export class SearchIndexer {
   readonly #index: Promise<PagefindIndex>;
+  #pending: { url: string; content: string }[] = [];
   #added: Promise<{ errors: string[] }>[] = [];
 
   /** Starts Pagefind (a process of its own), so that it indexes pages while the others render. */
@@ -55,14 +62,24 @@ export class SearchIndexer {
   add(url: string, page: Uint8Array): void {
     const content = searchDocument(page);
     if (!content) return;
-    const added = this.#index.then(index => index.addHTMLFile({ url, content }));
-    added.catch(() => {});
-    this.#added.push(added);
+    this.#pending.push({ url, content });
+    if (this.#pending.length >= BATCH) this.#send();
+  }
+
+  #send(): void {
+    const documents = this.#pending;
+    this.#pending = [];
+    for (const document of documents) {
+      const added = this.#index.then(index => index.addHTMLFile(document));
+      added.catch(() => {});
+      this.#added.push(added);
+    }
   }
 
   /** Waits for every page to be indexed and writes the index into `siteDir/pagefind`. */
   async finish(siteDir: string): Promise<{ pages: number }> {
     try {
+      this.#send();
       const index = await this.#index;
       const added = await Promise.all(this.#added);
       const failed = added.flatMap(result => result.errors);
@@ -72,6 +89,7 @@ export class SearchIndexer {
         throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
       return { pages: added.length };
     } finally {
+      this.#pending = [];
       this.#added = [];
       await pagefind.close();
     }
@@ -95,4 +113,21 @@ export function currentSearchIndex(): SearchIndexer | undefined {
 
 export function stopSearchIndex(): void {
   (globalThis as Holder)[CURRENT] = undefined;
+}
+
+const DEFERRED = Symbol.for('kam.reports.deferredSearchIndex');
+type WrittenIndex = Promise<{ pages: number }>;
+type DeferredHolder = { [DEFERRED]?: ((written: WrittenIndex) => void) | undefined };
+
+/**
+ * Lets the caller of Astro's `build()` take the writing of the search index over: the build
+ * then returns as soon as its pages are written, and `receive` gets the promise of the index
+ * (written into the build's output folder). `buildReports` builds the next site meanwhile.
+ */
+export function deferSearchIndex(receive: ((written: WrittenIndex) => void) | undefined): void {
+  (globalThis as DeferredHolder)[DEFERRED] = receive;
+}
+
+export function searchIndexReceiver(): ((written: WrittenIndex) => void) | undefined {
+  return (globalThis as DeferredHolder)[DEFERRED];
 }
