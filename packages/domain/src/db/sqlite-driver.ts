@@ -1,5 +1,5 @@
 import { type Configuration, isRaw, JsonProperty, Utils } from '@mikro-orm/core';
-import { AbstractSqlDriver, SqlitePlatform } from '@mikro-orm/sql';
+import { AbstractSqlDriver, NativeQueryBuilder, raw, SqlitePlatform } from '@mikro-orm/sql';
 import { SqliteConnection, MikroORM as SqliteMikroORM } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery } from 'kysely';
@@ -160,9 +160,27 @@ export function bindQuery(
 
 type ExecuteArgs = Parameters<SqliteConnection['execute']>;
 type Method = 'all' | 'get' | 'run';
-/** `prepareQuery` is private in MikroORM's typings (public at runtime): placeholders, params, formatted SQL. */
-interface Prepares {
-  prepareQuery(query: unknown, params: unknown[]): { query: string; params: unknown[]; formatted: string };
+
+/**
+ * The SQL text with `?` placeholders and its parameters, as MikroORM's `prepareQuery` derives
+ * them (query builders, raw fragments, named parameters, the `onQuery` hook) but without
+ * formatting the values into the text, which only the query log needs.
+ */
+function sqlAndParams(
+  config: { get(key: 'onQuery'): (sql: string, params: readonly unknown[]) => string },
+  query: unknown,
+  params: unknown,
+): { query: string; params: unknown[] } {
+  let sql = query;
+  let values = params;
+  if (sql instanceof NativeQueryBuilder) sql = sql.toRaw();
+  if (typeof sql === 'string' && values && !Array.isArray(values)) sql = raw(sql, values as never);
+  if (isRaw(sql)) {
+    values = sql.params;
+    sql = sql.sql;
+  }
+  const list = (values ?? []) as unknown[];
+  return { query: config.get('onQuery')(sql as string, list), params: list };
 }
 
 export class KamSqliteConnection extends SqliteConnection {
@@ -180,10 +198,15 @@ export class KamSqliteConnection extends SqliteConnection {
     loggerContext?: ExecuteArgs[4],
   ): Promise<T> {
     await this.ensureConnection();
-    const prepared = (this as unknown as Prepares).prepareQuery(query, params as unknown[]);
-    const bound = bindQuery(prepared.query as string, prepared.params as unknown[]);
+    const prepared = sqlAndParams(this.config as never, query, params);
+    const bound = bindQuery(prepared.query, prepared.params);
     if (!bound) return super.execute(query, params, method as never, ctx, loggerContext) as Promise<T>;
-    const sql = this.getSql(prepared.query as string, prepared.formatted, loggerContext);
+    // The values formatted into the text only when the query log shows them.
+    const showValues = this.config.getLogger().isEnabled('query-params', loggerContext as never);
+    const formatted = showValues
+      ? this.platform.formatQuery(prepared.query, prepared.params)
+      : prepared.query;
+    const sql = this.getSql(prepared.query, formatted, loggerContext);
     // As MikroORM does: abort options go to the driver, the rest to the query log.
     const { signal, inflightQueryAbortStrategy, ...logContext } = (loggerContext ?? {}) as Record<
       string,
@@ -203,7 +226,7 @@ export class KamSqliteConnection extends SqliteConnection {
         const result = await client.executeQuery(compiled, abort);
         return this.transformRawResult(result as never, method);
       },
-      { ...prepared, ...logContext } as never,
+      { ...prepared, formatted, ...logContext } as never,
     ) as Promise<T>;
   }
 }
