@@ -4,17 +4,24 @@
  * scaled up, against a bare Astro site with the same number of plain static pages built on the
  * same machine in the same run.
  *
- *   node bench/reports.ts                    # 1,000 and 10,000 key accounts
- *   node bench/reports.ts --accounts 1000    # one size
+ *   node bench/reports.ts                            # 1,000 and 10,000 key accounts
+ *   node bench/reports.ts --accounts 1000            # one size
+ *   node bench/reports.ts --accounts 1000 --runs 3   # each size three times
  *
  * The report build runs as `report:build` does (same node flags, the CLI), in a child process
- * with the stub in this one; the bare site is built by Astro's build() in another. Peak memory is the largest summed RSS of that
- * process and its children (Pagefind's indexer), sampled every 100 ms. Figures go to stdout as
- * a Markdown table for docs/benchmarks.md.
+ * with the stub in this one; the bare site is built by Astro's build() in another, with the
+ * same node flags and the same `build` options (file format, render concurrency) as the
+ * reports' astro.config.ts. Both are timed the same way: the wall time of their process, from
+ * spawn to exit, and pages/s is pages ÷ that time. Each run builds ours and then the bare
+ * site, after `sync` so that neither pays for the other's disk writes. Peak memory is the
+ * largest summed RSS of a build process and its children (Pagefind's indexer), sampled every
+ * 100 ms. Figures go to stdout as a Markdown table for docs/benchmarks.md, with the load
+ * average of the machine before each run.
  */
 import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -45,18 +52,45 @@ function syntheticSnapshot(count: number): SnapshotFixture {
   return { ...fixture, accounts };
 }
 
-/** Summed RSS (KiB) of a process and all its descendants, and the share of each command. */
-async function treeRss(root: number): Promise<{ total: number; parts: string }> {
+/** Every process: pid, parent pid, RSS in KiB and command name. */
+async function processTable(): Promise<[number, number, number, string][]> {
+  if (process.platform === 'linux') {
+    // Straight from /proc, synchronously (about 2 ms a sample): spawning `ps` ten times a
+    // second took a tenth of a core from the builds being measured.
+    const rows: [number, number, number, string][] = [];
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let status: string;
+      try {
+        status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      } catch {
+        continue; // ended meanwhile
+      }
+      const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)?.[1] ?? '';
+      // VmRSS is what ps reports as rss (kernel threads have none).
+      rows.push([
+        Number(pid),
+        Number(field('PPid')),
+        Number.parseInt(field('VmRSS'), 10) || 0,
+        field('Name'),
+      ]);
+    }
+    return rows;
+  }
   const { stdout } = await run('ps', ['-eo', 'pid=,ppid=,rss=,comm=']);
-  const names = new Map<number, string>();
-  const rows = stdout
+  return stdout
     .trim()
     .split('\n')
     .map(line => {
       const [pid, ppid, rss, comm] = line.trim().split(/\s+/);
-      names.set(Number(pid), comm ?? '?');
-      return [Number(pid), Number(ppid), Number(rss)] as [number, number, number];
+      return [Number(pid), Number(ppid), Number(rss), comm ?? '?'];
     });
+}
+
+/** Summed RSS (KiB) of a process and all its descendants, and the share of each command. */
+async function treeRss(root: number): Promise<{ total: number; parts: string }> {
+  const rows = await processTable();
+  const names = new Map(rows.map(([pid, , , comm]) => [pid, comm]));
   const children = new Map<number, number[]>();
   for (const [pid, ppid] of rows) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   const rss = new Map(rows.map(([pid, , kib]) => [pid, kib]));
@@ -108,7 +142,14 @@ async function bareSite(pages: number): Promise<string> {
   const root = join(REPORTS, 'node_modules/.cache/kam-bench-bare');
   await rm(root, { recursive: true, force: true });
   await mkdir(join(root, 'src/pages/p'), { recursive: true });
-  await writeFile(join(root, 'astro.config.mjs'), "export default { build: { format: 'file' } };\n");
+  // Built the way ours is: the same output format and render concurrency.
+  const { default: reportsConfig } = (await import('../packages/reports/astro.config.ts')) as {
+    default: { build?: Record<string, unknown> };
+  };
+  await writeFile(
+    join(root, 'astro.config.mjs'),
+    `export default ${JSON.stringify({ build: reportsConfig.build ?? {} })};\n`,
+  );
   await writeFile(
     join(root, 'src/pages/p/[n].astro'),
     `---
@@ -124,14 +165,18 @@ const { n } = Astro.props;
   return root;
 }
 
-/** The report build exactly as `pnpm --filter @kam/reports report:build` runs it. */
-async function reportBuildCommand(): Promise<string[]> {
+/** The report build exactly as `pnpm --filter @kam/reports report:build` runs it: node flags and script. */
+async function reportBuildCommand(): Promise<{ nodeFlags: string[]; command: string[] }> {
   const manifest = JSON.parse(await readFile(join(REPORTS, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
   const [node, ...args] = manifest.scripts['report:build']!.split(/\s+/);
   if (node !== 'node') throw new Error('report:build is expected to run node');
-  return args.map(arg => (arg.endsWith('.ts') ? join(REPORTS, arg) : arg));
+  const script = args.findIndex(arg => arg.endsWith('.ts'));
+  return {
+    nodeFlags: args.slice(0, script),
+    command: args.map(arg => (arg.endsWith('.ts') ? join(REPORTS, arg) : arg)),
+  };
 }
 const CHILD_BARE = `
 import { build } from 'astro';
@@ -148,7 +193,9 @@ async function benchSize(accounts: number) {
   // A fresh content store, so the pull is part of the measurement.
   await rm(join(REPORTS, 'node_modules/.cache/kam-reports'), { recursive: true, force: true });
   try {
-    const command = await reportBuildCommand();
+    const { nodeFlags, command } = await reportBuildCommand();
+    const load = loadavg()[0]!;
+    await run('sync');
     const ours = await measured(
       [
         ...command,
@@ -172,14 +219,16 @@ async function benchSize(accounts: number) {
     const pages = sites.reduce((sum, site) => sum + site.pages, 0);
 
     const bareRoot = await bareSite(pages);
+    await run('sync');
     // Run from the reports package (where `astro` resolves), output inside the bare project.
     const bare = await measured(
-      ['--input-type=module', '-e', CHILD_BARE],
+      [...nodeFlags, '--input-type=module', '-e', CHILD_BARE],
       { BENCH_ROOT: bareRoot, BENCH_OUT: join(bareRoot, 'dist') },
       REPORTS,
     );
     return {
       accounts,
+      load,
       requests: stub.requests.accountPages,
       pages,
       seconds: ours.seconds,
@@ -196,31 +245,40 @@ async function benchSize(accounts: number) {
   }
 }
 
-const { values } = parseArgs({ options: { accounts: { type: 'string', default: '1000,10000' } } });
+const { values } = parseArgs({
+  options: { accounts: { type: 'string', default: '1000,10000' }, runs: { type: 'string', default: '1' } },
+});
 const sizes = values.accounts.split(',').map(Number);
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number, 1 or more');
 const rows = [];
-for (const size of sizes) {
-  const row = await benchSize(size);
-  rows.push(row);
-  console.error(JSON.stringify(row));
+for (let round = 1; round <= runs; round++) {
+  for (const size of sizes) {
+    const row = { run: round, ...(await benchSize(size)) };
+    rows.push(row);
+    console.error(JSON.stringify(row));
+  }
 }
 await rm(OUT, { recursive: true, force: true });
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const options = `--accounts ${values.accounts}${runs > 1 ? ` --runs ${runs}` : ''}`;
 console.log(
-  `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; \`node bench/reports.ts --accounts ${values.accounts}\`\n`,
+  `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; \`node bench/reports.ts ${options}\`\n`,
 );
 console.log(
-  '| key accounts | pages (both sites) | API requests for accounts | both sites, wall incl. pull | KPI site | journey site (incl. Pagefind) | peak RSS | pages/s | bare Astro, same pages | bare pages/s | ratio |',
+  '| key accounts | run (load) | pages (both sites) | API requests for accounts | both sites, wall incl. pull | KPI site | journey site (incl. Pagefind) | peak RSS | pages/s | bare Astro, same pages | bare pages/s | ratio |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) {
   const kpi = row.sites.find(site => site.site === 'kpi')!;
   const journey = row.sites.find(site => site.site === 'journey')!;
   console.log(
-    `| ${row.accounts.toLocaleString('en')} | ${row.pages.toLocaleString('en')} | ${row.requests} | ${row.seconds.toFixed(1)} s | ${(kpi.ms / 1000).toFixed(1)} s | ${(journey.ms / 1000).toFixed(1)} s | ${Math.round(row.peakMiB)} MiB | ${Math.round(row.pagesPerSecond)} | ${row.bareSeconds.toFixed(1)} s (peak ${Math.round(row.barePeakMiB)} MiB) | ${Math.round(row.barePagesPerSecond)} | ${(row.pagesPerSecond / row.barePagesPerSecond).toFixed(2)} |`,
+    `| ${row.accounts.toLocaleString('en')} | ${row.run} (${row.load.toFixed(1)}) | ${row.pages.toLocaleString('en')} | ${row.requests} | ${row.seconds.toFixed(1)} s | ${(kpi.ms / 1000).toFixed(1)} s | ${(journey.ms / 1000).toFixed(1)} s | ${Math.round(row.peakMiB)} MiB | ${Math.round(row.pagesPerSecond)} | ${row.bareSeconds.toFixed(1)} s (peak ${Math.round(row.barePeakMiB)} MiB) | ${Math.round(row.barePagesPerSecond)} | ${(row.pagesPerSecond / row.barePagesPerSecond).toFixed(2)} |`,
   );
 }
 console.log('');
 for (const row of rows)
-  console.log(`Peak memory at ${row.accounts.toLocaleString('en')} key accounts: ${row.peakParts}.`);
+  console.log(
+    `Peak memory at ${row.accounts.toLocaleString('en')} key accounts (run ${row.run}): ${row.peakParts}.`,
+  );
