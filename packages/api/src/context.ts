@@ -100,6 +100,7 @@ export async function createContext(deps: ServerDeps, initial: YogaInitialContex
 
 function buildContext(deps: ServerDeps, em: EntityManager, viewer: Viewer, requestId: string): KamContext {
   let teamAccounts: Promise<Set<number>> | undefined;
+  let logger: Logger | undefined;
   return {
     em,
     viewer,
@@ -110,7 +111,11 @@ function buildContext(deps: ServerDeps, em: EntityManager, viewer: Viewer, reque
     },
     requestId,
     config: deps.config,
-    logger: deps.logger.child({ requestId }),
+    // Created on first use: most requests never log.
+    get logger() {
+      logger ??= deps.logger.child({ requestId });
+      return logger;
+    },
     teamAccountIds: () => {
       teamAccounts ??= em
         .find(TeamMember, { person: viewer.personId }, { fields: ['account'] })

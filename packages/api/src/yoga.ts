@@ -66,6 +66,7 @@ function useRequestLogging(deps: ServerDeps): Plugin<KamContext> {
     onResponse({ request, response }) {
       const requestId = (request as RequestWithId).kamRequestId;
       response.headers.set('x-request-id', requestId ?? '');
+      if (!deps.logger.isLevelEnabled('info')) return;
       const began = started.get(request);
       deps.logger.info(
         {
