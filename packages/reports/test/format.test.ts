@@ -14,7 +14,9 @@ describe('number formatting', () => {
   });
 
   it('matches Intl.NumberFormat for every kind of number the reports show', () => {
-    const samples: number[] = [0, -0, 0.5, -0.5, 2.5, 0.045, 0.05, 9.995, 99.95, 999.95, 1e-7, 123_456_789_012.345];
+    const samples: number[] = [
+      0, -0, 0.5, -0.5, 2.5, 0.045, 0.05, 9.995, 99.95, 999.95, 1e-7, 123_456_789_012.345,
+    ];
     // A fixed pseudo-random sequence (a linear congruential generator), so a failure repeats.
     let seed = 42;
     const next = () => {

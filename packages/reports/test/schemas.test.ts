@@ -63,7 +63,7 @@ describe('relativizeHtml', () => {
     expect(relativizeHtml('<a href="/index.html">', 0)).toBe('<a href="./index.html">');
   });
 
-  it('does the same on the page\'s UTF-8 bytes, leaving every other character as it was', () => {
+  it("does the same on the page's UTF-8 bytes, leaving every other character as it was", () => {
     const page = `<title>Société – ✓</title>${html}<p>Zürich · 1 234 €</p>`;
     const bytes = relativizeHtmlBytes(new TextEncoder().encode(page), 1);
     expect(new TextDecoder().decode(bytes)).toBe(relativizeHtml(page, 1));
@@ -81,7 +81,9 @@ describe('searchDocument', () => {
       '<!doctype html><html lang="en"><head><title>Björk AB — kam</title></head><body>' +
         '<section data-pagefind-body aria-label="Summary"><p>KA-1 · Malmö</p></section></body></html>',
     );
-    expect(searchDocument(new TextEncoder().encode('<title>Index</title><main>no summary</main>'))).toBeNull();
+    expect(
+      searchDocument(new TextEncoder().encode('<title>Index</title><main>no summary</main>')),
+    ).toBeNull();
   });
 });
 
