@@ -36,7 +36,51 @@ describe('migrations', () => {
   it('have all been applied to a fresh database', async () => {
     expect(await pendingMigrations(db.orm)).toEqual([]);
     const executed = (await db.orm.migrator.getExecuted()).map(m => m.name);
-    expect(executed).toEqual(['Migration20261123000000_initial', 'Migration20261123000001_append_only']);
+    expect(executed).toEqual([
+      'Migration20261123000000_initial',
+      'Migration20261123000001_append_only',
+      'Migration20261123000002_account_health',
+    ]);
+  });
+
+  it('fill the health of snapshots closed before the health column, and keep them append-only', async () => {
+    await db.orm.migrator.down({ to: 'Migration20261123000001_append_only' });
+    const connection = db.em().getConnection();
+    const [snapshot] = await connection.execute<{ id: number }[]>(
+      `insert into quarter_snapshot (quarter, revision, closed_at, closed_by, account_count, checksum, payload)
+       values ('2020-Q1', 1, ?, 'migration test', 2, 'x', '{}') returning id`,
+      [new Date()],
+    );
+    const health = { score: 71.5, status: 'GREEN', components: [{ key: 'growth', value: 80 }] };
+    await connection.execute(
+      `insert into account_snapshot (snapshot_id, account_id, external_ref, position, is_key_account, payload)
+       values (?, 1, 'A', 1, ?, ?), (?, 2, 'B', 2, ?, ?)`,
+      [
+        snapshot?.id,
+        true,
+        JSON.stringify({ a: 1, health }),
+        snapshot?.id,
+        false,
+        JSON.stringify({ health: null }),
+      ],
+    );
+    await migrateDatabase(db.orm);
+    const rows = await connection.execute<{ external_ref: string; health: string | null }[]>(
+      'select external_ref, health from account_snapshot where snapshot_id = ? order by position',
+      [snapshot?.id],
+    );
+    expect(
+      rows.map((r: { external_ref: string; health: string | null }) => [
+        r.external_ref,
+        r.health === null ? null : JSON.parse(r.health),
+      ]),
+    ).toEqual([
+      ['A', health],
+      ['B', null],
+    ]);
+    await expect(connection.execute("update account_snapshot set health = 'x'")).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('created the reference data once: 1 settings row, 7 service standards, 10 elements, 13 KPIs', async () => {

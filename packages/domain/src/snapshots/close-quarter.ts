@@ -103,11 +103,12 @@ export async function closeQuarter(
             start + i + 1,
             a.isKeyAccount,
             accountPayloads[start + i]!,
+            a.health ? canonicalJson(a.health) : null,
           ]);
         await writeRows(
           tx,
           'account_snapshot',
-          ['snapshot_id', 'account_id', 'external_ref', 'position', 'is_key_account', 'payload'],
+          ['snapshot_id', 'account_id', 'external_ref', 'position', 'is_key_account', 'payload', 'health'],
           rows,
         );
       }

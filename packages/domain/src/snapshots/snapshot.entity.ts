@@ -38,6 +38,12 @@ export const AccountSnapshotSchema = defineEntity({
     isKeyAccount: p.boolean(),
     /** The account's figures as canonical JSON. */
     payload: p.text(),
+    /**
+     * The payload's `health` member on its own (canonical JSON; null when the account has
+     * none), so the API can read health without parsing the whole payload. Not part of the
+     * checksum: it repeats what the payload holds.
+     */
+    health: p.text().nullable(),
   },
 });
 

@@ -17,7 +17,6 @@ import {
   computeSelection,
   computeValue,
   computeWhitespace,
-  dialectOfEm,
   type KpiResult,
   type WhitespaceCell,
 } from '@kam/domain';
@@ -261,25 +260,20 @@ builder.objectFields(AccountRef, t => ({
     description:
       'The account’s health as of the latest closed quarter (close a quarter to refresh it); null for an account without one.',
     load: async (ids: number[], ctx) => {
-      // Only the `health` member of each account's payload, extracted by the database: the
-      // payloads carry the whole account document and parsing them all was most of the cost.
-      const health =
-        dialectOfEm(ctx.em) === 'postgresql'
-          ? `("payload"::jsonb -> 'health')::text`
-          : `json_extract(payload, '$.health')`;
+      // The snapshot's health column (written at close), not the whole account payload.
       const rows = await ctx.em
         .getConnection()
         .execute<{ account_id: number | bigint; quarter: string; health: string | null }[]>(
-          `select s.account_id, q.quarter, ${health} as health
-         from account_snapshot s
-         join (select id, quarter from quarter_snapshot order by quarter desc, revision desc limit 1) q
-           on q.id = s.snapshot_id
-         where s.account_id in (${ids.map(() => '?').join(', ')})`,
+          `select s.account_id, q.quarter, s.health
+           from account_snapshot s
+           join (select id, quarter from quarter_snapshot order by quarter desc, revision desc limit 1) q
+             on q.id = s.snapshot_id
+           where s.account_id in (${ids.map(() => '?').join(', ')})`,
           ids,
         );
       const byId = new Map<number, AccountHealth & { quarter: string }>();
       for (const row of rows) {
-        if (row.health === null || row.health === 'null') continue;
+        if (row.health === null) continue;
         byId.set(Number(row.account_id), {
           ...(JSON.parse(row.health) as AccountHealth),
           quarter: row.quarter,
