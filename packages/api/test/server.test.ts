@@ -32,12 +32,16 @@ describe('server operations', () => {
     const api = await startApi();
     const token = (await api.token('ADMIN')).secret;
     const rows = Array.from({ length: 5000 }, (_, i) => ({ externalRef: `SLOW-${i}`, name: `Slow ${i}` }));
+    // Close as soon as the server has the request. (Polling inFlight() with timers could miss
+    // it: the whole request can complete between two timer ticks.)
+    const received = new Promise<void>(resolve => api.server.server.once('request', () => resolve()));
     const inFlight = api.gql(
       'mutation($rows: [AccountRowInput!]!) { upsertAccounts(rows: $rows) { __typename ... on UpsertAccountsSuccess { data { created } } } }',
       { rows },
       token,
     );
-    while (api.server.inFlight() === 0) await new Promise(r => setTimeout(r, 1));
+    await received;
+    expect(api.server.inFlight()).toBe(1);
     const closing = api.server.close();
     const res = await inFlight;
     expect(res.status).toBe(200);
