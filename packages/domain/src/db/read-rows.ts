@@ -120,9 +120,10 @@ export async function selectRows<T extends object>(
   const meta = em.getMetadata().get(entity);
   const rows = await em
     .getConnection()
-    .execute<Row[]>(`select * from ${em.getPlatform().quoteIdentifier(meta.tableName)} ${clause}`, [
-      ...params,
-    ]);
+    .execute<Row[]>(
+      `select * from ${em.getPlatform().quoteIdentifier(meta.tableName)} ${clause}`,
+      params as unknown[],
+    );
   return mapRows(em, entity, rows);
 }
 

@@ -72,6 +72,13 @@ export function statementCacheStats(connection: unknown): StatementCacheStats | 
 /** A run of placeholders `?, ?, ?` (sticky, from a given index). */
 const LIST = /\?(?:\s*,\s*\?)*/y;
 
+/** Whether the last non-blank character before `at` is `(`. */
+function openParenBefore(sql: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (sql[i] === ' ' || sql[i] === '\n' || sql[i] === '\t')) i -= 1;
+  return sql[i] === '(';
+}
+
 /** The next power of two ≥ n (lists are padded to it). */
 function bucket(n: number): number {
   let size = 1;
@@ -122,7 +129,8 @@ export function bindQuery(
   let index = 0;
   for (let at = sql.indexOf('?'); at !== -1; at = sql.indexOf('?', from)) {
     if (index >= params.length) return undefined;
-    const inList = /\bin\s*\(\s*$/i.test(sql.slice(Math.max(0, at - 16), at));
+    // `in (` right before the placeholder; most placeholders (`, ?`, `= ?`) fail the first test.
+    const inList = openParenBefore(sql, at) && /\bin\s*\(\s*$/i.test(sql.slice(Math.max(0, at - 16), at));
     const param = params[index];
     if (Array.isArray(param)) {
       // One placeholder for a whole list (MikroORM's `in (?)`).

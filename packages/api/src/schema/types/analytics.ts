@@ -18,6 +18,7 @@ import {
   computeValue,
   computeWhitespace,
   type KpiResult,
+  placeholders,
   type WhitespaceCell,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
@@ -268,7 +269,7 @@ builder.objectFields(AccountRef, t => ({
            from account_snapshot s
            join (select id, quarter from quarter_snapshot order by quarter desc, revision desc limit 1) q
              on q.id = s.snapshot_id
-           where s.account_id in (${ids.map(() => '?').join(', ')})`,
+           where s.account_id in (${placeholders(ids)})`,
           ids,
         );
       const byId = new Map<number, AccountHealth & { quarter: string }>();

@@ -1,5 +1,5 @@
 /** Profitability per account and quarter (domain §9): ranges of quarters, the latest quarter, recording. */
-import { mapRows, QuarterlyFinancial, recordFinancials } from '@kam/domain';
+import { mapRows, placeholders, QuarterlyFinancial, recordFinancials } from '@kam/domain';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { decodeId } from '../ids.ts';
@@ -68,7 +68,7 @@ builder.objectFields(AccountRef, t => ({
         `select f.*
          from quarterly_financial f
          join (select account_id, max(quarter) as quarter from quarterly_financial
-               where account_id in (${ids.map(() => '?').join(', ')}) group by account_id) l
+               where account_id in (${placeholders(ids)}) group by account_id) l
            on l.account_id = f.account_id and l.quarter = f.quarter
          order by f.id`,
         ids,

@@ -7,6 +7,7 @@ import {
   comparePlanVersions,
   copyPlanToNextYear,
   createPlan,
+  type EntityManager,
   ExecutionReview,
   PLAN_SECTION_TITLES,
   PLAN_SECTIONS,
@@ -318,18 +319,23 @@ AccountPlanRef.implement({
   }),
 });
 
+/** The plans of these accounts as read rows, newest year first (for `latestPlan` and `plans`). */
+function plansOf(em: EntityManager, accountIds: number[]) {
+  return selectRows(
+    em,
+    AccountPlan,
+    `where account_id in (${placeholders(accountIds)}) order by year desc, id desc`,
+    accountIds,
+  );
+}
+
 builder.objectFields(AccountRef, t => ({
   latestPlan: t.loadable({
     type: AccountPlanRef,
     nullable: true,
     description: 'The account’s plan for its latest planning year, if any.',
     load: async (ids: number[], ctx) => {
-      const rows = await selectRows(
-        ctx.em,
-        AccountPlan,
-        `where account_id in (${placeholders(ids)}) order by year desc, id desc`,
-        ids,
-      );
+      const rows = await plansOf(ctx.em, ids);
       return firstBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
@@ -338,12 +344,7 @@ builder.objectFields(AccountRef, t => ({
     type: AccountPlanRef,
     description: 'Every plan of the account, newest year first.',
     load: async (ids: number[], ctx) => {
-      const rows = await selectRows(
-        ctx.em,
-        AccountPlan,
-        `where account_id in (${placeholders(ids)}) order by year desc, id desc`,
-        ids,
-      );
+      const rows = await plansOf(ctx.em, ids);
       return groupedBy(ids, rows, r => r.account.id);
     },
     resolve: a => a.id,
