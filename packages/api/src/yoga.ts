@@ -6,7 +6,6 @@ import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type ExecutionArgs, type GraphQLError, getOperationAST, getVariableValues } from 'graphql';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useBodyLimit } from './body-limit.ts';
@@ -124,7 +123,10 @@ export function createKamYoga(deps: ServerDeps, options: YogaOptions = {}): KamY
           shouldPersistHeaders: false,
         }
       : false,
-    renderGraphiQL,
+    // GraphiQL's bundle is ~30 MB of strings once loaded: load it on the first GraphiQL page,
+    // so a production server (GraphiQL off) never holds it.
+    renderGraphiQL: async graphiqlOptions =>
+      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
     maskedErrors: {
       maskError(error, message) {
         // Intentional GraphQL errors (validation, limits, 401) pass; anything else is masked.

@@ -64,3 +64,26 @@ describe('authentication', () => {
     expect(res.headers.get('x-request-id')).toBe('req-123');
   });
 });
+
+describe('GraphiQL', () => {
+  const page = (url: string) => fetch(url, { headers: { accept: 'text/html' } });
+
+  it('is served in development with the title and the pre-filled headers', async () => {
+    const dev = await startApi({ config: { graphiql: true } });
+    try {
+      const response = await page(dev.url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/text\/html/);
+      const html = await response.text();
+      expect(html).toContain('<title>kam GraphQL API</title>');
+      expect(html.length).toBeGreaterThan(100_000); // the editor's bundle is inlined: works offline
+    } finally {
+      await dev.close();
+    }
+  });
+
+  it('is off when configured off: a browser gets no page', async () => {
+    const response = await page(api.url);
+    expect(response.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
+  });
+});
