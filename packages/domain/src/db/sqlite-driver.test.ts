@@ -110,3 +110,66 @@ describe.runIf(testDialect() === 'sqlite')('the SQLite statement cache', () => {
     expect(Number(written[0]?.n)).toBe(8);
   });
 });
+
+describe.runIf(testDialect() === 'sqlite')('statements outside a transaction (SQLite)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+  const direct = () => statementCacheStats(db.orm.em.getConnection())?.direct ?? 0;
+
+  it('run directly, with the same answers, insert ids and affected rows as through kysely', async () => {
+    const account = await makeAccount(db.em(), { name: 'Direct' });
+    const before = direct();
+    const connection = db.em().getConnection();
+    const found = await db.em().findOne(Account, account.id);
+    expect(found?.name).toBe('Direct');
+    const inserted = await connection.execute<{ insertId: number; affectedRows: number }>(
+      "insert into audit_entry (occurred_at, actor_label, entity_type, entity_id, action, changes) values (?, 'direct test', 'Test', '1', 'CREATE', '{}')",
+      [new Date()],
+      'run',
+    );
+    expect(inserted.affectedRows).toBe(1);
+    expect(inserted.insertId).toBeGreaterThan(0);
+    const row = await connection.execute<{ actor_label: string } | undefined>(
+      'select actor_label from audit_entry where id = ?',
+      [inserted.insertId],
+      'get',
+    );
+    expect(row?.actor_label).toBe('direct test');
+    expect(direct() - before).toBe(3);
+  });
+
+  it('wait for an open transaction instead, and never see its uncommitted rows', async () => {
+    const name = 'Uncommitted';
+    let release!: () => void;
+    const held = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let inserted!: () => void;
+    const insertedYet = new Promise<void>(resolve => {
+      inserted = resolve;
+    });
+    const transaction = db.em().transactional(async tx => {
+      await makeAccount(tx, { name });
+      inserted();
+      await held; // the transaction stays open, its row uncommitted
+    });
+    await insertedYet;
+    const before = direct();
+    const reading = db.em().count(Account, { name });
+    let settled = false;
+    void reading.then(() => {
+      settled = true;
+    });
+    await new Promise(resolve => setTimeout(resolve, 20));
+    expect(settled).toBe(false); // queued behind the transaction, not run beside it
+    expect(direct()).toBe(before);
+    release();
+    await transaction;
+    expect(await reading).toBe(1); // ran after the commit
+  });
+});

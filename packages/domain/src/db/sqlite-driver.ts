@@ -21,6 +21,12 @@ import { CompiledQuery } from 'kysely';
  *    database closes (measured in docs/benchmarks.md: ~3.7 KB per `prepare`, kept even
  *    after a forced GC), and kysely prepares on every query. Statements are cached by SQL
  *    text, so repeated query shapes reuse one statement and the process stops growing.
+ * 3. **Statements outside a transaction run directly.** kysely serialises the one SQLite
+ *    connection with a mutex, so every statement costs several promises (lock, acquire,
+ *    execute, release). better-sqlite3 runs statements synchronously, so when nobody holds the
+ *    connection (no transaction, no streamed query) and none is open on the database, a
+ *    statement runs at once: it starts and ends before any other code can run, and it sees
+ *    exactly what it would see through kysely. Otherwise it waits its turn through kysely.
  */
 
 /** The most statements kept; beyond it, statements are prepared per use (and not cached). */
@@ -37,6 +43,8 @@ export interface StatementCacheStats {
   hits: number;
   prepared: number;
   size: number;
+  /** Statements run directly on better-sqlite3, without kysely (see KamSqliteConnection). */
+  direct: number;
 }
 
 const STATS = Symbol('kam.statementCacheStats');
@@ -44,7 +52,7 @@ const STATS = Symbol('kam.statementCacheStats');
 function installStatementCache(db: BetterSqlite3.Database): void {
   const prepare = db.prepare.bind(db);
   const cache = new Map<string, Statement>();
-  const stats: StatementCacheStats = { hits: 0, prepared: 0, size: 0 };
+  const stats: StatementCacheStats = { hits: 0, prepared: 0, size: 0, direct: 0 };
   (db as unknown as Record<symbol, StatementCacheStats>)[STATS] = stats;
   db.prepare = ((sql: string) => {
     const cached = cache.get(sql);
@@ -191,11 +199,59 @@ function sqlAndParams(
   return { query: config.get('onQuery')(sql as string, list), params: list };
 }
 
+/** kysely's driver interface, as far as holding the connection goes. */
+interface HeldConnectionDriver {
+  acquireConnection(options?: unknown): Promise<unknown>;
+  releaseConnection(connection: unknown, options?: unknown): Promise<void>;
+}
+
 export class KamSqliteConnection extends SqliteConnection {
+  /** How many holders kysely has given the connection to (a transaction, a stream, a query). */
+  #held = 0;
+
   override createKyselyDialect(options: Record<string, unknown>) {
     const dialect = super.createKyselyDialect(options);
-    installStatementCache((this as unknown as { database: BetterSqlite3.Database }).database);
+    installStatementCache(this.#database());
+    // Count who holds the connection: a statement may skip kysely only when nobody does.
+    const createDriver = dialect.createDriver.bind(dialect);
+    dialect.createDriver = () => {
+      const driver = createDriver() as unknown as HeldConnectionDriver;
+      const acquire = driver.acquireConnection.bind(driver);
+      const release = driver.releaseConnection.bind(driver);
+      driver.acquireConnection = options => {
+        this.#held += 1;
+        return acquire(options);
+      };
+      driver.releaseConnection = (connection, options) => {
+        this.#held -= 1;
+        return release(connection, options);
+      };
+      return driver as unknown as ReturnType<typeof createDriver>;
+    };
     return dialect;
+  }
+
+  #database(): BetterSqlite3.Database {
+    return (this as unknown as { database: BetterSqlite3.Database }).database;
+  }
+
+  /** Whether a statement may run directly now (see the module comment). */
+  #idle(): boolean {
+    return this.#held === 0 && !this.#database().inTransaction;
+  }
+
+  /** One statement on better-sqlite3, with the result kysely's SQLite connection would give. */
+  #runDirect(
+    sql: string,
+    values: unknown[],
+  ): { rows: unknown[]; insertId?: bigint; numAffectedRows?: bigint } {
+    const database = this.#database();
+    const stats = (database as unknown as Record<symbol, StatementCacheStats>)[STATS];
+    if (stats) stats.direct += 1;
+    const statement = database.prepare(sql);
+    if (statement.reader) return { rows: statement.all(values) };
+    const { changes, lastInsertRowid } = statement.run(values);
+    return { rows: [], insertId: BigInt(lastInsertRowid), numAffectedRows: BigInt(changes) };
   }
 
   override async execute<T = unknown>(
@@ -227,6 +283,10 @@ export class KamSqliteConnection extends SqliteConnection {
     return this.executeQuery(
       sql,
       async () => {
+        // Decided when the statement is about to run, not when it was queued.
+        if (!ctx && !abort && this.#idle()) {
+          return this.transformRawResult(this.#runDirect(bound.sql, bound.values) as never, method);
+        }
         const compiled = CompiledQuery.raw(bound.sql, bound.values);
         const client = (ctx ?? this.getClient()) as {
           executeQuery(q: CompiledQuery, options?: unknown): Promise<unknown>;
