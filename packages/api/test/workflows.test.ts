@@ -834,6 +834,80 @@ describe('financials', () => {
     // contribution = gross profit − cost to serve = 40.00 − 10.05 = 29.95
     expect(read.body.data?.node.latestFinancials).toEqual([{ quarter: '2026-Q2', contribution: '29.95' }]);
   });
+
+  it('gives every line of each account’s own latest quarter, for many accounts at once', async () => {
+    // A database of its own: the accounts made here would change other tests' account lists.
+    const own = await startApi();
+    try {
+      const token = (await own.token('ADMIN')).secret;
+      const create = <T>(name: string, input: string, value: Record<string, unknown>, field: string) =>
+        ok<T>(own, token, name, input, value, field);
+      const unit = async (code: string) =>
+        (
+          await create<{ id: string }>(
+            'createBusinessUnit',
+            'CreateBusinessUnitInput',
+            { code, name: code, kind: 'GEOGRAPHY' },
+            'id',
+          )
+        ).id;
+      const account = async (externalRef: string) =>
+        (
+          await create<{ id: string }>(
+            'createAccount',
+            'CreateAccountInput',
+            { externalRef, name: externalRef },
+            'id',
+          )
+        ).id;
+      const [north, south] = [await unit('NORTH'), await unit('SOUTH')];
+      const [split, older, none] = [
+        await account('L-SPLIT'),
+        await account('L-OLDER'),
+        await account('L-NONE'),
+      ];
+      const line = (accountId: string, quarter: string, revenue: string, businessUnitId?: string) =>
+        create(
+          'recordFinancials',
+          'RecordFinancialsInput',
+          { accountId, businessUnitId, quarter, revenue, grossProfit: '1.00', costToServe: '0.00' },
+          'quarter',
+        );
+      await line(split, '2026-Q1', '5.00');
+      await line(split, '2026-Q2', '10.00', north);
+      await line(split, '2026-Q2', '20.00', south);
+      await line(older, '2025-Q3', '7.00');
+      await line(older, '2025-Q2', '6.00');
+      const read = await own.gql<{
+        nodes: {
+          externalRef: string;
+          latestFinancials: { quarter: string; revenue: string; businessUnit: { code: string } | null }[];
+        }[];
+      }>(
+        `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Account { externalRef
+          latestFinancials { quarter revenue businessUnit { code } } } } }`,
+        { ids: [split, older, none] },
+        token,
+      );
+      expect(read.body.errors).toBeUndefined();
+      expect(read.body.data?.nodes).toEqual([
+        {
+          externalRef: 'L-SPLIT',
+          latestFinancials: [
+            { quarter: '2026-Q2', revenue: '10.00', businessUnit: { code: 'NORTH' } },
+            { quarter: '2026-Q2', revenue: '20.00', businessUnit: { code: 'SOUTH' } },
+          ],
+        },
+        {
+          externalRef: 'L-OLDER',
+          latestFinancials: [{ quarter: '2025-Q3', revenue: '7.00', businessUnit: null }],
+        },
+        { externalRef: 'L-NONE', latestFinancials: [] },
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe('reference data and settings (ADMIN)', () => {

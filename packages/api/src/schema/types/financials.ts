@@ -63,13 +63,14 @@ builder.objectFields(AccountRef, t => ({
     description:
       'The financial lines of the latest quarter the account has figures for (one account-level line, or one per business unit).',
     load: async (ids: number[], ctx) => {
-      // One statement: each account's latest quarter, joined back to that quarter's lines.
+      // One statement: each account's latest quarter (one index seek per account on
+      // (account_id, quarter, …), not a scan of all its quarters), then that quarter's lines.
       const rows = await ctx.em.getConnection().execute<Record<string, unknown>[]>(
         `select f.*
-         from quarterly_financial f
-         join (select account_id, max(quarter) as quarter from quarterly_financial
-               where account_id in (${placeholders(ids)}) group by account_id) l
-           on l.account_id = f.account_id and l.quarter = f.quarter
+         from account a
+         join quarterly_financial f on f.account_id = a.id
+           and f.quarter = (select max(l.quarter) from quarterly_financial l where l.account_id = a.id)
+         where a.id in (${placeholders(ids)})
          order by f.id`,
         ids,
       );
