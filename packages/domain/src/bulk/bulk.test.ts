@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account } from '../accounts/account.entity.ts';
-import { recordFinancials } from '../accounts/account.service.ts';
 import { QuarterlyFinancial } from '../accounts/financial.entity.ts';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
 import { DomainError } from '../common/domain-error.ts';
