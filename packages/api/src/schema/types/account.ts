@@ -16,7 +16,7 @@ import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
-import { firstBy, groupedBy } from '../loaders.ts';
+import { firstBy, groupedBy, requestLoader } from '../loaders.ts';
 import { entityNode, entityOrRow } from '../node.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { TeamMemberRef } from './team.ts';
@@ -83,6 +83,17 @@ export const DesignationRef = builder.objectRef<KeyAccountDesignation>('KeyAccou
     revocationReason: t.exposeString('revocationReason', { nullable: true, description: 'Why it ended.' }),
     version: t.exposeInt('version', { description: 'Optimistic-lock version.' }),
   }),
+});
+
+/** Each account's team members, in the order they joined. */
+const teamOf = requestLoader(async (ids: number[], ctx) => {
+  const rows = await selectRows(
+    ctx.em,
+    TeamMember,
+    `where account_id in (${placeholders(ids)}) order by id`,
+    ids,
+  );
+  return groupedBy(ids, rows, r => r.account.id);
 });
 
 export const AccountRef = entityNode(Account, 'Account', { readRows: true });
@@ -175,19 +186,10 @@ AccountRef.implement({
       },
       resolve: a => a.id,
     }),
-    team: t.loadableList({
-      type: TeamMemberRef,
+    team: t.field({
+      type: [TeamMemberRef],
       description: 'The account team.',
-      load: async (ids: number[], ctx) => {
-        const rows = await selectRows(
-          ctx.em,
-          TeamMember,
-          `where account_id in (${placeholders(ids)}) order by id`,
-          ids,
-        );
-        return groupedBy(ids, rows, r => r.account.id);
-      },
-      resolve: a => a.id,
+      resolve: (a, _args, ctx) => teamOf(ctx).load(a.id),
     }),
   }),
 });

@@ -22,6 +22,7 @@ import {
   type WhitespaceCell,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
+import { requestLoader } from '../loaders.ts';
 import { AccountRef } from './account.ts';
 import { KpiCodeEnum, KpiDirectionEnum, KpiUnitEnum } from './vocabulary.ts';
 
@@ -254,35 +255,37 @@ const HealthRef = builder.objectRef<AccountHealth & { quarter: string }>('Accoun
   }),
 });
 
-builder.objectFields(AccountRef, t => ({
-  health: t.loadable({
-    type: HealthRef,
-    nullable: true,
-    description:
-      'The account’s health as of the latest closed quarter (close a quarter to refresh it); null for an account without one.',
-    load: async (ids: number[], ctx) => {
-      // The snapshot's health column (written at close), not the whole account payload.
-      const rows = await ctx.em
-        .getConnection()
-        .execute<{ account_id: number | bigint; quarter: string; health: string | null }[]>(
-          `select s.account_id, q.quarter, s.health
+/** Each account's health as of the latest closed quarter, or null. */
+const healthOf = requestLoader(async (ids: number[], ctx) => {
+  // The snapshot's health column (written at close), not the whole account payload.
+  const rows = await ctx.em
+    .getConnection()
+    .execute<{ account_id: number | bigint; quarter: string; health: string | null }[]>(
+      `select s.account_id, q.quarter, s.health
            from account_snapshot s
            join (select id, quarter from quarter_snapshot order by quarter desc, revision desc limit 1) q
              on q.id = s.snapshot_id
            where s.account_id in (${placeholders(ids)})`,
-          ids,
-        );
-      const byId = new Map<number, AccountHealth & { quarter: string }>();
-      for (const row of rows) {
-        if (row.health === null) continue;
-        byId.set(Number(row.account_id), {
-          ...(JSON.parse(row.health) as AccountHealth),
-          quarter: row.quarter,
-        });
-      }
-      return ids.map(id => byId.get(id) ?? null);
-    },
-    resolve: (account: Account) => account.id,
+      ids,
+    );
+  const byId = new Map<number, AccountHealth & { quarter: string }>();
+  for (const row of rows) {
+    if (row.health === null) continue;
+    byId.set(Number(row.account_id), {
+      ...(JSON.parse(row.health) as AccountHealth),
+      quarter: row.quarter,
+    });
+  }
+  return ids.map(id => byId.get(id) ?? null);
+});
+
+builder.objectFields(AccountRef, t => ({
+  health: t.field({
+    type: HealthRef,
+    nullable: true,
+    description:
+      'The account’s health as of the latest closed quarter (close a quarter to refresh it); null for an account without one.',
+    resolve: (account: Account, _args, ctx) => healthOf(ctx).load(account.id),
   }),
   whitespace: t.field({
     type: [WhitespaceCellRef],

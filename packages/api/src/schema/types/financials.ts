@@ -3,13 +3,29 @@ import { mapRows, placeholders, QuarterlyFinancial, recordFinancials } from '@ka
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { decodeId } from '../ids.ts';
-import { groupedBy } from '../loaders.ts';
+import { groupedBy, requestLoader } from '../loaders.ts';
 import { AccountRef, QuarterlyFinancialRef } from './account.ts';
 import { described, maybeId } from './workflow.ts';
 
 // Quarters are written YYYY-Qn, so their text order is their time order.
 const OPEN_START = '0000-Q1';
 const OPEN_END = '9999-Q4';
+
+/** Each account's lines of its latest quarter with figures. */
+const latestFinancialsOf = requestLoader(async (ids: number[], ctx) => {
+  // One statement: each account's latest quarter (one index seek per account on
+  // (account_id, quarter, …), not a scan of all its quarters), then that quarter's lines.
+  const rows = await ctx.em.getConnection().execute<Record<string, unknown>[]>(
+    `select f.*
+       from account a
+       join quarterly_financial f on f.account_id = a.id
+         and f.quarter = (select max(l.quarter) from quarterly_financial l where l.account_id = a.id)
+       where a.id in (${placeholders(ids)})
+       order by f.id`,
+    ids,
+  );
+  return groupedBy(ids, mapRows(ctx.em, QuarterlyFinancial, rows), line => line.account.id);
+});
 
 builder.objectFields(AccountRef, t => ({
   quarterlyFinancials: t.loadableList({
@@ -58,25 +74,11 @@ builder.objectFields(AccountRef, t => ({
       return `${a.id}|${from}|${to}`;
     },
   }),
-  latestFinancials: t.loadableList({
-    type: QuarterlyFinancialRef,
+  latestFinancials: t.field({
+    type: [QuarterlyFinancialRef],
     description:
       'The financial lines of the latest quarter the account has figures for (one account-level line, or one per business unit).',
-    load: async (ids: number[], ctx) => {
-      // One statement: each account's latest quarter (one index seek per account on
-      // (account_id, quarter, …), not a scan of all its quarters), then that quarter's lines.
-      const rows = await ctx.em.getConnection().execute<Record<string, unknown>[]>(
-        `select f.*
-         from account a
-         join quarterly_financial f on f.account_id = a.id
-           and f.quarter = (select max(l.quarter) from quarterly_financial l where l.account_id = a.id)
-         where a.id in (${placeholders(ids)})
-         order by f.id`,
-        ids,
-      );
-      return groupedBy(ids, mapRows(ctx.em, QuarterlyFinancial, rows), line => line.account.id);
-    },
-    resolve: a => a.id,
+    resolve: (a, _args, ctx) => latestFinancialsOf(ctx).load(a.id),
   }),
 }));
 

@@ -30,7 +30,7 @@ import { builder } from '../../builder.ts';
 import { ForbiddenError } from '../../errors.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
-import { firstBy, groupedBy } from '../loaders.ts';
+import { firstBy, groupedBy, requestLoader } from '../loaders.ts';
 import { entityNode, entityOrRow } from '../node.ts';
 import { AccountRef } from './account.ts';
 import { BusinessUnitRef, PersonRef } from './organisation.ts';
@@ -329,16 +329,18 @@ function plansOf(em: EntityManager, accountIds: number[]) {
   );
 }
 
+/** Each account's plan for its latest planning year, or null. */
+const latestPlanOf = requestLoader(async (ids: number[], ctx) => {
+  const rows = await plansOf(ctx.em, ids);
+  return firstBy(ids, rows, r => r.account.id);
+});
+
 builder.objectFields(AccountRef, t => ({
-  latestPlan: t.loadable({
+  latestPlan: t.field({
     type: AccountPlanRef,
     nullable: true,
     description: 'The account’s plan for its latest planning year, if any.',
-    load: async (ids: number[], ctx) => {
-      const rows = await plansOf(ctx.em, ids);
-      return firstBy(ids, rows, r => r.account.id);
-    },
-    resolve: a => a.id,
+    resolve: (a, _args, ctx) => latestPlanOf(ctx).load(a.id),
   }),
   plans: t.loadableList({
     type: AccountPlanRef,
