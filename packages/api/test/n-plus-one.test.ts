@@ -1,5 +1,5 @@
 /**
- * N+1 is solved centrally (Pothos dataloader fields over per-request loaders): a page of 100
+ * N+1 is solved centrally (per-request batch loaders; the accounts page prefetches the ones it selects): a page of 100
  * accounts with their team, latest financials, plan status and health issues exactly as many SQL
  * statements as a page of 10. Statements are counted with the ORM's query logger.
  */
@@ -122,5 +122,48 @@ describe('N+1', () => {
     expect(hundred.length, hundred.join('\n')).toBe(ten.length);
     // One statement per batched loader (+ the token, the page and its count), never per account.
     expect(hundred.length).toBeLessThan(15);
+  });
+});
+
+describe('the accounts page loads the batched fields it selects before the nodes resolve', () => {
+  const select = async (query: string) => {
+    statements = [];
+    counting = true;
+    const res = await api.gql<{ accounts: { edges: { node: Record<string, unknown> }[] } }>(query, {}, admin);
+    counting = false;
+    expect(res.body.errors).toBeUndefined();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape codes
+    const plain = statements.map(s => s.replace(/\x1B\[[0-9;]*m/g, ''));
+    return {
+      nodes: res.body.data?.accounts.edges.map(edge => edge.node) ?? [],
+      sql: plain.filter(s => /^\[query\] select\b/i.test(s)),
+    };
+  };
+
+  it('through fragments, inline fragments and aliases, with the same answers and statements', async () => {
+    await select('{ accounts(first: 5) { edges { node { externalRef } } } }'); // token warm-up
+    const plain = await select(`{ accounts(first: 20) { edges { node {
+      externalRef team { role } latestFinancials { quarter } latestPlan { status } health { score }
+    } } } }`);
+    const fragments = await select(`
+      query { accounts(first: 20) { edges { ...Edge } } }
+      fragment Edge on QueryAccountsConnectionEdge { node { externalRef ... on Account { crew: team { role } } ...Money } }
+      fragment Money on Account { latestFinancials { quarter } latestPlan { status } health { score } }`);
+    expect(fragments.nodes.map(({ crew, ...rest }) => ({ ...rest, team: crew }))).toEqual(plain.nodes);
+    expect(fragments.sql).toHaveLength(plain.sql.length);
+    expect(plain.nodes[0]).toMatchObject({
+      team: [{ role: 'KEY_ACCOUNT_MANAGER' }],
+      latestPlan: { status: 'DRAFT' },
+    });
+  });
+
+  it('and only those: a page without them runs none of their statements', async () => {
+    const bare = await select('{ accounts(first: 20) { edges { node { externalRef } } } }');
+    const team = await select('{ accounts(first: 20) { edges { node { externalRef team { role } } } } }');
+    expect(bare.sql.some(s => /team_member|quarterly_financial|account_plan|account_snapshot/.test(s))).toBe(
+      false,
+    );
+    expect(team.sql.filter(s => /team_member/.test(s))).toHaveLength(1);
+    expect(team.sql.length).toBe(bare.sql.length + 1);
   });
 });

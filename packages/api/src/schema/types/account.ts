@@ -16,7 +16,7 @@ import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
-import { firstBy, groupedBy, requestLoader } from '../loaders.ts';
+import { ACCOUNT_FIELD_LOADERS, firstBy, groupedBy, prefetchNodeFields, requestLoader } from '../loaders.ts';
 import { entityNode, entityOrRow } from '../node.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { TeamMemberRef } from './team.ts';
@@ -95,6 +95,7 @@ const teamOf = requestLoader(async (ids: number[], ctx) => {
   );
   return groupedBy(ids, rows, r => r.account.id);
 });
+ACCOUNT_FIELD_LOADERS.set('team', teamOf);
 
 export const AccountRef = entityNode(Account, 'Account', { readRows: true });
 
@@ -189,7 +190,7 @@ AccountRef.implement({
     team: t.field({
       type: [TeamMemberRef],
       description: 'The account team.',
-      resolve: (a, _args, ctx) => teamOf(ctx).load(a.id),
+      resolve: (a, _args, ctx) => teamOf.resolve(ctx, a.id),
     }),
   }),
 });
@@ -224,7 +225,7 @@ builder.queryFields(t => ({
         }),
       },
       complexity: connectionComplexity,
-      resolve: async (_, args, ctx) => {
+      resolve: async (_, args, ctx, info) => {
         const where: Record<string, unknown> = {};
         if (args.search) {
           // SQLite's LIKE already ignores case; PostgreSQL needs ILIKE for the same search.
@@ -265,7 +266,17 @@ builder.queryFields(t => ({
           only.push({ id: { $in: [...new Set([...lines, ...opportunities].map(r => r.account.id))] } });
         }
         if (only.length) where.$and = only;
-        return pageOf(ctx.em, Account, where, { externalRef: 'asc', id: 'asc' }, args, { readRows: true });
+        const page = await pageOf(ctx.em, Account, where, { externalRef: 'asc', id: 'asc' }, args, {
+          readRows: true,
+        });
+        // The batched fields the query asks for, one statement each, before the nodes resolve.
+        await prefetchNodeFields(
+          ctx,
+          info,
+          ACCOUNT_FIELD_LOADERS,
+          page.edges.map(edge => edge.node.id),
+        );
+        return page;
       },
     },
     ...connectionTypes('accounts'),

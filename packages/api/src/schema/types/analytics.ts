@@ -22,7 +22,7 @@ import {
   type WhitespaceCell,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
-import { requestLoader } from '../loaders.ts';
+import { ACCOUNT_FIELD_LOADERS, requestLoader } from '../loaders.ts';
 import { AccountRef } from './account.ts';
 import { KpiCodeEnum, KpiDirectionEnum, KpiUnitEnum } from './vocabulary.ts';
 
@@ -278,6 +278,7 @@ const healthOf = requestLoader(async (ids: number[], ctx) => {
   }
   return ids.map(id => byId.get(id) ?? null);
 });
+ACCOUNT_FIELD_LOADERS.set('health', healthOf);
 
 builder.objectFields(AccountRef, t => ({
   health: t.field({
@@ -285,7 +286,7 @@ builder.objectFields(AccountRef, t => ({
     nullable: true,
     description:
       'The account’s health as of the latest closed quarter (close a quarter to refresh it); null for an account without one.',
-    resolve: (account: Account, _args, ctx) => healthOf(ctx).load(account.id),
+    resolve: (account: Account, _args, ctx) => healthOf.resolve(ctx, account.id),
   }),
   whitespace: t.field({
     type: [WhitespaceCellRef],

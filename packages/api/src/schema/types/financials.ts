@@ -3,7 +3,7 @@ import { mapRows, placeholders, QuarterlyFinancial, recordFinancials } from '@ka
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { decodeId } from '../ids.ts';
-import { groupedBy, requestLoader } from '../loaders.ts';
+import { ACCOUNT_FIELD_LOADERS, groupedBy, requestLoader } from '../loaders.ts';
 import { AccountRef, QuarterlyFinancialRef } from './account.ts';
 import { described, maybeId } from './workflow.ts';
 
@@ -26,6 +26,7 @@ const latestFinancialsOf = requestLoader(async (ids: number[], ctx) => {
   );
   return groupedBy(ids, mapRows(ctx.em, QuarterlyFinancial, rows), line => line.account.id);
 });
+ACCOUNT_FIELD_LOADERS.set('latestFinancials', latestFinancialsOf);
 
 builder.objectFields(AccountRef, t => ({
   quarterlyFinancials: t.loadableList({
@@ -78,7 +79,7 @@ builder.objectFields(AccountRef, t => ({
     type: [QuarterlyFinancialRef],
     description:
       'The financial lines of the latest quarter the account has figures for (one account-level line, or one per business unit).',
-    resolve: (a, _args, ctx) => latestFinancialsOf(ctx).load(a.id),
+    resolve: (a, _args, ctx) => latestFinancialsOf.resolve(ctx, a.id),
   }),
 }));
 

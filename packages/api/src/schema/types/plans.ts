@@ -30,7 +30,7 @@ import { builder } from '../../builder.ts';
 import { ForbiddenError } from '../../errors.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
-import { firstBy, groupedBy, requestLoader } from '../loaders.ts';
+import { ACCOUNT_FIELD_LOADERS, firstBy, groupedBy, requestLoader } from '../loaders.ts';
 import { entityNode, entityOrRow } from '../node.ts';
 import { AccountRef } from './account.ts';
 import { BusinessUnitRef, PersonRef } from './organisation.ts';
@@ -334,13 +334,14 @@ const latestPlanOf = requestLoader(async (ids: number[], ctx) => {
   const rows = await plansOf(ctx.em, ids);
   return firstBy(ids, rows, r => r.account.id);
 });
+ACCOUNT_FIELD_LOADERS.set('latestPlan', latestPlanOf);
 
 builder.objectFields(AccountRef, t => ({
   latestPlan: t.field({
     type: AccountPlanRef,
     nullable: true,
     description: 'The account’s plan for its latest planning year, if any.',
-    resolve: (a, _args, ctx) => latestPlanOf(ctx).load(a.id),
+    resolve: (a, _args, ctx) => latestPlanOf.resolve(ctx, a.id),
   }),
   plans: t.loadableList({
     type: AccountPlanRef,
