@@ -167,3 +167,23 @@ describe('the accounts page loads the batched fields it selects before the nodes
     expect(team.sql.length).toBe(bare.sql.length + 1);
   });
 });
+
+describe('edge cursors', () => {
+  it('are encoded on demand and continue the page after their edge', async () => {
+    type Page = { accounts: { edges: { cursor: string; node: { externalRef: string } }[] } };
+    const first = await api.gql<Page>(
+      '{ accounts(first: 3) { edges { cursor node { externalRef } } } }',
+      {},
+      admin,
+    );
+    const edges = first.body.data?.accounts.edges ?? [];
+    expect(edges.map(e => e.node.externalRef)).toEqual(['NP-000', 'NP-001', 'NP-002']);
+    expect(new Set(edges.map(e => e.cursor)).size).toBe(3);
+    const next = await api.gql<Page>(
+      'query($after: String) { accounts(first: 2, after: $after) { edges { node { externalRef } } } }',
+      { after: edges[1]?.cursor },
+      admin,
+    );
+    expect(next.body.data?.accounts.edges.map(e => e.node.externalRef)).toEqual(['NP-002', 'NP-003']);
+  });
+});

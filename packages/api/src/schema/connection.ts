@@ -86,7 +86,13 @@ export async function pageOf<T extends object>(
   }
   const items = cursor.items as T[];
   return {
-    edges: items.map(node => ({ cursor: cursor.from(node as never), node })),
+    // An edge's cursor is encoded only if the query asks for it (pages usually read endCursor).
+    edges: items.map(node => ({
+      node,
+      get cursor() {
+        return cursor.from(node as never);
+      },
+    })),
     pageInfo: {
       hasNextPage: cursor.hasNextPage,
       hasPreviousPage: cursor.hasPrevPage,
