@@ -143,12 +143,12 @@ describe('the accounts page loads the batched fields it selects before the nodes
   it('through fragments, inline fragments and aliases, with the same answers and statements', async () => {
     await select('{ accounts(first: 5) { edges { node { externalRef } } } }'); // token warm-up
     const plain = await select(`{ accounts(first: 20) { edges { node {
-      externalRef team { role } latestFinancials { quarter } latestPlan { status } health { score }
+      externalRef isKeyAccount team { role } latestFinancials { quarter } latestPlan { status } health { score }
     } } } }`);
     const fragments = await select(`
       query { accounts(first: 20) { edges { ...Edge } } }
       fragment Edge on QueryAccountsConnectionEdge { node { externalRef ... on Account { crew: team { role } } ...Money } }
-      fragment Money on Account { latestFinancials { quarter } latestPlan { status } health { score } }`);
+      fragment Money on Account { isKeyAccount latestFinancials { quarter } latestPlan { status } health { score } }`);
     expect(fragments.nodes.map(({ crew, ...rest }) => ({ ...rest, team: crew }))).toEqual(plain.nodes);
     expect(fragments.sql).toHaveLength(plain.sql.length);
     expect(plain.nodes[0]).toMatchObject({
@@ -160,9 +160,11 @@ describe('the accounts page loads the batched fields it selects before the nodes
   it('and only those: a page without them runs none of their statements', async () => {
     const bare = await select('{ accounts(first: 20) { edges { node { externalRef } } } }');
     const team = await select('{ accounts(first: 20) { edges { node { externalRef team { role } } } } }');
-    expect(bare.sql.some(s => /team_member|quarterly_financial|account_plan|account_snapshot/.test(s))).toBe(
-      false,
-    );
+    expect(
+      bare.sql.some(s =>
+        /team_member|quarterly_financial|account_plan|account_snapshot|key_account_designation/.test(s),
+      ),
+    ).toBe(false);
     expect(team.sql.filter(s => /team_member/.test(s))).toHaveLength(1);
     expect(team.sql.length).toBe(bare.sql.length + 1);
   });

@@ -97,6 +97,19 @@ const teamOf = requestLoader(async (ids: number[], ctx) => {
 });
 ACCOUNT_FIELD_LOADERS.set('team', teamOf);
 
+/** Whether each account holds a current key-account designation. */
+const isKeyAccountOf = requestLoader(async (ids: number[], ctx) => {
+  const rows = await ctx.em
+    .getConnection()
+    .execute<{ account_id: number | string }[]>(
+      `select account_id from key_account_designation where account_id in (${placeholders(ids)}) and revoked_on is null`,
+      ids,
+    );
+  const key = new Set(rows.map((r: { account_id: number | string }) => Number(r.account_id)));
+  return ids.map(id => key.has(id));
+});
+ACCOUNT_FIELD_LOADERS.set('isKeyAccount', isKeyAccountOf);
+
 export const AccountRef = entityNode(Account, 'Account', { readRows: true });
 
 AccountRef.implement({
@@ -159,20 +172,10 @@ AccountRef.implement({
       },
       resolve: a => a.id,
     }),
-    isKeyAccount: t.loadable({
+    isKeyAccount: t.field({
       type: 'Boolean',
       description: 'Whether the account holds a current key-account designation.',
-      load: async (ids: number[], ctx) => {
-        const rows = await ctx.em
-          .getConnection()
-          .execute<{ account_id: number | string }[]>(
-            `select account_id from key_account_designation where account_id in (${placeholders(ids)}) and revoked_on is null`,
-            ids,
-          );
-        const key = new Set(rows.map((r: { account_id: number | string }) => Number(r.account_id)));
-        return ids.map(id => key.has(id));
-      },
-      resolve: a => a.id,
+      resolve: (a, _args, ctx) => isKeyAccountOf.resolve(ctx, a.id),
     }),
     financials: t.loadableList({
       type: QuarterlyFinancialRef,
