@@ -20,8 +20,13 @@ export interface CsvFormat {
   columns: { name: string; type?: ColumnType; required?: boolean }[];
   /** The bulk operation that imports it (the same code path as the GraphQL bulk mutation). */
   run(em: EntityManager, rows: readonly unknown[], options: BulkOptions, actor: Actor): Promise<BulkResult>;
-  /** A keyset-paged export: the SQL for the page after `after` (null for the first page). */
-  page: { select: string; keyColumns: string[]; orderBy: string; recursive?: string };
+  /**
+   * A keyset-paged export: `select` with its key columns and order. With `tree`, the export
+   * first materialises that query (once, in the export's transaction) as the temporary table
+   * `kam_export_tree`, indexed on `treeIndex`, which `select` then reads: a query too costly
+   * to run again for every page (the account hierarchy) runs once.
+   */
+  page: { select: string; keyColumns: string[]; orderBy: string; tree?: string; treeIndex?: string };
   /** Formats a database row as CSV cells, in column order. */
   toCells(row: Record<string, unknown>): string[];
 }
@@ -52,15 +57,17 @@ export const CSV_FORMATS: Record<CsvKind, CsvFormat> = {
     run: upsertAccounts,
     // Parents before children, so that a file can be imported in batches.
     page: {
-      recursive: `with recursive tree(id, depth) as (
+      tree: `with recursive tree(id, depth) as (
           select id, 0 from account where parent_id is null
-          union all select a.id, t.depth + 1 from account a join tree t on a.parent_id = t.id)`,
+          union all select a.id, t.depth + 1 from account a join tree t on a.parent_id = t.id)
+        select t.id as id, t.depth as depth, a.external_ref as external_ref from tree t join account a on a.id = t.id`,
+      treeIndex: 'depth, external_ref',
       select: `select t.depth as depth, a.external_ref as external_ref, a.name as name, p.external_ref as parent_ref,
           s.code as segment_code, a.industry as industry, a.country as country, a.customer_since as customer_since
-        from tree t join account a on a.id = t.id
+        from kam_export_tree t join account a on a.id = t.id
         left join account p on p.id = a.parent_id left join segment s on s.id = a.segment_id`,
-      keyColumns: ['t.depth', 'a.external_ref'],
-      orderBy: 't.depth, a.external_ref',
+      keyColumns: ['t.depth', 't.external_ref'],
+      orderBy: 't.depth, t.external_ref',
     },
     toCells: r => [
       text(r.external_ref),

@@ -10,33 +10,57 @@ const PAGE = 5_000;
 /**
  * Writes one kind of data as CSV, in the exact format `importCsv` reads, keyset-paged so
  * memory stays bounded. Rows are in a stable order (accounts: parents before children),
- * so export → import → export gives identical files. Returns the number of rows.
+ * so export → import → export gives identical files. The export reads one snapshot (one
+ * transaction), so rows written meanwhile never make it inconsistent. Returns the number of
+ * rows.
  */
-export async function exportCsv(em: EntityManager, kind: CsvKind, out: Writable): Promise<number> {
+export async function exportCsv(
+  em: EntityManager,
+  kind: CsvKind,
+  out: Writable,
+  options: { pageSize?: number } = {},
+): Promise<number> {
   const format = CSV_FORMATS[kind];
+  const pageSize = options.pageSize ?? PAGE;
   const write = async (chunk: string) => {
     if (!out.write(chunk)) await once(out, 'drain');
   };
   await write(stringify([format.columns.map(c => c.name)]));
-  const { select, keyColumns, orderBy, recursive } = format.page;
+  const { select, keyColumns, orderBy, tree, treeIndex } = format.page;
   const keyAliases = keyColumns.map((_, i) => `k${i}`);
   const keySelect = keyColumns.map((c, i) => `${c} as ${keyAliases[i]}`).join(', ');
-  let after: unknown[] | null = null;
-  let rows = 0;
-  for (;;) {
-    const where = after
-      ? ` where (${keyColumns.join(', ')}) > (${keyColumns.map(() => '?').join(', ')})`
-      : '';
-    const sql = `${recursive ?? ''} select * from (${select.replace(/^\s*select /, `select ${keySelect}, `)}${where} order by ${orderBy} limit ${PAGE}) page`;
-    const page = await em.getConnection().execute<Record<string, unknown>[]>(sql, after ?? []);
-    if (!page.length) break;
-    await write(stringify(page.map((r: Record<string, unknown>) => format.toCells(r))));
-    rows += page.length;
-    const last = page[page.length - 1] as Record<string, unknown>;
-    after = keyAliases.map(a => last[a]);
-    if (page.length < PAGE) break;
-  }
-  return rows;
+  return em.transactional(async tx => {
+    const connection = tx.getConnection();
+    const ctx = tx.getTransactionContext();
+    const run = (sql: string, params: unknown[] = []) =>
+      connection.execute<Record<string, unknown>[]>(sql, params, 'all', ctx);
+    if (tree) {
+      // Temporary: private to this connection, gone with it (and dropped below).
+      await run('drop table if exists kam_export_tree');
+      await run(`create temporary table kam_export_tree as ${tree}`);
+      await run(`create index kam_export_tree_order on kam_export_tree (${treeIndex ?? 'id'})`);
+    }
+    try {
+      let after: unknown[] | null = null;
+      let rows = 0;
+      for (;;) {
+        const where = after
+          ? ` where (${keyColumns.join(', ')}) > (${keyColumns.map(() => '?').join(', ')})`
+          : '';
+        const sql = `select * from (${select.replace(/^\s*select /, `select ${keySelect}, `)}${where} order by ${orderBy} limit ${pageSize}) page`;
+        const page = await run(sql, after ?? []);
+        if (!page.length) break;
+        await write(stringify(page.map((r: Record<string, unknown>) => format.toCells(r))));
+        rows += page.length;
+        const last = page[page.length - 1] as Record<string, unknown>;
+        after = keyAliases.map(a => last[a]);
+        if (page.length < pageSize) break;
+      }
+      return rows;
+    } finally {
+      if (tree) await run('drop table if exists kam_export_tree');
+    }
+  });
 }
 
 /** Exports to a file path (or stdout when `file` is `-`). */
