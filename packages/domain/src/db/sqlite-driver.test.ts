@@ -56,7 +56,7 @@ describe('bindQuery (SQLite bound parameters)', () => {
   });
 });
 
-describe.runIf(testDialect() === 'sqlite')('the SQLite statement cache', () => {
+describe.runIf(testDialect() === 'sqlite')('kam’s SQLite connection', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -65,111 +65,106 @@ describe.runIf(testDialect() === 'sqlite')('the SQLite statement cache', () => {
     await db.close();
   });
 
-  it('prepares one statement per query shape, whatever the values, and answers correctly', async () => {
-    const ids: number[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await makeAccount(db.em(), { name: `Cache ${i}` })).id);
-    const stats = () => {
-      const current = statementCacheStats(db.orm.em.getConnection());
-      if (!current) throw new Error('no statement cache on the SQLite connection');
-      return { ...current };
-    };
-    await db.em().findOne(Account, ids[0] as number); // warm up the shape
-    const before = stats();
-    for (const id of ids) {
-      const account = await db.em().findOne(Account, id);
-      expect(account?.id).toBe(id);
-    }
-    // Lists of 3 and 4 members share the padded text of 4; the padding repeats a member,
-    // so the rows are exactly the ones asked for.
-    const three = await db.em().find(Account, { id: { $in: ids.slice(0, 3) } }, { orderBy: { id: 'asc' } });
-    const four = await db.em().find(Account, { id: { $in: ids.slice(0, 4) } }, { orderBy: { id: 'asc' } });
-    expect(three.map(a => a.id)).toEqual(ids.slice(0, 3));
-    expect(four.map(a => a.id)).toEqual(ids.slice(0, 4));
-    const after = stats();
-    expect(after.hits - before.hits).toBeGreaterThanOrEqual(ids.length + 1);
-    expect(after.prepared - before.prepared).toBeLessThanOrEqual(1);
+  describe('the statement cache', () => {
+    it('prepares one statement per query shape, whatever the values, and answers correctly', async () => {
+      const ids: number[] = [];
+      for (let i = 0; i < 7; i++) ids.push((await makeAccount(db.em(), { name: `Cache ${i}` })).id);
+      const stats = () => {
+        const current = statementCacheStats(db.orm.em.getConnection());
+        if (!current) throw new Error('no statement cache on the SQLite connection');
+        return { ...current };
+      };
+      await db.em().findOne(Account, ids[0] as number); // warm up the shape
+      const before = stats();
+      for (const id of ids) {
+        const account = await db.em().findOne(Account, id);
+        expect(account?.id).toBe(id);
+      }
+      // Lists of 3 and 4 members share the padded text of 4; the padding repeats a member,
+      // so the rows are exactly the ones asked for.
+      const three = await db.em().find(Account, { id: { $in: ids.slice(0, 3) } }, { orderBy: { id: 'asc' } });
+      const four = await db.em().find(Account, { id: { $in: ids.slice(0, 4) } }, { orderBy: { id: 'asc' } });
+      expect(three.map(a => a.id)).toEqual(ids.slice(0, 3));
+      expect(four.map(a => a.id)).toEqual(ids.slice(0, 4));
+      const after = stats();
+      expect(after.hits - before.hits).toBeGreaterThanOrEqual(ids.length + 1);
+      expect(after.prepared - before.prepared).toBeLessThanOrEqual(1);
+    });
+
+    it('reuses multi-row inserts and audit writes across row counts', async () => {
+      const em = db.em();
+      const columns = ['occurred_at', 'actor_label', 'entity_type', 'entity_id', 'action', 'changes'];
+      const row = (i: number) => [new Date(), 'cache test', 'Test', String(i), 'CREATE', { i }];
+      await writeRows(em, 'audit_entry', columns, [row(0), row(1), row(2)]); // chunks of 2 and 1
+      const before = statementCacheStats(db.orm.em.getConnection())?.prepared ?? 0;
+      await writeRows(em, 'audit_entry', columns, [row(3), row(4), row(5)]);
+      await writeRows(em, 'audit_entry', columns, [row(6), row(7)]);
+      await insertAuditEntries(em, testActor, [
+        { entityType: 'Test', entityId: '8', action: 'CREATE', changes: { i: { before: null, after: 8 } } },
+      ]);
+      const after = statementCacheStats(db.orm.em.getConnection())?.prepared ?? 0;
+      // The audit writer's one-row shape is new; the other inserts reuse cached statements.
+      expect(after - before).toBeLessThanOrEqual(1);
+      const written = await em
+        .getConnection()
+        .execute<{ n: number }[]>("select count(*) as n from audit_entry where actor_label = 'cache test'");
+      expect(Number(written[0]?.n)).toBe(8);
+    });
   });
 
-  it('reuses multi-row inserts and audit writes across row counts', async () => {
-    const em = db.em();
-    const columns = ['occurred_at', 'actor_label', 'entity_type', 'entity_id', 'action', 'changes'];
-    const row = (i: number) => [new Date(), 'cache test', 'Test', String(i), 'CREATE', { i }];
-    await writeRows(em, 'audit_entry', columns, [row(0), row(1), row(2)]); // chunks of 2 and 1
-    const before = statementCacheStats(db.orm.em.getConnection())?.prepared ?? 0;
-    await writeRows(em, 'audit_entry', columns, [row(3), row(4), row(5)]);
-    await writeRows(em, 'audit_entry', columns, [row(6), row(7)]);
-    await insertAuditEntries(em, testActor, [
-      { entityType: 'Test', entityId: '8', action: 'CREATE', changes: { i: { before: null, after: 8 } } },
-    ]);
-    const after = statementCacheStats(db.orm.em.getConnection())?.prepared ?? 0;
-    // The audit writer's one-row shape is new; the other inserts reuse cached statements.
-    expect(after - before).toBeLessThanOrEqual(1);
-    const written = await em
-      .getConnection()
-      .execute<{ n: number }[]>("select count(*) as n from audit_entry where actor_label = 'cache test'");
-    expect(Number(written[0]?.n)).toBe(8);
-  });
-});
+  describe('statements outside a transaction', () => {
+    const direct = () => statementCacheStats(db.orm.em.getConnection())?.direct ?? 0;
 
-describe.runIf(testDialect() === 'sqlite')('statements outside a transaction (SQLite)', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-  const direct = () => statementCacheStats(db.orm.em.getConnection())?.direct ?? 0;
+    it('run directly, with the same answers, insert ids and affected rows as through kysely', async () => {
+      const account = await makeAccount(db.em(), { name: 'Direct' });
+      const before = direct();
+      const connection = db.em().getConnection();
+      const found = await db.em().findOne(Account, account.id);
+      expect(found?.name).toBe('Direct');
+      const inserted = await connection.execute<{ insertId: number; affectedRows: number }>(
+        "insert into audit_entry (occurred_at, actor_label, entity_type, entity_id, action, changes) values (?, 'direct test', 'Test', '1', 'CREATE', '{}')",
+        [new Date()],
+        'run',
+      );
+      expect(inserted.affectedRows).toBe(1);
+      expect(inserted.insertId).toBeGreaterThan(0);
+      const row = await connection.execute<{ actor_label: string } | undefined>(
+        'select actor_label from audit_entry where id = ?',
+        [inserted.insertId],
+        'get',
+      );
+      expect(row?.actor_label).toBe('direct test');
+      expect(direct() - before).toBe(3);
+    });
 
-  it('run directly, with the same answers, insert ids and affected rows as through kysely', async () => {
-    const account = await makeAccount(db.em(), { name: 'Direct' });
-    const before = direct();
-    const connection = db.em().getConnection();
-    const found = await db.em().findOne(Account, account.id);
-    expect(found?.name).toBe('Direct');
-    const inserted = await connection.execute<{ insertId: number; affectedRows: number }>(
-      "insert into audit_entry (occurred_at, actor_label, entity_type, entity_id, action, changes) values (?, 'direct test', 'Test', '1', 'CREATE', '{}')",
-      [new Date()],
-      'run',
-    );
-    expect(inserted.affectedRows).toBe(1);
-    expect(inserted.insertId).toBeGreaterThan(0);
-    const row = await connection.execute<{ actor_label: string } | undefined>(
-      'select actor_label from audit_entry where id = ?',
-      [inserted.insertId],
-      'get',
-    );
-    expect(row?.actor_label).toBe('direct test');
-    expect(direct() - before).toBe(3);
-  });
-
-  it('wait for an open transaction instead, and never see its uncommitted rows', async () => {
-    const name = 'Uncommitted';
-    let release!: () => void;
-    const held = new Promise<void>(resolve => {
-      release = resolve;
+    it('wait for an open transaction instead, and never see its uncommitted rows', async () => {
+      const name = 'Uncommitted';
+      let release!: () => void;
+      const held = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      let inserted!: () => void;
+      const insertedYet = new Promise<void>(resolve => {
+        inserted = resolve;
+      });
+      const transaction = db.em().transactional(async tx => {
+        await makeAccount(tx, { name });
+        inserted();
+        await held; // the transaction stays open, its row uncommitted
+      });
+      await insertedYet;
+      const before = direct();
+      const reading = db.em().count(Account, { name });
+      let settled = false;
+      void reading.then(() => {
+        settled = true;
+      });
+      await new Promise(resolve => setTimeout(resolve, 20));
+      expect(settled).toBe(false); // queued behind the transaction, not run beside it
+      expect(direct()).toBe(before);
+      release();
+      await transaction;
+      expect(await reading).toBe(1); // ran after the commit
     });
-    let inserted!: () => void;
-    const insertedYet = new Promise<void>(resolve => {
-      inserted = resolve;
-    });
-    const transaction = db.em().transactional(async tx => {
-      await makeAccount(tx, { name });
-      inserted();
-      await held; // the transaction stays open, its row uncommitted
-    });
-    await insertedYet;
-    const before = direct();
-    const reading = db.em().count(Account, { name });
-    let settled = false;
-    void reading.then(() => {
-      settled = true;
-    });
-    await new Promise(resolve => setTimeout(resolve, 20));
-    expect(settled).toBe(false); // queued behind the transaction, not run beside it
-    expect(direct()).toBe(before);
-    release();
-    await transaction;
-    expect(await reading).toBe(1); // ran after the commit
   });
 });
