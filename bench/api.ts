@@ -11,7 +11,9 @@
  *
  *   node bench/api.ts [--accounts 10000] [--duration 10]
  *
- * Servers run as child processes (the kam one is `kam serve`), the load generator
+ * Servers run as child processes (the kam one is `kam serve`, with the heap limits it sets for
+ * itself; `KAM_MAX_HEAP_MB=0 node bench/api.ts` measures V8's own sizing instead, and
+ * `--serve-node-options` passes NODE_OPTIONS, whose heap flags kam keeps), the load generator
  * (autocannon) in this process. Prints a Markdown table for docs/benchmarks.md.
  */
 import { type ChildProcess, spawn } from 'node:child_process';

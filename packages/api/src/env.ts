@@ -32,6 +32,15 @@ export const envSchema = z.object({
     .default(8 * 1024 * 1024),
   /** PostgreSQL pool size. */
   KAM_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Old-space limit of `kam serve`, MB (src/cli/heap.ts): 256 by default, scaled up with the
+   * bulk limits; 0 leaves V8's own sizing.
+   */
+  KAM_MAX_HEAP_MB: z.coerce
+    .number({ error: 'must be a number of megabytes' })
+    .int('must be a whole number of megabytes')
+    .refine(mb => mb === 0 || (mb >= 128 && mb <= 65_536), 'must be 0 (V8 decides) or 128 to 65536 MB')
+    .optional(),
   /** Seconds to let in-flight requests finish on shutdown. */
   KAM_SHUTDOWN_GRACE: z.coerce.number().min(0).max(600).default(20),
 });

@@ -4,6 +4,7 @@ import { createLogger } from '../../logger.ts';
 import { startServer } from '../../server.ts';
 import { createKamYoga } from '../../yoga.ts';
 import { assertMigrated, openDatabase, redact } from '../database.ts';
+import { applyServeHeapLimits, heapFlagsOf, heapLimitMb } from '../heap.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -17,6 +18,8 @@ export function registerServe(program: Command): void {
         ...(options.host ? { KAM_HOST: options.host } : {}),
         ...(options.port ? { KAM_PORT: options.port } : {}),
       });
+      // Before anything opens: this may re-execute the process with kam's heap limits.
+      const heap = applyServeHeapLimits(env);
       const logger = createLogger(env.KAM_LOG_LEVEL);
       const orm = await openDatabase(env);
       await assertMigrated(orm);
@@ -36,6 +39,11 @@ export function registerServe(program: Command): void {
           database: redact(env.DATABASE_URL),
           env: env.KAM_ENV,
           graphiql: config.graphiql,
+          heapLimitMb: heapLimitMb(),
+          heapFlags: heapFlagsOf(process.execArgv, process.env.NODE_OPTIONS),
+          ...(heap.action === 'keep' && heap.reason !== 'node flags set a heap limit'
+            ? { heapNote: `V8 sizes the heap (${heap.reason})` }
+            : {}),
         },
         'kam API listening',
       );

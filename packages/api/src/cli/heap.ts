@@ -1,0 +1,98 @@
+import v8 from 'node:v8';
+import type { KamEnv } from '../env.ts';
+
+/**
+ * The V8 heap limits `kam serve` runs with.
+ *
+ * Left to itself, V8 sizes the heap from the machine's memory: on a 24 GiB machine it lets the
+ * young generation grow to 2 × 64 MB and old space to a few hundred MB of garbage before a full
+ * collection, so a server whose live data is ~60 MB sat at 500–600 MB RSS under load
+ * (docs/benchmarks.md). With a 16 MB semi-space and a 256 MB old space it stays under 300 MB
+ * at a small cost in throughput. Heap limits can only be set when Node starts, so `kam serve`
+ * re-executes itself with them (`process.execve`: the same process id, nothing started yet)
+ * unless the Node flags already set a heap limit, or `KAM_MAX_HEAP_MB=0`.
+ */
+
+/** The young generation's semi-space when kam sets the limits, MB. */
+export const SERVE_SEMI_SPACE_MB = 16;
+/** Old space for the default bulk limits (10,000 rows, 8 MiB bodies), MB. */
+const BASE_OLD_SPACE_MB = 256;
+const BASE_BODY_BYTES = 8 * 1024 * 1024;
+const BASE_BULK_ROWS = 10_000;
+
+/** Node/V8 flags that set a heap limit (dashes or underscores, as V8 accepts both). */
+const HEAP_FLAG = /^--max[-_](old[-_]space|semi[-_]space|heap|young[-_]generation)[-_]size(=|$)/;
+
+/**
+ * Old space for `kam serve`, MB: `KAM_MAX_HEAP_MB` when set (0: V8's own sizing), otherwise
+ * 256 MB, scaled up in proportion when the bulk limits are raised above their defaults.
+ */
+export function serveOldSpaceMb(
+  env: Pick<KamEnv, 'KAM_MAX_HEAP_MB' | 'KAM_MAX_BODY_BYTES' | 'KAM_MAX_BULK_ROWS'>,
+): number {
+  if (env.KAM_MAX_HEAP_MB !== undefined) return env.KAM_MAX_HEAP_MB;
+  const scale = Math.max(1, env.KAM_MAX_BODY_BYTES / BASE_BODY_BYTES, env.KAM_MAX_BULK_ROWS / BASE_BULK_ROWS);
+  return Math.ceil(BASE_OLD_SPACE_MB * scale);
+}
+
+/** The heap flags among Node's command-line flags and `NODE_OPTIONS`. */
+export function heapFlagsOf(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
+  const options = (nodeOptions ?? '').split(/\s+/).filter(Boolean);
+  return [...execArgv, ...options].filter(flag => HEAP_FLAG.test(flag));
+}
+
+export type ServeHeapPlan =
+  | { action: 'exec'; args: string[] }
+  | {
+      action: 'keep';
+      reason: 'node flags set a heap limit' | 'KAM_MAX_HEAP_MB=0' | 'process.execve unavailable';
+    };
+
+/** What `kam serve` does about the heap before it starts (pure, for tests). */
+export function planServeHeap(
+  oldSpaceMb: number,
+  node: {
+    execPath: string;
+    execArgv: readonly string[];
+    argv: readonly string[];
+    nodeOptions: string | undefined;
+    canExec: boolean;
+  },
+): ServeHeapPlan {
+  if (heapFlagsOf(node.execArgv, node.nodeOptions).length) {
+    return { action: 'keep', reason: 'node flags set a heap limit' };
+  }
+  if (oldSpaceMb === 0) return { action: 'keep', reason: 'KAM_MAX_HEAP_MB=0' };
+  if (!node.canExec) return { action: 'keep', reason: 'process.execve unavailable' };
+  return {
+    action: 'exec',
+    args: [
+      node.execPath,
+      ...node.execArgv,
+      `--max-semi-space-size=${SERVE_SEMI_SPACE_MB}`,
+      `--max-old-space-size=${oldSpaceMb}`,
+      ...node.argv.slice(1),
+    ],
+  };
+}
+
+/**
+ * Re-executes this process with kam's heap limits when `planServeHeap` says so (it does not
+ * return then); otherwise returns why not. Call it before anything is opened or started.
+ */
+export function applyServeHeapLimits(env: KamEnv): ServeHeapPlan {
+  const plan = planServeHeap(serveOldSpaceMb(env), {
+    execPath: process.execPath,
+    execArgv: process.execArgv,
+    argv: process.argv,
+    nodeOptions: process.env.NODE_OPTIONS,
+    canExec: typeof process.execve === 'function',
+  });
+  if (plan.action === 'exec') process.execve?.(process.execPath, plan.args, process.env);
+  return plan;
+}
+
+/** V8's heap limit of this process, MB (reported in the start log line). */
+export function heapLimitMb(): number {
+  return Math.round(v8.getHeapStatistics().heap_size_limit / (1024 * 1024));
+}
