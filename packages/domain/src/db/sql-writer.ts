@@ -11,6 +11,10 @@ import type { Dialect } from './orm-config.ts';
 
 const MAX_PARAMS = 30_000;
 
+/** Multi-row INSERT texts by shape (table, columns, rows, conflict clause, returning). */
+const INSERT_TEXTS = new Map<string, string>();
+const MAX_INSERT_TEXTS = 256;
+
 export type SqlValue =
   | string
   | number
@@ -116,11 +120,19 @@ export async function writeRowsReturning<R extends object = Record<string, unkno
   const connection = em.getConnection();
   const ctx = options.ctx ?? em.getTransactionContext();
   let affected = 0;
+  const ret = returning?.length ? ` returning ${returning.map(q).join(', ')}` : '';
+  const head = `insert into ${q(table)} (${columns.map(q).join(', ')}) values `;
   for (let start = 0, size = 0; start < rows.length; start += size) {
     size = Math.min(perStatement, floorPowerOfTwo(rows.length - start));
     const chunk = rows.slice(start, start + size);
-    const ret = returning?.length ? ` returning ${returning.map(q).join(', ')}` : '';
-    const sql = `insert into ${q(table)} (${columns.map(q).join(', ')}) values ${chunk.map(() => tuple).join(', ')}${suffix}${ret}`;
+    // The same text object for the same shape: a chunk of 4,096 rows is ~100 KB of SQL.
+    const shape = `${dialect}\n${head}\n${size}\n${suffix}\n${ret}`;
+    let sql = INSERT_TEXTS.get(shape);
+    if (sql === undefined) {
+      sql = `${head}${new Array(size).fill(tuple).join(', ')}${suffix}${ret}`;
+      if (INSERT_TEXTS.size >= MAX_INSERT_TEXTS) INSERT_TEXTS.clear();
+      INSERT_TEXTS.set(shape, sql);
+    }
     const params: unknown[] = [];
     for (const row of chunk) for (const v of row) params.push(toDbValue(dialect, v));
     if (ret) {

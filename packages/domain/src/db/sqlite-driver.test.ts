@@ -1,3 +1,4 @@
+import { raw } from '@mikro-orm/sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account } from '../accounts/account.entity.ts';
 import { insertAuditEntries } from '../audit/audit.writer.ts';
@@ -53,6 +54,30 @@ describe('bindQuery (SQLite bound parameters)', () => {
     expect(bindQuery('select * from t where a = ?', [1, 2])).toBeUndefined();
     expect(bindQuery('select * from t where id in (?)', [[]])).toBeUndefined();
     expect(bindQuery('select 1', [])).toEqual({ sql: 'select 1', values: [] });
+  });
+
+  it('answers the same for a text it has seen before, whatever the parameters are this time', () => {
+    // Each text is looked at once (its placeholders counted); later calls must not differ.
+    const cases: [string, unknown[]][] = [
+      ['select * from t where a = ? and b = ?', [7, 'x']],
+      ['select coalesce(?) as y', [5]],
+      ['select coalesce(?) as y', [[1, 2]]],
+      ['select * from t where a = ? and b = ?', [[1, 2], 3]],
+      ['select * from t where a = ? and b = ?', [raw('now()'), 3]],
+      ['select * from t where id in (?, ?, ?)', [1, 2, 3]],
+      ['select * from t where a = ?', [1, 2]],
+    ];
+    const first = cases.map(([sql, params]) => bindQuery(sql, params));
+    expect(first).toEqual([
+      { sql: 'select * from t where a = ? and b = ?', values: [7n, 'x'] },
+      { sql: 'select coalesce(?) as y', values: [5n] },
+      { sql: 'select coalesce(?, ?) as y', values: [1n, 2n] },
+      { sql: 'select * from t where a = ?, ? and b = ?', values: [1n, 2n, 3n] },
+      undefined,
+      { sql: 'select * from t where id in (?, ?, ?, ?)', values: [1n, 2n, 3n, 3n] },
+      undefined,
+    ]);
+    expect(cases.map(([sql, params]) => bindQuery(sql, params))).toEqual(first);
   });
 });
 

@@ -114,6 +114,37 @@ function bindable(value: unknown): unknown {
   return String(value);
 }
 
+/** Whether the placeholder at `at` opens an `in (…)` list. */
+function inListAt(sql: string, at: number): boolean {
+  return openParenBefore(sql, at) && /\bin\s*\(\s*$/i.test(sql.slice(Math.max(0, at - 16), at));
+}
+
+/**
+ * Per SQL text: its number of placeholders when none is in an `in (…)` list and it has no
+ * `??` or `\?`, otherwise -1. Kept for as many texts as the statement cache.
+ */
+const PLAIN_PLACEHOLDERS = new Map<string, number>();
+
+function plainPlaceholders(sql: string): number {
+  let count = PLAIN_PLACEHOLDERS.get(sql);
+  if (count !== undefined) return count;
+  count = 0;
+  if (sql.includes('??') || sql.includes('\\?')) count = -1;
+  else {
+    for (let at = sql.indexOf('?'); at !== -1; at = sql.indexOf('?', at + 1)) {
+      if (inListAt(sql, at)) {
+        count = -1;
+        break;
+      }
+      count += 1;
+    }
+  }
+  if (PLAIN_PLACEHOLDERS.size < STATEMENT_CACHE_SIZE && sql.length <= MAX_CACHED_SQL_LENGTH) {
+    PLAIN_PLACEHOLDERS.set(sql, count);
+  }
+  return count;
+}
+
 /**
  * The SQL with one placeholder per bound value, and the values; or undefined when the
  * query must run as MikroORM formats it (raw fragments, `??`, escaped `\?`, a mismatch).
@@ -123,6 +154,18 @@ export function bindQuery(
   params: readonly unknown[],
 ): { sql: string; values: unknown[] } | undefined {
   if (params.length === 0) return { sql, values: [] };
+  // The common case, decided once per SQL text: one scalar per placeholder and no `in (…)`
+  // list, so the text stays as it is and only the values are converted.
+  if (plainPlaceholders(sql) === params.length && params.length <= MAX_BOUND_PARAMETERS) {
+    const values = new Array<unknown>(params.length);
+    let i = 0;
+    for (; i < params.length; i++) {
+      const param = params[i];
+      if (Array.isArray(param) || isRaw(param)) break;
+      values[i] = bindable(param);
+    }
+    if (i === params.length) return { sql, values };
+  }
   if (sql.includes('??') || sql.includes('\\?')) return undefined;
   const values: unknown[] = [];
   const scalar = (value: unknown) => !Array.isArray(value) && !isRaw(value);
@@ -138,7 +181,7 @@ export function bindQuery(
   for (let at = sql.indexOf('?'); at !== -1; at = sql.indexOf('?', from)) {
     if (index >= params.length) return undefined;
     // `in (` right before the placeholder; most placeholders (`, ?`, `= ?`) fail the first test.
-    const inList = openParenBefore(sql, at) && /\bin\s*\(\s*$/i.test(sql.slice(Math.max(0, at - 16), at));
+    const inList = inListAt(sql, at);
     const param = params[index];
     if (Array.isArray(param)) {
       // One placeholder for a whole list (MikroORM's `in (?)`).
