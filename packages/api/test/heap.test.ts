@@ -12,6 +12,7 @@ const NODE = {
   argv: ['/usr/bin/node', '/app/cli/main.ts', 'serve', '--port', '4000'],
   nodeOptions: undefined,
   canExec: true,
+  env: { PATH: '/usr/bin' },
 };
 
 describe('kam serve heap limits (planning)', () => {
@@ -29,7 +30,10 @@ describe('kam serve heap limits (planning)', () => {
         '--port',
         '4000',
       ],
+      env: { MALLOC_ARENA_MAX: '2' },
     });
+    // A malloc arena setting of the operator's is kept.
+    expect(planServeHeap(256, { ...NODE, env: { MALLOC_ARENA_MAX: '8' } })).toMatchObject({ env: {} });
   });
 
   it('scales the old space with bulk limits raised above their defaults, and obeys KAM_MAX_HEAP_MB', () => {
@@ -107,6 +111,8 @@ describe('kam serve heap limits (a real server process)', () => {
     if (process.platform === 'linux') {
       const cmdline = readFileSync(`/proc/${byDefault.pid}/cmdline`, 'utf8').split('\0');
       expect(cmdline).toEqual(expect.arrayContaining([...flags, 'serve']));
+      const environ = readFileSync(`/proc/${byDefault.pid}/environ`, 'utf8').split('\0');
+      expect(environ).toContain('MALLOC_ARENA_MAX=2');
     }
     const health = await fetch(`${byDefault.base}/ready`);
     expect(health.status).toBe(200);
