@@ -1,7 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { heapFlagsOf, planServeHeap, SERVE_SEMI_SPACE_MB, serveOldSpaceMb } from '../src/cli/heap.ts';
+import {
+  applyServeHeapLimits,
+  heapFlagsOf,
+  planServeHeap,
+  SERVE_SEMI_SPACE_MB,
+  serveOldSpaceMb,
+} from '../src/cli/heap.ts';
 import { parseEnv } from '../src/env.ts';
 import { createFileDatabase, type FileDatabase } from './reliability/databases.ts';
 import { killAllChildren, runKam, startServerProcess } from './reliability/processes.ts';
@@ -60,6 +66,20 @@ describe('kam serve heap limits (planning)', () => {
       action: 'keep',
       reason: 'process.execve unavailable',
     });
+  });
+
+  it('serves with V8’s sizing, and says why, when the re-execution fails', () => {
+    const calls: string[][] = [];
+    const plan = applyServeHeapLimits(parseEnv({}), {
+      ...NODE,
+      execve: (_file, args) => {
+        calls.push(args);
+        throw new Error('EACCES');
+      },
+    });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toContain('--max-old-space-size=256');
+    expect(plan).toEqual({ action: 'keep', reason: 'process.execve failed: EACCES' });
   });
 
   it('refuses a heap too small to serve, with the accepted range', () => {

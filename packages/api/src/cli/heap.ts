@@ -47,7 +47,11 @@ export type ServeHeapPlan =
   | { action: 'exec'; args: string[]; env: Record<string, string> }
   | {
       action: 'keep';
-      reason: 'node flags set a heap limit' | 'KAM_MAX_HEAP_MB=0' | 'process.execve unavailable';
+      reason:
+        | 'node flags set a heap limit'
+        | 'KAM_MAX_HEAP_MB=0'
+        | 'process.execve unavailable'
+        | `process.execve failed: ${string}`;
     };
 
 /** What `kam serve` does about the heap before it starts (pure, for tests). */
@@ -81,20 +85,35 @@ export function planServeHeap(
   };
 }
 
+/** The running Node process, as far as re-executing it goes (tests pass their own). */
+export interface NodeProcess {
+  execPath: string;
+  execArgv: readonly string[];
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  execve?: (file: string, args: string[], env: Record<string, string | undefined>) => void;
+}
+
 /**
  * Re-executes this process with kam's heap limits when `planServeHeap` says so (it does not
  * return then); otherwise returns why not. Call it before anything is opened or started.
  */
-export function applyServeHeapLimits(env: KamEnv): ServeHeapPlan {
+export function applyServeHeapLimits(env: KamEnv, node: NodeProcess = process): ServeHeapPlan {
   const plan = planServeHeap(serveOldSpaceMb(env), {
-    execPath: process.execPath,
-    execArgv: process.execArgv,
-    argv: process.argv,
-    nodeOptions: process.env.NODE_OPTIONS,
-    canExec: typeof process.execve === 'function',
-    env: process.env,
+    execPath: node.execPath,
+    execArgv: node.execArgv,
+    argv: node.argv,
+    nodeOptions: node.env.NODE_OPTIONS,
+    canExec: typeof node.execve === 'function',
+    env: node.env,
   });
-  if (plan.action === 'exec') process.execve?.(process.execPath, plan.args, { ...process.env, ...plan.env });
+  if (plan.action !== 'exec') return plan;
+  try {
+    node.execve?.(node.execPath, plan.args, { ...node.env, ...plan.env });
+  } catch (error) {
+    // Serving with V8's own sizing beats not serving; the start log line says so.
+    return { action: 'keep', reason: `process.execve failed: ${(error as Error).message}` };
+  }
   return plan;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError, type DomainErrorCode, type FieldIssue } from './domain-error.ts';
-import { MAX_MONEY_CENTS, type Money, money, toCents } from './money.ts';
+import { fromCents, MAX_MONEY_CENTS, type Money, toCents } from './money.ts';
 import { isQuarter, type Quarter } from './quarter.ts';
 
 // A missing required field says so, instead of zod's "expected string, received undefined".
@@ -42,23 +42,32 @@ export const quarterSchema = z
   })
   .transform(v => v as Quarter);
 
-function isMoneyInput(v: string | number): boolean {
+const INVALID_MONEY_MESSAGE = 'must be a decimal amount with at most two decimals, like 1250.50';
+
+/** Cents of a money input within the range kam stores, or undefined. */
+function centsOfInput(v: string | number): bigint | undefined {
   try {
     const cents = toCents(v);
-    return cents <= MAX_MONEY_CENTS && cents >= -MAX_MONEY_CENTS;
+    return cents <= MAX_MONEY_CENTS && cents >= -MAX_MONEY_CENTS ? cents : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** A decimal amount with at most two decimals, given as a string ("1250.50") or a number. */
+/**
+ * A decimal amount with at most two decimals, given as a string ("1250.50") or a number;
+ * parsed once (bulk calls check hundreds of thousands of amounts) into its canonical form.
+ */
 export const moneySchema = z
   .union([z.string(), z.number()], { error: 'must be a decimal amount like 1250.50' })
-  .refine(isMoneyInput, {
-    message: 'must be a decimal amount with at most two decimals, like 1250.50',
-    params: { code: 'INVALID_MONEY' },
-  })
-  .transform((v): Money => money(v));
+  .transform((v, ctx): Money => {
+    const cents = centsOfInput(v);
+    if (cents === undefined) {
+      ctx.addIssue({ code: 'custom', message: INVALID_MONEY_MESSAGE, params: { code: 'INVALID_MONEY' } });
+      return z.NEVER;
+    }
+    return fromCents(cents);
+  });
 
 export const nonNegativeMoneySchema = moneySchema.refine(v => toCents(v) >= 0n, {
   message: 'must not be negative',
