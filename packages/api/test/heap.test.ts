@@ -60,6 +60,12 @@ describe('kam serve heap limits (planning)', () => {
     expect(
       planServeHeap(256, { ...NODE, nodeOptions: '--enable-source-maps  --max-old-space-size=1024' }),
     ).toEqual({ action: 'keep', reason: 'node flags set a heap limit' });
+    // Under a debugger (which would have to attach twice), V8 sizes the heap.
+    expect(planServeHeap(256, { ...NODE, execArgv: ['--inspect-brk=9230'] })).toEqual({
+      action: 'keep',
+      reason: 'a debugger is attached (--inspect)',
+    });
+    expect(planServeHeap(256, { ...NODE, nodeOptions: '--inspect' })).toMatchObject({ action: 'keep' });
     // Other flags are not heap limits.
     expect(heapFlagsOf(['--max-http-header-size=1000'], '--stack-size=900')).toEqual([]);
     expect(planServeHeap(256, { ...NODE, canExec: false })).toEqual({

@@ -37,6 +37,9 @@ export function serveOldSpaceMb(
   return Math.ceil(BASE_OLD_SPACE_MB * scale);
 }
 
+/** Debugger flags: a re-executed process would wait for the debugger a second time. */
+const INSPECT_FLAG = /^--inspect(-brk|-wait)?(=|$)/;
+
 /** The heap flags among Node's command-line flags and `NODE_OPTIONS`. */
 export function heapFlagsOf(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
   const options = (nodeOptions ?? '').split(/\s+/).filter(Boolean);
@@ -50,6 +53,7 @@ export type ServeHeapPlan =
       reason:
         | 'node flags set a heap limit'
         | 'KAM_MAX_HEAP_MB=0'
+        | 'a debugger is attached (--inspect)'
         | 'process.execve unavailable'
         | `process.execve failed: ${string}`;
     };
@@ -71,6 +75,10 @@ export function planServeHeap(
     return { action: 'keep', reason: 'node flags set a heap limit' };
   }
   if (oldSpaceMb === 0) return { action: 'keep', reason: 'KAM_MAX_HEAP_MB=0' };
+  const flags = [...node.execArgv, ...(node.nodeOptions ?? '').split(/\s+/)];
+  if (flags.some(flag => INSPECT_FLAG.test(flag))) {
+    return { action: 'keep', reason: 'a debugger is attached (--inspect)' };
+  }
   if (!node.canExec) return { action: 'keep', reason: 'process.execve unavailable' };
   return {
     action: 'exec',
