@@ -40,10 +40,14 @@ export function serveOldSpaceMb(
 /** Debugger flags: a re-executed process would wait for the debugger a second time. */
 const INSPECT_FLAG = /^--inspect(-brk|-wait)?(=|$)/;
 
+/** Node's command-line flags and those in `NODE_OPTIONS`. */
+function nodeFlags(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
+  return [...execArgv, ...(nodeOptions ?? '').split(/\s+/).filter(Boolean)];
+}
+
 /** The heap flags among Node's command-line flags and `NODE_OPTIONS`. */
 export function heapFlagsOf(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
-  const options = (nodeOptions ?? '').split(/\s+/).filter(Boolean);
-  return [...execArgv, ...options].filter(flag => HEAP_FLAG.test(flag));
+  return nodeFlags(execArgv, nodeOptions).filter(flag => HEAP_FLAG.test(flag));
 }
 
 export type ServeHeapPlan =
@@ -75,8 +79,7 @@ export function planServeHeap(
     return { action: 'keep', reason: 'node flags set a heap limit' };
   }
   if (oldSpaceMb === 0) return { action: 'keep', reason: 'KAM_MAX_HEAP_MB=0' };
-  const flags = [...node.execArgv, ...(node.nodeOptions ?? '').split(/\s+/)];
-  if (flags.some(flag => INSPECT_FLAG.test(flag))) {
+  if (nodeFlags(node.execArgv, node.nodeOptions).some(flag => INSPECT_FLAG.test(flag))) {
     return { action: 'keep', reason: 'a debugger is attached (--inspect)' };
   }
   if (!node.canExec) return { action: 'keep', reason: 'process.execve unavailable' };

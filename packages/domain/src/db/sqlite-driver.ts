@@ -114,6 +114,11 @@ function bindable(value: unknown): unknown {
   return String(value);
 }
 
+/** Whether the text has placeholders bindQuery leaves to MikroORM (`??` identifiers, escaped `\?`). */
+function hasUnboundPlaceholders(sql: string): boolean {
+  return sql.includes('??') || sql.includes('\\?');
+}
+
 /** Whether the placeholder at `at` opens an `in (…)` list. */
 function inListAt(sql: string, at: number): boolean {
   return openParenBefore(sql, at) && /\bin\s*\(\s*$/i.test(sql.slice(Math.max(0, at - 16), at));
@@ -129,7 +134,7 @@ function plainPlaceholders(sql: string): number {
   let count = PLAIN_PLACEHOLDERS.get(sql);
   if (count !== undefined) return count;
   count = 0;
-  if (sql.includes('??') || sql.includes('\\?')) count = -1;
+  if (hasUnboundPlaceholders(sql)) count = -1;
   else {
     for (let at = sql.indexOf('?'); at !== -1; at = sql.indexOf('?', at + 1)) {
       if (inListAt(sql, at)) {
@@ -166,7 +171,7 @@ export function bindQuery(
     }
     if (i === params.length) return { sql, values };
   }
-  if (sql.includes('??') || sql.includes('\\?')) return undefined;
+  if (hasUnboundPlaceholders(sql)) return undefined;
   const values: unknown[] = [];
   const scalar = (value: unknown) => !Array.isArray(value) && !isRaw(value);
   /** Binds `list` as the members of an `in (…)` list, padded by repeating its last member. */
