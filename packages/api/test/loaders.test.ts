@@ -55,6 +55,27 @@ describe('requestLoader', () => {
     expect(double.resolve(ctx(), 4)).toBeInstanceOf(Promise);
   });
 
+  it('answers primed keys at once, and never replaces a loaded value by a primed one', async () => {
+    const calls: number[][] = [];
+    const double = requestLoader(async (keys: number[]) => {
+      calls.push(keys);
+      return keys.map(k => k * 2);
+    });
+    const request = ctx();
+    await double.prefetch(request, [1]);
+    double.prime(request, [
+      [1, 99],
+      [5, 10],
+      [6, 0],
+    ]);
+    expect(double.resolve(request, 1)).toBe(2);
+    expect(double.resolve(request, 5)).toBe(10);
+    expect(double.resolve(request, 6)).toBe(0);
+    await double.prefetch(request, [5, 6, 7]);
+    expect(calls).toEqual([[1], [7]]);
+    expect(double.resolve(ctx(), 5)).toBeInstanceOf(Promise); // primed for that request only
+  });
+
   it('keeps null answers as answers', async () => {
     const none = requestLoader(async (keys: number[]) => keys.map(() => null));
     const request = ctx();

@@ -3,7 +3,16 @@
  * accounts with their team, latest financials, plan status and health issues exactly as many SQL
  * statements as a page of 10. Statements are counted with the ORM's query logger.
  */
-import { Account, addTeamMember, closeQuarter, createPlan, systemActor } from '@kam/domain';
+import {
+  Account,
+  addTeamMember,
+  closeQuarter,
+  createPlan,
+  designateKeyAccount,
+  revokeDesignation,
+  systemActor,
+  TeamMember,
+} from '@kam/domain';
 import { makeBusinessUnit, makePerson } from '@kam/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
@@ -81,6 +90,12 @@ const PAGE = `query($first: Int!) {
   }
 }`;
 
+/** The statements logged while counting, without the logger's colour codes. */
+function loggedStatements(): string[] {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape codes
+  return statements.map(s => s.replace(/\x1B\[[0-9;]*m/g, ''));
+}
+
 async function countStatements(first: number) {
   statements = [];
   counting = true;
@@ -107,10 +122,7 @@ async function countStatements(first: number) {
     // Health is computed for key accounts only (none here); its loader still runs, batched.
     expect(node.health).toBeNull();
   }
-  // The logger colours its prefix: strip the escape codes, keep the SQL statements.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape codes
-  const plain = statements.map(s => s.replace(/\x1B\[[0-9;]*m/g, ''));
-  return plain.filter(s => /^\[query\] (select|insert|update|delete|with)\b/i.test(s));
+  return loggedStatements().filter(s => /^\[query\] (select|insert|update|delete|with)\b/i.test(s));
 }
 
 describe('N+1', () => {
@@ -132,11 +144,9 @@ describe('the accounts page loads the batched fields it selects before the nodes
     const res = await api.gql<{ accounts: { edges: { node: Record<string, unknown> }[] } }>(query, {}, admin);
     counting = false;
     expect(res.body.errors).toBeUndefined();
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape codes
-    const plain = statements.map(s => s.replace(/\x1B\[[0-9;]*m/g, ''));
     return {
       nodes: res.body.data?.accounts.edges.map(edge => edge.node) ?? [],
-      sql: plain.filter(s => /^\[query\] select\b/i.test(s)),
+      sql: loggedStatements().filter(s => /^\[query\] select\b/i.test(s)),
     };
   };
 
@@ -187,5 +197,52 @@ describe('edge cursors', () => {
       admin,
     );
     expect(next.body.data?.accounts.edges.map(e => e.node.externalRef)).toEqual(['NP-002', 'NP-003']);
+  });
+});
+
+describe('one account by id', () => {
+  it('reads the account with its key status, and the team with its people, in one statement each', async () => {
+    const em = api.db.em();
+    const [plain, key, revoked] = await em.find(Account, {}, { orderBy: { id: 'asc' }, limit: 3 });
+    if (!plain || !key || !revoked) throw new Error('fixture accounts missing');
+    await designateKeyAccount(em, { accountId: key.id }, actor);
+    const ended = await designateKeyAccount(em, { accountId: revoked.id }, actor);
+    await revokeDesignation(
+      em,
+      { id: ended.id, expectedVersion: ended.version, reason: 'test: no longer key' },
+      actor,
+    );
+    const QUERY = `query($id: ID!) { node(id: $id) { ... on Account {
+      externalRef isKeyAccount
+      team { role person { name } }
+      latestFinancials { quarter revenue }
+      latestPlan { status }
+    } } }`;
+    const answers = [];
+    for (const account of [plain, key, revoked]) {
+      const id = Buffer.from(`Account:${account.id}`).toString('base64');
+      await api.gql(QUERY, { id }, admin); // the token's use is recorded once a minute
+      statements = [];
+      counting = true;
+      const res = await api.gql<{ node: Record<string, unknown> }>(QUERY, { id }, admin);
+      counting = false;
+      expect(res.body.errors).toBeUndefined();
+      answers.push(res.body.data?.node);
+      const sql = loggedStatements().filter(s => /^\[query\] select\b/i.test(s));
+      // The token, the account (with its key status), the team with its people, financials, plan.
+      expect(sql, sql.join('\n')).toHaveLength(5);
+      expect(sql.some(s => /from [`"]?person[`"]? where/i.test(s))).toBe(false);
+      expect(sql.some(s => /^\[query\] select account_id from key_account_designation/i.test(s))).toBe(false);
+    }
+    expect(answers.map(a => a?.isKeyAccount)).toEqual([false, true, false]);
+    for (const [i, account] of [plain, key, revoked].entries()) {
+      const [member] = await em.fork().find(TeamMember, { account: account.id }, { populate: ['person'] });
+      expect(answers[i]).toMatchObject({
+        externalRef: account.externalRef,
+        team: [{ role: 'KEY_ACCOUNT_MANAGER', person: { name: member?.person.name } }],
+        latestFinancials: [{ quarter: '2026-Q2', revenue: '1000.00' }],
+        latestPlan: { status: 'DRAFT' },
+      });
+    }
   });
 });

@@ -46,6 +46,7 @@ export {
   placeholders,
   type ReadRow,
   selectRows,
+  selectRowsJoined,
 } from './db/read-rows.ts';
 export { dialectOfEm, selectIn, writeRows } from './db/sql-writer.ts';
 export * from './demo/index.ts';

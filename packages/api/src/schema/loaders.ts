@@ -31,6 +31,8 @@ export interface RequestLoader<K, V> {
   resolve(ctx: KamContext, key: K): V | Promise<V>;
   /** Loads `keys` in one batch now, so that their fields resolve without waiting. */
   prefetch(ctx: KamContext, keys: readonly K[]): Promise<void>;
+  /** Values another statement of this request already read (kept unless already loaded). */
+  prime(ctx: KamContext, entries: Iterable<readonly [K, V]>): void;
 }
 
 /**
@@ -74,6 +76,10 @@ export function requestLoader<K, V>(
       const { loaded } = stateOf(ctx);
       const missing = [...new Set(keys.filter(key => !loaded.has(key)))];
       if (missing.length) await load(loaded, missing, ctx);
+    },
+    prime(ctx, entries) {
+      const { loaded } = stateOf(ctx);
+      for (const [key, value] of entries) if (!loaded.has(key)) loaded.set(key, value);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { type EntityClass, isReadRow, placeholders, selectRows } from '@kam/domain';
 import { builder } from '../builder.ts';
+import type { KamContext } from '../context.ts';
 
 /**
  * A Relay node backed by a MikroORM entity, loaded through a per-request DataLoader:
@@ -15,14 +16,18 @@ export function entityNode<T extends { id: number }>(
      * fields only read stored values and relation ids. Their `isTypeOf` must accept both.
      */
     readRows?: boolean;
+    /** Loads the nodes of `ids` (any order, missing ones left out) instead of the default. */
+    load?: (ids: number[], ctx: KamContext) => Promise<T[]>;
   } = {},
 ) {
   return builder.loadableNodeRef<T, number, number>(name, {
     id: { resolve: (e: T) => e.id, parse: (id: string) => Number(id) },
     load: (ids: number[], ctx) =>
-      options.readRows
-        ? selectRows(ctx.em, entity, `where id in (${placeholders(ids)})`, ids)
-        : (ctx.em.find(entity, { id: { $in: ids } } as never) as Promise<T[]>),
+      options.load
+        ? options.load(ids, ctx)
+        : options.readRows
+          ? selectRows(ctx.em, entity, `where id in (${placeholders(ids)})`, ids)
+          : (ctx.em.find(entity, { id: { $in: ids } } as never) as Promise<T[]>),
     sort: (e: T) => e.id,
   });
 }

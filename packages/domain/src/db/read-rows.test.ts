@@ -2,6 +2,7 @@ import type { EntityClass } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account } from '../accounts/account.entity.ts';
 import { QuarterlyFinancial } from '../accounts/financial.entity.ts';
+import { writeAs } from '../common/unit-of-work.ts';
 import { seedDemoPortfolio } from '../demo/demo.ts';
 import { Person } from '../organisation/person.entity.ts';
 import { AccountPlan } from '../plans/account-plan.entity.ts';
@@ -9,7 +10,7 @@ import { KeyAccountDesignation } from '../selection/designation.entity.ts';
 import { Contact } from '../team/contact.entity.ts';
 import { TeamMember } from '../team/team-member.entity.ts';
 import { createTestDatabase, type TestDatabase, testActor } from '../testing/index.ts';
-import { findRowsByCursor, isReadRow, placeholders, selectRows } from './read-rows.ts';
+import { findRowsByCursor, isReadRow, placeholders, selectRows, selectRowsJoined } from './read-rows.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -103,5 +104,57 @@ describe('read rows', () => {
     expect(isReadRow(row, 'Account')).toBe(true);
     expect(isReadRow(row, 'Person')).toBe(false);
     expect(isReadRow(entity, 'Account')).toBe(false);
+  });
+
+  it('joined to a many-to-one relation hold the related read row in its place, in one statement', async () => {
+    const members = await selectRows(db.em(), TeamMember, 'order by id limit 30');
+    expect(members.length).toBeGreaterThan(0);
+    const ids = members.map(m => m.id);
+    const joined = await selectRowsJoined(
+      db.em(),
+      TeamMember,
+      'person',
+      `where t.id in (${placeholders(ids)}) order by t.id`,
+      ids,
+    );
+    const personIds = [...new Set(members.map(m => m.person.id))];
+    const people = await selectRows(db.em(), Person, `where id in (${placeholders(personIds)})`, personIds);
+    const personById = new Map(people.map(p => [p.id, p]));
+    expect(joined).toHaveLength(members.length);
+    for (const [i, row] of joined.entries()) {
+      const member = members[i] as TeamMember;
+      expect(isReadRow(row, 'TeamMember')).toBe(true);
+      expect(isReadRow(row.person, 'Person')).toBe(true);
+      expect({ ...row, person: { id: row.person.id } }).toEqual(member);
+      expect(row.person).toEqual(personById.get(member.person.id));
+    }
+  });
+
+  it('joined to a nullable relation of their own type hold null where it is empty', async () => {
+    const [child, parent, orphan] = await writeAs(db.em(), testActor, async tx => {
+      const accounts = await tx.find(Account, {}, { orderBy: { id: 'desc' }, limit: 3 });
+      const [first, second, third] = accounts;
+      if (!first || !second || !third) throw new Error('fixture accounts missing');
+      first.parent = second;
+      third.parent = undefined;
+      return accounts;
+    });
+    if (!child || !parent || !orphan) throw new Error('fixture accounts missing');
+    const ids = [child.id, orphan.id];
+    const rows = await selectRowsJoined(
+      db.em(),
+      Account,
+      'parent',
+      `where t.id in (${placeholders(ids)}) order by t.id desc`,
+      ids,
+    );
+    const [parentRow] = await selectRows(db.em(), Account, 'where id = ?', [parent.id]);
+    expect(rows.map(r => r.id)).toEqual([child.id, orphan.id]);
+    expect(rows[0]?.parent).toEqual(parentRow);
+    expect(rows[0]?.name).toBe(child.name);
+    expect(rows[1]?.parent ?? null).toBeNull();
+    await expect(selectRowsJoined(db.em(), Account, 'name', '')).rejects.toThrow(
+      'Account.name is not a many-to-one relation',
+    );
   });
 });

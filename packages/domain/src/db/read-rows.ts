@@ -127,6 +127,52 @@ export async function selectRows<T extends object>(
   return mapRows(em, entity, rows);
 }
 
+/**
+ * `selectRows` joined to the entity of one many-to-one relation, in one statement: the
+ * relation holds the related entity's read row (which has its `id`, like the `{ id }` it
+ * stands for), or null. For lists whose every item shows its related entity (a team with
+ * its people): one statement instead of two. In `clause`, the entity's table is `t`
+ * (e.g. `where t.account_id in (?, ?) order by t.id`).
+ */
+export async function selectRowsJoined<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  relation: keyof T & string,
+  clause: string,
+  params: readonly unknown[] = [],
+): Promise<ReadRow<T>[]> {
+  const metadata = em.getMetadata();
+  const meta: EntityMetadata = metadata.get(entity);
+  const prop = meta.properties[relation as never] as EntityProperty | undefined;
+  const column = prop?.fieldNames?.[0];
+  if (!prop || prop.kind !== ReferenceKind.MANY_TO_ONE || !column || !prop.targetMeta) {
+    throw new Error(`${meta.className}.${relation} is not a many-to-one relation`);
+  }
+  const target: EntityMetadata = prop.targetMeta;
+  const platform = em.getPlatform();
+  const q = (name: string) => platform.quoteIdentifier(name);
+  const columns = target.props.flatMap(p => (p.persist === false || p.formula ? [] : (p.fieldNames ?? [])));
+  const aliased = columns.map(c => `r.${q(c)} as ${q(`r__${c}`)}`).join(', ');
+  const targetKey = target.properties[target.primaryKeys[0] as never]?.fieldNames?.[0] ?? 'id';
+  const rows = await em
+    .getConnection()
+    .execute<Row[]>(
+      `select t.*, ${aliased} from ${q(meta.tableName)} t left join ${q(target.tableName)} r on r.${q(targetKey)} = t.${q(column)} ${clause}`,
+      params as unknown[],
+    );
+  const map = mapperOf(em, meta, 'column');
+  const mapTarget = mapperOf(em, target, 'column');
+  return rows.map((row: Row) => {
+    const out = map(row);
+    if (row[`r__${targetKey}`] != null) {
+      const related: Row = {};
+      for (const c of columns) related[c] = row[`r__${c}`];
+      out[relation] = mapTarget(related);
+    }
+    return out as ReadRow<T>;
+  });
+}
+
 /** Raw rows of the entity's table (all its columns) as read rows. */
 export function mapRows<T extends object>(
   em: EntityManager,

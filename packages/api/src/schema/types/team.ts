@@ -1,4 +1,11 @@
-import { addTeamMember, removeTeamMember, TEAM_ROLES, TeamMember, updateTeamMember } from '@kam/domain';
+import {
+  addTeamMember,
+  isReadRow,
+  removeTeamMember,
+  TEAM_ROLES,
+  TeamMember,
+  updateTeamMember,
+} from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { decodeId } from '../ids.ts';
@@ -26,7 +33,12 @@ TeamMemberRef.implement({
   description: 'A person’s role on an account team.',
   isTypeOf: entityOrRow(TeamMember),
   fields: t => ({
-    person: t.field({ type: PersonRef, description: 'Who.', resolve: m => m.person.id }),
+    person: t.field({
+      type: PersonRef,
+      description: 'Who.',
+      // A team read with its people (the account's `team`) holds the person's row: no load.
+      resolve: m => (isReadRow(m.person, 'Person') ? m.person : m.person.id),
+    }),
     role: t.field({ type: TeamRoleEnum, description: 'Their role.', resolve: m => m.role }),
     geography: t.exposeString('geography', {
       nullable: true,
