@@ -49,10 +49,15 @@ function dateOf(value: unknown, timezone: string | undefined): Date | unknown {
   return new Date(text + timezone);
 }
 
-function stepOf(em: EntityManager, prop: EntityProperty, keyedBy: keyof typeof MAPPERS): Step | undefined {
+function stepOf(
+  em: EntityManager,
+  prop: EntityProperty,
+  keyedBy: keyof typeof MAPPERS,
+  prefix: string,
+): Step | undefined {
   const name = prop.name;
   const column = prop.fieldNames?.[0];
-  const field: string = keyedBy === 'column' ? (column ?? name) : name;
+  const field: string = keyedBy === 'column' ? prefix + (column ?? name) : name;
   if (!column || prop.persist === false || prop.formula || prop.embedded || prop.fieldNames.length !== 1) {
     return undefined;
   }
@@ -90,11 +95,25 @@ function stepOf(em: EntityManager, prop: EntityProperty, keyedBy: keyof typeof M
   };
 }
 
-function mapperOf(em: EntityManager, meta: EntityMetadata, keyedBy: keyof typeof MAPPERS): Mapper {
-  let mapper = MAPPERS[keyedBy].get(meta);
+/** Mappers from rows whose columns carry a prefix (joined rows), by key kind and prefix. */
+const PREFIXED = new Map<string, WeakMap<EntityMetadata, Mapper>>();
+
+function mapperOf(
+  em: EntityManager,
+  meta: EntityMetadata,
+  keyedBy: keyof typeof MAPPERS,
+  prefix = '',
+): Mapper {
+  const prefixed = `${keyedBy}:${prefix}`;
+  let cache = prefix ? PREFIXED.get(prefixed) : MAPPERS[keyedBy];
+  if (!cache) {
+    cache = new WeakMap();
+    PREFIXED.set(prefixed, cache);
+  }
+  let mapper = cache.get(meta);
   if (!mapper) {
     const steps = meta.props
-      .map(prop => stepOf(em, prop, keyedBy))
+      .map(prop => stepOf(em, prop, keyedBy, prefix))
       .filter((step): step is Step => step !== undefined);
     const tag = meta.className;
     mapper = row => {
@@ -102,7 +121,7 @@ function mapperOf(em: EntityManager, meta: EntityMetadata, keyedBy: keyof typeof
       for (const step of steps) step(row, out);
       return out;
     };
-    MAPPERS[keyedBy].set(meta, mapper);
+    cache.set(meta, mapper);
   }
   return mapper;
 }
@@ -141,36 +160,52 @@ export async function selectRowsJoined<T extends object>(
   clause: string,
   params: readonly unknown[] = [],
 ): Promise<ReadRow<T>[]> {
-  const metadata = em.getMetadata();
-  const meta: EntityMetadata = metadata.get(entity);
-  const prop = meta.properties[relation as never] as EntityProperty | undefined;
-  const column = prop?.fieldNames?.[0];
-  if (!prop || prop.kind !== ReferenceKind.MANY_TO_ONE || !column || !prop.targetMeta) {
-    throw new Error(`${meta.className}.${relation} is not a many-to-one relation`);
-  }
-  const target: EntityMetadata = prop.targetMeta;
-  const platform = em.getPlatform();
-  const q = (name: string) => platform.quoteIdentifier(name);
-  const columns = target.props.flatMap(p => (p.persist === false || p.formula ? [] : (p.fieldNames ?? [])));
-  const aliased = columns.map(c => `r.${q(c)} as ${q(`r__${c}`)}`).join(', ');
-  const targetKey = target.properties[target.primaryKeys[0] as never]?.fieldNames?.[0] ?? 'id';
-  const rows = await em
-    .getConnection()
-    .execute<Row[]>(
-      `select t.*, ${aliased} from ${q(meta.tableName)} t left join ${q(target.tableName)} r on r.${q(targetKey)} = t.${q(column)} ${clause}`,
-      params as unknown[],
-    );
+  const meta: EntityMetadata = em.getMetadata().get(entity);
+  const join = joinOf(em, meta, relation);
+  const rows = await em.getConnection().execute<Row[]>(`${join.select} ${clause}`, params as unknown[]);
   const map = mapperOf(em, meta, 'column');
-  const mapTarget = mapperOf(em, target, 'column');
   return rows.map((row: Row) => {
     const out = map(row);
-    if (row[`r__${targetKey}`] != null) {
-      const related: Row = {};
-      for (const c of columns) related[c] = row[`r__${c}`];
-      out[relation] = mapTarget(related);
-    }
+    if (row[join.targetKey] != null) out[relation] = join.mapTarget(row);
     return out as ReadRow<T>;
   });
+}
+
+interface Join {
+  /** `select t.*, r.a as "r__a", … from <table> t left join <target> r on …` */
+  select: string;
+  /** The joined row's primary key column, as aliased. */
+  targetKey: string;
+  /** The joined row from the aliased columns. */
+  mapTarget: Mapper;
+}
+const JOINS = new WeakMap<EntityMetadata, Map<string, Join>>();
+const JOINED = 'r__';
+
+function joinOf(em: EntityManager, meta: EntityMetadata, relation: string): Join {
+  let joins = JOINS.get(meta);
+  if (!joins) {
+    joins = new Map();
+    JOINS.set(meta, joins);
+  }
+  let join = joins.get(relation);
+  if (join) return join;
+  const prop = meta.properties[relation as never] as EntityProperty | undefined;
+  const column = prop?.fieldNames?.[0];
+  const target: EntityMetadata | undefined = prop?.targetMeta;
+  if (!prop || prop.kind !== ReferenceKind.MANY_TO_ONE || !column || !target) {
+    throw new Error(`${meta.className}.${relation} is not a many-to-one relation`);
+  }
+  const q = (name: string) => em.getPlatform().quoteIdentifier(name);
+  const columns = target.props.flatMap(p => (p.persist === false || p.formula ? [] : (p.fieldNames ?? [])));
+  const key = target.properties[target.primaryKeys[0] as never]?.fieldNames?.[0] ?? 'id';
+  join = {
+    select: `select t.*, ${columns.map(c => `r.${q(c)} as ${q(JOINED + c)}`).join(', ')} from ${q(meta.tableName)} t left join ${q(target.tableName)} r on r.${q(key)} = t.${q(column)}`,
+    targetKey: JOINED + key,
+    mapTarget: mapperOf(em, target, 'column', JOINED),
+  };
+  joins.set(relation, join);
+  return join;
 }
 
 /** Raw rows of the entity's table (all its columns) as read rows. */
