@@ -33,13 +33,18 @@ describe('nodeFieldNames (what a connection query selects on its nodes)', () => 
 
 describe('requestLoader', () => {
   const ctx = () => ({}) as KamContext;
-
-  it('batches the keys of one request, then answers loaded keys at once', async () => {
+  /** A loader of twice each key, with the batches it was called with. */
+  const doubling = () => {
     const calls: number[][] = [];
     const double = requestLoader(async (keys: number[]) => {
       calls.push(keys);
       return keys.map(k => k * 2);
     });
+    return { calls, double };
+  };
+
+  it('batches the keys of one request, then answers loaded keys at once', async () => {
+    const { calls, double } = doubling();
     const request = ctx();
     const pending = [double.resolve(request, 1), double.resolve(request, 2)];
     expect(pending.every(p => p instanceof Promise)).toBe(true);
@@ -56,11 +61,7 @@ describe('requestLoader', () => {
   });
 
   it('answers primed keys at once, and never replaces a loaded value by a primed one', async () => {
-    const calls: number[][] = [];
-    const double = requestLoader(async (keys: number[]) => {
-      calls.push(keys);
-      return keys.map(k => k * 2);
-    });
+    const { calls, double } = doubling();
     const request = ctx();
     await double.prefetch(request, [1]);
     double.prime(request, [
