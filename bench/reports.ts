@@ -259,7 +259,8 @@ for (let round = 1; round <= runs; round++) {
     console.error(JSON.stringify(row));
   }
 }
-await rm(OUT, { recursive: true, force: true });
+// Only this bench's own output: bench/out also holds the other benches' databases.
+for (const size of sizes) await rm(join(OUT, `reports-${size}`), { recursive: true, force: true });
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const options = `--accounts ${values.accounts}${runs > 1 ? ` --runs ${runs}` : ''}`;
