@@ -8,6 +8,7 @@ import {
   touchApiToken,
   verifyApiToken,
 } from '@kam/domain';
+import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import { createGraphQLError, type YogaInitialContext } from 'graphql-yoga';
 import type { ApiConfig } from './env.ts';
 import type { Logger } from './logger.ts';
@@ -21,16 +22,20 @@ export interface Viewer {
   role: ApiRole;
 }
 
-/** One request's context: its own EntityManager fork, the viewer, and request-scoped caches. */
+/**
+ * One request's context: its own EntityManager fork, the viewer, the request id and its
+ * caches. Plain data only, no getters or methods: Yoga copies these fields onto its own
+ * context object with `Object.assign`, which calls every getter (a lazy `logger` getter here
+ * built a pino child on every request).
+ */
 export interface KamContext {
   em: EntityManager;
   viewer: Viewer;
   actor: Actor;
   requestId: string;
   config: ApiConfig;
-  logger: Logger;
-  /** Accounts whose team the viewer is on (loaded once per request). */
-  teamAccountIds(): Promise<Set<number>>;
+  /** This request's caches, by cache (`requestCache`). */
+  cache: Map<object, unknown>;
 }
 
 export interface ServerDeps {
@@ -99,8 +104,6 @@ export async function createContext(deps: ServerDeps, initial: YogaInitialContex
 }
 
 function buildContext(deps: ServerDeps, em: EntityManager, viewer: Viewer, requestId: string): KamContext {
-  let teamAccounts: Promise<Set<number>> | undefined;
-  let logger: Logger | undefined;
   return {
     em,
     viewer,
@@ -111,16 +114,46 @@ function buildContext(deps: ServerDeps, em: EntityManager, viewer: Viewer, reque
     },
     requestId,
     config: deps.config,
-    // Created on first use: most requests never log.
-    get logger() {
-      logger ??= deps.logger.child({ requestId });
-      return logger;
-    },
-    teamAccountIds: () => {
-      teamAccounts ??= em
-        .find(TeamMember, { person: viewer.personId }, { fields: ['account'] })
-        .then(members => new Set(members.map(m => m.account.id)));
-      return teamAccounts;
-    },
+    cache: new Map(),
   };
 }
+
+/**
+ * A request-scoped cache: `create` runs once per request, on first use. The values live in the
+ * context's own `cache` map rather than in a WeakMap keyed by the context, so that
+ * `endRequestCaches` can empty them when the operation ends.
+ */
+export function requestCache<T>(create: (ctx: KamContext) => T): (ctx: KamContext) => T {
+  const key = {};
+  return ctx => {
+    if (ctx.cache.has(key)) return ctx.cache.get(key) as T;
+    const value = create(ctx);
+    ctx.cache.set(key, value);
+    return value;
+  };
+}
+
+/**
+ * Empties a request's caches once its operation has run: its own (`requestCache`), Pothos'
+ * data loaders and the EntityManager's identity map. The context outlives the request in
+ * V8's young generation: Pothos keeps each request's data loaders in module-level WeakMaps
+ * keyed by the context, and V8's minor GC keeps the values of a long-lived WeakMap that hold
+ * a function (here a loader's batch function, which refers to the context) until the next
+ * full collection. Everything the request loaded was kept with it and promoted to old space,
+ * which then needed a full collection every few hundred milliseconds under load; emptied,
+ * only a few small objects are promoted (docs/benchmarks.md). Runs when execution is done,
+ * so no resolver can need them any more (the API has no subscriptions or deferred results).
+ */
+export function endRequestCaches(ctx: KamContext): void {
+  ctx.cache.clear();
+  clearAllDataLoaders(ctx);
+  ctx.em.clear();
+}
+
+/** The accounts whose team the viewer is on, loaded once per request. */
+export const teamAccountIds = requestCache(
+  (ctx: KamContext): Promise<Set<number>> =>
+    ctx.em
+      .find(TeamMember, { person: ctx.viewer.personId }, { fields: ['account'] })
+      .then(members => new Set(members.map(m => m.account.id))),
+);

@@ -9,7 +9,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { type ExecutionArgs, type GraphQLError, getOperationAST, getVariableValues } from 'graphql';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useBodyLimit } from './body-limit.ts';
-import { createContext, type KamContext, requestIdOf, type ServerDeps } from './context.ts';
+import { createContext, endRequestCaches, type KamContext, requestIdOf, type ServerDeps } from './context.ts';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './database-unavailable.ts';
 import { KamError, ValidationError } from './errors.ts';
 import { LIMITS } from './limits.ts';
@@ -32,6 +32,19 @@ function isIntentional(error: unknown): boolean {
 }
 
 /** Request ids, durations and masked unexpected errors in the structured log. */
+/** Empties the request's caches once its operation has run (see `endRequestCaches`). */
+function useEndRequestCaches(): Plugin<KamContext> {
+  return {
+    onExecute({ args }) {
+      return {
+        onExecuteDone() {
+          endRequestCaches(args.contextValue as KamContext);
+        },
+      };
+    },
+  };
+}
+
 function useRequestLogging(deps: ServerDeps): Plugin<KamContext> {
   const started = new WeakMap<Request, number>();
   return {
@@ -165,6 +178,7 @@ export function createKamYoga(deps: ServerDeps, options: YogaOptions = {}): KamY
       // resolves thousands of fields, and the interpreter's per-field overhead was most of it.
       useGraphQlJit({ customJSONSerializer: false }, { enableIf: jitApplies }),
       useRequestLogging(deps),
+      useEndRequestCaches(),
       useBodyLimit(config.maxBodyBytes),
       useTextGuard(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type'] }),

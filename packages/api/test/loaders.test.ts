@@ -1,6 +1,6 @@
 import { type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, Kind, parse } from 'graphql';
-import { describe, expect, it } from 'vitest';
-import type { KamContext } from '../src/context.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { endRequestCaches, type KamContext, requestCache } from '../src/context.ts';
 import { nodeFieldNames, requestLoader } from '../src/schema/loaders.ts';
 
 /** The resolve info of the document's first root field, as far as nodeFieldNames reads it. */
@@ -32,7 +32,7 @@ describe('nodeFieldNames (what a connection query selects on its nodes)', () => 
 });
 
 describe('requestLoader', () => {
-  const ctx = () => ({}) as KamContext;
+  const ctx = () => ({ cache: new Map() }) as unknown as KamContext;
   /** A loader of twice each key, with the batches it was called with. */
   const doubling = () => {
     const calls: number[][] = [];
@@ -82,5 +82,31 @@ describe('requestLoader', () => {
     const request = ctx();
     await none.prefetch(request, [7]);
     expect(none.resolve(request, 7)).toBeNull();
+  });
+});
+
+describe('endRequestCaches (when the operation has run)', () => {
+  it('empties the request caches and the EntityManager, so nothing the request loaded stays reachable', async () => {
+    const calls: number[][] = [];
+    const double = requestLoader(async (keys: number[]) => {
+      calls.push(keys);
+      return keys.map(k => k * 2);
+    });
+    const created = vi.fn(() => ({ big: 'a request-scoped value' }));
+    const scoped = requestCache(created);
+    const clear = vi.fn();
+    const request = { cache: new Map(), em: { clear } } as unknown as KamContext;
+    await double.prefetch(request, [1, 2]);
+    expect(scoped(request)).toBe(scoped(request));
+    expect(request.cache.size).toBe(2);
+
+    endRequestCaches(request);
+    expect(request.cache.size).toBe(0);
+    expect(clear).toHaveBeenCalledOnce();
+    // Used again (it is not, once execution is done), everything would be loaded afresh.
+    expect(double.resolve(request, 1)).toBeInstanceOf(Promise);
+    scoped(request);
+    expect(created).toHaveBeenCalledTimes(2);
+    expect(calls).toEqual([[1, 2]]);
   });
 });

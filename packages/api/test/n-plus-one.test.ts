@@ -6,15 +6,17 @@
 import {
   Account,
   addTeamMember,
+  BusinessUnit,
   closeQuarter,
   createPlan,
   designateKeyAccount,
+  type EntityManager,
   revokeDesignation,
   systemActor,
   TeamMember,
 } from '@kam/domain';
 import { makeBusinessUnit, makePerson } from '@kam/domain/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
 
 let api: ApiHarness;
@@ -197,6 +199,35 @@ describe('edge cursors', () => {
       admin,
     );
     expect(next.body.data?.accounts.edges.map(e => e.node.externalRef)).toEqual(['NP-002', 'NP-003']);
+  });
+});
+
+describe('the end of a request', () => {
+  it('leaves its EntityManager empty: entities loaded by a query are not kept once it has run', async () => {
+    const [unit] = await api.db.em().find(BusinessUnit, {}, { limit: 1 });
+    if (!unit) throw new Error('fixture business unit missing');
+    const id = Buffer.from(`BusinessUnit:${unit.id}`).toString('base64');
+    const forks: EntityManager[] = [];
+    const fork = api.db.orm.em.fork.bind(api.db.orm.em);
+    const spy = vi.spyOn(api.db.orm.em, 'fork').mockImplementation(options => {
+      const em = fork(options);
+      forks.push(em);
+      return em;
+    });
+    try {
+      // A business unit is loaded as an entity (into the identity map), the accounts as read rows.
+      const res = await api.gql<{ node: { name: string } | null }>(
+        `query($id: ID!) { node(id: $id) { ... on BusinessUnit { name } } accounts(first: 5) { edges { node { name team { role } } } } }`,
+        { id },
+        admin,
+      );
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data?.node?.name).toEqual(expect.any(String));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(forks).toHaveLength(1);
+    expect(forks[0]?.getUnitOfWork().getIdentityMap().values()).toEqual([]);
   });
 });
 

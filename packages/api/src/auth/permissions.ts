@@ -1,4 +1,4 @@
-import type { KamContext } from '../context.ts';
+import { type KamContext, teamAccountIds } from '../context.ts';
 import { ForbiddenError } from '../errors.ts';
 
 /**
@@ -8,7 +8,7 @@ import { ForbiddenError } from '../errors.ts';
 export async function assertCanWriteAccount(ctx: KamContext, accountId: number): Promise<void> {
   const { role } = ctx.viewer;
   if (role === 'ADMIN') return;
-  if (role === 'ACCOUNT_MANAGER' && (await ctx.teamAccountIds()).has(accountId)) return;
+  if (role === 'ACCOUNT_MANAGER' && (await teamAccountIds(ctx)).has(accountId)) return;
   throw new ForbiddenError(
     role === 'ACCOUNT_MANAGER'
       ? `You are not on the team of account ${accountId}; account managers change only the accounts whose team they are on.`

@@ -1,7 +1,7 @@
 /** Helpers for dataloader batch functions: rows of one query, handed back per key in O(n). */
 import DataLoader from 'dataloader';
 import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
-import type { KamContext } from '../context.ts';
+import { type KamContext, requestCache } from '../context.ts';
 
 /** The rows of each key, in row order (for a `loadableList`). */
 export function groupedBy<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K): R[][] {
@@ -50,22 +50,16 @@ export function requestLoader<K, V>(
     loader: DataLoader<K, V>;
     loaded: Map<K, V>;
   }
-  const states = new WeakMap<KamContext, State>();
   const load = async (loaded: Map<K, V>, keys: K[], ctx: KamContext) => {
     const values = await batch(keys, ctx);
     for (const [i, key] of keys.entries()) loaded.set(key, values[i] as V);
     return values;
   };
-  const stateOf = (ctx: KamContext): State => {
-    let state = states.get(ctx);
-    if (!state) {
-      const loaded = new Map<K, V>();
-      const loader = new DataLoader<K, V>(keys => load(loaded, [...keys], ctx));
-      state = { loader, loaded };
-      states.set(ctx, state);
-    }
-    return state;
-  };
+  const stateOf = requestCache((ctx: KamContext): State => {
+    const loaded = new Map<K, V>();
+    const loader = new DataLoader<K, V>(keys => load(loaded, [...keys], ctx));
+    return { loader, loaded };
+  });
   return {
     resolve(ctx, key) {
       const state = stateOf(ctx);
