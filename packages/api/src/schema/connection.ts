@@ -46,6 +46,25 @@ export function connectionComplexity(args: PageArgs): { field: number; multiplie
   return { field: 2, multiplier: args.first ?? args.last ?? LIMITS.defaultPageSize };
 }
 
+/**
+ * An edge whose cursor is encoded only if the query asks for it (pages usually read only
+ * `endCursor`). A class, not an object literal with a `get cursor()`: a getter in a literal is
+ * a new function and a new hidden class for every edge, and V8's minor GC keeps such per-object
+ * hidden classes (weakly listed in their parent's transitions) and, through the getter, the
+ * whole page until the next full collection (docs/benchmarks.md).
+ */
+class LazyCursorEdge<T> {
+  readonly node: T;
+  readonly #page: { from(node: never): string };
+  constructor(node: T, page: { from(node: never): string }) {
+    this.node = node;
+    this.#page = page;
+  }
+  get cursor(): string {
+    return this.#page.from(this.node as never);
+  }
+}
+
 /** One keyset page of an entity as a Relay connection (MikroORM `findByCursor`). */
 export async function pageOf<T extends object>(
   em: EntityManager,
@@ -86,13 +105,7 @@ export async function pageOf<T extends object>(
   }
   const items = cursor.items as T[];
   return {
-    // An edge's cursor is encoded only if the query asks for it (pages usually read endCursor).
-    edges: items.map(node => ({
-      node,
-      get cursor() {
-        return cursor.from(node as never);
-      },
-    })),
+    edges: items.map(node => new LazyCursorEdge(node, cursor)),
     pageInfo: {
       hasNextPage: cursor.hasNextPage,
       hasPreviousPage: cursor.hasPrevPage,
