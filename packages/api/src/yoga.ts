@@ -31,7 +31,6 @@ function isIntentional(error: unknown): boolean {
   return !original || isIntentional(original);
 }
 
-/** Request ids, durations and masked unexpected errors in the structured log. */
 /** Empties the request's caches once its operation has run (see `endRequestCaches`). */
 function useEndRequestCaches(): Plugin<KamContext> {
   return {
@@ -45,6 +44,7 @@ function useEndRequestCaches(): Plugin<KamContext> {
   };
 }
 
+/** Request ids, durations and masked unexpected errors in the structured log. */
 function useRequestLogging(deps: ServerDeps): Plugin<KamContext> {
   const started = new WeakMap<Request, number>();
   return {
