@@ -34,11 +34,10 @@ type Row = Record<string, unknown>;
 type Step = (row: Row, out: Record<string | symbol, unknown>) => void;
 
 type Mapper = (row: Row) => Record<string | symbol, unknown>;
-/** Mappers from rows keyed by column name, and from MikroORM's raw data keyed by property name. */
-const MAPPERS = {
-  column: new WeakMap<EntityMetadata, Mapper>(),
-  property: new WeakMap<EntityMetadata, Mapper>(),
-};
+/** What a mapper reads: rows keyed by column name, or MikroORM's raw data keyed by property name. */
+type KeyedBy = 'column' | 'property';
+/** Mappers by what they read and the columns' prefix (joined rows carry one), then by entity. */
+const MAPPERS = new Map<string, WeakMap<EntityMetadata, Mapper>>();
 
 function dateOf(value: unknown, timezone: string | undefined): Date | unknown {
   if (value instanceof Date) return value;
@@ -49,12 +48,7 @@ function dateOf(value: unknown, timezone: string | undefined): Date | unknown {
   return new Date(text + timezone);
 }
 
-function stepOf(
-  em: EntityManager,
-  prop: EntityProperty,
-  keyedBy: keyof typeof MAPPERS,
-  prefix: string,
-): Step | undefined {
+function stepOf(em: EntityManager, prop: EntityProperty, keyedBy: KeyedBy, prefix: string): Step | undefined {
   const name = prop.name;
   const column = prop.fieldNames?.[0];
   const field: string = keyedBy === 'column' ? prefix + (column ?? name) : name;
@@ -95,20 +89,12 @@ function stepOf(
   };
 }
 
-/** Mappers from rows whose columns carry a prefix (joined rows), by key kind and prefix. */
-const PREFIXED = new Map<string, WeakMap<EntityMetadata, Mapper>>();
-
-function mapperOf(
-  em: EntityManager,
-  meta: EntityMetadata,
-  keyedBy: keyof typeof MAPPERS,
-  prefix = '',
-): Mapper {
-  const prefixed = `${keyedBy}:${prefix}`;
-  let cache = prefix ? PREFIXED.get(prefixed) : MAPPERS[keyedBy];
+function mapperOf(em: EntityManager, meta: EntityMetadata, keyedBy: KeyedBy, prefix = ''): Mapper {
+  const kind = `${keyedBy}:${prefix}`;
+  let cache = MAPPERS.get(kind);
   if (!cache) {
     cache = new WeakMap();
-    PREFIXED.set(prefixed, cache);
+    MAPPERS.set(kind, cache);
   }
   let mapper = cache.get(meta);
   if (!mapper) {
