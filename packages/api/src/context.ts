@@ -8,7 +8,6 @@ import {
   touchApiToken,
   verifyApiToken,
 } from '@kam/domain';
-import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import { createGraphQLError, type YogaInitialContext } from 'graphql-yoga';
 import type { ApiConfig } from './env.ts';
 import type { Logger } from './logger.ts';
@@ -119,34 +118,35 @@ function buildContext(deps: ServerDeps, em: EntityManager, viewer: Viewer, reque
 }
 
 /**
- * A request-scoped cache: `create` runs once per request, on first use. The values live in the
- * context's own `cache` map rather than in a WeakMap keyed by the context, so that
- * `endRequestCaches` can empty them when the operation ends.
+ * A request-scoped cache: `create` runs once per request, on first use, and returns an object.
+ * The values live in the context's own `cache` map rather than in a WeakMap keyed by the
+ * context, so that `endRequestCaches` can empty them when the operation ends.
  */
-export function requestCache<T>(create: (ctx: KamContext) => T): (ctx: KamContext) => T {
+export function requestCache<T extends object>(create: (ctx: KamContext) => T): (ctx: KamContext) => T {
   const key = {};
   return ctx => {
-    if (ctx.cache.has(key)) return ctx.cache.get(key) as T;
-    const value = create(ctx);
-    ctx.cache.set(key, value);
+    let value = ctx.cache.get(key) as T | undefined;
+    if (!value) {
+      value = create(ctx);
+      ctx.cache.set(key, value);
+    }
     return value;
   };
 }
 
 /**
- * Empties a request's caches once its operation has run: its own (`requestCache`), Pothos'
- * data loaders and the EntityManager's identity map. The context outlives the request in
- * V8's young generation: Pothos keeps each request's data loaders in module-level WeakMaps
- * keyed by the context, and V8's minor GC keeps the values of a long-lived WeakMap that hold
- * a function (here a loader's batch function, which refers to the context) until the next
- * full collection. Everything the request loaded was kept with it and promoted to old space,
- * which then needed a full collection every few hundred milliseconds under load; emptied,
- * only a few small objects are promoted (docs/benchmarks.md). Runs when execution is done,
- * so no resolver can need them any more (the API has no subscriptions or deferred results).
+ * Empties a request's caches (`requestCache`) and its EntityManager's identity map once its
+ * operation has run. The context outlives the request in V8's young generation: Pothos keeps
+ * each request's data loaders in module-level WeakMaps keyed by the context, and V8's minor GC
+ * keeps the values of a long-lived WeakMap that hold a function (here a loader's batch
+ * function, which refers to the context) until the next full collection. Everything the
+ * request loaded was kept with it and promoted to old space, which then needed a full
+ * collection every few hundred milliseconds under load (docs/benchmarks.md). Runs when
+ * execution is done, so no resolver can need them any more (the API has no subscriptions or
+ * deferred results).
  */
 export function endRequestCaches(ctx: KamContext): void {
   ctx.cache.clear();
-  clearAllDataLoaders(ctx);
   ctx.em.clear();
 }
 
