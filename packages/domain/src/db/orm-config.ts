@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataloaderType, type LoggerNamespace, MikroORM, type Options } from '@mikro-orm/core';
+import {
+  DataloaderType,
+  type EntityMetadata,
+  type LoggerNamespace,
+  MikroORM,
+  type Options,
+  ReferenceKind,
+} from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { CompiledQuery, type DatabaseConnection } from 'kysely';
@@ -39,6 +46,25 @@ function isSafeIdentifier(name: string): boolean {
 }
 
 /**
+ * MikroORM gives every many-to-one column an index of its own. Where a declared index or
+ * unique constraint (not a partial one) already starts with that column, the single-column
+ * index answers nothing the composite one does not, and every insert paid for it: skipped.
+ * An explicit `.index()` on the property still wins.
+ */
+export function skipCoveredForeignKeyIndexes(meta: EntityMetadata): void {
+  const leading = new Set<string>();
+  for (const index of [...meta.indexes, ...meta.uniques]) {
+    if (index.where || index.expression || index.disabled || !Array.isArray(index.properties)) continue;
+    if (index.properties.length > 1) leading.add(index.properties[0] as string);
+  }
+  for (const prop of Object.values(meta.properties)) {
+    if (prop.kind === ReferenceKind.MANY_TO_ONE && prop.index === undefined && leading.has(prop.name)) {
+      prop.index = false;
+    }
+  }
+}
+
+/**
  * The MikroORM configuration for kam. SQLite runs in WAL mode with `synchronous = FULL`
  * (every commit is durable) and foreign keys on; PostgreSQL uses a pool. Migrations live
  * in `migrations/<dialect>`. Nothing here reads the environment: the deployables do.
@@ -58,7 +84,7 @@ export function createOrmConfig(options: DatabaseOptions): Options {
     subscribers: [new AuditSubscriber()],
     dataloader: DataloaderType.ALL,
     forceUtcTimezone: true,
-    discovery: { checkDuplicateFieldNames: true },
+    discovery: { checkDuplicateFieldNames: true, onMetadata: skipCoveredForeignKeyIndexes },
     // The append-only triggers differ per dialect and are written by hand in the migrations.
     schemaGenerator: { ignoreTriggers: true },
     migrations: {
