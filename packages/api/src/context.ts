@@ -65,6 +65,9 @@ function unauthenticated(message: string) {
   });
 }
 
+/** What the server notes on a request as it goes: its id, and who is calling once known. */
+export type KamRequest = Request & { kamRequestId?: string; kamViewer?: Viewer };
+
 /** The request id: the caller's `x-request-id` when it is sane, else a new UUID. */
 export function requestIdOf(request: Request): string {
   const given = request.headers.get('x-request-id');
@@ -76,8 +79,8 @@ export function requestIdOf(request: Request): string {
  * expired token ends the request with HTTP 401 before anything runs.
  */
 export async function createContext(deps: ServerDeps, initial: YogaInitialContext): Promise<KamContext> {
-  const request = initial.request;
-  const requestId = (request as Request & { kamRequestId?: string }).kamRequestId ?? requestIdOf(request);
+  const request = initial.request as KamRequest;
+  const requestId = request.kamRequestId ?? requestIdOf(request);
   if (deps.inProcessViewer) return buildContext(deps, deps.orm.em.fork(), deps.inProcessViewer, requestId);
   const header = request.headers.get('authorization');
   if (!header) {
@@ -99,6 +102,8 @@ export async function createContext(deps: ServerDeps, initial: YogaInitialContex
     personName: token.personName,
     role: token.role,
   };
+  // For the request's log line (yoga.ts), which is written after the context is gone.
+  request.kamViewer = viewer;
   return buildContext(deps, em, viewer, requestId);
 }
 

@@ -9,14 +9,19 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { type ExecutionArgs, type GraphQLError, getOperationAST, getVariableValues } from 'graphql';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useBodyLimit } from './body-limit.ts';
-import { createContext, endRequestCaches, type KamContext, requestIdOf, type ServerDeps } from './context.ts';
+import {
+  createContext,
+  endRequestCaches,
+  type KamContext,
+  type KamRequest,
+  requestIdOf,
+  type ServerDeps,
+} from './context.ts';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './database-unavailable.ts';
 import { KamError, ValidationError } from './errors.ts';
 import { LIMITS } from './limits.ts';
 import { schema } from './schema/index.ts';
 import { useTextGuard } from './text-guard.ts';
-
-type RequestWithId = Request & { kamRequestId?: string };
 
 /** A GraphQL error raised on purpose (not wrapping an unexpected exception). */
 function isIntentional(error: unknown): boolean {
@@ -49,7 +54,7 @@ function useRequestLogging(deps: ServerDeps): Plugin<KamContext> {
   const started = new WeakMap<Request, number>();
   return {
     onRequest({ request }) {
-      (request as RequestWithId).kamRequestId = requestIdOf(request);
+      (request as KamRequest).kamRequestId = requestIdOf(request);
       started.set(request, performance.now());
     },
     onExecutionResult({ result, setResult, context }) {
@@ -76,7 +81,7 @@ function useRequestLogging(deps: ServerDeps): Plugin<KamContext> {
       });
     },
     onResponse({ request, response }) {
-      const requestId = (request as RequestWithId).kamRequestId;
+      const { kamRequestId: requestId, kamViewer: viewer } = request as KamRequest;
       response.headers.set('x-request-id', requestId ?? '');
       if (!deps.logger.isLevelEnabled('info')) return;
       const began = started.get(request);
@@ -87,6 +92,8 @@ function useRequestLogging(deps: ServerDeps): Plugin<KamContext> {
           path: new URL(request.url).pathname,
           status: response.status,
           durationMs: began === undefined ? undefined : Math.round((performance.now() - began) * 10) / 10,
+          // Who called (absent when the token was missing or refused): the token and its person.
+          ...(viewer ? { tokenId: viewer.tokenId, personId: viewer.personId, role: viewer.role } : {}),
         },
         'request',
       );

@@ -1,7 +1,7 @@
 import { type ApiRole, createApiToken, createPerson, systemActor } from '@kam/domain';
 import { createTestDatabase, type TestDatabase } from '@kam/domain/testing';
 import type { ApiConfig } from '../src/env.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
 import { createKamYoga } from '../src/yoga.ts';
 
@@ -43,10 +43,10 @@ let people = 0;
  * PostgreSQL depending on the project the test runs in.
  */
 export async function startApi(
-  options: { onQuery?: (sql: string) => void; config?: Partial<ApiConfig> } = {},
+  options: { onQuery?: (sql: string) => void; config?: Partial<ApiConfig>; logger?: Logger } = {},
 ): Promise<ApiHarness> {
   const db = await createTestDatabase({ onQuery: options.onQuery });
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const config = { ...testConfig, ...options.config };
   const yoga = createKamYoga({ orm: db.orm, config, logger });
   const server = await startServer({

@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.ts';
 import { startApi } from './harness.ts';
 
 describe('server operations', () => {
@@ -23,6 +25,46 @@ describe('server operations', () => {
       expect(error?.extensions?.errorId).toMatch(/^[0-9a-f-]{36}$/);
       expect(JSON.stringify(res.body)).not.toMatch(/business_unit_gone|no such table|relation/);
       await api.db.em().getConnection().execute('alter table business_unit_gone rename to business_unit');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('logs one JSON line per request: id, method, path, status, duration and who called', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const api = await startApi({ logger: createLogger('info', sink) });
+    try {
+      const { secret, personId } = await api.token('EXECUTIVE');
+      const ok = await api.gql('{ businessUnits { code } }', undefined, secret);
+      const refused = await api.gql('{ businessUnits { code } }', undefined, 'kam_not-a-real-token');
+      expect([ok.status, refused.status]).toEqual([200, 401]);
+      const logged = lines.map(line => JSON.parse(line)).filter(entry => entry.msg === 'request');
+      const byId = (response: { headers: Headers }) =>
+        logged.find(entry => entry.requestId === response.headers.get('x-request-id'));
+      expect(byId(ok)).toMatchObject({
+        level: 30,
+        service: 'kam-api',
+        method: 'POST',
+        path: '/graphql',
+        status: 200,
+        personId,
+        role: 'EXECUTIVE',
+        tokenId: expect.any(Number),
+        durationMs: expect.any(Number),
+      });
+      expect(byId(ok)?.time).toMatch(/^\d{4}-\d\d-\d\dT/);
+      // A refused token names nobody.
+      expect(byId(refused)).toMatchObject({ status: 401, path: '/graphql' });
+      expect(byId(refused)).not.toHaveProperty('personId');
+      // No secret reaches the log.
+      expect(lines.join('\n')).not.toContain(secret);
+      expect(lines.join('\n')).not.toContain('kam_not-a-real-token');
     } finally {
       await api.close();
     }
