@@ -43,6 +43,8 @@ const ids = {
   programme: '',
   item: '',
   element: '',
+  /** A token of the fixture person, for revokeApiToken (not one the callers use). */
+  token: '',
 };
 
 interface Call {
@@ -91,6 +93,21 @@ const MATRIX: Record<string, Call> = {
       expectedVersion: 1,
       title: 'T',
     })),
+  },
+  createApiToken: {
+    scope: 'admin',
+    call: input('createApiToken', 'CreateApiTokenInput', () => ({
+      personId: ids.person,
+      role: 'EXECUTIVE',
+      name: 'Matrix token',
+    })),
+  },
+  revokeApiToken: {
+    scope: 'admin',
+    call: () => ({
+      query: 'mutation($id: ID!) { revokeApiToken(id: $id) { __typename ... on Error { code } } }',
+      variables: { id: ids.token },
+    }),
   },
   createAccount: {
     scope: 'admin',
@@ -540,6 +557,16 @@ beforeAll(async () => {
       'id',
     )
   ).id;
+  ids.token = (
+    await ok<{ token: { id: string } }>(
+      api,
+      admin,
+      'createApiToken',
+      'CreateApiTokenInput',
+      { personId: ids.person, role: 'EXECUTIVE', name: 'To revoke' },
+      'token { id }',
+    )
+  ).token.id;
   ids.account = (
     await ok<{ id: string }>(
       api,

@@ -17,6 +17,7 @@ import './types/segments.ts';
 import './types/kpis.ts';
 import './types/programme.ts';
 import './types/settings.ts';
+import './types/tokens.ts';
 import './types/financials.ts';
 import './types/snapshot.ts';
 import './types/analytics.ts';

@@ -1,0 +1,173 @@
+/**
+ * API tokens managed through the API by an administrator: created with their secret shown
+ * once, listed without it, revoked with immediate effect; bad input gets typed errors and
+ * writes nothing; other roles are refused.
+ */
+import { AuditEntry } from '@kam/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, startApi } from './harness.ts';
+import { globalId, mutate, ok } from './workflow-client.ts';
+
+let api: ApiHarness;
+let admin: string;
+let adminPersonId: number;
+let personId: string;
+
+const TOKEN_FIELDS = 'id name role prefix person { id name } expiresAt revokedAt lastUsedAt active';
+
+interface TokenView {
+  id: string;
+  name: string;
+  role: string;
+  prefix: string;
+  person: { id: string; name: string };
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  active: boolean;
+}
+
+beforeAll(async () => {
+  api = await startApi();
+  ({ secret: admin, personId: adminPersonId } = await api.token('ADMIN'));
+  personId = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createPerson',
+      'CreatePersonInput',
+      { name: 'Erin Integration', email: 'erin@example.test' },
+      'id',
+    )
+  ).id;
+});
+afterAll(async () => {
+  await api.close();
+});
+
+async function listTokens(includeRevoked = false, secret = admin) {
+  return api.gql<{ apiTokens: TokenView[] }>(
+    `query($all: Boolean!) { apiTokens(includeRevoked: $all) { ${TOKEN_FIELDS} } }`,
+    { all: includeRevoked },
+    secret,
+  );
+}
+
+const auditCount = () => api.db.em().count(AuditEntry, {});
+
+describe('API tokens through the API (ADMIN)', () => {
+  it('creates a token whose secret works at once, is listed without it, and is revoked for good', async () => {
+    const expiresAt = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
+    const created = await ok<{ secret: string; token: TokenView }>(
+      api,
+      admin,
+      'createApiToken',
+      'CreateApiTokenInput',
+      { personId, role: 'EXECUTIVE', name: 'Board dashboard', expiresAt },
+      `secret token { ${TOKEN_FIELDS} }`,
+    );
+    expect(created.secret).toMatch(/^kam_[A-Za-z0-9_-]{43}$/);
+    expect(created.token).toMatchObject({
+      name: 'Board dashboard',
+      role: 'EXECUTIVE',
+      person: { id: personId, name: 'Erin Integration' },
+      prefix: created.secret.slice(0, 12),
+      expiresAt,
+      revokedAt: null,
+      lastUsedAt: null,
+      active: true,
+    });
+
+    // The secret works, with the role it was given: reads yes, writes no.
+    const read = await api.gql<{ businessUnits: unknown[] }>(
+      '{ businessUnits { code } }',
+      {},
+      created.secret,
+    );
+    expect(read.status).toBe(200);
+    expect(read.body.errors).toBeUndefined();
+    const write = await api.gql(
+      'mutation { createBusinessUnit(input: { code: "NO", name: "No", kind: GEOGRAPHY }) { __typename } }',
+      {},
+      created.secret,
+    );
+    expect(write.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    // Listed, used, and never with its secret or hash (the type has no such field).
+    const listed = (await listTokens()).body.data?.apiTokens.find(t => t.id === created.token.id);
+    expect(listed).toMatchObject({ name: 'Board dashboard', active: true });
+    expect(listed?.lastUsedAt).not.toBeNull();
+    expect(JSON.stringify((await listTokens()).body)).not.toContain(created.secret);
+
+    // The creation is audited under the administrator, without the hash.
+    const audit = await api.db
+      .em()
+      .findOne(AuditEntry, { entityType: 'ApiToken', action: 'CREATE' }, { orderBy: { id: 'desc' } });
+    expect(audit?.actorPersonId).toBe(adminPersonId);
+    expect(JSON.stringify(audit?.changes)).not.toMatch(/tokenHash|[0-9a-f]{64}/);
+
+    // Revoked: refused from the next request on; off the default list; revoking again is a no-op.
+    const revoke = `mutation($id: ID!) { revokeApiToken(id: $id) {
+      __typename ... on RevokeApiTokenSuccess { data { ${TOKEN_FIELDS} } } ... on Error { code }
+    } }`;
+    const revoked = await api.gql<{ revokeApiToken: { __typename: string; data: TokenView } }>(
+      revoke,
+      { id: created.token.id },
+      admin,
+    );
+    expect(revoked.body.data?.revokeApiToken.data).toMatchObject({ active: false });
+    const revokedAt = revoked.body.data?.revokeApiToken.data.revokedAt;
+    expect(revokedAt).not.toBeNull();
+    const refused = await api.gql('{ businessUnits { code } }', {}, created.secret);
+    expect(refused.status).toBe(401);
+    expect(refused.body.errors?.[0]?.message).toMatch(/revoked/);
+    expect((await listTokens()).body.data?.apiTokens.map(t => t.id)).not.toContain(created.token.id);
+    expect((await listTokens(true)).body.data?.apiTokens.map(t => t.id)).toContain(created.token.id);
+    const again = await api.gql<{ revokeApiToken: { data: TokenView } }>(
+      revoke,
+      { id: created.token.id },
+      admin,
+    );
+    expect(again.body.data?.revokeApiToken.data.revokedAt).toBe(revokedAt);
+  });
+
+  it('refuses bad input with typed errors and writes nothing', async () => {
+    const before = await auditCount();
+    const create = (input: Record<string, unknown>) =>
+      mutate(api, admin, 'createApiToken', 'CreateApiTokenInput', {
+        personId,
+        role: 'INTEGRATION',
+        name: 'ERP',
+        ...input,
+      });
+    const past = await create({ expiresAt: '2020-01-01T00:00:00Z' });
+    expect(past).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['expiresAt'] }] });
+    const blank = await create({ name: '   ' });
+    expect(blank).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['name'] }] });
+    const notAPerson = await create({ personId: globalId('BusinessUnit', 1) });
+    expect(notAPerson).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'INVALID_ID',
+      fieldErrors: [{ path: ['personId'] }],
+    });
+    const nobody = await create({ personId: globalId('Person', 999_999) });
+    expect(nobody.__typename).toBe('NotFoundError');
+    expect(nobody.message).toMatch(/Person/);
+    const unknownToken = await api.gql<{ revokeApiToken: { __typename: string } }>(
+      'mutation($id: ID!) { revokeApiToken(id: $id) { __typename } }',
+      { id: globalId('ApiToken', 999_999) },
+      admin,
+    );
+    expect(unknownToken.body.data?.revokeApiToken.__typename).toBe('NotFoundError');
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('lets no other role list tokens', async () => {
+    for (const role of ['ACCOUNT_MANAGER', 'EXECUTIVE', 'INTEGRATION'] as const) {
+      const { secret } = await api.token(role);
+      const res = await listTokens(false, secret);
+      expect(res.body.errors?.[0]?.extensions?.code, role).toBe('FORBIDDEN');
+      expect(res.body.data?.apiTokens, role).toBeUndefined();
+    }
+  });
+});
