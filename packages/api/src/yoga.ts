@@ -57,10 +57,11 @@ function useRequestLogging(deps: ServerDeps): Plugin<KamContext> {
       (request as KamRequest).kamRequestId = requestIdOf(request);
       started.set(request, performance.now());
     },
-    onExecutionResult({ result, setResult, context }) {
-      // Every error the client sees carries the request id, so a report can be matched to the log.
-      if (!result || !('errors' in result) || !result.errors?.length) return;
-      const requestId = (context as unknown as KamContext).requestId;
+    onResultProcess({ request, result, setResult }) {
+      // Every error the client sees carries the request id, so a report can be matched to the
+      // log: errors of execution, and those that end a request before it (401, 400, 413).
+      if (!result || Array.isArray(result) || !('errors' in result) || !result.errors?.length) return;
+      const requestId = (request as KamRequest).kamRequestId;
       for (const error of result.errors) {
         if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') {
           deps.logger.error({ requestId, errorId: error.extensions.errorId }, 'masked error returned');

@@ -30,6 +30,41 @@ describe('server operations', () => {
     }
   });
 
+  it('gives the request id with errors that end a request before execution (401, syntax, 400, 413)', async () => {
+    const api = await startApi({ config: { maxBodyBytes: 4096 } });
+    try {
+      const { secret } = await api.token('EXECUTIVE');
+      const post = (body: string, headers: Record<string, string> = {}) =>
+        fetch(api.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}`, ...headers },
+          body,
+        });
+      const cases = [
+        await post('{"query":"{ __typename }"}', { authorization: 'Bearer kam_not-a-real-token-at-all' }),
+        await post('{"query":"{ __typename"}'),
+        await post('{ not json'),
+        await post(JSON.stringify({ query: '{ __typename }', variables: { big: 'x'.repeat(5000) } })),
+      ];
+      // A syntax error answers 200 to a client that accepts application/json (GraphQL over HTTP).
+      expect(cases.map(res => res.status)).toEqual([401, 200, 400, 413]);
+      for (const res of cases) {
+        const body = (await res.json()) as { errors: { extensions: { requestId?: string } }[] };
+        expect(body.errors[0]?.extensions.requestId, String(res.status)).toBe(
+          res.headers.get('x-request-id'),
+        );
+      }
+      // A request id the caller sends is the one used.
+      const mine = await post('{ nope', { 'x-request-id': 'client-42' });
+      expect(
+        ((await mine.json()) as { errors: { extensions: { requestId: string } }[] }).errors[0]?.extensions
+          .requestId,
+      ).toBe('client-42');
+    } finally {
+      await api.close();
+    }
+  });
+
   it('logs one JSON line per request: id, method, path, status, duration and who called', async () => {
     const lines: string[] = [];
     const sink = new Writable({
