@@ -40,9 +40,6 @@ interface IndexColumns {
   partial: boolean;
 }
 
-let indexList: IndexColumns[] = [];
-const indexesOf = (table: string) => indexList.filter(index => index.table === table);
-
 /** Every index of this database's own tables with its columns in order (primary keys excluded). */
 async function indexColumns(): Promise<IndexColumns[]> {
   const connection = db.em().getConnection();
@@ -54,26 +51,24 @@ async function indexColumns(): Promise<IndexColumns[]> {
          from sqlite_master m
         where m.type = 'index' and m.sql is not null`,
     );
-    indexList = rows.map(r => ({
+    return rows.map(r => ({
       table: r.tbl,
       name: r.name,
       columns: r.cols.split(','),
       partial: / where /i.test(r.sql),
     }));
-  } else {
-    type Row = { tbl: string; name: string; def: string };
-    const rows: Row[] = await connection.execute<Row[]>(
-      `select tablename as tbl, indexname as name, indexdef as def
-         from pg_indexes where schemaname = current_schema() and indexname not like '%_pkey'`,
-    );
-    indexList = rows.map(r => ({
-      table: r.tbl,
-      name: r.name,
-      columns: (/\((.*?)\)/.exec(r.def)?.[1] ?? '').split(',').map(c => c.trim().replaceAll('"', '')),
-      partial: / WHERE /.test(r.def),
-    }));
   }
-  return indexList;
+  type Row = { tbl: string; name: string; def: string };
+  const rows: Row[] = await connection.execute<Row[]>(
+    `select tablename as tbl, indexname as name, indexdef as def
+       from pg_indexes where schemaname = current_schema() and indexname not like '%_pkey'`,
+  );
+  return rows.map(r => ({
+    table: r.tbl,
+    name: r.name,
+    columns: (/\((.*?)\)/.exec(r.def)?.[1] ?? '').split(',').map(c => c.trim().replaceAll('"', '')),
+    partial: / WHERE /.test(r.def),
+  }));
 }
 
 describe('migrations', () => {
@@ -161,17 +156,19 @@ describe('migrations', () => {
   });
 
   it('keep no index whose columns another index of the table starts with', async () => {
-    const covered = (await indexColumns())
+    const indexes = await indexColumns();
+    const covered = indexes
       .filter(index => !index.partial)
       .flatMap(index =>
-        indexesOf(index.table)
+        indexes
+          .filter(other => other.table === index.table)
           .filter(other => other.name !== index.name && other.columns.length > index.columns.length)
           .filter(other => index.columns.every((column, i) => other.columns[i] === column))
           .map(other => `${index.name} (covered by ${other.name})`),
       );
     expect(covered).toEqual([]);
     // The foreign-key columns those indexes were on are still the first column of an index.
-    const leading = new Set(indexList.map(index => `${index.table}.${index.columns[0]}`));
+    const leading = new Set(indexes.map(index => `${index.table}.${index.columns[0]}`));
     expect([...leading]).toEqual(
       expect.arrayContaining([
         'team_member.account_id',
