@@ -5,9 +5,9 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import './complexity.ts';
 import type { KamContext } from './context.ts';
 import { ConflictError, DomainRuleError, ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
-import { LIMITS } from './limits.ts';
 
 /** What a role may do; the API decides this, the domain never does. */
 export interface AuthScopes {
@@ -41,6 +41,7 @@ export const builder = new SchemaBuilder<{
     RelayPlugin,
     DataloaderPlugin,
     ComplexityPlugin,
+    'kamComplexity',
     SimpleObjectsPlugin,
   ],
   defaultFieldNullability: false,
@@ -68,10 +69,12 @@ export const builder = new SchemaBuilder<{
     nodeTypeOptions: { description: 'An object with a global id.' },
     pageInfoTypeOptions: { description: 'Where a page sits in a connection.' },
   },
+  // Pothos prices every field; the limit is checked by complexity.ts (measured once per
+  // operation and variable values, not on every request).
   complexity: {
     defaultComplexity: 1,
     defaultListMultiplier: 10,
-    limit: { complexity: LIMITS.maxComplexity, depth: LIMITS.maxDepth, breadth: LIMITS.maxBreadth },
+    disabled: true,
   },
 });
 

@@ -9,6 +9,7 @@ import {
   verifyApiToken,
 } from '@kam/domain';
 import { createGraphQLError, type YogaInitialContext } from 'graphql-yoga';
+import type { ComplexityMeasure } from './complexity.ts';
 import type { ApiConfig } from './env.ts';
 import type { Logger } from './logger.ts';
 
@@ -35,6 +36,8 @@ export interface KamContext {
   config: ApiConfig;
   /** This request's caches, by cache (`requestCache`). */
   cache: Map<object, unknown>;
+  /** The cost of the request's operation, measured when execution starts (complexity.ts). */
+  complexity: ComplexityMeasure | undefined;
 }
 
 export interface ServerDeps {
@@ -119,6 +122,7 @@ function buildContext(deps: ServerDeps, em: EntityManager, viewer: Viewer, reque
     requestId,
     config: deps.config,
     cache: new Map(),
+    complexity: undefined,
   };
 }
 

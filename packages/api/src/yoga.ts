@@ -9,6 +9,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { type ExecutionArgs, type GraphQLError, getOperationAST, getVariableValues } from 'graphql';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useBodyLimit } from './body-limit.ts';
+import { useComplexityMeasure } from './complexity.ts';
 import {
   createContext,
   endRequestCaches,
@@ -187,6 +188,7 @@ export function createKamYoga(deps: ServerDeps, options: YogaOptions = {}): KamY
       useGraphQlJit({ customJSONSerializer: false }, { enableIf: jitApplies }),
       useRequestLogging(deps),
       useEndRequestCaches(),
+      useComplexityMeasure(),
       useBodyLimit(config.maxBodyBytes),
       useTextGuard(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type'] }),

@@ -5,6 +5,7 @@ import {
   findRowsByCursor,
   type QueryOrderMap,
 } from '@kam/domain';
+import { pricedBy } from '../complexity.ts';
 import { ValidationError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 
@@ -42,9 +43,13 @@ export function pageSize(args: PageArgs): { first?: number; last?: number } {
 }
 
 /** Complexity of a connection field: its own cost plus its selections times the page size. */
-export function connectionComplexity(args: PageArgs): { field: number; multiplier: number } {
-  return { field: 2, multiplier: args.first ?? args.last ?? LIMITS.defaultPageSize };
-}
+export const connectionComplexity = pricedBy(
+  ['first', 'last'],
+  (args: PageArgs): { field: number; multiplier: number } => ({
+    field: 2,
+    multiplier: args.first ?? args.last ?? LIMITS.defaultPageSize,
+  }),
+);
 
 /**
  * An edge whose cursor is encoded only if the query asks for it (pages usually read only

@@ -14,6 +14,7 @@ import {
   type SnapshotInfo,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
+import { pricedBy } from '../../complexity.ts';
 import { ValidationError } from '../../errors.ts';
 import { pageSize } from '../connection.ts';
 
@@ -131,7 +132,10 @@ export const QuarterSnapshotRef = builder.objectRef<SnapshotInfo>('QuarterSnapsh
           defaultValue: false,
         }),
       },
-      complexity: args => ({ field: 2, multiplier: args.first ?? 100 }),
+      complexity: pricedBy(['first'], (args: { first?: number | null }) => ({
+        field: 2,
+        multiplier: args.first ?? 100,
+      })),
       resolve: async (s, args, ctx) => {
         const first = pageSize({ first: args.first ?? 100 }).first ?? 100;
         const page = await pageAccountSnapshots(ctx.em, s.id, {

@@ -1,0 +1,72 @@
+/**
+ * The cost limit is measured once per operation and per values of the variables it depends on
+ * (src/complexity.ts): the same document must still be refused or allowed according to the
+ * variables of each request, and refused the same way when the measure comes from the cache.
+ */
+import { parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { complexityVariables } from '../src/complexity.ts';
+import { schema } from '../src/schema/index.ts';
+import { type ApiHarness, startApi } from './harness.ts';
+
+let api: ApiHarness;
+let token: string;
+beforeAll(async () => {
+  api = await startApi();
+  token = (await api.token('EXECUTIVE')).secret;
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const DEEP = 'children { children { children { id name externalRef } } }';
+
+async function attempt(query: string, variables: Record<string, unknown>) {
+  const res = await api.gql<{ accounts: unknown }>(query, variables, token);
+  return res.body.errors?.map(e => e.message).join(' | ') ?? 'ok';
+}
+
+describe('the cost limit, measured once per operation and variable values', () => {
+  it('prices a page by the page size of each request, not of the first one measured', async () => {
+    const query = `query($n: Int) { accounts(first: $n) { edges { node { ${DEEP} } } } }`;
+    const outcomes = [];
+    for (const n of [1, 100, 1, 100, 2]) outcomes.push(await attempt(query, { n }));
+    expect(outcomes.map(o => (o === 'ok' ? 'ok' : o.match(/maximum complexity/)?.[0]))).toEqual([
+      'ok',
+      'maximum complexity',
+      'ok',
+      'maximum complexity',
+      'ok',
+    ]);
+    expect(outcomes[1]).toMatch(/^Query exceeds maximum complexity \(complexity: \d+, max: 25000\)$/);
+  });
+
+  it('measures each operation of a document by its own selections', async () => {
+    const document = `query Small { accounts(first: 1) { edges { node { ${DEEP} } } } }
+      query Large { accounts(first: 100) { edges { node { ${DEEP} } } } }`;
+    const run = (operationName: string) =>
+      fetch(api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: document, operationName }),
+      }).then(async res => (await res.json()) as { errors?: { message: string }[] });
+    expect((await run('Small')).errors).toBeUndefined();
+    expect((await run('Large')).errors?.[0]?.message).toMatch(/maximum complexity/);
+    expect((await run('Small')).errors).toBeUndefined();
+  });
+
+  it('keys the measure on the variables of priced arguments and of directives only', () => {
+    const document = parse(`query($id: ID!, $n: Int, $after: String, $deep: Boolean!, $q: String) {
+      node(id: $id) { id }
+      accounts(first: $n, after: $after, search: $q) {
+        edges { node { ...More } }
+      }
+    }
+    fragment More on Account { children @include(if: $deep) { id } }`);
+    const operation = document.definitions[0];
+    if (operation?.kind !== 'OperationDefinition') throw new Error('no operation');
+    // `accounts` is priced by its page size only (`first`), so a cursor or a search does not
+    // split the cache; `node(id:)` has a fixed price, so a new id reuses the measure.
+    expect(complexityVariables(schema, operation, document)).toEqual(['deep', 'n']);
+  });
+});
