@@ -68,11 +68,26 @@ export function complexityVariables(
   operation: OperationDefinitionNode,
   document: DocumentNode,
 ): string[] {
-  const names = new Set<string>();
-  const collect = (node: ASTNode) =>
+  return analyse(schema, operation, document).keyed;
+}
+
+/**
+ * `keyed`: the variables the measure depends on (the cache key). `read`: those the measure
+ * reads at all, which Pothos maps with all the arguments of a priced field (a cursor beside
+ * the page size); only these are coerced when a measure is taken, not a bulk call's rows.
+ */
+function analyse(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+): { keyed: string[]; read: Set<string> } {
+  const keyed = new Set<string>();
+  const read = new Set<string>();
+  const collect = (node: ASTNode, key = true) =>
     visit(node, {
       Variable(variable) {
-        names.add(variable.name.value);
+        read.add(variable.name.value);
+        if (key) keyed.add(variable.name.value);
       },
     });
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -92,7 +107,7 @@ export function complexityVariables(
         if (typeof priced === 'function') {
           const reads = (priced as { [PRICED_BY]?: readonly string[] })[PRICED_BY];
           for (const argument of selection.arguments ?? []) {
-            if (!reads || reads.includes(argument.name.value)) collect(argument);
+            collect(argument, !reads || reads.includes(argument.name.value));
           }
         }
         if (selection.selectionSet) walk(selection.selectionSet, namedTypeName(field?.type));
@@ -111,7 +126,7 @@ export function complexityVariables(
   };
   for (const directive of operation.directives ?? []) collect(directive);
   walk(operation.selectionSet, schema.getRootType(operation.operation)?.name);
-  return [...names].sort();
+  return { keyed: [...keyed].sort(), read };
 }
 
 /** The arguments a complexity function reads (see `pricedBy`). */
@@ -137,11 +152,22 @@ interface FieldLike {
 function entryFor(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode) {
   let entry = byOperation.get(operation);
   if (!entry) {
-    const own: DocumentNode = {
+    const fragments = document.definitions.filter(d => d.kind === Kind.FRAGMENT_DEFINITION);
+    const { keyed, read } = analyse(schema, operation, {
       kind: Kind.DOCUMENT,
-      definitions: [operation, ...document.definitions.filter(d => d.kind === Kind.FRAGMENT_DEFINITION)],
+      definitions: [operation, ...fragments],
+    });
+    // The operation as measured: only the variables the measure reads are declared (and so
+    // coerced when it is taken).
+    const measured: OperationDefinitionNode = {
+      ...operation,
+      variableDefinitions: operation.variableDefinitions?.filter(d => read.has(d.variable.name.value)),
     };
-    entry = { document: own, variables: complexityVariables(schema, operation, own), results: new Map() };
+    entry = {
+      document: { kind: Kind.DOCUMENT, definitions: [measured, ...fragments] },
+      variables: keyed,
+      results: new Map(),
+    };
     byOperation.set(operation, entry);
   }
   return entry;

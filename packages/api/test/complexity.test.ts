@@ -5,7 +5,7 @@
  */
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complexityVariables } from '../src/complexity.ts';
+import { complexityVariables, measureOperation } from '../src/complexity.ts';
 import { schema } from '../src/schema/index.ts';
 import { type ApiHarness, startApi } from './harness.ts';
 
@@ -68,5 +68,24 @@ describe('the cost limit, measured once per operation and variable values', () =
     // `accounts` is priced by its page size only (`first`), so a cursor or a search does not
     // split the cache; `node(id:)` has a fixed price, so a new id reuses the measure.
     expect(complexityVariables(schema, operation, document)).toEqual(['deep', 'n']);
+  });
+
+  it('measures a bulk call without reading (or coercing) its rows', () => {
+    const document = parse(`mutation($rows: [FinancialRowInput!]!, $key: String) {
+      importFinancials(rows: $rows, idempotencyKey: $key) { __typename }
+    }`);
+    // Rows that GraphQL would refuse: the measure does not look at them (execution will).
+    const measure = measureOperation(schema, document, undefined, { rows: 'not a list', key: 'k' }, {});
+    expect(measure).toEqual({
+      complexity: expect.any(Number),
+      depth: expect.any(Number),
+      breadth: expect.any(Number),
+    });
+    // A page's cursor is read (Pothos maps all the arguments of a priced field) but not keyed.
+    const page = parse(
+      'query($after: String) { accounts(first: 5, after: $after) { edges { node { id } } } }',
+    );
+    const first = measureOperation(schema, page, undefined, { after: 'a' }, {});
+    expect(measureOperation(schema, page, undefined, { after: 'b' }, {})).toBe(first);
   });
 });
