@@ -215,24 +215,22 @@ export function useComplexityMeasure(): Plugin<KamContext> {
   };
 }
 
-/** Refuses an operation over the limits, with Pothos' own messages, in its first root field. */
+/**
+ * Refuses an operation over the limits in its first root field, with Pothos' own messages and
+ * a stable code for scripts (`QUERY_TOO_COMPLEX`, with the limit, its maximum and the measure).
+ */
 export function enforceComplexity(measure: ComplexityMeasure | undefined): void {
   if (!measure) return;
   if ('error' in measure) throw measure.error;
   const { complexity, depth, breadth } = measure;
-  if (depth > LIMITS.maxDepth) {
-    throw new PothosValidationError(`Query exceeds maximum depth (depth: ${depth}, max: ${LIMITS.maxDepth})`);
-  }
-  if (breadth > LIMITS.maxBreadth) {
-    throw new PothosValidationError(
-      `Query exceeds maximum breadth (breadth: ${breadth}, max: ${LIMITS.maxBreadth})`,
-    );
-  }
-  if (complexity > LIMITS.maxComplexity) {
-    throw new PothosValidationError(
-      `Query exceeds maximum complexity (complexity: ${complexity}, max: ${LIMITS.maxComplexity})`,
-    );
-  }
+  const refuse = (limit: 'depth' | 'breadth' | 'complexity', actual: number, max: number) => {
+    throw new PothosValidationError(`Query exceeds maximum ${limit} (${limit}: ${actual}, max: ${max})`, {
+      extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, actual },
+    });
+  };
+  if (depth > LIMITS.maxDepth) refuse('depth', depth, LIMITS.maxDepth);
+  if (breadth > LIMITS.maxBreadth) refuse('breadth', breadth, LIMITS.maxBreadth);
+  if (complexity > LIMITS.maxComplexity) refuse('complexity', complexity, LIMITS.maxComplexity);
 }
 
 class ComplexityLimitPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {

@@ -39,6 +39,13 @@ describe('the cost limit, measured once per operation and variable values', () =
       'ok',
     ]);
     expect(outcomes[1]).toMatch(/^Query exceeds maximum complexity \(complexity: \d+, max: 25000\)$/);
+    const refused = await api.gql(query, { n: 100 }, token);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'complexity',
+      max: 25_000,
+      actual: expect.any(Number),
+    });
   });
 
   it('measures each operation of a document by its own selections', async () => {
