@@ -5,9 +5,11 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
-import './complexity.ts';
+import { pricedBy } from './complexity.ts';
 import type { KamContext } from './context.ts';
 import { ConflictError, DomainRuleError, ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
+import { LIMITS } from './limits.ts';
+import { checkNodeIds, decodeGlobalIdLeniently } from './schema/ids.ts';
 
 /** What a role may do; the API decides this, the domain never does. */
 export interface AuthScopes {
@@ -64,8 +66,27 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodeQueryOptions: { description: 'Fetches any object by its global id.' },
-    nodesQueryOptions: { description: 'Fetches objects by their global ids (at most 100).' },
+    // A malformed id reaches the resolvers, which report it as a typed error of its field.
+    decodeGlobalID: decodeGlobalIdLeniently,
+    nodeQueryOptions: {
+      description: 'Fetches any object by its global id.',
+      resolve: (_root, args, _ctx, info, resolveNode) => {
+        checkNodeIds([args.id], info, 'id');
+        return resolveNode(args.id);
+      },
+    },
+    nodesQueryOptions: {
+      description: `Fetches objects by their global ids (at most ${LIMITS.maxNodeIds}).`,
+      // Priced by the number of ids, as a connection by its page size.
+      complexity: pricedBy(['ids'], (args: { ids: readonly unknown[] }) => ({
+        field: 1,
+        multiplier: args.ids.length,
+      })),
+      resolve: (_root, args, _ctx, info, resolveNodes) => {
+        checkNodeIds(args.ids, info, 'ids');
+        return resolveNodes(args.ids);
+      },
+    },
     nodeTypeOptions: { description: 'An object with a global id.' },
     pageInfoTypeOptions: { description: 'Where a page sits in a connection.' },
   },

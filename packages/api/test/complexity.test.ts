@@ -48,6 +48,16 @@ describe('the cost limit, measured once per operation and variable values', () =
     });
   });
 
+  it('prices nodes(ids:) by the number of ids, as a page by its size', async () => {
+    // Unknown ids resolve to null, so only the measure decides: 100 ids cost 100 times one.
+    const ids = (n: number) =>
+      Array.from({ length: n }, (_, i) => Buffer.from(`Account:${i + 1}`).toString('base64'));
+    const query = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Account { ${DEEP} } } }`;
+    expect(await attempt(query, { ids: ids(1) })).toBe('ok');
+    expect(await attempt(query, { ids: ids(100) })).toMatch(/^Query exceeds maximum complexity/);
+    expect(await attempt(query, { ids: ids(2) })).toBe('ok');
+  });
+
   it('measures each operation of a document by its own selections', async () => {
     const document = `query Small { accounts(first: 1) { edges { node { ${DEEP} } } } }
       query Large { accounts(first: 100) { edges { node { ${DEEP} } } } }`;

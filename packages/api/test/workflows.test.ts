@@ -1139,6 +1139,54 @@ describe('account filters', () => {
     expect(await q({ search: 'glob' })).toEqual(['W-GLOBEX']);
   });
 
+  it('reports a malformed or unknown global id as INVALID_ID with its path, and more than 100 ids', async () => {
+    type Err = { message: string; path?: string[]; extensions?: { code?: string; fieldErrors?: unknown } };
+    const node = await api.gql<unknown>('query($id: ID!) { node(id: $id) { id } }', { id: 'xyz' }, admin);
+    const [notAnId] = node.body.errors as Err[];
+    expect(notAnId).toMatchObject({
+      path: ['node'],
+      extensions: { code: 'INVALID_ID', fieldErrors: [{ path: ['id'], code: 'INVALID_ID' }] },
+    });
+    expect(notAnId?.message).toBe(
+      'id is not a global id of this API: send the id field of an object it returned.',
+    );
+    // Well formed, but of no type the API has.
+    const unknownType = await api.gql<unknown>(
+      'query($id: ID!) { node(id: $id) { id } }',
+      { id: globalId('Nope', 1) },
+      admin,
+    );
+    expect((unknownType.body.errors as Err[])[0]?.extensions?.code).toBe('INVALID_ID');
+    const nodes = await api.gql<unknown>(
+      'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      { ids: [acme, '%%%'] },
+      admin,
+    );
+    expect((nodes.body.errors as Err[])[0]?.extensions?.fieldErrors).toEqual([
+      { path: ['ids', 1], message: 'not a global id', code: 'INVALID_ID' },
+    ]);
+    const tooMany = await api.gql<unknown>(
+      'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      { ids: Array.from({ length: 101 }, () => acme) },
+      admin,
+    );
+    expect((tooMany.body.errors as Err[])[0]).toMatchObject({
+      message: 'nodes takes at most 100 ids; you sent 101. Ask for them in several calls.',
+      extensions: { code: 'TOO_MANY_IDS' },
+    });
+    // In a mutation, a malformed id is the same typed ValidationError as an id of another type.
+    const malformed = await mutate(api, admin, 'changeTeamMember', 'ChangeTeamMemberInput', {
+      id: 'not-an-id',
+      expectedVersion: 1,
+    });
+    expect(malformed).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'INVALID_ID',
+      message: 'id must be the global id of a TeamMember: the id field of a TeamMember this API returned.',
+      fieldErrors: [{ path: ['id'], code: 'INVALID_ID' }],
+    });
+  });
+
   it('fetches every workflow record by its global id (Relay node)', async () => {
     const read = await api.gql<{
       node: {

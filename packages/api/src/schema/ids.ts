@@ -1,9 +1,34 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import type { GraphQLResolveInfo } from 'graphql';
 import { ValidationError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 
 /** A global id after the relay plugin parsed it. */
 export interface GlobalId {
   typename: string;
   id: string | number;
+}
+
+/**
+ * The typename of a value sent as a global id that is not one (not base64 of "Type:id"). The
+ * relay plugin would throw an untyped "Invalid global ID" before the resolver runs, without a
+ * code or the field's path; with this the resolver's check (`decodeId`) reports it as a
+ * ValidationError of the field, like a global id of the wrong type.
+ */
+const MALFORMED = '';
+
+/** The relay plugin's `decodeGlobalID` option: never throws (see MALFORMED). */
+export function decodeGlobalIdLeniently(globalID: string): { typename: string; id: string } {
+  try {
+    return decodeGlobalID(globalID);
+  } catch {
+    return { typename: MALFORMED, id: globalID };
+  }
+}
+
+/** "an Account", "a Person". */
+function withArticle(typename: string): string {
+  return `${/^[AEIO]/.test(typename) ? 'an' : 'a'} ${typename}`;
 }
 
 /**
@@ -13,9 +38,44 @@ export interface GlobalId {
 export function decodeId(value: GlobalId, typename: string, field = 'id'): number {
   const id = Number(value.id);
   if (value.typename !== typename || !Number.isSafeInteger(id) || id < 1) {
-    throw new ValidationError(`${field} must be the global id of a ${typename}.`, 'INVALID_ID', [
-      { path: [field], message: `not a ${typename} id`, code: 'INVALID_ID' },
-    ]);
+    throw new ValidationError(
+      `${field} must be the global id of ${withArticle(typename)}: the id field of ${withArticle(typename)} this API returned.`,
+      'INVALID_ID',
+      [{ path: [field], message: `not ${withArticle(typename)} id`, code: 'INVALID_ID' }],
+    );
   }
   return id;
+}
+
+/** Whether a schema type of this name is a Relay node (an object type implementing Node). */
+function isNodeType(info: GraphQLResolveInfo, typename: string): boolean {
+  // Duck-typed: `instanceof` fails when the schema was built by another copy of graphql.
+  const type = info.schema.getType(typename) as { getInterfaces?: () => { name: string }[] } | undefined;
+  return typeof type?.getInterfaces === 'function' && type.getInterfaces().some(i => i.name === 'Node');
+}
+
+/**
+ * Checks the ids given to `node` and `nodes` before they are loaded: each must be the global
+ * id of a node type (a malformed one or one of an unknown type is a ValidationError with its
+ * path, instead of the relay plugin's "… has not been implemented"), and `nodes` takes at most
+ * LIMITS.maxNodeIds.
+ */
+export function checkNodeIds(ids: readonly GlobalId[], info: GraphQLResolveInfo, field: 'id' | 'ids'): void {
+  if (field === 'ids' && ids.length > LIMITS.maxNodeIds) {
+    throw new ValidationError(
+      `nodes takes at most ${LIMITS.maxNodeIds} ids; you sent ${ids.length}. Ask for them in several calls.`,
+      'TOO_MANY_IDS',
+      [{ path: ['ids'], message: `at most ${LIMITS.maxNodeIds}`, code: 'TOO_MANY_IDS' }],
+    );
+  }
+  ids.forEach((id, index) => {
+    if (!isNodeType(info, id.typename)) {
+      const path = field === 'id' ? ['id'] : ['ids', index];
+      throw new ValidationError(
+        `${field === 'id' ? 'id' : `ids[${index}]`} is not a global id of this API: send the id field of an object it returned.`,
+        'INVALID_ID',
+        [{ path, message: 'not a global id', code: 'INVALID_ID' }],
+      );
+    }
+  });
 }

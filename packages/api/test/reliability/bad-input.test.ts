@@ -258,7 +258,8 @@ const KINDS: Kind[] = [
             }),
       ),
     }),
-    expect: { status: 200, message: /Invalid global ID/ },
+    // A typed INVALID_ID: a top-level error of `node`, the ValidationError result of the mutation.
+    expect: { status: 200, message: /"code":"INVALID_ID"/ },
   },
   {
     name: 'operator object instead of a string',
