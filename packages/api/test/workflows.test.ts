@@ -1139,6 +1139,47 @@ describe('account filters', () => {
     expect(await q({ search: 'glob' })).toEqual(['W-GLOBEX']);
   });
 
+  it('counts what matches the filters over all pages (totalCount), searching without regard to case', async () => {
+    const accounts = await api.gql<{
+      accounts: { totalCount: number; edges: unknown[]; pageInfo: { hasNextPage: boolean } };
+      search: { totalCount: number };
+      none: { totalCount: number; edges: unknown[] };
+    }>(
+      `{ accounts(first: 1) { totalCount edges { cursor } pageInfo { hasNextPage } }
+         search: accounts(first: 1, search: "GLOB") { totalCount }
+         none: accounts(first: 5, search: "no such account") { totalCount edges { cursor } } }`,
+      {},
+      admin,
+    );
+    expect(accounts.body.errors).toBeUndefined();
+    expect(accounts.body.data).toEqual({
+      accounts: { totalCount: 2, edges: [{ cursor: expect.any(String) }], pageInfo: { hasNextPage: true } },
+      search: { totalCount: 1 },
+      none: { totalCount: 0, edges: [] },
+    });
+    // People are found by name or e-mail, upper or lower case, on both databases.
+    const people = await api.gql<{ people: { totalCount: number; edges: { node: { name: string } }[] } }>(
+      '{ people(first: 10, search: "EXECUTIVE PERSON") { totalCount edges { node { name } } } }',
+      {},
+      admin,
+    );
+    expect(people.body.errors).toBeUndefined();
+    expect(people.body.data?.people.totalCount).toBeGreaterThanOrEqual(2);
+    expect(people.body.data?.people.edges.every(e => /^EXECUTIVE person/.test(e.node.name))).toBe(true);
+    // The plans and initiatives the tests above created: one count, equal to a full page.
+    type Counted = { totalCount: number; edges: unknown[] };
+    const lists = await api.gql<{ plans: Counted; valueInitiatives: Counted }>(
+      '{ plans(first: 100) { totalCount edges { cursor } } valueInitiatives(first: 100) { totalCount edges { cursor } } }',
+      {},
+      admin,
+    );
+    expect(lists.body.errors).toBeUndefined();
+    for (const list of [lists.body.data?.plans, lists.body.data?.valueInitiatives]) {
+      expect(list?.totalCount).toBeGreaterThan(0);
+      expect(list?.totalCount).toBe(list?.edges.length);
+    }
+  });
+
   it('reports a malformed or unknown global id as INVALID_ID with its path, and more than 100 ids', async () => {
     type Err = { message: string; path?: string[]; extensions?: { code?: string; fieldErrors?: unknown } };
     const node = await api.gql<unknown>('query($id: ID!) { node(id: $id) { id } }', { id: 'xyz' }, admin);

@@ -1,4 +1,5 @@
 import {
+  dialectOfEm,
   type EntityClass,
   type EntityManager,
   type FilterQuery,
@@ -18,12 +19,27 @@ export interface PageArgs {
 
 export interface Page<T> {
   edges: { cursor: string; node: T }[];
+  /** How many rows match the filters, over all pages: counted only when a query asks. */
+  totalCount(): Promise<number>;
   pageInfo: {
     hasNextPage: boolean;
     hasPreviousPage: boolean;
     startCursor: string | null;
     endCursor: string | null;
   };
+}
+
+/**
+ * A search filter: any of `properties` contains `text`, ignoring case the same way on both
+ * databases (SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE).
+ */
+export function containsIgnoringCase(
+  em: EntityManager,
+  properties: readonly string[],
+  text: string,
+): { $or: Record<string, unknown>[] } {
+  const like = dialectOfEm(em) === 'postgresql' ? '$ilike' : '$like';
+  return { $or: properties.map(property => ({ [property]: { [like]: `%${text}%` } })) };
 }
 
 /** Validates `first`/`last` (1–100) the way GitHub's API does, with a clear message. */
@@ -111,6 +127,7 @@ export async function pageOf<T extends object>(
   const items = cursor.items as T[];
   return {
     edges: items.map(node => new LazyCursorEdge(node, cursor)),
+    totalCount: () => em.count(entity, where as never),
     pageInfo: {
       hasNextPage: cursor.hasNextPage,
       hasPreviousPage: cursor.hasPrevPage,

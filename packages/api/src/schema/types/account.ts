@@ -1,7 +1,6 @@
 import {
   Account,
   createAccount,
-  dialectOfEm,
   KeyAccountDesignation,
   mapRows,
   Opportunity,
@@ -16,7 +15,7 @@ import {
 } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
-import { connectionComplexity, pageOf } from '../connection.ts';
+import { connectionComplexity, containsIgnoringCase, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { ACCOUNT_FIELD_LOADERS, firstBy, groupedBy, prefetchNodeFields, requestLoader } from '../loaders.ts';
 import { entityNode, entityOrRow } from '../node.ts';
@@ -250,15 +249,9 @@ builder.queryFields(t => ({
       },
       complexity: connectionComplexity,
       resolve: async (_, args, ctx, info) => {
-        const where: Record<string, unknown> = {};
-        if (args.search) {
-          // SQLite's LIKE already ignores case; PostgreSQL needs ILIKE for the same search.
-          const like = dialectOfEm(ctx.em) === 'postgresql' ? '$ilike' : '$like';
-          where.$or = [
-            { name: { [like]: `%${args.search}%` } },
-            { externalRef: { [like]: `%${args.search}%` } },
-          ];
-        }
+        const where: Record<string, unknown> = args.search
+          ? containsIgnoringCase(ctx.em, ['name', 'externalRef'], args.search)
+          : {};
         if (args.parentId) where.parent = decodeId(args.parentId, 'Account', 'parentId');
         if (args.keyAccountsOnly) {
           const key = await ctx.em.find(KeyAccountDesignation, { revokedOn: null }, { fields: ['account'] });

@@ -8,9 +8,10 @@ import {
   updatePerson,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
-import { connectionComplexity, pageOf } from '../connection.ts';
+import { connectionComplexity, containsIgnoringCase, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { entityNode, entityOrRow } from '../node.ts';
+import { connectionTypes } from './workflow.ts';
 
 export const BusinessUnitKindEnum = builder.enumType('BusinessUnitKind', {
   description: 'How a business unit divides the company: by geography, offering or industry.',
@@ -63,23 +64,24 @@ builder.queryFields(t => ({
     description: 'Every business unit, by code.',
     resolve: (_, __, ctx) => ctx.em.find(BusinessUnit, {}, { orderBy: { code: 'asc' } }),
   }),
-  people: t.connection({
-    type: PersonRef,
-    description: 'Our people, by name.',
-    args: { search: t.arg.string({ description: 'Part of the name or e-mail.' }) },
-    complexity: connectionComplexity,
-    resolve: (_, args, ctx) =>
-      pageOf(
-        ctx.em,
-        Person,
-        args.search
-          ? { $or: [{ name: { $like: `%${args.search}%` } }, { email: { $like: `%${args.search}%` } }] }
-          : {},
-        { name: 'asc', id: 'asc' },
-        args,
-        { readRows: true },
-      ),
-  }),
+  people: t.connection(
+    {
+      type: PersonRef,
+      description: 'Our people, by name.',
+      args: { search: t.arg.string({ description: 'Part of the name or e-mail.' }) },
+      complexity: connectionComplexity,
+      resolve: (_, args, ctx) =>
+        pageOf<Person>(
+          ctx.em,
+          Person,
+          args.search ? containsIgnoringCase(ctx.em, ['name', 'email'], args.search) : {},
+          { name: 'asc', id: 'asc' },
+          args,
+          { readRows: true },
+        ),
+    },
+    ...connectionTypes('people'),
+  ),
 }));
 
 const CreateBusinessUnitInput = builder.inputType('CreateBusinessUnitInput', {

@@ -3,10 +3,15 @@
  * belongs to (for the account-manager check) and id decoding.
  */
 import type { EntityClass } from '@kam/domain';
+import type { FieldMap } from '@pothos/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
+
+type KamTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
 import type { KamContext } from '../../context.ts';
+import type { Page } from '../connection.ts';
 import { decodeId, type GlobalId } from '../ids.ts';
 
 /**
@@ -31,6 +36,12 @@ export function connectionTypes(what: string) {
   return [
     {
       description: `A page of ${what}.`,
+      fields: (t: PothosSchemaTypes.ObjectFieldBuilder<KamTypes, unknown>): FieldMap => ({
+        totalCount: t.int({
+          description: `How many ${what} match the filters, on all pages together.`,
+          resolve: (page: unknown) => (page as Page<unknown>).totalCount(),
+        }),
+      }),
       edgesField: {
         description: `The ${what} on this page, with their cursors.`,
         complexity: { field: 0, multiplier: 1 },
