@@ -57,4 +57,19 @@ describe.runIf(testDialect() === 'sqlite')('kam demo', () => {
     expect((again as { code: number }).code).toBe(1);
     expect((again as { stderr: string }).stderr).toMatch(/^kam: DEMO_DATABASE_NOT_EMPTY: .*empty database/);
   }, 300_000);
+
+  it('refuses an end quarter that has not ended, before it creates anything', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-demo-'));
+    const database = path.join(dir, 'demo.sqlite');
+    const failed = await run(
+      process.execPath,
+      [CLI, 'demo', '--no-serve', '--end-quarter', '2999-Q1', '--database', database],
+      { cwd: dir, env: { ...process.env, KAM_LOG_LEVEL: 'warn' } },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stderr: string }).stderr).toMatch(
+      /^kam: --end-quarter must be a quarter that has ended \(the latest is \d{4}-Q[1-4]\); got 2999-Q1\./,
+    );
+    expect(existsSync(database)).toBe(false);
+  });
 });

@@ -222,5 +222,14 @@ describe('closeQuarter through the API', () => {
     expect(refused.body.errors?.[0]?.message).toMatch(/EXECUTIVE may not use Mutation.closeQuarter/);
     const count = await api.db.em().count(QuarterSnapshot, { quarter: '2026-Q2' });
     expect(count).toBe(2);
+
+    // A quarter still running is refused as a domain rule, and nothing is written.
+    const running = await api.gql<CloseAnswer>(CLOSE, { quarter: '2999-Q1' }, admin);
+    expect(running.body.data?.closeQuarter).toMatchObject({
+      __typename: 'DomainRuleError',
+      code: 'QUARTER_NOT_ENDED',
+      message: expect.stringMatching(/^2999-Q1 has not ended yet \(its last day is 2999-03-31\)/),
+    });
+    expect(await api.db.em().count(QuarterSnapshot, { quarter: '2999-Q1' })).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixturePortfolio, FIXTURE_QUARTER } from '../analytics/fixtures/portfolio.fixture.ts';
+import { parseQuarter, quarterEnd, quarterOf } from '../common/quarter.ts';
 import { createTestDatabase, type TestDatabase, testActor } from '../testing/index.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { closeQuarter, snapshotChecksum } from './close-quarter.ts';
@@ -135,6 +136,21 @@ describe('closeQuarter', () => {
       first.snapshotId,
     ]);
     expect(snap!.payload).toBe(firstPayload);
+  });
+
+  it('refuses a quarter that has not ended, and writes nothing', async () => {
+    const current = quarterOf(new Date());
+    const before = await rows<{ n: number }>('select count(*) as n from quarter_snapshot');
+    for (const quarter of [current, parseQuarter('2999-Q4')]) {
+      await expect(closeQuarter(db.em(), quarter, testActor)).rejects.toMatchObject({
+        code: 'QUARTER_NOT_ENDED',
+        category: 'RULE',
+        message: expect.stringContaining(
+          `${quarter} has not ended yet (its last day is ${quarterEnd(quarter)})`,
+        ),
+      });
+    }
+    expect(await rows<{ n: number }>('select count(*) as n from quarter_snapshot')).toEqual(before);
   });
 
   it('rejects a malformed quarter', async () => {

@@ -3,7 +3,9 @@ import type { EntityManager } from '@mikro-orm/core';
 import { buildQuarterDocuments } from '../analytics/snapshot-documents.ts';
 import { insertAuditEntries } from '../audit/audit.writer.ts';
 import type { Actor } from '../common/actor.ts';
-import { parseQuarter } from '../common/quarter.ts';
+import { DomainError } from '../common/domain-error.ts';
+import { today } from '../common/lookup.ts';
+import { addQuarters, parseQuarter, quarterEnd, quarterStart } from '../common/quarter.ts';
 import { translateDatabaseError } from '../common/unit-of-work.ts';
 import { writeRows, writeRowsReturning } from '../db/sql-writer.ts';
 import { canonicalJson } from './canonical-json.ts';
@@ -43,7 +45,8 @@ export function snapshotChecksum(portfolioPayload: string, accountPayloads: Iter
  * and writes them as an immutable snapshot, one QuarterSnapshot (the portfolio document)
  * plus one AccountSnapshot per account in external-ref order, all as canonical JSON, in one
  * transaction with an audit entry. Closing a quarter again writes revision n + 1; earlier
- * revisions never change (the database refuses updates and deletes of snapshot rows).
+ * revisions never change (the database refuses updates and deletes of snapshot rows). Only a
+ * quarter that has ended (by the UTC date) can be closed.
  */
 export async function closeQuarter(
   em: EntityManager,
@@ -53,6 +56,15 @@ export async function closeQuarter(
 ): Promise<CloseQuarterResult> {
   const started = performance.now();
   const q = parseQuarter(quarter);
+  // A snapshot is what gets published: a quarter still running would publish figures that
+  // are bound to change (its financials, signals and reviews are still coming in).
+  if (today() <= quarterEnd(q)) {
+    throw new DomainError(
+      'QUARTER_NOT_ENDED',
+      `${q} has not ended yet (its last day is ${quarterEnd(q)}): close it from ${quarterStart(addQuarters(q, 1))} on, once its figures are in.`,
+      { details: { quarter: q, endsOn: quarterEnd(q) } },
+    );
+  }
   try {
     return await em.transactional(async tx => {
       const docs = await buildQuarterDocuments(tx, q, onProgress);

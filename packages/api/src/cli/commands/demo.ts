@@ -101,6 +101,12 @@ export function registerDemo(program: Command): void {
       const endQuarter = options.endQuarter
         ? parseQuarter(options.endQuarter, '--end-quarter')
         : defaultEndQuarter();
+      // The demo closes every quarter it loads, and only a quarter that has ended can be closed.
+      if (endQuarter > defaultEndQuarter()) {
+        throw new Error(
+          `--end-quarter must be a quarter that has ended (the latest is ${defaultEndQuarter()}); got ${endQuarter}.`,
+        );
+      }
       const file = path.resolve(sqlitePath(options.database));
       const out = path.resolve(options.out);
       const env = parseEnv({
