@@ -1137,6 +1137,11 @@ describe('account filters', () => {
     expect(await q({ segmentId: segments.body.data?.segments[0]?.id })).toEqual(['W-GLOBEX']);
     expect(await q({ businessUnitId: apac })).toEqual(['W-ACME']);
     expect(await q({ search: 'glob' })).toEqual(['W-GLOBEX']);
+    expect(await q({ search: 'w-ACME' })).toEqual(['W-ACME']);
+    // LIKE's wildcards are searched for as text: neither "%" nor "W_" finds "W-…".
+    expect(await q({ search: '%' })).toEqual([]);
+    expect(await q({ search: 'W_' })).toEqual([]);
+    expect(await q({ search: '\\' })).toEqual([]);
   });
 
   it('counts what matches the filters over all pages (totalCount), searching without regard to case', async () => {

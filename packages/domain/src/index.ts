@@ -49,6 +49,7 @@ export {
   selectRowsJoined,
 } from './db/read-rows.ts';
 export { dialectOfEm, selectIn, writeRows } from './db/sql-writer.ts';
+export { containsIgnoringCase } from './db/text-search.ts';
 export * from './demo/index.ts';
 export * from './journey/journey.service.ts';
 export { TierAssessment } from './journey/tier-assessment.entity.ts';

@@ -1,5 +1,4 @@
 import {
-  dialectOfEm,
   type EntityClass,
   type EntityManager,
   type FilterQuery,
@@ -27,19 +26,6 @@ export interface Page<T> {
     startCursor: string | null;
     endCursor: string | null;
   };
-}
-
-/**
- * A search filter: any of `properties` contains `text`, ignoring case the same way on both
- * databases (SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE).
- */
-export function containsIgnoringCase(
-  em: EntityManager,
-  properties: readonly string[],
-  text: string,
-): { $or: Record<string, unknown>[] } {
-  const like = dialectOfEm(em) === 'postgresql' ? '$ilike' : '$like';
-  return { $or: properties.map(property => ({ [property]: { [like]: `%${text}%` } })) };
 }
 
 /** Validates `first`/`last` (1–100) the way GitHub's API does, with a clear message. */

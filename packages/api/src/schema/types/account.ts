@@ -1,5 +1,6 @@
 import {
   Account,
+  containsIgnoringCase,
   createAccount,
   KeyAccountDesignation,
   mapRows,
@@ -15,7 +16,7 @@ import {
 } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
-import { connectionComplexity, containsIgnoringCase, pageOf } from '../connection.ts';
+import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { ACCOUNT_FIELD_LOADERS, firstBy, groupedBy, prefetchNodeFields, requestLoader } from '../loaders.ts';
 import { entityNode, entityOrRow } from '../node.ts';

@@ -1,6 +1,7 @@
 import {
   BUSINESS_UNIT_KINDS,
   BusinessUnit,
+  containsIgnoringCase,
   createBusinessUnit,
   createPerson,
   Person,
@@ -8,7 +9,7 @@ import {
   updatePerson,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
-import { connectionComplexity, containsIgnoringCase, pageOf } from '../connection.ts';
+import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { entityNode, entityOrRow } from '../node.ts';
 import { connectionTypes } from './workflow.ts';
