@@ -4,7 +4,7 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
 // json, and a NUL cuts the SQL text short (the ORM inlines values). Found by the reliability
 // suite: such input reached the database and came back as "Unexpected error.".
 // (`isWellFormed` is false exactly when the string holds an unpaired surrogate.)
-const unstorable = (text: string) => text.includes('\u0000') || !text.isWellFormed();
+export const unstorable = (text: string) => text.includes('\u0000') || !text.isWellFormed();
 // A NUL written as an escape inside a GraphQL string literal of the document.
 const NUL_ESCAPE = /\\u(?:0000|\{0+\})/i;
 // Input types are far shallower; deeper JSON is refused by GraphQL's own coercion.

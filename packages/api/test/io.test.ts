@@ -185,6 +185,60 @@ describe('kam import / export', () => {
     });
   });
 
+  it('rejects a malformed CSV record by its line, like a bad row, in both modes', async () => {
+    const text = [
+      'externalRef,name,country',
+      'M-1,First,DE',
+      'M-2,Too,many,fields',
+      'M-3,Short',
+      'M-4,"Fourth, Ltd",FR',
+      'M-5,"Unclosed,DE',
+      '',
+    ].join('\n');
+    const before = await tableCounts(db.em(), ['account', 'audit_entry']);
+    const atomic = await importCsv(
+      db.em(),
+      'accounts',
+      file('malformed.csv', text),
+      { mode: 'ATOMIC', batchSize: 2 },
+      actor,
+    );
+    expect(atomic).toMatchObject({ rows: 5, created: 0, rejected: 3, written: false });
+    expect(await tableCounts(db.em(), ['account', 'audit_entry'])).toEqual(before);
+    const expected = [
+      [3, 'CSV_RECORD_INCONSISTENT_COLUMNS'],
+      [4, 'CSV_RECORD_INCONSISTENT_COLUMNS'],
+      [6, 'CSV_QUOTE_NOT_CLOSED'],
+    ];
+    expect(atomic.rejections.map(r => [r.line, r.code])).toEqual(expected);
+    expect(atomic.rejections[0]?.message).toMatch(
+      /^Invalid Record Length: columns length is 3, got 4 on line 3\. Check this line's quotes and commas against the header\.$/,
+    );
+    const partial = await importCsv(
+      db.em(),
+      'accounts',
+      file('malformed.csv', text),
+      { mode: 'PARTIAL', batchSize: 2 },
+      actor,
+    );
+    expect(partial).toMatchObject({ rows: 5, created: 2, rejected: 3, written: true });
+    expect(partial.rejections.map(r => [r.line, r.code])).toEqual(expected);
+  });
+
+  it('rejects a field holding a NUL character (neither database stores it) and imports the rest', async () => {
+    const report = await importCsv(
+      db.em(),
+      'accounts',
+      file('nul.csv', 'externalRef,name\nZ-1,Clean\nZ-2,Nul\u0000name\n'),
+      { mode: 'PARTIAL', batchSize: 10 },
+      actor,
+    );
+    expect(report).toMatchObject({ rows: 2, created: 1, rejected: 1 });
+    expect(report.rejections).toEqual([
+      expect.objectContaining({ line: 3, path: ['name'], code: 'UNSTORABLE_TEXT' }),
+    ]);
+  });
+
   it('refuses a file with unknown or missing columns before writing anything', async () => {
     await expect(
       importCsv(

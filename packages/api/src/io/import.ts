@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Actor, BulkMode, BulkResult, EntityManager, RowRejection } from '@kam/domain';
-import { parse } from 'csv-parse';
+import { type CsvError, parse } from 'csv-parse';
+import { unstorable } from '../text-guard.ts';
 import { CSV_FORMATS, type CsvKind, recordToRow } from './csv-formats.ts';
 
 export interface ImportOptions {
@@ -11,7 +12,12 @@ export interface ImportOptions {
   onProgress?: (progress: { bytes: number; totalBytes: number; rows: number }) => void;
 }
 
-/** A rejected row, with its line in the file (1 = the header). */
+/**
+ * A rejected row, with its line in the file (1 = the header). A record the CSV parser could
+ * not read (wrong number of fields, a stray or unclosed quote) is rejected with the parser's
+ * code (`CSV_RECORD_INCONSISTENT_COLUMNS`, `CSV_QUOTE_NOT_CLOSED`, …), no path, and `index` -1;
+ * so is a field holding a NUL character (`UNSTORABLE_TEXT`, with the column as its path).
+ */
 export interface ImportRejection extends RowRejection {
   line: number;
 }
@@ -67,8 +73,26 @@ export async function importCsv(
       trim: false,
       info: true,
       relax_column_count: false,
+      // A malformed record is rejected with its line, like a row that fails validation, instead
+      // of ending the import (and, in PARTIAL mode, leaving the batches before it written
+      // without a report).
+      skip_records_with_error: true,
     }),
   );
+  const reject = (rejection: ImportRejection) => {
+    if (report.rejections.length < MAX_KEPT_REJECTIONS) report.rejections.push(rejection);
+  };
+  parser.on('skip', (error: CsvError & { lines?: number }) => {
+    report.rows += 1;
+    report.rejected += 1;
+    reject({
+      index: -1,
+      line: error.lines ?? 0,
+      path: [],
+      code: error.code,
+      message: `${error.message}. Check this line's quotes and commas against the header.`,
+    });
+  });
 
   const runBatches = async (tx: EntityManager) => {
     let batch: Record<string, unknown>[] = [];
@@ -85,10 +109,7 @@ export async function importCsv(
       report.updated += result.updated;
       report.unchanged += result.unchanged;
       report.rejected += result.rejected;
-      for (const r of result.rejections) {
-        if (report.rejections.length < MAX_KEPT_REJECTIONS)
-          report.rejections.push({ ...r, line: lines[r.index] ?? 0 });
-      }
+      for (const r of result.rejections) reject({ ...r, line: lines[r.index] ?? 0 });
       batch = [];
       lines = [];
       options.onProgress?.({ bytes: input.bytesRead, totalBytes, rows: report.rows });
@@ -97,9 +118,23 @@ export async function importCsv(
       record: Record<string, string>;
       info: { lines: number };
     }>) {
+      report.rows += 1;
+      // The API's text guard, per field: neither database stores these faithfully.
+      const bad = Object.keys(record).find(column => unstorable(record[column] ?? ''));
+      if (bad !== undefined) {
+        report.rejected += 1;
+        reject({
+          index: -1,
+          line: info.lines,
+          path: [bad],
+          code: 'UNSTORABLE_TEXT',
+          message:
+            'contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored; remove it or replace it with U+FFFD.',
+        });
+        continue;
+      }
       batch.push(recordToRow(format, record));
       lines.push(info.lines);
-      report.rows += 1;
       if (batch.length >= options.batchSize) await flush();
     }
     await flush();
@@ -123,6 +158,8 @@ export async function importCsv(
     await runBatches(em);
     report.written = report.created + report.updated > 0;
   }
+  // Parser rejections arrive ahead of the rows read before them: report in file order.
+  report.rejections.sort((a, b) => a.line - b.line);
   return report;
 }
 
