@@ -105,7 +105,7 @@ export async function resolveSnapshot(
   const ofQuarter = all.filter(info => info.quarter === wanted.quarter);
   if (!ofQuarter.length) {
     throw new Error(
-      `No snapshot of ${wanted.quarter} at ${api.where}: close the quarter first (\`kam close-quarter ${wanted.quarter}\`).` +
+      `No snapshot of ${wanted.quarter} at ${api.where}: close the quarter first, once it has ended (\`kam close-quarter ${wanted.quarter}\`).` +
         (all.length ? ` Closed quarters: ${[...new Set(all.map(info => info.quarter))].join(', ')}.` : ''),
     );
   }
