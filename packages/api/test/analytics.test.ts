@@ -72,6 +72,32 @@ describe('live analytics through the API', () => {
     }
   });
 
+  it('filters accounts by pyramid level and quadrant with the counts the analytics give', async () => {
+    const res = await api.gql<{
+      analytics: {
+        pyramid: { levels: { level: string; accounts: number }[] };
+        selection: { quadrantCounts: Record<string, number> };
+      };
+    }>('{ analytics(quarter: "2026-Q3") { pyramid selection } }', {}, executive);
+    const { pyramid, selection } = res.body.data!.analytics;
+    const count = async (filter: string) => {
+      const page = await api.gql<{ accounts: { totalCount: number } }>(
+        `{ accounts(first: 1, asOf: "2026-Q3", ${filter}) { totalCount } }`,
+        {},
+        executive,
+      );
+      expect(page.body.errors).toBeUndefined();
+      return page.body.data?.accounts.totalCount;
+    };
+    for (const { level, accounts } of pyramid.levels) {
+      expect([level, await count(`pyramidLevel: ${level}`)]).toEqual([level, accounts]);
+    }
+    for (const [quadrant, accounts] of Object.entries(selection.quadrantCounts)) {
+      expect([quadrant, await count(`quadrant: ${quadrant}`)]).toEqual([quadrant, accounts]);
+    }
+    expect(Object.values(selection.quadrantCounts).some(n => n > 0)).toBe(true);
+  });
+
   it('refuses a malformed quarter with the expected form', async () => {
     const res = await api.gql(`{ analytics(quarter: "2026-3") { quarter } }`, {}, executive);
     expect(JSON.stringify(res.body.errors)).toMatch(/YYYY-Qn/);

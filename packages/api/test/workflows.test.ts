@@ -1144,6 +1144,45 @@ describe('account filters', () => {
     expect(await q({ search: '\\' })).toEqual([]);
   });
 
+  it('shows and filters accounts by pyramid level and quadrant in a quarter', async () => {
+    // A quarter far enough ahead that the designation (2028-02-01) and the assessment (made
+    // today) count whenever the test runs; the 2026 financials are then outside the TTM window.
+    const asOf = '2099-Q4';
+    type Standing = { externalRef: string; pyramidLevel: string; quadrant: string | null; latest: string };
+    const read = await api.gql<{ accounts: { edges: { node: Standing }[] } }>(
+      `query($asOf: Quarter) { accounts(first: 10) { edges { node {
+         externalRef pyramidLevel(quarter: $asOf) quadrant(quarter: $asOf) latest: pyramidLevel } } } }`,
+      { asOf },
+      admin,
+    );
+    expect(read.body.errors).toBeUndefined();
+    const byRef = new Map(read.body.data?.accounts.edges.map(e => [e.node.externalRef, e.node]));
+    const acmeNow = byRef.get('W-ACME');
+    const globexNow = byRef.get('W-GLOBEX');
+    expect(acmeNow).toMatchObject({ pyramidLevel: 'KEY', quadrant: expect.any(String) });
+    // Globex had revenue (the financials test), none in the window: lapsed; never assessed.
+    expect(globexNow).toMatchObject({ pyramidLevel: 'LAPSED', quadrant: null });
+    // Without a quarter: the last one that has ended (a level either way).
+    expect(globexNow?.latest).toEqual(expect.any(String));
+
+    const filtered = async (args: Record<string, unknown>) => {
+      const res = await api.gql<{ accounts: { edges: { node: { externalRef: string } }[] } }>(
+        `query($asOf: Quarter, $pyramidLevel: PyramidLevel, $quadrant: AccountQuadrant) {
+           accounts(first: 10, asOf: $asOf, pyramidLevel: $pyramidLevel, quadrant: $quadrant) {
+             edges { node { externalRef } } } }`,
+        { asOf, ...args },
+        admin,
+      );
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data?.accounts.edges.map(e => e.node.externalRef);
+    };
+    expect(await filtered({ pyramidLevel: 'KEY' })).toEqual(['W-ACME']);
+    expect(await filtered({ pyramidLevel: 'LAPSED' })).toEqual(['W-GLOBEX']);
+    expect(await filtered({ pyramidLevel: 'ACTIVE_LARGE' })).toEqual([]);
+    expect(await filtered({ quadrant: acmeNow?.quadrant })).toEqual(['W-ACME']);
+    expect(await filtered({ pyramidLevel: 'LAPSED', quadrant: acmeNow?.quadrant })).toEqual([]);
+  });
+
   it('counts what matches the filters over all pages (totalCount), searching without regard to case', async () => {
     const accounts = await api.gql<{
       accounts: { totalCount: number; edges: unknown[]; pageInfo: { hasNextPage: boolean } };

@@ -14,6 +14,7 @@ import { computePyramid } from './pyramid.ts';
 import { computeGroupRollups, computeWhitespace } from './rollup.ts';
 import { computeSelection } from './selection.ts';
 import { buildQuarterDocuments, type QuarterDocuments } from './snapshot-documents.ts';
+import { accountStandings } from './standing.ts';
 
 let db: TestDatabase;
 let ids: Record<string, number>;
@@ -82,6 +83,29 @@ describe('pyramid', () => {
     });
     expect(account('A11').pyramidLevel).toBe('PROSPECT');
     expect(account('A12').pyramidLevel).toBe('SUSPECT');
+  });
+
+  it('gives each account its level and quadrant as the snapshot documents do (accountStandings)', async () => {
+    const standings = await accountStandings(db.em(), FIXTURE_QUARTER);
+    expect(standings.size).toBe(docs.accounts.length);
+    for (const doc of docs.accounts) {
+      expect([doc.externalRef, standings.get(doc.accountId)]).toEqual([
+        doc.externalRef,
+        { pyramidLevel: doc.pyramidLevel, quadrant: doc.selection.quadrant },
+      ]);
+    }
+    // The levels worked out above, and every level of the pyramid present in the fixture.
+    const level = (ref: string) => standings.get(ids[ref]!)!.pyramidLevel;
+    expect(['A01', 'A03', 'A04', 'A06', 'A10', 'A11', 'A12'].map(level)).toEqual([
+      'KEY',
+      'ACTIVE_LARGE',
+      'ACTIVE_MEDIUM',
+      'ACTIVE_SMALL',
+      'LAPSED',
+      'PROSPECT',
+      'SUSPECT',
+    ]);
+    expect([...standings.values()].some(s => s.quadrant !== null)).toBe(true);
   });
 });
 

@@ -48,4 +48,5 @@ export {
   strategicScore,
 } from './selection.ts';
 export { buildQuarterDocuments, type PortfolioData, type QuarterDocuments } from './snapshot-documents.ts';
+export { type AccountStanding, accountStandings } from './standing.ts';
 export { computeValue, summariseValue } from './value.ts';

@@ -71,3 +71,8 @@ export function quarterEnd(quarter: Quarter): string {
   d.setUTCDate(d.getUTCDate() - 1);
   return d.toISOString().slice(0, 10);
 }
+
+/** The last quarter that has ended by `now` (UTC): the one before the current quarter. */
+export function lastEndedQuarter(now: Date = new Date()): Quarter {
+  return addQuarters(quarterOf(now), -1);
+}

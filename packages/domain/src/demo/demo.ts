@@ -25,10 +25,10 @@ import { DomainError } from '../common/domain-error.ts';
 import { fromCents } from '../common/money.ts';
 import {
   addQuarters,
+  lastEndedQuarter,
   parseQuarter,
   type Quarter,
   quarterEnd,
-  quarterOf,
   quarterStart,
 } from '../common/quarter.ts';
 import { writeAs } from '../common/unit-of-work.ts';
@@ -96,7 +96,7 @@ export interface DemoReport {
 
 /** The last fully finished quarter before `now` (on 2026-11-23: 2026-Q3). */
 export function defaultEndQuarter(now: Date = new Date()): Quarter {
-  return addQuarters(quarterOf(now.toISOString().slice(0, 10)), -1);
+  return lastEndedQuarter(now);
 }
 
 const BUSINESS_UNITS = [

@@ -20,9 +20,10 @@ import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { ACCOUNT_FIELD_LOADERS, firstBy, groupedBy, prefetchNodeFields, requestLoader } from '../loaders.ts';
 import { entityNode, entityOrRow } from '../node.ts';
+import { standingsIn } from '../standings.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { TeamMemberRef } from './team.ts';
-import { ValueTierEnum } from './vocabulary.ts';
+import { AccountQuadrantEnum, PyramidLevelEnum, ValueTierEnum } from './vocabulary.ts';
 import { connectionTypes } from './workflow.ts';
 
 export const QuarterlyFinancialRef = builder.objectRef<QuarterlyFinancial>('QuarterlyFinancial').implement({
@@ -242,6 +243,20 @@ builder.queryFields(t => ({
           type: ValueTierEnum,
           description: 'Only accounts whose latest tier assessment is this tier.',
         }),
+        pyramidLevel: t.arg({
+          type: PyramidLevelEnum,
+          description: 'Only accounts at this level of the customer pyramid in `asOf`.',
+        }),
+        quadrant: t.arg({
+          type: AccountQuadrantEnum,
+          description:
+            'Only accounts in this quadrant of the selection matrix in `asOf` (assessed accounts).',
+        }),
+        asOf: t.arg({
+          type: 'Quarter',
+          description:
+            'The quarter `pyramidLevel` and `quadrant` are computed for, from the current data; default: the last quarter that has ended.',
+        }),
         segmentId: t.arg.globalID({ description: 'Only accounts in this segment.' }),
         businessUnitId: t.arg.globalID({
           description:
@@ -274,6 +289,16 @@ builder.queryFields(t => ({
           const latest = new Map<number, string>();
           for (const c of calls) if (!latest.has(c.account.id)) latest.set(c.account.id, c.tier);
           only.push({ id: { $in: [...latest].filter(([, tier]) => tier === args.tier).map(([id]) => id) } });
+        }
+        if (args.pyramidLevel || args.quadrant) {
+          const standings = await standingsIn(ctx, args.asOf);
+          const ids: number[] = [];
+          for (const [id, standing] of standings) {
+            if (args.pyramidLevel && standing.pyramidLevel !== args.pyramidLevel) continue;
+            if (args.quadrant && standing.quadrant !== args.quadrant) continue;
+            ids.push(id);
+          }
+          only.push({ id: { $in: ids } });
         }
         if (args.businessUnitId) {
           const unit = decodeId(args.businessUnitId, 'BusinessUnit', 'businessUnitId');

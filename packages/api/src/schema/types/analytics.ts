@@ -23,8 +23,15 @@ import {
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
 import { ACCOUNT_FIELD_LOADERS, requestLoader } from '../loaders.ts';
+import { standingsIn } from '../standings.ts';
 import { AccountRef } from './account.ts';
-import { KpiCodeEnum, KpiDirectionEnum, KpiUnitEnum } from './vocabulary.ts';
+import {
+  AccountQuadrantEnum,
+  KpiCodeEnum,
+  KpiDirectionEnum,
+  KpiUnitEnum,
+  PyramidLevelEnum,
+} from './vocabulary.ts';
 
 const ParetoBasisEnum = builder.enumType('ParetoBasis', {
   description: 'What the Pareto view ranks accounts by.',
@@ -280,7 +287,31 @@ const healthOf = requestLoader(async (ids: number[], ctx) => {
 });
 ACCOUNT_FIELD_LOADERS.set('health', healthOf);
 
+const standingQuarter = {
+  type: 'Quarter',
+  description: 'The quarter, YYYY-Qn; default: the last quarter that has ended.',
+} as const;
+
 builder.objectFields(AccountRef, t => ({
+  pyramidLevel: t.field({
+    type: PyramidLevelEnum,
+    description:
+      'The account’s level of the customer pyramid in a quarter, from the current data (revenue bands rank the whole portfolio, so the first such field of a request computes every account’s).',
+    args: { quarter: t.arg(standingQuarter) },
+    complexity: 10,
+    resolve: async (account: Account, args, ctx) =>
+      (await standingsIn(ctx, args.quarter)).get(account.id)?.pyramidLevel ?? 'SUSPECT',
+  }),
+  quadrant: t.field({
+    type: AccountQuadrantEnum,
+    nullable: true,
+    description:
+      'The account’s quadrant of the selection matrix in a quarter, from its latest assessment by then; null if it was never assessed.',
+    args: { quarter: t.arg(standingQuarter) },
+    complexity: 10,
+    resolve: async (account: Account, args, ctx) =>
+      (await standingsIn(ctx, args.quarter)).get(account.id)?.quadrant ?? null,
+  }),
   health: t.field({
     type: HealthRef,
     nullable: true,

@@ -4,6 +4,7 @@
  * imports the same enum instead of declaring its own.
  */
 import {
+  ACCOUNT_QUADRANTS,
   ACTION_STATUSES,
   BUYER_ORIENTATIONS,
   CONTACT_FUNCTIONS,
@@ -57,6 +58,18 @@ export const PyramidLevelEnum = describedEnum(
     ACTIVE_MEDIUM: 'Active, in the middle revenue band.',
     ACTIVE_LARGE: 'Active, in the top revenue band.',
     KEY: 'Holds a current key-account designation.',
+  },
+);
+
+export const AccountQuadrantEnum = describedEnum(
+  'AccountQuadrant',
+  'A quadrant of the attractiveness × relationship-strength matrix of key-account selection (domain §4).',
+  ACCOUNT_QUADRANTS,
+  {
+    KEY_ACCOUNT: 'Attractive, with a strong relationship: manage as a key account.',
+    DEVELOP: 'Attractive, with a weak relationship: develop the relationship.',
+    MAINTAIN: 'Less attractive, with a strong relationship: maintain it.',
+    OPPORTUNISTIC: 'Neither: serve opportunistically.',
   },
 );
 

@@ -1,0 +1,23 @@
+import { type AccountStanding, accountStandings, lastEndedQuarter } from '@kam/domain';
+import { type KamContext, requestCache } from '../context.ts';
+
+const byQuarter = requestCache((): Map<string, Promise<Map<number, AccountStanding>>> => new Map());
+
+/**
+ * Every account's pyramid level and quadrant in `quarter` (default: the last quarter that has
+ * ended), computed from the current data once per request and quarter: the accounts filters
+ * and the Account fields of one request share it.
+ */
+export function standingsIn(
+  ctx: KamContext,
+  quarter: string | null | undefined,
+): Promise<Map<number, AccountStanding>> {
+  const q = quarter ?? lastEndedQuarter();
+  const cache = byQuarter(ctx);
+  let standings = cache.get(q);
+  if (!standings) {
+    standings = accountStandings(ctx.em, q);
+    cache.set(q, standings);
+  }
+  return standings;
+}
