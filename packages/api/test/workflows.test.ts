@@ -1304,3 +1304,44 @@ describe('account filters', () => {
     );
   });
 });
+
+// Last: it adds an account, which the exact lists of the tests above do not expect.
+describe('account order', () => {
+  it('orders accounts by name, external ref or creation, either way, page by page', async () => {
+    const order = async (orderBy: Record<string, unknown> | undefined) => {
+      const refs: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 5; page++) {
+        const res: { body: { errors?: unknown; data?: { accounts: Page } } } = await api.gql<{
+          accounts: Page;
+        }>(
+          `query($orderBy: AccountOrder, $after: String) { accounts(first: 1, after: $after, orderBy: $orderBy) {
+             edges { node { externalRef } } pageInfo { hasNextPage endCursor } } }`,
+          { orderBy, after },
+          admin,
+        );
+        expect(res.body.errors).toBeUndefined();
+        const accounts = res.body.data!.accounts;
+        refs.push(...accounts.edges.map(e => e.node.externalRef));
+        if (!accounts.pageInfo.hasNextPage) break;
+        after = accounts.pageInfo.endCursor;
+      }
+      return refs;
+    };
+    type Page = {
+      edges: { node: { externalRef: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+    // Acme and Globex, then Zeta, whose name sorts last and external ref first.
+    await ok(api, admin, 'createAccount', 'CreateAccountInput', { externalRef: 'W-AAA', name: 'Zeta' }, 'id');
+    expect(await order(undefined)).toEqual(['W-AAA', 'W-ACME', 'W-GLOBEX']);
+    expect(await order({ field: 'NAME' })).toEqual(['W-ACME', 'W-GLOBEX', 'W-AAA']);
+    expect(await order({ field: 'NAME', direction: 'DESC' })).toEqual(['W-AAA', 'W-GLOBEX', 'W-ACME']);
+    expect(await order({ field: 'EXTERNAL_REF', direction: 'DESC' })).toEqual([
+      'W-GLOBEX',
+      'W-ACME',
+      'W-AAA',
+    ]);
+    expect(await order({ field: 'CREATED_AT', direction: 'DESC' })).toEqual(['W-AAA', 'W-GLOBEX', 'W-ACME']);
+  });
+});

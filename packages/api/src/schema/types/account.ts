@@ -220,6 +220,41 @@ AccountRef.implement({
   }),
 });
 
+const ACCOUNT_ORDER_FIELDS = {
+  EXTERNAL_REF: 'externalRef',
+  NAME: 'name',
+  CREATED_AT: 'createdAt',
+} as const;
+
+const AccountOrderFieldEnum = builder.enumType('AccountOrderField', {
+  description: 'What accounts can be ordered by.',
+  values: {
+    EXTERNAL_REF: { value: 'EXTERNAL_REF', description: 'The CRM/ERP id.' },
+    NAME: { value: 'NAME', description: 'The account name.' },
+    CREATED_AT: { value: 'CREATED_AT', description: 'When the account was created in kam.' },
+  } as const,
+});
+
+const OrderDirectionEnum = builder.enumType('OrderDirection', {
+  description: 'Ascending or descending.',
+  values: {
+    ASC: { value: 'ASC', description: 'Smallest (or A, or oldest) first.' },
+    DESC: { value: 'DESC', description: 'Largest (or Z, or newest) first.' },
+  } as const,
+});
+
+const AccountOrderInput = builder.inputType('AccountOrder', {
+  description: 'An order of the accounts list (as in GitHub’s API: a field and a direction).',
+  fields: t => ({
+    field: t.field({ type: AccountOrderFieldEnum, required: true, description: 'What to order by.' }),
+    direction: t.field({
+      type: OrderDirectionEnum,
+      defaultValue: 'ASC',
+      description: 'Ascending (default) or descending.',
+    }),
+  }),
+});
+
 builder.queryFields(t => ({
   accountByRef: t.field({
     type: AccountRef,
@@ -251,6 +286,10 @@ builder.queryFields(t => ({
           type: AccountQuadrantEnum,
           description:
             'Only accounts in this quadrant of the selection matrix in `asOf` (assessed accounts).',
+        }),
+        orderBy: t.arg({
+          type: AccountOrderInput,
+          description: 'The order of the accounts; by external ref, ascending, when omitted.',
         }),
         asOf: t.arg({
           type: 'Quarter',
@@ -309,7 +348,10 @@ builder.queryFields(t => ({
           only.push({ id: { $in: [...new Set([...lines, ...opportunities].map(r => r.account.id))] } });
         }
         if (only.length) where.$and = only;
-        const page = await pageOf(ctx.em, Account, where, { externalRef: 'asc', id: 'asc' }, args, {
+        const direction = args.orderBy?.direction === 'DESC' ? 'desc' : 'asc';
+        const field = ACCOUNT_ORDER_FIELDS[args.orderBy?.field ?? 'EXTERNAL_REF'];
+        // The id breaks ties, so that every order is a total order and its cursors are stable.
+        const page = await pageOf(ctx.em, Account, where, { [field]: direction, id: direction }, args, {
           readRows: true,
         });
         // The batched fields the query asks for, one statement each, before the nodes resolve.
