@@ -98,6 +98,37 @@ describe('live analytics through the API', () => {
     expect(Object.values(selection.quadrantCounts).some(n => n > 0)).toBe(true);
   });
 
+  it('gives each account the flags of its latest closed quarter, as its snapshot document has them', async () => {
+    type Flag = { kind: string; message: string };
+    const snapshot = await api.gql<{
+      snapshot: { accounts: { edges: { node: { externalRef: string; payload: { flags: Flag[] } } }[] } };
+    }>(
+      '{ snapshot(quarter: "2026-Q3") { accounts(first: 100) { edges { node { externalRef payload } } } } }',
+      {},
+      executive,
+    );
+    const live = await api.gql<{
+      accounts: { edges: { node: { externalRef: string; flags: (Flag & { quarter: string })[] } }[] };
+    }>(
+      '{ accounts(first: 100) { edges { node { externalRef flags { kind message quarter } } } } }',
+      {},
+      executive,
+    );
+    expect(live.body.errors).toBeUndefined();
+    const stored = new Map(
+      snapshot.body.data?.snapshot.accounts.edges.map(e => [e.node.externalRef, e.node.payload.flags]),
+    );
+    const accounts = live.body.data?.accounts.edges.map(e => e.node) ?? [];
+    expect(accounts).toHaveLength(100);
+    for (const account of accounts) {
+      expect([account.externalRef, account.flags]).toEqual([
+        account.externalRef,
+        (stored.get(account.externalRef) ?? []).map(flag => ({ ...flag, quarter: '2026-Q3' })),
+      ]);
+    }
+    expect(accounts.some(account => account.flags.length > 0)).toBe(true);
+  });
+
   it('refuses a malformed quarter with the expected form', async () => {
     const res = await api.gql(`{ analytics(quarter: "2026-3") { quarter } }`, {}, executive);
     expect(JSON.stringify(res.body.errors)).toMatch(/YYYY-Qn/);

@@ -7,6 +7,7 @@
  */
 import {
   type Account,
+  type AccountFlag,
   type AccountHealth,
   computeGroupRollups,
   computeJourney,
@@ -27,6 +28,7 @@ import { standingsIn } from '../standings.ts';
 import { AccountRef } from './account.ts';
 import {
   AccountQuadrantEnum,
+  FlagKindEnum,
   KpiCodeEnum,
   KpiDirectionEnum,
   KpiUnitEnum,
@@ -287,6 +289,42 @@ const healthOf = requestLoader(async (ids: number[], ctx) => {
 });
 ACCOUNT_FIELD_LOADERS.set('health', healthOf);
 
+const FlagRef = builder.objectRef<AccountFlag & { quarter: string }>('AccountFlag').implement({
+  description: 'Why a key account needs attention, as of a closed quarter.',
+  fields: t => ({
+    kind: t.field({ type: FlagKindEnum, description: 'What kind of attention.', resolve: f => f.kind }),
+    message: t.exposeString('message', { description: 'What is wrong and what would clear it.' }),
+    quarter: t.field({
+      type: 'Quarter',
+      description: 'The closed quarter it was found in.',
+      resolve: f => f.quarter,
+    }),
+  }),
+});
+
+/** Each account's flags in the latest closed quarter (from its snapshot document). */
+const flagsOf = requestLoader(async (ids: number[], ctx) => {
+  const rows = await ctx.em
+    .getConnection()
+    .execute<{ account_id: number | bigint; quarter: string; payload: string }[]>(
+      `select s.account_id, q.quarter, s.payload
+           from account_snapshot s
+           join (select id, quarter from quarter_snapshot order by quarter desc, revision desc limit 1) q
+             on q.id = s.snapshot_id
+           where s.account_id in (${placeholders(ids)})`,
+      ids,
+    );
+  const byId = new Map<number, (AccountFlag & { quarter: string })[]>();
+  for (const row of rows) {
+    const { flags } = JSON.parse(row.payload) as { flags?: AccountFlag[] };
+    byId.set(
+      Number(row.account_id),
+      (flags ?? []).map(flag => ({ ...flag, quarter: row.quarter })),
+    );
+  }
+  return ids.map(id => byId.get(id) ?? []);
+});
+
 const standingQuarter = {
   type: 'Quarter',
   description: 'The quarter, YYYY-Qn; default: the last quarter that has ended.',
@@ -311,6 +349,13 @@ builder.objectFields(AccountRef, t => ({
     complexity: 10,
     resolve: async (account: Account, args, ctx) =>
       (await standingsIn(ctx, args.quarter)).get(account.id)?.quadrant ?? null,
+  }),
+  flags: t.field({
+    type: [FlagRef],
+    description:
+      'Why the key account needs attention, as of the latest closed quarter (close a quarter to refresh them); empty when nothing is flagged or the account was not a key account then.',
+    complexity: 5,
+    resolve: (account: Account, _args, ctx) => flagsOf.resolve(ctx, account.id),
   }),
   health: t.field({
     type: HealthRef,

@@ -11,6 +11,7 @@ import {
   CONTACT_STANCES,
   DESIGN_PHASES,
   ELEMENT_INCLUSIONS,
+  FLAG_KINDS,
   GROWTH_PROFILES,
   INITIATIVE_OUTCOMES,
   KPI_CODES,
@@ -70,6 +71,21 @@ export const AccountQuadrantEnum = describedEnum(
     DEVELOP: 'Attractive, with a weak relationship: develop the relationship.',
     MAINTAIN: 'Less attractive, with a strong relationship: maintain it.',
     OPPORTUNISTIC: 'Neither: serve opportunistically.',
+  },
+);
+
+export const FlagKindEnum = describedEnum(
+  'FlagKind',
+  'A key account needing attention, and why (domain §6–8).',
+  FLAG_KINDS,
+  {
+    NO_LEAD_MANAGER: 'No lead key account manager on the team.',
+    NO_SPONSOR: 'No executive sponsor on the team.',
+    PLAN_REVIEW_OVERDUE: 'The plan’s last review is too long ago.',
+    PLAN_NOT_APPROVED_PAST_START: 'The plan is not approved although its year has started.',
+    PROCUREMENT_ONLY: 'Our contacts are in procurement only.',
+    DESIGNATION_REVIEW_OVERDUE: 'The key-account designation is past its review date.',
+    VALUE_NOT_RECOGNISED: 'Value is claimed but not recognised by the customer.',
   },
 );
 
