@@ -1,7 +1,7 @@
 /**
  * Analytics and quarterly-close benchmark (issue 3).
  *
- *   node bench/analytics.ts                       # the full run: 10k close on SQLite and PostgreSQL,
+ *   node bench/analytics.ts                       # the full run: 10k close and account standings on SQLite and PostgreSQL,
  *                                                 # pyramid + Pareto + selection at 10k/30k/100k
  *   node bench/analytics.ts --sizes 10000         # one size for the pyramid/Pareto/selection line
  *   KAM_BENCH_PG_URL=postgres://… node bench/analytics.ts   # PostgreSQL server (default 127.0.0.1/test)
@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  accountStandings,
   closeQuarter,
   computeKpis,
   computePareto,
@@ -372,6 +373,9 @@ async function child(
     const r = await closeQuarter(em, END, actor);
     out.revision = r.revision;
     out.accounts = r.accounts;
+  } else if (task === 'standings') {
+    // What the API computes for the accounts filters and fields by pyramid level and quadrant.
+    out.accounts = (await accountStandings(em, END)).size;
   } else if (task === 'views') {
     const base = await loadAccountBase(em, END);
     await computePyramid(em, END, { base });
@@ -441,6 +445,13 @@ if (values.child) {
     row('SQLite', n, q, 'computeKpis (8 trend quarters)', run('kpis', file, undefined, n, q));
     row('SQLite', n, q, 'closeQuarter (revision 1)', run('close', file, undefined, n, q));
     row('SQLite', n, q, 'closeQuarter (revision 2)', run('close', file, undefined, n, q));
+    row(
+      'SQLite',
+      n,
+      q,
+      'accountStandings (pyramid level and quadrant of every account)',
+      run('standings', file, undefined, n, q),
+    );
     if (!values['skip-pg']) {
       const pg = process.env.KAM_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
       const schema = await createScratchSchema(pg, 'kam_bench');
@@ -448,6 +459,13 @@ if (values.child) {
         row('PostgreSQL', n, q, `seed (${run('seed', pg, schema, n, q).seeder})`, { ms: 0, maxRssMiB: 0 });
         row('PostgreSQL', n, q, 'computeKpis (8 trend quarters)', run('kpis', pg, schema, n, q));
         row('PostgreSQL', n, q, 'closeQuarter (revision 1)', run('close', pg, schema, n, q));
+        row(
+          'PostgreSQL',
+          n,
+          q,
+          'accountStandings (pyramid level and quadrant of every account)',
+          run('standings', pg, schema, n, q),
+        );
       } finally {
         await dropScratchSchema(pg, schema);
       }
