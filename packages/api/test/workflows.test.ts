@@ -1306,7 +1306,64 @@ describe('account filters', () => {
 });
 
 // Last: it adds an account, which the exact lists of the tests above do not expect.
-describe('account order', () => {
+describe('orders', () => {
+  it('pages plans and value initiatives in the order asked for, ties broken by id', async () => {
+    type Node = { id: string; year?: number; name?: string; startedOn?: string };
+    const pages = async (list: 'plans' | 'valueInitiatives', fields: string, orderBy: unknown) => {
+      const nodes: Node[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 50; page++) {
+        const res: { body: { errors?: unknown; data?: Record<string, Connection> } } = await api.gql<
+          Record<string, Connection>
+        >(
+          `query($orderBy: ${list === 'plans' ? 'PlanOrder' : 'ValueInitiativeOrder'}, $after: String) {
+             ${list}(first: 1, after: $after, orderBy: $orderBy) {
+               edges { node { id ${fields} } } pageInfo { hasNextPage endCursor } } }`,
+          { orderBy, after },
+          admin,
+        );
+        expect(res.body.errors).toBeUndefined();
+        const connection = res.body.data![list]!;
+        nodes.push(...connection.edges.map(e => e.node));
+        if (!connection.pageInfo.hasNextPage) break;
+        after = connection.pageInfo.endCursor;
+      }
+      return nodes;
+    };
+    type Connection = {
+      edges: { node: Node }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+    const sorted = (nodes: Node[], key: keyof Node, direction: 1 | -1) =>
+      [...nodes].sort((a, b) => {
+        const [x, y] = [a[key] as string | number, b[key] as string | number];
+        return (x < y ? -1 : x > y ? 1 : numeric(a.id) - numeric(b.id)) * direction;
+      });
+    const plans = await pages('plans', 'year', undefined);
+    expect(new Set(plans.map(p => p.year)).size).toBeGreaterThan(1);
+    expect(await pages('plans', 'year', { field: 'YEAR' })).toEqual(sorted(plans, 'year', 1));
+    expect(await pages('plans', 'year', { field: 'YEAR', direction: 'DESC' })).toEqual(
+      sorted(plans, 'year', -1),
+    );
+    // Two more, after "Joint forecasting": names that sort before and after it.
+    for (const name of ['Advance shipping notices', 'Vendor-managed inventory']) {
+      await ok(api, admin, 'createValueInitiative', 'CreateValueInitiativeInput', {
+        accountId: acme,
+        name,
+        category: 'UNTAPPED',
+        desiredGains: 'Less work',
+      });
+    }
+    const initiatives = await pages('valueInitiatives', 'name startedOn', undefined);
+    expect(initiatives.length).toBe(3);
+    expect(await pages('valueInitiatives', 'name startedOn', { field: 'NAME', direction: 'DESC' })).toEqual(
+      sorted(initiatives, 'name', -1),
+    );
+    expect(await pages('valueInitiatives', 'name startedOn', { field: 'STARTED_ON' })).toEqual(
+      sorted(initiatives, 'startedOn', 1),
+    );
+  });
+
   it('orders accounts by name, external ref or creation, either way, page by page', async () => {
     const order = async (orderBy: Record<string, unknown> | undefined) => {
       const refs: string[] = [];

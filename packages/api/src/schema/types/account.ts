@@ -20,6 +20,7 @@ import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { ACCOUNT_FIELD_LOADERS, firstBy, groupedBy, prefetchNodeFields, requestLoader } from '../loaders.ts';
 import { entityNode, entityOrRow } from '../node.ts';
+import { connectionOrder } from '../order.ts';
 import { standingsIn } from '../standings.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { TeamMemberRef } from './team.ts';
@@ -220,40 +221,16 @@ AccountRef.implement({
   }),
 });
 
-const ACCOUNT_ORDER_FIELDS = {
-  EXTERNAL_REF: 'externalRef',
-  NAME: 'name',
-  CREATED_AT: 'createdAt',
-} as const;
-
-const AccountOrderFieldEnum = builder.enumType('AccountOrderField', {
-  description: 'What accounts can be ordered by.',
-  values: {
-    EXTERNAL_REF: { value: 'EXTERNAL_REF', description: 'The CRM/ERP id.' },
-    NAME: { value: 'NAME', description: 'The account name.' },
-    CREATED_AT: { value: 'CREATED_AT', description: 'When the account was created in kam.' },
-  } as const,
-});
-
-const OrderDirectionEnum = builder.enumType('OrderDirection', {
-  description: 'Ascending or descending.',
-  values: {
-    ASC: { value: 'ASC', description: 'Smallest (or A, or oldest) first.' },
-    DESC: { value: 'DESC', description: 'Largest (or Z, or newest) first.' },
-  } as const,
-});
-
-const AccountOrderInput = builder.inputType('AccountOrder', {
-  description: 'An order of the accounts list (as in GitHub’s API: a field and a direction).',
-  fields: t => ({
-    field: t.field({ type: AccountOrderFieldEnum, required: true, description: 'What to order by.' }),
-    direction: t.field({
-      type: OrderDirectionEnum,
-      defaultValue: 'ASC',
-      description: 'Ascending (default) or descending.',
-    }),
-  }),
-});
+const accountOrder = connectionOrder(
+  'AccountOrder',
+  'accounts',
+  {
+    EXTERNAL_REF: { property: 'externalRef', description: 'The CRM/ERP id.' },
+    NAME: { property: 'name', description: 'The account name.' },
+    CREATED_AT: { property: 'createdAt', description: 'When the account was created in kam.' },
+  },
+  { description: 'by external ref, ascending', order: { externalRef: 'asc', id: 'asc' } },
+);
 
 builder.queryFields(t => ({
   accountByRef: t.field({
@@ -287,10 +264,7 @@ builder.queryFields(t => ({
           description:
             'Only accounts in this quadrant of the selection matrix in `asOf` (assessed accounts).',
         }),
-        orderBy: t.arg({
-          type: AccountOrderInput,
-          description: 'The order of the accounts; by external ref, ascending, when omitted.',
-        }),
+        orderBy: t.arg(accountOrder.arg),
         asOf: t.arg({
           type: 'Quarter',
           description:
@@ -348,10 +322,7 @@ builder.queryFields(t => ({
           only.push({ id: { $in: [...new Set([...lines, ...opportunities].map(r => r.account.id))] } });
         }
         if (only.length) where.$and = only;
-        const direction = args.orderBy?.direction === 'DESC' ? 'desc' : 'asc';
-        const field = ACCOUNT_ORDER_FIELDS[args.orderBy?.field ?? 'EXTERNAL_REF'];
-        // The id breaks ties, so that every order is a total order and its cursors are stable.
-        const page = await pageOf(ctx.em, Account, where, { [field]: direction, id: direction }, args, {
+        const page = await pageOf(ctx.em, Account, where, accountOrder.orderOf(args.orderBy), args, {
           readRows: true,
         });
         // The batched fields the query asks for, one statement each, before the nodes resolve.

@@ -32,6 +32,7 @@ import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { ACCOUNT_FIELD_LOADERS, firstBy, groupedBy, requestLoader } from '../loaders.ts';
 import { entityNode, entityOrRow } from '../node.ts';
+import { connectionOrder } from '../order.ts';
 import { AccountRef } from './account.ts';
 import { BusinessUnitRef, PersonRef } from './organisation.ts';
 import { ActionStatusEnum, PlanStatusEnum, ReviewAssessmentEnum } from './vocabulary.ts';
@@ -354,6 +355,17 @@ builder.objectFields(AccountRef, t => ({
   }),
 }));
 
+const planOrder = connectionOrder(
+  'PlanOrder',
+  'account plans',
+  {
+    YEAR: { property: 'year', description: 'The planning year.' },
+    CREATED_AT: { property: 'createdAt', description: 'When the plan was created.' },
+    UPDATED_AT: { property: 'updatedAt', description: 'When the plan last changed.' },
+  },
+  { description: 'newest year first', order: { year: 'desc', id: 'asc' } },
+);
+
 builder.queryFields(t => ({
   plans: t.connection(
     {
@@ -362,13 +374,14 @@ builder.queryFields(t => ({
       args: {
         status: t.arg({ type: PlanStatusEnum, description: 'Only plans with this status.' }),
         year: t.arg.int({ description: 'Only plans for this planning year.' }),
+        orderBy: t.arg(planOrder.arg),
       },
       complexity: connectionComplexity,
       resolve: (_, args, ctx) => {
         const where: Record<string, unknown> = {};
         if (args.status) where.status = args.status;
         if (args.year != null) where.year = args.year;
-        return pageOf(ctx.em, AccountPlan, where, { year: 'desc', id: 'asc' }, args, { readRows: true });
+        return pageOf(ctx.em, AccountPlan, where, planOrder.orderOf(args.orderBy), args, { readRows: true });
       },
     },
     ...connectionTypes('account plans'),

@@ -16,6 +16,7 @@ import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId, type GlobalId } from '../ids.ts';
 import { groupedBy } from '../loaders.ts';
 import { entityNode } from '../node.ts';
+import { connectionOrder } from '../order.ts';
 import { AccountRef } from './account.ts';
 import { PersonRef } from './organisation.ts';
 import { DesignPhaseEnum, InitiativeOutcomeEnum, ValueCategoryEnum } from './vocabulary.ts';
@@ -117,6 +118,17 @@ builder.objectField(AccountRef, 'initiatives', t =>
   }),
 );
 
+const initiativeOrder = connectionOrder(
+  'ValueInitiativeOrder',
+  'value initiatives',
+  {
+    STARTED_ON: { property: 'startedOn', description: 'When the initiative started.' },
+    NAME: { property: 'name', description: 'The initiative’s name.' },
+    UPDATED_AT: { property: 'updatedAt', description: 'When the initiative last changed.' },
+  },
+  { description: 'oldest first (by start)', order: { startedOn: 'asc', id: 'asc' } },
+);
+
 builder.queryField('valueInitiatives', t =>
   t.connection(
     {
@@ -126,6 +138,7 @@ builder.queryField('valueInitiatives', t =>
         phase: t.arg({ type: DesignPhaseEnum, description: 'Only initiatives at this phase.' }),
         outcome: t.arg({ type: InitiativeOutcomeEnum, description: 'Only initiatives with this outcome.' }),
         inProgress: t.arg.boolean({ description: 'true: only initiatives without an outcome (or REVISED).' }),
+        orderBy: t.arg(initiativeOrder.arg),
       },
       complexity: connectionComplexity,
       resolve: (_, args, ctx) => {
@@ -133,7 +146,7 @@ builder.queryField('valueInitiatives', t =>
         if (args.phase) where.phase = args.phase;
         if (args.outcome) where.outcome = args.outcome;
         if (args.inProgress) where.$or = [{ outcome: null }, { outcome: 'REVISED' }];
-        return pageOf(ctx.em, ValueInitiative, where, { startedOn: 'asc', id: 'asc' }, args);
+        return pageOf(ctx.em, ValueInitiative, where, initiativeOrder.orderOf(args.orderBy), args);
       },
     },
     ...connectionTypes('value initiatives'),
