@@ -23,6 +23,7 @@ import {
   type WhitespaceCell,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
+import type { KamContext } from '../../context.ts';
 import { ACCOUNT_FIELD_LOADERS, requestLoader } from '../loaders.ts';
 import { standingsIn } from '../standings.ts';
 import { AccountRef } from './account.ts';
@@ -264,24 +265,29 @@ const HealthRef = builder.objectRef<AccountHealth & { quarter: string }>('Accoun
   }),
 });
 
+/** One column of the accounts' documents in the latest closed quarter, with that quarter. */
+function latestSnapshotColumn(ctx: KamContext, ids: number[], column: 'health' | 'payload') {
+  return ctx.em
+    .getConnection()
+    .execute<{ account_id: number | bigint; quarter: string; value: string | null }[]>(
+      `select s.account_id, q.quarter, s.${column} as value
+       from account_snapshot s
+       join (select id, quarter from quarter_snapshot order by quarter desc, revision desc limit 1) q
+         on q.id = s.snapshot_id
+       where s.account_id in (${placeholders(ids)})`,
+      ids,
+    );
+}
+
 /** Each account's health as of the latest closed quarter, or null. */
 const healthOf = requestLoader(async (ids: number[], ctx) => {
   // The snapshot's health column (written at close), not the whole account payload.
-  const rows = await ctx.em
-    .getConnection()
-    .execute<{ account_id: number | bigint; quarter: string; health: string | null }[]>(
-      `select s.account_id, q.quarter, s.health
-           from account_snapshot s
-           join (select id, quarter from quarter_snapshot order by quarter desc, revision desc limit 1) q
-             on q.id = s.snapshot_id
-           where s.account_id in (${placeholders(ids)})`,
-      ids,
-    );
+  const rows = await latestSnapshotColumn(ctx, ids, 'health');
   const byId = new Map<number, AccountHealth & { quarter: string }>();
   for (const row of rows) {
-    if (row.health === null) continue;
+    if (row.value === null) continue;
     byId.set(Number(row.account_id), {
-      ...(JSON.parse(row.health) as AccountHealth),
+      ...(JSON.parse(row.value) as AccountHealth),
       quarter: row.quarter,
     });
   }
@@ -304,19 +310,10 @@ const FlagRef = builder.objectRef<AccountFlag & { quarter: string }>('AccountFla
 
 /** Each account's flags in the latest closed quarter (from its snapshot document). */
 const flagsOf = requestLoader(async (ids: number[], ctx) => {
-  const rows = await ctx.em
-    .getConnection()
-    .execute<{ account_id: number | bigint; quarter: string; payload: string }[]>(
-      `select s.account_id, q.quarter, s.payload
-           from account_snapshot s
-           join (select id, quarter from quarter_snapshot order by quarter desc, revision desc limit 1) q
-             on q.id = s.snapshot_id
-           where s.account_id in (${placeholders(ids)})`,
-      ids,
-    );
+  const rows = await latestSnapshotColumn(ctx, ids, 'payload');
   const byId = new Map<number, (AccountFlag & { quarter: string })[]>();
   for (const row of rows) {
-    const { flags } = JSON.parse(row.payload) as { flags?: AccountFlag[] };
+    const { flags } = JSON.parse(row.value ?? '{}') as { flags?: AccountFlag[] };
     byId.set(
       Number(row.account_id),
       (flags ?? []).map(flag => ({ ...flag, quarter: row.quarter })),
