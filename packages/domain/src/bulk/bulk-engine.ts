@@ -329,6 +329,16 @@ export async function runBulk<T, P>(
   });
 }
 
+/** The rejection of a row whose `accountRef` names no account. */
+export function unknownAccountRef(index: number, accountRef: string): RowRejection {
+  return {
+    index,
+    path: ['accountRef'],
+    code: 'NOT_FOUND',
+    message: `No account has external ref ${accountRef}; create it first (upsertAccounts).`,
+  };
+}
+
 /** Maps each distinct key to its id, e.g. external refs to account ids. */
 export async function idsByKey(
   em: EntityManager,

@@ -339,12 +339,26 @@ describe('other bulk operations', () => {
           occurredOn: '2026-06-30',
           value: '1200.00',
         },
+        {
+          externalRef: 'SG-4',
+          accountRef: 'NO-SUCH',
+          kind: 'FEEDBACK',
+          occurredOn: '2026-05-04',
+          sentiment: 'POSITIVE',
+        },
       ],
       { mode: 'PARTIAL' },
       testActor,
     );
     expect(signals.created).toBe(2);
     expect(signals.rejections[0]).toMatchObject({ index: 1, path: ['sentiment'] });
+    // Every bulk path names an unknown account the same way, with what to do about it.
+    expect(signals.rejections[1]).toEqual({
+      index: 3,
+      path: ['accountRef'],
+      code: 'NOT_FOUND',
+      message: 'No account has external ref NO-SUCH; create it first (upsertAccounts).',
+    });
     const [q] = await db
       .em()
       .getConnection()

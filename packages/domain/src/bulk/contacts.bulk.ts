@@ -11,6 +11,7 @@ import {
   rejectDuplicates,
   runBulk,
   type TableSpec,
+  unknownAccountRef,
   validateRows,
 } from './bulk-engine.ts';
 
@@ -69,12 +70,7 @@ export async function upsertContacts(
       for (const { index, data } of rows) {
         const account = accounts.get(data.accountRef);
         if (account === undefined) {
-          reject({
-            index,
-            path: ['accountRef'],
-            code: 'NOT_FOUND',
-            message: `No account has external ref ${data.accountRef}.`,
-          });
+          reject(unknownAccountRef(index, data.accountRef));
           continue;
         }
         const email = data.counterpartEmail?.toLowerCase();

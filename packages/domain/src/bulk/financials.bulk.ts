@@ -11,6 +11,7 @@ import {
   rejectDuplicates,
   runBulk,
   type TableSpec,
+  unknownAccountRef,
   validateRows,
 } from './bulk-engine.ts';
 
@@ -83,12 +84,7 @@ export async function importFinancials(
       for (const { index, data } of rows) {
         const account = accounts.get(data.accountRef);
         if (account === undefined) {
-          reject({
-            index,
-            path: ['accountRef'],
-            code: 'NOT_FOUND',
-            message: `No account has external ref ${data.accountRef}; create it first (upsertAccounts).`,
-          });
+          reject(unknownAccountRef(index, data.accountRef));
           continue;
         }
         let businessUnit: number | null = null;

@@ -11,6 +11,7 @@ import {
   rejectDuplicates,
   runBulk,
   type TableSpec,
+  unknownAccountRef,
   validateRows,
 } from './bulk-engine.ts';
 
@@ -74,12 +75,7 @@ export async function upsertOpportunities(
         const account = accounts.get(data.accountRef);
         const unit = units.get(data.businessUnitCode);
         if (account === undefined) {
-          reject({
-            index,
-            path: ['accountRef'],
-            code: 'NOT_FOUND',
-            message: `No account has external ref ${data.accountRef}.`,
-          });
+          reject(unknownAccountRef(index, data.accountRef));
           continue;
         }
         if (unit === undefined) {

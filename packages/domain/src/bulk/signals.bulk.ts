@@ -18,6 +18,7 @@ import {
   rejectDuplicates,
   runBulk,
   type TableSpec,
+  unknownAccountRef,
   validateRows,
 } from './bulk-engine.ts';
 
@@ -85,12 +86,7 @@ export async function recordSignals(
       for (const { index, data } of rows) {
         const account = accounts.get(data.accountRef);
         if (account === undefined) {
-          reject({
-            index,
-            path: ['accountRef'],
-            code: 'NOT_FOUND',
-            message: `No account has external ref ${data.accountRef}.`,
-          });
+          reject(unknownAccountRef(index, data.accountRef));
           continue;
         }
         const values = {
@@ -160,12 +156,7 @@ export async function recordSurveyResponses(
       for (const { index, data } of rows) {
         const account = accounts.get(data.accountRef);
         if (account === undefined) {
-          reject({
-            index,
-            path: ['accountRef'],
-            code: 'NOT_FOUND',
-            message: `No account has external ref ${data.accountRef}.`,
-          });
+          reject(unknownAccountRef(index, data.accountRef));
           continue;
         }
         const contact = data.contactRef ? contacts.get(data.contactRef) : undefined;
