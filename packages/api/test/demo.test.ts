@@ -56,6 +56,17 @@ describe.runIf(testDialect() === 'sqlite')('kam demo', () => {
     }).catch((error: { code: number; stderr: string }) => error);
     expect((again as { code: number }).code).toBe(1);
     expect((again as { stderr: string }).stderr).toMatch(/^kam: DEMO_DATABASE_NOT_EMPTY: .*empty database/);
+
+    // A report build that fails says why once, then that it failed.
+    const missing = await run(
+      process.execPath,
+      [CLI, 'report', 'build', '--quarter', '2026-Q3', '--revision', '9', '--site', 'kpi', '--out', out],
+      { cwd: dir, env: { ...process.env, DATABASE_URL: database } },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect((missing as { code: number }).code).toBe(1);
+    const stderr = (missing as { stderr: string }).stderr;
+    expect(stderr.match(/2026-Q3 has no revision 9/g)).toHaveLength(1);
+    expect(stderr).toMatch(/kam: The report build failed \(exit code 1; its error is above\)\.\n$/);
   }, 300_000);
 
   it('refuses an end quarter that has not ended, before it creates anything', async () => {

@@ -55,6 +55,9 @@ export function runReportBuild(args: ReportBuildArgs, options: { quiet?: boolean
     child.on('error', reject);
     child.on('exit', code => {
       if (code === 0) return resolve();
+      // Without `quiet` its error is already on the terminal: say so rather than print it twice.
+      if (!options.quiet)
+        return reject(new Error(`The report build failed (exit code ${code}; its error is above).`));
       const last = stderr.trim().split('\n').filter(Boolean).at(-1) ?? `exit code ${code}`;
       reject(new Error(`The report build failed: ${last}`));
     });
