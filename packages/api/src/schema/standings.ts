@@ -21,3 +21,12 @@ export function standingsIn(
   }
   return standings;
 }
+
+/** One account's standing in `quarter` (see `standingsIn`); undefined for an account it lacks. */
+export async function standingOf(
+  ctx: KamContext,
+  quarter: string | null | undefined,
+  accountId: number,
+): Promise<AccountStanding | undefined> {
+  return (await standingsIn(ctx, quarter)).get(accountId);
+}

@@ -25,7 +25,7 @@ import {
 import { builder } from '../../builder.ts';
 import type { KamContext } from '../../context.ts';
 import { ACCOUNT_FIELD_LOADERS, requestLoader } from '../loaders.ts';
-import { standingsIn } from '../standings.ts';
+import { standingOf } from '../standings.ts';
 import { AccountRef } from './account.ts';
 import {
   AccountQuadrantEnum,
@@ -335,7 +335,7 @@ builder.objectFields(AccountRef, t => ({
     args: { quarter: t.arg(standingQuarter) },
     complexity: 10,
     resolve: async (account: Account, args, ctx) =>
-      (await standingsIn(ctx, args.quarter)).get(account.id)?.pyramidLevel ?? 'SUSPECT',
+      (await standingOf(ctx, args.quarter, account.id))?.pyramidLevel ?? 'SUSPECT',
   }),
   quadrant: t.field({
     type: AccountQuadrantEnum,
@@ -345,7 +345,7 @@ builder.objectFields(AccountRef, t => ({
     args: { quarter: t.arg(standingQuarter) },
     complexity: 10,
     resolve: async (account: Account, args, ctx) =>
-      (await standingsIn(ctx, args.quarter)).get(account.id)?.quadrant ?? null,
+      (await standingOf(ctx, args.quarter, account.id))?.quadrant ?? null,
   }),
   flags: t.field({
     type: [FlagRef],
