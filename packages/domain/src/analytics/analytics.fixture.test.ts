@@ -2,11 +2,13 @@
  * Hand-worked expectations over the fixture portfolio (fixtures/portfolio.fixture.ts).
  * Every expected number is computed by hand in the comments, never by the code under test.
  * The close quarter is 2026-Q1: TTM = 2025-Q2 … 2026-Q1 (four quarters), the prior TTM
- * window 2024-Q3 … 2025-Q1 holds only 2025-Q1, and "as of" is 2026-03-31.
+ * window 2024-Q2 … 2025-Q1 holds only 2025-Q1 (so the year-on-year figures are null, and a
+ * variant with the whole prior year in the data checks them), and "as of" is 2026-03-31.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFinancials } from '../bulk/financials.bulk.ts';
 import type { AccountSnapshotPayload, KpiResult } from '../snapshots/snapshot.types.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/index.ts';
+import { createTestDatabase, type TestDatabase, testActor } from '../testing/index.ts';
 import { buildFixturePortfolio, FIXTURE_QUARTER } from './fixtures/portfolio.fixture.ts';
 import { computeKpis } from './kpis.ts';
 import { computePareto } from './pareto.ts';
@@ -388,8 +390,6 @@ describe('the thirteen KPIs', () => {
   const value = (code: string) => kpis.get(code)!.value;
 
   it('computes every KPI for the quarter', () => {
-    // Retention: active a year earlier (TTM to 2025-Q1 = 2025-Q1 alone) A01…A10 = 10; still active A01…A09 = 9 → 90 %.
-    expect(value('CUSTOMER_RETENTION')).toBe(90);
     // Surveys in 2026-Q1: 5, 4, 3 → 4.
     expect(value('CUSTOMER_SATISFACTION')).toBe(4);
     // Feedback in 2026-Q1: 3 positive of 4 → 75 %; regularity: of 4 accounts with feedback in the TTM window,
@@ -404,15 +404,6 @@ describe('the thirteen KPIs', () => {
     ]);
     // Market share: (12.50 + 7.25) / 2 = 9.875 → 9.88.
     expect(value('MARKET_SHARE')).toBe(9.88);
-    // CLV: mean TTM gross profit 4620 / 9 = 513.33… × lifetime 1 / (1 − 0.9) = 10 → 5133.33.
-    expect(value('CUSTOMER_LIFETIME_VALUE')).toBe(5133.33);
-    // Key accounts: TTM 7200 against 1800 (2025-Q1) → +300 %.
-    expect(value('KEY_ACCOUNT_GROWTH')).toBe(300);
-    // Per unit: ALPHA the same +300 %; BETA holds A01's zero-revenue potential lines, prior 0 → null.
-    expect(kpis.get('KEY_ACCOUNT_GROWTH')!.byBusinessUnit).toEqual([
-      { businessUnitCode: 'ALPHA', value: 300 },
-      { businessUnitCode: 'BETA', value: null },
-    ]);
     // Qualified bids decided 2025-04-01 … 2026-03-31: won A03 and A05, lost A04 → 2/3 = 66.67 %;
     // ALPHA 1/2 = 50, BETA 1/1 = 100. The unqualified A06 bid does not count.
     expect(value('WIN_RATE')).toBe(66.67);
@@ -425,35 +416,179 @@ describe('the thirteen KPIs', () => {
     expect(value('EXPANSION_REQUESTS')).toBe(1);
     expect(value('REFERRALS')).toBe(1);
     expect(kpis.get('REFERRALS')!.detail).toEqual({ count: 1, value: '2500.00' });
-    // Control group: TTM 4 × 2150 = 8600 against 2250 (A03…A10 in 2025-Q1) → 6350/2250 = 2.8222;
-    // key 5400/1800 = 3 → ratio 3 / 2.8222… = (5400 × 2250) / (6350 × 1800) = 1.062992… → 1.063.
-    expect(value('KEY_VS_CONTROL_GROWTH')).toBe(1.063);
-    expect(docs.portfolio.growth.ratio).toBe(1.063);
-    expect(docs.portfolio.growth.controlGroup).toMatchObject({
-      ttmRevenue: '8600.00',
-      priorTtmRevenue: '2250.00',
-      revenueGrowth: 2.8222,
-    });
     // One of the two key accounts has proven, recognised value → 50 %.
     expect(value('VALUE_DEMONSTRATED')).toBe(50);
   });
 
-  it('gives baseline, delta, direction, target and trend', () => {
-    const retention = kpis.get('CUSTOMER_RETENTION')!;
-    // 2025-Q1: no accounts active a year earlier → null; from 2025-Q2 the prior window (2024-Q2…2025-Q2 minus TTM)
-    // still holds no data → null until 2026-Q1. The baseline is the first quarter with a value: 2026-Q1 itself.
-    expect(retention.trend.map(t => t.value)).toEqual([null, null, null, null, 90]);
-    expect(retention).toMatchObject({
-      baselineQuarter: '2026-Q1',
-      baseline: 90,
-      delta: 0,
-      improving: false,
-      target: 95,
-      onTarget: false,
-    });
+  it('gives the win rate by quarter against its 80 % line', () => {
     // Win rate per trend quarter (bids decided in the quarter): 2025-Q4 A03 won → 100 %; 2026-Q1 1 of 2.
     expect(docs.portfolio.winRate.trend.map(t => t.rate)).toEqual([null, null, null, 1, 0.5]);
     expect(docs.portfolio.winRate).toMatchObject({ won: 2, lost: 1, rate: 0.6667, target: 0.8 });
     expect(kpis.get('WIN_RATE')!.onTarget).toBe(false);
+  });
+});
+
+const YEAR_ON_YEAR = [
+  'CUSTOMER_RETENTION',
+  'CUSTOMER_LIFETIME_VALUE',
+  'KEY_ACCOUNT_GROWTH',
+  'KEY_VS_CONTROL_GROWTH',
+];
+
+describe('year-on-year figures', () => {
+  it('are null while the data does not hold the whole prior year', () => {
+    // The data starts in 2025-Q1, and the prior TTM window of 2026-Q1 is 2024-Q2 … 2025-Q1: only its last
+    // quarter is recorded. Against it the key accounts would "grow" by 7200 / 1800 − 1 = +300 %.
+    for (const code of YEAR_ON_YEAR) {
+      const kpi = kpis.get(code)!;
+      expect({ code, value: kpi.value, baseline: kpi.baseline, delta: kpi.delta }).toEqual({
+        code,
+        value: null,
+        baseline: null,
+        delta: null,
+      });
+      expect(kpi.trend.map(t => t.value)).toEqual([null, null, null, null, null]);
+    }
+    expect(kpis.get('KEY_ACCOUNT_GROWTH')!.byBusinessUnit).toEqual([
+      { businessUnitCode: 'ALPHA', value: null },
+      { businessUnitCode: 'BETA', value: null },
+    ]);
+    expect(kpis.get('KEY_ACCOUNT_GROWTH')!.detail).toEqual({
+      revenue: '7200.00',
+      priorRevenue: null,
+      grossProfitGrowth: null,
+    });
+    expect(kpis.get('CUSTOMER_RETENTION')!.detail).toEqual({ activeYearEarlier: null, retained: null });
+    expect(kpis.get('KEY_VS_CONTROL_GROWTH')!.detail).toEqual({
+      keyAccountGrowth: null,
+      controlGroupGrowth: null,
+    });
+    // The recorded sums stay as they are; only the rates are withheld.
+    expect(docs.portfolio.growth).toMatchObject({
+      ratio: null,
+      keyAccounts: {
+        ttmRevenue: '7200.00',
+        priorTtmRevenue: '1800.00',
+        revenueGrowth: null,
+        grossProfitGrowth: null,
+      },
+      controlGroup: {
+        ttmRevenue: '8600.00',
+        priorTtmRevenue: '2250.00',
+        revenueGrowth: null,
+        grossProfitGrowth: null,
+      },
+    });
+    expect(
+      docs.portfolio.growth.trend.filter(t => t.keyAccountGrowth !== null || t.controlGroupGrowth !== null),
+    ).toEqual([]);
+    expect(account('A01').ttm).toMatchObject({
+      revenue: '4000.00',
+      priorRevenue: '1000.00',
+      revenueGrowth: null,
+    });
+    expect(docs.accounts.filter(a => a.ttm.revenueGrowth !== null)).toEqual([]);
+  });
+
+  describe('with the whole prior year in the data', () => {
+    let full: TestDatabase;
+    let fullDocs: QuarterDocuments;
+    let fullKpis: Map<string, KpiResult>;
+
+    beforeAll(async () => {
+      full = await createTestDatabase();
+      await buildFixturePortfolio(full.em());
+      // One zero-revenue line in 2024-Q2 starts the data there without changing any sum: the prior
+      // window 2024-Q2 … 2025-Q1 is now recorded whole (its three earlier quarters as no revenue).
+      await importFinancials(
+        full.em(),
+        [
+          {
+            accountRef: 'A11',
+            quarter: '2024-Q2',
+            businessUnitCode: 'ALPHA',
+            revenue: '0',
+            grossProfit: '0',
+            costToServe: '0',
+            potential: null,
+          },
+        ],
+        { mode: 'ATOMIC' },
+        testActor,
+      );
+      fullDocs = await buildQuarterDocuments(full.em(), FIXTURE_QUARTER);
+      fullKpis = new Map((await computeKpis(full.em(), FIXTURE_QUARTER)).map(k => [k.code, k]));
+    });
+    afterAll(async () => full?.close());
+
+    const value = (code: string) => fullKpis.get(code)!.value;
+
+    it('computes retention, lifetime value and growth', () => {
+      // Retention: active a year earlier (prior window: 2025-Q1's revenue) A01…A10 = 10; still active A01…A09 = 9 → 90 %.
+      expect(value('CUSTOMER_RETENTION')).toBe(90);
+      expect(fullKpis.get('CUSTOMER_RETENTION')!.detail).toEqual({ activeYearEarlier: 10, retained: 9 });
+      // CLV: mean TTM gross profit 4620 / 9 = 513.33… × lifetime 1 / (1 − 0.9) = 10 → 5133.33.
+      expect(value('CUSTOMER_LIFETIME_VALUE')).toBe(5133.33);
+      // Key accounts A01 + A02: TTM 4 × 1800 = 7200 against 1800 → +300 %; gross profit 4 × 400 = 1600 against 400 → +300 %.
+      expect(value('KEY_ACCOUNT_GROWTH')).toBe(300);
+      expect(fullKpis.get('KEY_ACCOUNT_GROWTH')!.detail).toEqual({
+        revenue: '7200.00',
+        priorRevenue: '1800.00',
+        grossProfitGrowth: 300,
+      });
+      // Per unit: ALPHA the same +300 %; BETA holds A01's zero-revenue potential lines, prior 0 → null.
+      expect(fullKpis.get('KEY_ACCOUNT_GROWTH')!.byBusinessUnit).toEqual([
+        { businessUnitCode: 'ALPHA', value: 300 },
+        { businessUnitCode: 'BETA', value: null },
+      ]);
+      // Control group: TTM 4 × 2150 = 8600 against 2250 (A03…A10 in 2025-Q1) → 6350/2250 = 2.8222;
+      // key 5400/1800 = 3 → ratio 3 / 2.8222… = (5400 × 2250) / (6350 × 1800) = 1.062992… → 1.063.
+      expect(value('KEY_VS_CONTROL_GROWTH')).toBe(1.063);
+      expect(fullDocs.portfolio.growth.ratio).toBe(1.063);
+      expect(fullDocs.portfolio.growth.controlGroup).toMatchObject({
+        ttmRevenue: '8600.00',
+        priorTtmRevenue: '2250.00',
+        revenueGrowth: 2.8222,
+      });
+      expect(fullDocs.portfolio.growth.keyAccounts).toMatchObject({ revenueGrowth: 3, grossProfitGrowth: 3 });
+      // Per account: A01 4000 against 1000 → 3; A10 0 against 100 → −1; A11 nothing either side → null.
+      const ttm = (ref: string) => fullDocs.accounts.find(a => a.externalRef === ref)!.ttm.revenueGrowth;
+      expect([ttm('A01'), ttm('A10'), ttm('A11')]).toEqual([3, -1, null]);
+    });
+
+    it('gives baseline, delta, direction, target and trend', () => {
+      const retention = fullKpis.get('CUSTOMER_RETENTION')!;
+      // Trend quarters 2024-Q2 … 2026-Q1; each quarter before 2026-Q1 has a prior window that starts before
+      // 2024-Q2 → null. The baseline is the first quarter with a value: 2026-Q1 itself.
+      expect(retention.trend.map(t => t.quarter)).toEqual([
+        '2024-Q2',
+        '2024-Q3',
+        '2024-Q4',
+        '2025-Q1',
+        '2025-Q2',
+        '2025-Q3',
+        '2025-Q4',
+        '2026-Q1',
+      ]);
+      expect(retention.trend.map(t => t.value)).toEqual([null, null, null, null, null, null, null, 90]);
+      expect(retention).toMatchObject({
+        baselineQuarter: '2026-Q1',
+        baseline: 90,
+        delta: 0,
+        improving: false,
+        target: 95,
+        onTarget: false,
+      });
+      expect(fullDocs.portfolio.growth.trend.map(t => t.keyAccountGrowth)).toEqual([
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        3,
+      ]);
+    });
   });
 });

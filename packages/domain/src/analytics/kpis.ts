@@ -6,7 +6,13 @@ import { DEFAULT_KPIS } from '../settings/reference-data.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import { getSettings } from '../settings/settings.service.ts';
 import type { KpiResult } from '../snapshots/snapshot.types.ts';
-import { type Period, periodOf, trendQuartersOf } from './period.ts';
+import {
+  firstFinancialQuarter,
+  hasWholePriorYear,
+  type Period,
+  periodOf,
+  trendQuartersOf,
+} from './period.ts';
 import { exactRatio, growth, percent, round } from './rounding.ts';
 import { byteOrder, cents, dialect, int, query, sqlTrue } from './sql.ts';
 
@@ -22,6 +28,11 @@ export interface GroupGrowthFacts {
 /** Everything the thirteen KPIs of one quarter are computed from: aggregates, read in SQL. */
 export interface KpiFacts {
   quarter: Quarter;
+  /**
+   * Whether the financial data covers the whole prior TTM window (period.ts
+   * `hasWholePriorYear`): retention, lifetime value and growth are null when it does not.
+   */
+  wholePriorYear: boolean;
   /** Accounts active (TTM revenue > 0) a year earlier, and those of them active now. */
   activeYearEarlier: number;
   retained: number;
@@ -97,6 +108,7 @@ export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<
   );
   const facts: KpiFacts = {
     quarter: p.quarter,
+    wholePriorYear: hasWholePriorYear(p, await firstFinancialQuarter(em, p.quarter)),
     activeYearEarlier: 0,
     retained: 0,
     activeNow: 0,
@@ -340,12 +352,17 @@ export function keyVsControlRatio(key: GroupGrowthFacts, control: GroupGrowthFac
  */
 export function kpiValue(code: KpiCode, f: KpiFacts, settings: KamSettings): KpiValue {
   const none: KpiValue['byBusinessUnit'] = [];
+  // Year-on-year figures need the whole prior year in the data (see KpiFacts.wholePriorYear).
+  const yoy = f.wholePriorYear;
+  const growthOf = (g: GroupGrowthFacts) => (yoy ? growthPercent(g) : null);
   switch (code) {
     case 'CUSTOMER_RETENTION':
       return {
-        value: percent(f.retained, f.activeYearEarlier),
+        value: yoy ? percent(f.retained, f.activeYearEarlier) : null,
         byBusinessUnit: none,
-        detail: { activeYearEarlier: f.activeYearEarlier, retained: f.retained },
+        detail: yoy
+          ? { activeYearEarlier: f.activeYearEarlier, retained: f.retained }
+          : { activeYearEarlier: null, retained: null },
       };
     case 'CUSTOMER_SATISFACTION':
       return {
@@ -383,7 +400,7 @@ export function kpiValue(code: KpiCode, f: KpiFacts, settings: KamSettings): Kpi
         detail: Object.fromEntries(f.marketShare.map(m => [m.market, m.hundredths / 100])),
       };
     case 'CUSTOMER_LIFETIME_VALUE': {
-      if (f.activeNow === 0 || f.activeYearEarlier === 0) {
+      if (!yoy || f.activeNow === 0 || f.activeYearEarlier === 0) {
         return { value: null, byBusinessUnit: none, detail: { activeAccounts: f.activeNow } };
       }
       const retention = f.retained / f.activeYearEarlier;
@@ -402,15 +419,15 @@ export function kpiValue(code: KpiCode, f: KpiFacts, settings: KamSettings): Kpi
     }
     case 'KEY_ACCOUNT_GROWTH':
       return {
-        value: growthPercent(f.key),
+        value: growthOf(f.key),
         byBusinessUnit: [...f.keyByUnit.entries()]
           .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-          .map(([code, g]) => ({ businessUnitCode: code, value: growthPercent(g) })),
+          .map(([code, g]) => ({ businessUnitCode: code, value: growthOf(g) })),
         detail: {
           revenue: fromCents(f.key.revenue),
-          priorRevenue: fromCents(f.key.priorRevenue),
+          priorRevenue: yoy ? fromCents(f.key.priorRevenue) : null,
           grossProfitGrowth:
-            f.key.priorGrossProfit === 0n
+            !yoy || f.key.priorGrossProfit === 0n
               ? null
               : exactRatio((f.key.grossProfit - f.key.priorGrossProfit) * 100n, f.key.priorGrossProfit, 2),
         },
@@ -435,11 +452,11 @@ export function kpiValue(code: KpiCode, f: KpiFacts, settings: KamSettings): Kpi
       };
     case 'KEY_VS_CONTROL_GROWTH':
       return {
-        value: keyVsControlRatio(f.key, f.control),
+        value: yoy ? keyVsControlRatio(f.key, f.control) : null,
         byBusinessUnit: none,
         detail: {
-          keyAccountGrowth: growth(f.key.revenue, f.key.priorRevenue),
-          controlGroupGrowth: growth(f.control.revenue, f.control.priorRevenue),
+          keyAccountGrowth: yoy ? growth(f.key.revenue, f.key.priorRevenue) : null,
+          controlGroupGrowth: yoy ? growth(f.control.revenue, f.control.priorRevenue) : null,
         },
       };
     case 'VALUE_DEMONSTRATED':

@@ -36,16 +36,32 @@ export function periodOf(quarter: string): Period {
   };
 }
 
-/** Up to eight quarters ending with `quarter`, from the first quarter with financial data, oldest first. */
-export async function trendQuartersOf(em: EntityManager, quarter: string): Promise<Quarter[]> {
-  const q = parseQuarter(quarter);
+/** The first quarter with financial data up to `quarter` (an index lookup), or null when there is none. */
+export async function firstFinancialQuarter(em: EntityManager, quarter: string): Promise<Quarter | null> {
   const [row] = await query<{ first: string | null }>(
     em,
     'select min(quarter) as first from quarterly_financial where quarter <= ?',
-    [q],
+    [parseQuarter(quarter)],
   );
+  return row?.first ? parseQuarter(row.first) : null;
+}
+
+/**
+ * Whether the prior TTM window of `p` lies wholly within the financial data that starts in
+ * `first`. Year-on-year figures (growth, retention and the lifetime value built on it) are
+ * only defined then: a prior window that starts before the data would compare a whole year
+ * with part of one (e.g. four quarters against the one quarter recorded), which reads as
+ * growth of several hundred per cent.
+ */
+export function hasWholePriorYear(p: Period, first: Quarter | null): boolean {
+  return first !== null && quarterIndex(p.priorStart) >= quarterIndex(first);
+}
+
+/** Up to eight quarters ending with `quarter`, from the first quarter with financial data, oldest first. */
+export async function trendQuartersOf(em: EntityManager, quarter: string): Promise<Quarter[]> {
+  const q = parseQuarter(quarter);
   const earliest = addQuarters(q, -7);
-  const first = row?.first ? parseQuarter(row.first) : q;
+  const first = (await firstFinancialQuarter(em, q)) ?? q;
   const from = quarterIndex(first) > quarterIndex(earliest) ? first : earliest;
   return quarterRange(from, q);
 }

@@ -34,7 +34,13 @@ import {
 import { keyAccountFlags } from './flags.ts';
 import { accountHealth } from './health.ts';
 import { suggestTier, summariseJourney } from './journey.ts';
-import { computeKpis, type KpiFacts, loadKpiFacts } from './kpis.ts';
+import {
+  computeKpis,
+  type GroupGrowthFacts,
+  type KpiFacts,
+  keyVsControlRatio,
+  loadKpiFacts,
+} from './kpis.ts';
 import { paretoOf } from './pareto.ts';
 import { periodOf, trendQuartersOf } from './period.ts';
 import { contributionOf, summariseProfitability } from './profitability.ts';
@@ -60,15 +66,16 @@ export interface QuarterDocuments {
   accounts: AccountSnapshotPayload[];
 }
 
-function growthGroup(accounts: number, rev: bigint, prior: bigint, gp: bigint, priorGp: bigint): GrowthGroup {
+/** A group's year-on-year figures; the growth rates are null without a whole prior year of data. */
+function growthGroup(g: GroupGrowthFacts, wholePriorYear: boolean): GrowthGroup {
   return {
-    accounts,
-    ttmRevenue: fromCents(rev),
-    priorTtmRevenue: fromCents(prior),
-    revenueGrowth: growth(rev, prior),
-    ttmGrossProfit: fromCents(gp),
-    priorTtmGrossProfit: fromCents(priorGp),
-    grossProfitGrowth: growth(gp, priorGp),
+    accounts: g.accounts,
+    ttmRevenue: fromCents(g.revenue),
+    priorTtmRevenue: fromCents(g.priorRevenue),
+    revenueGrowth: wholePriorYear ? growth(g.revenue, g.priorRevenue) : null,
+    ttmGrossProfit: fromCents(g.grossProfit),
+    priorTtmGrossProfit: fromCents(g.priorGrossProfit),
+    grossProfitGrowth: wholePriorYear ? growth(g.grossProfit, g.priorGrossProfit) : null,
   };
 }
 
@@ -121,15 +128,14 @@ export async function buildQuarterDocuments(
   const current = facts.get(p.quarter)!;
   step('kpis');
 
-  let keyCount = 0;
-  let keyRev = 0n;
-  let keyPrior = 0n;
-  let keyGp = 0n;
-  let keyPriorGp = 0n;
-  let ctlRev = 0n;
-  let ctlPrior = 0n;
-  let ctlGp = 0n;
-  let ctlPriorGp = 0n;
+  const key: GroupGrowthFacts = {
+    accounts: 0,
+    revenue: 0n,
+    priorRevenue: 0n,
+    grossProfit: 0n,
+    priorGrossProfit: 0n,
+  };
+  const control: GroupGrowthFacts = { ...key };
   let totalRev = 0n;
   let totalGp = 0n;
   let totalCts = 0n;
@@ -139,34 +145,24 @@ export async function buildQuarterDocuments(
     totalGp += r.ttmGrossProfit;
     totalCts += r.ttmCostToServe;
     if (r.ttmRevenue > 0n) active += 1;
-    if (r.designationId !== null) {
-      keyCount += 1;
-      keyRev += r.ttmRevenue;
-      keyPrior += r.priorRevenue;
-      keyGp += r.ttmGrossProfit;
-      keyPriorGp += r.priorGrossProfit;
-    } else {
-      ctlRev += r.ttmRevenue;
-      ctlPrior += r.priorRevenue;
-      ctlGp += r.ttmGrossProfit;
-      ctlPriorGp += r.priorGrossProfit;
-    }
+    const g = r.designationId !== null ? key : control;
+    g.accounts += 1;
+    g.revenue += r.ttmRevenue;
+    g.priorRevenue += r.priorRevenue;
+    g.grossProfit += r.ttmGrossProfit;
+    g.priorGrossProfit += r.priorGrossProfit;
   }
-  const keyGroup = growthGroup(keyCount, keyRev, keyPrior, keyGp, keyPriorGp);
-  const controlGroup = growthGroup(base.length - keyCount, ctlRev, ctlPrior, ctlGp, ctlPriorGp);
+  const wholePriorYear = current.wholePriorYear;
   const growthComparison: GrowthComparison = {
-    keyAccounts: keyGroup,
-    controlGroup,
-    ratio:
-      keyPrior === 0n || ctlPrior === 0n
-        ? null
-        : exactRatio((keyRev - keyPrior) * ctlPrior, (ctlRev - ctlPrior) * keyPrior),
+    keyAccounts: growthGroup(key, wholePriorYear),
+    controlGroup: growthGroup(control, wholePriorYear),
+    ratio: wholePriorYear ? keyVsControlRatio(key, control) : null,
     trend: trend.map(t => {
       const f = facts.get(t)!;
       return {
         quarter: t,
-        keyAccountGrowth: growth(f.key.revenue, f.key.priorRevenue),
-        controlGroupGrowth: growth(f.control.revenue, f.control.priorRevenue),
+        keyAccountGrowth: growthGroup(f.key, f.wholePriorYear).revenueGrowth,
+        controlGroupGrowth: growthGroup(f.control, f.wholePriorYear).revenueGrowth,
       };
     }),
   };
@@ -275,7 +271,7 @@ export async function buildQuarterDocuments(
         grossMargin: exactRatio(row.ttmGrossProfit, row.ttmRevenue),
         contributionMargin: exactRatio(contribution, row.ttmRevenue),
         priorRevenue: fromCents(row.priorRevenue),
-        revenueGrowth: growth(row.ttmRevenue, row.priorRevenue),
+        revenueGrowth: wholePriorYear ? growth(row.ttmRevenue, row.priorRevenue) : null,
       },
       financials: trend.map(q => {
         const f = byQuarter.get(q);
@@ -434,13 +430,13 @@ export async function buildQuarterDocuments(
     totals: {
       accounts: base.length,
       activeAccounts: active,
-      keyAccounts: keyCount,
+      keyAccounts: key.accounts,
       ttmRevenue: fromCents(totalRev),
       ttmGrossProfit: fromCents(totalGp),
       ttmCostToServe: fromCents(totalCts),
       ttmContribution: fromCents(totalGp - totalCts),
-      keyAccountTtmRevenue: fromCents(keyRev),
-      keyAccountRevenueShare: exactRatio(keyRev, totalRev),
+      keyAccountTtmRevenue: fromCents(key.revenue),
+      keyAccountRevenueShare: exactRatio(key.revenue, totalRev),
     },
     pyramid,
     pareto,
