@@ -83,7 +83,11 @@ export function registerDemo(program: Command): void {
       'Set up the whole demo: a fresh SQLite database with the demo portfolio, every quarter closed, both report sites built, then serve the API (GraphiQL) and the sites.',
     )
     .option('--accounts <n>', 'accounts in the demo portfolio', '2000')
-    .option('--quarters <n>', 'quarters of history', '8')
+    .option(
+      '--quarters <n>',
+      'quarters of history (growth and retention appear from the eighth: each compares a year with the one before)',
+      '12',
+    )
     .option('--seed <n>', 'seed of the generator (same seed, same data)', '42')
     .option('--end-quarter <YYYY-Qn>', 'the last quarter (default: the last finished quarter)')
     .option('--database <file>', 'the demo database file (deleted and created afresh)', './data/demo.sqlite')

@@ -13,7 +13,11 @@ export function registerSeed(program: Command): void {
       'Load the deterministic demo portfolio into an empty, migrated database (same seed, same data).',
     )
     .option('--accounts <n>', 'number of accounts', '2000')
-    .option('--quarters <n>', 'quarters of history', '8')
+    .option(
+      '--quarters <n>',
+      'quarters of history (growth and retention appear from the eighth: each compares a year with the one before)',
+      '12',
+    )
     .option('--seed <n>', 'seed of the generator', '42')
     .option('--end-quarter <YYYY-Qn>', 'the last quarter (default: the last finished quarter)')
     .action(async (options: { accounts: string; quarters: string; seed: string; endQuarter?: string }) => {
