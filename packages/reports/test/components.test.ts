@@ -84,6 +84,14 @@ describe('KpiCard', () => {
     expect(html).toMatch(/status good"> · <span aria-hidden="true">✓<\/span> on target/);
   });
 
+  it('says why a year-on-year KPI has no figure, and only for those', async () => {
+    const growth = await card({ code: 'KEY_ACCOUNT_GROWTH', value: null });
+    expect(growth).toContain('<p class="today">–</p>');
+    expect(growth).toContain('Needs the year before in the data.');
+    expect(await card({ code: 'KEY_ACCOUNT_GROWTH', value: 13 })).not.toContain('Needs the year before');
+    expect(await card({ value: null })).not.toContain('Needs the year before');
+  });
+
   it('draws the sparkline as SVG with the trend as its accessible name', async () => {
     const html = await card({});
     expect(html).toContain('<svg class="sparkline"');

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fixedFormat, formatDate, formatMoney, formatScore, formatShare } from '../src/lib/format.ts';
+import {
+  fixedFormat,
+  formatDate,
+  formatMoney,
+  formatScore,
+  formatShare,
+  kpiDetailRows,
+} from '../src/lib/format.ts';
 
 describe('number formatting', () => {
   it('writes figures as en-GB does: grouped by threes, rounded half away from zero', () => {
@@ -43,5 +50,73 @@ describe('number formatting', () => {
     expect(formatDate('2026-03-31')).toBe('31 Mar 2026');
     expect(formatDate('2026-03-31')).toBe('31 Mar 2026');
     expect(formatDate(null)).toBe('–');
+  });
+});
+
+describe('KPI detail', () => {
+  it('labels each figure and writes it in its kind: money, count, share, growth, years', () => {
+    expect(
+      kpiDetailRows(
+        {
+          code: 'KEY_ACCOUNT_GROWTH',
+          detail: { grossProfitGrowth: 13.52, priorRevenue: '746023532.72', revenue: '843095875.40' },
+        },
+        'EUR',
+      ),
+    ).toEqual([
+      ['Key accounts’ revenue, trailing four quarters', 'EUR 843,095,875'],
+      ['The four quarters before', 'EUR 746,023,533'],
+      ['Gross profit growth', '+13.5 %'],
+    ]);
+    expect(
+      kpiDetailRows(
+        {
+          code: 'CUSTOMER_LIFETIME_VALUE',
+          detail: { activeAccounts: 1900, expectedLifetimeYears: 13.86, meanAnnualGrossProfit: '382487.87' },
+        },
+        'EUR',
+      ),
+    ).toEqual([
+      ['Active accounts', '1,900'],
+      ['Mean annual gross profit', 'EUR 382,488'],
+      ['Expected lifetime', '13.9 years'],
+    ]);
+    expect(
+      kpiDetailRows(
+        { code: 'KEY_VS_CONTROL_GROWTH', detail: { keyAccountGrowth: 0.13, controlGroupGrowth: -0.02 } },
+        'EUR',
+      ),
+    ).toEqual([
+      ['Key accounts’ revenue growth', '+13.0 %'],
+      ['Control group’s revenue growth', '−2.0 %'],
+    ]);
+    expect(
+      kpiDetailRows({ code: 'POSITIVE_FEEDBACK', detail: { regularity: 0.25, positive: 3 } }, 'EUR'),
+    ).toEqual([
+      ['Positive feedback', '3'],
+      ['Regularity (their share)', '25.0 %'],
+    ]);
+  });
+
+  it('shows markets by name, withheld figures as a dash, and fields it does not know spelt out', () => {
+    expect(kpiDetailRows({ code: 'MARKET_SHARE', detail: { DACH: 12.5, Nordics: 7.25 } }, 'EUR')).toEqual([
+      ['DACH', '12.5 %'],
+      ['Nordics', '7.3 %'],
+    ]);
+    expect(
+      kpiDetailRows(
+        { code: 'CUSTOMER_RETENTION', detail: { activeYearEarlier: null, retained: null } },
+        'EUR',
+      ),
+    ).toEqual([
+      ['Accounts active a year earlier', '–'],
+      ['Of them still active', '–'],
+    ]);
+    expect(
+      kpiDetailRows({ code: 'REFERRALS', detail: { count: 2, newFieldOfTheDomain: 1.5 } }, 'EUR'),
+    ).toEqual([
+      ['Referrals', '2'],
+      ['New field of the domain', '1.50'],
+    ]);
   });
 });

@@ -3,7 +3,7 @@
  * both free of runtime dependencies) and the names people read in the reports.
  */
 import type { FlagKind } from '@kam/domain/snapshot-contract';
-import type { AccountQuadrant, PyramidLevel } from '@kam/domain/vocabulary';
+import type { AccountQuadrant, KpiCode, PyramidLevel } from '@kam/domain/vocabulary';
 
 export { FLAG_KINDS } from '@kam/domain/snapshot-contract';
 export {
@@ -40,6 +40,18 @@ export const FLAG_NAMES: Record<FlagKind, string> = {
   DESIGNATION_REVIEW_OVERDUE: 'Key-account designation review overdue',
   VALUE_NOT_RECOGNISED: 'Value claimed but not recognised by the customer',
 };
+
+/** The KPIs that compare the trailing four quarters with the four before (null until the data holds both). */
+export const YEAR_ON_YEAR_KPIS: ReadonlySet<KpiCode> = new Set<KpiCode>([
+  'CUSTOMER_RETENTION',
+  'CUSTOMER_LIFETIME_VALUE',
+  'KEY_ACCOUNT_GROWTH',
+  'KEY_VS_CONTROL_GROWTH',
+]);
+
+/** Why a year-on-year KPI shows no figure for a quarter. */
+export const YEAR_ON_YEAR_NOTE =
+  'Compares the trailing four quarters with the four before, so it is shown (“–” before) once the financial data holds both.';
 
 const humanized = new Map<string, string>();
 

@@ -143,6 +143,103 @@ export function formatKpiDelta(
   }
 }
 
+type DetailFormat = 'count' | 'money' | 'share' | 'growth' | 'growthPercent' | 'percent' | 'years';
+
+/**
+ * What each KPI's detail holds (`kpis.ts` in the domain): a label an executive reads and the
+ * figure's kind, in the order shown. MARKET_SHARE's detail is keyed by market (percentages).
+ */
+const KPI_DETAIL: Partial<Record<KpiData['code'], Record<string, [label: string, format: DetailFormat]>>> = {
+  CUSTOMER_RETENTION: {
+    activeYearEarlier: ['Accounts active a year earlier', 'count'],
+    retained: ['Of them still active', 'count'],
+  },
+  CUSTOMER_SATISFACTION: { responses: ['Survey responses', 'count'] },
+  POSITIVE_FEEDBACK: {
+    positive: ['Positive feedback', 'count'],
+    total: ['All feedback', 'count'],
+    accountsWithFeedbackTtm: ['Accounts giving feedback in the trailing four quarters', 'count'],
+    regularAccounts: ['Of them in at least three of the four', 'count'],
+    regularity: ['Regularity (their share)', 'share'],
+  },
+  PEOPLE_SATISFACTION: { measurements: ['Measurements', 'count'] },
+  CUSTOMER_LIFETIME_VALUE: {
+    activeAccounts: ['Active accounts', 'count'],
+    meanAnnualGrossProfit: ['Mean annual gross profit', 'money'],
+    expectedLifetimeYears: ['Expected lifetime', 'years'],
+  },
+  KEY_ACCOUNT_GROWTH: {
+    revenue: ['Key accounts’ revenue, trailing four quarters', 'money'],
+    priorRevenue: ['The four quarters before', 'money'],
+    grossProfitGrowth: ['Gross profit growth', 'growthPercent'],
+  },
+  WIN_RATE: {
+    won: ['Qualified bids won', 'count'],
+    lost: ['Qualified bids lost', 'count'],
+    wonValue: ['Value won', 'money'],
+  },
+  ADVICE_REQUESTS: { accounts: ['Accounts asking', 'count'] },
+  EXPANSION_REQUESTS: { accounts: ['Accounts asking', 'count'] },
+  REFERRALS: { count: ['Referrals', 'count'], value: ['Referral value', 'money'] },
+  KEY_VS_CONTROL_GROWTH: {
+    keyAccountGrowth: ['Key accounts’ revenue growth', 'growth'],
+    controlGroupGrowth: ['Control group’s revenue growth', 'growth'],
+  },
+  VALUE_DEMONSTRATED: {
+    keyAccounts: ['Key accounts', 'count'],
+    withProvenRecognisedValue: ['With proven value the customer recognises', 'count'],
+  },
+};
+
+function formatDetail(value: number | string | null, format: DetailFormat, currency: string): string {
+  if (value == null) return DASH;
+  if (format === 'money') return formatMoney(String(value), currency);
+  const number = Number(value);
+  if (!Number.isFinite(number)) return String(value);
+  switch (format) {
+    case 'count':
+      return formatCount(number);
+    case 'share':
+      return formatShare(number);
+    case 'growth':
+      return formatGrowth(number);
+    case 'growthPercent':
+      return formatGrowth(number / 100);
+    case 'percent':
+      return `${oneDecimal.format(number)} %`;
+    case 'years':
+      return `${oneDecimal.format(number)} years`;
+  }
+}
+
+/**
+ * A KPI's detail as labelled, formatted rows: money with its currency and separators, shares
+ * and growth as percentages. Fields the reports do not know yet are shown after the known
+ * ones, their key spelt out, so that a new field is visible rather than lost.
+ */
+export function kpiDetailRows(kpi: Pick<KpiData, 'code' | 'detail'>, currency: string): [string, string][] {
+  if (kpi.code === 'MARKET_SHARE') {
+    return Object.entries(kpi.detail).map(([market, value]) => [
+      market,
+      formatDetail(value, 'percent', currency),
+    ]);
+  }
+  const known = KPI_DETAIL[kpi.code] ?? {};
+  const rows: [string, string][] = [];
+  for (const [key, [label, format]] of Object.entries(known)) {
+    if (key in kpi.detail) rows.push([label, formatDetail(kpi.detail[key] ?? null, format, currency)]);
+  }
+  for (const [key, value] of Object.entries(kpi.detail)) {
+    if (key in known) continue;
+    const label = key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    rows.push([
+      label.charAt(0).toUpperCase() + label.slice(1),
+      typeof value === 'number' ? twoDecimals.format(value) : (value ?? DASH),
+    ]);
+  }
+  return rows;
+}
+
 // Formatters are made once: constructing an Intl formatter costs more than rendering a table row.
 const day = new Intl.DateTimeFormat(LOCALE, {
   day: 'numeric',
