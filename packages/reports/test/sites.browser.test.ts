@@ -54,6 +54,8 @@ interface PageReport {
   errors: string[];
   canvases: { width: number; height: number; inked: number }[];
   links: string[];
+  /** Words run together across markup, e.g. "progress.Every" where a line break before a link was lost. */
+  runTogether: string[];
 }
 
 /** Opens a page and reports console errors, failed requests, canvas ink and its links. */
@@ -92,7 +94,10 @@ async function visit(page: Page, url: string): Promise<PageReport> {
     const links = await page.$$eval('a[href]', anchors =>
       anchors.map(anchor => (anchor as HTMLAnchorElement).href),
     );
-    return { errors, canvases, links };
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, as read; textContent joins blocks without a break.
+    const text = await page.evaluate(() => document.body.innerText);
+    const runTogether = text.match(/[a-z]+[.!?;:,][A-Z][a-z]+/g) ?? [];
+    return { errors, canvases, links, runTogether };
   } finally {
     page.off('console', onConsole);
     page.off('pageerror', onError);
@@ -153,6 +158,7 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
       const report = await visit(page, url);
       pages++;
       problems.push(...report.errors.map(error => `${url}: ${error}`));
+      problems.push(...report.runTogether.map(words => `${url}: words run together: ${words}`));
       for (const canvas of report.canvases) {
         charts++;
         if (canvas.width === 0 || canvas.inked < 500)
