@@ -95,7 +95,8 @@ export const KpiRef = builder.objectRef<KpiResult>('Kpi').implement({
     baseline: t.float({ nullable: true, description: 'The baseline value.', resolve: k => k.baseline }),
     value: t.float({
       nullable: true,
-      description: 'Today: the value in the quarter.',
+      description:
+        'Today: the value in the quarter; null when it cannot be computed (nothing recorded, a zero denominator, or, for retention, lifetime value and growth, a prior year that the financial data does not wholly cover).',
       resolve: k => k.value,
     }),
     delta: t.float({ nullable: true, description: 'Today − baseline.', resolve: k => k.delta }),
