@@ -48,7 +48,7 @@ export function keyAccountFlags(input: FlagInputs, settings: KamSettings, asOf: 
   } else if ((plan.status === 'DRAFT' || plan.status === 'IN_REVIEW') && plan.startsOn < asOf) {
     add(
       'PLAN_NOT_APPROVED_PAST_START',
-      `The ${plan.year} plan started on ${plan.startsOn} and is still ${plan.status}${plan.missingSignOffs.length ? `; missing sign-offs: ${plan.missingSignOffs.join(', ')}` : ''}. Get it approved.`,
+      `The ${plan.year} plan started on ${plan.startsOn} and is still ${plan.status === 'DRAFT' ? 'a draft' : 'in review'}${plan.missingSignOffs.length ? `; missing sign-offs: ${plan.missingSignOffs.join(', ')}` : ''}. Get it approved.`,
     );
   }
   const since = addMonths(asOf, -12);
