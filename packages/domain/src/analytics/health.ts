@@ -1,4 +1,5 @@
 import { addMonths, monthsBetween } from '../common/lookup.ts';
+import { counted, signed } from '../common/words.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import type { AccountHealth, HealthComponent } from '../snapshots/snapshot.types.ts';
 import { round } from './rounding.ts';
@@ -84,7 +85,7 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
       const months = monthsBetween(since, asOf);
       freshness =
         months <= cadence ? 100 : months >= 2 * cadence ? 0 : ((2 * cadence - months) / cadence) * 100;
-      freshnessText = `${input.lastReviewOn ? 'Last execution review' : 'Plan started'} ${since}, ${months} month(s) before ${asOf}; reviews are due every ${cadence} month(s) (next by ${addMonths(since, cadence)}).`;
+      freshnessText = `${input.lastReviewOn ? 'Last execution review' : 'Plan started'} ${since}, ${counted(months, 'month')} before ${asOf}; reviews are due every ${counted(cadence, 'month')} (next by ${addMonths(since, cadence)}).`;
     }
   }
   raw.push({ key: 'planFreshness', value: freshness, explanation: freshnessText });
@@ -94,7 +95,7 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
     value: input.provenRecognised > 0 ? 100 : input.provenNotRecognised > 0 ? 50 : 0,
     explanation:
       input.provenRecognised > 0
-        ? `${input.provenRecognised} proven value(s) recognised by the customer.`
+        ? `${counted(input.provenRecognised, 'proven value')} recognised by the customer.`
         : input.provenNotRecognised > 0
           ? 'Proven value delivered but not yet recognised by the customer: get it recognised.'
           : 'No proven value: design and test a value initiative with the customer.',
@@ -106,7 +107,7 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
     explanation:
       input.surveyCount === 0
         ? 'No survey responses in the last four quarters: ask for feedback.'
-        : `Mean survey score ${round(input.surveySum / input.surveyCount, 2)} of 5 from ${input.surveyCount} response(s) in the last four quarters.`,
+        : `Mean survey score ${round(input.surveySum / input.surveyCount, 2)} of 5 from ${counted(input.surveyCount, 'response')} in the last four quarters.`,
   });
 
   let marginValue: number | null = null;
@@ -116,7 +117,7 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
     const before = (Number(input.priorGrossProfit) / Number(input.priorRevenue)) * 100;
     const change = now - before;
     marginValue = Math.min(100, Math.max(0, 50 + 10 * change));
-    marginText = `Gross margin ${round(now, 1)} % against ${round(before, 1)} % a year earlier (${change >= 0 ? '+' : ''}${round(change, 1)} points).`;
+    marginText = `Gross margin ${round(now, 1)} % against ${round(before, 1)} % a year earlier (${signed(round(change, 1))} points).`;
   }
   raw.push({ key: 'marginTrend', value: marginValue, explanation: marginText });
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { addQuarters, type Quarter, quarterEnd } from '../common/quarter.ts';
 import { VALUE_TIERS, type ValueTier } from '../common/vocabulary.ts';
+import { counted } from '../common/words.ts';
 import type { JourneySummary, TierCount, TierTransition } from '../snapshots/snapshot.types.ts';
 import {
   designationIntervals,
@@ -84,13 +85,13 @@ export function suggestTier(
     trend = a > b ? 'UP' : a < b ? 'DOWN' : 'FLAT';
   }
   const reasons: string[] = [];
-  reasons.push(`${proven} proven, customer-recognised value(s)`);
+  reasons.push(counted(proven, 'proven, customer-recognised value'));
   if (trend !== 'UNKNOWN')
     reasons.push(
       `gross margin ${trend === 'UP' ? 'rising' : trend === 'DOWN' ? 'falling' : 'flat'} against a year earlier`,
     );
   else reasons.push('no margin trend yet');
-  if (working > 0) reasons.push(`${working} value initiative(s) beyond the expected`);
+  if (working > 0) reasons.push(`${counted(working, 'value initiative')} beyond the expected`);
   let tier: ValueTier = 'TIER_4';
   if (proven >= 2 && trend !== 'DOWN') tier = 'TIER_1';
   else if (proven >= 1) tier = 'TIER_2';

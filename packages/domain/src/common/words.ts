@@ -1,0 +1,9 @@
+/** "1 month", "3 months", "0 responses": a count with its noun in the right number, for messages people read. */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
+/** A signed figure as written for readers: "+1.5", "−1.9" (a true minus sign), "0". */
+export function signed(value: number): string {
+  return value > 0 ? `+${value}` : value < 0 ? `−${-value}` : '0';
+}
