@@ -361,6 +361,14 @@ describe('value, profitability, health and flags', () => {
       ['marginTrend', 50, 15, 7.5],
     ]);
     expect([h.score, h.status]).toEqual([75.6, 'GREEN']);
+    // Each component says why, in words: counts with their noun in the right number.
+    expect(Object.fromEntries(h.components.map(c => [c.key, c.explanation]))).toMatchObject({
+      planFreshness:
+        'Plan started 2026-01-01, 2 months before 2026-03-31; reviews are due every 3 months (next by 2026-04-01).',
+      provenValue: '1 proven value recognised by the customer.',
+      satisfaction: 'Mean survey score 4.5 of 5 from 2 responses in the last four quarters.',
+      marginTrend: 'Gross margin 20 % against 20 % a year earlier (0 points).',
+    });
     expect(account('A03').health).toBeNull();
   });
 
