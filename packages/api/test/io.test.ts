@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import { createBusinessUnit, createPerson, systemActor } from '@kam/domain';
 import { createTestDatabase, type TestDatabase, tableCounts } from '@kam/domain/testing';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fileErrorMessage, main } from '../src/cli/main.ts';
 import { CSV_KINDS, type CsvKind } from '../src/io/csv-formats.ts';
 import { exportCsv, exportCsvToFile } from '../src/io/export.ts';
 import { importCsv } from '../src/io/import.ts';
@@ -251,5 +252,44 @@ describe('kam import / export', () => {
     ).rejects.toThrow(
       /unknown column\(s\) account; missing column\(s\) accountRef, revenue, grossProfit, costToServe/,
     );
+  });
+
+  it('says what is wrong with a path that is missing, a directory or an empty file', async () => {
+    const run = (p: string) => importCsv(db.em(), 'financials', p, { mode: 'PARTIAL', batchSize: 10 }, actor);
+    await expect(run(path.join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+    // A directory used to crash the process with an unhandled stream error (EISDIR).
+    await expect(run(dir)).rejects.toThrow(/is not a file; give the CSV file's path/);
+    await expect(run(file('empty.csv', ''))).rejects.toThrow(
+      /has no header line: its first line must name the columns/,
+    );
+    await expect(run(file('blank.csv', '\n\n'))).rejects.toThrow(/has no header line/);
+  });
+});
+
+describe('kam import on the command line', () => {
+  it('words file errors plainly, before opening any database', async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')));
+    try {
+      const missing = path.join(dir, 'nowhere.csv');
+      expect(await main(['node', 'kam', 'import', 'financials', missing])).toBe(1);
+      expect(await main(['node', 'kam', 'import', 'financials', dir])).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors).toEqual([
+      `kam: ${path.join(dir, 'nowhere.csv')}: no such file or directory; check the path.`,
+      `kam: ${dir} is not a file; give the CSV file's path.`,
+    ]);
+  });
+
+  it('turns Node file errors into a sentence with the path first', () => {
+    const error = Object.assign(new Error("EACCES: permission denied, open '/x.csv'"), {
+      code: 'EACCES',
+      path: '/x.csv',
+    });
+    expect(fileErrorMessage(error)).toBe('/x.csv: permission denied; check who may read or write it.');
+    expect(fileErrorMessage(new Error('plain'))).toBeNull();
+    expect(fileErrorMessage(Object.assign(new Error('x'), { code: 'ECONNREFUSED', path: '/x' }))).toBeNull();
   });
 });

@@ -30,13 +30,33 @@ export function buildProgram(): Command {
   return program;
 }
 
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory; check the path',
+  EACCES: 'permission denied; check who may read or write it',
+  EPERM: 'operation not permitted; check who may read or write it',
+  EISDIR: 'is a directory; give a file',
+  ENOTDIR: 'a part of the path is not a directory; check the path',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'the file system is read-only',
+};
+
+/** Node's file errors ("ENOENT: no such file or directory, stat '/x.csv'") said plainly, with the path first. */
+export function fileErrorMessage(error: unknown): string | null {
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  if (typeof code !== 'string' || typeof path !== 'string') return null;
+  const what = FILE_ERRORS[code];
+  return what ? `${path}: ${what}.` : null;
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    const message = isDomainError(error) ? `${error.code}: ${error.message}` : (error as Error).message;
+    const message = isDomainError(error)
+      ? `${error.code}: ${error.message}`
+      : (fileErrorMessage(error) ?? (error as Error).message);
     console.error(`kam: ${message.split('\n').join('\n  ')}`);
     return 1;
   }

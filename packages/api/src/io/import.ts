@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import type { Actor, BulkMode, BulkResult, EntityManager, RowRejection } from '@kam/domain';
 import { type CsvError, parse } from 'csv-parse';
 import { unstorable } from '../text-guard.ts';
@@ -45,6 +45,17 @@ class AtomicRollback extends Error {}
  * whole file, and nothing is written if any row is rejected. PARTIAL: the good rows of
  * each batch are committed as the file is read.
  */
+/**
+ * The size of a file that can be read, else an error that says what is wrong with the path
+ * (Node's ENOENT / EACCES errors, which `kam` words plainly, or "not a file").
+ */
+export function readableFileSize(file: string): number {
+  const stats = statSync(file);
+  if (!stats.isFile()) throw new Error(`${file} is not a file; give the CSV file's path.`);
+  accessSync(file, constants.R_OK);
+  return stats.size;
+}
+
 export async function importCsv(
   em: EntityManager,
   kind: CsvKind,
@@ -53,7 +64,7 @@ export async function importCsv(
   actor: Actor,
 ): Promise<ImportReport> {
   const format = CSV_FORMATS[kind];
-  const totalBytes = statSync(file).size;
+  const totalBytes = readableFileSize(file);
   const report: ImportReport = {
     kind,
     rows: 0,
@@ -64,10 +75,16 @@ export async function importCsv(
     written: false,
     rejections: [],
   };
+  let sawHeader = false;
+  const header = checkHeader(format, file);
+  const columns = (line: string[]) => {
+    sawHeader = true;
+    return header(line);
+  };
   const input = createReadStream(file);
   const parser = input.pipe(
     parse({
-      columns: checkHeader(format, file),
+      columns,
       bom: true,
       skip_empty_lines: true,
       trim: false,
@@ -79,6 +96,9 @@ export async function importCsv(
       skip_records_with_error: true,
     }),
   );
+  // A read error (the file removed or made unreadable while it is read) ends the import with
+  // that error, through the parser the batches are reading, instead of going unhandled.
+  input.on('error', error => parser.destroy(error));
   const reject = (rejection: ImportRejection) => {
     if (report.rejections.length < MAX_KEPT_REJECTIONS) report.rejections.push(rejection);
   };
@@ -136,6 +156,11 @@ export async function importCsv(
       batch.push(recordToRow(format, record));
       lines.push(info.lines);
       if (batch.length >= options.batchSize) await flush();
+    }
+    if (!sawHeader) {
+      throw new Error(
+        `${file} has no header line: its first line must name the columns (${format.columns.map(c => c.name).join(',')}), then one row per line. Nothing was imported.`,
+      );
     }
     await flush();
   };

@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { parseEnv } from '../../env.ts';
 import { CSV_FORMATS, CSV_KINDS, type CsvKind } from '../../io/csv-formats.ts';
 import { exportCsvToFile } from '../../io/export.ts';
-import { importCsv } from '../../io/import.ts';
+import { importCsv, readableFileSize } from '../../io/import.ts';
 import { assertMigrated, openDatabase } from '../database.ts';
 
 function kindOf(value: string): CsvKind {
@@ -38,6 +38,8 @@ export function registerImportExport(program: Command): void {
             `--batch must be a whole number from 1 to ${DEFAULT_MAX_BULK_ROWS}; got ${options.batch}.`,
           );
         }
+        // A missing, unreadable or wrong kind of file is said before the database is opened.
+        readableFileSize(resolve(file));
         const orm = await openDatabase(parseEnv(process.env));
         const bar = process.stderr.isTTY
           ? new SingleBar({
