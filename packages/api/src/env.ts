@@ -10,7 +10,19 @@ const bool = z
  */
 export const envSchema = z.object({
   /** `./data/kam.sqlite` (default), any SQLite path, or `postgres://user@host:5432/db`. */
-  DATABASE_URL: z.string().min(1).default('./data/kam.sqlite'),
+  DATABASE_URL: z
+    .string()
+    .min(1, 'must be a SQLite file path or a postgres:// URL')
+    .superRefine((url, context) => {
+      const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+      if (scheme && !/^(postgres(ql)?|sqlite)$/i.test(scheme)) {
+        context.addIssue({
+          code: 'custom',
+          message: `${scheme}:// is not a database kam runs on; give a SQLite file path (e.g. ./data/kam.sqlite) or a postgres://user@host:5432/db URL`,
+        });
+      }
+    })
+    .default('./data/kam.sqlite'),
   KAM_HOST: z
     .string()
     .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address, e.g. 127.0.0.1')
