@@ -94,9 +94,26 @@ async function visit(page: Page, url: string): Promise<PageReport> {
     const links = await page.$$eval('a[href]', anchors =>
       anchors.map(anchor => (anchor as HTMLAnchorElement).href),
     );
-    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, as read; textContent joins blocks without a break.
-    const text = await page.evaluate(() => document.body.innerText);
-    const runTogether = text.match(/[a-z]+[.!?;:,][A-Z][a-z]+/g) ?? [];
+    // The text as a screen reader gets it: rendered (innerText keeps the breaks between blocks,
+    // textContent does not), without what is aria-hidden (such as the "·" separators).
+    const text = await page.evaluate(() => {
+      const hidden = [...document.querySelectorAll<HTMLElement>('[aria-hidden="true"]')].filter(
+        element => element.tagName !== 'CANVAS' && !element.querySelector('canvas'),
+      );
+      const display = hidden.map(element => element.style.display);
+      for (const element of hidden) element.style.display = 'none';
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, with its breaks between blocks.
+      const rendered = document.body.innerText;
+      hidden.forEach((element, index) => {
+        element.style.display = display[index]!;
+      });
+      return rendered;
+    });
+    const runTogether = [
+      ...text.matchAll(
+        /[a-z]+[.!?;:,][A-Z][a-z]+|\b(?:the|next|of|in|and|to|by|from|at|on|than|with|for)\d\S*|\b\d+[a-z]{3,}|[A-Z]{2,}[a-z]{3,}/g,
+      ),
+    ].map(match => match[0]);
     return { errors, canvases, links, runTogether };
   } finally {
     page.off('console', onConsole);
