@@ -87,6 +87,24 @@ describe('pyramid', () => {
     expect(account('A12').pyramidLevel).toBe('SUSPECT');
   });
 
+  it('shows no moves in the first quarter on record: there is no quarter before to move from', async () => {
+    // 2025-Q1 is the first quarter with financial data: A01…A10 active, A11 PROSPECT, A12 SUSPECT.
+    // Against the empty 2024-Q4 the ten active accounts would each have "risen" from SUSPECT.
+    const first = await computePyramid(db.em(), '2025-Q1');
+    expect(first.levels.filter(l => l.accounts > 0).map(l => [l.level, l.accounts])).toEqual([
+      ['SUSPECT', 1],
+      ['PROSPECT', 1],
+      ['ACTIVE_SMALL', 4],
+      ['ACTIVE_MEDIUM', 3],
+      ['ACTIVE_LARGE', 1],
+      ['KEY', 2],
+    ]);
+    expect(first.movements).toEqual([]);
+    const documents = await buildQuarterDocuments(db.em(), '2025-Q1');
+    expect(documents.portfolio.pyramid.movements).toEqual([]);
+    expect(documents.accounts.filter(a => a.previousPyramidLevel !== null)).toEqual([]);
+  });
+
   it('gives each account its level and quadrant as the snapshot documents do (accountStandings)', async () => {
     const standings = await accountStandings(db.em(), FIXTURE_QUARTER);
     expect(standings.size).toBe(docs.accounts.length);

@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { fromCents } from '../common/money.ts';
+import { quarterIndex } from '../common/quarter.ts';
 import { PYRAMID_LEVELS, type PyramidLevel } from '../common/vocabulary.ts';
 import { DEFAULT_SERVICE_STANDARDS } from '../settings/reference-data.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import { getSettings } from '../settings/settings.service.ts';
 import type { PyramidMovement, PyramidSummary } from '../snapshots/snapshot.types.ts';
 import { type AccountBaseRow, loadAccountBase } from './account-base.ts';
-import { periodOf } from './period.ts';
+import { firstFinancialQuarter, type Period, periodOf } from './period.ts';
 import { exactRatio } from './rounding.ts';
 import { query } from './sql.ts';
 
@@ -114,6 +115,21 @@ export function summarisePyramid(
 }
 
 /**
+ * Every account's level in the quarter before `period`, or null when that quarter lies before
+ * the financial data: then there is nothing to move from (against an empty quarter, every
+ * active account of the first quarter on record would seem to have risen from SUSPECT).
+ */
+export async function previousPyramidLevels(
+  em: EntityManager,
+  period: Period,
+  bands: PyramidBands,
+): Promise<Map<number, PyramidLevel> | null> {
+  const first = await firstFinancialQuarter(em, period.quarter);
+  if (first === null || quarterIndex(period.previousQuarter) < quarterIndex(first)) return null;
+  return pyramidLevels(await loadAccountBase(em, period.previousQuarter), bands);
+}
+
+/**
  * The customer pyramid of a quarter (domain §2): accounts and TTM revenue per level with
  * the level's service standard, and the moves since the previous quarter.
  */
@@ -126,7 +142,7 @@ export async function computePyramid(
   const period = periodOf(quarter);
   const base = options.base ?? (await loadAccountBase(em, period));
   const levels = pyramidLevels(base, bands);
-  const previous = pyramidLevels(await loadAccountBase(em, period.previousQuarter), bands);
+  const previous = await previousPyramidLevels(em, period, bands);
   const summary = summarisePyramid(base, levels, previous, await serviceStandards(em), bands);
   return { ...summary, accountLevels: levels };
 }

@@ -44,7 +44,7 @@ import {
 import { paretoOf } from './pareto.ts';
 import { periodOf, trendQuartersOf } from './period.ts';
 import { contributionOf, summariseProfitability } from './profitability.ts';
-import { pyramidLevels, serviceStandards, summarisePyramid } from './pyramid.ts';
+import { previousPyramidLevels, pyramidLevels, serviceStandards, summarisePyramid } from './pyramid.ts';
 import {
   businessUnits,
   computeGroupRollups,
@@ -97,7 +97,7 @@ export async function buildQuarterDocuments(
   const base = await loadAccountBase(em, p);
   step('base');
   const levels = pyramidLevels(base, settings.pyramid);
-  const previousLevels = pyramidLevels(await loadAccountBase(em, p.previousQuarter), settings.pyramid);
+  const previousLevels = await previousPyramidLevels(em, p, settings.pyramid);
   const standards = await serviceStandards(em);
   const pyramid = summarisePyramid(base, levels, previousLevels, standards, settings.pyramid);
   const pareto = paretoOf(
@@ -262,7 +262,7 @@ export async function buildQuarterDocuments(
       isKeyAccount: isKey,
       designation: isKey ? { designatedOn: row.designatedOn!, reviewDueOn: row.reviewDueOn! } : null,
       pyramidLevel: levels.get(row.id)!,
-      previousPyramidLevel: previousLevels.get(row.id) ?? null,
+      previousPyramidLevel: previousLevels?.get(row.id) ?? null,
       ttm: {
         revenue: fromCents(row.ttmRevenue),
         grossProfit: fromCents(row.ttmGrossProfit),
