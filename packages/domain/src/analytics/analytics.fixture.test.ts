@@ -322,8 +322,16 @@ describe('value journey', () => {
     const tier = account('A01').tier!;
     expect(tier.current).toBe('TIER_2');
     expect(tier.history.map(h => h.tier)).toEqual([null, null, 'TIER_4', 'TIER_3', 'TIER_2']);
-    // One proven, recognised value; margin 20 % now and a year earlier (flat) → TIER_2.
-    expect(tier.suggested!.tier).toBe('TIER_2');
+    // One proven, recognised value → TIER_2 (A01's one initiative, PROVEN, is also beyond the expected);
+    // no margin trend, as the data does not hold the year before.
+    expect(tier.suggested).toEqual({
+      tier: 'TIER_2',
+      reasons: [
+        '1 proven, customer-recognised value',
+        'no margin trend yet',
+        '1 value initiative beyond the expected',
+      ],
+    });
     // A02: no proven value, a PERCEIVED initiative in progress → TIER_3.
     expect(account('A02').tier!.suggested!.tier).toBe('TIER_3');
     expect(account('A03').tier).toBeNull();
@@ -367,25 +375,27 @@ describe('value, profitability, health and flags', () => {
 
   it('explains the health of a key account', () => {
     const h = account('A01').health!;
-    // relationship 75 × 20 % = 15; coverage 50 × 20 % = 10; plan started 2026-01-01, 2 months ago,
-    // cadence 3 → 100 × 15 % = 15; proven 100 × 15 % = 15; satisfaction (5 + 4)/2 = 4.5 → 87.5 × 15 % = 13.125;
-    // margin 20 % both years → 50 × 15 % = 7.5. Score 75.625 → 75.6, GREEN (≥ 70).
+    // The data does not hold the whole year before (see "year-on-year figures"), so the margin trend
+    // has no value and its weight is shared by the other five: each weight × 100 / 85.
+    // relationship 75 × 20/85 = 17.647; coverage 50 × 20/85 = 11.765; plan started 2026-01-01, 2 months ago,
+    // cadence 3 → 100 × 15/85 = 17.647; proven 100 × 15/85 = 17.647; satisfaction (5 + 4)/2 = 4.5 → 87.5 ×
+    // 15/85 = 15.441. Score 80.147 → 80.1, GREEN (≥ 70).
     expect(h.components.map(c => [c.key, c.value, c.weight, c.contribution])).toEqual([
-      ['relationshipStrength', 75, 20, 15],
-      ['stakeholderCoverage', 50, 20, 10],
-      ['planFreshness', 100, 15, 15],
-      ['provenValue', 100, 15, 15],
-      ['satisfaction', 87.5, 15, 13.1],
-      ['marginTrend', 50, 15, 7.5],
+      ['relationshipStrength', 75, 20, 17.6],
+      ['stakeholderCoverage', 50, 20, 11.8],
+      ['planFreshness', 100, 15, 17.6],
+      ['provenValue', 100, 15, 17.6],
+      ['satisfaction', 87.5, 15, 15.4],
+      ['marginTrend', null, 15, 0],
     ]);
-    expect([h.score, h.status]).toEqual([75.6, 'GREEN']);
+    expect([h.score, h.status]).toEqual([80.1, 'GREEN']);
     // Each component says why, in words: counts with their noun in the right number.
     expect(Object.fromEntries(h.components.map(c => [c.key, c.explanation]))).toMatchObject({
       planFreshness:
         'Plan started 2026-01-01, 2 months before 2026-03-31; reviews are due every 3 months (next by 2026-04-01).',
       provenValue: '1 proven value recognised by the customer.',
       satisfaction: 'Mean survey score 4.5 of 5 from 2 responses in the last four quarters.',
-      marginTrend: 'Gross margin 20 % against 20 % a year earlier (0 points).',
+      marginTrend: 'Not enough revenue history to see a margin trend.',
     });
     expect(account('A03').health).toBeNull();
   });
@@ -584,6 +594,29 @@ describe('year-on-year figures', () => {
       // Per account: A01 4000 against 1000 → 3; A10 0 against 100 → −1; A11 nothing either side → null.
       const ttm = (ref: string) => fullDocs.accounts.find(a => a.externalRef === ref)!.ttm.revenueGrowth;
       expect([ttm('A01'), ttm('A10'), ttm('A11')]).toEqual([3, -1, null]);
+    });
+
+    it('weighs the margin trend into the health', () => {
+      const h = fullDocs.accounts.find(a => a.externalRef === 'A01')!.health!;
+      // As above, with margin 20 % both years → 50: all six weights as set.
+      // relationship 75 × 20 % = 15; coverage 50 × 20 % = 10; freshness 100 × 15 % = 15; proven 100 × 15 % = 15;
+      // satisfaction 87.5 × 15 % = 13.125; margin 50 × 15 % = 7.5. Score 75.625 → 75.6, GREEN.
+      expect(h.components.map(c => [c.key, c.value, c.weight, c.contribution])).toEqual([
+        ['relationshipStrength', 75, 20, 15],
+        ['stakeholderCoverage', 50, 20, 10],
+        ['planFreshness', 100, 15, 15],
+        ['provenValue', 100, 15, 15],
+        ['satisfaction', 87.5, 15, 13.1],
+        ['marginTrend', 50, 15, 7.5],
+      ]);
+      expect([h.score, h.status]).toEqual([75.6, 'GREEN']);
+      expect(h.components.find(c => c.key === 'marginTrend')!.explanation).toBe(
+        'Gross margin 20 % against 20 % a year earlier (0 points).',
+      );
+      // The suggested tier sees the flat margin too.
+      expect(fullDocs.accounts.find(a => a.externalRef === 'A01')!.tier!.suggested!.reasons).toContain(
+        'gross margin flat against a year earlier',
+      );
     });
 
     it('gives baseline, delta, direction, target and trend', () => {

@@ -217,6 +217,14 @@ export async function buildQuarterDocuments(
     const plan = plans.get(row.id);
     const byQuarter = new Map((figures.get(row.id) ?? []).map(f => [f.quarter, f]));
     const contribution = contributionOf(row);
+    // The margin a year earlier, for the health's margin trend and the suggested tier: none
+    // (so no trend) unless the data holds the whole prior year, as for growth.
+    const yearOnYear = {
+      ttmRevenue: row.ttmRevenue,
+      ttmGrossProfit: row.ttmGrossProfit,
+      priorRevenue: wholePriorYear ? row.priorRevenue : 0n,
+      priorGrossProfit: wholePriorYear ? row.priorGrossProfit : 0n,
+    };
     const proven = accountInitiatives.filter(i => isProvenRecognised(i, p.asOf)).length;
     const provenNotRecognised = accountInitiatives.filter(
       i => i.category === 'PROVEN' && !isProvenRecognised(i, p.asOf),
@@ -296,7 +304,7 @@ export async function buildQuarterDocuments(
               const t = accountTiers.find(x => x.quarter === q);
               return { quarter: q, tier: t?.tier ?? null, evidence: t?.evidence ?? null };
             }),
-            suggested: suggestTier(accountInitiatives, row, p.asOf),
+            suggested: suggestTier(accountInitiatives, yearOnYear, p.asOf),
           }
         : null,
       plan: plan
@@ -363,10 +371,7 @@ export async function buildQuarterDocuments(
               provenNotRecognised,
               surveySum: survey?.sum ?? 0,
               surveyCount: survey?.count ?? 0,
-              ttmRevenue: row.ttmRevenue,
-              ttmGrossProfit: row.ttmGrossProfit,
-              priorRevenue: row.priorRevenue,
-              priorGrossProfit: row.priorGrossProfit,
+              ...yearOnYear,
             },
             settings,
             p.asOf,
