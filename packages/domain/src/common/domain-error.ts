@@ -54,6 +54,7 @@ export const DOMAIN_ERROR_CODES = {
   SETTINGS_INVALID: 'VALIDATION',
   QUARTER_HAS_NO_DATA: 'RULE',
   QUARTER_NOT_ENDED: 'RULE',
+  NO_FINANCIALS_FOR_QUARTER: 'RULE',
   BATCH_TOO_LARGE: 'VALIDATION',
 } as const satisfies Record<string, DomainErrorCategory>;
 

@@ -153,6 +153,20 @@ describe('closeQuarter', () => {
     expect(await rows<{ n: number }>('select count(*) as n from quarter_snapshot')).toEqual(before);
   });
 
+  it('refuses a quarter without financial figures, and writes nothing', async () => {
+    // The fixture's figures start in 2025-Q1: 2024-Q4 (the figures not in yet, or a mistyped year)
+    // would be published, for ever, as a quarter of suspects.
+    const before = await rows<{ n: number }>('select count(*) as n from quarter_snapshot');
+    for (const quarter of ['2024-Q4', '2020-Q1']) {
+      await expect(closeQuarter(db.em(), quarter, testActor)).rejects.toMatchObject({
+        code: 'NO_FINANCIALS_FOR_QUARTER',
+        category: 'RULE',
+        message: `${quarter} has no financial figures: import them (importFinancials, or kam import financials) before closing it, as a closed quarter is published and never changes.`,
+      });
+    }
+    expect(await rows<{ n: number }>('select count(*) as n from quarter_snapshot')).toEqual(before);
+  });
+
   it('rejects a malformed quarter', async () => {
     await expect(closeQuarter(db.em(), '2026-5', testActor)).rejects.toMatchObject({
       code: 'INVALID_QUARTER',

@@ -67,6 +67,23 @@ export async function closeQuarter(
   }
   try {
     return await em.transactional(async tx => {
+      // A closed quarter is published and never changes: one whose financial figures are not in
+      // yet (or a mistyped year long before the data) would publish a pyramid and KPIs without them.
+      const [figures] = await tx
+        .getConnection()
+        .execute<{ found: number | string | null }[]>(
+          'select count(*) as found from (select 1 from quarterly_financial where quarter = ? limit 1) x',
+          [q],
+          'all',
+          tx.getTransactionContext(),
+        );
+      if (Number(figures?.found ?? 0) === 0) {
+        throw new DomainError(
+          'NO_FINANCIALS_FOR_QUARTER',
+          `${q} has no financial figures: import them (importFinancials, or kam import financials) before closing it, as a closed quarter is published and never changes.`,
+          { details: { quarter: q } },
+        );
+      }
       const docs = await buildQuarterDocuments(tx, q, onProgress);
       const [row] = await tx
         .getConnection()
