@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { buildQuarterDocuments } from '../analytics/snapshot-documents.ts';
+import { query } from '../analytics/sql.ts';
 import { insertAuditEntries } from '../audit/audit.writer.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
@@ -69,14 +70,11 @@ export async function closeQuarter(
     return await em.transactional(async tx => {
       // A closed quarter is published and never changes: one whose financial figures are not in
       // yet (or a mistyped year long before the data) would publish a pyramid and KPIs without them.
-      const [figures] = await tx
-        .getConnection()
-        .execute<{ found: number | string | null }[]>(
-          'select count(*) as found from (select 1 from quarterly_financial where quarter = ? limit 1) x',
-          [q],
-          'all',
-          tx.getTransactionContext(),
-        );
+      const [figures] = await query<{ found: number | string | null }>(
+        tx,
+        'select count(*) as found from (select 1 from quarterly_financial where quarter = ? limit 1) x',
+        [q],
+      );
       if (Number(figures?.found ?? 0) === 0) {
         throw new DomainError(
           'NO_FINANCIALS_FOR_QUARTER',
@@ -85,14 +83,11 @@ export async function closeQuarter(
         );
       }
       const docs = await buildQuarterDocuments(tx, q, onProgress);
-      const [row] = await tx
-        .getConnection()
-        .execute<{ revision: number | string | null }[]>(
-          'select max(revision) as revision from quarter_snapshot where quarter = ?',
-          [q],
-          'all',
-          tx.getTransactionContext(),
-        );
+      const [row] = await query<{ revision: number | string | null }>(
+        tx,
+        'select max(revision) as revision from quarter_snapshot where quarter = ?',
+        [q],
+      );
       const revision = Number(row?.revision ?? 0) + 1;
       const closedAt = new Date();
       const portfolio: PortfolioSnapshot = {
