@@ -127,6 +127,19 @@ describe('portfolio charts', () => {
     expect(chart.summary).toBe(
       'Key accounts grew +11.2 % year on year, the control group +4.1 %: 2.73 times the growth.',
     );
+    // Without the whole prior year in the data the snapshot has no growth rates: said, not "grew –".
+    const withoutPriorYear = {
+      ...portfolio,
+      growth: {
+        ...portfolio.growth,
+        ratio: null,
+        keyAccounts: { ...portfolio.growth.keyAccounts, revenueGrowth: null },
+        controlGroup: { ...portfolio.growth.controlGroup, revenueGrowth: null },
+      },
+    };
+    expect(toGrowthComparisonChartData(withoutPriorYear).summary).toBe(
+      'No year-on-year growth yet: it compares the trailing four quarters with the four before, and the financial data does not hold both.',
+    );
   });
 
   it('draws the win rate against its 80 % line', () => {
@@ -208,6 +221,17 @@ describe('account charts', () => {
     );
     expect(chart.spec.series.map(series => series.data![0])).toEqual([1000.5, 300.25, 200.25]);
     expect(chart.table.rows[0]).toEqual(['2026-Q3', 'EUR 1,001', 'EUR 300', 'EUR 100', 'EUR 200']);
+    const ttm = account().ttm;
+    expect(
+      toProfitabilityTrendChartData(
+        account({ ttm: { ...ttm, revenue: '1000', revenueGrowth: 0.125 } }),
+        'EUR',
+      ).summary,
+    ).toMatch(/^TTM revenue EUR 1,000 \(\+12\.5 % year on year\), /);
+    expect(
+      toProfitabilityTrendChartData(account({ ttm: { ...ttm, revenue: '1000', revenueGrowth: null } }), 'EUR')
+        .summary,
+    ).toMatch(/^TTM revenue EUR 1,000 \(no year-on-year comparison\), /);
   });
 
   it('explains health by component, or draws nothing without a score', () => {

@@ -285,9 +285,11 @@ export function toGrowthComparisonChartData(portfolio: PortfolioData): ChartMode
       height: 260,
     },
     summary:
-      `Key accounts grew ${formatGrowth(growth.keyAccounts.revenueGrowth)} year on year, the control group ` +
-      `${formatGrowth(growth.controlGroup.revenueGrowth)}` +
-      (growth.ratio != null ? `: ${growth.ratio.toFixed(2)} times the growth.` : '.'),
+      growth.keyAccounts.revenueGrowth == null && growth.controlGroup.revenueGrowth == null
+        ? 'No year-on-year growth yet: it compares the trailing four quarters with the four before, and the financial data does not hold both.'
+        : `Key accounts grew ${formatGrowth(growth.keyAccounts.revenueGrowth)} year on year, the control group ` +
+          `${formatGrowth(growth.controlGroup.revenueGrowth)}` +
+          (growth.ratio != null ? `: ${growth.ratio.toFixed(2)} times the growth.` : '.'),
     table: {
       caption: 'Year-on-year TTM revenue growth by quarter',
       columns: ['Quarter', 'Key accounts', 'Control group'],
@@ -433,7 +435,7 @@ export function toProfitabilityTrendChartData(account: AccountData, currency: st
       height: 240,
     },
     summary:
-      `TTM revenue ${formatMoney(account.ttm.revenue, currency)} (${formatGrowth(account.ttm.revenueGrowth)} year on year), ` +
+      `TTM revenue ${formatMoney(account.ttm.revenue, currency)} (${account.ttm.revenueGrowth == null ? 'no year-on-year comparison' : `${formatGrowth(account.ttm.revenueGrowth)} year on year`}), ` +
       `contribution ${formatMoney(account.ttm.contribution, currency)}, a contribution margin of ${formatShare(margin)}.`,
     table: {
       caption: 'Revenue, gross profit, cost-to-serve and contribution by quarter',
