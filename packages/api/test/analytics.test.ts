@@ -1,4 +1,20 @@
-import { closeQuarter, seedDemoPortfolio, systemActor } from '@kam/domain';
+import {
+  ACCOUNT_QUADRANTS,
+  closeQuarter,
+  computeGroupRollups,
+  computeJourney,
+  computePareto,
+  computeProfitability,
+  computePyramid,
+  computeSelection,
+  computeValue,
+  DESIGN_PHASES,
+  INITIATIVE_OUTCOMES,
+  seedDemoPortfolio,
+  systemActor,
+  VALUE_CATEGORIES,
+  VALUE_TIERS,
+} from '@kam/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
 
@@ -14,19 +30,18 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('live analytics through the API', () => {
-  it('serves all thirteen KPIs and the portfolio summaries for a quarter', async () => {
+  it('serves all thirteen KPIs and the portfolio summaries for a quarter, typed', async () => {
     const res = await api.gql<{
       analytics: {
         kpis: { code: string; unit: string; value: number | null; trend: { quarter: string }[] }[];
         pyramid: { levels: { level: string; accounts: number }[] };
         pareto: { basis: string; top20PercentShare: number };
-        selection: { quadrantCounts: Record<string, number> };
-        journey: { distribution: unknown[] };
       };
     }>(
       `{ analytics(quarter: "2026-Q3") {
           kpis { code unit direction value baseline delta improving onTarget trend { quarter value } byBusinessUnit { businessUnitCode value } }
-          pyramid pareto(basis: GROSS_PROFIT) selection journey value profitability } }`,
+          pyramid { levels { level accounts } }
+          pareto(basis: GROSS_PROFIT) { basis top20PercentShare } } }`,
       {},
       executive,
     );
@@ -39,6 +54,126 @@ describe('live analytics through the API', () => {
     expect(analytics?.pyramid.levels.reduce((sum, level) => sum + level.accounts, 0)).toBe(120);
     expect(analytics?.pareto.basis).toBe('GROSS_PROFIT');
     expect(analytics?.pareto.top20PercentShare).toBeGreaterThan(0.2);
+  });
+
+  it('types every summary field as the domain computes it', async () => {
+    const account = (ref: string) => ({ accountId: expect.any(String), externalRef: ref });
+    const res = await api.gql<{ analytics: Record<string, unknown> }>(
+      `{ analytics(quarter: "2026-Q3") {
+          pyramid { levels { level accounts ttmRevenue revenueShare serviceStandard } movements { from to accounts }
+                    bands { largeShare mediumShare } }
+          pareto { basis total rankedAccounts accountsFor80Percent accountShareFor80Percent top20PercentShare
+                   curve { accountShare cumulativeShare } }
+          selection { attractivenessThreshold relationshipThreshold financialScreenThreshold
+                      quadrantCounts { quadrant accounts }
+                      matrix { accountId externalRef name isKeyAccount attractiveness relationshipStrength quadrant }
+                      candidatesWithoutAssessment { accountId externalRef name financialScore ttmRevenue }
+                      candidatesWithoutAssessmentCount
+                      reviewsDue { accountId externalRef name designatedOn reviewDueOn overdue } }
+          journey { distribution { quarter tiers { tier accounts } unassessed } transitions { from to accounts }
+                    progressed regressed }
+          value { initiatives byCategory { category initiatives } byPhase { phase initiatives }
+                  byOutcome { outcome initiatives } customerGains supplierGains
+                  keyAccountsWithProvenRecognisedValue shareOfKeyAccountsWithProvenRecognisedValue }
+          profitability { bySize { decile accounts ttmRevenue ttmGrossProfit ttmContribution grossMargin contributionMargin }
+                          keyAccounts { accountId externalRef name ttmRevenue contributionMargin } } } }`,
+      {},
+      executive,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const live = res.body.data!.analytics;
+    const em = api.db.em();
+    const { accountLevels: _levels, ...pyramid } = await computePyramid(em, '2026-Q3');
+    expect(live.pyramid).toEqual(pyramid);
+    expect(live.pareto).toEqual(await computePareto(em, '2026-Q3', 'REVENUE'));
+    const { summary: selection } = await computeSelection(em, '2026-Q3');
+    expect(live.selection).toMatchObject({
+      ...selection,
+      quadrantCounts: ACCOUNT_QUADRANTS.map(quadrant => ({
+        quadrant,
+        accounts: selection.quadrantCounts[quadrant],
+      })),
+      matrix: selection.matrix.map(({ accountId: _id, ...point }) => ({
+        ...point,
+        ...account(point.externalRef),
+      })),
+      candidatesWithoutAssessment: selection.candidatesWithoutAssessment.map(({ accountId: _id, ...c }) => ({
+        ...c,
+        ...account(c.externalRef),
+      })),
+      reviewsDue: selection.reviewsDue.map(({ accountId: _id, ...r }) => ({
+        ...r,
+        ...account(r.externalRef),
+      })),
+    });
+    // An account's global id opens the account.
+    const point = (live.selection as { matrix: { accountId: string; externalRef: string }[] }).matrix[0]!;
+    const node = await api.gql<{ node: { externalRef: string } }>(
+      'query ($id: ID!) { node(id: $id) { ... on Account { externalRef } } }',
+      { id: point.accountId },
+      executive,
+    );
+    expect(node.body.data?.node.externalRef).toBe(point.externalRef);
+    const journey = await computeJourney(em, '2026-Q3');
+    expect(live.journey).toEqual({
+      ...journey,
+      distribution: journey.distribution.map(({ quarter, unassessed, ...tiers }) => ({
+        quarter,
+        unassessed,
+        tiers: VALUE_TIERS.map(tier => ({ tier, accounts: tiers[tier] })),
+      })),
+    });
+    const value = await computeValue(em, '2026-Q3');
+    expect(live.value).toEqual({
+      ...value,
+      byCategory: VALUE_CATEGORIES.map(category => ({ category, initiatives: value.byCategory[category] })),
+      byPhase: DESIGN_PHASES.map(phase => ({ phase, initiatives: value.byPhase[phase] })),
+      byOutcome: [
+        { outcome: null, initiatives: value.byOutcome.IN_PROGRESS },
+        ...INITIATIVE_OUTCOMES.map(outcome => ({ outcome, initiatives: value.byOutcome[outcome] })),
+      ],
+    });
+    const profitability = await computeProfitability(em, '2026-Q3');
+    expect(live.profitability).toMatchObject({
+      bySize: profitability.bySize,
+      keyAccounts: profitability.keyAccounts.map(({ accountId: _id, ...k }) => ({
+        ...k,
+        ...account(k.externalRef),
+      })),
+    });
+    expect((live.selection as { matrix: unknown[] }).matrix.length).toBeGreaterThan(0);
+    expect((live.journey as { transitions: unknown[] }).transitions.length).toBeGreaterThan(0);
+  });
+
+  it('rolls a group account up with its descendants, and gives a leaf none', async () => {
+    const groups = await api.db
+      .em()
+      .getConnection()
+      .execute<{ id: number }[]>(
+        'select distinct parent_id as id from account where parent_id is not null order by parent_id limit 1',
+      );
+    const group = groups[0]!.id;
+    const leaf = (
+      await api.db
+        .em()
+        .getConnection()
+        .execute<{ id: number }[]>(
+          'select id from account a where not exists (select 1 from account c where c.parent_id = a.id) order by id limit 1',
+        )
+    )[0]!.id;
+    const rollup = async (id: number) =>
+      (
+        await api.gql<{ node: { groupRollup: Record<string, unknown> | null } }>(
+          `query ($id: ID!) { node(id: $id) { ... on Account { groupRollup(quarter: "2026-Q3") {
+              descendants ttmRevenue ttmGrossProfit ttmCostToServe openQualifiedPipeline plans } } } }`,
+          { id: Buffer.from(`Account:${id}`).toString('base64') },
+          executive,
+        )
+      ).body.data?.node.groupRollup;
+    const expected = (await computeGroupRollups(api.db.em(), '2026-Q3', [group])).get(group);
+    expect(expected?.descendants).toBeGreaterThan(0);
+    expect(await rollup(group)).toEqual(expected);
+    expect(await rollup(leaf)).toBeNull();
   });
 
   it('gives a page of accounts their health from the latest close and their whitespace', async () => {
@@ -76,9 +211,13 @@ describe('live analytics through the API', () => {
     const res = await api.gql<{
       analytics: {
         pyramid: { levels: { level: string; accounts: number }[] };
-        selection: { quadrantCounts: Record<string, number> };
+        selection: { quadrantCounts: { quadrant: string; accounts: number }[] };
       };
-    }>('{ analytics(quarter: "2026-Q3") { pyramid selection } }', {}, executive);
+    }>(
+      '{ analytics(quarter: "2026-Q3") { pyramid { levels { level accounts } } selection { quadrantCounts { quadrant accounts } } } }',
+      {},
+      executive,
+    );
     const { pyramid, selection } = res.body.data!.analytics;
     const count = async (filter: string) => {
       const page = await api.gql<{ accounts: { totalCount: number } }>(
@@ -92,10 +231,10 @@ describe('live analytics through the API', () => {
     for (const { level, accounts } of pyramid.levels) {
       expect([level, await count(`pyramidLevel: ${level}`)]).toEqual([level, accounts]);
     }
-    for (const [quadrant, accounts] of Object.entries(selection.quadrantCounts)) {
+    for (const { quadrant, accounts } of selection.quadrantCounts) {
       expect([quadrant, await count(`quadrant: ${quadrant}`)]).toEqual([quadrant, accounts]);
     }
-    expect(Object.values(selection.quadrantCounts).some(n => n > 0)).toBe(true);
+    expect(selection.quadrantCounts.some(q => q.accounts > 0)).toBe(true);
   });
 
   it('gives each account the flags of its latest closed quarter, as its snapshot document has them', async () => {

@@ -1,9 +1,9 @@
 /**
  * Live analytics (domain §2–10) for any quarter, computed now from the current data by the
  * domain's analytics (SQL aggregation). Closed quarters are read from snapshots instead
- * (snapshot.ts), which never change. The KPIs and the whitespace matrix are typed; the
- * larger summaries are served as JSON documents whose shapes are the snapshot contract's
- * (`PyramidSummary`, `ParetoSummary`, … in @kam/domain), exactly as a snapshot stores them.
+ * (snapshot.ts), which never change. Every figure is typed: the KPIs and the whitespace
+ * matrix here, the portfolio summaries (pyramid, Pareto, selection, journey, value,
+ * profitability, group roll-up) in summaries.ts, in the snapshot contract's shapes.
  */
 import {
   type Account,
@@ -28,6 +28,16 @@ import { ACCOUNT_FIELD_LOADERS, requestLoader } from '../loaders.ts';
 import { standingOf } from '../standings.ts';
 import { AccountRef } from './account.ts';
 import {
+  GroupRollupRef,
+  JourneySummaryRef,
+  ParetoBasisEnum,
+  ParetoSummaryRef,
+  ProfitabilitySummaryRef,
+  PyramidSummaryRef,
+  SelectionSummaryRef,
+  ValueSummaryRef,
+} from './summaries.ts';
+import {
   AccountQuadrantEnum,
   FlagKindEnum,
   KpiCodeEnum,
@@ -35,14 +45,6 @@ import {
   KpiUnitEnum,
   PyramidLevelEnum,
 } from './vocabulary.ts';
-
-const ParetoBasisEnum = builder.enumType('ParetoBasis', {
-  description: 'What the Pareto view ranks accounts by.',
-  values: {
-    REVENUE: { description: 'Trailing-twelve-month revenue.' },
-    GROSS_PROFIT: { description: 'Trailing-twelve-month gross profit.' },
-  } as const,
-});
 
 const KpiPointRef = builder.objectRef<KpiResult['trend'][number]>('KpiPoint').implement({
   description: 'A KPI’s value in one quarter.',
@@ -167,9 +169,8 @@ const AnalyticsRef = builder.objectRef<{ quarter: string }>('Analytics').impleme
       resolve: (a, _, ctx) => computeKpis(ctx.em, a.quarter),
     }),
     pyramid: t.field({
-      type: 'JSON',
-      description:
-        'The customer pyramid: accounts and revenue per level, service standards, movements (PyramidSummary).',
+      type: PyramidSummaryRef,
+      description: 'The customer pyramid: accounts and revenue per level, service standards, movements.',
       complexity: 20,
       resolve: async (a, _, ctx) => {
         const { accountLevels: _levels, ...summary } = await computePyramid(ctx.em, a.quarter);
@@ -177,8 +178,8 @@ const AnalyticsRef = builder.objectRef<{ quarter: string }>('Analytics').impleme
       },
     }),
     pareto: t.field({
-      type: 'JSON',
-      description: 'The Pareto view: the cumulative curve, the 80 % set, the top-20 % share (ParetoSummary).',
+      type: ParetoSummaryRef,
+      description: 'The Pareto view: the cumulative curve, the 80 % set, the top-20 % share.',
       complexity: 20,
       args: {
         basis: t.arg({
@@ -190,29 +191,27 @@ const AnalyticsRef = builder.objectRef<{ quarter: string }>('Analytics').impleme
       resolve: (a, args, ctx) => computePareto(ctx.em, a.quarter, args.basis ?? 'REVENUE'),
     }),
     selection: t.field({
-      type: 'JSON',
+      type: SelectionSummaryRef,
       description:
-        'Selection: financial percentiles, scores, attractiveness × relationship matrix, quadrants, screen candidates, reviews due (SelectionSummary).',
+        'Selection: the attractiveness × relationship matrix, its quadrants, screen candidates and reviews due.',
       complexity: 20,
       resolve: async (a, _, ctx) => (await computeSelection(ctx.em, a.quarter)).summary,
     }),
     journey: t.field({
-      type: 'JSON',
-      description:
-        'The value journey: tier distribution over time and this quarter’s transitions (JourneySummary).',
+      type: JourneySummaryRef,
+      description: 'The value journey: tier distribution over time and this quarter’s transitions.',
       complexity: 20,
       resolve: (a, _, ctx) => computeJourney(ctx.em, a.quarter),
     }),
     value: t.field({
-      type: 'JSON',
-      description:
-        'Value initiatives by category, phase and outcome, and the gains on both sides (ValueSummary).',
+      type: ValueSummaryRef,
+      description: 'Value initiatives by category, phase and outcome, and the gains on both sides.',
       complexity: 20,
       resolve: (a, _, ctx) => computeValue(ctx.em, a.quarter),
     }),
     profitability: t.field({
-      type: 'JSON',
-      description: 'Contribution and margin against size, and per key account (ProfitabilitySummary).',
+      type: ProfitabilitySummaryRef,
+      description: 'Contribution and margin against size, and per key account.',
       complexity: 20,
       resolve: (a, _, ctx) => computeProfitability(ctx.em, a.quarter),
     }),
@@ -375,10 +374,10 @@ builder.objectFields(AccountRef, t => ({
       computeWhitespace(ctx.em, args.quarter, account.id, { group: args.group ?? false }),
   }),
   groupRollup: t.field({
-    type: 'JSON',
+    type: GroupRollupRef,
     nullable: true,
     description:
-      'For a group account: its figures including all descendants in the quarter (GroupRollup); null for a leaf.',
+      'For a group account: its figures including all descendants in the quarter; null for a leaf.',
     complexity: 10,
     args: { quarter: t.arg({ type: 'Quarter', required: true, description: 'The quarter, YYYY-Qn.' }) },
     resolve: async (account: Account, args, ctx) => {
