@@ -9,7 +9,9 @@ import {
   computeSelection,
   computeValue,
   DESIGN_PHASES,
+  FLAG_KINDS,
   INITIATIVE_OUTCOMES,
+  type PortfolioSnapshot,
   seedDemoPortfolio,
   systemActor,
   VALUE_CATEGORIES,
@@ -17,6 +19,73 @@ import {
 } from '@kam/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
+
+const globalId = (id: number) => Buffer.from(`Account:${id}`).toString('base64');
+
+/** The summaries' fields, every one, as a frontend would ask for them. */
+const SUMMARY_FIELDS = `
+  pyramid { levels { level accounts ttmRevenue revenueShare serviceStandard } movements { from to accounts }
+            bands { largeShare mediumShare } }
+  pareto { basis total rankedAccounts accountsFor80Percent accountShareFor80Percent top20PercentShare
+           curve { accountShare cumulativeShare } }
+  selection { attractivenessThreshold relationshipThreshold financialScreenThreshold
+              quadrantCounts { quadrant accounts }
+              matrix { accountId externalRef name isKeyAccount attractiveness relationshipStrength quadrant }
+              candidatesWithoutAssessment { accountId externalRef name financialScore ttmRevenue }
+              candidatesWithoutAssessmentCount
+              reviewsDue { accountId externalRef name designatedOn reviewDueOn overdue } }
+  journey { distribution { quarter tiers { tier accounts } unassessed } transitions { from to accounts }
+            progressed regressed }
+  value { initiatives byCategory { category initiatives } byPhase { phase initiatives }
+          byOutcome { outcome initiatives } customerGains supplierGains
+          keyAccountsWithProvenRecognisedValue shareOfKeyAccountsWithProvenRecognisedValue }
+  profitability { bySize { decile accounts ttmRevenue ttmGrossProfit ttmContribution grossMargin contributionMargin }
+                  keyAccounts { accountId externalRef name ttmRevenue contributionMargin } }`;
+
+const GROWTH_GROUP =
+  'accounts ttmRevenue priorTtmRevenue revenueGrowth ttmGrossProfit priorTtmGrossProfit grossProfitGrowth';
+
+/** The domain's summaries in the API's typed shape: enum-keyed maps as lists, accounts by global id. */
+function typedSummaries(
+  s: Pick<PortfolioSnapshot, 'pyramid' | 'pareto' | 'selection' | 'journey' | 'value' | 'profitability'>,
+) {
+  const withGlobalId = <T extends { accountId: number }>({ accountId, ...row }: T) => ({
+    ...row,
+    accountId: globalId(accountId),
+  });
+  return {
+    pyramid: s.pyramid,
+    pareto: s.pareto,
+    selection: {
+      ...s.selection,
+      quadrantCounts: ACCOUNT_QUADRANTS.map(quadrant => ({
+        quadrant,
+        accounts: s.selection.quadrantCounts[quadrant],
+      })),
+      matrix: s.selection.matrix.map(withGlobalId),
+      candidatesWithoutAssessment: s.selection.candidatesWithoutAssessment.map(withGlobalId),
+      reviewsDue: s.selection.reviewsDue.map(withGlobalId),
+    },
+    journey: {
+      ...s.journey,
+      distribution: s.journey.distribution.map(({ quarter, unassessed, ...tiers }) => ({
+        quarter,
+        tiers: VALUE_TIERS.map(tier => ({ tier, accounts: tiers[tier] })),
+        unassessed,
+      })),
+    },
+    value: {
+      ...s.value,
+      byCategory: VALUE_CATEGORIES.map(category => ({ category, initiatives: s.value.byCategory[category] })),
+      byPhase: DESIGN_PHASES.map(phase => ({ phase, initiatives: s.value.byPhase[phase] })),
+      byOutcome: [
+        { outcome: null, initiatives: s.value.byOutcome.IN_PROGRESS },
+        ...INITIATIVE_OUTCOMES.map(outcome => ({ outcome, initiatives: s.value.byOutcome[outcome] })),
+      ],
+    },
+    profitability: { ...s.profitability, keyAccounts: s.profitability.keyAccounts.map(withGlobalId) },
+  };
+}
 
 let api: ApiHarness;
 let executive: string;
@@ -57,26 +126,8 @@ describe('live analytics through the API', () => {
   });
 
   it('types every summary field as the domain computes it', async () => {
-    const account = (ref: string) => ({ accountId: expect.any(String), externalRef: ref });
     const res = await api.gql<{ analytics: Record<string, unknown> }>(
-      `{ analytics(quarter: "2026-Q3") {
-          pyramid { levels { level accounts ttmRevenue revenueShare serviceStandard } movements { from to accounts }
-                    bands { largeShare mediumShare } }
-          pareto { basis total rankedAccounts accountsFor80Percent accountShareFor80Percent top20PercentShare
-                   curve { accountShare cumulativeShare } }
-          selection { attractivenessThreshold relationshipThreshold financialScreenThreshold
-                      quadrantCounts { quadrant accounts }
-                      matrix { accountId externalRef name isKeyAccount attractiveness relationshipStrength quadrant }
-                      candidatesWithoutAssessment { accountId externalRef name financialScore ttmRevenue }
-                      candidatesWithoutAssessmentCount
-                      reviewsDue { accountId externalRef name designatedOn reviewDueOn overdue } }
-          journey { distribution { quarter tiers { tier accounts } unassessed } transitions { from to accounts }
-                    progressed regressed }
-          value { initiatives byCategory { category initiatives } byPhase { phase initiatives }
-                  byOutcome { outcome initiatives } customerGains supplierGains
-                  keyAccountsWithProvenRecognisedValue shareOfKeyAccountsWithProvenRecognisedValue }
-          profitability { bySize { decile accounts ttmRevenue ttmGrossProfit ttmContribution grossMargin contributionMargin }
-                          keyAccounts { accountId externalRef name ttmRevenue contributionMargin } } } }`,
+      `{ analytics(quarter: "2026-Q3") { ${SUMMARY_FIELDS} } }`,
       {},
       executive,
     );
@@ -84,28 +135,16 @@ describe('live analytics through the API', () => {
     const live = res.body.data!.analytics;
     const em = api.db.em();
     const { accountLevels: _levels, ...pyramid } = await computePyramid(em, '2026-Q3');
-    expect(live.pyramid).toEqual(pyramid);
-    expect(live.pareto).toEqual(await computePareto(em, '2026-Q3', 'REVENUE'));
-    const { summary: selection } = await computeSelection(em, '2026-Q3');
-    expect(live.selection).toMatchObject({
-      ...selection,
-      quadrantCounts: ACCOUNT_QUADRANTS.map(quadrant => ({
-        quadrant,
-        accounts: selection.quadrantCounts[quadrant],
-      })),
-      matrix: selection.matrix.map(({ accountId: _id, ...point }) => ({
-        ...point,
-        ...account(point.externalRef),
-      })),
-      candidatesWithoutAssessment: selection.candidatesWithoutAssessment.map(({ accountId: _id, ...c }) => ({
-        ...c,
-        ...account(c.externalRef),
-      })),
-      reviewsDue: selection.reviewsDue.map(({ accountId: _id, ...r }) => ({
-        ...r,
-        ...account(r.externalRef),
-      })),
-    });
+    expect(live).toEqual(
+      typedSummaries({
+        pyramid,
+        pareto: await computePareto(em, '2026-Q3', 'REVENUE'),
+        selection: (await computeSelection(em, '2026-Q3')).summary,
+        journey: await computeJourney(em, '2026-Q3'),
+        value: await computeValue(em, '2026-Q3'),
+        profitability: await computeProfitability(em, '2026-Q3'),
+      }),
+    );
     // An account's global id opens the account.
     const point = (live.selection as { matrix: { accountId: string; externalRef: string }[] }).matrix[0]!;
     const node = await api.gql<{ node: { externalRef: string } }>(
@@ -114,35 +153,50 @@ describe('live analytics through the API', () => {
       executive,
     );
     expect(node.body.data?.node.externalRef).toBe(point.externalRef);
-    const journey = await computeJourney(em, '2026-Q3');
-    expect(live.journey).toEqual({
-      ...journey,
-      distribution: journey.distribution.map(({ quarter, unassessed, ...tiers }) => ({
-        quarter,
-        unassessed,
-        tiers: VALUE_TIERS.map(tier => ({ tier, accounts: tiers[tier] })),
-      })),
-    });
-    const value = await computeValue(em, '2026-Q3');
-    expect(live.value).toEqual({
-      ...value,
-      byCategory: VALUE_CATEGORIES.map(category => ({ category, initiatives: value.byCategory[category] })),
-      byPhase: DESIGN_PHASES.map(phase => ({ phase, initiatives: value.byPhase[phase] })),
-      byOutcome: [
-        { outcome: null, initiatives: value.byOutcome.IN_PROGRESS },
-        ...INITIATIVE_OUTCOMES.map(outcome => ({ outcome, initiatives: value.byOutcome[outcome] })),
-      ],
-    });
-    const profitability = await computeProfitability(em, '2026-Q3');
-    expect(live.profitability).toMatchObject({
-      bySize: profitability.bySize,
-      keyAccounts: profitability.keyAccounts.map(({ accountId: _id, ...k }) => ({
-        ...k,
-        ...account(k.externalRef),
-      })),
-    });
     expect((live.selection as { matrix: unknown[] }).matrix.length).toBeGreaterThan(0);
     expect((live.journey as { transitions: unknown[] }).transitions.length).toBeGreaterThan(0);
+  });
+
+  it('types every part of a closed quarter’s portfolio document as stored', async () => {
+    const res = await api.gql<{ snapshot: Record<string, unknown> & { portfolio: PortfolioSnapshot } }>(
+      `{ snapshot(quarter: "2026-Q3") {
+          portfolio currency trendQuarters
+          totals { accounts activeAccounts keyAccounts ttmRevenue ttmGrossProfit ttmCostToServe ttmContribution
+                   keyAccountTtmRevenue keyAccountRevenueShare }
+          kpis { code name description unit direction target baselineQuarter baseline value delta improving onTarget
+                 trend { quarter value } byBusinessUnit { businessUnitCode value } detail }
+          ${SUMMARY_FIELDS}
+          growth { keyAccounts { ${GROWTH_GROUP} } controlGroup { ${GROWTH_GROUP} } ratio
+                   trend { quarter keyAccountGrowth controlGroupGrowth } }
+          winRate { won lost rate target wonValue trend { quarter won lost rate } }
+          flags { counts { kind accounts } accounts { accountId externalRef name flags { kind message quarter } } }
+          businessUnits { code name ttmRevenue ttmGrossProfit activeAccounts keyAccounts openQualifiedPipeline
+                          wonValueTtm winRate peopleSatisfaction whiteSpaceAccounts whiteSpacePotential } } }`,
+      {},
+      executive,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const { portfolio, ...typed } = res.body.data!.snapshot;
+    const stored = portfolio;
+    expect(typed).toEqual({
+      currency: stored.currency,
+      trendQuarters: stored.trendQuarters,
+      totals: stored.totals,
+      kpis: stored.kpis,
+      ...typedSummaries(stored),
+      growth: stored.growth,
+      winRate: stored.winRate,
+      flags: {
+        counts: FLAG_KINDS.map(kind => ({ kind, accounts: stored.flags.counts[kind] })),
+        accounts: stored.flags.accounts.map(({ accountId: _id, ...a }) => ({
+          ...a,
+          accountId: globalId(_id),
+          flags: a.flags.map(flag => ({ ...flag, quarter: '2026-Q3' })),
+        })),
+      },
+      businessUnits: stored.businessUnits,
+    });
+    expect(stored.flags.accounts.length).toBeGreaterThan(0);
   });
 
   it('rolls a group account up with its descendants, and gives a leaf none', async () => {
@@ -166,7 +220,7 @@ describe('live analytics through the API', () => {
         await api.gql<{ node: { groupRollup: Record<string, unknown> | null } }>(
           `query ($id: ID!) { node(id: $id) { ... on Account { groupRollup(quarter: "2026-Q3") {
               descendants ttmRevenue ttmGrossProfit ttmCostToServe openQualifiedPipeline plans } } } }`,
-          { id: Buffer.from(`Account:${id}`).toString('base64') },
+          { id: globalId(id) },
           executive,
         )
       ).body.data?.node.groupRollup;

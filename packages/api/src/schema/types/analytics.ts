@@ -28,6 +28,7 @@ import { ACCOUNT_FIELD_LOADERS, requestLoader } from '../loaders.ts';
 import { standingOf } from '../standings.ts';
 import { AccountRef } from './account.ts';
 import {
+  FlagRef,
   GroupRollupRef,
   JourneySummaryRef,
   ParetoBasisEnum,
@@ -39,7 +40,6 @@ import {
 } from './summaries.ts';
 import {
   AccountQuadrantEnum,
-  FlagKindEnum,
   KpiCodeEnum,
   KpiDirectionEnum,
   KpiUnitEnum,
@@ -294,19 +294,6 @@ const healthOf = requestLoader(async (ids: number[], ctx) => {
   return ids.map(id => byId.get(id) ?? null);
 });
 ACCOUNT_FIELD_LOADERS.set('health', healthOf);
-
-const FlagRef = builder.objectRef<AccountFlag & { quarter: string }>('AccountFlag').implement({
-  description: 'Why a key account needs attention, as of a closed quarter.',
-  fields: t => ({
-    kind: t.field({ type: FlagKindEnum, description: 'What kind of attention.', resolve: f => f.kind }),
-    message: t.exposeString('message', { description: 'What is wrong and what would clear it.' }),
-    quarter: t.field({
-      type: 'Quarter',
-      description: 'The closed quarter it was found in.',
-      resolve: f => f.quarter,
-    }),
-  }),
-});
 
 /** Each account's flags in the latest closed quarter (from its snapshot document). */
 const flagsOf = requestLoader(async (ids: number[], ctx) => {

@@ -1,22 +1,40 @@
 /**
  * Closed quarters (domain §12): the snapshots the report build pulls. A snapshot's figures
- * are served as the JSON documents stored at close (their shape is the snapshot contract,
+ * are the documents stored at close (their shape is the snapshot contract,
  * `PortfolioSnapshot` and `AccountSnapshotPayload` in @kam/domain), so a report built from
- * the API shows exactly what was closed.
+ * the API shows exactly what was closed: whole, as JSON (`portfolio`, `payload`, which the
+ * report build validates), and the portfolio's parts typed, as the live analytics are.
  */
 import {
   type AccountSnapshotRow,
   closeQuarter,
   findSnapshot,
   listSnapshots,
+  type PortfolioSnapshot,
   pageAccountSnapshots,
   readPortfolioPayload,
   type SnapshotInfo,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
 import { pricedBy } from '../../complexity.ts';
+import type { KamContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { pageSize } from '../connection.ts';
+import { requestLoader } from '../loaders.ts';
+import { KpiRef } from './analytics.ts';
+import {
+  BusinessUnitFiguresRef,
+  FlagSummaryRef,
+  GrowthComparisonRef,
+  JourneySummaryRef,
+  ParetoSummaryRef,
+  PortfolioTotalsRef,
+  ProfitabilitySummaryRef,
+  PyramidSummaryRef,
+  SelectionSummaryRef,
+  ValueSummaryRef,
+  WinRateSummaryRef,
+} from './summaries.ts';
 
 const CURSOR_PREFIX = 'snapshot-account:';
 
@@ -99,6 +117,16 @@ const AccountSnapshotConnectionRef = builder
     }),
   });
 
+/** A snapshot's portfolio document, read and parsed once per request whichever parts are asked for. */
+const portfolioOf = requestLoader(async (ids: number[], ctx) =>
+  Promise.all(ids.map(async id => JSON.parse(await readPortfolioPayload(ctx.em, id)) as PortfolioSnapshot)),
+);
+
+/** A typed part of the stored portfolio document. */
+function part<K extends keyof PortfolioSnapshot>(key: K) {
+  return async (s: SnapshotInfo, _: unknown, ctx: KamContext) => (await portfolioOf.resolve(ctx, s.id))[key];
+}
+
 export const QuarterSnapshotRef = builder.objectRef<SnapshotInfo>('QuarterSnapshot').implement({
   description:
     'A closed quarter: an immutable, self-contained record of every figure the reports show. Closing the quarter again writes a new revision; earlier revisions stay readable.',
@@ -117,9 +145,76 @@ export const QuarterSnapshotRef = builder.objectRef<SnapshotInfo>('QuarterSnapsh
     accountCount: t.exposeInt('accountCount', { description: 'Account documents in the snapshot.' }),
     portfolio: t.field({
       type: 'JSON',
-      description: 'The portfolio figures as stored at close (the PortfolioSnapshot contract).',
+      description:
+        'The portfolio document as stored at close, whole (the PortfolioSnapshot contract, schemaVersion 1); its parts are also typed fields of this type.',
       complexity: 10,
-      resolve: async (s, _, ctx) => JSON.parse(await readPortfolioPayload(ctx.em, s.id)) as unknown,
+      resolve: (s, _, ctx) => portfolioOf.resolve(ctx, s.id),
+    }),
+    currency: t.string({ description: 'The reporting currency of every amount.', resolve: part('currency') }),
+    trendQuarters: t.field({
+      type: ['Quarter'],
+      description: 'The quarters of the trends, oldest first (up to eight, ending with this one).',
+      resolve: part('trendQuarters'),
+    }),
+    totals: t.field({
+      type: PortfolioTotalsRef,
+      description: 'The portfolio’s size and TTM figures.',
+      resolve: part('totals'),
+    }),
+    kpis: t.field({
+      type: [KpiRef],
+      description: 'All thirteen KPIs as closed: baseline, today, target, direction, delta and trend.',
+      complexity: 5,
+      resolve: part('kpis'),
+    }),
+    pyramid: t.field({
+      type: PyramidSummaryRef,
+      description: 'The customer pyramid.',
+      resolve: part('pyramid'),
+    }),
+    pareto: t.field({
+      type: ParetoSummaryRef,
+      description: 'The Pareto view (by revenue).',
+      resolve: part('pareto'),
+    }),
+    selection: t.field({
+      type: SelectionSummaryRef,
+      description: 'Key-account selection: the matrix, quadrants, candidates and reviews due.',
+      complexity: 5,
+      resolve: part('selection'),
+    }),
+    journey: t.field({
+      type: JourneySummaryRef,
+      description: 'The value journey.',
+      resolve: part('journey'),
+    }),
+    value: t.field({ type: ValueSummaryRef, description: 'The value initiatives.', resolve: part('value') }),
+    profitability: t.field({
+      type: ProfitabilitySummaryRef,
+      description: 'Margin against size, and the key accounts’ margins.',
+      complexity: 5,
+      resolve: part('profitability'),
+    }),
+    growth: t.field({
+      type: GrowthComparisonRef,
+      description: 'Key accounts against the control group.',
+      resolve: part('growth'),
+    }),
+    winRate: t.field({
+      type: WinRateSummaryRef,
+      description: 'The win rate against its target.',
+      resolve: part('winRate'),
+    }),
+    flags: t.field({
+      type: FlagSummaryRef,
+      description: 'The key accounts needing attention.',
+      complexity: 5,
+      resolve: async (s, _, ctx) => ({ ...(await portfolioOf.resolve(ctx, s.id)).flags, quarter: s.quarter }),
+    }),
+    businessUnits: t.field({
+      type: [BusinessUnitFiguresRef],
+      description: 'Each business unit’s figures.',
+      resolve: part('businessUnits'),
     }),
     accounts: t.field({
       type: AccountSnapshotConnectionRef,

@@ -7,23 +7,31 @@
  */
 import {
   ACCOUNT_QUADRANTS,
+  type AccountFlag,
+  type BusinessUnitSummary,
   DESIGN_PHASES,
+  FLAG_KINDS,
+  type FlagSummary,
   type GroupRollup,
+  type GrowthComparison,
   INITIATIVE_OUTCOMES,
   type JourneySummary,
   type ParetoSummary,
+  type PortfolioTotals,
   type ProfitabilitySummary,
   type PyramidSummary,
   type SelectionSummary,
   VALUE_CATEGORIES,
   VALUE_TIERS,
   type ValueSummary,
+  type WinRateSummary,
 } from '@kam/domain';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../builder.ts';
 import {
   AccountQuadrantEnum,
   DesignPhaseEnum,
+  FlagKindEnum,
   InitiativeOutcomeEnum,
   PyramidLevelEnum,
   ValueCategoryEnum,
@@ -502,3 +510,257 @@ export const GroupRollupRef = builder.objectRef<GroupRollup>('GroupRollup').impl
     plans: t.exposeInt('plans', { description: 'Account plans of the quarter’s year across the group.' }),
   }),
 });
+
+// Flags (domain §7).
+
+export const FlagRef = builder.objectRef<AccountFlag & { quarter: string }>('AccountFlag').implement({
+  description: 'Why a key account needs attention, as of a closed quarter.',
+  fields: t => ({
+    kind: t.field({ type: FlagKindEnum, description: 'What kind of attention.', resolve: f => f.kind }),
+    message: t.exposeString('message', { description: 'What is wrong and what would clear it.' }),
+    quarter: t.field({
+      type: 'Quarter',
+      description: 'The closed quarter it was found in.',
+      resolve: f => f.quarter,
+    }),
+  }),
+});
+
+const FlagCountRef = builder
+  .objectRef<{ kind: (typeof FLAG_KINDS)[number]; accounts: number }>('FlagCount')
+  .implement({
+    description: 'Key accounts carrying one kind of flag.',
+    fields: t => ({
+      kind: t.field({ type: FlagKindEnum, description: 'The kind of flag.', resolve: c => c.kind }),
+      accounts: t.exposeInt('accounts', { description: 'How many key accounts carry it.' }),
+    }),
+  });
+
+type FlaggedAccountRow = FlagSummary['accounts'][number] & { quarter: string };
+
+const FlaggedAccountRef = builder.objectRef<FlaggedAccountRow>('FlaggedAccount').implement({
+  description: 'A key account with at least one flag, and each flag.',
+  fields: t => ({
+    ...accountFields(t),
+    flags: t.field({
+      type: [FlagRef],
+      description: 'Its flags, each saying what would clear it.',
+      resolve: a => a.flags.map(flag => ({ ...flag, quarter: a.quarter })),
+    }),
+  }),
+});
+
+export const FlagSummaryRef = builder.objectRef<FlagSummary & { quarter: string }>('FlagSummary').implement({
+  description: 'The key accounts needing attention in a closed quarter.',
+  fields: t => ({
+    counts: t.field({
+      type: [FlagCountRef],
+      description: 'Key accounts per kind of flag, every kind listed.',
+      resolve: f => FLAG_KINDS.map(kind => ({ kind, accounts: f.counts[kind] ?? 0 })),
+    }),
+    accounts: t.field({
+      type: [FlaggedAccountRef],
+      description: 'The flagged key accounts, most flags first, then by external ref.',
+      resolve: f => f.accounts.map(account => ({ ...account, quarter: f.quarter })),
+    }),
+  }),
+});
+
+// The portfolio of a closed quarter (domain §12).
+
+export const PortfolioTotalsRef = builder.objectRef<PortfolioTotals>('PortfolioTotals').implement({
+  description: 'The portfolio’s size and trailing-twelve-month figures.',
+  fields: t => ({
+    accounts: t.exposeInt('accounts', { description: 'All accounts.' }),
+    activeAccounts: t.exposeInt('activeAccounts', { description: 'Accounts with TTM revenue.' }),
+    keyAccounts: t.exposeInt('keyAccounts', { description: 'Key accounts at the quarter’s end.' }),
+    ttmRevenue: t.field({ type: 'Money', description: 'TTM revenue.', resolve: p => p.ttmRevenue }),
+    ttmGrossProfit: t.field({
+      type: 'Money',
+      description: 'TTM gross profit.',
+      resolve: p => p.ttmGrossProfit,
+    }),
+    ttmCostToServe: t.field({
+      type: 'Money',
+      description: 'TTM cost-to-serve.',
+      resolve: p => p.ttmCostToServe,
+    }),
+    ttmContribution: t.field({
+      type: 'Money',
+      description: 'TTM contribution (gross profit − cost-to-serve).',
+      resolve: p => p.ttmContribution,
+    }),
+    keyAccountTtmRevenue: t.field({
+      type: 'Money',
+      description: 'The key accounts’ TTM revenue.',
+      resolve: p => p.keyAccountTtmRevenue,
+    }),
+    keyAccountRevenueShare: t.float({
+      nullable: true,
+      description: 'The key accounts’ share of TTM revenue, 0–1; null without revenue.',
+      resolve: p => p.keyAccountRevenueShare,
+    }),
+  }),
+});
+
+const GrowthGroupRef = builder.objectRef<GrowthComparison['keyAccounts']>('GrowthGroup').implement({
+  description: 'A group of accounts’ trailing year against the year before.',
+  fields: t => ({
+    accounts: t.exposeInt('accounts', { description: 'Accounts in the group.' }),
+    ttmRevenue: t.field({ type: 'Money', description: 'TTM revenue.', resolve: g => g.ttmRevenue }),
+    priorTtmRevenue: t.field({
+      type: 'Money',
+      description: 'Revenue recorded in the four quarters before.',
+      resolve: g => g.priorTtmRevenue,
+    }),
+    revenueGrowth: t.float({
+      nullable: true,
+      description: 'Revenue growth as a ratio (0.1 = +10 %); null without the whole year before in the data.',
+      resolve: g => g.revenueGrowth,
+    }),
+    ttmGrossProfit: t.field({
+      type: 'Money',
+      description: 'TTM gross profit.',
+      resolve: g => g.ttmGrossProfit,
+    }),
+    priorTtmGrossProfit: t.field({
+      type: 'Money',
+      description: 'Gross profit recorded in the four quarters before.',
+      resolve: g => g.priorTtmGrossProfit,
+    }),
+    grossProfitGrowth: t.float({
+      nullable: true,
+      description: 'Gross profit growth as a ratio; null without the whole year before in the data.',
+      resolve: g => g.grossProfitGrowth,
+    }),
+  }),
+});
+
+const GrowthPointRef = builder.objectRef<GrowthComparison['trend'][number]>('GrowthPoint').implement({
+  description: 'Year-on-year revenue growth of both groups in one quarter.',
+  fields: t => ({
+    quarter: t.field({ type: 'Quarter', description: 'The quarter.', resolve: p => p.quarter }),
+    keyAccountGrowth: t.float({
+      nullable: true,
+      description: 'The key accounts’.',
+      resolve: p => p.keyAccountGrowth,
+    }),
+    controlGroupGrowth: t.float({
+      nullable: true,
+      description: 'The control group’s.',
+      resolve: p => p.controlGroupGrowth,
+    }),
+  }),
+});
+
+export const GrowthComparisonRef = builder.objectRef<GrowthComparison>('GrowthComparison').implement({
+  description: 'Key accounts against the rest of the base, the control group (domain §8).',
+  fields: t => ({
+    keyAccounts: t.field({
+      type: GrowthGroupRef,
+      description: 'The key accounts.',
+      resolve: g => g.keyAccounts,
+    }),
+    controlGroup: t.field({
+      type: GrowthGroupRef,
+      description: 'Every other account.',
+      resolve: g => g.controlGroup,
+    }),
+    ratio: t.float({
+      nullable: true,
+      description: 'Key-account revenue growth ÷ the control group’s; null when either is undefined.',
+      resolve: g => g.ratio,
+    }),
+    trend: t.field({
+      type: [GrowthPointRef],
+      description: 'Per trend quarter, oldest first.',
+      resolve: g => g.trend,
+    }),
+  }),
+});
+
+const WinRatePointRef = builder.objectRef<WinRateSummary['trend'][number]>('WinRatePoint').implement({
+  description: 'Qualified bids decided in one quarter.',
+  fields: t => ({
+    quarter: t.field({ type: 'Quarter', description: 'The quarter.', resolve: p => p.quarter }),
+    won: t.exposeInt('won', { description: 'Bids won.' }),
+    lost: t.exposeInt('lost', { description: 'Bids lost.' }),
+    rate: t.float({
+      nullable: true,
+      description: 'Won ÷ decided, 0–1; null without any.',
+      resolve: p => p.rate,
+    }),
+  }),
+});
+
+export const WinRateSummaryRef = builder.objectRef<WinRateSummary>('WinRateSummary').implement({
+  description: 'Qualified bids won against the target (domain §10: 80 %).',
+  fields: t => ({
+    won: t.exposeInt('won', { description: 'Bids won in the trailing four quarters.' }),
+    lost: t.exposeInt('lost', { description: 'Bids lost in them.' }),
+    rate: t.float({
+      nullable: true,
+      description: 'Won ÷ decided, 0–1; null without any.',
+      resolve: w => w.rate,
+    }),
+    target: t.exposeFloat('target', { description: 'The target rate, 0–1.' }),
+    wonValue: t.field({ type: 'Money', description: 'The value of the bids won.', resolve: w => w.wonValue }),
+    trend: t.field({
+      type: [WinRatePointRef],
+      description: 'Per trend quarter, oldest first.',
+      resolve: w => w.trend,
+    }),
+  }),
+});
+
+export const BusinessUnitFiguresRef = builder
+  .objectRef<BusinessUnitSummary>('BusinessUnitFigures')
+  .implement({
+    description: 'One business unit’s figures in a closed quarter.',
+    fields: t => ({
+      code: t.exposeString('code', { description: 'The unit’s code.' }),
+      name: t.exposeString('name', { description: 'The unit’s name.' }),
+      ttmRevenue: t.field({
+        type: 'Money',
+        description: 'TTM revenue booked to it.',
+        resolve: u => u.ttmRevenue,
+      }),
+      ttmGrossProfit: t.field({
+        type: 'Money',
+        description: 'TTM gross profit.',
+        resolve: u => u.ttmGrossProfit,
+      }),
+      activeAccounts: t.exposeInt('activeAccounts', {
+        description: 'Accounts buying from it in the TTM window.',
+      }),
+      keyAccounts: t.exposeInt('keyAccounts', { description: 'Key accounts among them.' }),
+      openQualifiedPipeline: t.field({
+        type: 'Money',
+        description: 'Open qualified opportunities.',
+        resolve: u => u.openQualifiedPipeline,
+      }),
+      wonValueTtm: t.field({
+        type: 'Money',
+        description: 'Value of qualified bids won in the TTM window.',
+        resolve: u => u.wonValueTtm,
+      }),
+      winRate: t.float({
+        nullable: true,
+        description: 'Its win rate, 0–1; null without bids.',
+        resolve: u => u.winRate,
+      }),
+      peopleSatisfaction: t.float({
+        nullable: true,
+        description: 'Its people satisfaction index; null when not measured.',
+        resolve: u => u.peopleSatisfaction,
+      }),
+      whiteSpaceAccounts: t.exposeInt('whiteSpaceAccounts', {
+        description: 'Key accounts with potential for it and no revenue from it.',
+      }),
+      whiteSpacePotential: t.field({
+        type: 'Money',
+        description: 'Their potential.',
+        resolve: u => u.whiteSpacePotential,
+      }),
+    }),
+  });
