@@ -14,6 +14,7 @@ export interface AccountBaseRow {
   name: string;
   parentId: number | null;
   segmentCode: string | null;
+  segmentName: string | null;
   industry: string | null;
   country: string | null;
   customerSince: string | null;
@@ -85,7 +86,7 @@ export async function loadAccountBase(
       where qualified = ${sqlTrue(d)} and (qualified_on is null or qualified_on <= ?)
     ),
     b as (
-      select a.id, a.external_ref, a.name, a.parent_id, s.code as segment_code, a.industry, a.country,
+      select a.id, a.external_ref, a.name, a.parent_id, s.code as segment_code, s.name as segment_name, a.industry, a.country,
         a.customer_since,
         coalesce(fin.rev, 0) as rev, coalesce(fin.gp, 0) as gp, coalesce(fin.cts, 0) as cts,
         coalesce(fin.pot, 0) as pot,
@@ -133,6 +134,7 @@ export async function loadAccountBase(
     name: String(r.name),
     parentId: r.parent_id == null ? null : int(r.parent_id),
     segmentCode: text(r.segment_code),
+    segmentName: text(r.segment_name),
     industry: text(r.industry),
     country: text(r.country),
     customerSince: text(r.customer_since_text),

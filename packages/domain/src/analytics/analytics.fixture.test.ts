@@ -6,7 +6,9 @@
  * variant with the whole prior year in the data checks them), and "as of" is 2026-03-31.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertAccounts } from '../bulk/accounts.bulk.ts';
 import { importFinancials } from '../bulk/financials.bulk.ts';
+import { createSegment } from '../segments/segment.service.ts';
 import type { AccountSnapshotPayload, KpiResult } from '../snapshots/snapshot.types.ts';
 import { createTestDatabase, type TestDatabase, testActor } from '../testing/index.ts';
 import { buildFixturePortfolio, FIXTURE_QUARTER } from './fixtures/portfolio.fixture.ts';
@@ -556,12 +558,30 @@ describe('year-on-year figures', () => {
         { mode: 'ATOMIC' },
         testActor,
       );
+      // A09 in a segment, for its document's segment code and name.
+      await createSegment(
+        full.em(),
+        { code: 'LOYAL', name: 'Loyal partners', buyerOrientation: 'LOYALTY' },
+        testActor,
+      );
+      await upsertAccounts(
+        full.em(),
+        [{ externalRef: 'A09', name: 'Account A09', segmentCode: 'LOYAL' }],
+        { mode: 'ATOMIC' },
+        testActor,
+      );
       fullDocs = await buildQuarterDocuments(full.em(), FIXTURE_QUARTER);
       fullKpis = new Map((await computeKpis(full.em(), FIXTURE_QUARTER)).map(k => [k.code, k]));
     });
     afterAll(async () => full?.close());
 
     const value = (code: string) => fullKpis.get(code)!.value;
+
+    it('names each account’s segment by code and name', () => {
+      const doc = (ref: string) => fullDocs.accounts.find(a => a.externalRef === ref)!;
+      expect([doc('A09').segmentCode, doc('A09').segmentName]).toEqual(['LOYAL', 'Loyal partners']);
+      expect([doc('A08').segmentCode, doc('A08').segmentName]).toEqual([null, null]);
+    });
 
     it('computes retention, lifetime value and growth', () => {
       // Retention: active a year earlier (prior window: 2025-Q1's revenue) A01…A10 = 10; still active A01…A09 = 9 → 90 %.

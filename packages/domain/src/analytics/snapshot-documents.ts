@@ -265,6 +265,7 @@ export async function buildQuarterDocuments(
       name: row.name,
       parentExternalRef: row.parentId === null ? null : (refById.get(row.parentId) ?? null),
       segmentCode: row.segmentCode,
+      segmentName: row.segmentName,
       industry: row.industry,
       country: row.country,
       isKeyAccount: isKey,

@@ -390,6 +390,8 @@ export interface AccountSnapshotPayload {
   name: string;
   parentExternalRef: string | null;
   segmentCode: string | null;
+  /** The segment's name (documents closed before it was added have none: use the code). */
+  segmentName?: string | null;
   industry: string | null;
   country: string | null;
   isKeyAccount: boolean;

@@ -278,6 +278,8 @@ export const accountSnapshotPayloadSchema = z.object({
   name: z.string(),
   parentExternalRef: z.string().nullable(),
   segmentCode: z.string().nullable(),
+  /** Absent from documents closed before it was added: the pages then show the code. */
+  segmentName: z.string().nullable().optional(),
   industry: z.string().nullable(),
   country: z.string().nullable(),
   isKeyAccount: z.boolean(),
