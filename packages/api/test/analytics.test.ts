@@ -1,5 +1,6 @@
 import {
   ACCOUNT_QUADRANTS,
+  type AccountSnapshotPayload,
   closeQuarter,
   computeGroupRollups,
   computeJourney,
@@ -197,6 +198,65 @@ describe('live analytics through the API', () => {
       businessUnits: stored.businessUnits,
     });
     expect(stored.flags.accounts.length).toBeGreaterThan(0);
+  });
+
+  it('types every part of a closed quarter’s account documents as stored', async () => {
+    const res = await api.gql<{
+      snapshot: {
+        accounts: { edges: { node: Record<string, unknown> & { payload: AccountSnapshotPayload } }[] };
+      };
+    }>(
+      `{ snapshot(quarter: "2026-Q3") { accounts(first: 100, keyAccountsOnly: true) { edges { node {
+          payload name parentExternalRef segmentCode segmentName industry country
+          designation { designatedOn reviewDueOn } pyramidLevel previousPyramidLevel
+          ttm { revenue grossProfit costToServe contribution grossMargin contributionMargin priorRevenue revenueGrowth }
+          financials { quarter revenue grossProfit costToServe contribution }
+          groupRollup { descendants ttmRevenue ttmGrossProfit ttmCostToServe openQualifiedPipeline plans }
+          selection { financialScore strategicScore attitudeScore attractiveness relationshipStrength quadrant assessedOn }
+          tier { current evidence history { quarter tier evidence } suggested { tier reasons } }
+          plan { planId year status revenueTarget marginTargetPercent inYearTarget revenueYearToDate lastReviewOn
+                 lastReviewAssessment openActions doneActions overdueActions missingSignOffs }
+          initiatives { initiativeId name category phase outcome customerGain supplierGain customerRecognised }
+          team { personName role geography }
+          stakeholders { contacts influential covered coverage byFunction { function contacts champions }
+                         map { name function influence stance counterpartName } }
+          health { quarter score status components { key label value weight contribution explanation } }
+          whitespace { businessUnitCode businessUnitName ttmRevenue potential openQualifiedPipeline wonValueTtm whiteSpace }
+          flags { kind message quarter }
+          signals { feedbackPositive feedbackTotal adviceRequests expansionRequests referrals } } } } } }`,
+      {},
+      executive,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const nodes = res.body.data!.snapshot.accounts.edges.map(edge => edge.node);
+    expect(nodes.length).toBeGreaterThan(5);
+    const global = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
+    for (const { payload: doc, ...typed } of nodes) {
+      const {
+        schemaVersion: _v,
+        quarter: _q,
+        accountId: _a,
+        externalRef: _r,
+        isKeyAccount: _k,
+        plan,
+        initiatives,
+        health,
+        flags,
+        ...rest
+      } = doc;
+      expect(typed).toEqual({
+        ...rest,
+        segmentName: doc.segmentName ?? null,
+        plan: plan && (({ id, ...p }) => ({ ...p, planId: global('AccountPlan', id) }))(plan),
+        initiatives: initiatives.map(({ id, ...i }) => ({
+          ...i,
+          initiativeId: global('ValueInitiative', id),
+        })),
+        health: health && { ...health, quarter: '2026-Q3' },
+        flags: flags.map(flag => ({ ...flag, quarter: '2026-Q3' })),
+      });
+    }
+    expect(nodes.some(node => node.plan !== null && (node.initiatives as unknown[]).length > 0)).toBe(true);
   });
 
   it('rolls a group account up with its descendants, and gives a leaf none', async () => {

@@ -130,7 +130,7 @@ export const KpiRef = builder.objectRef<KpiResult>('Kpi').implement({
   }),
 });
 
-const WhitespaceCellRef = builder.objectRef<WhitespaceCell>('WhitespaceCell').implement({
+export const WhitespaceCellRef = builder.objectRef<WhitespaceCell>('WhitespaceCell').implement({
   description: 'One business unit’s cell of an account’s whitespace matrix (domain §3).',
   fields: t => ({
     businessUnitCode: t.exposeString('businessUnitCode', { description: 'The business unit’s code.' }),
@@ -247,7 +247,7 @@ const HealthComponentRef = builder
     }),
   });
 
-const HealthRef = builder.objectRef<AccountHealth & { quarter: string }>('AccountHealth').implement({
+export const HealthRef = builder.objectRef<AccountHealth & { quarter: string }>('AccountHealth').implement({
   description: 'The explainable health of an account (domain §6–7) as of the latest closed quarter.',
   fields: t => ({
     quarter: t.field({

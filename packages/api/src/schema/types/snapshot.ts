@@ -6,6 +6,7 @@
  * report build validates), and the portfolio's parts typed, as the live analytics are.
  */
 import {
+  type AccountSnapshotPayload,
   type AccountSnapshotRow,
   closeQuarter,
   findSnapshot,
@@ -21,10 +22,25 @@ import type { KamContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { pageSize } from '../connection.ts';
 import { requestLoader } from '../loaders.ts';
-import { KpiRef } from './analytics.ts';
+import {
+  AccountSnapshotDesignationRef,
+  AccountSnapshotInitiativeRef,
+  AccountSnapshotPlanRef,
+  AccountSnapshotQuarterRef,
+  AccountSnapshotSelectionRef,
+  AccountSnapshotSignalsRef,
+  AccountSnapshotStakeholdersRef,
+  AccountSnapshotTeamMemberRef,
+  AccountSnapshotTierRef,
+  AccountSnapshotTtmRef,
+  IN_DOCUMENT,
+} from './account-document.ts';
+import { HealthRef, KpiRef, WhitespaceCellRef } from './analytics.ts';
 import {
   BusinessUnitFiguresRef,
+  FlagRef,
   FlagSummaryRef,
+  GroupRollupRef,
   GrowthComparisonRef,
   JourneySummaryRef,
   ParetoSummaryRef,
@@ -35,6 +51,7 @@ import {
   ValueSummaryRef,
   WinRateSummaryRef,
 } from './summaries.ts';
+import { PyramidLevelEnum } from './vocabulary.ts';
 
 const CURSOR_PREFIX = 'snapshot-account:';
 
@@ -55,7 +72,26 @@ function decodeCursor(cursor: string): number {
   return position;
 }
 
-export const AccountSnapshotRef = builder.objectRef<AccountSnapshotRow>('AccountSnapshot').implement({
+/** A page row with the quarter it belongs to (its health and flags carry it). */
+type AccountDocumentRow = AccountSnapshotRow & { quarter: string };
+
+const parsed = new WeakMap<AccountDocumentRow, AccountSnapshotPayload>();
+/** The row's document, parsed once however many of its parts are asked for. */
+function documentOf(row: AccountDocumentRow): AccountSnapshotPayload {
+  let document = parsed.get(row);
+  if (!document) {
+    document = JSON.parse(row.payload) as AccountSnapshotPayload;
+    parsed.set(row, document);
+  }
+  return document;
+}
+
+/** A typed part of the stored account document. */
+function field<K extends keyof AccountSnapshotPayload>(key: K) {
+  return (row: AccountDocumentRow) => documentOf(row)[key];
+}
+
+export const AccountSnapshotRef = builder.objectRef<AccountDocumentRow>('AccountSnapshot').implement({
   description: 'One account’s frozen figures in a closed quarter.',
   fields: t => ({
     accountId: t.exposeInt('accountId', {
@@ -69,13 +105,121 @@ export const AccountSnapshotRef = builder.objectRef<AccountSnapshotRow>('Account
       type: 'JSON',
       description:
         'The account’s figures as stored at close (the AccountSnapshotPayload contract: money as decimal strings, shares 0–1).',
-      resolve: row => JSON.parse(row.payload) as unknown,
+      resolve: row => documentOf(row),
+    }),
+    name: t.string({ description: 'Its name.', resolve: field('name') }),
+    parentExternalRef: t.string({
+      nullable: true,
+      description: 'The external ref of its group account.',
+      resolve: field('parentExternalRef'),
+    }),
+    segmentCode: t.string({
+      nullable: true,
+      description: 'Its segment’s code.',
+      resolve: field('segmentCode'),
+    }),
+    segmentName: t.string({
+      nullable: true,
+      description: 'Its segment’s name (null in documents closed before it was recorded).',
+      resolve: row => documentOf(row).segmentName ?? null,
+    }),
+    industry: t.string({ nullable: true, description: 'Its industry.', resolve: field('industry') }),
+    country: t.string({ nullable: true, description: 'Its country.', resolve: field('country') }),
+    designation: t.field({
+      type: AccountSnapshotDesignationRef,
+      nullable: true,
+      description: 'Its key-account designation; null when it was not a key account.',
+      resolve: field('designation'),
+    }),
+    pyramidLevel: t.field({
+      type: PyramidLevelEnum,
+      description: 'Its pyramid level.',
+      resolve: field('pyramidLevel'),
+    }),
+    previousPyramidLevel: t.field({
+      type: PyramidLevelEnum,
+      nullable: true,
+      description: 'Its level the quarter before; null in the first quarter with financial data.',
+      resolve: field('previousPyramidLevel'),
+    }),
+    ttm: t.field({ type: AccountSnapshotTtmRef, description: 'Its TTM figures.', resolve: field('ttm') }),
+    financials: t.field({
+      type: [AccountSnapshotQuarterRef],
+      complexity: IN_DOCUMENT,
+      description: 'Its figures per trend quarter, oldest first.',
+      resolve: field('financials'),
+    }),
+    groupRollup: t.field({
+      type: GroupRollupRef,
+      nullable: true,
+      description: 'For a group account: its figures with all descendants; null for a leaf.',
+      resolve: field('groupRollup'),
+    }),
+    selection: t.field({
+      type: AccountSnapshotSelectionRef,
+      description: 'Its selection scores and quadrant.',
+      resolve: field('selection'),
+    }),
+    tier: t.field({
+      type: AccountSnapshotTierRef,
+      nullable: true,
+      description: 'Its place on the value journey (key accounts).',
+      resolve: field('tier'),
+    }),
+    plan: t.field({
+      type: AccountSnapshotPlanRef,
+      nullable: true,
+      description: 'Its plan of the quarter’s year (key accounts).',
+      resolve: field('plan'),
+    }),
+    initiatives: t.field({
+      type: [AccountSnapshotInitiativeRef],
+      complexity: IN_DOCUMENT,
+      description: 'Its value initiatives.',
+      resolve: field('initiatives'),
+    }),
+    team: t.field({
+      type: [AccountSnapshotTeamMemberRef],
+      description: 'Our account team.',
+      resolve: field('team'),
+    }),
+    stakeholders: t.field({
+      type: AccountSnapshotStakeholdersRef,
+      nullable: true,
+      description: 'Its stakeholder coverage (key accounts).',
+      resolve: field('stakeholders'),
+    }),
+    health: t.field({
+      type: HealthRef,
+      nullable: true,
+      description: 'Its health with every component (key accounts).',
+      resolve: row => {
+        const health = documentOf(row).health;
+        return health ? { ...health, quarter: row.quarter } : null;
+      },
+    }),
+    whitespace: t.field({
+      type: [WhitespaceCellRef],
+      complexity: IN_DOCUMENT,
+      description: 'Its business units’ revenue, potential and pipeline.',
+      resolve: field('whitespace'),
+    }),
+    flags: t.field({
+      type: [FlagRef],
+      complexity: IN_DOCUMENT,
+      description: 'Why it needed attention (key accounts).',
+      resolve: row => documentOf(row).flags.map(flag => ({ ...flag, quarter: row.quarter })),
+    }),
+    signals: t.field({
+      type: AccountSnapshotSignalsRef,
+      description: 'Its signals in the quarter.',
+      resolve: field('signals'),
     }),
   }),
 });
 
 const AccountSnapshotEdgeRef = builder
-  .objectRef<{ cursor: string; node: AccountSnapshotRow }>('AccountSnapshotEdge')
+  .objectRef<{ cursor: string; node: AccountDocumentRow }>('AccountSnapshotEdge')
   .implement({
     description: 'An account document and its cursor.',
     fields: t => ({
@@ -102,7 +246,7 @@ const SnapshotPageInfoRef = builder.objectRef<SnapshotPageInfo>('SnapshotPageInf
 });
 
 const AccountSnapshotConnectionRef = builder
-  .objectRef<{ edges: { cursor: string; node: AccountSnapshotRow }[]; pageInfo: SnapshotPageInfo }>(
+  .objectRef<{ edges: { cursor: string; node: AccountDocumentRow }[]; pageInfo: SnapshotPageInfo }>(
     'AccountSnapshotConnection',
   )
   .implement({
@@ -110,6 +254,8 @@ const AccountSnapshotConnectionRef = builder
     fields: t => ({
       edges: t.field({
         type: [AccountSnapshotEdgeRef],
+        // The page size already multiplies the connection's price (`first`): not again here.
+        complexity: IN_DOCUMENT,
         description: 'The documents of this page.',
         resolve: c => c.edges,
       }),
@@ -238,7 +384,10 @@ export const QuarterSnapshotRef = builder.objectRef<SnapshotInfo>('QuarterSnapsh
           after: args.after ? decodeCursor(args.after) : null,
           keyAccountsOnly: args.keyAccountsOnly ?? false,
         });
-        const edges = page.rows.map(row => ({ cursor: encodeCursor(row.position), node: row }));
+        const edges = page.rows.map(row => ({
+          cursor: encodeCursor(row.position),
+          node: { ...row, quarter: s.quarter },
+        }));
         return {
           edges,
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
