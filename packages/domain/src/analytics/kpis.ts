@@ -13,7 +13,7 @@ import {
   periodOf,
   trendQuartersOf,
 } from './period.ts';
-import { exactRatio, growth, percent, round } from './rounding.ts';
+import { exactRatio, percent, round, yearOnYearGrowth } from './rounding.ts';
 import { byteOrder, cents, dialect, int, query, sqlTrue } from './sql.ts';
 
 /** Year-on-year revenue and gross profit of a group of accounts, in cents. */
@@ -455,8 +455,8 @@ export function kpiValue(code: KpiCode, f: KpiFacts, settings: KamSettings): Kpi
         value: yoy ? keyVsControlRatio(f.key, f.control) : null,
         byBusinessUnit: none,
         detail: {
-          keyAccountGrowth: yoy ? growth(f.key.revenue, f.key.priorRevenue) : null,
-          controlGroupGrowth: yoy ? growth(f.control.revenue, f.control.priorRevenue) : null,
+          keyAccountGrowth: yearOnYearGrowth(f.key.revenue, f.key.priorRevenue, yoy),
+          controlGroupGrowth: yearOnYearGrowth(f.control.revenue, f.control.priorRevenue, yoy),
         },
       };
     case 'VALUE_DEMONSTRATED':

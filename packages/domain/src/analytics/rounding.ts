@@ -43,6 +43,14 @@ export function growth(current: bigint, prior: bigint): number | null {
   return exactRatio(current - prior, prior);
 }
 
+/**
+ * Year-on-year growth as `growth` gives it, but null when the financial data does not hold the
+ * whole prior year (period.ts `hasWholePriorYear`): a year against part of one is no growth.
+ */
+export function yearOnYearGrowth(current: bigint, prior: bigint, wholePriorYear: boolean): number | null {
+  return wholePriorYear ? growth(current, prior) : null;
+}
+
 /** A share as a percentage (0–100) with 2 decimals, exact on integers; null when the denominator is 0. */
 export function percent(numerator: bigint | number, denominator: bigint | number): number | null {
   return exactRatio(BigInt(numerator) * 100n, BigInt(denominator), 2);

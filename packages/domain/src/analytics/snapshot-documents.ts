@@ -52,7 +52,7 @@ import {
   type WhitespaceFacts,
   whitespaceCells,
 } from './rollup.ts';
-import { exactRatio, growth } from './rounding.ts';
+import { exactRatio, yearOnYearGrowth } from './rounding.ts';
 import { computeSelection } from './selection.ts';
 import { compareText } from './sql.ts';
 import { summariseValue } from './value.ts';
@@ -72,10 +72,10 @@ function growthGroup(g: GroupGrowthFacts, wholePriorYear: boolean): GrowthGroup 
     accounts: g.accounts,
     ttmRevenue: fromCents(g.revenue),
     priorTtmRevenue: fromCents(g.priorRevenue),
-    revenueGrowth: wholePriorYear ? growth(g.revenue, g.priorRevenue) : null,
+    revenueGrowth: yearOnYearGrowth(g.revenue, g.priorRevenue, wholePriorYear),
     ttmGrossProfit: fromCents(g.grossProfit),
     priorTtmGrossProfit: fromCents(g.priorGrossProfit),
-    grossProfitGrowth: wholePriorYear ? growth(g.grossProfit, g.priorGrossProfit) : null,
+    grossProfitGrowth: yearOnYearGrowth(g.grossProfit, g.priorGrossProfit, wholePriorYear),
   };
 }
 
@@ -161,8 +161,8 @@ export async function buildQuarterDocuments(
       const f = facts.get(t)!;
       return {
         quarter: t,
-        keyAccountGrowth: growthGroup(f.key, f.wholePriorYear).revenueGrowth,
-        controlGroupGrowth: growthGroup(f.control, f.wholePriorYear).revenueGrowth,
+        keyAccountGrowth: yearOnYearGrowth(f.key.revenue, f.key.priorRevenue, f.wholePriorYear),
+        controlGroupGrowth: yearOnYearGrowth(f.control.revenue, f.control.priorRevenue, f.wholePriorYear),
       };
     }),
   };
@@ -280,7 +280,7 @@ export async function buildQuarterDocuments(
         grossMargin: exactRatio(row.ttmGrossProfit, row.ttmRevenue),
         contributionMargin: exactRatio(contribution, row.ttmRevenue),
         priorRevenue: fromCents(row.priorRevenue),
-        revenueGrowth: wholePriorYear ? growth(row.ttmRevenue, row.priorRevenue) : null,
+        revenueGrowth: yearOnYearGrowth(row.ttmRevenue, row.priorRevenue, wholePriorYear),
       },
       financials: trend.map(q => {
         const f = byQuarter.get(q);

@@ -70,12 +70,12 @@ export async function closeQuarter(
     return await em.transactional(async tx => {
       // A closed quarter is published and never changes: one whose financial figures are not in
       // yet (or a mistyped year long before the data) would publish a pyramid and KPIs without them.
-      const [figures] = await query<{ found: number | string | null }>(
+      const figures = await query(
         tx,
-        'select count(*) as found from (select 1 from quarterly_financial where quarter = ? limit 1) x',
+        'select 1 as found from quarterly_financial where quarter = ? limit 1',
         [q],
       );
-      if (Number(figures?.found ?? 0) === 0) {
+      if (figures.length === 0) {
         throw new DomainError(
           'NO_FINANCIALS_FOR_QUARTER',
           `${q} has no financial figures: import them (importFinancials, or kam import financials) before closing it, as a closed quarter is published and never changes.`,
