@@ -29,6 +29,7 @@ import { standingOf } from '../standings.ts';
 import { AccountRef } from './account.ts';
 import {
   FlagRef,
+  flagsOfQuarter,
   GroupRollupRef,
   JourneySummaryRef,
   ParetoBasisEnum,
@@ -301,10 +302,7 @@ const flagsOf = requestLoader(async (ids: number[], ctx) => {
   const byId = new Map<number, (AccountFlag & { quarter: string })[]>();
   for (const row of rows) {
     const { flags } = JSON.parse(row.value ?? '{}') as { flags?: AccountFlag[] };
-    byId.set(
-      Number(row.account_id),
-      (flags ?? []).map(flag => ({ ...flag, quarter: row.quarter })),
-    );
+    byId.set(Number(row.account_id), flagsOfQuarter(flags ?? [], row.quarter));
   }
   return ids.map(id => byId.get(id) ?? []);
 });

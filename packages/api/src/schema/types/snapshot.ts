@@ -40,6 +40,7 @@ import {
   BusinessUnitFiguresRef,
   FlagRef,
   FlagSummaryRef,
+  flagsOfQuarter,
   GroupRollupRef,
   GrowthComparisonRef,
   JourneySummaryRef,
@@ -208,7 +209,7 @@ export const AccountSnapshotRef = builder.objectRef<AccountDocumentRow>('Account
       type: [FlagRef],
       complexity: IN_DOCUMENT,
       description: 'Why it needed attention (key accounts).',
-      resolve: row => documentOf(row).flags.map(flag => ({ ...flag, quarter: row.quarter })),
+      resolve: row => flagsOfQuarter(documentOf(row).flags, row.quarter),
     }),
     signals: t.field({
       type: AccountSnapshotSignalsRef,

@@ -513,6 +513,14 @@ export const GroupRollupRef = builder.objectRef<GroupRollup>('GroupRollup').impl
 
 // Flags (domain §7).
 
+/** A closed quarter's flags with the quarter they were found in (what `AccountFlag` shows). */
+export function flagsOfQuarter(
+  flags: readonly AccountFlag[],
+  quarter: string,
+): (AccountFlag & { quarter: string })[] {
+  return flags.map(flag => ({ ...flag, quarter }));
+}
+
 export const FlagRef = builder.objectRef<AccountFlag & { quarter: string }>('AccountFlag').implement({
   description: 'Why a key account needs attention, as of a closed quarter.',
   fields: t => ({
@@ -545,7 +553,7 @@ const FlaggedAccountRef = builder.objectRef<FlaggedAccountRow>('FlaggedAccount')
     flags: t.field({
       type: [FlagRef],
       description: 'Its flags, each saying what would clear it.',
-      resolve: a => a.flags.map(flag => ({ ...flag, quarter: a.quarter })),
+      resolve: a => flagsOfQuarter(a.flags, a.quarter),
     }),
   }),
 });
