@@ -484,21 +484,28 @@ describe('the account plan', () => {
     });
     expect(reopen).toMatchObject({ __typename: 'DomainRuleError', code: 'ACTION_INVALID_TRANSITION' });
     const compared = await api.gql<{
-      planComparison: { __typename: string; data: { key: string; changed: boolean }[] };
+      planComparison: { __typename: string; data: { key: string; title: string; changed: boolean }[] };
     }>(
-      'query($id: ID!) { planComparison(planId: $id, from: 1) { __typename ... on PlanComparisonSuccess { data { key changed } } } }',
+      'query($id: ID!) { planComparison(planId: $id, from: 1) { __typename ... on PlanComparisonSuccess { data { key title changed } } } }',
       { id: plan.id },
       admin,
     );
     expect(compared.body.data?.planComparison.data.every(d => !d.changed)).toBe(true);
-    const noVersion = await api.gql<{ planComparison: { __typename: string; code: string } }>(
-      'query($id: ID!) { planComparison(planId: $id, from: 9) { __typename ... on Error { code } } }',
+    // Targets are titled for a frontend to show, like the sections.
+    expect(compared.body.data?.planComparison.data.find(d => d.key === 'marginTargetPercent')?.title).toBe(
+      'Margin target (%)',
+    );
+    const noVersion = await api.gql<{
+      planComparison: { __typename: string; code: string; message: string };
+    }>(
+      'query($id: ID!) { planComparison(planId: $id, from: 9) { __typename ... on Error { code message } } }',
       { id: plan.id },
       admin,
     );
     expect(noVersion.body.data?.planComparison).toEqual({
       __typename: 'NotFoundError',
       code: 'PLAN_VERSION_NOT_FOUND',
+      message: expect.stringMatching(/^The \d{4} plan of \S+ has no version 9: its only version is 1\.$/),
     });
     const closed = await step('closePlan');
     expect(closed.data?.status).toBe('CLOSED');

@@ -73,11 +73,13 @@ export function assertVersion(
   entityName: string,
   entity: { id: number; version: number },
   expectedVersion: number | undefined,
+  /** How the message names the record; "<entityName> <id>" when omitted. */
+  label = `${entityName} ${entity.id}`,
 ): void {
   if (expectedVersion === undefined) {
     throw new DomainError(
       'VALIDATION_FAILED',
-      `${entityName} ${entity.id} exists (version ${entity.version}): send expectedVersion ${entity.version} to change it.`,
+      `${label} exists (version ${entity.version}): send expectedVersion ${entity.version} to change it.`,
       {
         issues: [{ path: ['expectedVersion'], message: 'is required', code: 'REQUIRED' }],
         details: { entity: entityName, id: entity.id, currentVersion: entity.version },
@@ -87,7 +89,7 @@ export function assertVersion(
   if (entity.version !== expectedVersion) {
     throw new DomainError(
       'VERSION_CONFLICT',
-      `${entityName} ${entity.id} was changed by someone else: you sent version ${expectedVersion}, the current version is ${entity.version}. Reload it, reapply your change and send version ${entity.version}.`,
+      `${label} was changed by someone else: you sent version ${expectedVersion}, the current version is ${entity.version}. Reload it, reapply your change and send version ${entity.version}.`,
       { details: { entity: entityName, id: entity.id, expectedVersion, currentVersion: entity.version } },
     );
   }

@@ -18,6 +18,8 @@ import {
   addPlanAction,
   approvePlan,
   closePlan,
+  comparePlanVersions,
+  copyPlanToNextYear,
   createPlan,
   recordExecutionReview,
   returnPlanToDraft,
@@ -81,6 +83,14 @@ describe('a plan is approved only with every involved business unit’s sign-off
       PLAN_TABLES,
     );
     expect(error.details).toEqual({ missingBusinessUnits: ['P-SERVICE'] });
+    // Named as its users know it (year and account), not by its database id.
+    const { externalRef } = await db
+      .em()
+      .findOneOrFail(AccountPlan, plan.id, { populate: ['account'] })
+      .then(p => p.account);
+    expect(error.message).toBe(
+      `The 2026 plan of ${externalRef} cannot be approved: P-SERVICE has not signed version 1. Every business unit involved must sign first.`,
+    );
     expect((await reload(plan.id)).status).toBe('IN_REVIEW');
 
     await sign(plan.id, service, serviceLead);
@@ -245,12 +255,24 @@ describe('only legal plan status transitions', () => {
     await sign(plan.id, sales, salesLead);
     await approvePlan(db.em(), { id: plan.id, expectedVersion: 2 }, testActor);
     await closePlan(db.em(), { id: plan.id, expectedVersion: 3 }, testActor);
-    await expectRejected(
+    const closed = await expectRejected(
       db.em(),
       'PLAN_NOT_EDITABLE',
       () => addPlanAction(db.em(), { planId: plan.id, description: 'Too late' }, testActor),
       ['plan_action'],
     );
+    // Not "return it to draft": a closed plan never goes back.
+    expect(closed.message).toMatch(
+      /^The 2026 plan of \S+ is CLOSED; actions are added to a plan that is still open \(DRAFT, IN_REVIEW or APPROVED\)\.$/,
+    );
+    const edit = await expectRejected(
+      db.em(),
+      'PLAN_NOT_EDITABLE',
+      () =>
+        updatePlan(db.em(), { id: plan.id, expectedVersion: 4, sections: { baselines: 'Late' } }, testActor),
+      PLAN_TABLES,
+    );
+    expect(edit.message).toMatch(/is CLOSED; only a DRAFT plan can be edited: .* Copy it to next year/);
   });
 
   it('execution reviews are recorded only for an APPROVED plan', async () => {
@@ -322,6 +344,9 @@ describe('optimistic locking of plans', () => {
       PLAN_TABLES,
     );
     expect(error.details).toMatchObject({ entity: 'AccountPlan', expectedVersion: 1, currentVersion: 2 });
+    expect(error.message).toMatch(
+      /^The 2026 plan of \S+ was changed by someone else: you sent version 1, the current version is 2\./,
+    );
     await expectRejected(
       db.em(),
       'VERSION_CONFLICT',
@@ -366,5 +391,96 @@ describe('frozen plan versions are append-only', () => {
     );
     expect(await tableCounts(db.em(), ['plan_version'])).toEqual(before);
     expect((await db.em().findOneOrFail(PlanVersion, version.id)).number).toBe(1);
+  });
+});
+
+describe('comparing plan versions', () => {
+  it('titles every section and target, and says which versions a plan has', async () => {
+    const plan = await draftPlan([sales]);
+    const { externalRef } = (await db.em().findOneOrFail(AccountPlan, plan.id, { populate: ['account'] }))
+      .account;
+    const none = await expectRejected(
+      db.em(),
+      'PLAN_VERSION_NOT_FOUND',
+      () => comparePlanVersions(db.em(), { planId: plan.id, from: 1 }),
+      PLAN_TABLES,
+    );
+    expect(none.message).toBe(
+      `The 2026 plan of ${externalRef} has no version 1: it has not been submitted yet (submitting a plan freezes its content as a version).`,
+    );
+
+    await updatePlan(
+      db.em(),
+      { id: plan.id, expectedVersion: 1, targets: { revenueTarget: '1000000', marginTargetPercent: '30' } },
+      testActor,
+    );
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 2 }, testActor);
+    await returnPlanToDraft(db.em(), { id: plan.id, expectedVersion: 3 }, testActor);
+    await updatePlan(
+      db.em(),
+      {
+        id: plan.id,
+        expectedVersion: 4,
+        sections: { baselines: 'Revised' },
+        targets: { revenueTarget: '1200000' },
+      },
+      testActor,
+    );
+    // Against the working content (no `to`): the changed section and target, titled.
+    const rows = await comparePlanVersions(db.em(), { planId: plan.id, from: 1 });
+    expect(rows.map(row => row.title)).toEqual([
+      '1. Baselines: customer and market financial indicators, key challenges, ongoing projects',
+      '2. The current relationship: strengths and weaknesses',
+      '3. Growth opportunities and quantified targets',
+      '4. Required actions and the desired customer solution',
+      '5. Estimated value of the solution for the customer',
+      '6. Estimated investment and cost-to-serve',
+      '7. The action plan and the deal',
+      'Revenue target',
+      'Margin target (%)',
+      'In-year target',
+      'Estimated value for the customer',
+      'Estimated investment',
+      'Estimated cost-to-serve',
+      'Business units involved',
+    ]);
+    expect(rows.filter(row => row.changed)).toEqual([
+      expect.objectContaining({ key: 'baselines', before: 'Start', after: 'Revised' }),
+      expect.objectContaining({ key: 'revenueTarget', before: '1000000.00', after: '1200000.00' }),
+    ]);
+    const one = await expectRejected(
+      db.em(),
+      'PLAN_VERSION_NOT_FOUND',
+      () => comparePlanVersions(db.em(), { planId: plan.id, from: 1, to: 2 }),
+      PLAN_TABLES,
+    );
+    expect(one.message).toBe(`The 2026 plan of ${externalRef} has no version 2: its only version is 1.`);
+
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 5 }, testActor);
+    const frozen = await comparePlanVersions(db.em(), { planId: plan.id, from: 1, to: 2 });
+    expect(frozen.filter(row => row.changed).map(row => row.key)).toEqual(['baselines', 'revenueTarget']);
+    // Version 0 is not "the working content": versions start at 1.
+    const zero = await expectRejected(
+      db.em(),
+      'PLAN_VERSION_NOT_FOUND',
+      () => comparePlanVersions(db.em(), { planId: plan.id, from: 1, to: 0 }),
+      PLAN_TABLES,
+    );
+    expect(zero.message).toBe(`The 2026 plan of ${externalRef} has no version 0: its versions are 1 to 2.`);
+  });
+
+  it('copying into a year that already has a plan names the account by its ref', async () => {
+    const plan = await draftPlan([sales], 2030);
+    const { account } = await db.em().findOneOrFail(AccountPlan, plan.id, { populate: ['account'] });
+    await createPlan(db.em(), { accountId: account.id, year: 2031 }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_ALREADY_EXISTS',
+      () => copyPlanToNextYear(db.em(), { id: plan.id }, testActor),
+      PLAN_TABLES,
+    );
+    expect(error.message).toBe(
+      `Account ${account.externalRef} already has a plan for 2031; edit that plan instead.`,
+    );
   });
 });

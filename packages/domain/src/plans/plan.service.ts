@@ -64,6 +64,16 @@ const TARGET_FIELDS = [
   'estimatedCostToServe',
 ] as const;
 
+/** How a plan's targets are titled where versions are compared. */
+export const PLAN_TARGET_TITLES: Record<(typeof TARGET_FIELDS)[number], string> = {
+  revenueTarget: 'Revenue target',
+  marginTargetPercent: 'Margin target (%)',
+  inYearTarget: 'In-year target',
+  estimatedCustomerValue: 'Estimated value for the customer',
+  estimatedInvestment: 'Estimated investment',
+  estimatedCostToServe: 'Estimated cost-to-serve',
+};
+
 export const createPlanSchema = z.object({
   accountId: z.number().int().positive(),
   year: z.number().int().min(2000).max(2100),
@@ -76,17 +86,39 @@ export const createPlanSchema = z.object({
 });
 export type CreatePlanInput = z.input<typeof createPlanSchema>;
 
+/**
+ * Loads a plan with its account: messages name a plan by its year and account ("the 2026 plan
+ * of CRM-100003"), as its users know it, not by its database id.
+ */
+async function findPlan(em: EntityManager, id: number): Promise<AccountPlan> {
+  const plan = await findOrFail(em, AccountPlan, id, 'Plan');
+  await em.populate(plan, ['account']);
+  return plan;
+}
+
+/** "The 2026 plan of CRM-100003" (a loaded plan, see `findPlan`); lower-case "the" inside a sentence. */
+function planName(plan: AccountPlan, { inSentence = false } = {}): string {
+  return `${inSentence ? 'the' : 'The'} ${plan.year} plan of ${plan.account.externalRef}`;
+}
+
+/** `assertVersion` for a plan, naming it as its users know it. */
+function assertPlanVersion(plan: AccountPlan, expectedVersion: number | undefined): void {
+  assertVersion('AccountPlan', plan, expectedVersion, planName(plan));
+}
+
 function notEditable(plan: AccountPlan): DomainError {
   return new DomainError(
     'PLAN_NOT_EDITABLE',
-    `Plan ${plan.id} is ${plan.status}; only a DRAFT plan can be edited. Return it to draft first (an approved or closed plan stays as it was signed).`,
+    plan.status === 'IN_REVIEW'
+      ? `${planName(plan)} is IN_REVIEW; only a DRAFT plan can be edited. Return it to draft first (its sign-offs stay with the submitted version).`
+      : `${planName(plan)} is ${plan.status}; only a DRAFT plan can be edited: an approved or closed plan stays as it was signed. Copy it to next year to plan again.`,
   );
 }
 
 function invalidTransition(plan: AccountPlan, to: PlanStatus, allowedFrom: PlanStatus[]): DomainError {
   return new DomainError(
     'PLAN_INVALID_TRANSITION',
-    `Plan ${plan.id} is ${plan.status} and cannot become ${to}; that step is only possible from ${allowedFrom.join(' or ')}.`,
+    `${planName(plan)} is ${plan.status} and cannot become ${to}; that step is only possible from ${allowedFrom.join(' or ')}.`,
     { details: { from: plan.status, to } },
   );
 }
@@ -165,8 +197,8 @@ export async function updatePlan(
 ): Promise<AccountPlan> {
   const data = parseInput(updatePlanSchema, input, 'plan');
   return writeAs(em, actor, async tx => {
-    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
-    assertVersion('AccountPlan', plan, data.expectedVersion);
+    const plan = await findPlan(tx, data.id);
+    assertPlanVersion(plan, data.expectedVersion);
     if (plan.status !== 'DRAFT') throw notEditable(plan);
     const record = plan as unknown as Record<string, unknown>;
     for (const [section, text] of Object.entries(data.sections ?? {}))
@@ -215,14 +247,14 @@ export type PlanStepInput = z.input<typeof planStepSchema>;
 export async function submitPlan(em: EntityManager, input: PlanStepInput, actor: Actor) {
   const data = parseInput(planStepSchema, input, 'plan submission');
   return writeAs(em, actor, async tx => {
-    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
-    assertVersion('AccountPlan', plan, data.expectedVersion);
+    const plan = await findPlan(tx, data.id);
+    assertPlanVersion(plan, data.expectedVersion);
     if (plan.status !== 'DRAFT') throw invalidTransition(plan, 'IN_REVIEW', ['DRAFT']);
     const content = await planContent(tx, plan);
     if (content.businessUnits.length === 0) {
       throw new DomainError(
         'PLAN_HAS_NO_BUSINESS_UNITS',
-        `Plan ${plan.id} involves no business unit. A plan is owned by every unit involved: add at least one before submitting.`,
+        `${planName(plan)} involves no business unit. A plan is owned by every unit involved: add at least one before submitting.`,
       );
     }
     const submittedBy = data.personId ? await findOrFail(tx, Person, data.personId, 'Person') : null;
@@ -253,18 +285,18 @@ export type SignPlanInput = z.input<typeof signPlanSchema>;
 export async function signPlan(em: EntityManager, input: SignPlanInput, actor: Actor): Promise<PlanSignOff> {
   const data = parseInput(signPlanSchema, input, 'sign-off');
   return writeAs(em, actor, async tx => {
-    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
+    const plan = await findPlan(tx, data.id);
     if (plan.status !== 'IN_REVIEW') {
       throw new DomainError(
         'PLAN_INVALID_TRANSITION',
-        `Plan ${plan.id} is ${plan.status}; only a plan IN_REVIEW can be signed. Submit it first.`,
+        `${planName(plan)} is ${plan.status}; only a plan IN_REVIEW can be signed.${plan.status === 'DRAFT' ? ' Submit it first.' : ''}`,
       );
     }
     const unit = await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit');
     if (!(await tx.count(PlanUnit, { plan, businessUnit: unit }))) {
       throw new DomainError(
         'PLAN_UNIT_NOT_INVOLVED',
-        `Business unit ${unit.code} is not involved in plan ${plan.id}; only involved units sign it.`,
+        `Business unit ${unit.code} is not involved in ${planName(plan, { inSentence: true })}; only involved units sign it.`,
       );
     }
     const signer = await findOrFail(tx, Person, data.signedById, 'Person');
@@ -303,15 +335,15 @@ export async function missingSignOffs(em: EntityManager, plan: AccountPlan): Pro
 export async function approvePlan(em: EntityManager, input: PlanStepInput, actor: Actor) {
   const data = parseInput(planStepSchema, input, 'plan approval');
   return writeAs(em, actor, async tx => {
-    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
-    assertVersion('AccountPlan', plan, data.expectedVersion);
+    const plan = await findPlan(tx, data.id);
+    assertPlanVersion(plan, data.expectedVersion);
     if (plan.status !== 'IN_REVIEW') throw invalidTransition(plan, 'APPROVED', ['IN_REVIEW']);
     const missing = await missingSignOffs(tx, plan);
     if (missing.length) {
       const codes = missing.map(u => u.code).sort();
       throw new DomainError(
         'PLAN_NOT_SIGNED_BY_ALL_UNITS',
-        `Plan ${plan.id} cannot be approved: ${codes.join(', ')} ${codes.length === 1 ? 'has' : 'have'} not signed version ${plan.latestVersionNumber}. Every business unit involved must sign first.`,
+        `${planName(plan)} cannot be approved: ${codes.join(', ')} ${codes.length === 1 ? 'has' : 'have'} not signed version ${plan.latestVersionNumber}. Every business unit involved must sign first.`,
         { details: { missingBusinessUnits: codes } },
       );
     }
@@ -325,8 +357,8 @@ export async function approvePlan(em: EntityManager, input: PlanStepInput, actor
 export async function returnPlanToDraft(em: EntityManager, input: PlanStepInput, actor: Actor) {
   const data = parseInput(planStepSchema, input, 'plan');
   return writeAs(em, actor, async tx => {
-    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
-    assertVersion('AccountPlan', plan, data.expectedVersion);
+    const plan = await findPlan(tx, data.id);
+    assertPlanVersion(plan, data.expectedVersion);
     if (plan.status !== 'IN_REVIEW') throw invalidTransition(plan, 'DRAFT', ['IN_REVIEW']);
     plan.status = 'DRAFT';
     return plan;
@@ -337,8 +369,8 @@ export async function returnPlanToDraft(em: EntityManager, input: PlanStepInput,
 export async function closePlan(em: EntityManager, input: PlanStepInput, actor: Actor) {
   const data = parseInput(planStepSchema, input, 'plan');
   return writeAs(em, actor, async tx => {
-    const plan = await findOrFail(tx, AccountPlan, data.id, 'Plan');
-    assertVersion('AccountPlan', plan, data.expectedVersion);
+    const plan = await findPlan(tx, data.id);
+    assertPlanVersion(plan, data.expectedVersion);
     if (plan.status !== 'APPROVED') throw invalidTransition(plan, 'CLOSED', ['APPROVED']);
     plan.status = 'CLOSED';
     plan.closedOn = data.on ?? today();
@@ -349,12 +381,12 @@ export async function closePlan(em: EntityManager, input: PlanStepInput, actor: 
 /** Starts next year's plan as a DRAFT copy of this one (sections, targets, units, owner). */
 export async function copyPlanToNextYear(em: EntityManager, input: { id: number }, actor: Actor) {
   return writeAs(em, actor, async tx => {
-    const source = await findOrFail(tx, AccountPlan, input.id, 'Plan');
+    const source = await findPlan(tx, input.id);
     const year = source.year + 1;
     if (await tx.count(AccountPlan, { account: source.account, year })) {
       throw new DomainError(
         'PLAN_ALREADY_EXISTS',
-        `Account ${source.account.id} already has a plan for ${year}; there is nothing to copy into.`,
+        `Account ${source.account.externalRef} already has a plan for ${year}; edit that plan instead.`,
       );
     }
     const record = source as unknown as Record<string, unknown>;
@@ -393,19 +425,26 @@ export async function comparePlanVersions(
   em: EntityManager,
   input: { planId: number; from: number; to?: number | null },
 ): Promise<SectionDifference[]> {
-  const plan = await findOrFail(em, AccountPlan, input.planId, 'Plan');
+  const plan = await findPlan(em, input.planId);
   const load = async (n: number) => {
     const v = await em.findOne(PlanVersion, { plan, number: n });
     if (!v) {
+      const latest = plan.latestVersionNumber;
       throw new DomainError(
         'PLAN_VERSION_NOT_FOUND',
-        `Plan ${plan.id} has no version ${n} (it has 1–${plan.latestVersionNumber}).`,
+        `${planName(plan)} has no version ${n}: ${
+          latest === 0
+            ? 'it has not been submitted yet (submitting a plan freezes its content as a version)'
+            : latest === 1
+              ? 'its only version is 1'
+              : `its versions are 1 to ${latest}`
+        }.`,
       );
     }
     return v.content;
   };
   const before = await load(input.from);
-  const after = input.to ? await load(input.to) : await planContent(em, plan);
+  const after = input.to == null ? await planContent(em, plan) : await load(input.to);
   const rows: SectionDifference[] = PLAN_SECTIONS.map(s => ({
     key: s,
     title: PLAN_SECTION_TITLES[s],
@@ -416,7 +455,7 @@ export async function comparePlanVersions(
   for (const t of TARGET_FIELDS) {
     rows.push({
       key: t,
-      title: t,
+      title: PLAN_TARGET_TITLES[t],
       before: before.targets[t] ?? null,
       after: after.targets[t] ?? null,
       changed: (before.targets[t] ?? null) !== (after.targets[t] ?? null),
@@ -450,11 +489,11 @@ export type RecordReviewInput = z.input<typeof recordReviewSchema>;
 export async function recordExecutionReview(em: EntityManager, input: RecordReviewInput, actor: Actor) {
   const data = parseInput(recordReviewSchema, input, 'execution review');
   return writeAs(em, actor, async tx => {
-    const plan = await findOrFail(tx, AccountPlan, data.planId, 'Plan');
+    const plan = await findPlan(tx, data.planId);
     if (plan.status !== 'APPROVED') {
       throw new DomainError(
         'PLAN_NOT_IN_EXECUTION',
-        `Plan ${plan.id} is ${plan.status}; execution reviews are recorded for an APPROVED plan.`,
+        `${planName(plan)} is ${plan.status}; execution reviews are recorded for an APPROVED plan.`,
       );
     }
     const reviewer = data.reviewerId ? await findOrFail(tx, Person, data.reviewerId, 'Person') : null;
@@ -487,8 +526,13 @@ export async function addPlanAction(
 ): Promise<PlanAction> {
   const data = parseInput(addActionSchema, input, 'action');
   return writeAs(em, actor, async tx => {
-    const plan = await findOrFail(tx, AccountPlan, data.planId, 'Plan');
-    if (plan.status === 'CLOSED') throw notEditable(plan);
+    const plan = await findPlan(tx, data.planId);
+    if (plan.status === 'CLOSED') {
+      throw new DomainError(
+        'PLAN_NOT_EDITABLE',
+        `${planName(plan)} is CLOSED; actions are added to a plan that is still open (DRAFT, IN_REVIEW or APPROVED).`,
+      );
+    }
     const owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
     return tx.create(PlanAction, {
       plan,
