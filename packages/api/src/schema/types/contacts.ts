@@ -198,7 +198,7 @@ builder.mutationFields(t => ({
     type: RemovalRef,
     description: 'Removes a contact from the stakeholder map (the audit trail keeps the record).',
     authScopes: { write: true },
-    errors: described('removing a contact'),
+    errors: described('removing a contact', 'The removed contact’s id.'),
     args: { input: t.arg({ type: RemoveContactInput, required: true, description: 'The contact.' }) },
     resolve: async (_, { input }, ctx) => {
       const id = decodeId(input.id, 'Contact');

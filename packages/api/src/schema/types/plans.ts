@@ -390,7 +390,10 @@ builder.queryFields(t => ({
     type: [SectionDifferenceRef],
     description:
       'Compares two frozen versions of a plan section by section (and target by target); without `to`, against the current working content.',
-    errors: described('comparing plan versions'),
+    errors: described(
+      'comparing plan versions',
+      'The seven sections, then each target and the business units involved, earlier and later.',
+    ),
     args: {
       planId: t.arg.globalID({ required: true, description: 'The plan.' }),
       from: t.arg.int({ required: true, description: 'The earlier version number.' }),

@@ -144,7 +144,7 @@ builder.mutationFields(t => ({
     type: RemovalRef,
     description: 'Removes a person from an account team (the audit trail keeps the record).',
     authScopes: { write: true },
-    errors: described('removing a team member'),
+    errors: described('removing a team member', 'The removed team member’s id.'),
     args: { input: t.arg({ type: RemoveTeamMemberInput, required: true, description: 'Who to remove.' }) },
     resolve: async (_, { input }, ctx) => {
       const id = decodeId(input.id, 'TeamMember');

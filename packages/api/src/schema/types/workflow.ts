@@ -15,14 +15,14 @@ import type { Page } from '../connection.ts';
 import { decodeId, type GlobalId } from '../ids.ts';
 
 /**
- * Errors-plugin options with descriptions for a mutation's `…Result` union, `…Success`
- * type and its `data` field.
+ * Errors-plugin options with descriptions for a mutation's (or a checked query's) `…Result`
+ * union, `…Success` type and its `data` field.
  */
-export function described(what: string) {
+export function described(what: string, data = 'The record as stored after the change.') {
   return {
     union: { description: `What ${what} returns: the result, or the expected error that stopped it.` },
     result: { description: `${what.charAt(0).toUpperCase()}${what.slice(1)} succeeded.` },
-    dataField: { description: 'The record as stored after the change.' },
+    dataField: { description: data },
   };
 }
 
