@@ -189,11 +189,26 @@ describe('optimistic locking of accounts and financials', () => {
       ['quarterly_financial'],
     );
     await recordFinancials(db.em(), { ...line, revenue: '12.00', expectedVersion: 1 }, testActor);
-    await expectRejected(
+    const stale = await expectRejected(
       db.em(),
       'VERSION_CONFLICT',
       () => recordFinancials(db.em(), { ...line, revenue: '13.00', expectedVersion: 1 }, testActor),
       ['quarterly_financial'],
+    );
+    // Named by account ref and quarter, as the caller sent them, not by a database id.
+    expect(stale.message).toMatch(
+      new RegExp(
+        `^The financial line of ${account.externalRef} for 2026-Q1 was changed by someone else: you sent version 1`,
+      ),
+    );
+    const edit = await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => updateAccount(db.em(), { id: account.id, expectedVersion: 7, name: 'Late' }, testActor),
+      ['account'],
+    );
+    expect(edit.message).toMatch(
+      new RegExp(`^Account ${account.externalRef} was changed by someone else: you sent version 7`),
     );
     const stored = await db.em().findOneOrFail(QuarterlyFinancial, first.id);
     expect([stored.revenue, stored.version]).toEqual(['12.00', 2]);

@@ -62,7 +62,7 @@ export async function updateAccount(
   const data = parseInput(updateAccountSchema, input, 'account');
   return writeAs(em, actor, async tx => {
     const account = await findOrFail(tx, Account, data.id, 'Account');
-    assertVersion('Account', account, data.expectedVersion);
+    assertVersion('Account', account, data.expectedVersion, `Account ${account.externalRef}`);
     if (data.externalRef !== undefined && data.externalRef !== account.externalRef) {
       if (await tx.count(Account, { externalRef: data.externalRef }))
         throw externalRefTaken(data.externalRef);
@@ -122,7 +122,12 @@ export async function recordFinancials(
           { details: { currentVersion: existing.version } },
         );
       }
-      assertVersion('QuarterlyFinancial', existing, data.expectedVersion);
+      assertVersion(
+        'QuarterlyFinancial',
+        existing,
+        data.expectedVersion,
+        `The financial line of ${account.externalRef} for ${data.quarter}${businessUnit ? ` (${businessUnit.code})` : ''}`,
+      );
       Object.assign(existing, values);
       return existing;
     }

@@ -159,7 +159,12 @@ describe('optimistic locking of opportunities', () => {
       () => winOpportunity(db.em(), { id: opp.id, expectedVersion: 1 }, testActor),
       () => loseOpportunity(db.em(), { id: opp.id, expectedVersion: 1 }, testActor),
     ]) {
-      await expectRejected(db.em(), 'VERSION_CONFLICT', stale, TABLES);
+      const error = await expectRejected(db.em(), 'VERSION_CONFLICT', stale, TABLES);
+      expect(error.message).toMatch(
+        new RegExp(
+          `^Opportunity ${opp.externalRef} was changed by someone else: you sent version 1, the current version is 2\\.`,
+        ),
+      );
     }
     const reloaded = await reload(opp.id);
     expect([reloaded.value, reloaded.qualified, reloaded.outcome, reloaded.version]).toEqual([

@@ -99,7 +99,7 @@ export async function updateOpportunity(
   const data = parseInput(updateOpportunitySchema, input, 'opportunity');
   return writeAs(em, actor, async tx => {
     const opp = await findOrFail(tx, Opportunity, data.id, 'Opportunity');
-    assertVersion('Opportunity', opp, data.expectedVersion);
+    assertVersion('Opportunity', opp, data.expectedVersion, `Opportunity ${opp.externalRef}`);
     if (opp.outcome !== 'OPEN') throw alreadyDecided(opp);
     if (data.name !== undefined) opp.name = data.name;
     if (data.value !== undefined) opp.value = data.value;
@@ -128,7 +128,7 @@ export async function qualifyOpportunity(em: EntityManager, input: OpportunitySt
   const data = parseInput(stepSchema, input, 'qualification');
   return writeAs(em, actor, async tx => {
     const opp = await findOrFail(tx, Opportunity, data.id, 'Opportunity');
-    assertVersion('Opportunity', opp, data.expectedVersion);
+    assertVersion('Opportunity', opp, data.expectedVersion, `Opportunity ${opp.externalRef}`);
     if (opp.outcome !== 'OPEN') throw alreadyDecided(opp);
     opp.qualified = true;
     opp.qualifiedOn = data.on ?? today();
@@ -140,7 +140,7 @@ async function decide(em: EntityManager, input: OpportunityStepInput, actor: Act
   const data = parseInput(stepSchema, input, 'decision');
   return writeAs(em, actor, async tx => {
     const opp = await findOrFail(tx, Opportunity, data.id, 'Opportunity');
-    assertVersion('Opportunity', opp, data.expectedVersion);
+    assertVersion('Opportunity', opp, data.expectedVersion, `Opportunity ${opp.externalRef}`);
     if (opp.outcome !== 'OPEN') throw alreadyDecided(opp);
     opp.outcome = outcome;
     opp.decidedOn = data.on ?? today();

@@ -138,11 +138,15 @@ describe('an initiative is adopted only when both sides gain and the customer re
       testActor,
     );
     const v = adopted.version;
-    await expectRejected(
+    const error = await expectRejected(
       db.em(),
       'INITIATIVE_ALREADY_ENDED',
       () => advanceInitiativePhase(db.em(), { id: adopted.id, expectedVersion: v }, testActor),
       TABLES,
+    );
+    // Named as its users know it (name and account), not by its database id.
+    expect(error.message).toMatch(
+      /^Initiative "Initiative at \w+" of \S+ has ended \(ADOPTED\); it cannot change any more\./,
     );
     await expectRejected(
       db.em(),
@@ -274,7 +278,7 @@ describe('only legal phase transitions', () => {
 
   it('COMBINED needs another initiative that is still running', async () => {
     const a = await initiativeAt('ASSESS_CURRENT_SITUATION');
-    await expectRejected(
+    const itself = await expectRejected(
       db.em(),
       'INITIATIVE_COMBINE_TARGET_INVALID',
       () =>
@@ -291,7 +295,7 @@ describe('only legal phase transitions', () => {
       { outcome: 'REJECTED', id: rejected.id, expectedVersion: 1 },
       testActor,
     );
-    await expectRejected(
+    const ended = await expectRejected(
       db.em(),
       'INITIATIVE_COMBINE_TARGET_INVALID',
       () =>
@@ -301,6 +305,10 @@ describe('only legal phase transitions', () => {
           testActor,
         ),
       TABLES,
+    );
+    expect(itself.message).toMatch(/still running; not into itself\.$/);
+    expect(ended.message).toMatch(
+      /still running; Initiative "Initiative at ASSESS_CURRENT_SITUATION" of \S+ has ended \(REJECTED\)\.$/,
     );
     const target = await initiativeAt('ASSESS_CURRENT_SITUATION');
     const combined = await recordInitiativeOutcome(
@@ -356,7 +364,10 @@ describe('optimistic locking of value initiatives', () => {
           testActor,
         ),
     ]) {
-      await expectRejected(db.em(), 'VERSION_CONFLICT', stale, TABLES);
+      const error = await expectRejected(db.em(), 'VERSION_CONFLICT', stale, TABLES);
+      expect(error.message).toMatch(
+        /^Initiative "Initiative at ASSESS_CURRENT_SITUATION" of ACC-\d+ was changed by someone else: you sent version 1, the current version is 2\./,
+      );
     }
     const reloaded = await reload(initiative.id);
     expect([

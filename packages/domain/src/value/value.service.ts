@@ -58,10 +58,30 @@ function isEnded(i: ValueInitiative): boolean {
   return i.outcome === 'ADOPTED' || i.outcome === 'REJECTED' || i.outcome === 'COMBINED';
 }
 
+/**
+ * Loads an initiative with its account: messages name it by its name and account
+ * ('Initiative "Joint demand forecasting" of CRM-100003'), not by its database id.
+ */
+async function findInitiative(em: EntityManager, id: number): Promise<ValueInitiative> {
+  const initiative = await findOrFail(em, ValueInitiative, id, 'Value initiative');
+  await em.populate(initiative, ['account']);
+  return initiative;
+}
+
+/** 'Initiative "Joint demand forecasting" of CRM-100003' (a loaded initiative, see `findInitiative`). */
+function initiativeName(i: ValueInitiative): string {
+  return `Initiative "${i.name}" of ${i.account.externalRef}`;
+}
+
+/** `assertVersion` for an initiative, naming it as its users know it. */
+function assertInitiativeVersion(i: ValueInitiative, expectedVersion: number | undefined): void {
+  assertVersion('ValueInitiative', i, expectedVersion, initiativeName(i));
+}
+
 function ended(i: ValueInitiative): DomainError {
   return new DomainError(
     'INITIATIVE_ALREADY_ENDED',
-    `Initiative ${i.id} has ended (${i.outcome}); it cannot change any more. Start a new initiative to continue the work.`,
+    `${initiativeName(i)} has ended (${i.outcome}); it cannot change any more. Start a new initiative to continue the work.`,
   );
 }
 
@@ -79,8 +99,8 @@ export async function advanceInitiativePhase(
     'phase change',
   );
   return writeAs(em, actor, async tx => {
-    const initiative = await findOrFail(tx, ValueInitiative, data.id, 'Value initiative');
-    assertVersion('ValueInitiative', initiative, data.expectedVersion);
+    const initiative = await findInitiative(tx, data.id);
+    assertInitiativeVersion(initiative, data.expectedVersion);
     if (isEnded(initiative)) throw ended(initiative);
     const index = DESIGN_PHASES.indexOf(initiative.phase);
     const next = DESIGN_PHASES[index + 1];
@@ -88,8 +108,8 @@ export async function advanceInitiativePhase(
       throw new DomainError(
         'INITIATIVE_INVALID_PHASE_TRANSITION',
         next
-          ? `Initiative ${initiative.id} is at ${initiative.phase}; the next phase is ${next}, not ${data.toPhase}. Phases are taken one at a time, in order.`
-          : `Initiative ${initiative.id} is at ${initiative.phase}, the last phase: record its outcome instead.`,
+          ? `${initiativeName(initiative)} is at ${initiative.phase}; the next phase is ${next}, not ${data.toPhase}. Phases are taken one at a time, in order.`
+          : `${initiativeName(initiative)} is at ${initiative.phase}, the last phase: record its outcome instead.`,
         { details: { from: initiative.phase, to: data.toPhase ?? null } },
       );
     }
@@ -113,8 +133,8 @@ export async function recordInitiativeGains(
 ) {
   const data = parseInput(recordGainsSchema, input, 'gains');
   return writeAs(em, actor, async tx => {
-    const initiative = await findOrFail(tx, ValueInitiative, data.id, 'Value initiative');
-    assertVersion('ValueInitiative', initiative, data.expectedVersion);
+    const initiative = await findInitiative(tx, data.id);
+    assertInitiativeVersion(initiative, data.expectedVersion);
     if (isEnded(initiative)) throw ended(initiative);
     if (data.customerGain !== undefined) initiative.customerGain = data.customerGain ?? null;
     if (data.supplierGain !== undefined) initiative.supplierGain = data.supplierGain ?? null;
@@ -141,8 +161,8 @@ export async function recordCustomerRecognition(
 ) {
   const data = parseInput(recordRecognitionSchema, input, 'recognition');
   return writeAs(em, actor, async tx => {
-    const initiative = await findOrFail(tx, ValueInitiative, data.id, 'Value initiative');
-    assertVersion('ValueInitiative', initiative, data.expectedVersion);
+    const initiative = await findInitiative(tx, data.id);
+    assertInitiativeVersion(initiative, data.expectedVersion);
     if (isEnded(initiative)) throw ended(initiative);
     initiative.customerRecognised = data.recognised;
     initiative.recognisedOn = data.recognised ? (data.on ?? today()) : null;
@@ -159,8 +179,8 @@ export async function markCopiedByCompetitor(
 ) {
   const data = parseInput(stepSchema, input, 'initiative');
   return writeAs(em, actor, async tx => {
-    const initiative = await findOrFail(tx, ValueInitiative, data.id, 'Value initiative');
-    assertVersion('ValueInitiative', initiative, data.expectedVersion);
+    const initiative = await findInitiative(tx, data.id);
+    assertInitiativeVersion(initiative, data.expectedVersion);
     initiative.copiedByCompetitor = true;
     initiative.category = 'EXPECTED';
     return initiative;
@@ -203,28 +223,28 @@ export type RecordOutcomeInput = z.input<typeof recordOutcomeSchema>;
 export async function recordInitiativeOutcome(em: EntityManager, input: RecordOutcomeInput, actor: Actor) {
   const data = parseInput(recordOutcomeSchema, input, 'outcome');
   return writeAs(em, actor, async tx => {
-    const initiative = await findOrFail(tx, ValueInitiative, data.id, 'Value initiative');
-    assertVersion('ValueInitiative', initiative, data.expectedVersion);
+    const initiative = await findInitiative(tx, data.id);
+    assertInitiativeVersion(initiative, data.expectedVersion);
     if (isEnded(initiative)) throw ended(initiative);
     switch (data.outcome) {
       case 'ADOPTED': {
         if (!ADOPTABLE_PHASES.includes(initiative.phase)) {
           throw new DomainError(
             'INITIATIVE_INVALID_PHASE_TRANSITION',
-            `Initiative ${initiative.id} is at ${initiative.phase}; it can be adopted after its live test, at ${ADOPTABLE_PHASES.join(' or ')}.`,
+            `${initiativeName(initiative)} is at ${initiative.phase}; it can be adopted after its live test, at ${ADOPTABLE_PHASES.join(' or ')}.`,
           );
         }
         if (!isPositiveMoney(initiative.customerGain) || !isPositiveMoney(initiative.supplierGain)) {
           throw new DomainError(
             'INITIATIVE_ADOPTION_REQUIRES_BOTH_GAINS',
-            `Initiative ${initiative.id} can be adopted only when both sides gain: customer gain ${initiative.customerGain ?? 'not recorded'}, our gain ${initiative.supplierGain ?? 'not recorded'}. Record positive measured gains for both.`,
+            `${initiativeName(initiative)} can be adopted only when both sides gain: customer gain ${initiative.customerGain ?? 'not recorded'}, our gain ${initiative.supplierGain ?? 'not recorded'}. Record positive measured gains for both.`,
             { details: { customerGain: initiative.customerGain, supplierGain: initiative.supplierGain } },
           );
         }
         if (!initiative.customerRecognised) {
           throw new DomainError(
             'INITIATIVE_NOT_RECOGNISED',
-            `Initiative ${initiative.id} can be adopted only when the customer recognises the value; record the customer's recognition first.`,
+            `${initiativeName(initiative)} can be adopted only when the customer recognises the value; record the customer's recognition first.`,
           );
         }
         initiative.outcome = 'ADOPTED';
@@ -239,7 +259,7 @@ export async function recordInitiativeOutcome(em: EntityManager, input: RecordOu
         if (!REVISABLE_PHASES.includes(initiative.phase)) {
           throw new DomainError(
             'INITIATIVE_INVALID_PHASE_TRANSITION',
-            `Initiative ${initiative.id} is at ${initiative.phase}; only a tested initiative (${REVISABLE_PHASES.join(', ')}) can be revised and sent back to testing.`,
+            `${initiativeName(initiative)} is at ${initiative.phase}; only a tested initiative (${REVISABLE_PHASES.join(', ')}) can be revised and sent back to testing.`,
           );
         }
         initiative.outcome = 'REVISED';
@@ -247,11 +267,11 @@ export async function recordInitiativeOutcome(em: EntityManager, input: RecordOu
         initiative.revisionCount += 1;
         break;
       case 'COMBINED': {
-        const target = await findOrFail(tx, ValueInitiative, data.combinedIntoId, 'Value initiative');
+        const target = await findInitiative(tx, data.combinedIntoId);
         if (target.id === initiative.id || isEnded(target)) {
           throw new DomainError(
             'INITIATIVE_COMBINE_TARGET_INVALID',
-            `Initiative ${initiative.id} can only be combined into another initiative that is still running.`,
+            `${initiativeName(initiative)} can only be combined into another initiative that is still running; ${target.id === initiative.id ? 'not into itself' : `${initiativeName(target)} has ended (${target.outcome})`}.`,
           );
         }
         initiative.outcome = 'COMBINED';
