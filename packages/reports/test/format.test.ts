@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { businessUnitNamer } from '../src/data/vocabulary.ts';
 import {
   fixedFormat,
   formatDate,
@@ -6,6 +7,7 @@ import {
   formatScore,
   formatShare,
   kpiDetailRows,
+  shareOfTarget,
 } from '../src/lib/format.ts';
 
 describe('number formatting', () => {
@@ -118,5 +120,24 @@ describe('KPI detail', () => {
       ['Referrals', '2'],
       ['New field of the domain', '1.50'],
     ]);
+  });
+});
+
+describe('plan progress on the account page', () => {
+  it('says how much of the in-year target is reached, beyond 100 % too', () => {
+    // 65,496 against 63,717 once read "100.0 %+": an executive wants the real figure.
+    expect(formatShare(shareOfTarget('65496.00', '63717.44'))).toBe('102.8 %');
+    expect(formatShare(shareOfTarget('31858.72', '63717.44'))).toBe('50.0 %');
+    expect(formatShare(shareOfTarget(null, '63717.44'))).toBe('0.0 %');
+    expect(shareOfTarget('100.00', null)).toBeNull();
+    expect(shareOfTarget('100.00', '0.00')).toBeNull();
+  });
+
+  it('names business units as the snapshot does, by code where it does not know them', () => {
+    const name = businessUnitNamer([
+      { code: 'SERVICES', name: 'Services & Support' },
+      { code: 'DACH', name: 'DACH' },
+    ]);
+    expect(['SERVICES', 'DACH', 'GONE'].map(name)).toEqual(['Services & Support', 'DACH', 'GONE']);
   });
 });

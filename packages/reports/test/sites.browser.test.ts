@@ -122,6 +122,8 @@ async function visit(page: Page, url: string): Promise<PageReport> {
   }
 }
 
+const AHEAD_REF = 'KA-1003';
+
 describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
   let out: string;
   let stub: GraphQLStub;
@@ -131,6 +133,11 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'kam-reports-'));
     const fixture = loadFixture();
+    // One key account ahead of its in-year target and waiting for a unit named unlike its code.
+    const ahead = fixture.accounts.find(account => account.externalRef === AHEAD_REF)?.plan;
+    if (!ahead?.inYearTarget) throw new Error(`the fixture has no plan with a target for ${AHEAD_REF}`);
+    ahead.revenueYearToDate = (Number(ahead.inYearTarget) * 1.25).toFixed(2);
+    ahead.missingSignOffs = ['SERVICES', 'DACH'];
     stub = await startGraphQLStub({ snapshots: [fixture, asQuarter(fixture, '2026-Q2')] });
     await buildSite(stub, out, '2026-Q2', 'kpi');
     await buildSite(stub, out, '2026-Q3', 'all');
@@ -261,6 +268,16 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
       cells.map(cell => Number((cell as HTMLElement).dataset.sort)),
     );
     expect(revenues).toEqual([...revenues].sort((a, b) => b - a));
+    await page.close();
+  });
+
+  it('an account page gives plan progress beyond the target and names the units yet to sign', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.base}2026-Q3/journey/accounts/${AHEAD_REF.toLowerCase()}.html`);
+    const text = ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
+    expect(text).toMatch(/\(125\.0 % of the in-year target\)/);
+    expect(text).toContain('Waiting for sign-off by: Services & Support, DACH.');
+    expect(text).toMatch(/Margin target ?\d+\.\d %; actual gross margin/);
     await page.close();
   });
 

@@ -66,3 +66,14 @@ export function humanize(code: string): string {
   }
   return text;
 }
+
+/**
+ * Names a business unit by its code as the snapshot does ("SERVICES" → "Services & Support"),
+ * or by the code where the snapshot names no such unit.
+ */
+export function businessUnitNamer(
+  units: readonly { code: string; name: string }[],
+): (code: string) => string {
+  const names = new Map(units.map(unit => [unit.code, unit.name]));
+  return code => names.get(code) ?? code;
+}

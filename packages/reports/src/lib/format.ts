@@ -66,6 +66,19 @@ export function moneyToNumber(value: string | null | undefined): number | null {
   return Number.isFinite(number) ? number : null;
 }
 
+/**
+ * How much of a money target an amount is, as a 0–1 share (1.028 when it beats the target by
+ * 2.8 %); null without a target (none, or zero).
+ */
+export function shareOfTarget(
+  amount: string | null | undefined,
+  target: string | null | undefined,
+): number | null {
+  const goal = moneyToNumber(target);
+  if (!goal) return null;
+  return (moneyToNumber(amount) ?? 0) / goal;
+}
+
 /** Whole units with thousands separators and the currency code: "EUR 1,234,568". */
 export function formatMoney(value: string | null | undefined, currency: string): string {
   const number = moneyToNumber(value);
