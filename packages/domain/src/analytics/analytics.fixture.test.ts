@@ -406,7 +406,7 @@ describe('value, profitability, health and flags', () => {
     expect(account('A01').flags.map(f => f.kind)).toEqual(['PLAN_NOT_APPROVED_PAST_START']);
     // Said in words an executive reads, not as the status code.
     expect(account('A01').flags[0]!.message).toBe(
-      'The 2026 plan started on 2026-01-01 and is still a draft; missing sign-offs: ALPHA, BETA. Get it approved.',
+      'The 2026 plan started on 2026-01-01 and is still a draft; waiting for sign-off by Alpha, Beta. Get it approved.',
     );
     expect(account('A02').flags.map(f => f.kind)).toEqual([
       'NO_SPONSOR',

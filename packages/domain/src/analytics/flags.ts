@@ -9,6 +9,8 @@ export interface FlagInputs {
   contacts: ContactFacts[];
   reviewDueOn: string | null;
   provenRecognised: number;
+  /** The name of a business unit by its code, for messages ("SERVICES" → "Services & Support"). */
+  unitName: (code: string) => string;
 }
 
 /**
@@ -48,7 +50,7 @@ export function keyAccountFlags(input: FlagInputs, settings: KamSettings, asOf: 
   } else if ((plan.status === 'DRAFT' || plan.status === 'IN_REVIEW') && plan.startsOn < asOf) {
     add(
       'PLAN_NOT_APPROVED_PAST_START',
-      `The ${plan.year} plan started on ${plan.startsOn} and is still ${plan.status === 'DRAFT' ? 'a draft' : 'in review'}${plan.missingSignOffs.length ? `; missing sign-offs: ${plan.missingSignOffs.join(', ')}` : ''}. Get it approved.`,
+      `The ${plan.year} plan started on ${plan.startsOn} and is still ${plan.status === 'DRAFT' ? 'a draft' : 'in review'}${plan.missingSignOffs.length ? `; waiting for sign-off by ${plan.missingSignOffs.map(input.unitName).join(', ')}` : ''}. Get it approved.`,
     );
   }
   const since = addMonths(asOf, -12);

@@ -194,6 +194,8 @@ export async function buildQuarterDocuments(
   const signals = await signalFacts(em, p.quarter);
   const rollups = await computeGroupRollups(em, p);
   const units = await businessUnits(em);
+  const unitNames = new Map(units.map(unit => [unit.code, unit.name]));
+  const unitName = (code: string) => unitNames.get(code) ?? code;
   const whitespace = await loadWhitespaceFacts(em, p);
   step('account detail');
   const whitespaceBy = new Map<number, WhitespaceFacts[]>();
@@ -240,6 +242,7 @@ export async function buildQuarterDocuments(
             contacts: accountContacts,
             reviewDueOn: row.reviewDueOn,
             provenRecognised: proven,
+            unitName,
           },
           settings,
           p.asOf,
