@@ -302,7 +302,7 @@ describe('live analytics through the API', () => {
         }[];
       };
     }>(
-      `{ accounts(first: 50, keyAccountsOnly: true) { edges { node {
+      `{ accounts(first: 50, keyAccount: true) { edges { node {
           externalRef
           health { quarter score status components { key value weight contribution explanation } }
           whitespace(quarter: "2026-Q3") { businessUnitCode ttmRevenue potential whiteSpace }

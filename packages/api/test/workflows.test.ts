@@ -1151,6 +1151,23 @@ describe('account filters', () => {
     expect(await q({ search: '\\' })).toEqual([]);
   });
 
+  it('still answers the deprecated keyAccountsOnly, and refuses it against keyAccount: false', async () => {
+    const query = `query($only: Boolean, $keyAccount: Boolean) {
+      accounts(first: 50, keyAccountsOnly: $only, keyAccount: $keyAccount) { edges { node { externalRef } } } }`;
+    const key = await api.gql<{ accounts: { edges: { node: { externalRef: string } }[] } }>(
+      query,
+      { only: true },
+      admin,
+    );
+    expect(key.body.errors).toBeUndefined();
+    expect(key.body.data?.accounts.edges.map(e => e.node.externalRef)).toEqual(['W-ACME']);
+    const both = await api.gql(query, { only: true, keyAccount: false }, admin);
+    expect(both.body.errors?.[0]?.message).toBe(
+      'keyAccountsOnly: true and keyAccount: false ask for opposite accounts; give keyAccount alone.',
+    );
+    expect(both.body.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('shows and filters accounts by pyramid level and quadrant in a quarter', async () => {
     // A quarter far enough ahead that the designation (2028-02-01) and the assessment (made
     // today) count whenever the test runs; the 2026 financials are then outside the TTM window.

@@ -16,6 +16,7 @@ import {
 } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
+import { ValidationError } from '../../errors.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { ACCOUNT_FIELD_LOADERS, firstBy, groupedBy, prefetchNodeFields, requestLoader } from '../loaders.ts';
@@ -246,7 +247,11 @@ builder.queryFields(t => ({
       description: 'Accounts, by external ref, with filters.',
       args: {
         search: t.arg.string({ description: 'Part of the name or external ref, ignoring case.' }),
-        keyAccountsOnly: t.arg.boolean({ description: 'Only accounts with a current designation.' }),
+        keyAccountsOnly: t.arg.boolean({
+          description: 'true: only accounts with a current designation, as `keyAccount: true`.',
+          deprecationReason:
+            'Use `keyAccount: true`; `keyAccount: false` gives the accounts without a designation.',
+        }),
         parentId: t.arg.globalID({ description: 'Only the direct children of this account.' }),
         keyAccount: t.arg.boolean({
           description: 'true: only accounts with a current designation; false: only accounts without one.',
@@ -282,15 +287,25 @@ builder.queryFields(t => ({
           ? containsIgnoringCase(ctx.em, ['name', 'externalRef'], args.search)
           : {};
         if (args.parentId) where.parent = decodeId(args.parentId, 'Account', 'parentId');
-        if (args.keyAccountsOnly) {
-          const key = await ctx.em.find(KeyAccountDesignation, { revokedOn: null }, { fields: ['account'] });
-          where.id = { $in: key.map(k => k.account.id) };
+        if (args.keyAccountsOnly && args.keyAccount === false) {
+          throw new ValidationError(
+            'keyAccountsOnly: true and keyAccount: false ask for opposite accounts; give keyAccount alone.',
+            'VALIDATION_FAILED',
+            [
+              {
+                path: ['keyAccountsOnly'],
+                message: 'contradicts keyAccount: false',
+                code: 'VALIDATION_FAILED',
+              },
+            ],
+          );
         }
+        const keyAccount = args.keyAccount ?? (args.keyAccountsOnly ? true : null);
         const only: Record<string, unknown>[] = [];
-        if (args.keyAccount != null) {
+        if (keyAccount != null) {
           const key = await ctx.em.find(KeyAccountDesignation, { revokedOn: null }, { fields: ['account'] });
           const ids = key.map(k => k.account.id);
-          only.push({ id: args.keyAccount ? { $in: ids } : { $nin: ids } });
+          only.push({ id: keyAccount ? { $in: ids } : { $nin: ids } });
         }
         if (args.segmentId) only.push({ segment: decodeId(args.segmentId, 'Segment', 'segmentId') });
         if (args.tier) {
