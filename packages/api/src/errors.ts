@@ -1,6 +1,8 @@
 import { type DomainError, type DomainErrorCategory, type FieldIssue, isDomainError } from '@kam/domain';
 import SchemaBuilder, { BasePlugin, type SchemaTypes } from '@pothos/core';
-import type { GraphQLFieldResolver } from 'graphql';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
+import { isNodeType } from './schema/node-types.ts';
 
 /**
  * Expected failures, presented as typed results in the schema (errors plugin). Every
@@ -57,10 +59,24 @@ export class DomainRuleError extends KamError {
   }
 }
 
+/**
+ * A record the domain did not find by its database id, named by the global id the client sent
+ * ("Team member VGVhbU1lbWJlcjoxMg== does not exist."), where its type is a node of the schema.
+ */
+function notFoundMessage(e: DomainError, info: GraphQLResolveInfo | undefined): string {
+  const { entity, type, id } = e.details;
+  const named = `${entity} ${id} `;
+  if (!info || typeof type !== 'string' || typeof id !== 'number' || !e.message.startsWith(named)) {
+    return e.message;
+  }
+  if (!isNodeType(info, type)) return e.message;
+  return `${entity} ${encodeGlobalID(type, id)} ${e.message.slice(named.length)}`;
+}
+
 /** The one map from the domain's error categories to the API's error types. */
 const BY_CATEGORY = {
   VALIDATION: e => new ValidationError(e.message, e.code, e.issues),
-  NOT_FOUND: e => new NotFoundError(e.message, e.code),
+  NOT_FOUND: (e, info) => new NotFoundError(notFoundMessage(e, info), e.code),
   CONFLICT: e =>
     new ConflictError(
       e.message,
@@ -69,10 +85,10 @@ const BY_CATEGORY = {
     ),
   FORBIDDEN: e => new ForbiddenError(e.message),
   RULE: e => new DomainRuleError(e.message, e.code),
-} satisfies Record<DomainErrorCategory, (e: DomainError) => KamError>;
+} satisfies Record<DomainErrorCategory, (e: DomainError, info?: GraphQLResolveInfo) => KamError>;
 
-export function toApiError(error: unknown): unknown {
-  return isDomainError(error) ? BY_CATEGORY[error.category](error) : error;
+export function toApiError(error: unknown, info?: GraphQLResolveInfo): unknown {
+  return isDomainError(error) ? BY_CATEGORY[error.category](error, info) : error;
 }
 
 /**
@@ -94,12 +110,12 @@ export class DomainErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
           typeof (result as PromiseLike<unknown>).then === 'function'
         ) {
           return Promise.resolve(result).catch(error => {
-            throw toApiError(error);
+            throw toApiError(error, info);
           });
         }
         return result;
       } catch (error) {
-        throw toApiError(error);
+        throw toApiError(error, info);
       }
     };
   }

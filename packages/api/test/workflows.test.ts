@@ -112,6 +112,8 @@ describe('team', () => {
       role: 'SUPPORT',
     });
     expect(missing).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    // Named by the id the client sent, not the database's.
+    expect(missing.message).toBe(`Team member ${globalId('TeamMember', 99_999)} does not exist.`);
     const wrongType = await mutate(api, admin, 'changeTeamMember', 'ChangeTeamMemberInput', {
       id: acme,
       expectedVersion: 1,

@@ -2,6 +2,7 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
 import { ValidationError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
+import { isNodeType } from './node-types.ts';
 
 /** A global id after the relay plugin parsed it. */
 export interface GlobalId {
@@ -45,13 +46,6 @@ export function decodeId(value: GlobalId, typename: string, field = 'id'): numbe
     );
   }
   return id;
-}
-
-/** Whether a schema type of this name is a Relay node (an object type implementing Node). */
-function isNodeType(info: GraphQLResolveInfo, typename: string): boolean {
-  // Duck-typed: `instanceof` fails when the schema was built by another copy of graphql.
-  const type = info.schema.getType(typename) as { getInterfaces?: () => { name: string }[] } | undefined;
-  return typeof type?.getInterfaces === 'function' && type.getInterfaces().some(i => i.name === 'Node');
 }
 
 /**

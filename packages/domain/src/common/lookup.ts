@@ -1,7 +1,11 @@
 import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
 import { DomainError } from './domain-error.ts';
 
-/** Loads an entity by id or throws `NOT_FOUND` naming the entity and the id. */
+/**
+ * Loads an entity by id or throws `NOT_FOUND` naming the entity and the id ("Team member 12
+ * does not exist."); the details carry the label, the entity's class and the id, so the API
+ * can name the record by the global id its client sent.
+ */
 export async function findOrFail<T extends object>(
   em: EntityManager,
   entity: EntityClass<T>,
@@ -10,7 +14,9 @@ export async function findOrFail<T extends object>(
 ): Promise<T> {
   const found = await em.findOne(entity, { id } as FilterQuery<NoInfer<T>>);
   if (!found) {
-    throw new DomainError('NOT_FOUND', `${label} ${id} does not exist.`, { details: { entity: label, id } });
+    throw new DomainError('NOT_FOUND', `${label} ${id} does not exist.`, {
+      details: { entity: label, type: entity.name, id },
+    });
   }
   return found;
 }
