@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counted, signed } from './words.ts';
+import { counted, quoted, signed } from './words.ts';
 
 describe('words', () => {
   it('puts the noun in the number of the count', () => {
@@ -14,5 +14,12 @@ describe('words', () => {
 
   it('writes a signed figure with a true minus sign', () => {
     expect([signed(1.5), signed(-1.9), signed(0)]).toEqual(['+1.5', '−1.9', '0']);
+  });
+
+  it('quotes a text on one line, cut with an ellipsis past the limit', () => {
+    expect(quoted('Call the CFO')).toBe('"Call the CFO"');
+    expect(quoted('Agree the\n  joint roadmap', 60)).toBe('"Agree the joint roadmap"');
+    expect(quoted('abcdefghij', 10)).toBe('"abcdefghij"');
+    expect(quoted('abcdefghijk', 10)).toBe('"abcdefghi…"');
   });
 });

@@ -7,3 +7,12 @@ export function counted(count: number, singular: string, plural = `${singular}s`
 export function signed(value: number): string {
   return value > 0 ? `+${value}` : value < 0 ? `−${-value}` : '0';
 }
+
+/**
+ * A user's text quoted for a message, cut at `max` characters with an ellipsis:
+ * `Action "Agree the joint roadmap with procurement a…"`.
+ */
+export function quoted(text: string, max = 60): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return `"${line.length > max ? `${line.slice(0, max - 1)}…` : line}"`;
+}

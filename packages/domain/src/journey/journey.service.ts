@@ -54,7 +54,12 @@ export async function assessTier(
           { details: { currentVersion: existing.version } },
         );
       }
-      assertVersion('TierAssessment', existing, data.expectedVersion);
+      assertVersion(
+        'TierAssessment',
+        existing,
+        data.expectedVersion,
+        `The ${data.quarter} tier of ${account.externalRef}`,
+      );
       existing.tier = data.tier;
       existing.evidence = data.evidence.trim();
       existing.assessedBy = assessedBy;

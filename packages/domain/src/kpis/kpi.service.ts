@@ -25,7 +25,7 @@ export async function updateKpiDefinition(em: EntityManager, input: UpdateKpiInp
   return writeAs(em, actor, async tx => {
     const kpi = await tx.findOne(KpiDefinition, { code: data.code });
     if (!kpi) throw new DomainError('NOT_FOUND', `KPI ${data.code} is not defined; run kam migrate first.`);
-    assertVersion('KpiDefinition', kpi, data.expectedVersion);
+    assertVersion('KpiDefinition', kpi, data.expectedVersion, `KPI ${kpi.code}`);
     if (data.target !== undefined) kpi.target = data.target ?? null;
     if (data.baselineQuarter !== undefined) kpi.baselineQuarter = data.baselineQuarter ?? null;
     return kpi;

@@ -53,7 +53,7 @@ export async function updateBusinessUnit(em: EntityManager, input: UpdateBusines
   const data = parseInput(updateBusinessUnitSchema, input, 'business unit');
   return writeAs(em, actor, async tx => {
     const unit = await findOrFail(tx, BusinessUnit, data.id, 'Business unit');
-    assertVersion('BusinessUnit', unit, data.expectedVersion);
+    assertVersion('BusinessUnit', unit, data.expectedVersion, `Business unit ${unit.code}`);
     if (data.name !== undefined) unit.name = data.name;
     if (data.kind !== undefined) unit.kind = data.kind;
     return unit;
@@ -102,7 +102,7 @@ export async function updatePerson(em: EntityManager, input: UpdatePersonInput, 
   const data = parseInput(updatePersonSchema, input, 'person');
   return writeAs(em, actor, async tx => {
     const person = await findOrFail(tx, Person, data.id, 'Person');
-    assertVersion('Person', person, data.expectedVersion);
+    assertVersion('Person', person, data.expectedVersion, `${person.name} (${person.email})`);
     if (data.name !== undefined) person.name = data.name;
     if (data.email !== undefined) {
       const email = data.email.toLowerCase();

@@ -365,11 +365,14 @@ describe('optimistic locking of plans', () => {
       { id: action.id, expectedVersion: 1, description: 'Call the CFO' },
       testActor,
     );
-    await expectRejected(
+    const stale = await expectRejected(
       db.em(),
       'VERSION_CONFLICT',
       () => updatePlanAction(db.em(), { id: action.id, expectedVersion: 1, status: 'CANCELLED' }, testActor),
       ['plan_action'],
+    );
+    expect(stale.message).toMatch(
+      /^Action "Call the CFO" of the 2026 plan of \S+ was changed by someone else: /,
     );
     expect((await db.em().findOneOrFail(PlanAction, action.id)).status).toBe('OPEN');
   });

@@ -15,6 +15,7 @@ import {
   type PlanStatus,
   REVIEW_ASSESSMENTS,
 } from '../common/vocabulary.ts';
+import { quoted } from '../common/words.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Person } from '../organisation/person.entity.ts';
 import {
@@ -567,7 +568,13 @@ export async function updatePlanAction(em: EntityManager, input: UpdateActionInp
   const data = parseInput(updateActionSchema, input, 'action');
   return writeAs(em, actor, async tx => {
     const action = await findOrFail(tx, PlanAction, data.id, 'Action');
-    assertVersion('PlanAction', action, data.expectedVersion);
+    await tx.populate(action, ['plan.account']);
+    assertVersion(
+      'PlanAction',
+      action,
+      data.expectedVersion,
+      `Action ${quoted(action.description)} of ${planName(action.plan, { inSentence: true })}`,
+    );
     const current = action.status as ActionStatus;
     if (data.status && data.status !== current) {
       if (!ACTION_TRANSITIONS[current].includes(data.status)) {

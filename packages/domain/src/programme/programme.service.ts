@@ -6,6 +6,7 @@ import { findOrFail, today } from '../common/lookup.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
 import { isoDateSchema, parseInput, textSchema, versionSchema } from '../common/validation.ts';
 import { PROGRAMME_STAGES, type ProgrammeStage } from '../common/vocabulary.ts';
+import { quoted } from '../common/words.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Person } from '../organisation/person.entity.ts';
 import { DEFAULT_PROGRAMME_CHECKLISTS } from '../settings/reference-data.ts';
@@ -76,7 +77,12 @@ export async function setChecklistItem(
   const data = parseInput(checkItemSchema, input, 'checklist item');
   return writeAs(em, actor, async tx => {
     const item = await findOrFail(tx, ProgrammeChecklistItem, data.id, 'Checklist item');
-    assertVersion('ProgrammeChecklistItem', item, data.expectedVersion);
+    assertVersion(
+      'ProgrammeChecklistItem',
+      item,
+      data.expectedVersion,
+      `Checklist item ${quoted(item.text)} (${item.stage})`,
+    );
     item.doneOn = data.done ? (data.on ?? today()) : null;
     item.doneBy = data.done && data.doneById ? await findOrFail(tx, Person, data.doneById, 'Person') : null;
     return item;
@@ -94,7 +100,13 @@ export async function advanceProgrammeStage(
 ) {
   return writeAs(em, actor, async tx => {
     const programme = await findOrFail(tx, IntimacyProgramme, input.id, 'Programme');
-    assertVersion('IntimacyProgramme', programme, input.expectedVersion);
+    await tx.populate(programme, ['businessUnit']);
+    assertVersion(
+      'IntimacyProgramme',
+      programme,
+      input.expectedVersion,
+      `The customer-intimacy programme of ${programme.businessUnit.code}`,
+    );
     const next = PROGRAMME_STAGES[PROGRAMME_STAGES.indexOf(programme.stage) + 1];
     if (!next || (input.toStage && input.toStage !== next)) {
       throw new DomainError(

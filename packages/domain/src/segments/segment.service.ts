@@ -67,7 +67,7 @@ export async function updateSegment(em: EntityManager, input: UpdateSegmentInput
   const data = parseInput(updateSegmentSchema, input, 'segment');
   return writeAs(em, actor, async tx => {
     const segment = await findOrFail(tx, Segment, data.id, 'Segment');
-    assertVersion('Segment', segment, data.expectedVersion);
+    assertVersion('Segment', segment, data.expectedVersion, `Segment ${segment.code}`);
     const { id: _id, expectedVersion: _v, ...fields } = data;
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined) (segment as unknown as Record<string, unknown>)[key] = value;
@@ -218,7 +218,12 @@ export async function updateServiceStandard(
         `No service standard for ${data.pyramidLevel}; run kam migrate first.`,
       );
     }
-    assertVersion('ServiceStandard', standard, data.expectedVersion);
+    assertVersion(
+      'ServiceStandard',
+      standard,
+      data.expectedVersion,
+      `The service standard of ${data.pyramidLevel}`,
+    );
     standard.text = data.text;
     return standard;
   });

@@ -182,11 +182,14 @@ describe('designations are never deleted', () => {
       },
       testActor,
     );
-    await expectRejected(
+    const again = await expectRejected(
       db.em(),
       'DESIGNATION_ALREADY_REVOKED',
       () => revokeDesignation(db.em(), { id: d.id, expectedVersion: 2, reason: 'again' }, testActor),
       ['key_account_designation'],
+    );
+    expect(again.message).toBe(
+      `The key-account designation of ${account.externalRef} from 2026-01-01 was revoked on 2026-09-30; designate the account again to make it key.`,
     );
     const history = await db.em().find(KeyAccountDesignation, { account: account.id });
     expect(history.map(h => [h.revokedOn, h.revocationReason])).toEqual([
@@ -233,6 +236,11 @@ describe('optimistic locking of designations', () => {
       ['key_account_designation'],
     );
     expect(error.details).toMatchObject({ expectedVersion: 1, currentVersion: 2 });
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The key-account designation of ${account.externalRef} from 2026-01-01 was changed by someone else`,
+      ),
+    );
     const reloaded = await db.em().findOneOrFail(KeyAccountDesignation, d.id);
     expect([reloaded.revokedOn, reloaded.reviewDueOn, reloaded.version]).toEqual([null, '2028-06-01', 2]);
   });

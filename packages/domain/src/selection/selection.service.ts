@@ -134,9 +134,9 @@ export type ReviewDesignationInput = z.input<typeof reviewDesignationSchema>;
 export async function reviewDesignation(em: EntityManager, input: ReviewDesignationInput, actor: Actor) {
   const data = parseInput(reviewDesignationSchema, input, 'designation review');
   return writeAs(em, actor, async tx => {
-    const designation = await findOrFail(tx, KeyAccountDesignation, data.id, 'Designation');
-    assertVersion('KeyAccountDesignation', designation, data.expectedVersion);
-    if (designation.revokedOn) throw alreadyRevoked(designation.id);
+    const designation = await findDesignation(tx, data.id);
+    assertVersion('KeyAccountDesignation', designation, data.expectedVersion, designationName(designation));
+    if (designation.revokedOn) throw alreadyRevoked(designation);
     const settings = await getSettings(tx);
     const reviewedOn = data.reviewedOn ?? today();
     const next = data.nextReviewDueOn ?? addMonths(reviewedOn, settings.designation.reviewMonths);
@@ -159,9 +159,9 @@ export type RevokeDesignationInput = z.input<typeof revokeDesignationSchema>;
 export async function revokeDesignation(em: EntityManager, input: RevokeDesignationInput, actor: Actor) {
   const data = parseInput(revokeDesignationSchema, input, 'revocation');
   return writeAs(em, actor, async tx => {
-    const designation = await findOrFail(tx, KeyAccountDesignation, data.id, 'Designation');
-    assertVersion('KeyAccountDesignation', designation, data.expectedVersion);
-    if (designation.revokedOn) throw alreadyRevoked(designation.id);
+    const designation = await findDesignation(tx, data.id);
+    assertVersion('KeyAccountDesignation', designation, data.expectedVersion, designationName(designation));
+    if (designation.revokedOn) throw alreadyRevoked(designation);
     const revokedOn = data.revokedOn ?? today();
     if (revokedOn < designation.designatedOn) {
       throw new DomainError(
@@ -183,9 +183,21 @@ export async function revokeDesignation(em: EntityManager, input: RevokeDesignat
   });
 }
 
-function alreadyRevoked(id: number): DomainError {
+/** A designation with its account loaded, for `designationName`. */
+async function findDesignation(em: EntityManager, id: number): Promise<KeyAccountDesignation> {
+  const designation = await findOrFail(em, KeyAccountDesignation, id, 'Designation');
+  await em.populate(designation, ['account']);
+  return designation;
+}
+
+/** "The key-account designation of CRM-100003 from 2025-01-15" (see `findDesignation`). */
+function designationName(designation: KeyAccountDesignation): string {
+  return `The key-account designation of ${designation.account.externalRef} from ${designation.designatedOn}`;
+}
+
+function alreadyRevoked(designation: KeyAccountDesignation): DomainError {
   return new DomainError(
     'DESIGNATION_ALREADY_REVOKED',
-    `Designation ${id} has already been revoked; designate the account again to make it key.`,
+    `${designationName(designation)} was revoked on ${designation.revokedOn}; designate the account again to make it key.`,
   );
 }

@@ -49,7 +49,7 @@ export async function updateSettings(
   return writeAs(em, actor, async tx => {
     let row = await getSettingsRow(tx);
     if (!row) row = tx.create(Settings, { document: DEFAULT_SETTINGS });
-    else assertVersion('Settings', row, input.expectedVersion);
+    else assertVersion('Settings', row, input.expectedVersion, 'The settings');
     const merged = merge(
       row.document as unknown as Record<string, unknown>,
       input.patch as Record<string, unknown>,

@@ -91,7 +91,12 @@ export async function recordMeasurement(em: EntityManager, input: RecordMeasurem
           { details: { currentVersion: existing.version } },
         );
       }
-      assertVersion('OrganisationMeasurement', existing, data.expectedVersion);
+      assertVersion(
+        'OrganisationMeasurement',
+        existing,
+        data.expectedVersion,
+        `${data.kind} for ${scopeKey} in ${data.quarter}`,
+      );
       existing.value = data.value;
       return existing;
     }

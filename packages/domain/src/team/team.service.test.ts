@@ -222,17 +222,22 @@ describe('the account team', () => {
 describe('optimistic locking of the team and the stakeholder map', () => {
   it('team members: a stale expectedVersion is VERSION_CONFLICT for an update and a removal', async () => {
     const account = await makeAccount(db.em());
+    const person = await makePerson(db.em());
     const member = await addTeamMember(
       db.em(),
-      { accountId: account.id, personId: (await makePerson(db.em())).id, role: 'COACH' },
+      { accountId: account.id, personId: person.id, role: 'COACH' },
       testActor,
     );
     await updateTeamMember(db.em(), { id: member.id, expectedVersion: 1, geography: 'EMEA' }, testActor);
-    await expectRejected(
+    const stale = await expectRejected(
       db.em(),
       'VERSION_CONFLICT',
       () => updateTeamMember(db.em(), { id: member.id, expectedVersion: 1, geography: 'APAC' }, testActor),
       ['team_member'],
+    );
+    // Named as the team knows the member, not by a database id.
+    expect(stale.message).toBe(
+      `The team member ${person.name} (COACH) of ${account.externalRef} was changed by someone else: you sent version 1, the current version is 2. Reload it, reapply your change and send version 2.`,
     );
     await expectRejected(
       db.em(),
@@ -248,11 +253,14 @@ describe('optimistic locking of the team and the stakeholder map', () => {
     const account = await makeAccount(db.em());
     const contact = await createContact(db.em(), contactInput(account.id, 4), testActor);
     await updateContact(db.em(), { id: contact.id, expectedVersion: 1, stance: 'CHAMPION' }, testActor);
-    await expectRejected(
+    const stale = await expectRejected(
       db.em(),
       'VERSION_CONFLICT',
       () => updateContact(db.em(), { id: contact.id, expectedVersion: 1, stance: 'DETRACTOR' }, testActor),
       ['contact'],
+    );
+    expect(stale.message).toMatch(
+      new RegExp(`^Contact "Erin Engineer" of ${account.externalRef} was changed by someone else: `),
     );
     await expectRejected(
       db.em(),

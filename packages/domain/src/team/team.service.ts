@@ -15,6 +15,7 @@ import {
   versionSchema,
 } from '../common/validation.ts';
 import { CONTACT_FUNCTIONS, CONTACT_STANCES, TEAM_ROLES } from '../common/vocabulary.ts';
+import { quoted } from '../common/words.ts';
 import { Person } from '../organisation/person.entity.ts';
 import { Contact } from './contact.entity.ts';
 import { TeamMember } from './team-member.entity.ts';
@@ -86,6 +87,18 @@ export async function addTeamMember(
   });
 }
 
+/** A team member with its person and account loaded, for `teamMemberName`. */
+async function findTeamMember(em: EntityManager, id: number): Promise<TeamMember> {
+  const member = await findOrFail(em, TeamMember, id, 'Team member');
+  await em.populate(member, ['person', 'account']);
+  return member;
+}
+
+/** "The team member Sam Sponsor (SPONSOR) of CRM-100003" (see `findTeamMember`). */
+function teamMemberName(member: TeamMember): string {
+  return `The team member ${member.person.name} (${member.role}) of ${member.account.externalRef}`;
+}
+
 export const updateTeamMemberSchema = z.object({
   id: z.number().int().positive(),
   expectedVersion: versionSchema,
@@ -98,8 +111,8 @@ export type UpdateTeamMemberInput = z.input<typeof updateTeamMemberSchema>;
 export async function updateTeamMember(em: EntityManager, input: UpdateTeamMemberInput, actor: Actor) {
   const data = parseInput(updateTeamMemberSchema, input, 'team member');
   return writeAs(em, actor, async tx => {
-    const member = await findOrFail(tx, TeamMember, data.id, 'Team member');
-    assertVersion('TeamMember', member, data.expectedVersion);
+    const member = await findTeamMember(tx, data.id);
+    assertVersion('TeamMember', member, data.expectedVersion, teamMemberName(member));
     if (data.role !== undefined) member.role = data.role;
     if (data.geography !== undefined) member.geography = data.geography ?? null;
     if (member.role === 'KEY_ACCOUNT_MANAGER')
@@ -125,8 +138,8 @@ export async function removeTeamMember(
   actor: Actor,
 ) {
   return writeAs(em, actor, async tx => {
-    const member = await findOrFail(tx, TeamMember, input.id, 'Team member');
-    assertVersion('TeamMember', member, input.expectedVersion);
+    const member = await findTeamMember(tx, input.id);
+    assertVersion('TeamMember', member, input.expectedVersion, teamMemberName(member));
     await tx.nativeUpdate(TeamMember, { reportsTo: member.id }, { reportsTo: null });
     tx.remove(member);
     return { id: input.id };
@@ -207,6 +220,18 @@ export const updateContactSchema = contactFieldsSchema.partial().extend({
 });
 export type UpdateContactInput = z.input<typeof updateContactSchema>;
 
+/** A contact with its account loaded, for `contactName`. */
+async function findContact(em: EntityManager, id: number): Promise<Contact> {
+  const contact = await findOrFail(em, Contact, id, 'Contact');
+  await em.populate(contact, ['account']);
+  return contact;
+}
+
+/** 'Contact "Dana Buyer" of CRM-100003' (see `findContact`). */
+function contactName(contact: Contact): string {
+  return `Contact ${quoted(contact.name)} of ${contact.account.externalRef}`;
+}
+
 export async function updateContact(
   em: EntityManager,
   input: UpdateContactInput,
@@ -214,8 +239,8 @@ export async function updateContact(
 ): Promise<Contact> {
   const data = parseInput(updateContactSchema, input, 'contact');
   return writeAs(em, actor, async tx => {
-    const contact = await findOrFail(tx, Contact, data.id, 'Contact');
-    assertVersion('Contact', contact, data.expectedVersion);
+    const contact = await findContact(tx, data.id);
+    assertVersion('Contact', contact, data.expectedVersion, contactName(contact));
     const { id: _id, expectedVersion: _v, counterpartId, ...fields } = data;
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined) (contact as unknown as Record<string, unknown>)[key] = value;
@@ -233,8 +258,8 @@ export async function removeContact(
   actor: Actor,
 ) {
   return writeAs(em, actor, async tx => {
-    const contact = await findOrFail(tx, Contact, input.id, 'Contact');
-    assertVersion('Contact', contact, input.expectedVersion);
+    const contact = await findContact(tx, input.id);
+    assertVersion('Contact', contact, input.expectedVersion, contactName(contact));
     tx.remove(contact);
     return { id: input.id };
   });
