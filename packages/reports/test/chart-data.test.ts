@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountData, KpiData, PortfolioData } from '../src/data/schemas.ts';
 import {
   tierHeight,
+  tierJourneySummary,
   toGrowthComparisonChartData,
   toHealthChartData,
   toKpiTrendChartData,
@@ -202,6 +203,38 @@ describe('account charts', () => {
     expect(chart.spec.y.tickLabels?.[4]).toBe('Tier 1: Mutual benefit');
     expect(chart.summary).toBe('Acme moved from Tier 4: Price in 2026-Q1 to Tier 2: Value add in 2026-Q3.');
     expect(chart.table.rows[1]).toEqual(['2026-Q2', 'not assessed', '–']);
+  });
+
+  it('says whether an account moved, stayed or came back to its tier', () => {
+    const at = (quarter: string, tier: 'TIER_1' | 'TIER_2' | 'TIER_3' | 'TIER_4' | null) => ({
+      quarter,
+      tier,
+      evidence: null,
+    });
+    expect(
+      tierJourneySummary('Acme', '2026-Q3', 'TIER_3', [
+        at('2026-Q1', 'TIER_3'),
+        at('2026-Q2', null),
+        at('2026-Q3', 'TIER_3'),
+      ]),
+    ).toBe('Acme has been at Tier 3: Differentiator in every assessed quarter from 2026-Q1 to 2026-Q3.');
+    expect(
+      tierJourneySummary('Acme', '2026-Q3', 'TIER_3', [
+        at('2025-Q4', 'TIER_3'),
+        at('2026-Q1', 'TIER_2'),
+        at('2026-Q2', 'TIER_4'),
+        at('2026-Q3', 'TIER_3'),
+      ]),
+    ).toBe(
+      'Acme is at Tier 3: Differentiator in 2026-Q3, as in 2025-Q4, after Tier 2: Value add and Tier 4: Price in between.',
+    );
+    // Assessed for the first time this quarter: no journey yet.
+    expect(
+      tierJourneySummary('Acme', '2026-Q3', 'TIER_2', [at('2026-Q2', null), at('2026-Q3', 'TIER_2')]),
+    ).toBe('Acme is at Tier 2: Value add in 2026-Q3.');
+    expect(tierJourneySummary('Acme', '2026-Q3', null, [at('2026-Q3', null)])).toBe(
+      'Acme has no tier assessment this quarter.',
+    );
   });
 
   it('turns money strings into numbers for the profitability chart only', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessUnitNamer } from '../src/data/vocabulary.ts';
+import { businessUnitNamer, teamInRoleOrder } from '../src/data/vocabulary.ts';
 import {
   fixedFormat,
   formatDate,
@@ -139,5 +139,25 @@ describe('plan progress on the account page', () => {
       { code: 'DACH', name: 'DACH' },
     ]);
     expect(['SERVICES', 'DACH', 'GONE'].map(name)).toEqual(['Services & Support', 'DACH', 'GONE']);
+  });
+});
+
+describe('the account team on the account page', () => {
+  it('puts the lead first, then the sponsor and the other roles, keeping the order within a role', () => {
+    const team = [
+      { personName: 'Ann', role: 'COACH' as const },
+      { personName: 'Bob', role: 'KEY_ACCOUNT_MANAGER' as const },
+      { personName: 'Cy', role: 'SUPPORT' as const },
+      { personName: 'Dee', role: 'SPONSOR' as const },
+      { personName: 'Eve', role: 'COACH' as const },
+    ];
+    expect(teamInRoleOrder(team).map(member => member.personName)).toEqual([
+      'Bob',
+      'Dee',
+      'Ann',
+      'Eve',
+      'Cy',
+    ]);
+    expect(team[0]!.personName).toBe('Ann');
   });
 });

@@ -3,7 +3,8 @@
  * both free of runtime dependencies) and the names people read in the reports.
  */
 import type { FlagKind } from '@kam/domain/snapshot-contract';
-import type { AccountQuadrant, KpiCode, PyramidLevel } from '@kam/domain/vocabulary';
+import type { AccountQuadrant, KpiCode, PyramidLevel, TeamRole } from '@kam/domain/vocabulary';
+import { TEAM_ROLES } from '@kam/domain/vocabulary';
 
 export { FLAG_KINDS } from '@kam/domain/snapshot-contract';
 export {
@@ -76,4 +77,12 @@ export function businessUnitNamer(
 ): (code: string) => string {
   const names = new Map(units.map(unit => [unit.code, unit.name]));
   return code => names.get(code) ?? code;
+}
+
+/**
+ * An account team as an executive reads it: the key account manager first, then the sponsor
+ * and the other roles in the domain's order; within a role, the order given (by name).
+ */
+export function teamInRoleOrder<T extends { role: TeamRole }>(team: readonly T[]): T[] {
+  return [...team].sort((a, b) => TEAM_ROLES.indexOf(a.role) - TEAM_ROLES.indexOf(b.role));
 }

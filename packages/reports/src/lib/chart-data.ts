@@ -384,11 +384,36 @@ export function tierHeight(tier: (typeof VALUE_TIERS)[number] | null): number | 
   return tier == null ? null : VALUE_TIERS.indexOf(tier) + 1;
 }
 
+type TierEntry = NonNullable<AccountData['tier']>['history'][number];
+
+/**
+ * One sentence on an account's way through the tiers over the quarters shown: where it came
+ * from, or that it stayed, or that it came back after other tiers.
+ */
+export function tierJourneySummary(
+  name: string,
+  quarter: string,
+  current: (typeof VALUE_TIERS)[number] | null,
+  history: readonly TierEntry[],
+): string {
+  if (current == null) return `${name} has no tier assessment this quarter.`;
+  const assessed = history.filter(entry => entry.tier != null && entry.quarter < quarter);
+  const first = assessed[0];
+  if (!first?.tier) return `${name} is at ${tierLabel(current)} in ${quarter}.`;
+  if (first.tier !== current) {
+    return `${name} moved from ${tierLabel(first.tier)} in ${first.quarter} to ${tierLabel(current)} in ${quarter}.`;
+  }
+  const between = [...new Set(assessed.map(entry => entry.tier!).filter(tier => tier !== current))];
+  if (between.length === 0) {
+    return `${name} has been at ${tierLabel(current)} in every assessed quarter from ${first.quarter} to ${quarter}.`;
+  }
+  return `${name} is at ${tierLabel(current)} in ${quarter}, as in ${first.quarter}, after ${between.map(tierLabel).join(' and ')} in between.`;
+}
+
 /** An account's value tier by quarter, with the team's evidence in the table. */
 export function toTierTimelineChartData(account: AccountData): ChartModel {
   const history = account.tier?.history ?? [];
   const tickLabels = Object.fromEntries(VALUE_TIERS.map(tier => [tierHeight(tier), tierLabel(tier)]));
-  const first = history.find(entry => entry.tier != null);
   const current = account.tier?.current ?? null;
   return {
     spec: {
@@ -399,12 +424,7 @@ export function toTierTimelineChartData(account: AccountData): ChartModel {
       y: { format: 'tier', title: 'value tier', min: 1, max: 4, tickLabels },
       height: 220,
     },
-    summary:
-      current == null
-        ? `${account.name} has no tier assessment this quarter.`
-        : first?.tier && first.quarter !== account.quarter
-          ? `${account.name} moved from ${tierLabel(first.tier)} in ${first.quarter} to ${tierLabel(current)} in ${account.quarter}.`
-          : `${account.name} is at ${tierLabel(current)} in ${account.quarter}.`,
+    summary: tierJourneySummary(account.name, account.quarter, current, history),
     table: {
       caption: 'Value tier and evidence by quarter',
       columns: ['Quarter', 'Tier', 'Evidence'],
