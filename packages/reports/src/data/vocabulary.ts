@@ -39,7 +39,7 @@ export const FLAG_NAMES: Record<FlagKind, string> = {
   PLAN_NOT_APPROVED_PAST_START: 'Plan not approved after its start',
   PROCUREMENT_ONLY: 'Engagement with procurement only',
   DESIGNATION_REVIEW_OVERDUE: 'Key-account designation review overdue',
-  VALUE_NOT_RECOGNISED: 'Value claimed but not recognised by the customer',
+  VALUE_NOT_RECOGNISED: 'No proven value recognised by the customer',
 };
 
 /** The KPIs that compare the trailing four quarters with the four before (null until the data holds both). */

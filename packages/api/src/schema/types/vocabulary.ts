@@ -85,7 +85,8 @@ export const FlagKindEnum = describedEnum(
     PLAN_NOT_APPROVED_PAST_START: 'The plan is not approved although its year has started.',
     PROCUREMENT_ONLY: 'Our contacts are in procurement only.',
     DESIGNATION_REVIEW_OVERDUE: 'The key-account designation is past its review date.',
-    VALUE_NOT_RECOGNISED: 'Value is claimed but not recognised by the customer.',
+    VALUE_NOT_RECOGNISED:
+      'No proven value that the customer recognises: no PROVEN value initiative with the customer’s recognition.',
   },
 );
 
