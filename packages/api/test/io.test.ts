@@ -254,6 +254,18 @@ describe('kam import / export', () => {
     );
   });
 
+  it('names the column meant when only its case differs, and a header split by another separator', async () => {
+    const run = (name: string, content: string) =>
+      importCsv(db.em(), 'accounts', file(name, content), { mode: 'PARTIAL', batchSize: 10 }, actor);
+    await expect(run('case.csv', 'externalref,name\nA-9,X\n')).rejects.toThrow(
+      /unknown column\(s\) externalref \(did you mean externalRef\?\); missing column\(s\) externalRef\./,
+    );
+    await expect(run('semicolons.csv', 'externalRef;name;country\nA-9;X;DE\n')).rejects.toThrow(
+      /: the header is separated by ";", but kam reads comma-separated files: save it as CSV with commas\. Expected the header externalRef,name,/,
+    );
+    await expect(run('tabs.csv', 'externalRef\tname\nA-9\tX\n')).rejects.toThrow(/separated by tabs/);
+  });
+
   it('says what is wrong with a path that is missing, a directory or an empty file', async () => {
     const run = (p: string) => importCsv(db.em(), 'financials', p, { mode: 'PARTIAL', batchSize: 10 }, actor);
     await expect(run(path.join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'ENOENT' });

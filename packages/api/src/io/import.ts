@@ -195,10 +195,24 @@ function checkHeader(format: (typeof CSV_FORMATS)[CsvKind], file: string) {
     const unknown = header.filter(h => !known.has(h));
     const missing = format.columns.filter(c => c.required && !header.includes(c.name)).map(c => c.name);
     if (unknown.length || missing.length) {
-      const parts = [
-        unknown.length ? `unknown column(s) ${unknown.join(', ')}` : '',
-        missing.length ? `missing column(s) ${missing.join(', ')}` : '',
-      ].filter(Boolean);
+      // Column names are case-sensitive: name the one meant where only the case differs.
+      const byLowerCase = new Map(format.columns.map(c => [c.name.toLowerCase(), c.name]));
+      const named = unknown.map(h => {
+        const meant = byLowerCase.get(h.toLowerCase());
+        return meant ? `${h} (did you mean ${meant}?)` : h;
+      });
+      // A file saved with another separator reads as one long column.
+      const separator = [';', '\t', '|'].find(
+        sep => header.length === 1 && header[0]!.split(sep).filter(h => known.has(h)).length > 1,
+      );
+      const parts = separator
+        ? [
+            `the header is separated by ${separator === '\t' ? 'tabs' : `"${separator}"`}, but kam reads comma-separated files: save it as CSV with commas`,
+          ]
+        : [
+            unknown.length ? `unknown column(s) ${named.join(', ')}` : '',
+            missing.length ? `missing column(s) ${missing.join(', ')}` : '',
+          ].filter(Boolean);
       throw new Error(
         `${file}: ${parts.join('; ')}. Expected the header ${format.columns.map(c => c.name).join(',')} (required: ${format.columns
           .filter(c => c.required)
