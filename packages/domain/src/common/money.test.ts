@@ -23,6 +23,7 @@ import {
   sumMoney,
   toCents,
 } from './money.ts';
+import { moneySchema } from './validation.ts';
 
 describe('money arithmetic (pure)', () => {
   it('parses decimal amounts into exact cents', () => {
@@ -86,6 +87,28 @@ describe('money arithmetic (pure)', () => {
     expect(type.convertToJSValue(10)).toBe('0.10');
     expect(type.convertToJSValue('12345678901234505')).toBe('123456789012345.05');
     expect(() => type.convertToDatabaseValue(fromCents(MAX_MONEY_CENTS + 1n))).toThrow(DomainError);
+  });
+});
+
+describe('a refused amount says how to write it', () => {
+  const why = (value: string | number) => {
+    const result = moneySchema.safeParse(value);
+    return result.success ? 'accepted' : result.error.issues[0]?.message;
+  };
+  it('names the usual spreadsheet slips, each with its own hint', () => {
+    expect(why('1,250.50')).toBe('must be written without thousands separators, like 1250.50');
+    expect(why("1'250'000")).toBe('must be written without thousands separators, like 1250.50');
+    expect(why('1250,50')).toBe('must use a point for the decimals, like 1250.50');
+    expect(why('1250.505')).toBe('must have at most two decimals (whole cents), like 1250.50');
+    expect(why(0.1 + 0.2)).toBe('must have at most two decimals (whole cents), like 1250.50');
+    expect(why('1e3')).toBe('must be written out, not in exponent notation, like 1250.50');
+    expect(why('€1250')).toMatch(/^must be a plain number without a currency sign or code/);
+    expect(why('1250 EUR')).toMatch(/^must be a plain number without a currency sign or code/);
+    expect(why('99999999999999999')).toBe(
+      'must be at most 90071992547409.91 either way (kam stores amounts in cents exactly)',
+    );
+    expect(why('n/a')).toBe('must be a decimal amount with at most two decimals, like 1250.50');
+    expect(why(' 1250 ')).toBe('accepted');
   });
 });
 

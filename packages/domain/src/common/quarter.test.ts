@@ -21,6 +21,7 @@ import {
   quarterStart,
   trailingQuarters,
 } from './quarter.ts';
+import { quarterSchema } from './validation.ts';
 
 const BAD_QUARTERS = [
   '2026-3',
@@ -72,6 +73,22 @@ describe('quarter format YYYY-Qn (pure)', () => {
     expect(quarterEnd('2026-Q1')).toBe('2026-03-31');
     expect(quarterEnd('2024-Q1')).toBe('2024-03-31');
     expect(quarterEnd('2026-Q4')).toBe('2026-12-31');
+  });
+});
+
+describe('a refused quarter says how to write it', () => {
+  const why = (value: string) => {
+    const result = quarterSchema.safeParse(value);
+    return result.success ? 'accepted' : result.error.issues[0]?.message;
+  };
+  it('shows the spelling meant, or says that a year has four quarters', () => {
+    expect(why('2026q3')).toBe("must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number)");
+    expect(why('2026 Q3')).toBe("must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number)");
+    expect(why('Q3 2026')).toBe("must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number)");
+    expect(why('Q3/2026')).toBe("must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number)");
+    expect(why('2026-Q5')).toBe('must be a quarter 1 to 4 of the year, written YYYY-Qn; got Q5');
+    expect(why('third quarter')).toBe('must be a quarter written YYYY-Qn, e.g. 2026-Q3');
+    expect(why('2026-Q3')).toBe('accepted');
   });
 });
 

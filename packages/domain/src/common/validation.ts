@@ -34,15 +34,51 @@ export const scoreSchema = ruled(
 /** A contact's influence: a whole number 1–5. */
 export const influenceSchema = scoreSchema;
 
+const INVALID_QUARTER_MESSAGE = 'must be a quarter written YYYY-Qn, e.g. 2026-Q3';
+
+/** Why a quarter was refused: a fifth quarter, or the right quarter written another way. */
+export function quarterProblem(value: unknown): string {
+  const text = String(value).trim();
+  const loose = /^(\d{4})\s*[-/ ]?\s*Q\s*(\d)$/i.exec(text) ?? /^Q\s*(\d)\s*[-/ ]?\s*(\d{4})$/i.exec(text);
+  if (!loose) return INVALID_QUARTER_MESSAGE;
+  const [year, number] = /^\d{4}$/.test(loose[1]!) ? [loose[1], loose[2]] : [loose[2], loose[1]];
+  if (!/^[1-4]$/.test(number!))
+    return `must be a quarter 1 to 4 of the year, written YYYY-Qn; got Q${number}`;
+  return `must be written ${year}-Q${number} (year, hyphen, capital Q and the quarter's number)`;
+}
+
 export const quarterSchema = z
-  .string({ error: 'must be a quarter written YYYY-Qn, e.g. 2026-Q3' })
+  .string({ error: INVALID_QUARTER_MESSAGE })
   .refine(isQuarter, {
-    message: 'must be a quarter written YYYY-Qn, e.g. 2026-Q3',
+    error: issue => quarterProblem(issue.input),
     params: { code: 'INVALID_QUARTER' },
   })
   .transform(v => v as Quarter);
 
 const INVALID_MONEY_MESSAGE = 'must be a decimal amount with at most two decimals, like 1250.50';
+
+/**
+ * Why an amount was refused, in words that say how to write it: the usual slips of a
+ * spreadsheet export (thousands separators, a decimal comma, a currency sign, a third decimal,
+ * exponent notation) each get their own hint; anything else the general rule.
+ */
+export function moneyProblem(value: unknown): string {
+  const text = String(value).trim();
+  if (/^-?\d+(\.\d{1,2})?$/.test(text)) {
+    return `must be at most ${fromCents(MAX_MONEY_CENTS)} either way (kam stores amounts in cents exactly)`;
+  }
+  if (/^-?\d+\.\d{3,}$/.test(text)) return 'must have at most two decimals (whole cents), like 1250.50';
+  if (/^-?\d{1,3}([,' ]\d{3})+(\.\d+)?$/.test(text)) {
+    return 'must be written without thousands separators, like 1250.50';
+  }
+  if (/^-?\d+,\d{1,2}$/.test(text)) return 'must use a point for the decimals, like 1250.50';
+  if (/^-?\d+(\.\d+)?e[+-]?\d+$/i.test(text))
+    return 'must be written out, not in exponent notation, like 1250.50';
+  if (/\d/.test(text) && /[^\d.,\s+-]/.test(text)) {
+    return 'must be a plain number without a currency sign or code, like 1250.50 (amounts are in the reporting currency)';
+  }
+  return INVALID_MONEY_MESSAGE;
+}
 
 /** Cents of a money input within the range kam stores, or undefined. */
 function centsOfInput(v: string | number): bigint | undefined {
@@ -63,7 +99,7 @@ export const moneySchema = z
   .transform((v, ctx): Money => {
     const cents = centsOfInput(v);
     if (cents === undefined) {
-      ctx.addIssue({ code: 'custom', message: INVALID_MONEY_MESSAGE, params: { code: 'INVALID_MONEY' } });
+      ctx.addIssue({ code: 'custom', message: moneyProblem(v), params: { code: 'INVALID_MONEY' } });
       return z.NEVER;
     }
     return fromCents(cents);
