@@ -67,4 +67,57 @@ describe('API smoke', () => {
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.importFinancials.data).toMatchObject({ created: 1, rejected: 1 });
   });
+
+  it('says how to write a refused amount or quarter, in a bulk row and in a Money or Quarter argument', async () => {
+    const bulk = await api.gql<{
+      importFinancials: { data: { rejections: { index: number; path: string[]; message: string }[] } };
+    }>(
+      `mutation($rows: [FinancialRowInput!]!) { importFinancials(rows: $rows, mode: PARTIAL) { ... on ImportFinancialsSuccess { data { rejections { index path message } } } } }`,
+      {
+        rows: [
+          {
+            accountRef: 'A-1',
+            quarter: '2026-Q2',
+            revenue: '1,250.50',
+            grossProfit: '4.00',
+            costToServe: '1.00',
+          },
+          {
+            accountRef: 'A-1',
+            quarter: '2026q3',
+            revenue: '10.00',
+            grossProfit: '4.00',
+            costToServe: '1.00',
+          },
+        ],
+      },
+      admin,
+    );
+    expect(bulk.body.data?.importFinancials.data.rejections).toEqual([
+      { index: 0, path: ['revenue'], message: 'must be written without thousands separators, like 1250.50' },
+      {
+        index: 1,
+        path: ['quarter'],
+        message: "must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number)",
+      },
+    ]);
+    const quarter = await api.gql(
+      'query($q: Quarter!) { snapshot(quarter: $q) { quarter } }',
+      { q: 'Q3 2026' },
+      admin,
+    );
+    expect(quarter.body.errors?.[0]?.message).toContain(
+      'Quarter must be written 2026-Q3 (year, hyphen, capital Q and the quarter\'s number); got "Q3 2026".',
+    );
+    const money = await api.gql(
+      'mutation($input: RecordFinancialsInput!) { recordFinancials(input: $input) { __typename } }',
+      {
+        input: { accountId: 'x', quarter: '2026-Q1', revenue: '1250,50', grossProfit: '1', costToServe: '0' },
+      },
+      admin,
+    );
+    expect(money.body.errors?.[0]?.message).toContain(
+      'Money must use a point for the decimals, like 1250.50; got "1250,50".',
+    );
+  });
 });

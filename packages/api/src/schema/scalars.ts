@@ -1,4 +1,4 @@
-import { isQuarter, toCents } from '@kam/domain';
+import { isQuarter, moneyProblem, quarterProblem, toCents } from '@kam/domain';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { builder } from '../builder.ts';
 
@@ -15,15 +15,20 @@ builder.scalarType('Money', {
   parseValue: value => {
     if (typeof value !== 'string' && typeof value !== 'number')
       throw new GraphQLError('Money must be a decimal string like "1250.50".');
-    toCents(value, 'Money');
-    return String(value);
+    return String(parseMoney(value));
   },
-  parseLiteral: ast => {
-    const value = stringLiteral(ast, 'Money');
-    toCents(value, 'Money');
-    return value;
-  },
+  parseLiteral: ast => String(parseMoney(stringLiteral(ast, 'Money'))),
 });
+
+/** A valid amount as given, or a GraphQLError that says how to write it. */
+function parseMoney(value: string | number): string | number {
+  try {
+    toCents(value, 'Money');
+  } catch {
+    throw new GraphQLError(`Money ${moneyProblem(value)}; got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function parseDate(value: unknown): string {
@@ -57,7 +62,7 @@ builder.scalarType('DateTime', {
 
 function parseQuarterValue(value: unknown): string {
   if (!isQuarter(value))
-    throw new GraphQLError(`Quarter must be written YYYY-Qn, e.g. 2026-Q3; got ${JSON.stringify(value)}.`);
+    throw new GraphQLError(`Quarter ${quarterProblem(value)}; got ${JSON.stringify(value)}.`);
   return value;
 }
 builder.scalarType('Quarter', {
