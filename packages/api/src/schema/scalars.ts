@@ -1,4 +1,4 @@
-import { isQuarter, moneyProblem, quarterProblem, toCents } from '@kam/domain';
+import { dateProblem, isQuarter, moneyProblem, quarterProblem, toCents } from '@kam/domain';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { builder } from '../builder.ts';
 
@@ -33,7 +33,7 @@ function parseMoney(value: string | number): string | number {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function parseDate(value: unknown): string {
   if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new GraphQLError(`Date must be written YYYY-MM-DD; got ${JSON.stringify(value)}.`);
+    throw new GraphQLError(`Date ${dateProblem(value)}; got ${JSON.stringify(value)}.`);
   }
   return value;
 }

@@ -21,7 +21,7 @@ import {
   quarterStart,
   trailingQuarters,
 } from './quarter.ts';
-import { quarterSchema } from './validation.ts';
+import { isoDateSchema, quarterSchema } from './validation.ts';
 
 const BAD_QUARTERS = [
   '2026-3',
@@ -154,5 +154,24 @@ describe('use cases refuse a malformed quarter and write nothing', () => {
         ),
       ['kpi_definition'],
     );
+  });
+});
+
+describe('a refused date says how to write it', () => {
+  const why = (value: unknown) => {
+    const result = isoDateSchema.safeParse(value);
+    return result.success ? 'accepted' : result.error.issues[0]?.message;
+  };
+  it('names the missing zeros, a day the calendar lacks, an ambiguous order or a time', () => {
+    expect(why('2026-2-3')).toBe('must be written 2026-02-03 (YYYY-MM-DD, with leading zeros)');
+    expect(why('2026-02-30')).toBe('must be a day of the calendar; 2026-02-30 is not one');
+    expect(why('2026-13-01')).toBe('must be a day of the calendar; 2026-13-01 is not one');
+    expect(why('06/12/2026')).toBe(
+      'must be written YYYY-MM-DD: a date like 06/12/2026 could be 6 December or 12 June',
+    );
+    expect(why('2026-12-06T10:00:00Z')).toBe('must be a date alone, 2026-12-06, without a time');
+    expect(why('soon')).toBe('must be a date written YYYY-MM-DD');
+    expect(why(20261206)).toBe('must be a date written YYYY-MM-DD');
+    expect(why('2028-02-29')).toBe('accepted');
   });
 });

@@ -111,7 +111,34 @@ export const nonNegativeMoneySchema = moneySchema.refine(v => toCents(v) >= 0n, 
 });
 
 /** An ISO calendar date, `YYYY-MM-DD`. */
-export const isoDateSchema = z.iso.date({ error: 'must be a date written YYYY-MM-DD' });
+const INVALID_DATE_MESSAGE = 'must be a date written YYYY-MM-DD';
+
+/**
+ * Why a date was refused: a day the calendar does not have, the right date without its
+ * leading zeros, or a day/month order that kam cannot guess.
+ */
+export function dateProblem(value: unknown): string {
+  const text = String(value).trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (iso) {
+    const [year, month, day] = [iso[1]!, iso[2]!.padStart(2, '0'), iso[3]!.padStart(2, '0')];
+    const written = `${year}-${month}-${day}`;
+    const date = new Date(`${written}T00:00:00Z`);
+    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== written) {
+      return `must be a day of the calendar; ${written} is not one`;
+    }
+    return `must be written ${written} (YYYY-MM-DD, with leading zeros)`;
+  }
+  if (/^\d{1,2}[./-]\d{1,2}[./-]\d{4}$/.test(text)) {
+    return 'must be written YYYY-MM-DD: a date like 06/12/2026 could be 6 December or 12 June';
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) return `must be a date alone, ${text.slice(0, 10)}, without a time`;
+  return INVALID_DATE_MESSAGE;
+}
+
+export const isoDateSchema = z.iso.date({
+  error: issue => (issue.code === 'invalid_format' ? dateProblem(issue.input) : INVALID_DATE_MESSAGE),
+});
 
 export const externalRefSchema = z
   .string({ error: 'must be a text identifier' })
