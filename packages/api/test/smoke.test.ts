@@ -119,5 +119,14 @@ describe('API smoke', () => {
     expect(money.body.errors?.[0]?.message).toContain(
       'Money must use a point for the decimals, like 1250.50; got "1250,50".',
     );
+    // V8's Date.parse reads 2026-02-30 as 2 March; the Date scalar does not.
+    const date = await api.gql(
+      'mutation($input: CreateAccountInput!) { createAccount(input: $input) { __typename } }',
+      { input: { externalRef: 'A-DATE', name: 'Dated', customerSince: '2026-02-30' } },
+      admin,
+    );
+    expect(date.body.errors?.[0]?.message).toContain(
+      'Date must be a day of the calendar; 2026-02-30 is not one; got "2026-02-30".',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { dateProblem, isQuarter, moneyProblem, quarterProblem, toCents } from '@kam/domain';
+import { dateProblem, isCalendarDay, isQuarter, moneyProblem, quarterProblem, toCents } from '@kam/domain';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { builder } from '../builder.ts';
 
@@ -32,7 +32,8 @@ function parseMoney(value: string | number): string | number {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function parseDate(value: unknown): string {
-  if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  // Not Date.parse: V8 reads 2026-02-30 as 2 March.
+  if (typeof value !== 'string' || !DATE.test(value) || !isCalendarDay(value)) {
     throw new GraphQLError(`Date ${dateProblem(value)}; got ${JSON.stringify(value)}.`);
   }
   return value;

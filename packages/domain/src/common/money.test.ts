@@ -8,6 +8,7 @@ import {
   expectRejected,
   makeAccount,
   makeBusinessUnit,
+  refusalOf,
   type TestDatabase,
   testActor,
 } from '../testing/index.ts';
@@ -91,10 +92,7 @@ describe('money arithmetic (pure)', () => {
 });
 
 describe('a refused amount says how to write it', () => {
-  const why = (value: string | number) => {
-    const result = moneySchema.safeParse(value);
-    return result.success ? 'accepted' : result.error.issues[0]?.message;
-  };
+  const why = (value: unknown) => refusalOf(moneySchema, value);
   it('names the usual spreadsheet slips, each with its own hint', () => {
     expect(why('1,250.50')).toBe('must be written without thousands separators, like 1250.50');
     expect(why("1'250'000")).toBe('must be written without thousands separators, like 1250.50');

@@ -7,6 +7,7 @@ import {
   createTestDatabase,
   expectRejected,
   makeAccount,
+  refusalOf,
   type TestDatabase,
   testActor,
 } from '../testing/index.ts';
@@ -77,10 +78,7 @@ describe('quarter format YYYY-Qn (pure)', () => {
 });
 
 describe('a refused quarter says how to write it', () => {
-  const why = (value: string) => {
-    const result = quarterSchema.safeParse(value);
-    return result.success ? 'accepted' : result.error.issues[0]?.message;
-  };
+  const why = (value: unknown) => refusalOf(quarterSchema, value);
   it('shows the spelling meant, or says that a year has four quarters', () => {
     expect(why('2026q3')).toBe("must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number)");
     expect(why('2026 Q3')).toBe("must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number)");
@@ -158,17 +156,18 @@ describe('use cases refuse a malformed quarter and write nothing', () => {
 });
 
 describe('a refused date says how to write it', () => {
-  const why = (value: unknown) => {
-    const result = isoDateSchema.safeParse(value);
-    return result.success ? 'accepted' : result.error.issues[0]?.message;
-  };
+  const why = (value: unknown) => refusalOf(isoDateSchema, value);
   it('names the missing zeros, a day the calendar lacks, an ambiguous order or a time', () => {
     expect(why('2026-2-3')).toBe('must be written 2026-02-03 (YYYY-MM-DD, with leading zeros)');
     expect(why('2026-02-30')).toBe('must be a day of the calendar; 2026-02-30 is not one');
     expect(why('2026-13-01')).toBe('must be a day of the calendar; 2026-13-01 is not one');
     expect(why('06/12/2026')).toBe(
-      'must be written YYYY-MM-DD: a date like 06/12/2026 could be 6 December or 12 June',
+      'must be written YYYY-MM-DD: 06/12/2026 could be 2026-12-06 or 2026-06-12',
     );
+    expect(why('25.12.2026')).toBe('must be written 2026-12-25 (YYYY-MM-DD)');
+    expect(why('12/25/2026')).toBe('must be written 2026-12-25 (YYYY-MM-DD)');
+    expect(why('5/5/2026')).toBe('must be written 2026-05-05 (YYYY-MM-DD)');
+    expect(why('31/02/2026')).toBe('must be a day of the calendar; 31/02/2026 is not one');
     expect(why('2026-12-06T10:00:00Z')).toBe('must be a date alone, 2026-12-06, without a time');
     expect(why('soon')).toBe('must be a date written YYYY-MM-DD');
     expect(why(20261206)).toBe('must be a date written YYYY-MM-DD');

@@ -113,6 +113,12 @@ export const nonNegativeMoneySchema = moneySchema.refine(v => toCents(v) >= 0n, 
 /** An ISO calendar date, `YYYY-MM-DD`. */
 const INVALID_DATE_MESSAGE = 'must be a date written YYYY-MM-DD';
 
+/** Whether YYYY-MM-DD names a day of the calendar (not 2026-02-30). */
+export function isCalendarDay(written: string): boolean {
+  const date = new Date(`${written}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === written;
+}
+
 /**
  * Why a date was refused: a day the calendar does not have, the right date without its
  * leading zeros, or a day/month order that kam cannot guess.
@@ -121,16 +127,20 @@ export function dateProblem(value: unknown): string {
   const text = String(value).trim();
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
   if (iso) {
-    const [year, month, day] = [iso[1]!, iso[2]!.padStart(2, '0'), iso[3]!.padStart(2, '0')];
-    const written = `${year}-${month}-${day}`;
-    const date = new Date(`${written}T00:00:00Z`);
-    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== written) {
-      return `must be a day of the calendar; ${written} is not one`;
-    }
+    const written = `${iso[1]}-${iso[2]!.padStart(2, '0')}-${iso[3]!.padStart(2, '0')}`;
+    if (!isCalendarDay(written)) return `must be a day of the calendar; ${written} is not one`;
     return `must be written ${written} (YYYY-MM-DD, with leading zeros)`;
   }
-  if (/^\d{1,2}[./-]\d{1,2}[./-]\d{4}$/.test(text)) {
-    return 'must be written YYYY-MM-DD: a date like 06/12/2026 could be 6 December or 12 June';
+  const local = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(text);
+  if (local) {
+    // Day first (most of the world) or month first (the United States): the calendar days either reads as.
+    const [first, second, year] = [local[1]!.padStart(2, '0'), local[2]!.padStart(2, '0'), local[3]!];
+    const readings = [...new Set([`${year}-${second}-${first}`, `${year}-${first}-${second}`])].filter(
+      isCalendarDay,
+    );
+    if (readings.length === 0) return `must be a day of the calendar; ${text} is not one`;
+    if (readings.length === 1) return `must be written ${readings[0]} (YYYY-MM-DD)`;
+    return `must be written YYYY-MM-DD: ${text} could be ${readings.join(' or ')}`;
   }
   if (/^\d{4}-\d{2}-\d{2}T/.test(text)) return `must be a date alone, ${text.slice(0, 10)}, without a time`;
   return INVALID_DATE_MESSAGE;

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { z } from 'zod';
 import { DomainError, type DomainErrorCode } from '../common/domain-error.ts';
 
 /** Row counts of the given tables, to prove that a rejected change wrote nothing. */
@@ -47,4 +48,10 @@ export async function expectRejected(
     }
   }
   return caught;
+}
+
+/** The message of the first issue `schema` finds in `value`, or "accepted". */
+export function refusalOf(schema: z.ZodType, value: unknown): string | undefined {
+  const result = schema.safeParse(value);
+  return result.success ? 'accepted' : result.error.issues[0]?.message;
 }

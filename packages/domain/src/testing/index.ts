@@ -1,4 +1,4 @@
-export { expectRejected, tableCounts } from './assertions.ts';
+export { expectRejected, refusalOf, tableCounts } from './assertions.ts';
 export { makeAccount, makeBusinessUnit, makePerson, testActor } from './factories.ts';
 export {
   createScratchDatabase,
