@@ -56,9 +56,15 @@ describe('quarter format YYYY-Qn (pure)', () => {
     const error = caught as DomainError;
     expect(error.code).toBe('INVALID_QUARTER');
     expect(error.category).toBe('VALIDATION');
-    expect(error.message).toContain('YYYY-Qn');
+    expect(error.message).toBe(
+      `baselineQuarter must be one of the year's four quarters, Q1 to Q4 (YYYY-Qn); there is no Q5; got "2026-Q5".`,
+    );
     expect(error.issues).toEqual([
-      { path: ['baselineQuarter'], message: 'expected YYYY-Qn, e.g. 2026-Q3', code: 'INVALID_QUARTER' },
+      {
+        path: ['baselineQuarter'],
+        message: "must be one of the year's four quarters, Q1 to Q4 (YYYY-Qn); there is no Q5",
+        code: 'INVALID_QUARTER',
+      },
     ]);
   });
 
@@ -84,7 +90,9 @@ describe('a refused quarter says how to write it', () => {
     expect(why('2026 Q3')).toBe("must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number)");
     expect(why('Q3 2026')).toBe("must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number)");
     expect(why('Q3/2026')).toBe("must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number)");
-    expect(why('2026-Q5')).toBe('must be a quarter 1 to 4 of the year, written YYYY-Qn; got Q5');
+    expect(why('2026-Q5')).toBe(
+      "must be one of the year's four quarters, Q1 to Q4 (YYYY-Qn); there is no Q5",
+    );
     expect(why('third quarter')).toBe('must be a quarter written YYYY-Qn, e.g. 2026-Q3');
     expect(why('2026-Q3')).toBe('accepted');
   });

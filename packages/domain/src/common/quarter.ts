@@ -9,13 +9,26 @@ export function isQuarter(value: unknown): value is Quarter {
   return typeof value === 'string' && QUARTER_PATTERN.test(value);
 }
 
+export const INVALID_QUARTER_MESSAGE = 'must be a quarter written YYYY-Qn, e.g. 2026-Q3';
+
+/** Why a quarter was refused: a fifth quarter, or the right quarter written another way. */
+export function quarterProblem(value: unknown): string {
+  const text = String(value).trim();
+  const loose = /^(\d{4})\s*[-/ ]?\s*Q\s*(\d)$/i.exec(text) ?? /^Q\s*(\d)\s*[-/ ]?\s*(\d{4})$/i.exec(text);
+  if (!loose) return INVALID_QUARTER_MESSAGE;
+  const [year, number] = /^\d{4}$/.test(loose[1]!) ? [loose[1], loose[2]] : [loose[2], loose[1]];
+  if (!/^[1-4]$/.test(number!))
+    return `must be one of the year's four quarters, Q1 to Q4 (YYYY-Qn); there is no Q${number}`;
+  return `must be written ${year}-Q${number} (year, hyphen, capital Q and the quarter's number)`;
+}
+
 /** Parses a quarter or throws `INVALID_QUARTER` with a message that shows the expected format. */
 export function parseQuarter(value: string, field = 'quarter'): Quarter {
   if (!isQuarter(value)) {
     throw new DomainError(
       'INVALID_QUARTER',
-      `${field} must be written YYYY-Qn (for example 2026-Q3); got ${JSON.stringify(value)}.`,
-      { issues: [{ path: [field], message: 'expected YYYY-Qn, e.g. 2026-Q3', code: 'INVALID_QUARTER' }] },
+      `${field} ${quarterProblem(value)}; got ${JSON.stringify(value)}.`,
+      { issues: [{ path: [field], message: quarterProblem(value), code: 'INVALID_QUARTER' }] },
     );
   }
   return value;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError, type DomainErrorCode, type FieldIssue } from './domain-error.ts';
 import { fromCents, MAX_MONEY_CENTS, type Money, toCents } from './money.ts';
-import { isQuarter, type Quarter } from './quarter.ts';
+import { INVALID_QUARTER_MESSAGE, isQuarter, type Quarter, quarterProblem } from './quarter.ts';
 
 // A missing required field says so, instead of zod's "expected string, received undefined".
 z.config({
@@ -33,19 +33,6 @@ export const scoreSchema = ruled(
 
 /** A contact's influence: a whole number 1–5. */
 export const influenceSchema = scoreSchema;
-
-const INVALID_QUARTER_MESSAGE = 'must be a quarter written YYYY-Qn, e.g. 2026-Q3';
-
-/** Why a quarter was refused: a fifth quarter, or the right quarter written another way. */
-export function quarterProblem(value: unknown): string {
-  const text = String(value).trim();
-  const loose = /^(\d{4})\s*[-/ ]?\s*Q\s*(\d)$/i.exec(text) ?? /^Q\s*(\d)\s*[-/ ]?\s*(\d{4})$/i.exec(text);
-  if (!loose) return INVALID_QUARTER_MESSAGE;
-  const [year, number] = /^\d{4}$/.test(loose[1]!) ? [loose[1], loose[2]] : [loose[2], loose[1]];
-  if (!/^[1-4]$/.test(number!))
-    return `must be a quarter 1 to 4 of the year, written YYYY-Qn; got Q${number}`;
-  return `must be written ${year}-Q${number} (year, hyphen, capital Q and the quarter's number)`;
-}
 
 export const quarterSchema = z
   .string({ error: INVALID_QUARTER_MESSAGE })

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { dialectOf, sqlitePath } from '@kam/domain';
+import { dialectOf, isQuarter, quarterProblem, sqlitePath } from '@kam/domain';
 import type { Command } from 'commander';
 import { parseEnv } from '../../env.ts';
 import { runReportBuild } from '../reports.ts';
@@ -26,8 +26,8 @@ export function registerReport(program: Command): void {
         out: string;
         verbose?: boolean;
       }) => {
-        if (!/^\d{4}-Q[1-4]$/.test(options.quarter)) {
-          throw new Error(`--quarter must be written YYYY-Qn, e.g. 2026-Q3; got ${options.quarter}.`);
+        if (!isQuarter(options.quarter)) {
+          throw new Error(`--quarter ${quarterProblem(options.quarter)}; got ${options.quarter}.`);
         }
         if (!SITES.includes(options.site as (typeof SITES)[number])) {
           throw new Error(`--site must be kpi, journey or all; got ${options.site}.`);
