@@ -27,12 +27,23 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address, e.g. 127.0.0.1')
     .default('127.0.0.1'),
-  KAM_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(4000),
+  KAM_PORT: z.coerce
+    .number({ error: 'must be a port number, 0 to 65535' })
+    .int()
+    .min(0)
+    .max(65535)
+    .default(4000),
   /** `development` turns GraphiQL and introspection on by default; `production` turns them off. */
-  KAM_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  KAM_ENV: z
+    .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
+    .default('development'),
   KAM_GRAPHIQL: bool.optional(),
   KAM_INTROSPECTION: bool.optional(),
-  KAM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KAM_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be fatal, error, warn, info, debug, trace or silent',
+    })
+    .default('info'),
   /** Rows per bulk mutation call. */
   KAM_MAX_BULK_ROWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
   /** Largest accepted request body, bytes. */
@@ -63,7 +74,12 @@ export type KamEnv = z.output<typeof envSchema>;
 export function parseEnv(source: Record<string, string | undefined>): KamEnv {
   const result = envSchema.safeParse(source);
   if (result.success) return Object.freeze(result.data);
-  const lines = result.error.issues.map(i => `  ${String(i.path[0])}: ${i.message}`);
+  const lines = result.error.issues.map(i => {
+    const name = String(i.path[0]);
+    // The value given, except where it may carry a password or a secret.
+    const given = /URL|TOKEN|SECRET|PASSWORD/.test(name) ? '' : `; got ${JSON.stringify(source[name])}`;
+    return `  ${name}: ${i.message}${given}`;
+  });
   throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
 }
 

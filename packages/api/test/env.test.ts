@@ -1,5 +1,11 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../src/env.ts';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 describe('the environment', () => {
   it('takes a SQLite path, a sqlite: URL or a postgres:// URL as DATABASE_URL', () => {
@@ -26,6 +32,28 @@ describe('the environment', () => {
   });
 
   it('names each bad variable and what it accepts', () => {
-    expect(() => parseEnv({ KAM_PORT: '99999', KAM_ENV: 'staging' })).toThrow(/KAM_PORT: .*\n {2}KAM_ENV: /);
+    expect(() => parseEnv({ KAM_PORT: '99999', KAM_ENV: 'staging', KAM_LOG_LEVEL: 'verbose' })).toThrow(
+      'Invalid configuration:\n' +
+        '  KAM_PORT: must be a port number, 0 to 65535; got "99999"\n' +
+        '  KAM_ENV: must be development, production or test; got "staging"\n' +
+        '  KAM_LOG_LEVEL: must be fatal, error, warn, info, debug, trace or silent; got "verbose"',
+    );
+    // A database URL may carry a password: its value is not repeated.
+    expect(() => parseEnv({ DATABASE_URL: 'mysql://root:s3cret@db/kam' })).toThrow(/^(?!.*s3cret)/s);
+  });
+});
+
+describe('a database that cannot be reached', () => {
+  it('stops kam at start with the address (without its password), the cause and what to check', async () => {
+    const failure = await run(process.execPath, [CLI, 'migrate'], {
+      env: { ...process.env, DATABASE_URL: 'postgres://kam:s3cret@127.0.0.1:1/kam' },
+    }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr.trim()).toBe(
+      'kam: Cannot reach the database at postgres://kam:***@127.0.0.1:1/kam: connect ECONNREFUSED 127.0.0.1:1. Check that the server runs there and accepts connections, and that DATABASE_URL names it.',
+    );
   });
 });

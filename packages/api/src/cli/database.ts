@@ -9,11 +9,23 @@ export async function openDatabase(env: KamEnv): Promise<MikroORM> {
     const file = sqlitePath(env.DATABASE_URL);
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   }
+  let orm: MikroORM;
   try {
-    return await openOrm({ url: env.DATABASE_URL, poolSize: env.KAM_DB_POOL });
+    orm = await openOrm({ url: env.DATABASE_URL, poolSize: env.KAM_DB_POOL });
   } catch (error) {
     throw new Error(`Cannot open the database at ${redact(env.DATABASE_URL)}: ${(error as Error).message}`);
   }
+  // PostgreSQL connects lazily: ask now, so that a wrong address, database or role fails here,
+  // said plainly, rather than as a bare "connect ECONNREFUSED" from the first real query.
+  try {
+    await orm.em.getConnection().execute('select 1');
+  } catch (error) {
+    await orm.close(true).catch(() => {});
+    throw new Error(
+      `Cannot reach the database at ${redact(env.DATABASE_URL)}: ${(error as Error).message}. Check that the server runs there and accepts connections, and that DATABASE_URL names it.`,
+    );
+  }
+  return orm;
 }
 
 /** Fails with a clear instruction when the schema is behind the code. */
