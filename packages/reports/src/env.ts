@@ -15,7 +15,16 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 const envSchema = z.object({
-  KAM_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  KAM_API_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: issue =>
+          `must be the http(s) URL of the API's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql; got ${JSON.stringify(issue.input)}`,
+      })
+      .optional(),
+  ),
   KAM_API_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().default('./data/kam.sqlite')),
   KAM_REPORT_QUARTER: z.preprocess(emptyAsUndefined, quarter.optional()),

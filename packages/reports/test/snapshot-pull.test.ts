@@ -65,6 +65,16 @@ describe('pulling a snapshot through the GraphQL API over HTTP', () => {
     await expect(listSnapshots(refused)).rejects.toThrow(/A valid API token is required/);
   });
 
+  it('says why an API that does not answer cannot be reached', async () => {
+    // A port of this machine that nothing listens on: the one the stub had before it closed.
+    const gone = await startGraphQLStub({ snapshots: [withKeyAccounts(1, 1)] });
+    await gone.close();
+    const api = httpApiClient({ url: gone.url, token: gone.token });
+    await expect(listSnapshots(api)).rejects.toThrow(
+      `Cannot reach the API at ${gone.url}: fetch failed (connect ECONNREFUSED`,
+    );
+  });
+
   it('rejects a payload that breaks the contract, naming the account and the field', async () => {
     const broken = withKeyAccounts(3, 9);
     (broken.accounts[1]!.ttm as { revenue: unknown }).revenue = 12.5;
@@ -91,6 +101,9 @@ describe('the report environment', () => {
   it('needs a token with an API URL and a well-formed quarter', () => {
     expect(() => parseReportEnv({ KAM_API_URL: 'http://127.0.0.1:4000/graphql' })).toThrow(/KAM_API_TOKEN/);
     expect(() => parseReportEnv({ KAM_REPORT_QUARTER: '2026Q3' })).toThrow(/2026-Q3/);
+    expect(() => parseReportEnv({ KAM_API_URL: 'localhost:4000' })).toThrow(
+      `must be the http(s) URL of the API's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql; got "localhost:4000"`,
+    );
     expect(parseReportEnv({ DATABASE_URL: 'postgres://db/kam' }).databaseUrl).toBe('postgres://db/kam');
   });
 });

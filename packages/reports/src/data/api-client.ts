@@ -27,6 +27,12 @@ function unwrap<T>(result: GraphQLResult<T>, where: string): T {
   return result.data;
 }
 
+/** fetch's own message ("fetch failed") with the reason under it ("connect ECONNREFUSED 127.0.0.1:1"). */
+function causeOf(error: unknown): string {
+  const { message, cause } = error as { message?: string; cause?: { message?: string } };
+  return cause?.message ? `${message} (${cause.message})` : String(message);
+}
+
 /** A client for a running kam API (`KAM_API_URL`, token from `KAM_API_TOKEN`). */
 export function httpApiClient(options: { url: string; token: string; timeoutMs?: number }): ReportApi {
   const where = options.url;
@@ -47,7 +53,7 @@ export function httpApiClient(options: { url: string; token: string; timeoutMs?:
         });
       } catch (error) {
         throw new Error(
-          `Cannot reach the API at ${where}: ${(error as Error).message}. Is \`kam serve\` running?`,
+          `Cannot reach the API at ${where}: ${causeOf(error)}. Is \`kam serve\` running there?`,
         );
       }
       const text = await response.text();
