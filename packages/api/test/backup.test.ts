@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrateDatabase, openOrm, systemActor, upsertAccounts } from '@kam/domain';
@@ -65,5 +65,30 @@ describe.runIf(testDialect() === 'sqlite')('kam backup / restore (SQLite)', () =
     await tool.close(true);
     await server.close(true);
     await expect(backupDatabase(server, 'postgres://x@127.0.0.1/db', backup)).rejects.toThrow(/pg_dump/);
+  });
+
+  it('checks the backup before the database it would replace, and says what is wrong with each', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-restore-'));
+    const url = path.join(dir, 'kam.sqlite');
+    const orm = await openOrm({ url });
+    await migrateDatabase(orm);
+    await expect(backupDatabase(orm, url, path.join(dir, 'no', 'such', 'b.sqlite'))).rejects.toThrow(
+      `${path.join(dir, 'no', 'such')} does not exist: create the folder, or choose another place for --out.`,
+    );
+    const backup = path.join(dir, 'backup.sqlite');
+    await backupDatabase(orm, url, backup);
+    await orm.close(true);
+    await expect(restoreDatabase(url, path.join(dir, 'missing.sqlite'))).rejects.toThrow(
+      `${path.join(dir, 'missing.sqlite')} does not exist: give the path of a file made by kam backup.`,
+    );
+    const garbage = path.join(dir, 'garbage.sqlite');
+    writeFileSync(garbage, 'not a database at all, but long enough to be read as a header........');
+    await expect(restoreDatabase(url, garbage, { force: true })).rejects.toThrow(
+      `${garbage} is not a SQLite database (file is not a database); give a file made by kam backup.`,
+    );
+    await expect(restoreDatabase(url, backup)).rejects.toThrow(/already holds a database; pass --force/);
+    await expect(restoreDatabase(url, backup, { force: true })).resolves.toMatchObject({
+      pages: expect.any(Number),
+    });
   });
 });

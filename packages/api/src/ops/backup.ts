@@ -36,6 +36,11 @@ export async function backupDatabase(orm: MikroORM, databaseUrl: string, out: st
   assertSqlite(databaseUrl, 'kam backup');
   const target = path.resolve(out);
   if (existsSync(target)) throw new Error(`${target} already exists; choose a new file name for the backup.`);
+  if (!existsSync(path.dirname(target))) {
+    throw new Error(
+      `${path.dirname(target)} does not exist: create the folder, or choose another place for --out.`,
+    );
+  }
   if (path.resolve(sqlitePath(databaseUrl)) === target)
     throw new Error('The backup file cannot be the database itself.');
   const db = await nativeClient(orm);
@@ -49,7 +54,15 @@ export async function checkIntegrity(file: string): Promise<void> {
   const { default: Sqlite } = await import('better-sqlite3');
   const db = new Sqlite(file, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+    let rows: { integrity_check: string }[];
+    try {
+      rows = db.pragma('integrity_check') as { integrity_check: string }[];
+    } catch (error) {
+      // "file is not a database": SQLite says no more.
+      throw new Error(
+        `${file} is not a SQLite database (${(error as Error).message}); give a file made by kam backup.`,
+      );
+    }
     const verdict = rows.map(r => r.integrity_check).join('; ');
     if (verdict !== 'ok') throw new Error(`${file} failed its integrity check: ${verdict}`);
     const migrations = db
@@ -67,15 +80,27 @@ export async function checkIntegrity(file: string): Promise<void> {
 
 /**
  * Restores a backup into the configured SQLite database with the online backup API (the
- * reverse direction), after checking the backup's integrity. Stop the server first.
+ * reverse direction), after checking the backup's integrity; a database that holds data is
+ * replaced only with `force`. Stop the server first.
  */
-export async function restoreDatabase(databaseUrl: string, backupFile: string): Promise<{ pages: number }> {
+export async function restoreDatabase(
+  databaseUrl: string,
+  backupFile: string,
+  options: { force?: boolean } = {},
+): Promise<{ pages: number }> {
   assertSqlite(databaseUrl, 'kam restore');
   const source = path.resolve(backupFile);
-  if (!existsSync(source)) throw new Error(`${source} does not exist.`);
+  if (!existsSync(source))
+    throw new Error(`${source} does not exist: give the path of a file made by kam backup.`);
+  // The backup is checked before anything else is said about the database it would replace.
   await checkIntegrity(source);
-  const { default: Sqlite } = await import('better-sqlite3');
   const target = path.resolve(sqlitePath(databaseUrl));
+  if (existsSync(target) && statSync(target).size > 0 && !options.force) {
+    throw new Error(
+      `${target} already holds a database; pass --force to replace it with ${source} (stop the server first).`,
+    );
+  }
+  const { default: Sqlite } = await import('better-sqlite3');
   const db = new Sqlite(source, { readonly: true, fileMustExist: true });
   try {
     const result = await db.backup(target, { progress: () => ALL_PAGES });

@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import { dialectOf, openOrm, pendingMigrations, sqlitePath } from '@kam/domain';
 import type { Command } from 'commander';
 import { parseEnv } from '../../env.ts';
@@ -37,17 +36,7 @@ export function registerBackup(program: Command): void {
     .action(async (file: string, options: { force?: boolean }) => {
       const env = parseEnv(process.env);
       const target = sqlitePath(env.DATABASE_URL);
-      if (
-        dialectOf(env.DATABASE_URL) === 'sqlite' &&
-        existsSync(target) &&
-        statSync(target).size > 0 &&
-        !options.force
-      ) {
-        throw new Error(
-          `${target} already holds a database; pass --force to replace it with ${file} (stop the server first).`,
-        );
-      }
-      const result = await restoreDatabase(env.DATABASE_URL, file);
+      const result = await restoreDatabase(env.DATABASE_URL, file, { force: options.force });
       const orm = await openOrm({ url: env.DATABASE_URL });
       try {
         const pending = await pendingMigrations(orm);
