@@ -130,6 +130,9 @@ describe('team', () => {
       influence: 3,
     });
     expect(res).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+    expect(res.message).toBe(
+      'You are not on the team of W-ACME (Acme); account managers change only the accounts whose team they are on. Ask its key account manager or an administrator to add you.',
+    );
     const read = await api.gql<{ node: { contacts: { name: string }[] } }>(
       'query($id: ID!) { node(id: $id) { ... on Account { contacts { name } } } }',
       { id: acme },

@@ -1,3 +1,4 @@
+import { Account } from '@kam/domain';
 import { type KamContext, teamAccountIds } from '../context.ts';
 import { ForbiddenError } from '../errors.ts';
 
@@ -8,10 +9,15 @@ import { ForbiddenError } from '../errors.ts';
 export async function assertCanWriteAccount(ctx: KamContext, accountId: number): Promise<void> {
   const { role } = ctx.viewer;
   if (role === 'ADMIN') return;
-  if (role === 'ACCOUNT_MANAGER' && (await teamAccountIds(ctx)).has(accountId)) return;
+  if (role === 'ACCOUNT_MANAGER' && (await teamAccountIds(ctx)).has(accountId)) {
+    return;
+  }
+  if (role !== 'ACCOUNT_MANAGER') throw new ForbiddenError(`Your role ${role} may not change accounts.`);
+  // Named as the user knows it; read apart from the request's identity map (a partial load).
+  const account = await ctx.em
+    .fork()
+    .findOne(Account, accountId, { fields: ['externalRef', 'name'], disableIdentityMap: true });
   throw new ForbiddenError(
-    role === 'ACCOUNT_MANAGER'
-      ? `You are not on the team of account ${accountId}; account managers change only the accounts whose team they are on.`
-      : `Your role ${role} may not change accounts.`,
+    `You are not on the team of ${account ? `${account.externalRef} (${account.name})` : 'this account'}; account managers change only the accounts whose team they are on. Ask its key account manager or an administrator to add you.`,
   );
 }
