@@ -44,6 +44,9 @@ describe('an account is never its own ancestor', () => {
       ['account'],
     );
     expect(error.issues[0]?.path).toEqual(['parentId']);
+    expect(error.message).toBe(
+      `CYC-0 cannot have CYC-4 as its parent: an account can never be its own ancestor. Choose a parent outside its own group.`,
+    );
     const reloaded = await db.em().findOneOrFail(Account, root?.id ?? 0);
     expect([reloaded.parent, reloaded.version]).toEqual([null, 1]);
   });
@@ -85,6 +88,9 @@ describe('the hierarchy is at most MAX_HIERARCHY_DEPTH levels deep', () => {
       ['account'],
     );
     expect(error.issues[0]?.path).toEqual(['parentId']);
+    expect(error.message).toBe(
+      `Attaching the new account under DEEP-${MAX_HIERARCHY_DEPTH - 1} would make the hierarchy ${MAX_HIERARCHY_DEPTH + 1} levels deep; the limit is ${MAX_HIERARCHY_DEPTH}. Attach it higher up.`,
+    );
   });
 
   it('refuses moving a subtree where its lowest level would pass the limit', async () => {

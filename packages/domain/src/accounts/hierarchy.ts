@@ -50,28 +50,46 @@ export async function assertValidParent(
   parentId: number,
 ): Promise<void> {
   if (accountId !== null && parentId === accountId) {
-    throw cycleError(accountId, parentId);
+    throw cycleError(accountId, parentId, await refsOf(em, [accountId, parentId]));
   }
   const ancestors = await ancestorIds(em, parentId);
   if (accountId !== null && ancestors.includes(accountId)) {
-    throw cycleError(accountId, parentId);
+    throw cycleError(accountId, parentId, await refsOf(em, [accountId, parentId]));
   }
   const height = accountId === null ? 0 : await subtreeHeight(em, accountId);
   // levels: the parent's ancestors + the parent + this account + its subtree
   const levels = ancestors.length + 2 + height;
   if (levels > MAX_HIERARCHY_DEPTH) {
+    const [account, parent] = await refsOf(em, [accountId, parentId]);
     throw new DomainError(
       'ACCOUNT_HIERARCHY_TOO_DEEP',
-      `Attaching account ${accountId ?? '(new)'} under ${parentId} would make the hierarchy ${levels} levels deep; the limit is ${MAX_HIERARCHY_DEPTH}. Attach it higher up.`,
+      `Attaching ${accountId === null ? 'the new account' : account} under ${parent} would make the hierarchy ${levels} levels deep; the limit is ${MAX_HIERARCHY_DEPTH}. Attach it higher up.`,
       { issues: [{ path: ['parentId'], message: 'hierarchy too deep', code: 'ACCOUNT_HIERARCHY_TOO_DEEP' }] },
     );
   }
 }
 
-function cycleError(accountId: number, parentId: number): DomainError {
+/** The external refs of accounts by id, in the order given ("(new)" for null), for messages. */
+async function refsOf(em: EntityManager, ids: (number | null)[]): Promise<string[]> {
+  const known = ids.filter((id): id is number => id !== null);
+  const rows = await em
+    .getConnection()
+    .execute<{ id: number; external_ref: string }[]>(
+      `select id, external_ref from account where id in (${known.map(() => '?').join(', ')})`,
+      known,
+      'all',
+      em.getTransactionContext(),
+    );
+  const refs = new Map<number, string>(
+    rows.map((r: { id: number; external_ref: string }) => [Number(r.id), String(r.external_ref)]),
+  );
+  return ids.map(id => (id === null ? '(new)' : (refs.get(id) ?? `account ${id}`)));
+}
+
+function cycleError(accountId: number, parentId: number, [account, parent]: string[]): DomainError {
   return new DomainError(
     'ACCOUNT_HIERARCHY_CYCLE',
-    `Account ${accountId} cannot have ${parentId} as its parent: an account can never be its own ancestor. Choose a parent outside its own group.`,
+    `${account} cannot have ${parent} as its parent: an account can never be its own ancestor. Choose a parent outside its own group.`,
     {
       issues: [
         {

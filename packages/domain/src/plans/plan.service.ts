@@ -580,7 +580,7 @@ export async function updatePlanAction(em: EntityManager, input: UpdateActionInp
       if (!ACTION_TRANSITIONS[current].includes(data.status)) {
         throw new DomainError(
           'ACTION_INVALID_TRANSITION',
-          `Action ${action.id} is ${current} and cannot become ${data.status}${ACTION_TRANSITIONS[current].length ? `; it can become ${ACTION_TRANSITIONS[current].join(', ')}` : ': DONE and CANCELLED are final'}.`,
+          `Action ${quoted(action.description)} is ${current} and cannot become ${data.status}${ACTION_TRANSITIONS[current].length ? `; it can become ${ACTION_TRANSITIONS[current].join(', ')}` : ': DONE and CANCELLED are final'}.`,
         );
       }
       action.status = data.status;

@@ -130,12 +130,16 @@ export async function createServicePackage(
       segment,
       description: data.description ?? null,
     });
-    const seen = new Set<number>();
+    const seen = new Map<number, number>();
     for (const [i, e] of data.elements.entries()) {
-      if (seen.has(e.elementId)) {
-        throw new DomainError('DUPLICATE_ROW', `Element ${e.elementId} is listed twice (elements.${i}).`);
+      const first = seen.get(e.elementId);
+      if (first !== undefined) {
+        throw new DomainError(
+          'DUPLICATE_ROW',
+          `The same service element is listed twice (elements.${first} and elements.${i}); list each once.`,
+        );
       }
-      seen.add(e.elementId);
+      seen.set(e.elementId, i);
       const element = await findOrFail(tx, ServiceElement, e.elementId, 'Service element');
       tx.create(PackageElement, { servicePackage, element, inclusion: e.inclusion });
     }

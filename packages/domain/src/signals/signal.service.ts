@@ -6,6 +6,7 @@ import { findOrFail } from '../common/lookup.ts';
 import { quarterOf } from '../common/quarter.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
 import { parseInput } from '../common/validation.ts';
+import { quoted } from '../common/words.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Contact } from '../team/contact.entity.ts';
 import { CustomerSignal, OrganisationMeasurement, SurveyResponse } from './signal.entity.ts';
@@ -52,7 +53,9 @@ export async function recordSurveyResponse(em: EntityManager, input: RecordSurve
     const account = await findOrFail(tx, Account, data.accountId, 'Account');
     const contact = data.contactId ? await findOrFail(tx, Contact, data.contactId, 'Contact') : null;
     if (contact && contact.account.id !== account.id) {
-      throw new DomainError('VALIDATION_FAILED', `Contact ${contact.id} belongs to another account.`, {
+      await tx.populate(contact, ['account']);
+      const message = `Contact ${quoted(contact.name)} belongs to ${contact.account.externalRef}, not ${account.externalRef}.`;
+      throw new DomainError('VALIDATION_FAILED', message, {
         issues: [{ path: ['contactId'], message: 'contact of another account', code: 'VALIDATION_FAILED' }],
       });
     }

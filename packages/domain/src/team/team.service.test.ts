@@ -123,7 +123,7 @@ describe('the account team', () => {
       { accountId: account.id, personId: a.id, role: 'KEY_ACCOUNT_MANAGER' },
       testActor,
     );
-    await expectRejected(
+    const second = await expectRejected(
       db.em(),
       'TEAM_LEAD_ALREADY_ASSIGNED',
       () =>
@@ -133,6 +133,11 @@ describe('the account team', () => {
           testActor,
         ),
       ['team_member'],
+    );
+    expect(second.message).toMatch(
+      new RegExp(
+        `^${account.externalRef} already has a lead key account manager: ${a.name}\\. A multinational`,
+      ),
     );
     // A multinational may have one per geography.
     await addTeamMember(

@@ -38,11 +38,16 @@ async function assertSingleLead(
   geography: string | null,
   exceptId: number | null,
 ): Promise<void> {
-  const leads = await em.find(TeamMember, { account: accountId, role: 'KEY_ACCOUNT_MANAGER', geography });
-  if (leads.some(l => l.id !== exceptId)) {
+  const leads = await em.find(
+    TeamMember,
+    { account: accountId, role: 'KEY_ACCOUNT_MANAGER', geography },
+    { populate: ['person', 'account'] },
+  );
+  const lead = leads.find(l => l.id !== exceptId);
+  if (lead) {
     throw new DomainError(
       'TEAM_LEAD_ALREADY_ASSIGNED',
-      `Account ${accountId} already has a lead key account manager${geography ? ` for ${geography}` : ''}. A multinational may have one per geography: set a geography, or remove the current lead first.`,
+      `${lead.account.externalRef} already has a lead key account manager${geography ? ` for ${geography}` : ''}: ${lead.person.name}. A multinational may have one per geography: set a geography, or remove the current lead first.`,
       { issues: [{ path: ['role'], message: 'one lead per geography', code: 'TEAM_LEAD_ALREADY_ASSIGNED' }] },
     );
   }
