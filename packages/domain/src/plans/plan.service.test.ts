@@ -89,7 +89,7 @@ describe('a plan is approved only with every involved business unit’s sign-off
       .findOneOrFail(AccountPlan, plan.id, { populate: ['account'] })
       .then(p => p.account);
     expect(error.message).toBe(
-      `The 2026 plan of ${externalRef} cannot be approved: P-SERVICE has not signed version 1. Every business unit involved must sign first.`,
+      `The 2026 plan of ${externalRef} cannot be approved: ${service.name} (P-SERVICE) has not signed version 1. Every business unit involved must sign first.`,
     );
     expect((await reload(plan.id)).status).toBe('IN_REVIEW');
 

@@ -341,10 +341,11 @@ export async function approvePlan(em: EntityManager, input: PlanStepInput, actor
     if (plan.status !== 'IN_REVIEW') throw invalidTransition(plan, 'APPROVED', ['IN_REVIEW']);
     const missing = await missingSignOffs(tx, plan);
     if (missing.length) {
-      const codes = missing.map(u => u.code).sort();
+      const units = [...missing].sort((a, b) => (a.code < b.code ? -1 : 1));
+      const codes = units.map(u => u.code);
       throw new DomainError(
         'PLAN_NOT_SIGNED_BY_ALL_UNITS',
-        `${planName(plan)} cannot be approved: ${codes.join(', ')} ${codes.length === 1 ? 'has' : 'have'} not signed version ${plan.latestVersionNumber}. Every business unit involved must sign first.`,
+        `${planName(plan)} cannot be approved: ${units.map(u => `${u.name} (${u.code})`).join(', ')} ${codes.length === 1 ? 'has' : 'have'} not signed version ${plan.latestVersionNumber}. Every business unit involved must sign first.`,
         { details: { missingBusinessUnits: codes } },
       );
     }
