@@ -151,25 +151,30 @@ describe('a plan is approved only with every involved business unit’s sign-off
       PLAN_TABLES,
     );
     await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
-    await expectRejected(
+    const notInvolved = await expectRejected(
       db.em(),
       'PLAN_UNIT_NOT_INVOLVED',
       () => sign(plan.id, service, serviceLead),
       PLAN_TABLES,
     );
-    await expectRejected(
+    expect(notInvolved.message).toMatch(/; only involved units sign it \(P-SALES\)\.$/);
+    const otherUnit = await expectRejected(
       db.em(),
       'PLAN_SIGNER_NOT_IN_UNIT',
       () => sign(plan.id, sales, serviceLead),
       PLAN_TABLES,
     );
+    expect(otherUnit.message).toBe(
+      `${serviceLead.name} is not a member of P-SALES; a plan is signed for a business unit by one of its own people.`,
+    );
     const outsider = await makePerson(db.em());
-    await expectRejected(
+    const noUnit = await expectRejected(
       db.em(),
       'PLAN_SIGNER_NOT_IN_UNIT',
       () => sign(plan.id, sales, outsider),
       PLAN_TABLES,
     );
+    expect(noUnit.message).toMatch(/\(.+ belongs to no business unit\)\.$/);
     expect(await db.em().count(PlanSignOff, { plan: plan.id })).toBe(0);
   });
 

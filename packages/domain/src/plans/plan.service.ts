@@ -294,17 +294,19 @@ export async function signPlan(em: EntityManager, input: SignPlanInput, actor: A
       );
     }
     const unit = await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit');
-    if (!(await tx.count(PlanUnit, { plan, businessUnit: unit }))) {
+    const involved = await tx.find(PlanUnit, { plan }, { populate: ['businessUnit'] });
+    if (!involved.some(u => u.businessUnit.id === unit.id)) {
+      const codes = involved.map(u => u.businessUnit.code).sort();
       throw new DomainError(
         'PLAN_UNIT_NOT_INVOLVED',
-        `Business unit ${unit.code} is not involved in ${planName(plan, { inSentence: true })}; only involved units sign it.`,
+        `Business unit ${unit.code} is not involved in ${planName(plan, { inSentence: true })}; only involved units sign it (${codes.length ? codes.join(', ') : 'none yet'}).`,
       );
     }
     const signer = await findOrFail(tx, Person, data.signedById, 'Person');
     if (signer.businessUnit?.id !== unit.id) {
       throw new DomainError(
         'PLAN_SIGNER_NOT_IN_UNIT',
-        `${signer.name} is not a member of ${unit.code}; a plan is signed for a business unit by one of its own people.`,
+        `${signer.name} is not a member of ${unit.code}; a plan is signed for a business unit by one of its own people${signer.businessUnit ? '' : ` (${signer.name} belongs to no business unit)`}.`,
       );
     }
     const existing = await tx.findOne(PlanSignOff, {
