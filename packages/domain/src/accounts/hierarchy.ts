@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../common/domain-error.ts';
+import { Account } from './account.entity.ts';
 
 /** Roll-ups read at least five levels deep; the hierarchy may not go deeper than this. */
 export const MAX_HIERARCHY_DEPTH = 10;
@@ -72,17 +73,8 @@ export async function assertValidParent(
 /** The external refs of accounts by id, in the order given ("(new)" for null), for messages. */
 async function refsOf(em: EntityManager, ids: (number | null)[]): Promise<string[]> {
   const known = ids.filter((id): id is number => id !== null);
-  const rows = await em
-    .getConnection()
-    .execute<{ id: number; external_ref: string }[]>(
-      `select id, external_ref from account where id in (${known.map(() => '?').join(', ')})`,
-      known,
-      'all',
-      em.getTransactionContext(),
-    );
-  const refs = new Map<number, string>(
-    rows.map((r: { id: number; external_ref: string }) => [Number(r.id), String(r.external_ref)]),
-  );
+  const accounts = await em.find(Account, { id: { $in: known } }, { fields: ['externalRef'] });
+  const refs = new Map(accounts.map(a => [a.id, a.externalRef]));
   return ids.map(id => (id === null ? '(new)' : (refs.get(id) ?? `account ${id}`)));
 }
 

@@ -25,11 +25,10 @@ export function quarterProblem(value: unknown): string {
 /** Parses a quarter or throws `INVALID_QUARTER` with a message that shows the expected format. */
 export function parseQuarter(value: string, field = 'quarter'): Quarter {
   if (!isQuarter(value)) {
-    throw new DomainError(
-      'INVALID_QUARTER',
-      `${field} ${quarterProblem(value)}; got ${JSON.stringify(value)}.`,
-      { issues: [{ path: [field], message: quarterProblem(value), code: 'INVALID_QUARTER' }] },
-    );
+    const problem = quarterProblem(value);
+    throw new DomainError('INVALID_QUARTER', `${field} ${problem}; got ${JSON.stringify(value)}.`, {
+      issues: [{ path: [field], message: problem, code: 'INVALID_QUARTER' }],
+    });
   }
   return value;
 }

@@ -94,3 +94,18 @@ export function assertVersion(
     );
   }
 }
+
+/**
+ * `assertVersion` naming the record as its users know it, where working out that name loads
+ * more (its account, its person): `label` runs only when the check fails, so an update with
+ * the right version pays nothing for the message.
+ */
+export async function assertVersionNamed(
+  entityName: string,
+  entity: { id: number; version: number },
+  expectedVersion: number | undefined,
+  label: () => Promise<string>,
+): Promise<void> {
+  if (expectedVersion === entity.version) return;
+  assertVersion(entityName, entity, expectedVersion, await label());
+}

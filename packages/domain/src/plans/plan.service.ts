@@ -4,7 +4,7 @@ import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail, today } from '../common/lookup.ts';
-import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { assertVersion, assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
 import { isoDateSchema, moneySchema, parseInput, textSchema, versionSchema } from '../common/validation.ts';
 import {
   ACTION_STATUSES,
@@ -294,8 +294,8 @@ export async function signPlan(em: EntityManager, input: SignPlanInput, actor: A
       );
     }
     const unit = await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit');
-    const involved = await tx.find(PlanUnit, { plan }, { populate: ['businessUnit'] });
-    if (!involved.some(u => u.businessUnit.id === unit.id)) {
+    if (!(await tx.count(PlanUnit, { plan, businessUnit: unit }))) {
+      const involved = await tx.find(PlanUnit, { plan }, { populate: ['businessUnit'] });
       const codes = involved.map(u => u.businessUnit.code).sort();
       throw new DomainError(
         'PLAN_UNIT_NOT_INVOLVED',
@@ -571,13 +571,10 @@ export async function updatePlanAction(em: EntityManager, input: UpdateActionInp
   const data = parseInput(updateActionSchema, input, 'action');
   return writeAs(em, actor, async tx => {
     const action = await findOrFail(tx, PlanAction, data.id, 'Action');
-    await tx.populate(action, ['plan.account']);
-    assertVersion(
-      'PlanAction',
-      action,
-      data.expectedVersion,
-      `Action ${quoted(action.description)} of ${planName(action.plan, { inSentence: true })}`,
-    );
+    await assertVersionNamed('PlanAction', action, data.expectedVersion, async () => {
+      await tx.populate(action, ['plan.account']);
+      return `Action ${quoted(action.description)} of ${planName(action.plan, { inSentence: true })}`;
+    });
     const current = action.status as ActionStatus;
     if (data.status && data.status !== current) {
       if (!ACTION_TRANSITIONS[current].includes(data.status)) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail, today } from '../common/lookup.ts';
-import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { assertVersion, assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
 import { isoDateSchema, parseInput, textSchema, versionSchema } from '../common/validation.ts';
 import { PROGRAMME_STAGES, type ProgrammeStage } from '../common/vocabulary.ts';
 import { quoted } from '../common/words.ts';
@@ -100,13 +100,10 @@ export async function advanceProgrammeStage(
 ) {
   return writeAs(em, actor, async tx => {
     const programme = await findOrFail(tx, IntimacyProgramme, input.id, 'Programme');
-    await tx.populate(programme, ['businessUnit']);
-    assertVersion(
-      'IntimacyProgramme',
-      programme,
-      input.expectedVersion,
-      `The customer-intimacy programme of ${programme.businessUnit.code}`,
-    );
+    await assertVersionNamed('IntimacyProgramme', programme, input.expectedVersion, async () => {
+      await tx.populate(programme, ['businessUnit']);
+      return `The customer-intimacy programme of ${programme.businessUnit.code}`;
+    });
     const next = PROGRAMME_STAGES[PROGRAMME_STAGES.indexOf(programme.stage) + 1];
     if (!next || (input.toStage && input.toStage !== next)) {
       throw new DomainError(

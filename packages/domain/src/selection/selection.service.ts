@@ -4,7 +4,7 @@ import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { addMonths, findOrFail, today } from '../common/lookup.ts';
-import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
 import { isoDateSchema, parseInput, scoreSchema, textSchema, versionSchema } from '../common/validation.ts';
 import { Person } from '../organisation/person.entity.ts';
 import { getSettings } from '../settings/settings.service.ts';
@@ -134,9 +134,9 @@ export type ReviewDesignationInput = z.input<typeof reviewDesignationSchema>;
 export async function reviewDesignation(em: EntityManager, input: ReviewDesignationInput, actor: Actor) {
   const data = parseInput(reviewDesignationSchema, input, 'designation review');
   return writeAs(em, actor, async tx => {
-    const designation = await findDesignation(tx, data.id);
-    assertVersion('KeyAccountDesignation', designation, data.expectedVersion, designationName(designation));
-    if (designation.revokedOn) throw alreadyRevoked(designation);
+    const designation = await findOrFail(tx, KeyAccountDesignation, data.id, 'Designation');
+    await assertDesignationVersion(tx, designation, data.expectedVersion);
+    if (designation.revokedOn) throw await alreadyRevoked(tx, designation);
     const settings = await getSettings(tx);
     const reviewedOn = data.reviewedOn ?? today();
     const next = data.nextReviewDueOn ?? addMonths(reviewedOn, settings.designation.reviewMonths);
@@ -159,9 +159,9 @@ export type RevokeDesignationInput = z.input<typeof revokeDesignationSchema>;
 export async function revokeDesignation(em: EntityManager, input: RevokeDesignationInput, actor: Actor) {
   const data = parseInput(revokeDesignationSchema, input, 'revocation');
   return writeAs(em, actor, async tx => {
-    const designation = await findDesignation(tx, data.id);
-    assertVersion('KeyAccountDesignation', designation, data.expectedVersion, designationName(designation));
-    if (designation.revokedOn) throw alreadyRevoked(designation);
+    const designation = await findOrFail(tx, KeyAccountDesignation, data.id, 'Designation');
+    await assertDesignationVersion(tx, designation, data.expectedVersion);
+    if (designation.revokedOn) throw await alreadyRevoked(tx, designation);
     const revokedOn = data.revokedOn ?? today();
     if (revokedOn < designation.designatedOn) {
       throw new DomainError(
@@ -183,21 +183,25 @@ export async function revokeDesignation(em: EntityManager, input: RevokeDesignat
   });
 }
 
-/** A designation with its account loaded, for `designationName`. */
-async function findDesignation(em: EntityManager, id: number): Promise<KeyAccountDesignation> {
-  const designation = await findOrFail(em, KeyAccountDesignation, id, 'Designation');
+/** "The key-account designation of CRM-100003 from 2025-01-15", loading its account. */
+async function designationName(em: EntityManager, designation: KeyAccountDesignation): Promise<string> {
   await em.populate(designation, ['account']);
-  return designation;
-}
-
-/** "The key-account designation of CRM-100003 from 2025-01-15" (see `findDesignation`). */
-function designationName(designation: KeyAccountDesignation): string {
   return `The key-account designation of ${designation.account.externalRef} from ${designation.designatedOn}`;
 }
 
-function alreadyRevoked(designation: KeyAccountDesignation): DomainError {
+function assertDesignationVersion(
+  em: EntityManager,
+  designation: KeyAccountDesignation,
+  expectedVersion: number | undefined,
+): Promise<void> {
+  return assertVersionNamed('KeyAccountDesignation', designation, expectedVersion, () =>
+    designationName(em, designation),
+  );
+}
+
+async function alreadyRevoked(em: EntityManager, designation: KeyAccountDesignation): Promise<DomainError> {
   return new DomainError(
     'DESIGNATION_ALREADY_REVOKED',
-    `${designationName(designation)} was revoked on ${designation.revokedOn}; designate the account again to make it key.`,
+    `${await designationName(em, designation)} was revoked on ${designation.revokedOn}; designate the account again to make it key.`,
   );
 }

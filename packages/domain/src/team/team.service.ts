@@ -4,7 +4,7 @@ import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail } from '../common/lookup.ts';
-import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
 import {
   externalRefSchema,
   influenceSchema,
@@ -38,13 +38,10 @@ async function assertSingleLead(
   geography: string | null,
   exceptId: number | null,
 ): Promise<void> {
-  const leads = await em.find(
-    TeamMember,
-    { account: accountId, role: 'KEY_ACCOUNT_MANAGER', geography },
-    { populate: ['person', 'account'] },
-  );
+  const leads = await em.find(TeamMember, { account: accountId, role: 'KEY_ACCOUNT_MANAGER', geography });
   const lead = leads.find(l => l.id !== exceptId);
   if (lead) {
+    await em.populate(lead, ['person', 'account']);
     throw new DomainError(
       'TEAM_LEAD_ALREADY_ASSIGNED',
       `${lead.account.externalRef} already has a lead key account manager${geography ? ` for ${geography}` : ''}: ${lead.person.name}. A multinational may have one per geography: set a geography, or remove the current lead first.`,
@@ -92,15 +89,9 @@ export async function addTeamMember(
   });
 }
 
-/** A team member with its person and account loaded, for `teamMemberName`. */
-async function findTeamMember(em: EntityManager, id: number): Promise<TeamMember> {
-  const member = await findOrFail(em, TeamMember, id, 'Team member');
+/** "The team member Sam Sponsor (SPONSOR) of CRM-100003", loading its person and account. */
+async function teamMemberName(em: EntityManager, member: TeamMember): Promise<string> {
   await em.populate(member, ['person', 'account']);
-  return member;
-}
-
-/** "The team member Sam Sponsor (SPONSOR) of CRM-100003" (see `findTeamMember`). */
-function teamMemberName(member: TeamMember): string {
   return `The team member ${member.person.name} (${member.role}) of ${member.account.externalRef}`;
 }
 
@@ -116,8 +107,8 @@ export type UpdateTeamMemberInput = z.input<typeof updateTeamMemberSchema>;
 export async function updateTeamMember(em: EntityManager, input: UpdateTeamMemberInput, actor: Actor) {
   const data = parseInput(updateTeamMemberSchema, input, 'team member');
   return writeAs(em, actor, async tx => {
-    const member = await findTeamMember(tx, data.id);
-    assertVersion('TeamMember', member, data.expectedVersion, teamMemberName(member));
+    const member = await findOrFail(tx, TeamMember, data.id, 'Team member');
+    await assertVersionNamed('TeamMember', member, data.expectedVersion, () => teamMemberName(tx, member));
     if (data.role !== undefined) member.role = data.role;
     if (data.geography !== undefined) member.geography = data.geography ?? null;
     if (member.role === 'KEY_ACCOUNT_MANAGER')
@@ -143,8 +134,8 @@ export async function removeTeamMember(
   actor: Actor,
 ) {
   return writeAs(em, actor, async tx => {
-    const member = await findTeamMember(tx, input.id);
-    assertVersion('TeamMember', member, input.expectedVersion, teamMemberName(member));
+    const member = await findOrFail(tx, TeamMember, input.id, 'Team member');
+    await assertVersionNamed('TeamMember', member, input.expectedVersion, () => teamMemberName(tx, member));
     await tx.nativeUpdate(TeamMember, { reportsTo: member.id }, { reportsTo: null });
     tx.remove(member);
     return { id: input.id };
@@ -225,15 +216,9 @@ export const updateContactSchema = contactFieldsSchema.partial().extend({
 });
 export type UpdateContactInput = z.input<typeof updateContactSchema>;
 
-/** A contact with its account loaded, for `contactName`. */
-async function findContact(em: EntityManager, id: number): Promise<Contact> {
-  const contact = await findOrFail(em, Contact, id, 'Contact');
+/** 'Contact "Dana Buyer" of CRM-100003', loading its account. */
+async function contactName(em: EntityManager, contact: Contact): Promise<string> {
   await em.populate(contact, ['account']);
-  return contact;
-}
-
-/** 'Contact "Dana Buyer" of CRM-100003' (see `findContact`). */
-function contactName(contact: Contact): string {
   return `Contact ${quoted(contact.name)} of ${contact.account.externalRef}`;
 }
 
@@ -244,8 +229,8 @@ export async function updateContact(
 ): Promise<Contact> {
   const data = parseInput(updateContactSchema, input, 'contact');
   return writeAs(em, actor, async tx => {
-    const contact = await findContact(tx, data.id);
-    assertVersion('Contact', contact, data.expectedVersion, contactName(contact));
+    const contact = await findOrFail(tx, Contact, data.id, 'Contact');
+    await assertVersionNamed('Contact', contact, data.expectedVersion, () => contactName(tx, contact));
     const { id: _id, expectedVersion: _v, counterpartId, ...fields } = data;
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined) (contact as unknown as Record<string, unknown>)[key] = value;
@@ -263,8 +248,8 @@ export async function removeContact(
   actor: Actor,
 ) {
   return writeAs(em, actor, async tx => {
-    const contact = await findContact(tx, input.id);
-    assertVersion('Contact', contact, input.expectedVersion, contactName(contact));
+    const contact = await findOrFail(tx, Contact, input.id, 'Contact');
+    await assertVersionNamed('Contact', contact, input.expectedVersion, () => contactName(tx, contact));
     tx.remove(contact);
     return { id: input.id };
   });
