@@ -1,4 +1,10 @@
-import { type DomainError, type DomainErrorCategory, type FieldIssue, isDomainError } from '@kam/domain';
+import {
+  type DomainError,
+  type DomainErrorCategory,
+  type FieldIssue,
+  isDomainError,
+  missingRecordMessage,
+} from '@kam/domain';
 import SchemaBuilder, { BasePlugin, type SchemaTypes } from '@pothos/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
@@ -65,12 +71,10 @@ export class DomainRuleError extends KamError {
  */
 function notFoundMessage(e: DomainError, info: GraphQLResolveInfo | undefined): string {
   const { entity, type, id } = e.details;
-  const named = `${entity} ${id} `;
-  if (!info || typeof type !== 'string' || typeof id !== 'number' || !e.message.startsWith(named)) {
+  if (!info || typeof entity !== 'string' || typeof type !== 'string' || typeof id !== 'number') {
     return e.message;
   }
-  if (!isNodeType(info, type)) return e.message;
-  return `${entity} ${encodeGlobalID(type, id)} ${e.message.slice(named.length)}`;
+  return isNodeType(info, type) ? missingRecordMessage(entity, encodeGlobalID(type, id)) : e.message;
 }
 
 /** The one map from the domain's error categories to the API's error types. */

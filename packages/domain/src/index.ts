@@ -23,7 +23,7 @@ export * from './bulk/index.ts';
 export type { Actor } from './common/actor.ts';
 export { systemActor } from './common/actor.ts';
 export * from './common/domain-error.ts';
-export { addMonths, monthsBetween, today } from './common/lookup.ts';
+export { addMonths, missingRecordMessage, monthsBetween, today } from './common/lookup.ts';
 export * from './common/money.ts';
 export * from './common/quarter.ts';
 export { assertVersion, translateDatabaseError, writeAs } from './common/unit-of-work.ts';

@@ -1,6 +1,11 @@
 import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
 import { DomainError } from './domain-error.ts';
 
+/** "Team member 12 does not exist.": a record missing by its id (the API gives its global id). */
+export function missingRecordMessage(label: string, id: number | string): string {
+  return `${label} ${id} does not exist.`;
+}
+
 /**
  * Loads an entity by id or throws `NOT_FOUND` naming the entity and the id ("Team member 12
  * does not exist."); the details carry the label, the entity's class and the id, so the API
@@ -14,7 +19,7 @@ export async function findOrFail<T extends object>(
 ): Promise<T> {
   const found = await em.findOne(entity, { id } as FilterQuery<NoInfer<T>>);
   if (!found) {
-    throw new DomainError('NOT_FOUND', `${label} ${id} does not exist.`, {
+    throw new DomainError('NOT_FOUND', missingRecordMessage(label, id), {
       details: { entity: label, type: entity.name, id },
     });
   }
