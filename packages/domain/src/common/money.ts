@@ -122,6 +122,15 @@ export class MoneyType extends Type<Money | null, number | null> {
     return fromCents(centsFromDb(value));
   }
 
+  /**
+   * Restores an amount from a pagination cursor (which carries the Money string). Without it
+   * MikroORM would pass the cursor's "900.00" to convertToJSValue, which reads database cents.
+   */
+  override fromJSON(value: unknown): Money {
+    if (typeof value !== 'string') throw new Error('A cursor amount must be a decimal string.');
+    return fromCents(toCents(value));
+  }
+
   override compareAsType(): string {
     return 'string';
   }
