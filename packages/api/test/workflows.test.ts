@@ -615,6 +615,143 @@ describe('opportunities', () => {
       { name: 'APAC rollout', outcome: 'WON', businessUnit: { code: 'APAC' } },
     ]);
   });
+
+  it('lists the pipeline across accounts with filters and orders, page by page; open ones first on an account', async () => {
+    type Opp = { id: string; name: string; value: string; expectedCloseOn: string | null; outcome: string };
+    const create = (name: string, value: string, expectedCloseOn?: string, unit = emea) =>
+      ok<{ id: string; version: number }>(
+        api,
+        admin,
+        'createOpportunity',
+        'CreateOpportunityInput',
+        {
+          accountId: globex,
+          businessUnitId: unit,
+          name,
+          value,
+          ...(expectedCloseOn ? { expectedCloseOn } : {}),
+        },
+        'id version',
+      );
+    // A unit of its own for one of them, so the account filters below still see theirs only.
+    const latam = (
+      await ok<{ id: string }>(
+        api,
+        admin,
+        'createBusinessUnit',
+        'CreateBusinessUnitInput',
+        { code: 'LATAM', name: 'Latin America', kind: 'GEOGRAPHY' },
+        'id',
+      )
+    ).id;
+    const later = await create('Later', '900.00', '2026-09-30');
+    await create('Undated', '50.00');
+    const soon = await create('Soon', '1200.50', '2026-04-15', latam);
+    await create('Also undated', '75.00');
+    const decided = await create('Decided', '10.00', '2026-01-31');
+    await ok(api, admin, 'qualifyOpportunity', 'OpportunityStepInput', {
+      id: soon.id,
+      expectedVersion: soon.version,
+    });
+    await ok(api, admin, 'loseOpportunity', 'OpportunityStepInput', {
+      id: decided.id,
+      expectedVersion: decided.version,
+      reason: 'Price',
+    });
+
+    // On the account: open ones first, soonest first, undated last; then the decided ones.
+    const onAccount = await api.gql<{ node: { opportunities: Opp[] } }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { opportunities { name } } } }',
+      { id: globex },
+      admin,
+    );
+    expect(onAccount.body.data?.node.opportunities.map(o => o.name)).toEqual([
+      'Soon',
+      'Later',
+      'Undated',
+      'Also undated',
+      'Decided',
+    ]);
+
+    type Page = { edges: { node: Opp }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const types: Record<string, string> = { orderBy: 'OpportunityOrder', unit: 'ID', account: 'ID' };
+    const names = async (args: string, variables: Record<string, unknown> = {}, size = 2) => {
+      const out: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 20; page++) {
+        const res: { body: { errors?: unknown; data?: { opportunities: Page } | null } } = await api.gql<{
+          opportunities: Page;
+        }>(
+          `query($after: String${Object.keys(variables)
+            .map(name => `, $${name}: ${types[name]}`)
+            .join('')}) {
+             opportunities(first: ${size}, after: $after, ${args}) {
+               edges { node { id name value expectedCloseOn outcome } } pageInfo { hasNextPage endCursor } } }`,
+          { after, ...variables },
+          manager.secret,
+        );
+        expect(res.body.errors).toBeUndefined();
+        const connection = res.body.data!.opportunities;
+        out.push(...connection.edges.map(e => e.node.name));
+        if (!connection.pageInfo.hasNextPage) break;
+        after = connection.pageInfo.endCursor;
+      }
+      return out;
+    };
+    const globexOnly = 'accountId: $account';
+    const vars = { account: globex };
+    // Default: soonest expected decision first, undated ones last (on both databases).
+    expect(await names(globexOnly, vars)).toEqual(['Decided', 'Soon', 'Later', 'Undated', 'Also undated']);
+    expect(
+      await names(`${globexOnly}, orderBy: $orderBy`, {
+        ...vars,
+        orderBy: { field: 'EXPECTED_CLOSE_ON', direction: 'DESC' },
+      }),
+    ).toEqual(['Later', 'Soon', 'Decided', 'Also undated', 'Undated']); // ties: id in the same direction
+    // Money orders by amount, not as text ("900.00" < "1200.50").
+    expect(
+      await names(`${globexOnly}, orderBy: $orderBy`, {
+        ...vars,
+        orderBy: { field: 'VALUE', direction: 'DESC' },
+      }),
+    ).toEqual(['Soon', 'Later', 'Also undated', 'Undated', 'Decided']);
+    expect(await names(`${globexOnly}, outcome: OPEN, qualified: false`, vars)).toEqual([
+      'Later',
+      'Undated',
+      'Also undated',
+    ]);
+    expect(await names('qualified: true, outcome: OPEN', {})).toEqual(['Soon']);
+    expect(await names('businessUnitId: $unit', { unit: apac })).toEqual(['APAC rollout']);
+    expect(await names('businessUnitId: $unit', { unit: latam })).toEqual(['Soon']);
+    expect(await names('outcome: LOST', {})).toEqual(['Decided']);
+    expect(await names(`${globexOnly}, closingFrom: "2026-02-01", closingTo: "2026-09-30"`, vars)).toEqual([
+      'Soon',
+      'Later',
+    ]);
+
+    const count = await api.gql<{ opportunities: { totalCount: number } }>(
+      '{ opportunities(first: 1, outcome: OPEN) { totalCount } }',
+      {},
+      admin,
+    );
+    expect(count.body.data?.opportunities.totalCount).toBe(4);
+    const swapped = await api.gql(
+      '{ opportunities(first: 5, closingFrom: "2026-12-31", closingTo: "2026-01-01") { totalCount } }',
+      {},
+      admin,
+    );
+    expect(swapped.body.errors?.[0]?.message).toBe(
+      'closingFrom (2026-12-31) is after closingTo (2026-01-01); swap them.',
+    );
+    expect(swapped.body.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const wrongId = await api.gql(
+      'query($u: ID) { opportunities(first: 5, businessUnitId: $u) { totalCount } }',
+      { u: globex },
+      admin,
+    );
+    expect(wrongId.body.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_ID' });
+    expect(later.id).toBeTruthy();
+  });
 });
 
 describe('value initiatives', () => {

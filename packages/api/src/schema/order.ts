@@ -8,18 +8,18 @@ const OrderDirectionEnum = builder.enumType('OrderDirection', {
   } as const,
 });
 
-type Direction = 'asc' | 'desc';
+type Direction = 'asc' | 'desc' | 'asc nulls last' | 'desc nulls last';
 
 /**
  * The `orderBy` argument of a connection, as in GitHub's API: `{ field, direction }`, with an
  * enum of the fields (`<name>Field`) mapped to the entity properties they sort. The id breaks
  * ties, so that every order is total and its cursors are stable; a cursor belongs to the order
- * it was read in.
+ * it was read in. A `nullable` field's records without a value come last either way.
  */
 export function connectionOrder<const F extends string>(
   name: string,
   what: string,
-  fields: Record<F, { property: string; description: string }>,
+  fields: Record<F, { property: string; description: string; nullable?: boolean }>,
   defaultOrder: { description: string; order: Record<string, Direction> },
 ) {
   const FieldEnum = builder.enumType(`${name}Field`, {
@@ -53,9 +53,10 @@ export function connectionOrder<const F extends string>(
       orderBy: { field: string; direction?: string | null } | null | undefined,
     ): Record<string, Direction> {
       if (!orderBy) return defaultOrder.order;
-      const direction: Direction = orderBy.direction === 'DESC' ? 'desc' : 'asc';
-      const { property } = fields[orderBy.field as F];
-      return { [property]: direction, id: direction };
+      const direction = orderBy.direction === 'DESC' ? 'desc' : 'asc';
+      const { property, nullable } = fields[orderBy.field as F];
+      // Records without a value come last in both directions (the same on both databases).
+      return { [property]: nullable ? `${direction} nulls last` : direction, id: direction };
     },
   };
 }

@@ -9,13 +9,16 @@ import {
 } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
+import { ValidationError } from '../../errors.ts';
+import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { groupedBy } from '../loaders.ts';
 import { entityNode } from '../node.ts';
+import { connectionOrder } from '../order.ts';
 import { AccountRef } from './account.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { OpportunityOutcomeEnum } from './vocabulary.ts';
-import { assertCanWriteRecord, described } from './workflow.ts';
+import { assertCanWriteRecord, connectionTypes, described } from './workflow.ts';
 
 export const OpportunityRef = entityNode(Opportunity, 'Opportunity');
 OpportunityRef.implement({
@@ -64,20 +67,101 @@ OpportunityRef.implement({
   }),
 });
 
+/** Open ones first, then by expected decision date (undated last), then oldest first. */
+function pipelineOrder(a: Opportunity, b: Opportunity): number {
+  const open = Number(b.outcome === 'OPEN') - Number(a.outcome === 'OPEN');
+  if (open !== 0) return open;
+  const [x, y] = [a.expectedCloseOn ?? null, b.expectedCloseOn ?? null];
+  if (x !== y) return x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
+  return a.id - b.id;
+}
+
 builder.objectField(AccountRef, 'opportunities', t =>
   t.loadableList({
     type: OpportunityRef,
-    description: 'The account’s opportunities, open ones first, then by expected close date.',
+    description:
+      'The account’s opportunities: open ones first, then by expected decision date (undated ones last).',
     load: async (ids: number[], ctx) => {
-      const rows = await ctx.em.find(
-        Opportunity,
-        { account: { $in: ids } },
-        { orderBy: { outcome: 'desc', expectedCloseOn: 'asc', id: 'asc' } },
-      );
-      return groupedBy(ids, rows, r => r.account.id);
+      const rows = await ctx.em.find(Opportunity, { account: { $in: ids } });
+      return groupedBy(ids, rows.sort(pipelineOrder), r => r.account.id);
     },
     resolve: a => a.id,
   }),
+);
+
+const opportunityOrder = connectionOrder(
+  'OpportunityOrder',
+  'opportunities',
+  {
+    EXPECTED_CLOSE_ON: {
+      property: 'expectedCloseOn',
+      description: 'When it is expected to be decided (undated ones last either way).',
+      nullable: true,
+    },
+    DECIDED_ON: {
+      property: 'decidedOn',
+      description: 'When it was won or lost (open ones last either way).',
+      nullable: true,
+    },
+    VALUE: { property: 'value', description: 'Its value.' },
+    NAME: { property: 'name', description: 'What is being sold.' },
+    UPDATED_AT: { property: 'updatedAt', description: 'When it last changed.' },
+  },
+  {
+    description: 'soonest expected decision first, undated ones last',
+    order: { expectedCloseOn: 'asc nulls last', id: 'asc' },
+  },
+);
+
+builder.queryField('opportunities', t =>
+  t.connection(
+    {
+      type: OpportunityRef,
+      description:
+        'Opportunities across accounts (the pipeline), soonest expected decision first, filtered by outcome, qualification, account, business unit and expected decision date.',
+      args: {
+        outcome: t.arg({
+          type: OpportunityOutcomeEnum,
+          description: 'Only opportunities with this outcome.',
+        }),
+        qualified: t.arg.boolean({ description: 'true: only qualified bids; false: only unqualified ones.' }),
+        accountId: t.arg.globalID({ description: 'Only this account’s opportunities.' }),
+        businessUnitId: t.arg.globalID({ description: 'Only those sold by this business unit.' }),
+        closingFrom: t.arg({
+          type: 'Date',
+          description: 'Only those expected to be decided on or after this day.',
+        }),
+        closingTo: t.arg({
+          type: 'Date',
+          description: 'Only those expected to be decided on or before this day.',
+        }),
+        orderBy: t.arg(opportunityOrder.arg),
+      },
+      complexity: connectionComplexity,
+      resolve: (_, args, ctx) => {
+        const where: Record<string, unknown> = {};
+        if (args.outcome) where.outcome = args.outcome;
+        if (args.qualified != null) where.qualified = args.qualified;
+        if (args.accountId) where.account = decodeId(args.accountId, 'Account', 'accountId');
+        if (args.businessUnitId) {
+          where.businessUnit = decodeId(args.businessUnitId, 'BusinessUnit', 'businessUnitId');
+        }
+        if (args.closingFrom && args.closingTo && args.closingFrom > args.closingTo) {
+          throw new ValidationError(
+            `closingFrom (${args.closingFrom}) is after closingTo (${args.closingTo}); swap them.`,
+            'VALIDATION_FAILED',
+            [{ path: ['closingFrom'], message: 'after closingTo', code: 'VALIDATION_FAILED' }],
+          );
+        }
+        const closing: Record<string, string> = {};
+        if (args.closingFrom) closing.$gte = args.closingFrom;
+        if (args.closingTo) closing.$lte = args.closingTo;
+        if (args.closingFrom || args.closingTo) where.expectedCloseOn = closing;
+        return pageOf(ctx.em, Opportunity, where, opportunityOrder.orderOf(args.orderBy), args);
+      },
+    },
+    ...connectionTypes('opportunities'),
+  ),
 );
 
 const CreateOpportunityInput = builder.inputType('CreateOpportunityInput', {
