@@ -16,6 +16,14 @@ import { type AuditChanges, AuditEntry } from './audit-entry.entity.ts';
 
 /** Entities whose writes are not business changes (the trail itself, idempotency bookkeeping, snapshots). */
 const UNAUDITED = new Set(['AuditEntry', 'IdempotencyRecord', 'QuarterSnapshot', 'AccountSnapshot']);
+
+/** The kinds of record (entity class names) whose changes the audit trail holds, sorted. */
+export function auditedRecordKinds(em: EntityManager): string[] {
+  return [...em.getMetadata()]
+    .filter(meta => !meta.embeddable && !meta.abstract && !UNAUDITED.has(meta.className))
+    .map(meta => meta.className)
+    .sort();
+}
 /** Bookkeeping fields that change on every write and say nothing about what changed. */
 const IGNORED_FIELDS = new Set(['updatedAt', 'version', 'createdAt', 'tokenHash']);
 
