@@ -19,6 +19,8 @@ export interface AuthScopes {
   bulk: boolean;
   /** ADMIN and ACCOUNT_MANAGER: workflow mutations (account managers on their own accounts only). */
   write: boolean;
+  /** ADMIN and EXECUTIVE: the audit trail. */
+  oversee: boolean;
 }
 
 export const builder = new SchemaBuilder<{
@@ -52,6 +54,7 @@ export const builder = new SchemaBuilder<{
       admin: context.viewer.role === 'ADMIN',
       bulk: context.viewer.role === 'ADMIN' || context.viewer.role === 'INTEGRATION',
       write: context.viewer.role === 'ADMIN' || context.viewer.role === 'ACCOUNT_MANAGER',
+      oversee: context.viewer.role === 'ADMIN' || context.viewer.role === 'EXECUTIVE',
     }),
     unauthorizedError: (_parent, context, info) =>
       new ForbiddenError(

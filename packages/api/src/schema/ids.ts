@@ -28,7 +28,7 @@ export function decodeGlobalIdLeniently(globalID: string): { typename: string; i
 }
 
 /** "an Account", "a Person". */
-function withArticle(typename: string): string {
+export function withArticle(typename: string): string {
   return `${/^[AEIO]/.test(typename) ? 'an' : 'a'} ${typename}`;
 }
 

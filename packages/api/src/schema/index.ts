@@ -21,6 +21,7 @@ import './types/tokens.ts';
 import './types/financials.ts';
 import './types/snapshot.ts';
 import './types/analytics.ts';
+import './types/audit.ts';
 
 builder.queryType({ description: 'Everything kam knows, read through one endpoint.' });
 builder.mutationType({

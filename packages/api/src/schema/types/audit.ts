@@ -1,0 +1,179 @@
+/**
+ * The audit trail (read-only): every change the domain recorded, who made it, when and in
+ * which request, with each field's value before and after. For administrators and executives.
+ */
+import { AUDIT_ACTIONS, AuditEntry, auditedRecordKinds } from '@kam/domain';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { builder } from '../../builder.ts';
+import { ValidationError } from '../../errors.ts';
+import { connectionComplexity, pageOf } from '../connection.ts';
+import { decodeId, withArticle } from '../ids.ts';
+import { entityNode } from '../node.ts';
+import { isNodeType } from '../node-types.ts';
+import { PersonRef } from './organisation.ts';
+import { connectionTypes } from './workflow.ts';
+
+export const AuditActionEnum = builder.enumType('AuditAction', {
+  description: 'What a change did to its record.',
+  values: Object.fromEntries(
+    AUDIT_ACTIONS.map(action => [
+      action,
+      {
+        value: action,
+        description: {
+          CREATE: 'The record was created (every field has only an after value).',
+          UPDATE: 'Fields of the record changed (only the changed fields are listed).',
+          DELETE: 'The record was removed (every field has only a before value).',
+        }[action],
+      },
+    ]),
+  ) as Record<(typeof AUDIT_ACTIONS)[number], { value: (typeof AUDIT_ACTIONS)[number]; description: string }>,
+});
+
+interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+const AuditChangeRef = builder.objectRef<FieldChange>('AuditChange').implement({
+  description: 'One field of a change, with its value before and after.',
+  fields: t => ({
+    field: t.exposeString('field', { description: 'The field, as the domain names it (e.g. grossProfit).' }),
+    before: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'Its value before (null on a create, or when it was empty).',
+      resolve: c => c.before ?? null,
+    }),
+    after: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'Its value after (null on a delete, or when it was cleared).',
+      resolve: c => c.after ?? null,
+    }),
+  }),
+});
+
+export const AuditEntryRef = entityNode(AuditEntry, 'AuditEntry');
+AuditEntryRef.implement({
+  description: 'One change to one record: who, when, in which request, and every field before and after.',
+  isTypeOf: v => v instanceof AuditEntry,
+  fields: t => ({
+    occurredAt: t.field({
+      type: 'DateTime',
+      description: 'When the change was committed.',
+      resolve: e => e.occurredAt,
+    }),
+    action: t.field({
+      type: AuditActionEnum,
+      description: 'CREATE, UPDATE or DELETE.',
+      resolve: e => e.action,
+    }),
+    recordType: t.exposeString('entityType', {
+      description: 'The kind of record changed (e.g. Account, AccountPlan, QuarterlyFinancial).',
+    }),
+    recordId: t.id({
+      nullable: true,
+      description:
+        'The global id of the record changed, for node(id:), when its kind is served as a node; null otherwise (see recordKey).',
+      resolve: (e, _args, _ctx, info) =>
+        isNodeType(info, e.entityType) ? encodeGlobalID(e.entityType, e.entityId) : null,
+    }),
+    recordKey: t.exposeString('entityId', { description: 'The record’s own id within its kind.' }),
+    actor: t.field({
+      type: PersonRef,
+      nullable: true,
+      description: 'The person the change was made by (through their token); null for a system change.',
+      resolve: e => e.actorPersonId ?? null,
+    }),
+    actorLabel: t.exposeString('actorLabel', {
+      description: 'Who made the change, as recorded then (kept when the person’s name changes).',
+    }),
+    requestId: t.exposeString('requestId', {
+      nullable: true,
+      description: 'The API request that made it (the x-request-id the client got), if any.',
+    }),
+    changes: t.field({
+      type: [AuditChangeRef],
+      description: 'Every field recorded, in the order the change listed them.',
+      resolve: e => Object.entries(e.changes).map(([field, { before, after }]) => ({ field, before, after })),
+    }),
+  }),
+});
+
+builder.queryField('auditTrail', t =>
+  t.connection(
+    {
+      type: AuditEntryRef,
+      description:
+        'The audit trail, newest first: every change recorded, filtered by record, kind of record, person, action, request and time (ADMIN, EXECUTIVE).',
+      authScopes: { oversee: true },
+      args: {
+        recordId: t.arg.globalID({ description: 'Only the changes of this record (any global id).' }),
+        recordType: t.arg.string({ description: 'Only changes to records of this kind, e.g. AccountPlan.' }),
+        actorId: t.arg.globalID({ description: 'Only changes made by this person.' }),
+        action: t.arg({ type: AuditActionEnum, description: 'Only changes of this kind.' }),
+        requestId: t.arg.string({ description: 'Only the changes of this API request.' }),
+        since: t.arg({ type: 'DateTime', description: 'Only changes at or after this time.' }),
+        until: t.arg({ type: 'DateTime', description: 'Only changes before this time.' }),
+      },
+      complexity: connectionComplexity,
+      resolve: (_, args, ctx, info) => {
+        const where: Record<string, unknown> = {};
+        if (args.recordId) {
+          const { typename, id } = args.recordId;
+          if (!isNodeType(info, typename) || !/^[1-9]\d*$/.test(String(id))) {
+            throw new ValidationError(
+              'recordId must be the global id of a record: the id field of any object this API returned.',
+              'INVALID_ID',
+              [{ path: ['recordId'], message: 'not a record id', code: 'INVALID_ID' }],
+            );
+          }
+          if (args.recordType && args.recordType !== typename) {
+            throw new ValidationError(
+              `recordId is ${withArticle(typename)} but recordType asks for ${args.recordType}; give one of them.`,
+              'VALIDATION_FAILED',
+              [
+                {
+                  path: ['recordType'],
+                  message: `contradicts recordId (${typename})`,
+                  code: 'VALIDATION_FAILED',
+                },
+              ],
+            );
+          }
+          where.entityType = typename;
+          where.entityId = String(id);
+        }
+        if (args.recordType) {
+          const known = auditedRecordKinds(ctx.em);
+          if (!known.includes(args.recordType)) {
+            throw new ValidationError(
+              `No kind of record is called ${args.recordType}. Kinds: ${known.join(', ')}.`,
+              'VALIDATION_FAILED',
+              [{ path: ['recordType'], message: 'unknown kind of record', code: 'VALIDATION_FAILED' }],
+            );
+          }
+          where.entityType = args.recordType;
+        }
+        if (args.actorId) where.actorPersonId = decodeId(args.actorId, 'Person', 'actorId');
+        if (args.action) where.action = args.action;
+        if (args.requestId) where.requestId = args.requestId;
+        if (args.since && args.until && args.since >= args.until) {
+          throw new ValidationError(
+            `since (${args.since.toISOString()}) is not before until (${args.until.toISOString()}); swap them.`,
+            'VALIDATION_FAILED',
+            [{ path: ['since'], message: 'not before until', code: 'VALIDATION_FAILED' }],
+          );
+        }
+        const occurredAt: Record<string, Date> = {};
+        if (args.since) occurredAt.$gte = args.since;
+        if (args.until) occurredAt.$lt = args.until;
+        if (args.since || args.until) where.occurredAt = occurredAt;
+        return pageOf(ctx.em, AuditEntry, where, { occurredAt: 'desc', id: 'desc' }, args);
+      },
+    },
+    ...connectionTypes('audit entries'),
+  ),
+);
