@@ -187,6 +187,7 @@ describe('the audit trail', () => {
       /^No kind of record is called Acount\. Kinds: .*\bAccount, AccountPlan\b/,
     );
     expect(unknown?.message).not.toContain('AuditEntry');
+    expect(unknown?.message).toContain('QuarterSnapshot');
     expect(unknown?.extensions).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect((await ask('recordId: "nonsense"'))?.extensions).toMatchObject({ code: 'INVALID_ID' });
     expect(

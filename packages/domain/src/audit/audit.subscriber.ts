@@ -17,10 +17,13 @@ import { type AuditChanges, AuditEntry } from './audit-entry.entity.ts';
 /** Entities whose writes are not business changes (the trail itself, idempotency bookkeeping, snapshots). */
 const UNAUDITED = new Set(['AuditEntry', 'IdempotencyRecord', 'QuarterSnapshot', 'AccountSnapshot']);
 
-/** The kinds of record (entity class names) whose changes the audit trail holds, sorted. */
+/** Never in the trail. Snapshots are: closing a quarter records one entry for its QuarterSnapshot. */
+const NOT_IN_TRAIL = new Set(['AuditEntry', 'IdempotencyRecord']);
+
+/** The kinds of record (entity class names) the audit trail can hold entries for, sorted. */
 export function auditedRecordKinds(em: EntityManager): string[] {
   return [...em.getMetadata()]
-    .filter(meta => !meta.embeddable && !meta.abstract && !UNAUDITED.has(meta.className))
+    .filter(meta => !meta.embeddable && !meta.abstract && !NOT_IN_TRAIL.has(meta.className))
     .map(meta => meta.className)
     .sort();
 }
