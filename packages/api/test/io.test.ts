@@ -1,15 +1,18 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createBusinessUnit, createPerson, systemActor } from '@kam/domain';
-import { createTestDatabase, type TestDatabase, tableCounts } from '@kam/domain/testing';
+import { createTestDatabase, type TestDatabase, tableCounts, testDialect } from '@kam/domain/testing';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fileErrorMessage, main } from '../src/cli/main.ts';
 import { CSV_KINDS, type CsvKind } from '../src/io/csv-formats.ts';
 import { exportCsv, exportCsvToFile } from '../src/io/export.ts';
 import { importCsv } from '../src/io/import.ts';
+import { KAM_MAIN, runKam } from './reliability/processes.ts';
 
 const actor = systemActor('test import');
 const dir = mkdtempSync(path.join(tmpdir(), 'kam-io-'));
@@ -303,5 +306,33 @@ describe('kam import on the command line', () => {
     expect(fileErrorMessage(error)).toBe('/x.csv: permission denied; check who may read or write it.');
     expect(fileErrorMessage(new Error('plain'))).toBeNull();
     expect(fileErrorMessage(Object.assign(new Error('x'), { code: 'ECONNREFUSED', path: '/x' }))).toBeNull();
+  });
+});
+
+// The command line on its own SQLite file: once is enough (not again in the PostgreSQL project).
+describe.runIf(testDialect() === 'sqlite')('kam export into a pipe whose reader stops early', () => {
+  it('stops quietly with exit code 0, as `kam export accounts | head` expects', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-pipe-'));
+    const env = { DATABASE_URL: path.join(dir, 'kam.sqlite') };
+    await runKam(['migrate'], env);
+    await runKam(['seed', 'demo', '--accounts', '3000', '--quarters', '1'], env);
+    const child = spawn(process.execPath, [KAM_MAIN, 'export', 'accounts'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, KAM_ENV: 'test', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', chunk => {
+      stderr += chunk;
+    });
+    // Read the header line, then close our end, as `head -1` does (3,000 rows are ~200 KB,
+    // more than a pipe holds, so kam is still writing).
+    const [first] = (await once(child.stdout, 'data')) as [Buffer];
+    child.stdout.destroy();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(first.toString().split('\n')[0]).toBe(
+      'externalRef,name,parentRef,segmentCode,industry,country,customerSince',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

@@ -48,12 +48,18 @@ export function fileErrorMessage(error: unknown): string | null {
   return what ? `${path}: ${what}.` : null;
 }
 
+/** The reader of kam's output went away (`kam export accounts | head`): not an error, as for Unix tools. */
+function isClosedPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
+    if (isClosedPipe(error)) return 0;
     const message = isDomainError(error)
       ? `${error.code}: ${error.message}`
       : (fileErrorMessage(error) ?? (error as Error).message);
@@ -63,6 +69,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  // A write that fails after the reader has gone is reported here, not to the writer.
+  process.stdout.on('error', error => {
+    if (isClosedPipe(error)) process.exit(0);
+    throw error;
+  });
   const code = await main(process.argv);
   if (code !== 0) process.exit(code);
 }
