@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
-import { globalId, ok } from './workflow-client.ts';
+import { everyPage, globalId, ok } from './workflow-client.ts';
 
 let api: ApiHarness;
 let admin: { secret: string; personId: number };
@@ -24,8 +24,6 @@ interface Entry {
   occurredAt: string;
   changes: { field: string; before: unknown; after: unknown }[];
 }
-type Page = { edges: { node: Entry }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-
 const FIELDS = `action recordType recordId recordKey actor { id name } actorLabel requestId occurredAt
   changes { field before after }`;
 
@@ -37,27 +35,17 @@ async function trail(
   size = 2,
   secret = admin.secret,
 ): Promise<Entry[]> {
-  const out: Entry[] = [];
-  let after: string | null = null;
   const declared = Object.entries(types)
     .map(([name, type]) => `, $${name}: ${type}`)
     .join('');
-  for (let page = 0; page < 50; page++) {
-    const res: { body: { errors?: unknown; data?: { auditTrail: Page } | null } } = await api.gql<{
-      auditTrail: Page;
-    }>(
-      `query($after: String${declared}) { auditTrail(first: ${size}, after: $after${args ? `, ${args}` : ''}) {
-         edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
-      { after, ...variables },
-      secret,
-    );
-    expect(res.body.errors).toBeUndefined();
-    const connection = res.body.data!.auditTrail;
-    out.push(...connection.edges.map(e => e.node));
-    if (!connection.pageInfo.hasNextPage) return out;
-    after = connection.pageInfo.endCursor;
-  }
-  throw new Error('more than 50 pages');
+  return everyPage<Entry>(
+    api,
+    secret,
+    'auditTrail',
+    `query($after: String${declared}) { auditTrail(first: ${size}, after: $after${args ? `, ${args}` : ''}) {
+       edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
+    variables,
+  );
 }
 
 beforeAll(async () => {

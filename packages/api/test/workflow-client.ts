@@ -1,6 +1,6 @@
 /** Small helpers for the workflow tests: one mutation call with its typed result, and ids. */
 import { expect } from 'vitest';
-import type { ApiHarness } from './harness.ts';
+import type { ApiHarness, GraphQLResponse } from './harness.ts';
 
 export interface MutationResult<T = Record<string, unknown>> {
   __typename: string;
@@ -53,4 +53,39 @@ export async function ok<T = Record<string, unknown>>(
 /** The global id of a type and numeric id, as the API encodes it. */
 export function globalId(type: string, id: number): string {
   return Buffer.from(`${type}:${id}`).toString('base64');
+}
+
+interface ConnectionPage<N> {
+  edges: { node: N }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * Every node of the connection `field`, following `endCursor` page by page. `document` must
+ * declare `$after: String` and pass `after: $after`; each page must answer without errors.
+ */
+export async function everyPage<N>(
+  api: ApiHarness,
+  token: string,
+  field: string,
+  document: string,
+  variables: Record<string, unknown> = {},
+  maxPages = 50,
+): Promise<N[]> {
+  const nodes: N[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const res: GraphQLResponse<Record<string, ConnectionPage<N>>> = await api.gql(
+      document,
+      { ...variables, after },
+      token,
+    );
+    expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+    const connection: ConnectionPage<N> | undefined = res.body.data?.[field];
+    if (!connection) throw new Error(`no ${field} in the answer`);
+    nodes.push(...connection.edges.map(e => e.node));
+    if (!connection.pageInfo.hasNextPage) return nodes;
+    after = connection.pageInfo.endCursor;
+  }
+  throw new Error(`${field} has more than ${maxPages} pages`);
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
-import { globalId, mutate, ok } from './workflow-client.ts';
+import { everyPage, globalId, mutate, ok } from './workflow-client.ts';
 
 let api: ApiHarness;
 let admin: string;
@@ -673,30 +673,20 @@ describe('opportunities', () => {
       'Decided',
     ]);
 
-    type Page = { edges: { node: Opp }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
     const types: Record<string, string> = { orderBy: 'OpportunityOrder', unit: 'ID', account: 'ID' };
-    const names = async (args: string, variables: Record<string, unknown> = {}, size = 2) => {
-      const out: string[] = [];
-      let after: string | null = null;
-      for (let page = 0; page < 20; page++) {
-        const res: { body: { errors?: unknown; data?: { opportunities: Page } | null } } = await api.gql<{
-          opportunities: Page;
-        }>(
-          `query($after: String${Object.keys(variables)
-            .map(name => `, $${name}: ${types[name]}`)
-            .join('')}) {
-             opportunities(first: ${size}, after: $after, ${args}) {
-               edges { node { id name value expectedCloseOn outcome } } pageInfo { hasNextPage endCursor } } }`,
-          { after, ...variables },
-          manager.secret,
-        );
-        expect(res.body.errors).toBeUndefined();
-        const connection = res.body.data!.opportunities;
-        out.push(...connection.edges.map(e => e.node.name));
-        if (!connection.pageInfo.hasNextPage) break;
-        after = connection.pageInfo.endCursor;
-      }
-      return out;
+    const names = async (args: string, variables: Record<string, unknown> = {}) => {
+      const declared = Object.keys(variables)
+        .map(name => `, $${name}: ${types[name]}`)
+        .join('');
+      const nodes = await everyPage<Opp>(
+        api,
+        manager.secret,
+        'opportunities',
+        `query($after: String${declared}) { opportunities(first: 2, after: $after, ${args}) {
+           edges { node { id name value expectedCloseOn outcome } } pageInfo { hasNextPage endCursor } } }`,
+        variables,
+      );
+      return nodes.map(node => node.name);
     };
     const globexOnly = 'accountId: $account';
     const vars = { account: globex };
@@ -1475,31 +1465,16 @@ describe('account filters', () => {
 describe('orders', () => {
   it('pages plans and value initiatives in the order asked for, ties broken by id', async () => {
     type Node = { id: string; year?: number; name?: string; startedOn?: string };
-    const pages = async (list: 'plans' | 'valueInitiatives', fields: string, orderBy: unknown) => {
-      const nodes: Node[] = [];
-      let after: string | null = null;
-      for (let page = 0; page < 50; page++) {
-        const res: { body: { errors?: unknown; data?: Record<string, Connection> } } = await api.gql<
-          Record<string, Connection>
-        >(
-          `query($orderBy: ${list === 'plans' ? 'PlanOrder' : 'ValueInitiativeOrder'}, $after: String) {
-             ${list}(first: 1, after: $after, orderBy: $orderBy) {
-               edges { node { id ${fields} } } pageInfo { hasNextPage endCursor } } }`,
-          { orderBy, after },
-          admin,
-        );
-        expect(res.body.errors).toBeUndefined();
-        const connection = res.body.data![list]!;
-        nodes.push(...connection.edges.map(e => e.node));
-        if (!connection.pageInfo.hasNextPage) break;
-        after = connection.pageInfo.endCursor;
-      }
-      return nodes;
-    };
-    type Connection = {
-      edges: { node: Node }[];
-      pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    };
+    const pages = (list: 'plans' | 'valueInitiatives', fields: string, orderBy: unknown) =>
+      everyPage<Node>(
+        api,
+        admin,
+        list,
+        `query($orderBy: ${list === 'plans' ? 'PlanOrder' : 'ValueInitiativeOrder'}, $after: String) {
+           ${list}(first: 1, after: $after, orderBy: $orderBy) {
+             edges { node { id ${fields} } } pageInfo { hasNextPage endCursor } } }`,
+        { orderBy },
+      );
     const sorted = (nodes: Node[], key: keyof Node, direction: 1 | -1) =>
       [...nodes].sort((a, b) => {
         const [x, y] = [a[key] as string | number, b[key] as string | number];
@@ -1531,30 +1506,18 @@ describe('orders', () => {
   });
 
   it('orders accounts by name, external ref or creation, either way, page by page', async () => {
-    const order = async (orderBy: Record<string, unknown> | undefined) => {
-      const refs: string[] = [];
-      let after: string | null = null;
-      for (let page = 0; page < 5; page++) {
-        const res: { body: { errors?: unknown; data?: { accounts: Page } } } = await api.gql<{
-          accounts: Page;
-        }>(
+    const order = async (orderBy: Record<string, unknown> | undefined) =>
+      (
+        await everyPage<{ externalRef: string }>(
+          api,
+          admin,
+          'accounts',
           `query($orderBy: AccountOrder, $after: String) { accounts(first: 1, after: $after, orderBy: $orderBy) {
              edges { node { externalRef } } pageInfo { hasNextPage endCursor } } }`,
-          { orderBy, after },
-          admin,
-        );
-        expect(res.body.errors).toBeUndefined();
-        const accounts = res.body.data!.accounts;
-        refs.push(...accounts.edges.map(e => e.node.externalRef));
-        if (!accounts.pageInfo.hasNextPage) break;
-        after = accounts.pageInfo.endCursor;
-      }
-      return refs;
-    };
-    type Page = {
-      edges: { node: { externalRef: string } }[];
-      pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    };
+          { orderBy },
+          5,
+        )
+      ).map(node => node.externalRef);
     // Acme and Globex, then Zeta, whose name sorts last and external ref first.
     await ok(api, admin, 'createAccount', 'CreateAccountInput', { externalRef: 'W-AAA', name: 'Zeta' }, 'id');
     expect(await order(undefined)).toEqual(['W-AAA', 'W-ACME', 'W-GLOBEX']);

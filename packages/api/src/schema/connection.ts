@@ -122,3 +122,30 @@ export async function pageOf<T extends object>(
     },
   };
 }
+
+/**
+ * The condition of a `from`–`to` filter on one column (undefined when neither bound is given);
+ * bounds the wrong way round are refused, naming both arguments.
+ */
+export function rangeCondition<V extends string | Date>(
+  from: { arg: string; value: V | null | undefined },
+  to: { arg: string; value: V | null | undefined; inclusive: boolean },
+): Record<string, V> | undefined {
+  const show = (v: V) => (v instanceof Date ? v.toISOString() : v);
+  if (
+    from.value != null &&
+    to.value != null &&
+    (to.inclusive ? from.value > to.value : from.value >= to.value)
+  ) {
+    const wrong = to.inclusive ? 'after' : 'not before';
+    throw new ValidationError(
+      `${from.arg} (${show(from.value)}) is ${wrong} ${to.arg} (${show(to.value)}); swap them.`,
+      'VALIDATION_FAILED',
+      [{ path: [from.arg], message: `${wrong} ${to.arg}`, code: 'VALIDATION_FAILED' }],
+    );
+  }
+  const condition: Record<string, V> = {};
+  if (from.value != null) condition.$gte = from.value;
+  if (to.value != null) condition[to.inclusive ? '$lte' : '$lt'] = to.value;
+  return Object.keys(condition).length > 0 ? condition : undefined;
+}

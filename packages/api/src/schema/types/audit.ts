@@ -2,33 +2,17 @@
  * The audit trail (read-only): every change the domain recorded, who made it, when and in
  * which request, with each field's value before and after. For administrators and executives.
  */
-import { AUDIT_ACTIONS, AuditEntry, auditedRecordKinds } from '@kam/domain';
+import { AuditEntry, auditedRecordKinds } from '@kam/domain';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
-import { connectionComplexity, pageOf } from '../connection.ts';
+import { connectionComplexity, pageOf, rangeCondition } from '../connection.ts';
 import { decodeId, withArticle } from '../ids.ts';
 import { entityNode } from '../node.ts';
 import { isNodeType } from '../node-types.ts';
 import { PersonRef } from './organisation.ts';
+import { AuditActionEnum } from './vocabulary.ts';
 import { connectionTypes } from './workflow.ts';
-
-export const AuditActionEnum = builder.enumType('AuditAction', {
-  description: 'What a change did to its record.',
-  values: Object.fromEntries(
-    AUDIT_ACTIONS.map(action => [
-      action,
-      {
-        value: action,
-        description: {
-          CREATE: 'The record was created (every field has only an after value).',
-          UPDATE: 'Fields of the record changed (only the changed fields are listed).',
-          DELETE: 'The record was removed (every field has only a before value).',
-        }[action],
-      },
-    ]),
-  ) as Record<(typeof AUDIT_ACTIONS)[number], { value: (typeof AUDIT_ACTIONS)[number]; description: string }>,
-});
 
 interface FieldChange {
   field: string;
@@ -160,17 +144,11 @@ builder.queryField('auditTrail', t =>
         if (args.actorId) where.actorPersonId = decodeId(args.actorId, 'Person', 'actorId');
         if (args.action) where.action = args.action;
         if (args.requestId) where.requestId = args.requestId;
-        if (args.since && args.until && args.since >= args.until) {
-          throw new ValidationError(
-            `since (${args.since.toISOString()}) is not before until (${args.until.toISOString()}); swap them.`,
-            'VALIDATION_FAILED',
-            [{ path: ['since'], message: 'not before until', code: 'VALIDATION_FAILED' }],
-          );
-        }
-        const occurredAt: Record<string, Date> = {};
-        if (args.since) occurredAt.$gte = args.since;
-        if (args.until) occurredAt.$lt = args.until;
-        if (args.since || args.until) where.occurredAt = occurredAt;
+        const occurredAt = rangeCondition(
+          { arg: 'since', value: args.since },
+          { arg: 'until', value: args.until, inclusive: false },
+        );
+        if (occurredAt) where.occurredAt = occurredAt;
         return pageOf(ctx.em, AuditEntry, where, { occurredAt: 'desc', id: 'desc' }, args);
       },
     },

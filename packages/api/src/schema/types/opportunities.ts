@@ -9,8 +9,7 @@ import {
 } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
-import { ValidationError } from '../../errors.ts';
-import { connectionComplexity, pageOf } from '../connection.ts';
+import { connectionComplexity, pageOf, rangeCondition } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { groupedBy } from '../loaders.ts';
 import { entityNode } from '../node.ts';
@@ -146,17 +145,11 @@ builder.queryField('opportunities', t =>
         if (args.businessUnitId) {
           where.businessUnit = decodeId(args.businessUnitId, 'BusinessUnit', 'businessUnitId');
         }
-        if (args.closingFrom && args.closingTo && args.closingFrom > args.closingTo) {
-          throw new ValidationError(
-            `closingFrom (${args.closingFrom}) is after closingTo (${args.closingTo}); swap them.`,
-            'VALIDATION_FAILED',
-            [{ path: ['closingFrom'], message: 'after closingTo', code: 'VALIDATION_FAILED' }],
-          );
-        }
-        const closing: Record<string, string> = {};
-        if (args.closingFrom) closing.$gte = args.closingFrom;
-        if (args.closingTo) closing.$lte = args.closingTo;
-        if (args.closingFrom || args.closingTo) where.expectedCloseOn = closing;
+        const closing = rangeCondition(
+          { arg: 'closingFrom', value: args.closingFrom },
+          { arg: 'closingTo', value: args.closingTo, inclusive: true },
+        );
+        if (closing) where.expectedCloseOn = closing;
         return pageOf(ctx.em, Opportunity, where, opportunityOrder.orderOf(args.orderBy), args);
       },
     },

@@ -6,6 +6,7 @@
 import {
   ACCOUNT_QUADRANTS,
   ACTION_STATUSES,
+  AUDIT_ACTIONS,
   BUYER_ORIENTATIONS,
   CONTACT_FUNCTIONS,
   CONTACT_STANCES,
@@ -323,5 +324,16 @@ export const ElementInclusionEnum = describedEnum(
     INCLUDED: 'Included in the package.',
     CHARGED_SEPARATELY: 'Offered, but charged separately.',
     NOT_OFFERED: 'Not offered to this segment.',
+  },
+);
+
+export const AuditActionEnum = describedEnum(
+  'AuditAction',
+  'What a change did to its record.',
+  AUDIT_ACTIONS,
+  {
+    CREATE: 'The record was created (every field has only an after value).',
+    UPDATE: 'Fields of the record changed (only the changed fields are listed).',
+    DELETE: 'The record was removed (every field has only a before value).',
   },
 );
