@@ -126,7 +126,7 @@ describe('API smoke', () => {
       admin,
     );
     expect(date.body.errors?.[0]?.message).toContain(
-      'Date must be a day of the calendar; 2026-02-30 is not one; got "2026-02-30".',
+      'Date must be a day of the calendar: 2026-02 has 28 days; got "2026-02-30".',
     );
   });
 });

@@ -167,15 +167,17 @@ describe('a refused date says how to write it', () => {
   const why = (value: unknown) => refusalOf(isoDateSchema, value);
   it('names the missing zeros, a day the calendar lacks, an ambiguous order or a time', () => {
     expect(why('2026-2-3')).toBe('must be written 2026-02-03 (YYYY-MM-DD, with leading zeros)');
-    expect(why('2026-02-30')).toBe('must be a day of the calendar; 2026-02-30 is not one');
-    expect(why('2026-13-01')).toBe('must be a day of the calendar; 2026-13-01 is not one');
+    expect(why('2026-02-30')).toBe('must be a day of the calendar: 2026-02 has 28 days');
+    expect(why('2028-02-30')).toBe('must be a day of the calendar: 2028-02 has 29 days');
+    expect(why('2026-04-00')).toBe('must be a day of the calendar: days start at 01');
+    expect(why('2026-13-01')).toBe('must be a day of the calendar: there is no month 13');
     expect(why('06/12/2026')).toBe(
       'must be written YYYY-MM-DD: 06/12/2026 could be 2026-12-06 or 2026-06-12',
     );
     expect(why('25.12.2026')).toBe('must be written 2026-12-25 (YYYY-MM-DD)');
     expect(why('12/25/2026')).toBe('must be written 2026-12-25 (YYYY-MM-DD)');
     expect(why('5/5/2026')).toBe('must be written 2026-05-05 (YYYY-MM-DD)');
-    expect(why('31/02/2026')).toBe('must be a day of the calendar; 31/02/2026 is not one');
+    expect(why('31/02/2026')).toBe('must be a day of the calendar, read day first or month first');
     expect(why('2026-12-06T10:00:00Z')).toBe('must be a date alone, 2026-12-06, without a time');
     expect(why('soon')).toBe('must be a date written YYYY-MM-DD');
     expect(why(20261206)).toBe('must be a date written YYYY-MM-DD');

@@ -106,6 +106,15 @@ export function isCalendarDay(written: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === written;
 }
 
+/** Why YYYY-MM-DD (not a calendar day) is not one: "2026-02 has 28 days", "there is no month 13". */
+function notACalendarDay(written: string): string {
+  const [year, month, day] = written.split('-').map(Number) as [number, number, number];
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  if (day < 1) return 'days start at 01';
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${written.slice(0, 7)} has ${days} days`;
+}
+
 /**
  * Why a date was refused: a day the calendar does not have, the right date without its
  * leading zeros, or a day/month order that kam cannot guess.
@@ -115,7 +124,7 @@ export function dateProblem(value: unknown): string {
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
   if (iso) {
     const written = `${iso[1]}-${iso[2]!.padStart(2, '0')}-${iso[3]!.padStart(2, '0')}`;
-    if (!isCalendarDay(written)) return `must be a day of the calendar; ${written} is not one`;
+    if (!isCalendarDay(written)) return `must be a day of the calendar: ${notACalendarDay(written)}`;
     return `must be written ${written} (YYYY-MM-DD, with leading zeros)`;
   }
   const local = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(text);
@@ -125,7 +134,7 @@ export function dateProblem(value: unknown): string {
     const readings = [...new Set([`${year}-${second}-${first}`, `${year}-${first}-${second}`])].filter(
       isCalendarDay,
     );
-    if (readings.length === 0) return `must be a day of the calendar; ${text} is not one`;
+    if (readings.length === 0) return 'must be a day of the calendar, read day first or month first';
     if (readings.length === 1) return `must be written ${readings[0]} (YYYY-MM-DD)`;
     return `must be written YYYY-MM-DD: ${text} could be ${readings.join(' or ')}`;
   }
