@@ -177,6 +177,9 @@ describe('the audit trail', () => {
     expect(unknown?.message).not.toContain('AuditEntry');
     expect(unknown?.message).toContain('QuarterSnapshot');
     expect(unknown?.extensions).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await ask('recordType: "account_plan"'))?.message).toBe(
+      'No kind of record is called account_plan; did you mean AccountPlan?',
+    );
     expect((await ask('recordId: "nonsense"'))?.extensions).toMatchObject({ code: 'INVALID_ID' });
     expect(
       (await ask('recordId: $id, recordType: "AccountPlan"', { id: account.id }, '($id: ID)'))?.message,

@@ -133,8 +133,12 @@ builder.queryField('auditTrail', t =>
         if (args.recordType) {
           const known = auditedRecordKinds(ctx.em);
           if (!known.includes(args.recordType)) {
+            const asked = args.recordType.replace(/[\s_-]/g, '').toLowerCase();
+            const near = known.find(kind => kind.toLowerCase() === asked);
             throw new ValidationError(
-              `No kind of record is called ${args.recordType}. Kinds: ${known.join(', ')}.`,
+              near
+                ? `No kind of record is called ${args.recordType}; did you mean ${near}?`
+                : `No kind of record is called ${args.recordType}. Kinds: ${known.join(', ')}.`,
               'VALIDATION_FAILED',
               [{ path: ['recordType'], message: 'unknown kind of record', code: 'VALIDATION_FAILED' }],
             );
