@@ -54,11 +54,13 @@ describe('toKpiTrendChartData', () => {
     expect(chart.spec.series[0]!.data).toEqual([60, null, 72.5]);
     expect(chart.spec.series[1]).toMatchObject({ reference: true, data: [80, 80, 80] });
     expect(chart.spec.y.format).toBe('percent-points');
-    expect(chart.summary).toBe('Win rate: 60.0 % in 2026-Q1, 72.5 % in 2026-Q3; target 80.0 %.');
+    expect(chart.summary).toBe(
+      'Win rate: 60.0\u00a0% in 2026-Q1, 72.5\u00a0% in 2026-Q3; target 80.0\u00a0%.',
+    );
     expect(chart.table.rows).toEqual([
-      ['2026-Q1', '60.0 %', '80.0 %'],
-      ['2026-Q2', '–', '80.0 %'],
-      ['2026-Q3', '72.5 %', '80.0 %'],
+      ['2026-Q1', '60.0\u00a0%', '80.0\u00a0%'],
+      ['2026-Q2', '–', '80.0\u00a0%'],
+      ['2026-Q3', '72.5\u00a0%', '80.0\u00a0%'],
     ]);
   });
 
@@ -78,7 +80,7 @@ describe('portfolio charts', () => {
     expect(chart.table.rows).toHaveLength(7);
   });
 
-  it('states the Pareto figures and tables the curve every 10 % of accounts', () => {
+  it('states the Pareto figures and tables the curve every 10\u00a0% of accounts', () => {
     const chart = toParetoChartData({
       ...portfolio,
       pareto: {
@@ -98,10 +100,15 @@ describe('portfolio charts', () => {
       },
     });
     expect(chart.summary).toBe(
-      '3 of 10 accounts (30.0 %) make 80 % of TTM revenue; the top 20 % of accounts make 65.0 %.',
+      '3 of 10 accounts (30.0\u00a0%) make 80 % of TTM revenue; the top 20 % of accounts make 65.0\u00a0%.',
     );
-    // 0.05 is not a multiple of 10 %: left out of the table, kept in the curve.
-    expect(chart.table.rows.map(row => row[0])).toEqual(['0.0 %', '10.0 %', '20.0 %', '100.0 %']);
+    // 0.05 is not a multiple of 10\u00a0%: left out of the table, kept in the curve.
+    expect(chart.table.rows.map(row => row[0])).toEqual([
+      '0.0\u00a0%',
+      '10.0\u00a0%',
+      '20.0\u00a0%',
+      '100.0\u00a0%',
+    ]);
     expect(chart.spec.series[0]!.data).toHaveLength(5);
     expect(chart.spec.series[1]).toMatchObject({ reference: true });
   });
@@ -126,7 +133,7 @@ describe('portfolio charts', () => {
     const chart = toGrowthComparisonChartData(portfolio);
     // 0.112 ÷ 0.041 = 2.7317… → "2.73 times"
     expect(chart.summary).toBe(
-      'Key accounts grew +11.2 % year on year, the control group +4.1 %: 2.73 times the growth.',
+      'Key accounts grew +11.2\u00a0% year on year, the control group +4.1\u00a0%: 2.73 times the growth.',
     );
     // Without the whole prior year in the data the snapshot has no growth rates: said, not "grew –".
     const withoutPriorYear = {
@@ -143,10 +150,10 @@ describe('portfolio charts', () => {
     );
   });
 
-  it('draws the win rate against its 80 % line', () => {
+  it('draws the win rate against its 80\u00a0% line', () => {
     const chart = toWinRateChartData(portfolio);
     expect(chart.spec.series[1]!.data!.every(value => value === 0.8)).toBe(true);
-    expect(chart.spec.series[1]!.label).toBe('Target (80.0 %)');
+    expect(chart.spec.series[1]!.label).toBe('Target (80.0\u00a0%)');
     expect(chart.spec.y).toMatchObject({ format: 'share', min: 0, max: 1 });
   });
 
@@ -253,18 +260,24 @@ describe('account charts', () => {
       'EUR',
     );
     expect(chart.spec.series.map(series => series.data![0])).toEqual([1000.5, 300.25, 200.25]);
-    expect(chart.table.rows[0]).toEqual(['2026-Q3', 'EUR 1,001', 'EUR 300', 'EUR 100', 'EUR 200']);
+    expect(chart.table.rows[0]).toEqual([
+      '2026-Q3',
+      'EUR\u00a01,001',
+      'EUR\u00a0300',
+      'EUR\u00a0100',
+      'EUR\u00a0200',
+    ]);
     const ttm = account().ttm;
     expect(
       toProfitabilityTrendChartData(
         account({ ttm: { ...ttm, revenue: '1000', revenueGrowth: 0.125 } }),
         'EUR',
       ).summary,
-    ).toMatch(/^TTM revenue EUR 1,000 \(\+12\.5 % year on year\), /);
+    ).toMatch(/^TTM revenue EUR\u00a01,000 \(\+12\.5\u00a0% year on year\), /);
     expect(
       toProfitabilityTrendChartData(account({ ttm: { ...ttm, revenue: '1000', revenueGrowth: null } }), 'EUR')
         .summary,
-    ).toMatch(/^TTM revenue EUR 1,000 \(no year-on-year comparison\), /);
+    ).toMatch(/^TTM revenue EUR\u00a01,000 \(no year-on-year comparison\), /);
   });
 
   it('explains health by component, or draws nothing without a score', () => {

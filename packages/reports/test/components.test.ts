@@ -70,10 +70,10 @@ describe('KpiCard', () => {
       target: 80,
       onTarget: false,
     });
-    expect(html).toContain('<p class="today">72.5 %</p>');
-    expect(html).toMatch(/<dt>Baseline<\/dt><dd>60\.0 %\s*\(2024-Q4\)<\/dd>/);
-    expect(html).toContain('<dt>Change</dt><dd>+12.5 pp</dd>');
-    expect(html).toContain('<dt>Target</dt><dd>80.0 %</dd>');
+    expect(html).toContain('<p class="today">72.5\u00a0%</p>');
+    expect(html).toMatch(/<dt>Baseline<\/dt><dd>60\.0\u00a0%\s*\(2024-Q4\)<\/dd>/);
+    expect(html).toContain('<dt>Change</dt><dd>+12.5\u00a0pp</dd>');
+    expect(html).toContain('<dt>Target</dt><dd>80.0\u00a0%</dd>');
     expect(html).toContain('<dt>Direction</dt><dd>higher is better</dd>');
     expect(html).toContain('<a href="/trends.html#kpi-win-rate">Win rate</a>');
   });
@@ -96,7 +96,7 @@ describe('KpiCard', () => {
     const html = await card({});
     expect(html).toContain('<svg class="sparkline"');
     expect(html).toContain(
-      `aria-label="Trend: ${winRate.trend.map(point => `${point.quarter} ${point.value!.toFixed(1)} %`).join(', ')}"`,
+      `aria-label="Trend: ${winRate.trend.map(point => `${point.quarter} ${point.value!.toFixed(1)}\u00a0%`).join(', ')}"`,
     );
   });
 });
@@ -105,10 +105,15 @@ describe('DataTable', () => {
   it('marks row headers and right-aligns numeric columns', async () => {
     const html = await container.renderToString(DataTable, {
       props: {
-        table: { caption: 'c', columns: ['Unit', 'Revenue'], rows: [['Nordics', 'EUR 1']], numeric: [1] },
+        table: {
+          caption: 'c',
+          columns: ['Unit', 'Revenue'],
+          rows: [['Nordics', 'EUR\u00a01']],
+          numeric: [1],
+        },
       },
     });
     expect(html).toContain('<th scope="col" class="num">Revenue</th>');
-    expect(html).toContain('<th scope="row">Nordics</th><td class="num">EUR 1</td>');
+    expect(html).toContain('<th scope="row">Nordics</th><td class="num">EUR\u00a01</td>');
   });
 });

@@ -12,9 +12,9 @@ import {
 
 describe('number formatting', () => {
   it('writes figures as en-GB does: grouped by threes, rounded half away from zero', () => {
-    expect(formatMoney('1234567.50', 'EUR')).toBe('EUR 1,234,568');
-    expect(formatMoney('-999.49', 'EUR')).toBe('EUR -999');
-    expect(formatShare(0.81234)).toBe('81.2 %');
+    expect(formatMoney('1234567.50', 'EUR')).toBe('EUR\u00a01,234,568');
+    expect(formatMoney('-999.49', 'EUR')).toBe('EUR\u00a0-999');
+    expect(formatShare(0.81234)).toBe('81.2\u00a0%');
     // 1234.55 is stored as 1234.5499999…; Intl (ICU) rounds its shortest form "1234.55" up.
     expect(fixedFormat(1)(1234.55)).toBe('1,234.6');
     expect(fixedFormat(2)(-0.004)).toBe('-0.00');
@@ -66,9 +66,9 @@ describe('KPI detail', () => {
         'EUR',
       ),
     ).toEqual([
-      ['Key accounts’ revenue, trailing four quarters', 'EUR 843,095,875'],
-      ['The four quarters before', 'EUR 746,023,533'],
-      ['Gross profit growth', '+13.5 %'],
+      ['Key accounts’ revenue, trailing four quarters', 'EUR\u00a0843,095,875'],
+      ['The four quarters before', 'EUR\u00a0746,023,533'],
+      ['Gross profit growth', '+13.5\u00a0%'],
     ]);
     expect(
       kpiDetailRows(
@@ -80,8 +80,8 @@ describe('KPI detail', () => {
       ),
     ).toEqual([
       ['Active accounts', '1,900'],
-      ['Mean annual gross profit', 'EUR 382,488'],
-      ['Expected lifetime', '13.9 years'],
+      ['Mean annual gross profit', 'EUR\u00a0382,488'],
+      ['Expected lifetime', '13.9\u00a0years'],
     ]);
     expect(
       kpiDetailRows(
@@ -89,21 +89,21 @@ describe('KPI detail', () => {
         'EUR',
       ),
     ).toEqual([
-      ['Key accounts’ revenue growth', '+13.0 %'],
-      ['Control group’s revenue growth', '−2.0 %'],
+      ['Key accounts’ revenue growth', '+13.0\u00a0%'],
+      ['Control group’s revenue growth', '−2.0\u00a0%'],
     ]);
     expect(
       kpiDetailRows({ code: 'POSITIVE_FEEDBACK', detail: { regularity: 0.25, positive: 3 } }, 'EUR'),
     ).toEqual([
       ['Positive feedback', '3'],
-      ['Regularity (their share)', '25.0 %'],
+      ['Regularity (their share)', '25.0\u00a0%'],
     ]);
   });
 
   it('shows markets by name, withheld figures as a dash, and fields it does not know spelt out', () => {
     expect(kpiDetailRows({ code: 'MARKET_SHARE', detail: { DACH: 12.5, Nordics: 7.25 } }, 'EUR')).toEqual([
-      ['DACH', '12.5 %'],
-      ['Nordics', '7.3 %'],
+      ['DACH', '12.5\u00a0%'],
+      ['Nordics', '7.3\u00a0%'],
     ]);
     expect(
       kpiDetailRows(
@@ -124,11 +124,11 @@ describe('KPI detail', () => {
 });
 
 describe('plan progress on the account page', () => {
-  it('says how much of the in-year target is reached, beyond 100 % too', () => {
-    // 65,496 against 63,717 once read "100.0 %+": an executive wants the real figure.
-    expect(formatShare(shareOfTarget('65496.00', '63717.44'))).toBe('102.8 %');
-    expect(formatShare(shareOfTarget('31858.72', '63717.44'))).toBe('50.0 %');
-    expect(formatShare(shareOfTarget(null, '63717.44'))).toBe('0.0 %');
+  it('says how much of the in-year target is reached, beyond 100\u00a0% too', () => {
+    // 65,496 against 63,717 once read "100.0\u00a0%+": an executive wants the real figure.
+    expect(formatShare(shareOfTarget('65496.00', '63717.44'))).toBe('102.8\u00a0%');
+    expect(formatShare(shareOfTarget('31858.72', '63717.44'))).toBe('50.0\u00a0%');
+    expect(formatShare(shareOfTarget(null, '63717.44'))).toBe('0.0\u00a0%');
     expect(shareOfTarget('100.00', null)).toBeNull();
     expect(shareOfTarget('100.00', '0.00')).toBeNull();
   });

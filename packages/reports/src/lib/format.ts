@@ -59,6 +59,9 @@ const twoDecimals = { format: fixedFormat(2) };
 
 export const DASH = '–';
 
+/** Between a number and its unit or currency: a no-break space, so "EUR 1,281,784,613" or "75.4 %" never wraps apart. */
+const UNIT_SPACE = '\u00a0';
+
 /** "1234.50" → 1234.5 (for charts and comparisons; never summed back into money). */
 export function moneyToNumber(value: string | null | undefined): number | null {
   if (value == null) return null;
@@ -82,24 +85,24 @@ export function shareOfTarget(
 /** Whole units with thousands separators and the currency code: "EUR 1,234,568". */
 export function formatMoney(value: string | null | undefined, currency: string): string {
   const number = moneyToNumber(value);
-  return number == null ? DASH : `${currency} ${integer.format(Math.round(number))}`;
+  return number == null ? DASH : `${currency}${UNIT_SPACE}${integer.format(Math.round(number))}`;
 }
 
 /** Short money for tight spaces: "EUR 1.2M". */
 export function formatMoneyCompact(value: string | number | null | undefined, currency: string): string {
   const number = typeof value === 'number' ? value : moneyToNumber(value);
-  return number == null ? DASH : `${currency} ${compact.format(number)}`;
+  return number == null ? DASH : `${currency}${UNIT_SPACE}${compact.format(number)}`;
 }
 
 /** A 0–1 share as a percentage: 0.8123 → "81.2 %". */
 export function formatShare(value: number | null | undefined): string {
-  return value == null ? DASH : `${oneDecimal.format(value * 100)} %`;
+  return value == null ? DASH : `${oneDecimal.format(value * 100)}${UNIT_SPACE}%`;
 }
 
 /** A growth ratio as a signed percentage: 0.125 → "+12.5 %". */
 export function formatGrowth(value: number | null | undefined): string {
   if (value == null) return DASH;
-  const text = `${oneDecimal.format(Math.abs(value) * 100)} %`;
+  const text = `${oneDecimal.format(Math.abs(value) * 100)}${UNIT_SPACE}%`;
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
 }
 
@@ -123,7 +126,7 @@ export function formatKpiValue(
   if (value == null) return DASH;
   switch (unit) {
     case 'PERCENT':
-      return `${oneDecimal.format(value)} %`;
+      return `${oneDecimal.format(value)}${UNIT_SPACE}%`;
     case 'SCORE':
       return twoDecimals.format(value);
     case 'INDEX':
@@ -148,7 +151,7 @@ export function formatKpiDelta(
   const size = Math.abs(value);
   switch (unit) {
     case 'PERCENT':
-      return `${sign}${oneDecimal.format(size)} pp`;
+      return `${sign}${oneDecimal.format(size)}${UNIT_SPACE}pp`;
     case 'MONEY':
       return `${sign}${formatMoneyCompact(size, currency)}`;
     default:
@@ -219,9 +222,9 @@ function formatDetail(value: number | string | null, format: DetailFormat, curre
     case 'growthPercent':
       return formatGrowth(number / 100);
     case 'percent':
-      return `${oneDecimal.format(number)} %`;
+      return `${oneDecimal.format(number)}${UNIT_SPACE}%`;
     case 'years':
-      return `${oneDecimal.format(number)} years`;
+      return `${oneDecimal.format(number)}${UNIT_SPACE}years`;
   }
 }
 
