@@ -970,6 +970,13 @@ describe('financials', () => {
       admin,
     );
     expect(read.body.data?.node.quarterlyFinancials.map(f => f.quarter)).toEqual(['2026-Q1', '2026-Q2']);
+    const reversed = await api.gql(
+      'query($id: ID!) { node(id: $id) { ... on Account { quarterlyFinancials(from: "2026-Q2", to: "2026-Q1") { quarter } } } }',
+      { id: globex },
+      admin,
+    );
+    expect(reversed.body.errors?.[0]?.message).toBe('from (2026-Q2) is after to (2026-Q1); swap them.');
+    expect(reversed.body.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED' });
     // contribution = gross profit − cost to serve = 40.00 − 10.05 = 29.95
     expect(read.body.data?.node.latestFinancials).toEqual([{ quarter: '2026-Q2', contribution: '29.95' }]);
   });

@@ -123,27 +123,33 @@ export async function pageOf<T extends object>(
   };
 }
 
+type Bound<V> = { arg: string; value: V | null | undefined };
+
+/** Refuses a `from`–`to` pair given the wrong way round, naming both arguments and values. */
+export function assertInOrder<V extends string | Date>(
+  from: Bound<V>,
+  to: Bound<V> & { inclusive: boolean },
+): void {
+  if (from.value == null || to.value == null) return;
+  if (to.inclusive ? from.value <= to.value : from.value < to.value) return;
+  const show = (v: V) => (v instanceof Date ? v.toISOString() : v);
+  const wrong = to.inclusive ? 'after' : 'not before';
+  throw new ValidationError(
+    `${from.arg} (${show(from.value)}) is ${wrong} ${to.arg} (${show(to.value)}); swap them.`,
+    'VALIDATION_FAILED',
+    [{ path: [from.arg], message: `${wrong} ${to.arg}`, code: 'VALIDATION_FAILED' }],
+  );
+}
+
 /**
  * The condition of a `from`–`to` filter on one column (undefined when neither bound is given);
- * bounds the wrong way round are refused, naming both arguments.
+ * bounds the wrong way round are refused (assertInOrder).
  */
 export function rangeCondition<V extends string | Date>(
-  from: { arg: string; value: V | null | undefined },
-  to: { arg: string; value: V | null | undefined; inclusive: boolean },
+  from: Bound<V>,
+  to: Bound<V> & { inclusive: boolean },
 ): Record<string, V> | undefined {
-  const show = (v: V) => (v instanceof Date ? v.toISOString() : v);
-  if (
-    from.value != null &&
-    to.value != null &&
-    (to.inclusive ? from.value > to.value : from.value >= to.value)
-  ) {
-    const wrong = to.inclusive ? 'after' : 'not before';
-    throw new ValidationError(
-      `${from.arg} (${show(from.value)}) is ${wrong} ${to.arg} (${show(to.value)}); swap them.`,
-      'VALIDATION_FAILED',
-      [{ path: [from.arg], message: `${wrong} ${to.arg}`, code: 'VALIDATION_FAILED' }],
-    );
-  }
+  assertInOrder(from, to);
   const condition: Record<string, V> = {};
   if (from.value != null) condition.$gte = from.value;
   if (to.value != null) condition[to.inclusive ? '$lte' : '$lt'] = to.value;

@@ -1,7 +1,7 @@
 /** Profitability per account and quarter (domain §9): ranges of quarters, the latest quarter, recording. */
 import { mapRows, placeholders, QuarterlyFinancial, recordFinancials } from '@kam/domain';
 import { builder } from '../../builder.ts';
-import { ValidationError } from '../../errors.ts';
+import { assertInOrder } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { ACCOUNT_FIELD_LOADERS, groupedBy, requestLoader } from '../loaders.ts';
 import { AccountRef, QuarterlyFinancialRef } from './account.ts';
@@ -67,11 +67,7 @@ builder.objectFields(AccountRef, t => ({
     resolve: (a, args) => {
       const from = args.from ?? OPEN_START;
       const to = args.to ?? OPEN_END;
-      if (from > to) {
-        throw new ValidationError(`from (${from}) is after to (${to}).`, 'VALIDATION_FAILED', [
-          { path: ['from'], message: 'after to', code: 'VALIDATION_FAILED' },
-        ]);
-      }
+      assertInOrder({ arg: 'from', value: from }, { arg: 'to', value: to, inclusive: true });
       return `${a.id}|${from}|${to}`;
     },
   }),
