@@ -17,6 +17,9 @@ import { type AuditChanges, AuditEntry } from './audit-entry.entity.ts';
 /** Entities whose writes are not business changes (the trail itself, idempotency bookkeeping, snapshots). */
 const UNAUDITED = new Set(['AuditEntry', 'IdempotencyRecord', 'QuarterSnapshot', 'AccountSnapshot']);
 
+/** Bookkeeping fields that change on every write and say nothing about what changed. */
+const IGNORED_FIELDS = new Set(['updatedAt', 'version', 'createdAt', 'tokenHash']);
+
 /** Never in the trail. Snapshots are: closing a quarter records one entry for its QuarterSnapshot. */
 const NOT_IN_TRAIL = new Set(['AuditEntry', 'IdempotencyRecord']);
 
@@ -27,8 +30,6 @@ export function auditedRecordKinds(em: EntityManager): string[] {
     .map(meta => meta.className)
     .sort();
 }
-/** Bookkeeping fields that change on every write and say nothing about what changed. */
-const IGNORED_FIELDS = new Set(['updatedAt', 'version', 'createdAt', 'tokenHash']);
 
 interface Pending {
   cs: ChangeSet<object>;
