@@ -1,8 +1,9 @@
 import { defineConfig } from 'astro/config';
 import { kamReportSites } from './src/integration.ts';
 
-// One project, two sites: KAM_REPORT_SITE picks the routes; `src/build.ts` sets it, the
-// output folder and the data source for each site it builds.
+// One project, two sites, each in a folder of the output ("/kpi/…", "/journey/…");
+// KAM_REPORT_SITES picks them (both by default). `src/build.ts` passes this configuration to
+// Astro's build() with the output folder, and sets the sites and the data source.
 export default defineConfig({
   output: 'static',
   outDir: './out/site',

@@ -1,20 +1,21 @@
 /**
  * The report build's entry point (the `kam report build` command and `pnpm report:build`
  * call it): builds the KPI and/or value-journey site of one quarter into
- * `<outDir>/<quarter>/<site>/` with Astro's `build()` API, indexes the journey site with
- * Pagefind, and regenerates the archive pages from the quarters present in `outDir`.
+ * `<outDir>/<quarter>/<site>/` with one call of Astro's `build()` API (each site a folder of
+ * its output; the journey site indexed with Pagefind), and regenerates the archive pages from
+ * the quarters present in `outDir`.
  */
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'astro';
+import config from '../astro.config.ts';
 import { readManifest, recordSiteBuild, writeArchive } from './archive.ts';
 import { openReportApi, type ReportApi, shareReportApi, unshareReportApi } from './data/api-client.ts';
 import type { SnapshotInfo } from './data/schemas.ts';
 import { resolveSnapshot } from './data/snapshot-pull.ts';
 import { REPORT_SITES, type ReportSite, reportEnv } from './env.ts';
-import { deferSearchIndex } from './search-index.ts';
 
 export interface BuildReportsOptions {
   /** The quarter to publish, e.g. "2026-Q3". */
@@ -37,13 +38,14 @@ export interface BuiltSite {
   site: ReportSite;
   dir: string;
   pages: number;
-  ms: number;
 }
 
 export interface BuildReportsResult {
   snapshot: SnapshotInfo;
   builtAt: string;
   sites: BuiltSite[];
+  /** How long the sites took to build (one Astro build, its search index included). */
+  ms: number;
   /** The archive page, `<outDir>/index.html`. */
   archive: string;
 }
@@ -69,10 +71,7 @@ async function withEnv<T>(values: Record<string, string | undefined>, run: () =>
 
 export async function buildReports(options: BuildReportsOptions): Promise<BuildReportsResult> {
   const outDir = resolve(options.outDir);
-  // The large site first: the small KPI build then reuses memory the process already holds
-  // instead of adding its own on top (measured: lower peak at 10,000 accounts), and it builds
-  // while Pagefind writes the journey site's index.
-  const sites: ReportSite[] = options.site === 'all' ? ['journey', 'kpi'] : [options.site];
+  const sites: ReportSite[] = options.site === 'all' ? [...REPORT_SITES] : [options.site];
   const builtAt = new Date().toISOString();
   const base = {
     KAM_API_URL: options.apiUrl ?? process.env.KAM_API_URL,
@@ -88,7 +87,7 @@ export async function buildReports(options: BuildReportsOptions): Promise<BuildR
   // Pin the revision first, so that both sites show the same snapshot even if the quarter is
   // closed again while they build.
   // One API client for the whole build, shared with the content loaders.
-  const api = await withEnv({ ...base, KAM_REPORT_SITE: sites[0] }, () => openReportApi(reportEnv()));
+  const api = await withEnv(base, () => openReportApi(reportEnv()));
   shareReportApi(api);
   try {
     return await buildSites(options, api, base, sites, outDir, builtAt);
@@ -106,7 +105,7 @@ async function buildSites(
   outDir: string,
   builtAt: string,
 ): Promise<BuildReportsResult> {
-  const snapshot = await withEnv({ ...base, KAM_REPORT_SITE: sites[0] }, () => {
+  const snapshot = await withEnv(base, () => {
     const env = reportEnv();
     return resolveSnapshot(api, { quarter: env.quarter, revision: env.revision });
   });
@@ -117,69 +116,44 @@ async function buildSites(
     site => sites.includes(site) || published?.sites[site]?.revision === snapshot.revision,
   );
   const cacheKey = createHash('sha256').update(outDir).digest('hex').slice(0, 12);
-  const staged: {
-    site: ReportSite;
-    stage: string;
-    started: number;
-    /** When its pages (and search index) were written. */
-    finished?: number;
-    searchIndex?: Promise<void>;
-  }[] = [];
-  try {
-    for (const site of sites) {
-      // Astro imports its prerender chunks from the output folder, and they resolve their
-      // dependencies from there: build inside this package, then move the site into place.
-      const work = join(PACKAGE_ROOT, 'node_modules', '.cache', 'kam-reports', `${cacheKey}-${site}`);
-      const stage = join(work, 'site');
-      await rm(stage, { recursive: true, force: true });
-      const entry: (typeof staged)[number] = { site, stage, started: performance.now() };
-      staged.push(entry);
-      // The journey site's search index is written while the next site builds (Pagefind runs in
-      // a process of its own); the site is moved into place once its index is there.
-      deferSearchIndex(written => {
-        entry.searchIndex = written.then(() => {
-          entry.finished = performance.now();
-        });
-        entry.searchIndex.catch(() => {});
-      });
-      await withEnv(
+  // Astro imports its prerender chunks from the output folder, and they resolve their
+  // dependencies from there: build inside this package, then move each site into place.
+  const work = join(PACKAGE_ROOT, 'node_modules', '.cache', 'kam-reports', `${cacheKey}-${sites.join('-')}`);
+  const stage = join(work, 'site');
+  await rm(stage, { recursive: true, force: true });
+  const started = performance.now();
+  await withEnv(
+    {
+      ...base,
+      KAM_REPORT_REVISION: String(snapshot.revision),
+      KAM_REPORT_CHECKSUM: snapshot.checksum,
+      KAM_REPORT_SITES: sites.join(','),
+      KAM_REPORT_LINKED_SITES: linkedSites.join(','),
+    },
+    () =>
+      // The configuration is passed in, not loaded from astro.config.ts again through Vite.
+      build(
         {
-          ...base,
-          KAM_REPORT_REVISION: String(snapshot.revision),
-          KAM_REPORT_CHECKSUM: snapshot.checksum,
-          KAM_REPORT_SITE: site,
-          KAM_REPORT_LINKED_SITES: linkedSites.join(','),
+          ...config,
+          configFile: false,
+          root: PACKAGE_ROOT,
+          outDir: stage,
+          // The content store of each output folder and set of sites is kept between builds: a
+          // rebuild of the same snapshot (quarter, revision and checksum) skips the pull.
+          cacheDir: join(work, 'cache'),
+          logLevel: options.logLevel ?? 'warn',
         },
-        () =>
-          build(
-            {
-              root: PACKAGE_ROOT,
-              outDir: stage,
-              // The content store of each output folder and site is kept between builds: a rebuild
-              // of the same snapshot (quarter, revision and checksum) skips the pull.
-              cacheDir: join(work, 'cache'),
-              logLevel: options.logLevel ?? 'warn',
-            },
-            { devOutput: false },
-          ),
-      );
-      if (!entry.searchIndex) entry.finished = performance.now();
-    }
-  } catch (error) {
-    await Promise.allSettled(staged.map(entry => entry.searchIndex));
-    throw error;
-  } finally {
-    deferSearchIndex(undefined);
-  }
+        { devOutput: false },
+      ),
+  );
+  const ms = Math.round(performance.now() - started);
 
   const built: BuiltSite[] = [];
-  for (const entry of staged) {
-    const { site, stage, started } = entry;
-    await entry.searchIndex;
+  for (const site of sites) {
     const dir = join(outDir, snapshot.quarter, site);
-    await moveInto(stage, dir);
+    await moveInto(join(stage, site), dir);
     const pages = await countPages(dir);
-    built.push({ site, dir, pages, ms: Math.round((entry.finished ?? performance.now()) - started) });
+    built.push({ site, dir, pages });
     await recordSiteBuild(outDir, snapshot.quarter, site, {
       revision: snapshot.revision,
       closedAt: snapshot.closedAt,
@@ -188,8 +162,9 @@ async function buildSites(
       pages,
     });
   }
+  await rm(stage, { recursive: true, force: true });
   await writeArchive(outDir);
-  return { snapshot, builtAt, sites: built, archive: join(outDir, 'index.html') };
+  return { snapshot, builtAt, sites: built, ms, archive: join(outDir, 'index.html') };
 }
 
 /** Replaces `target` with `source` (a rename, or a copy across file systems). */

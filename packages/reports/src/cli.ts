@@ -2,7 +2,7 @@
  * `pnpm --filter @kam/reports report:build -- --quarter 2026-Q3 --site all --out DIR`
  *
  * Options fall back to the environment (KAM_REPORT_QUARTER, KAM_REPORT_REVISION,
- * KAM_REPORT_SITE, KAM_API_URL, KAM_API_TOKEN, DATABASE_URL). A relative --out is taken from
+ * KAM_API_URL, KAM_API_TOKEN, DATABASE_URL). A relative --out is taken from
  * the directory the command was run in.
  */
 import { resolve } from 'node:path';
@@ -38,7 +38,6 @@ async function main(argv: string[]): Promise<number> {
     KAM_REPORT_REVISION: values.revision ?? process.env.KAM_REPORT_REVISION,
     KAM_API_URL: values['api-url'] ?? process.env.KAM_API_URL,
     DATABASE_URL: values['database-url'] ?? process.env.DATABASE_URL,
-    KAM_REPORT_SITE: values.site === 'all' ? undefined : values.site,
   });
   if (!env.quarter || !values.out || !['kpi', 'journey', 'all'].includes(values.site)) {
     console.error(USAGE);
@@ -54,9 +53,8 @@ async function main(argv: string[]): Promise<number> {
     databaseUrl: env.databaseUrl,
     logLevel: values.verbose ? 'info' : 'warn',
   });
-  for (const site of result.sites) {
-    console.log(`${site.site}: ${site.pages} pages in ${(site.ms / 1000).toFixed(1)} s → ${site.dir}`);
-  }
+  for (const site of result.sites) console.log(`${site.site}: ${site.pages} pages → ${site.dir}`);
+  console.log(`Built in ${(result.ms / 1000).toFixed(1)} s.`);
   console.log(`${result.snapshot.quarter} revision ${result.snapshot.revision}; archive: ${result.archive}`);
   return 0;
 }

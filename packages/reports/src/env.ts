@@ -14,6 +14,15 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
+/** A comma-separated list of sites, e.g. "kpi,journey", in the order of REPORT_SITES. */
+const siteList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform(list => list.split(',').map(entry => entry.trim()))
+    .pipe(z.array(z.enum(REPORT_SITES)).min(1))
+    .transform(list => REPORT_SITES.filter(site => list.includes(site)));
+
 const envSchema = z.object({
   KAM_API_URL: z.preprocess(
     emptyAsUndefined,
@@ -31,20 +40,14 @@ const envSchema = z.object({
   KAM_REPORT_REVISION: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).optional()),
   /** Set by `buildReports` with the revision: the checksum of the snapshot it resolved. */
   KAM_REPORT_CHECKSUM: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
-  KAM_REPORT_SITE: z.preprocess(emptyAsUndefined, z.enum(REPORT_SITES).default('kpi')),
+  /** The sites one Astro build renders, each under its own folder ("kpi", "journey" or both). */
+  KAM_REPORT_SITES: z.preprocess(emptyAsUndefined, siteList('kpi,journey')),
   /** When the build started (ISO instant); one value for both sites of a `buildReports` run. */
   KAM_REPORT_BUILT_AT: z.preprocess(emptyAsUndefined, z.iso.datetime().optional()),
   /** Set by `buildReports`: a static build, whose pages get a classic script (runs from file://). */
   KAM_REPORT_STATIC: z.preprocess(emptyAsUndefined, z.enum(['0', '1']).default('0')),
   /** The sites published for the quarter (this one included): cross-site links go only there. */
-  KAM_REPORT_LINKED_SITES: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .default('kpi,journey')
-      .transform(list => list.split(',').map(entry => entry.trim()))
-      .pipe(z.array(z.enum(REPORT_SITES))),
-  ),
+  KAM_REPORT_LINKED_SITES: z.preprocess(emptyAsUndefined, siteList('kpi,journey')),
 });
 
 export interface ReportEnv {
@@ -58,7 +61,8 @@ export interface ReportEnv {
   revision: number | undefined;
   /** The checksum of the pinned revision: the content cache is trusted only when it matches. */
   checksum: string | undefined;
-  site: ReportSite;
+  /** The sites of this build, in the order of REPORT_SITES. */
+  sites: ReportSite[];
   builtAt: string;
   linkedSites: ReportSite[];
   /** A static build by `buildReports` (not `astro dev`). */
@@ -81,7 +85,7 @@ export function parseReportEnv(source: Record<string, string | undefined>): Repo
     quarter: env.KAM_REPORT_QUARTER,
     revision: env.KAM_REPORT_REVISION,
     checksum: env.KAM_REPORT_CHECKSUM,
-    site: env.KAM_REPORT_SITE,
+    sites: env.KAM_REPORT_SITES,
     builtAt: env.KAM_REPORT_BUILT_AT ?? new Date().toISOString(),
     linkedSites: env.KAM_REPORT_LINKED_SITES,
     staticBuild: env.KAM_REPORT_STATIC === '1',

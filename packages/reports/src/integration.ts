@@ -1,23 +1,23 @@
 /**
- * The report sites as an Astro integration: injects the routes of the site selected by
- * KAM_REPORT_SITE (two sites, one project), then makes the output portable (relative links)
- * and, for the value-journey site, indexes it with Pagefind.
+ * The report sites as an Astro integration: one build renders the sites selected by
+ * KAM_REPORT_SITES (two sites, one project), each under its own folder ("/kpi/…",
+ * "/journey/…"); pages link within their site with site-root paths, which the middleware
+ * makes relative. After the build each site folder gets its own copy of the assets, so that it
+ * stands alone, and the value-journey site is indexed with Pagefind.
  */
+import { cp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { setSyncOnly } from './data/snapshot-loader.ts';
 import { type ReportSite, reportEnv } from './env.ts';
 import { finishPortableSite } from './relative-links.ts';
-import {
-  type SearchIndexer,
-  searchIndexReceiver,
-  startSearchIndex,
-  stopSearchIndex,
-} from './search-index.ts';
+import { type SearchIndexer, startSearchIndex, stopSearchIndex } from './search-index.ts';
 
+/** Each site's routes, relative to its folder. */
 const ROUTES: Record<ReportSite, { pattern: string; page: string }[]> = {
   kpi: [
-    { pattern: '/', page: 'kpi/index.astro' },
+    { pattern: '/index', page: 'kpi/index.astro' },
     { pattern: '/trends', page: 'kpi/trends.astro' },
     { pattern: '/customers', page: 'kpi/customers.astro' },
     { pattern: '/selection', page: 'kpi/selection.astro' },
@@ -27,14 +27,17 @@ const ROUTES: Record<ReportSite, { pattern: string; page: string }[]> = {
     { pattern: '/units/[unit]', page: 'kpi/unit.astro' },
   ],
   journey: [
-    { pattern: '/', page: 'journey/index.astro' },
+    { pattern: '/index', page: 'journey/index.astro' },
     { pattern: '/accounts', page: 'journey/accounts.astro' },
     { pattern: '/accounts/[account]', page: 'journey/account.astro' },
   ],
 };
 
+/** The folder the build writes its shared assets to; each site gets a copy of it. */
+const ASSETS = '_astro';
+
 export function kamReportSites(): AstroIntegration {
-  let site: ReportSite = 'kpi';
+  let sites: ReportSite[] = [];
   let indexer: SearchIndexer | undefined;
   return {
     name: 'kam-report-sites',
@@ -42,36 +45,37 @@ export function kamReportSites(): AstroIntegration {
       'astro:config:setup': ({ command, injectRoute }) => {
         // `astro sync` (and so `astro check`) only needs the types, not a snapshot.
         setSyncOnly(command === 'sync');
-        site = reportEnv().site;
-        for (const route of ROUTES[site]) {
-          injectRoute({
-            pattern: route.pattern,
-            entrypoint: fileURLToPath(new URL(`./sites/${route.page}`, import.meta.url)),
-            prerender: true,
-          });
+        sites = reportEnv().sites;
+        for (const site of sites) {
+          for (const route of ROUTES[site]) {
+            injectRoute({
+              pattern: `/${site}${route.pattern}`,
+              entrypoint: fileURLToPath(new URL(`./sites/${route.page}`, import.meta.url)),
+              prerender: true,
+            });
+          }
         }
       },
       'astro:build:start': () => {
         // The journey pages are indexed while they render (see src/middleware.ts).
-        indexer = site === 'journey' ? startSearchIndex() : undefined;
+        indexer = sites.includes('journey') ? startSearchIndex() : undefined;
       },
       'astro:build:done': async ({ dir, logger }) => {
         const root = fileURLToPath(dir);
         await finishPortableSite(root);
+        for (const site of sites) {
+          await cp(join(root, ASSETS), join(root, site, ASSETS), { recursive: true });
+        }
+        await rm(join(root, ASSETS), { recursive: true, force: true });
         if (!indexer) return;
         // Every page has been rendered: the middleware is done with the indexer.
         stopSearchIndex();
         const started = performance.now();
-        const written = indexer.finish(root).then(search => {
-          logger.info(
-            `Pagefind: ${search.pages} pages, index written in ${Math.round(performance.now() - started)} ms`,
-          );
-          return search;
-        });
+        const search = await indexer.finish(join(root, 'journey'));
         indexer = undefined;
-        const receive = searchIndexReceiver();
-        if (receive) receive(written);
-        else await written;
+        logger.info(
+          `Pagefind: ${search.pages} pages, index written in ${Math.round(performance.now() - started)} ms`,
+        );
       },
     },
   };

@@ -15,6 +15,15 @@ export function rootPrefix(depth: number): string {
   return depth === 0 ? './' : '../'.repeat(depth);
 }
 
+/**
+ * A page's path within its site: the build puts each site in a folder of its own
+ * ("/journey/accounts/a" → "/accounts/a", "/kpi/index" → "/index").
+ */
+export function sitePath(pathname: string): string {
+  const slash = pathname.indexOf('/', 1);
+  return slash < 0 ? '/' : pathname.slice(slash);
+}
+
 /** How many folders below the site root a page is: "/" and "/accounts" → 0, "/accounts/a" → 1. */
 export function pageDepth(pathname: string): number {
   const path = pathname.endsWith('/') && pathname.length > 1 ? pathname.slice(0, -1) : pathname;

@@ -114,20 +114,3 @@ export function currentSearchIndex(): SearchIndexer | undefined {
 export function stopSearchIndex(): void {
   (globalThis as Holder)[CURRENT] = undefined;
 }
-
-const DEFERRED = Symbol.for('kam.reports.deferredSearchIndex');
-type WrittenIndex = Promise<{ pages: number }>;
-type DeferredHolder = { [DEFERRED]?: ((written: WrittenIndex) => void) | undefined };
-
-/**
- * Lets the caller of Astro's `build()` take the writing of the search index over: the build
- * then returns as soon as its pages are written, and `receive` gets the promise of the index
- * (written into the build's output folder). `buildReports` builds the next site meanwhile.
- */
-export function deferSearchIndex(receive: ((written: WrittenIndex) => void) | undefined): void {
-  (globalThis as DeferredHolder)[DEFERRED] = receive;
-}
-
-export function searchIndexReceiver(): ((written: WrittenIndex) => void) | undefined {
-  return (globalThis as DeferredHolder)[DEFERRED];
-}

@@ -6,7 +6,7 @@ import {
 } from '../src/data/schemas.ts';
 import { contrastRatio, REFERENCE_COLOUR, SERIES_COLOURS, TEXT_COLOUR } from '../src/lib/palette.ts';
 import { pageSlug, slugify } from '../src/lib/paths.ts';
-import { relativizeHtml, relativizeHtmlBytes } from '../src/relative-links.ts';
+import { pageDepth, relativizeHtml, relativizeHtmlBytes, sitePath } from '../src/relative-links.ts';
 import { searchDocument } from '../src/search-index.ts';
 import { loadFixture } from './support/fixture.ts';
 
@@ -61,6 +61,14 @@ describe('relativizeHtml', () => {
         '<a href="#main">skip</a>',
     );
     expect(relativizeHtml('<a href="/index.html">', 0)).toBe('<a href="./index.html">');
+  });
+
+  it("measures a page's depth within its site's folder", () => {
+    expect(sitePath('/journey/accounts/ka-1')).toBe('/accounts/ka-1');
+    expect(pageDepth(sitePath('/journey/accounts/ka-1'))).toBe(1);
+    expect(sitePath('/kpi/index')).toBe('/index');
+    expect(pageDepth(sitePath('/kpi/index'))).toBe(0);
+    expect(sitePath('/kpi')).toBe('/');
   });
 
   it("does the same on the page's UTF-8 bytes, leaving every other character as it was", () => {

@@ -69,7 +69,7 @@ const ENV_KEYS = [
   'KAM_REPORT_QUARTER',
   'KAM_REPORT_REVISION',
   'KAM_REPORT_CHECKSUM',
-  'KAM_REPORT_SITE',
+  'KAM_REPORT_SITES',
 ] as const;
 const saved = Object.fromEntries(ENV_KEYS.map(key => [key, process.env[key]]));
 function setEnv(values: Partial<Record<(typeof ENV_KEYS)[number], string>>) {
@@ -105,7 +105,7 @@ describe('the snapshot content loaders', () => {
       KAM_REPORT_QUARTER: fixture.info.quarter,
       KAM_REPORT_REVISION: String(fixture.info.revision),
       KAM_REPORT_CHECKSUM: checksum,
-      KAM_REPORT_SITE: site,
+      KAM_REPORT_SITES: site,
     });
 
   it('store the snapshot and its key accounts, and skip the pull when the store holds that snapshot', async () => {
@@ -195,7 +195,7 @@ describe('the snapshot content loaders', () => {
     const portfolio = fakeContext('portfolio');
     const accounts = fakeContext('accounts');
     // Nothing listens there: a request would fail the load.
-    setEnv({ KAM_API_URL: 'http://127.0.0.1:9/graphql', KAM_API_TOKEN: 'x', KAM_REPORT_SITE: 'journey' });
+    setEnv({ KAM_API_URL: 'http://127.0.0.1:9/graphql', KAM_API_TOKEN: 'x', KAM_REPORT_SITES: 'journey' });
     await loaders.portfolio.load(portfolio.context);
     await loaders.accounts.load(accounts.context);
     expect(portfolio.entries.size).toBe(0);

@@ -91,11 +91,17 @@ describe('pulling a snapshot through the GraphQL API over HTTP', () => {
 });
 
 describe('the report environment', () => {
-  it('defaults to the embedded database at the repository root and the KPI site', () => {
+  it('defaults to the embedded database at the repository root and both sites', () => {
     const env = parseReportEnv({ KAM_REPORT_QUARTER: '2026-Q3' });
     expect(env.apiUrl).toBeUndefined();
     expect(env.databaseUrl).toMatch(/\/data\/kam\.sqlite$/);
-    expect(env.site).toBe('kpi');
+    expect(env.sites).toEqual(['kpi', 'journey']);
+  });
+
+  it('reads the sites of a build as a list, in site order, and refuses unknown ones', () => {
+    expect(parseReportEnv({ KAM_REPORT_SITES: 'journey' }).sites).toEqual(['journey']);
+    expect(parseReportEnv({ KAM_REPORT_SITES: 'journey, kpi' }).sites).toEqual(['kpi', 'journey']);
+    expect(() => parseReportEnv({ KAM_REPORT_SITES: 'kpi,value' })).toThrow(/KAM_REPORT_SITES/);
   });
 
   it('needs a token with an API URL and a well-formed quarter', () => {

@@ -1,7 +1,7 @@
 /**
  * Astro content loaders for one closed quarter: `portfolio` holds one entry (the snapshot's
- * info and portfolio document), `accounts` one row per key account (value-journey site
- * only) with the account's full document in the account documents file beside the store
+ * info and portfolio document), `accounts` one row per key account (when the build renders
+ * the value-journey site) with the account's full document in the account documents file beside the store
  * (see account-documents.ts). Both come from one pull through the API (see snapshot-pull.ts),
  * made once per build; the store and that file keep it, so a rebuild of the same revision
  * skips the pull.
@@ -64,8 +64,11 @@ function cached(context: LoaderContext, wanted: string): boolean {
 
 // The layout of what the loaders store: a store written by another layout is pulled again.
 const STORE_LAYOUT = 2;
-const storedKey = (info: Pick<SnapshotInfo, 'quarter' | 'revision' | 'checksum'>, site: string) =>
-  `${info.quarter}#${info.revision}#${info.checksum}#${site}#${STORE_LAYOUT}`;
+const storedKey = (info: Pick<SnapshotInfo, 'quarter' | 'revision' | 'checksum'>, sites: string[]) =>
+  `${info.quarter}#${info.revision}#${info.checksum}#${sites.join('+')}#${STORE_LAYOUT}`;
+
+/** The key accounts are pulled only for the value-journey site. */
+const withAccounts = () => reportEnv().sites.includes('journey');
 
 /** The account documents file of this build (in its cache folder, next to Astro's store). */
 const documentsFile = (context: LoaderContext) =>
@@ -76,7 +79,7 @@ function wantedKey(): string | undefined {
   // Only a pinned revision with its checksum can be trusted from the cache (build.ts pins
   // both): revision 1 of a quarter in a recreated database is a different snapshot.
   return env.quarter && env.revision && env.checksum
-    ? storedKey({ quarter: env.quarter, revision: env.revision, checksum: env.checksum }, env.site)
+    ? storedKey({ quarter: env.quarter, revision: env.revision, checksum: env.checksum }, env.sites)
     : undefined;
 }
 
@@ -90,18 +93,18 @@ export function snapshotLoaders(): { portfolio: Loader; accounts: Loader } {
         context.logger.info(`${wanted}: portfolio from the content cache`);
         return;
       }
-      const withAccounts = reportEnv().site === 'journey';
-      const { info, portfolio: document, requests } = await pullForBuild(withAccounts).pull;
+      const accounts = withAccounts();
+      const { info, portfolio: document, requests } = await pullForBuild(accounts).pull;
       context.store.clear();
       context.store.set({
         id: PORTFOLIO_ENTRY,
         data: {
           info,
           portfolio: document,
-          accountDocuments: withAccounts ? documentsFile(context) : null,
+          accountDocuments: accounts ? documentsFile(context) : null,
         } as Record<string, unknown>,
       });
-      context.meta.set('snapshot', storedKey(info, reportEnv().site));
+      context.meta.set('snapshot', storedKey(info, reportEnv().sites));
       context.logger.info(`${info.quarter} revision ${info.revision}: pulled in ${requests} request(s)`);
     },
   };
@@ -109,8 +112,7 @@ export function snapshotLoaders(): { portfolio: Loader; accounts: Loader } {
     name: 'kam-snapshot-accounts',
     async load(context) {
       if (syncOnlyNow()) return;
-      const env = reportEnv();
-      if (env.site !== 'journey') {
+      if (!withAccounts()) {
         context.store.clear();
         return;
       }
@@ -118,7 +120,7 @@ export function snapshotLoaders(): { portfolio: Loader; accounts: Loader } {
       const wanted = wantedKey();
       if (wanted && cached(context, wanted) && (await accountDocumentsSnapshot(file)) === wanted) return;
       const { info, accounts: documents } = await pullForBuild(true).pull;
-      const key = storedKey(info, env.site);
+      const key = storedKey(info, reportEnv().sites);
       await writeAccountDocuments(file, key, documents);
       context.store.clear();
       documents.forEach((account, document) => {
