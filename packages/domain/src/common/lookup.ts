@@ -57,11 +57,16 @@ export function addMonths(isoDate: string, months: number): string {
   return target.toISOString().slice(0, 10);
 }
 
-/** Whole months from `from` to `to` (ISO dates), counting a month only once its day is reached. */
+/**
+ * Whole months from `from` to `to` (ISO dates), counting a month only once its day is reached,
+ * or the last day of a month that has no such day (the inverse of `addMonths`' clamping: from
+ * 2025-03-31 to 2025-09-30 is six months, as 2025-03-31 + 6 months = 2025-09-30).
+ */
 export function monthsBetween(from: string, to: string): number {
   const [y1, m1, d1] = from.split('-').map(Number) as [number, number, number];
   const [y2, m2, d2] = to.split('-').map(Number) as [number, number, number];
   let months = (y2 - y1) * 12 + (m2 - m1);
-  if (d2 < d1) months -= 1;
+  const lastDayOfToMonth = new Date(Date.UTC(y2, m2, 0)).getUTCDate();
+  if (d2 < d1 && d2 < lastDayOfToMonth) months -= 1;
   return months;
 }
