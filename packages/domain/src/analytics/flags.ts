@@ -16,8 +16,10 @@ export interface FlagInputs {
 /**
  * The flags of a key account (domain §6–8), in FLAG_KINDS order:
  * - NO_LEAD_MANAGER / NO_SPONSOR: no team member with that role;
- * - PLAN_REVIEW_OVERDUE: the year's plan (not closed, started) has had no execution review
- *   within the cadence (the reference is the last review, else the plan's start);
+ * - PLAN_REVIEW_OVERDUE: the year's APPROVED, started plan has had no execution review within
+ *   the cadence (the reference is the last review, else the plan's start). A DRAFT or IN_REVIEW
+ *   plan cannot take an execution review (`recordExecutionReview` refuses it): it gets
+ *   PLAN_NOT_APPROVED_PAST_START instead;
  * - PLAN_NOT_APPROVED_PAST_START: no plan for the year, or a DRAFT / IN_REVIEW plan whose start has passed;
  * - PROCUREMENT_ONLY: every engaged contact (last contact within 12 months) is in procurement;
  * - DESIGNATION_REVIEW_OVERDUE: the designation's review date has passed;
@@ -32,7 +34,7 @@ export function keyAccountFlags(input: FlagInputs, settings: KamSettings, asOf: 
   if (!roles.has('SPONSOR')) add('NO_SPONSOR', 'No sponsor on the team: ask a director to back the account.');
   const plan = input.plan;
   const cadence = settings.plans.reviewCadenceMonths;
-  if (plan && plan.status !== 'CLOSED' && plan.startsOn <= asOf) {
+  if (plan && plan.status === 'APPROVED' && plan.startsOn <= asOf) {
     const since = plan.lastReviewOn ?? plan.startsOn;
     const due = addMonths(since, cadence);
     if (due < asOf) {
