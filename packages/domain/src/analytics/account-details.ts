@@ -12,7 +12,7 @@ import type {
   ValueTier,
 } from '../common/vocabulary.ts';
 import type { Period } from './period.ts';
-import { bool, byteOrder, cents, centsOrNull, dialect, int, query, text } from './sql.ts';
+import { bool, byteOrder, cents, centsOrNull, dialect, int, query, sqlTrue, text } from './sql.ts';
 
 /**
  * The per-account detail that a snapshot freezes besides the account base: quarterly
@@ -166,7 +166,10 @@ export function isKeyAt(
   return !!intervals?.some(i => i.designatedOn <= date && (i.revokedOn === null || i.revokedOn > date));
 }
 
-/** The plan of the quarter's year per account, with its last review, actions and missing sign-offs as of the quarter's end. */
+/**
+ * The plan of the quarter's year per account, with its last review, actions (an action done
+ * after the quarter's end counts as open) and missing sign-offs as of the quarter's end.
+ */
 export async function planFacts(em: EntityManager, p: Period): Promise<Map<number, PlanFacts>> {
   const year = Number(p.quarter.slice(0, 4));
   const plans = await query<Record<string, unknown>>(
@@ -186,14 +189,16 @@ export async function planFacts(em: EntityManager, p: Period): Promise<Map<numbe
      ) x where rn = 1`,
     [year, p.asOf],
   );
+  // An action done after the quarter's end was still open on its last day (and overdue if due by then).
+  const open = `(a.status in ('OPEN', 'IN_PROGRESS') or (a.status = 'DONE' and a.completed_on > ?))`;
   const actions = await query<Record<string, unknown>>(
     em,
     `select a.plan_id,
-       sum(case when a.status in ('OPEN', 'IN_PROGRESS') then 1 else 0 end) as open_actions,
-       sum(case when a.status = 'DONE' then 1 else 0 end) as done_actions,
-       sum(case when a.status in ('OPEN', 'IN_PROGRESS') and a.due_on < ? then 1 else 0 end) as overdue_actions
+       sum(case when ${open} then 1 else 0 end) as open_actions,
+       sum(case when a.status = 'DONE' and (a.completed_on is null or a.completed_on <= ?) then 1 else 0 end) as done_actions,
+       sum(case when ${open} and a.due_on < ? then 1 else 0 end) as overdue_actions
      from plan_action a join account_plan p on p.id = a.plan_id where p.year = ? group by a.plan_id`,
-    [p.asOf, year],
+    [p.asOf, p.asOf, p.asOf, p.asOf, year],
   );
   const missing = await query<Record<string, unknown>>(
     em,
@@ -239,17 +244,25 @@ export async function planFacts(em: EntityManager, p: Period): Promise<Map<numbe
   return out;
 }
 
-/** Value initiatives started on or before the quarter's end, per account, by id. */
+/**
+ * Value initiatives started on or before the quarter's end, per account, by id, as they stood
+ * that day: an outcome recorded later (ended after `asOf`) reads as none yet, a recognition
+ * recorded later as not recognised. (Phase and category keep no history: they are current.)
+ */
 export async function initiativeFacts(
   em: EntityManager,
   asOf: string,
 ): Promise<Map<number, InitiativeFacts[]>> {
   const rows = await query<Record<string, unknown>>(
     em,
-    `select id, account_id, name, category, phase, outcome, customer_gain, supplier_gain, customer_recognised,
-       cast(recognised_on as text) as recognised_on
+    `select id, account_id, name, category, phase,
+       case when ended_on > ? then null else outcome end as outcome,
+       customer_gain, supplier_gain,
+       case when customer_recognised = ${sqlTrue(dialect(em))} and (recognised_on is null or recognised_on <= ?)
+         then 1 else 0 end as customer_recognised,
+       case when recognised_on <= ? then cast(recognised_on as text) end as recognised_on
      from value_initiative where started_on <= ? order by id`,
-    [asOf],
+    [asOf, asOf, asOf, asOf],
   );
   return groupBy(
     rows.map(r => ({

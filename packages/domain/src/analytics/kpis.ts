@@ -13,7 +13,7 @@ import {
   periodOf,
   trendQuartersOf,
 } from './period.ts';
-import { exactRatio, percent, round, yearOnYearGrowth } from './rounding.ts';
+import { divideCents, exactRatio, percent, round, yearOnYearGrowth } from './rounding.ts';
 import { byteOrder, cents, dialect, int, query, sqlTrue } from './sql.ts';
 
 /** Year-on-year revenue and gross profit of a group of accounts, in cents. */
@@ -265,11 +265,11 @@ export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<
     em,
     `select count(*) as keys, coalesce(sum(case when exists (
         select 1 from value_initiative v where v.account_id = kd.account_id and v.category = 'PROVEN'
-          and v.customer_recognised = ${t} and (v.outcome is null or v.outcome <> 'REJECTED')
+          and v.customer_recognised = ${t} and (v.outcome is null or v.outcome <> 'REJECTED' or v.ended_on > ?)
           and (v.recognised_on is null or v.recognised_on <= ?) and v.started_on <= ?
       ) then 1 else 0 end), 0) as with_value
      from (${kd}) kd`,
-    [p.asOf, p.asOf],
+    [p.asOf, p.asOf, p.asOf],
   );
   facts.keyAccounts = int(value?.keys);
   facts.keyAccountsWithProvenValue = int(value?.with_value);
@@ -412,7 +412,7 @@ export function kpiValue(code: KpiCode, f: KpiFacts, settings: KamSettings): Kpi
         byBusinessUnit: none,
         detail: {
           activeAccounts: f.activeNow,
-          meanAnnualGrossProfit: fromCents(f.activeGrossProfit / BigInt(f.activeNow)),
+          meanAnnualGrossProfit: fromCents(divideCents(f.activeGrossProfit, BigInt(f.activeNow))),
           expectedLifetimeYears: round(lifetime, 2),
         },
       };

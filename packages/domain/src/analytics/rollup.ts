@@ -8,9 +8,12 @@ import { cents, compareText, dialect as dialectOf, int, query, sqlTrue } from '.
 
 export type GroupRollup = NonNullable<AccountSnapshotPayload['groupRollup']>;
 
-/** The open qualified pipeline as of a date: qualified, and not decided by then. */
+/**
+ * The open qualified pipeline as of a date (two parameters, both that date): qualified by then
+ * (a bid qualified later was no qualified bid yet, as for PROSPECT), and not decided by then.
+ */
 function openPipelineWhere(alias: string, trueLiteral: string): string {
-  return `${alias}.qualified = ${trueLiteral} and (${alias}.outcome = 'OPEN' or ${alias}.decided_on > ?)`;
+  return `${alias}.qualified = ${trueLiteral} and (${alias}.qualified_on is null or ${alias}.qualified_on <= ?) and (${alias}.outcome = 'OPEN' or ${alias}.decided_on > ?)`;
 }
 
 /**
@@ -53,7 +56,15 @@ export async function computeGroupRollups(
      left join pl on pl.account_id = tree.id
      group by tree.root_id
      having count(*) > 1`,
-    [...(rootIds ?? []), MAX_HIERARCHY_DEPTH, p.ttmStart, p.quarter, p.asOf, Number(p.quarter.slice(0, 4))],
+    [
+      ...(rootIds ?? []),
+      MAX_HIERARCHY_DEPTH,
+      p.ttmStart,
+      p.quarter,
+      p.asOf,
+      p.asOf,
+      Number(p.quarter.slice(0, 4)),
+    ],
   );
   return new Map(
     rows.map(r => [
@@ -130,7 +141,20 @@ export async function loadWhitespaceFacts(
        where qualified = ${t} ${only}
      ) x
      group by account_id, business_unit_id`,
-    [p.ttmStart, p.quarter, ...ids, p.asOf, ttmFrom, p.asOf, ttmFrom, p.asOf, ttmFrom, p.asOf, ...ids],
+    [
+      p.ttmStart,
+      p.quarter,
+      ...ids,
+      p.asOf,
+      p.asOf,
+      ttmFrom,
+      p.asOf,
+      ttmFrom,
+      p.asOf,
+      ttmFrom,
+      p.asOf,
+      ...ids,
+    ],
   );
   return rows.map(r => ({
     accountId: int(r.account_id),

@@ -38,6 +38,15 @@ export function exactRatio(
   return negative && value !== 0 ? -value : value;
 }
 
+/** `cents` ÷ `divisor` to the whole cent, half away from zero (bigint division alone cuts the cents off). */
+export function divideCents(cents: bigint, divisor: bigint): bigint {
+  const negative = cents < 0n !== divisor < 0n;
+  const a = cents < 0n ? -cents : cents;
+  const d = divisor < 0n ? -divisor : divisor;
+  const q = (2n * a + d) / (2n * d);
+  return negative ? -q : q;
+}
+
 /** Year-on-year growth (current − prior) ÷ prior, 4 decimals; null when prior is 0. */
 export function growth(current: bigint, prior: bigint): number | null {
   return exactRatio(current - prior, prior);

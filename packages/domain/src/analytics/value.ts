@@ -31,7 +31,11 @@ export function summariseValue(
       byCategory[i.category] += 1;
       byPhase[i.phase] += 1;
       byOutcome[i.outcome ?? 'IN_PROGRESS'] += 1;
-      if (i.outcome === 'ADOPTED' && i.customerRecognised) {
+      if (
+        i.outcome === 'ADOPTED' &&
+        i.customerRecognised &&
+        (i.recognisedOn === null || i.recognisedOn <= asOf)
+      ) {
         customerGains += i.customerGain ?? 0n;
         supplierGains += i.supplierGain ?? 0n;
       }

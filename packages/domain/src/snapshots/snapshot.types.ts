@@ -190,9 +190,9 @@ export interface ValueSummary {
   initiatives: number;
   byCategory: Record<ValueCategory, number>;
   byPhase: Record<DesignPhase, number>;
-  /** Outcome counts; `IN_PROGRESS` counts initiatives without an ending outcome. */
+  /** Outcome counts as of the quarter's end; `IN_PROGRESS` counts initiatives without an outcome by then. */
   byOutcome: Record<InitiativeOutcome | 'IN_PROGRESS', number>;
-  /** Sum of measured annual gains of ADOPTED, customer-recognised initiatives. */
+  /** Sum of measured annual gains of initiatives ADOPTED and customer-recognised by the quarter's end. */
   customerGains: Money;
   supplierGains: Money;
   keyAccountsWithProvenRecognisedValue: number;
