@@ -33,6 +33,16 @@ const ROUTES: Record<ReportSite, { pattern: string; page: string }[]> = {
   ],
 };
 
+const SITE_INDEX = /^\/(kpi|journey)\/index\.html(\?.*)?$/;
+
+/**
+ * For `astro dev`: the URL of a site's index route for a request of "/kpi/index.html" (where the
+ * pages link), which the dev server would otherwise take for "/kpi/" and find no route there.
+ */
+export function devRequestUrl(url: string): string {
+  return url.replace(SITE_INDEX, '/$1/index$2');
+}
+
 /** The folder the build writes its shared assets to; each site gets a copy of it. */
 const ASSETS = '_astro';
 
@@ -55,6 +65,12 @@ export function kamReportSites(): AstroIntegration {
             });
           }
         }
+      },
+      'astro:server:setup': ({ server }) => {
+        server.middlewares.use((request, _response, next) => {
+          if (request.url) request.url = devRequestUrl(request.url);
+          next();
+        });
       },
       'astro:build:start': () => {
         // The journey pages are indexed while they render (see src/middleware.ts).

@@ -4,6 +4,7 @@ import {
   portfolioSnapshotSchema,
   snapshotInfoSchema,
 } from '../src/data/schemas.ts';
+import { devRequestUrl } from '../src/integration.ts';
 import { contrastRatio, REFERENCE_COLOUR, SERIES_COLOURS, TEXT_COLOUR } from '../src/lib/palette.ts';
 import { pageSlug, slugify } from '../src/lib/paths.ts';
 import { pageDepth, relativizeHtml, relativizeHtmlBytes, sitePath } from '../src/relative-links.ts';
@@ -69,6 +70,13 @@ describe('relativizeHtml', () => {
     expect(sitePath('/kpi/index')).toBe('/index');
     expect(pageDepth(sitePath('/kpi/index'))).toBe(0);
     expect(sitePath('/kpi')).toBe('/');
+  });
+
+  it('lets the dev server find a site index where the pages link to it', () => {
+    expect(devRequestUrl('/kpi/index.html')).toBe('/kpi/index');
+    expect(devRequestUrl('/journey/index.html?q=1')).toBe('/journey/index?q=1');
+    expect(devRequestUrl('/journey/accounts.html')).toBe('/journey/accounts.html');
+    expect(devRequestUrl('/journey/accounts/index.html')).toBe('/journey/accounts/index.html');
   });
 
   it("does the same on the page's UTF-8 bytes, leaving every other character as it was", () => {
