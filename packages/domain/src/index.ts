@@ -67,6 +67,7 @@ export {
   PlanAction,
   type PlanContent,
   PlanSignOff,
+  PlanStatusChange,
   PlanUnit,
   PlanVersion,
 } from './plans/account-plan.entity.ts';

@@ -12,6 +12,7 @@ import type {
   ValueTier,
 } from '../common/vocabulary.ts';
 import type { Period } from './period.ts';
+import { plansAsOfSql } from './plan-as-of.ts';
 import { bool, byteOrder, cents, centsOrNull, dialect, int, query, sqlTrue, text } from './sql.ts';
 
 /**
@@ -167,17 +168,21 @@ export function isKeyAt(
 }
 
 /**
- * The plan of the quarter's year per account, with its last review, actions (an action done
- * after the quarter's end counts as open) and missing sign-offs as of the quarter's end.
+ * The plan of the quarter's year per account as it stood on the quarter's last day: its status
+ * and the version then under review from the plan's status history (`plan-as-of.ts`; a plan
+ * created after that day is left out, one without history reads as it is now), its last review,
+ * actions (an action done after the quarter's end counts as open) and the involved units that
+ * had not signed that version by then.
  */
 export async function planFacts(em: EntityManager, p: Period): Promise<Map<number, PlanFacts>> {
   const year = Number(p.quarter.slice(0, 4));
+  const asOf = plansAsOfSql(year, p.asOf);
   const plans = await query<Record<string, unknown>>(
     em,
-    `select id, account_id, year, status, cast(starts_on as text) as starts_on, revenue_target,
-       cast(margin_target_percent as text) as margin_target, in_year_target, latest_version_number
-     from account_plan where year = ?`,
-    [year],
+    `select p.id, p.account_id, p.year, pa.status, cast(p.starts_on as text) as starts_on, p.revenue_target,
+       cast(p.margin_target_percent as text) as margin_target, p.in_year_target
+     from account_plan p join (${asOf.sql}) pa on pa.plan_id = p.id`,
+    asOf.params,
   );
   const reviews = await query<Record<string, unknown>>(
     em,
@@ -200,16 +205,18 @@ export async function planFacts(em: EntityManager, p: Period): Promise<Map<numbe
      from plan_action a join account_plan p on p.id = a.plan_id where p.year = ? group by a.plan_id`,
     [p.asOf, p.asOf, p.asOf, p.asOf, year],
   );
+  // The version under review on the day, and only the signatures given by then. (The units
+  // involved keep no history: they change only while a plan is a draft, and are read as they are.)
   const missing = await query<Record<string, unknown>>(
     em,
     `select pu.plan_id, bu.code from plan_unit pu
-     join account_plan p on p.id = pu.plan_id
+     join (${asOf.sql}) pa on pa.plan_id = pu.plan_id
      join business_unit bu on bu.id = pu.business_unit_id
-     where p.year = ? and not exists (
+     where not exists (
        select 1 from plan_sign_off so where so.plan_id = pu.plan_id and so.business_unit_id = pu.business_unit_id
-         and so.plan_version_number = p.latest_version_number and p.latest_version_number > 0)
+         and so.plan_version_number = pa.version_number and pa.version_number > 0 and so.signed_on <= ?)
      order by pu.plan_id, ${byteOrder(dialect(em), 'bu.code')}`,
-    [year],
+    [...asOf.params, p.asOf],
   );
   const reviewBy = new Map(reviews.map(r => [int(r.plan_id), r]));
   const actionBy = new Map(actions.map(r => [int(r.plan_id), r]));

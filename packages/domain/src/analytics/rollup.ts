@@ -4,6 +4,7 @@ import { fromCents } from '../common/money.ts';
 import { quarterStart } from '../common/quarter.ts';
 import type { AccountSnapshotPayload, WhitespaceCell } from '../snapshots/snapshot.types.ts';
 import { type Period, periodOf } from './period.ts';
+import { plansAsOfSql } from './plan-as-of.ts';
 import { cents, compareText, dialect as dialectOf, int, query, sqlTrue } from './sql.ts';
 
 export type GroupRollup = NonNullable<AccountSnapshotPayload['groupRollup']>;
@@ -19,7 +20,8 @@ function openPipelineWhere(alias: string, trueLiteral: string): string {
 /**
  * Group roll-ups (domain §1): for every account with children, itself plus all its
  * descendants (a recursive CTE over the hierarchy, any depth up to the limit): TTM revenue,
- * gross profit, cost-to-serve, open qualified pipeline and the plans of the quarter's year.
+ * gross profit, cost-to-serve, open qualified pipeline and the plans of the quarter's year (those
+ * that existed on its last day).
  * `rootIds` restricts the result to some parents.
  */
 export async function computeGroupRollups(
@@ -29,6 +31,8 @@ export async function computeGroupRollups(
 ): Promise<Map<number, GroupRollup>> {
   const p = typeof quarter === 'string' ? periodOf(quarter) : quarter;
   const t = sqlTrue(dialectOf(em));
+  // The plans of the quarter's year that existed on its last day.
+  const plans = plansAsOfSql(Number(p.quarter.slice(0, 4)), p.asOf);
   const roots = rootIds ? `where id in (${rootIds.map(() => '?').join(', ') || 'null'})` : '';
   const rows = await query<Record<string, unknown>>(
     em,
@@ -46,7 +50,7 @@ export async function computeGroupRollups(
        select o.account_id, sum(o.value) as pipeline from opportunity o
        where ${openPipelineWhere('o', t)} group by o.account_id
      ),
-     pl as (select account_id, count(*) as plans from account_plan where year = ? group by account_id)
+     pl as (select account_id, count(*) as plans from (${plans.sql}) pa group by account_id)
      select tree.root_id, count(*) - 1 as descendants,
        sum(coalesce(fin.rev, 0)) as rev, sum(coalesce(fin.gp, 0)) as gp, sum(coalesce(fin.cts, 0)) as cts,
        sum(coalesce(opp.pipeline, 0)) as pipeline, sum(coalesce(pl.plans, 0)) as plans
@@ -56,15 +60,7 @@ export async function computeGroupRollups(
      left join pl on pl.account_id = tree.id
      group by tree.root_id
      having count(*) > 1`,
-    [
-      ...(rootIds ?? []),
-      MAX_HIERARCHY_DEPTH,
-      p.ttmStart,
-      p.quarter,
-      p.asOf,
-      p.asOf,
-      Number(p.quarter.slice(0, 4)),
-    ],
+    [...(rootIds ?? []), MAX_HIERARCHY_DEPTH, p.ttmStart, p.quarter, p.asOf, p.asOf, ...plans.params],
   );
   return new Map(
     rows.map(r => [

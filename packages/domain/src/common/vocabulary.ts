@@ -75,6 +75,21 @@ export type ContactStance = (typeof CONTACT_STANCES)[number];
 export const PLAN_STATUSES = ['DRAFT', 'IN_REVIEW', 'APPROVED', 'CLOSED'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
+/**
+ * The workflow steps that change a plan's status, as its status history records them: drafted
+ * (created, or copied from last year's plan), submitted for review, approved, returned to draft,
+ * closed.
+ */
+export const PLAN_STEPS = [
+  'CREATED',
+  'COPIED',
+  'SUBMITTED',
+  'APPROVED',
+  'RETURNED_TO_DRAFT',
+  'CLOSED',
+] as const;
+export type PlanStep = (typeof PLAN_STEPS)[number];
+
 /** The seven sections of a key account plan (004 step 3), in order. */
 export const PLAN_SECTIONS = [
   'baselines',

@@ -12,6 +12,7 @@ import {
   ExecutionReview,
   PlanAction,
   PlanSignOff,
+  PlanStatusChange,
   PlanUnit,
   PlanVersion,
 } from '../plans/account-plan.entity.ts';
@@ -56,6 +57,7 @@ export const ENTITIES = [
   PlanUnit,
   PlanSignOff,
   PlanVersion,
+  PlanStatusChange,
   ExecutionReview,
   PlanAction,
   Opportunity,

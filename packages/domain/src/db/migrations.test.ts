@@ -11,7 +11,13 @@ afterAll(async () => {
   await db.close();
 });
 
-const APPEND_ONLY = ['audit_entry', 'quarter_snapshot', 'account_snapshot', 'plan_version'];
+const APPEND_ONLY = [
+  'audit_entry',
+  'quarter_snapshot',
+  'account_snapshot',
+  'plan_version',
+  'plan_status_change',
+];
 const REFERENCE_TABLES = ['settings', 'service_standard', 'service_element', 'kpi_definition'];
 
 async function triggerNames(): Promise<string[]> {
@@ -81,6 +87,7 @@ describe('migrations', () => {
       'Migration20261123000002_account_health',
       // SQLite only: PostgreSQL never had the indexes it drops.
       ...(db.dialect === 'sqlite' ? ['Migration20261206000000_covered_fk_indexes'] : []),
+      'Migration20261206000001_plan_status_history',
     ]);
   });
 

@@ -51,6 +51,7 @@ import {
   ExecutionReview,
   PlanAction,
   PlanSignOff,
+  PlanStatusChange,
   PlanUnit,
   PlanVersion,
 } from '../plans/account-plan.entity.ts';
@@ -712,6 +713,22 @@ export async function seedDemoPortfolio(
       }
     }
     const planIds = await w.insert(AccountPlan, plans);
+    // Each plan's status history, as the plan workflows write it: drafted on 1 December of the
+    // year before, then submitted, approved and closed on the plan's own dates.
+    const statusChanges: Record<string, unknown>[] = [];
+    for (const [i, meta] of planMeta.entries()) {
+      const plan = planIds[i] as number;
+      const row = plans[i] as Record<string, unknown>;
+      const step = (step: string, fromStatus: string | null, status: string, changedOn: unknown, v: number) =>
+        statusChanges.push({ plan, step, fromStatus, status, changedOn, versionNumber: v });
+      step('CREATED', null, 'DRAFT', `${meta.year - 1}-12-01`, 0);
+      if (meta.status === 'DRAFT') continue;
+      step('SUBMITTED', 'DRAFT', 'IN_REVIEW', row.submittedOn, 1);
+      if (meta.status === 'IN_REVIEW') continue;
+      step('APPROVED', 'IN_REVIEW', 'APPROVED', row.approvedOn, 1);
+      if (meta.status === 'CLOSED') step('CLOSED', 'APPROVED', 'CLOSED', row.closedOn, 1);
+    }
+    await w.insert(PlanStatusChange, statusChanges);
     const planUnits: Record<string, unknown>[] = [];
     const signOffs: Record<string, unknown>[] = [];
     const versions: Record<string, unknown>[] = [];

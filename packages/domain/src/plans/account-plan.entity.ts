@@ -1,7 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { Account } from '../accounts/account.entity.ts';
 import { baseProperties, moneyProperty, versionProperty } from '../common/base.properties.ts';
-import { ACTION_STATUSES, PLAN_STATUSES, REVIEW_ASSESSMENTS } from '../common/vocabulary.ts';
+import { ACTION_STATUSES, PLAN_STATUSES, PLAN_STEPS, REVIEW_ASSESSMENTS } from '../common/vocabulary.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Person } from '../organisation/person.entity.ts';
 
@@ -78,6 +78,31 @@ export const PlanSignOffSchema = defineEntity({
 /** A business unit's signature on a submitted version of a plan. */
 export class PlanSignOff extends PlanSignOffSchema.class {}
 PlanSignOffSchema.setClass(PlanSignOff);
+
+export const PlanStatusChangeSchema = defineEntity({
+  name: 'PlanStatusChange',
+  indexes: [{ properties: ['plan', 'changedOn'] }],
+  properties: {
+    ...baseProperties(),
+    plan: () => p.manyToOne(AccountPlan).deleteRule('cascade'),
+    step: p.enum(PLAN_STEPS),
+    /** The status before the step; null when the step created the plan. */
+    fromStatus: p.enum(PLAN_STATUSES).nullable(),
+    /** The status from `changedOn` on. */
+    status: p.enum(PLAN_STATUSES),
+    /** The day the step took effect (the step's `on`, else the day it was recorded). */
+    changedOn: p.date(),
+    /** The plan's latest frozen version after the step (the version under review, signed, approved). */
+    versionNumber: p.integer(),
+  },
+});
+/**
+ * One dated step of a plan's status history, written by the plan workflows in the same
+ * transaction as the step itself; append-only. A closed quarter reads a plan's status, its
+ * version under review and so its missing sign-offs from it as of the quarter's last day.
+ */
+export class PlanStatusChange extends PlanStatusChangeSchema.class {}
+PlanStatusChangeSchema.setClass(PlanStatusChange);
 
 /** The frozen content of a plan version, section by section. */
 export interface PlanContent {

@@ -13,7 +13,13 @@ import {
   tableCounts,
   testActor,
 } from '../testing/index.ts';
-import { AccountPlan, PlanAction, PlanSignOff, PlanVersion } from './account-plan.entity.ts';
+import {
+  AccountPlan,
+  PlanAction,
+  PlanSignOff,
+  PlanStatusChange,
+  PlanVersion,
+} from './account-plan.entity.ts';
 import {
   addPlanAction,
   approvePlan,
@@ -49,15 +55,28 @@ afterAll(async () => {
   await db.close();
 });
 
-const PLAN_TABLES = ['account_plan', 'plan_unit', 'plan_sign_off', 'plan_version'];
+const PLAN_TABLES = ['account_plan', 'plan_unit', 'plan_sign_off', 'plan_version', 'plan_status_change'];
 
-async function draftPlan(units: BusinessUnit[] = [sales, service], year = 2026) {
+/** A DRAFT plan, drafted on `on` (default today). */
+async function draftPlan(units: BusinessUnit[] = [sales, service], year = 2026, on?: string) {
   const account: Account = await makeAccount(db.em());
   return createPlan(
     db.em(),
-    { accountId: account.id, year, businessUnitIds: units.map(u => u.id), sections: { baselines: 'Start' } },
+    {
+      accountId: account.id,
+      year,
+      businessUnitIds: units.map(u => u.id),
+      sections: { baselines: 'Start' },
+      on,
+    },
     testActor,
   );
+}
+
+/** A plan's status history, oldest first: step, status left, status reached, day, version. */
+async function historyOf(planId: number) {
+  const rows = await db.em().find(PlanStatusChange, { plan: planId }, { orderBy: { id: 'asc' } });
+  return rows.map(r => [r.step, r.fromStatus, r.status, r.changedOn, r.versionNumber]);
 }
 
 const sign = (planId: number, unit: BusinessUnit, person: Person) =>
@@ -73,8 +92,8 @@ async function reload(id: number): Promise<AccountPlan> {
 
 describe('a plan is approved only with every involved business unit’s sign-off', () => {
   it('refuses approval while one unit has not signed, then approves once it has', async () => {
-    const plan = await draftPlan();
-    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
+    const plan = await draftPlan(undefined, 2026, '2026-01-05');
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
     await sign(plan.id, sales, salesLead);
     const error = await expectRejected(
       db.em(),
@@ -399,6 +418,78 @@ describe('frozen plan versions are append-only', () => {
     );
     expect(await tableCounts(db.em(), ['plan_version'])).toEqual(before);
     expect((await db.em().findOneOrFail(PlanVersion, version.id)).number).toBe(1);
+  });
+});
+
+describe('the status history of a plan', () => {
+  it('records every status step with its day, the status it left and the version it concerns', async () => {
+    const plan = await draftPlan([sales, service], 2026, '2026-01-05');
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
+    await sign(plan.id, sales, salesLead);
+    await returnPlanToDraft(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-01-25' }, testActor);
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 3, on: '2026-01-28' }, testActor);
+    // Version 2 needs both signatures again: a resubmission resets the sign-offs.
+    await signPlan(
+      db.em(),
+      { id: plan.id, businessUnitId: sales.id, signedById: salesLead.id, on: '2026-02-02' },
+      testActor,
+    );
+    await signPlan(
+      db.em(),
+      { id: plan.id, businessUnitId: service.id, signedById: serviceLead.id, on: '2026-02-02' },
+      testActor,
+    );
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 4, on: '2026-02-03' }, testActor);
+    await closePlan(db.em(), { id: plan.id, expectedVersion: 5, on: '2026-12-31' }, testActor);
+    const next = await copyPlanToNextYear(db.em(), { id: plan.id, on: '2026-12-31' }, testActor);
+    expect(await historyOf(plan.id)).toEqual([
+      ['CREATED', null, 'DRAFT', '2026-01-05', 0],
+      ['SUBMITTED', 'DRAFT', 'IN_REVIEW', '2026-01-20', 1],
+      ['RETURNED_TO_DRAFT', 'IN_REVIEW', 'DRAFT', '2026-01-25', 1],
+      ['SUBMITTED', 'DRAFT', 'IN_REVIEW', '2026-01-28', 2],
+      ['APPROVED', 'IN_REVIEW', 'APPROVED', '2026-02-03', 2],
+      ['CLOSED', 'APPROVED', 'CLOSED', '2026-12-31', 2],
+    ]);
+    expect(await historyOf(next.id)).toEqual([['COPIED', null, 'DRAFT', '2026-12-31', 0]]);
+    // A step without a day is dated the day it is recorded.
+    const undated = await draftPlan([sales]);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await historyOf(undated.id)).toEqual([['CREATED', null, 'DRAFT', today, 0]]);
+  });
+
+  it('refuses a step dated before the plan’s last step, and writes nothing', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    const { externalRef } = (await db.em().findOneOrFail(AccountPlan, plan.id, { populate: ['account'] }))
+      .account;
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-02-01' }, testActor);
+    await sign(plan.id, sales, salesLead);
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_STEP_BEFORE_LAST_STEP',
+      () => approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-01-31' }, testActor),
+      PLAN_TABLES,
+    );
+    expect(error.message).toBe(
+      `The 2026 plan of ${externalRef} became IN_REVIEW on 2026-02-01; a later step cannot be dated 2026-01-31. Date it on or after 2026-02-01.`,
+    );
+    expect((await reload(plan.id)).status).toBe('IN_REVIEW');
+    // The same day is fine.
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-02-01' }, testActor);
+    expect((await reload(plan.id)).status).toBe('APPROVED');
+  });
+
+  it('is append-only: the database refuses changing or deleting a step', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    const [step] = await db.em().find(PlanStatusChange, { plan: plan.id });
+    const before = await tableCounts(db.em(), ['plan_status_change']);
+    const connection = db.em().getConnection();
+    await expect(
+      connection.execute(`update plan_status_change set status = 'APPROVED' where id = ?`, [step!.id]),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      connection.execute('delete from plan_status_change where id = ?', [step!.id]),
+    ).rejects.toThrow(/append-only/);
+    expect(await tableCounts(db.em(), ['plan_status_change'])).toEqual(before);
   });
 });
 

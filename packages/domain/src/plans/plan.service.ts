@@ -13,6 +13,7 @@ import {
   PLAN_SECTIONS,
   type PlanSection,
   type PlanStatus,
+  type PlanStep,
   REVIEW_ASSESSMENTS,
 } from '../common/vocabulary.ts';
 import { quoted } from '../common/words.ts';
@@ -24,6 +25,7 @@ import {
   PlanAction,
   type PlanContent,
   PlanSignOff,
+  PlanStatusChange,
   PlanUnit,
   PlanVersion,
 } from './account-plan.entity.ts';
@@ -82,6 +84,8 @@ export const createPlanSchema = z.object({
   ownerId: z.number().int().positive().nullish(),
   startsOn: isoDateSchema.optional(),
   endsOn: isoDateSchema.optional(),
+  /** The day the plan was drafted (its status history starts then); default today. */
+  on: isoDateSchema.optional(),
   sections: sectionsSchema.default({}),
   targets: targetsSchema.default({}),
 });
@@ -122,6 +126,49 @@ function invalidTransition(plan: AccountPlan, to: PlanStatus, allowedFrom: PlanS
     `${planName(plan)} is ${plan.status} and cannot become ${to}; that step is only possible from ${allowedFrom.join(' or ')}.`,
     { details: { from: plan.status, to } },
   );
+}
+
+/**
+ * The day a status step takes effect: the step's `on`, else today. A step cannot be dated
+ * before the plan's last recorded step (`PLAN_STEP_BEFORE_LAST_STEP`): the status history
+ * would then say the plan was, on some days, in a status it had already left.
+ */
+async function stepDate(tx: EntityManager, plan: AccountPlan, on: string | undefined): Promise<string> {
+  const date = on ?? today();
+  const last = await tx.findOne(
+    PlanStatusChange,
+    { plan },
+    { orderBy: [{ changedOn: 'desc' }, { id: 'desc' }], fields: ['changedOn', 'status'] },
+  );
+  if (last && date < last.changedOn) {
+    throw new DomainError(
+      'PLAN_STEP_BEFORE_LAST_STEP',
+      `${planName(plan)} became ${last.status} on ${last.changedOn}; a later step cannot be dated ${date}. Date it on or after ${last.changedOn}.`,
+      {
+        details: { lastChangedOn: last.changedOn, on: date },
+        issues: [{ path: ['on'], message: `before ${last.changedOn}`, code: 'PLAN_STEP_BEFORE_LAST_STEP' }],
+      },
+    );
+  }
+  return date;
+}
+
+/** Appends the step that brought the plan to its current status to its status history. */
+function recordStatusChange(
+  tx: EntityManager,
+  plan: AccountPlan,
+  step: PlanStep,
+  fromStatus: PlanStatus | null,
+  changedOn: string,
+): void {
+  tx.create(PlanStatusChange, {
+    plan,
+    step,
+    fromStatus,
+    status: plan.status,
+    changedOn,
+    versionNumber: plan.latestVersionNumber,
+  });
 }
 
 async function loadUnits(em: EntityManager, ids: number[]): Promise<BusinessUnit[]> {
@@ -176,6 +223,7 @@ export async function createPlan(
     }
     for (const unit of await loadUnits(tx, data.businessUnitIds))
       tx.create(PlanUnit, { plan, businessUnit: unit });
+    recordStatusChange(tx, plan, 'CREATED', null, data.on ?? today());
     return plan;
   });
 }
@@ -259,9 +307,11 @@ export async function submitPlan(em: EntityManager, input: PlanStepInput, actor:
       );
     }
     const submittedBy = data.personId ? await findOrFail(tx, Person, data.personId, 'Person') : null;
+    const on = await stepDate(tx, plan, data.on);
     plan.latestVersionNumber += 1;
     plan.status = 'IN_REVIEW';
-    plan.submittedOn = data.on ?? today();
+    plan.submittedOn = on;
+    recordStatusChange(tx, plan, 'SUBMITTED', 'DRAFT', on);
     tx.create(PlanVersion, {
       plan,
       number: plan.latestVersionNumber,
@@ -351,8 +401,10 @@ export async function approvePlan(em: EntityManager, input: PlanStepInput, actor
         { details: { missingBusinessUnits: codes } },
       );
     }
+    const on = await stepDate(tx, plan, data.on);
     plan.status = 'APPROVED';
-    plan.approvedOn = data.on ?? today();
+    plan.approvedOn = on;
+    recordStatusChange(tx, plan, 'APPROVED', 'IN_REVIEW', on);
     return plan;
   });
 }
@@ -364,7 +416,9 @@ export async function returnPlanToDraft(em: EntityManager, input: PlanStepInput,
     const plan = await findPlan(tx, data.id);
     assertPlanVersion(plan, data.expectedVersion);
     if (plan.status !== 'IN_REVIEW') throw invalidTransition(plan, 'DRAFT', ['IN_REVIEW']);
+    const on = await stepDate(tx, plan, data.on);
     plan.status = 'DRAFT';
+    recordStatusChange(tx, plan, 'RETURNED_TO_DRAFT', 'IN_REVIEW', on);
     return plan;
   });
 }
@@ -376,16 +430,29 @@ export async function closePlan(em: EntityManager, input: PlanStepInput, actor: 
     const plan = await findPlan(tx, data.id);
     assertPlanVersion(plan, data.expectedVersion);
     if (plan.status !== 'APPROVED') throw invalidTransition(plan, 'CLOSED', ['APPROVED']);
+    const on = await stepDate(tx, plan, data.on);
     plan.status = 'CLOSED';
-    plan.closedOn = data.on ?? today();
+    plan.closedOn = on;
+    recordStatusChange(tx, plan, 'CLOSED', 'APPROVED', on);
     return plan;
   });
 }
 
+const copyPlanSchema = z.object({
+  id: z.number().int().positive(),
+  /** The day next year's plan was drafted; default today. */
+  on: isoDateSchema.optional(),
+});
+
 /** Starts next year's plan as a DRAFT copy of this one (sections, targets, units, owner). */
-export async function copyPlanToNextYear(em: EntityManager, input: { id: number }, actor: Actor) {
+export async function copyPlanToNextYear(
+  em: EntityManager,
+  input: z.input<typeof copyPlanSchema>,
+  actor: Actor,
+) {
+  const data = parseInput(copyPlanSchema, input, 'plan');
   return writeAs(em, actor, async tx => {
-    const source = await findPlan(tx, input.id);
+    const source = await findPlan(tx, data.id);
     const year = source.year + 1;
     if (await tx.count(AccountPlan, { account: source.account, year })) {
       throw new DomainError(
@@ -409,6 +476,7 @@ export async function copyPlanToNextYear(em: EntityManager, input: { id: number 
     for (const unit of await tx.find(PlanUnit, { plan: source })) {
       tx.create(PlanUnit, { plan, businessUnit: unit.businessUnit });
     }
+    recordStatusChange(tx, plan, 'COPIED', null, data.on ?? today());
     return plan;
   });
 }
