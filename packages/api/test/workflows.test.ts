@@ -1435,6 +1435,35 @@ describe('account filters', () => {
     });
   });
 
+  it('refuses a global id of a known type whose id part is not a record id, on both databases', async () => {
+    type Err = { path?: string[]; extensions?: { code?: string; fieldErrors?: unknown } };
+    // "Account:abc" reached PostgreSQL as `where id in (NaN)`: an unexpected error, not INVALID_ID.
+    for (const id of [globalId('Account', 'abc' as never), globalId('Account', 0), globalId('Account', -3)]) {
+      const node = await api.gql<unknown>('query($id: ID!) { node(id: $id) { id } }', { id }, admin);
+      expect((node.body.errors as Err[])[0], id).toMatchObject({
+        path: ['node'],
+        extensions: { code: 'INVALID_ID', fieldErrors: [{ path: ['id'], code: 'INVALID_ID' }] },
+      });
+    }
+    // One such id among good ones is named by its index; it does not fail the others' load.
+    const nodes = await api.gql<unknown>(
+      'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      { ids: [acme, globalId('Account', 'x1' as never)] },
+      admin,
+    );
+    expect((nodes.body.errors as Err[])[0]?.extensions).toMatchObject({
+      code: 'INVALID_ID',
+      fieldErrors: [{ path: ['ids', 1], code: 'INVALID_ID' }],
+    });
+    // A well-formed id of a record that does not exist is still null, as Relay expects.
+    const missing = await api.gql<{ node: null }>(
+      'query($id: ID!) { node(id: $id) { id } }',
+      { id: globalId('Account', 987_654) },
+      admin,
+    );
+    expect(missing.body).toEqual({ data: { node: null } });
+  });
+
   it('fetches every workflow record by its global id (Relay node)', async () => {
     const read = await api.gql<{
       node: {

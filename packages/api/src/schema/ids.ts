@@ -48,11 +48,17 @@ export function decodeId(value: GlobalId, typename: string, field = 'id'): numbe
   return id;
 }
 
+/** Whether the id part of a global id can be a record's (every node's id is a positive integer). */
+function isRecordId(id: string | number): boolean {
+  return /^[1-9]\d*$/.test(String(id)) && Number.isSafeInteger(Number(id));
+}
+
 /**
  * Checks the ids given to `node` and `nodes` before they are loaded: each must be the global
- * id of a node type (a malformed one or one of an unknown type is a ValidationError with its
- * path, instead of the relay plugin's "… has not been implemented"), and `nodes` takes at most
- * LIMITS.maxNodeIds.
+ * id of a node type with a record id (a malformed one, one of an unknown type or one such as
+ * "Account:abc" is a ValidationError with its path, instead of the relay plugin's "… has not
+ * been implemented" or, on PostgreSQL, a failed `where id in (NaN)`), and `nodes` takes at
+ * most LIMITS.maxNodeIds.
  */
 export function checkNodeIds(ids: readonly GlobalId[], info: GraphQLResolveInfo, field: 'id' | 'ids'): void {
   if (field === 'ids' && ids.length > LIMITS.maxNodeIds) {
@@ -63,7 +69,7 @@ export function checkNodeIds(ids: readonly GlobalId[], info: GraphQLResolveInfo,
     );
   }
   ids.forEach((id, index) => {
-    if (!isNodeType(info, id.typename)) {
+    if (!isNodeType(info, id.typename) || !isRecordId(id.id)) {
       const path = field === 'id' ? ['id'] : ['ids', index];
       throw new ValidationError(
         `${field === 'id' ? 'id' : `ids[${index}]`} is not a global id of this API: send the id field of an object it returned.`,
