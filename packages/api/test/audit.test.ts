@@ -191,4 +191,36 @@ describe('the audit trail', () => {
       code: 'INVALID_ID',
     });
   });
+
+  it('takes since and until as ISO 8601 instants only, never as a guess', async () => {
+    const since = async (t: string) =>
+      (
+        await api.gql<{ auditTrail: { totalCount: number } }>(
+          'query($t: DateTime) { auditTrail(first: 5, since: $t) { totalCount } }',
+          { t },
+          admin.secret,
+        )
+      ).body;
+    // V8's Date parser read these as 2 March, 12 June or 6 December in the server's time zone,
+    // 1 January 2001 and the server's local time: a filter silently off by days or hours.
+    const refused: [string, RegExp][] = [
+      ['2026-02-30T00:00:00Z', /2026-02 has 28 days/],
+      ['06/12/2026', /ISO 8601/],
+      ['1', /ISO 8601/],
+      ['Dec 1 2026', /ISO 8601/],
+      ['2026-11-23T10:00:00', /time zone/],
+    ];
+    for (const [value, why] of refused) {
+      const body = await since(value);
+      expect(body.errors?.[0]?.message, value).toMatch(why);
+      expect(body.errors?.[0]?.message, value).toContain(JSON.stringify(value));
+      expect(body.data, value).toBeUndefined();
+    }
+    // Instants with Z or an offset, fractions of a second, and a date alone (midnight UTC).
+    for (const value of ['2026-01-01T00:00:00Z', '2026-01-01T01:30:00.250+01:30', '2026-01-01']) {
+      const body = await since(value);
+      expect(body.errors, value).toBeUndefined();
+      expect(body.data?.auditTrail.totalCount, value).toBeGreaterThan(0);
+    }
+  });
 });

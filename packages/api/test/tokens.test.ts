@@ -3,8 +3,13 @@
  * once, listed without it, revoked with immediate effect; bad input gets typed errors and
  * writes nothing; other roles are refused.
  */
-import { AuditEntry } from '@kam/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ApiToken, AuditEntry, openOrm } from '@kam/domain';
+import { testDialect } from '@kam/domain/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.ts';
 import { type ApiHarness, startApi } from './harness.ts';
 import { globalId, mutate, ok } from './workflow-client.ts';
 
@@ -169,5 +174,55 @@ describe('API tokens through the API (ADMIN)', () => {
       expect(res.body.errors?.[0]?.extensions?.code, role).toBe('FORBIDDEN');
       expect(res.body.data?.apiTokens, role).toBeUndefined();
     }
+  });
+});
+
+// The command line on its own SQLite file: once is enough (not again in the PostgreSQL project).
+describe.runIf(testDialect() === 'sqlite')('kam token create on the command line', () => {
+  it('takes --expires as an ISO 8601 date or instant only, and says how to write it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-token-'));
+    const before = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = path.join(dir, 'kam.sqlite');
+    const out: string[] = [];
+    const errors: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...args) => void out.push(args.join(' ')));
+    const error = vi
+      .spyOn(console, 'error')
+      .mockImplementation((...args) => void errors.push(args.join(' ')));
+    const kam = (...args: string[]) => main(['node', 'kam', ...args]);
+    const create = (expires: string) =>
+      kam('token', 'create', '--role', 'EXECUTIVE', '--person', 'cli@example.test', '--expires', expires);
+    try {
+      expect(await kam('migrate')).toBe(0);
+      expect(await kam('person', 'add', '--name', 'Cli Person', '--email', 'cli@example.test')).toBe(0);
+      // Before: "Invalid token: expiresAt: Invalid input: expected date, received Date.", and
+      // 2027-02-30 became 2 March, 12/31/2027 a local date, without a word.
+      for (const expires of ['31/12/2027', '2027-02-30', '12/31/2027', 'tomorrow']) {
+        errors.length = 0;
+        expect(await create(expires), expires).toBe(1);
+        expect(errors, expires).toEqual([
+          expect.stringMatching(
+            new RegExp(`^kam: --expires (must|.*days).*; got ${expires.replace(/[/]/g, '\\/')}\\.$`),
+          ),
+        ]);
+      }
+      expect(errors[0]).toBe(
+        'kam: --expires must be an ISO 8601 instant such as 2026-11-23T10:00:00Z; got tomorrow.',
+      );
+      expect(await create('2099-12-31')).toBe(0);
+      const orm = await openOrm({ url: process.env.DATABASE_URL });
+      try {
+        const tokens = await orm.em.fork().find(ApiToken, {});
+        expect(tokens.map(t => t.expiresAt?.toISOString())).toEqual(['2099-12-31T00:00:00.000Z']);
+      } finally {
+        await orm.close(true);
+      }
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      if (before === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = before;
+    }
+    expect(out.some(line => line.startsWith('kam_'))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { dateProblem, isCalendarDay, isQuarter, moneyProblem, quarterProblem, toCents } from '@kam/domain';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { builder } from '../builder.ts';
+import { parseInstant } from '../instant.ts';
 
 function stringLiteral(ast: ValueNode, name: string): string {
   if (ast.kind === Kind.STRING) return ast.value;
@@ -46,16 +47,13 @@ builder.scalarType('Date', {
 });
 
 function parseDateTime(value: unknown): Date {
-  const date = typeof value === 'string' ? new Date(value) : null;
-  if (!date || Number.isNaN(date.getTime())) {
-    throw new GraphQLError(
-      `DateTime must be an ISO 8601 instant such as 2026-11-23T10:00:00Z; got ${JSON.stringify(value)}.`,
-    );
-  }
-  return date;
+  const instant = parseInstant(value);
+  if (instant instanceof Date) return instant;
+  throw new GraphQLError(`DateTime ${instant.problem}; got ${JSON.stringify(value)}.`);
 }
 builder.scalarType('DateTime', {
-  description: 'An instant, ISO 8601 in UTC (2026-11-23T10:00:00.000Z).',
+  description:
+    'An instant, ISO 8601 in UTC (2026-11-23T10:00:00.000Z). Inputs give the time zone (Z or an offset such as +01:00); a date alone (2026-11-23) is its midnight in UTC.',
   serialize: value => (value instanceof Date ? value : new Date(String(value))).toISOString(),
   parseValue: parseDateTime,
   parseLiteral: ast => parseDateTime(stringLiteral(ast, 'DateTime')),

@@ -9,6 +9,7 @@ import {
 } from '@kam/domain';
 import type { Command } from 'commander';
 import { parseEnv } from '../../env.ts';
+import { parseInstant } from '../../instant.ts';
 import { assertMigrated, openDatabase } from '../database.ts';
 
 async function withDatabase<T>(
@@ -36,6 +37,10 @@ export function registerToken(program: Command): void {
       if (!API_ROLES.includes(options.role as ApiRole)) {
         throw new Error(`--role must be one of ${API_ROLES.join(', ')}; got ${options.role}.`);
       }
+      const expiresAt = options.expires === undefined ? null : parseInstant(options.expires);
+      if (expiresAt !== null && !(expiresAt instanceof Date)) {
+        throw new Error(`--expires ${expiresAt.problem}; got ${options.expires}.`);
+      }
       await withDatabase(async orm => {
         const em = orm.em.fork();
         const person = /^\d+$/.test(options.person)
@@ -49,7 +54,7 @@ export function registerToken(program: Command): void {
             personId: person.id,
             role: options.role as ApiRole,
             name: options.name,
-            expiresAt: options.expires ?? null,
+            expiresAt,
           },
           systemActor('cli'),
         );
