@@ -189,6 +189,28 @@ describe('kam import / export', () => {
     });
   });
 
+  it('names the line of the first copy of a duplicated row, not its index in the batch', async () => {
+    // The message used to say "first at row 0": its index in the bulk call, a row no one can
+    // find in the file (whose line 1 is the header).
+    const inOneBatch = await importCsv(
+      db.em(),
+      'accounts',
+      file('dup2.csv', 'externalRef,name\nR-0,Zero\nR-1,One\nR-0,Zero again\n'),
+      { mode: 'PARTIAL', batchSize: 10 },
+      actor,
+    );
+    expect(inOneBatch.rejections).toEqual([
+      {
+        index: 2,
+        line: 4,
+        path: ['externalRef'],
+        code: 'DUPLICATE_ROW',
+        message:
+          'external ref R-0 appears twice in this file (first on line 2); send each external ref once.',
+      },
+    ]);
+  });
+
   it('rejects a malformed CSV record by its line, like a bad row, in both modes', async () => {
     const text = [
       'externalRef,name,country',
@@ -267,6 +289,11 @@ describe('kam import / export', () => {
       /: the header is separated by ";", but kam reads comma-separated files: save it as CSV with commas\. Expected the header externalRef,name,/,
     );
     await expect(run('tabs.csv', 'externalRef\tname\nA-9\tX\n')).rejects.toThrow(/separated by tabs/);
+    // "externalRef, name" (a space after the comma) was "unknown column(s)  name; missing column(s)
+    // name": the space is invisible in the message.
+    await expect(run('spaces.csv', 'externalRef, name ,country\nA-9,X,DE\n')).rejects.toThrow(
+      /: unknown column\(s\) " name " \(did you mean name\? remove the spaces around it\); missing column\(s\) name\./,
+    );
   });
 
   it('says what is wrong with a path that is missing, a directory or an empty file', async () => {

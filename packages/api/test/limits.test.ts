@@ -26,6 +26,20 @@ describe('request limits', () => {
     expect(errorOf(res)).toMatch(/first must be between 1 and 100/);
   });
 
+  it('refuses first and last together instead of answering with the last page', async () => {
+    // `first: 2, last: 2` used to answer the last two records of all, a page the script did not ask for.
+    const res = await api.gql(
+      '{ accounts(first: 2, last: 2) { edges { node { id } } } people(first: 1, last: 1) { totalCount } }',
+      {},
+      token,
+    );
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors?.[0]).toMatchObject({
+      message: 'Give first or last, not both: first pages forward from after, last backward from before.',
+      extensions: { code: 'VALIDATION_FAILED', fieldErrors: [{ path: ['last'], code: 'VALIDATION_FAILED' }] },
+    });
+  });
+
   it('refuses documents nested deeper than the limit', async () => {
     let selection = 'id';
     for (let i = 0; i < LIMITS.maxDepth; i++) selection = `parent { ${selection} }`;

@@ -129,7 +129,9 @@ export async function importCsv(
       report.updated += result.updated;
       report.unchanged += result.unchanged;
       report.rejected += result.rejected;
-      for (const r of result.rejections) reject({ ...r, line: lines[r.index] ?? 0 });
+      for (const r of result.rejections) {
+        reject({ ...r, message: inFileTerms(r, lines), line: lines[r.index] ?? 0 });
+      }
       batch = [];
       lines = [];
       options.onProgress?.({ bytes: input.bytesRead, totalBytes, rows: report.rows });
@@ -188,6 +190,18 @@ export async function importCsv(
   return report;
 }
 
+/**
+ * A rejection's message as a CSV user reads it: a duplicate's first copy by its line in the
+ * file, not by its index in the bulk call ("first at row 0").
+ */
+function inFileTerms(rejection: RowRejection, lines: number[]): string {
+  if (rejection.code !== 'DUPLICATE_ROW') return rejection.message;
+  return rejection.message.replace(/ in this call \(first at row (\d+)\)/, (text, index: string) => {
+    const line = lines[Number(index)];
+    return line === undefined ? text : ` in this file (first on line ${line})`;
+  });
+}
+
 /** Validates the header line against the format: every required column present, no unknown one. */
 function checkHeader(format: (typeof CSV_FORMATS)[CsvKind], file: string) {
   return (header: string[]): string[] => {
@@ -198,7 +212,11 @@ function checkHeader(format: (typeof CSV_FORMATS)[CsvKind], file: string) {
       // Column names are case-sensitive: name the one meant where only the case differs.
       const byLowerCase = new Map(format.columns.map(c => [c.name.toLowerCase(), c.name]));
       const named = unknown.map(h => {
-        const meant = byLowerCase.get(h.toLowerCase());
+        const meant = byLowerCase.get(h.trim().toLowerCase());
+        // Spaces around a name ("accountRef, quarter") are invisible unless the name is quoted.
+        if (h.trim() !== h) {
+          return `${JSON.stringify(h)}${meant ? ` (did you mean ${meant}? remove the spaces around it)` : ''}`;
+        }
         return meant ? `${h} (did you mean ${meant}?)` : h;
       });
       // A file saved with another separator reads as one long column.

@@ -40,6 +40,15 @@ export function pageSize(args: PageArgs): { first?: number; last?: number } {
       );
     }
   }
+  // The Relay spec would take `last` of the first `first`; answering the last page of all
+  // instead was a page nobody asked for. GitHub's API refuses the pair, and so does kam.
+  if (args.first != null && args.last != null) {
+    throw new ValidationError(
+      'Give first or last, not both: first pages forward from after, last backward from before.',
+      'VALIDATION_FAILED',
+      [{ path: ['last'], message: 'not with first', code: 'VALIDATION_FAILED' }],
+    );
+  }
   if (args.last != null) return { last: args.last };
   return { first: args.first ?? LIMITS.defaultPageSize };
 }

@@ -78,7 +78,8 @@ function run(operation: string, runner: BulkRunner) {
     const mode = args.mode ?? 'ATOMIC';
     return runIdempotent(
       ctx.em,
-      args.idempotencyKey
+      // An empty key is refused (1–255 characters), not taken for no key: the call would run unprotected.
+      args.idempotencyKey != null
         ? {
             principal: `token:${ctx.viewer.tokenId}`,
             key: args.idempotencyKey,
@@ -105,12 +106,13 @@ function bulkArgs<Row extends object>(
     rows: t.arg({
       type: [rowInput],
       required: true,
-      description: 'The rows (at most the configured maximum, 10,000 by default).',
+      description:
+        'The rows (at most the configured maximum, 10,000 by default). Each row is the whole record: optional fields left out are stored empty (or at their default), replacing what was stored.',
     }),
     mode: t.arg({ type: BulkModeEnum, defaultValue: 'ATOMIC', description: 'ATOMIC (default) or PARTIAL.' }),
     idempotencyKey: t.arg.string({
       description:
-        'Up to 255 characters, kept at least 24 hours: a replay returns the first result and writes nothing.',
+        '1 to 255 characters (an empty key is refused), kept at least 24 hours: a replay returns the first result and writes nothing.',
     }),
   };
 }

@@ -137,7 +137,10 @@ builder.queryField('valueInitiatives', t =>
       args: {
         phase: t.arg({ type: DesignPhaseEnum, description: 'Only initiatives at this phase.' }),
         outcome: t.arg({ type: InitiativeOutcomeEnum, description: 'Only initiatives with this outcome.' }),
-        inProgress: t.arg.boolean({ description: 'true: only initiatives without an outcome (or REVISED).' }),
+        inProgress: t.arg.boolean({
+          description:
+            'true: only initiatives without an outcome (or REVISED); false: only those with another outcome.',
+        }),
         orderBy: t.arg(initiativeOrder.arg),
       },
       complexity: connectionComplexity,
@@ -145,7 +148,10 @@ builder.queryField('valueInitiatives', t =>
         const where: Record<string, unknown> = {};
         if (args.phase) where.phase = args.phase;
         if (args.outcome) where.outcome = args.outcome;
-        if (args.inProgress) where.$or = [{ outcome: null }, { outcome: 'REVISED' }];
+        if (args.inProgress === true) where.$or = [{ outcome: null }, { outcome: 'REVISED' }];
+        // Not ignored: a script asking for the ended ones got every initiative.
+        if (args.inProgress === false)
+          where.$and = [{ outcome: { $ne: null } }, { outcome: { $ne: 'REVISED' } }];
         return pageOf(ctx.em, ValueInitiative, where, initiativeOrder.orderOf(args.orderBy), args);
       },
     },

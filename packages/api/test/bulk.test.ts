@@ -1,0 +1,117 @@
+/**
+ * The bulk mutations through HTTP as a script uses them: idempotency keys (replay, reuse with
+ * another payload, a key that is not one) and what a row leaves out.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, startApi } from './harness.ts';
+
+let api: ApiHarness;
+let integration: string;
+let admin: string;
+
+interface BulkCall {
+  __typename: string;
+  code?: string;
+  message?: string;
+  fieldErrors?: { path: string[]; code: string }[];
+  data?: { received: number; created: number; updated: number; unchanged: number; replayed: boolean };
+}
+
+const SIGNALS = `mutation($rows: [SignalRowInput!]!, $key: String) {
+  recordSignals(rows: $rows, idempotencyKey: $key) {
+    __typename
+    ... on RecordSignalsSuccess { data { received created updated unchanged replayed } }
+    ... on Error { code message }
+    ... on ValidationError { fieldErrors { path code } }
+  }
+}`;
+
+async function recordSignals(rows: Record<string, unknown>[], key?: string | null): Promise<BulkCall> {
+  const res = await api.gql<{ recordSignals: BulkCall }>(SIGNALS, { rows, key }, integration);
+  expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+  return res.body.data!.recordSignals;
+}
+
+const signal = (externalRef: string) => ({
+  externalRef,
+  accountRef: 'B-1',
+  kind: 'FEEDBACK',
+  sentiment: 'POSITIVE',
+  occurredOn: '2026-03-02',
+});
+
+beforeAll(async () => {
+  api = await startApi();
+  admin = (await api.token('ADMIN')).secret;
+  integration = (await api.token('INTEGRATION')).secret;
+  const created = await api.gql<{ upsertAccounts: { data?: { created: number } } }>(
+    `mutation($rows: [AccountRowInput!]!) { upsertAccounts(rows: $rows) {
+       ... on UpsertAccountsSuccess { data { created } } } }`,
+    { rows: [{ externalRef: 'B-1', name: 'Bulk One' }] },
+    integration,
+  );
+  expect(created.body.data?.upsertAccounts.data?.created).toBe(1);
+});
+afterAll(async () => {
+  await api.close();
+});
+
+describe('idempotency keys', () => {
+  it('replays a call with its key, and refuses the key with another payload', async () => {
+    const first = await recordSignals([signal('S-1')], 'batch-1');
+    expect(first.data).toMatchObject({ received: 1, created: 1, replayed: false });
+    const again = await recordSignals([signal('S-1')], 'batch-1');
+    expect(again.data).toMatchObject({ received: 1, created: 1, replayed: true });
+    const other = await recordSignals([signal('S-2')], 'batch-1');
+    expect(other).toMatchObject({ __typename: 'ConflictError', code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('refuses an empty key instead of running the call without one', async () => {
+    // A script whose key variable came out empty ("") ran unprotected: sent twice, it wrote twice.
+    const empty = await recordSignals([signal('S-3')], '');
+    expect(empty).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'VALIDATION_FAILED',
+      fieldErrors: [{ path: ['idempotencyKey'], code: 'VALIDATION_FAILED' }],
+    });
+    expect(empty.message).toBe('idempotencyKey must be 1–255 characters (a UUID is a good choice); got 0.');
+    // Nothing was written: the row is new to a call without a key.
+    expect((await recordSignals([signal('S-3')], null)).data).toMatchObject({ created: 1 });
+  });
+});
+
+describe('a row is the whole record', () => {
+  it('clears the optional fields a row leaves out, as docs/api.md says', async () => {
+    const upsert = (rows: Record<string, unknown>[]) =>
+      api.gql<{ upsertAccounts: { data?: { created: number; updated: number } } }>(
+        `mutation($rows: [AccountRowInput!]!) { upsertAccounts(rows: $rows) {
+           ... on UpsertAccountsSuccess { data { created updated } } } }`,
+        { rows },
+        integration,
+      );
+    const full = {
+      externalRef: 'B-2',
+      name: 'Bulk Two',
+      parentRef: 'B-1',
+      industry: 'Chemicals',
+      country: 'DE',
+      customerSince: '2019-03-01',
+    };
+    expect((await upsert([full])).body.data?.upsertAccounts.data).toEqual({ created: 1, updated: 0 });
+    // A rename sent as a row with the name alone clears the rest: the row replaces the record.
+    const renamed = await upsert([{ externalRef: 'B-2', name: 'Bulk Two Renamed' }]);
+    expect(renamed.body.data?.upsertAccounts.data).toEqual({ created: 0, updated: 1 });
+    const read = await api.gql<{ accountByRef: Record<string, unknown> }>(
+      '{ accountByRef(externalRef: "B-2") { name parent { externalRef } industry country customerSince } }',
+      {},
+      admin,
+    );
+    expect(read.body.data?.accountByRef).toEqual({
+      name: 'Bulk Two Renamed',
+      parent: null,
+      industry: null,
+      country: null,
+      customerSince: null,
+    });
+  });
+});
