@@ -553,6 +553,84 @@ describe('the account plan', () => {
     ]);
     expect(read.body.data?.node.plans[1]?.versions).toEqual([{ number: 1 }]);
   });
+
+  it('keeps a dated status history, in date order, for plans written with past dates', async () => {
+    const history = 'statusHistory { step fromStatus status changedOn versionNumber }';
+    type Change = {
+      step: string;
+      fromStatus: string | null;
+      status: string;
+      changedOn: string;
+      versionNumber: number;
+    };
+    const plan = await ok<{ id: string; version: number; statusHistory: Change[] }>(
+      api,
+      admin,
+      'createPlan',
+      'CreatePlanInput',
+      { accountId: acme, year: 2030, businessUnitIds: [emea], on: '2029-11-20' },
+      `id version ${history}`,
+    );
+    expect(plan.statusHistory).toEqual([
+      { step: 'CREATED', fromStatus: null, status: 'DRAFT', changedOn: '2029-11-20', versionNumber: 0 },
+    ]);
+    const stepOn = (name: string, expectedVersion: number, on: string) =>
+      mutate<{ version: number; status: string }>(
+        api,
+        admin,
+        name,
+        'PlanStepInput',
+        { id: plan.id, expectedVersion, on },
+        'version status',
+      );
+    // Before the plan was drafted: refused, nothing written.
+    const early = await stepOn('submitPlan', plan.version, '2029-11-01');
+    expect(early).toMatchObject({
+      __typename: 'DomainRuleError',
+      code: 'PLAN_STEP_BEFORE_LAST_STEP',
+      message: expect.stringContaining('Date it on or after 2029-11-20'),
+    });
+    const submitted = await stepOn('submitPlan', plan.version, '2029-12-01');
+    expect(submitted.data?.status).toBe('IN_REVIEW');
+    const returned = await stepOn('returnPlanToDraft', submitted.data?.version ?? 0, '2029-12-03');
+    expect(returned.data?.status).toBe('DRAFT');
+    const next = await ok<{ year: number; statusHistory: Change[] }>(
+      api,
+      admin,
+      'copyPlanToNextYear',
+      'CopyPlanInput',
+      { id: plan.id, on: '2030-11-15' },
+      `year ${history}`,
+    );
+    expect(next).toEqual({
+      year: 2031,
+      statusHistory: [
+        { step: 'COPIED', fromStatus: null, status: 'DRAFT', changedOn: '2030-11-15', versionNumber: 0 },
+      ],
+    });
+    const read = await api.gql<{ node: { statusHistory: Change[] } }>(
+      `query($id: ID!) { node(id: $id) { ... on AccountPlan { ${history} } } }`,
+      { id: plan.id },
+      admin,
+    );
+    expect(read.body.data?.node.statusHistory).toEqual([
+      { step: 'CREATED', fromStatus: null, status: 'DRAFT', changedOn: '2029-11-20', versionNumber: 0 },
+      {
+        step: 'SUBMITTED',
+        fromStatus: 'DRAFT',
+        status: 'IN_REVIEW',
+        changedOn: '2029-12-01',
+        versionNumber: 1,
+      },
+      {
+        step: 'RETURNED_TO_DRAFT',
+        fromStatus: 'IN_REVIEW',
+        status: 'DRAFT',
+        changedOn: '2029-12-03',
+        versionNumber: 1,
+      },
+    ]);
+  });
 });
 
 describe('opportunities', () => {

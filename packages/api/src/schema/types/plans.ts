@@ -13,6 +13,7 @@ import {
   PLAN_SECTIONS,
   PlanAction,
   PlanSignOff,
+  PlanStatusChange,
   PlanUnit,
   PlanVersion,
   placeholders,
@@ -35,7 +36,7 @@ import { entityNode, entityOrRow } from '../node.ts';
 import { connectionOrder } from '../order.ts';
 import { AccountRef } from './account.ts';
 import { BusinessUnitRef, PersonRef } from './organisation.ts';
-import { ActionStatusEnum, PlanStatusEnum, ReviewAssessmentEnum } from './vocabulary.ts';
+import { ActionStatusEnum, PlanStatusEnum, PlanStepEnum, ReviewAssessmentEnum } from './vocabulary.ts';
 import { assertCanWriteRecord, connectionTypes, described, maybeId, optionalId } from './workflow.ts';
 
 const byPlan = <T extends { plan: { id: number } }>(ids: number[], rows: T[]) =>
@@ -70,6 +71,33 @@ export const PlanSignOffRef = builder.objectRef<PlanSignOff>('PlanSignOff').impl
       description: 'The frozen version that was signed.',
     }),
     comment: t.exposeString('comment', { nullable: true, description: 'The signer’s comment.' }),
+  }),
+});
+
+export const PlanStatusChangeRef = builder.objectRef<PlanStatusChange>('PlanStatusChange').implement({
+  description:
+    'One dated step of a plan’s status history; closed quarters read a plan’s status as of their last day from it.',
+  fields: t => ({
+    step: t.field({ type: PlanStepEnum, description: 'The workflow step.', resolve: c => c.step }),
+    fromStatus: t.field({
+      type: PlanStatusEnum,
+      nullable: true,
+      description: 'The status before the step; null when the step drafted the plan.',
+      resolve: c => c.fromStatus ?? null,
+    }),
+    status: t.field({
+      type: PlanStatusEnum,
+      description: 'The status from that day on.',
+      resolve: c => c.status,
+    }),
+    changedOn: t.field({
+      type: 'Date',
+      description: 'The day the step took effect.',
+      resolve: c => c.changedOn,
+    }),
+    versionNumber: t.exposeInt('versionNumber', {
+      description: 'The plan’s latest frozen version after the step (0 before the first submission).',
+    }),
   }),
 });
 
@@ -286,6 +314,21 @@ AccountPlanRef.implement({
         byPlan(ids, await ctx.em.find(PlanSignOff, { plan: { $in: ids } }, { orderBy: { id: 'asc' } })),
       resolve: p => p.id,
     }),
+    statusHistory: t.loadableList({
+      type: PlanStatusChangeRef,
+      description:
+        'Every status step, oldest first (empty for a plan last moved before kam kept the history).',
+      load: async (ids: number[], ctx) =>
+        byPlan(
+          ids,
+          await ctx.em.find(
+            PlanStatusChange,
+            { plan: { $in: ids } },
+            { orderBy: [{ changedOn: 'asc' }, { id: 'asc' }] },
+          ),
+        ),
+      resolve: p => p.id,
+    }),
     versions: t.loadableList({
       type: PlanVersionRef,
       description: 'The frozen versions, oldest first.',
@@ -442,6 +485,11 @@ const CreatePlanInput = builder.inputType('CreatePlanInput', {
     ownerId: t.globalID({ description: 'The plan’s owner.' }),
     startsOn: t.field({ type: 'Date', description: 'First day (1 January when omitted).' }),
     endsOn: t.field({ type: 'Date', description: 'Last day (31 December when omitted).' }),
+    on: t.field({
+      type: 'Date',
+      description:
+        'The day the plan was drafted (today when omitted); its status history starts then, and later steps cannot be dated before it.',
+    }),
     sections: t.field({ type: PlanSectionsInput, description: 'Section texts.' }),
     targets: t.field({ type: PlanTargetsInput, description: 'Targets and estimates.' }),
   }),
@@ -484,7 +532,14 @@ const SignPlanInput = builder.inputType('SignPlanInput', {
 
 const CopyPlanInput = builder.inputType('CopyPlanInput', {
   description: 'A plan to copy into next year.',
-  fields: t => ({ id: t.globalID({ required: true, description: 'This year’s plan.' }) }),
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'This year’s plan.' }),
+    on: t.field({
+      type: 'Date',
+      description:
+        'The day next year’s plan was drafted (today when omitted); its status history starts then.',
+    }),
+  }),
 });
 
 const RecordExecutionReviewInput = builder.inputType('RecordExecutionReviewInput', {
@@ -610,6 +665,7 @@ builder.mutationFields(t => ({
           ownerId: maybeId(input.ownerId, 'Person', 'ownerId'),
           startsOn: input.startsOn ?? undefined,
           endsOn: input.endsOn ?? undefined,
+          on: input.on ?? undefined,
           sections: sections(input.sections) ?? {},
           targets: targets(input.targets) ?? {},
         },
@@ -683,7 +739,7 @@ builder.mutationFields(t => ({
     resolve: async (_, { input }, ctx) => {
       const id = decodeId(input.id, 'AccountPlan');
       await assertCanWriteRecord(ctx, AccountPlan, id);
-      return copyPlanToNextYear(ctx.em, { id }, ctx.actor);
+      return copyPlanToNextYear(ctx.em, { id, on: input.on ?? undefined }, ctx.actor);
     },
   }),
   recordExecutionReview: t.field({

@@ -21,6 +21,7 @@ import {
   MEASUREMENT_KINDS,
   OPPORTUNITY_OUTCOMES,
   PLAN_STATUSES,
+  PLAN_STEPS,
   PROGRAMME_STAGES,
   PYRAMID_LEVELS,
   REVIEW_ASSESSMENTS,
@@ -141,6 +142,20 @@ export const PlanStatusEnum = describedEnum(
     IN_REVIEW: 'Submitted: a version is frozen and every involved business unit must sign it.',
     APPROVED: 'Signed by every involved business unit; in execution.',
     CLOSED: 'Finished at the end of its year.',
+  },
+);
+
+export const PlanStepEnum = describedEnum(
+  'PlanStep',
+  'A workflow step that changed a plan’s status (its status history).',
+  PLAN_STEPS,
+  {
+    CREATED: 'Drafted.',
+    COPIED: 'Drafted as a copy of last year’s plan.',
+    SUBMITTED: 'Submitted for review: a new version frozen for every involved unit to sign.',
+    APPROVED: 'Approved once every involved unit had signed.',
+    RETURNED_TO_DRAFT: 'Returned from review to draft.',
+    CLOSED: 'Closed at the end of its year.',
   },
 );
 
