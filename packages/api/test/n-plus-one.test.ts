@@ -200,6 +200,55 @@ describe('edge cursors', () => {
     );
     expect(next.body.data?.accounts.edges.map(e => e.node.externalRef)).toEqual(['NP-002', 'NP-003']);
   });
+
+  it('belong to their order and their list: sent back with another, they are refused, not misread', async () => {
+    type Result = { data: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+    const byName = await api.gql<{ accounts: { pageInfo: { endCursor: string } } }>(
+      '{ accounts(first: 2, orderBy: { field: NAME, direction: DESC }) { pageInfo { endCursor } } }',
+      {},
+      admin,
+    );
+    const cursor = byName.body.data?.accounts.pageInfo.endCursor ?? '';
+    const refused = (res: { body: Result }, message: RegExp) => {
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('INVALID_CURSOR');
+      expect(res.body.errors?.[0]?.message).toMatch(message);
+    };
+    // The same order continues; the other direction, another field or another list is refused.
+    const same = await api.gql<{ accounts: { edges: unknown[] } }>(
+      'query($after: String) { accounts(first: 2, after: $after, orderBy: { field: NAME, direction: DESC }) { edges { cursor } } }',
+      { after: cursor },
+      admin,
+    );
+    expect(same.body.errors).toBeUndefined();
+    expect(same.body.data?.accounts.edges).toHaveLength(2);
+    for (const order of ['{ field: NAME, direction: ASC }', '{ field: EXTERNAL_REF, direction: DESC }']) {
+      refused(
+        await api.gql<Result>(
+          `query($after: String) { accounts(first: 2, after: $after, orderBy: ${order}) { edges { cursor } } }`,
+          { after: cursor },
+          admin,
+        ),
+        /read in another order or from another list: send the orderBy it was read with/,
+      );
+    }
+    refused(
+      await api.gql<Result>(
+        'query($after: String) { people(first: 2, after: $after) { edges { cursor } } }',
+        { after: cursor },
+        admin,
+      ),
+      /another order or from another list/,
+    );
+    // Not a cursor of this API at all.
+    refused(
+      await api.gql<Result>(
+        'query($after: String) { accounts(first: 2, after: $after) { edges { cursor } } }',
+        { after: 'WyJ4Il0' },
+        admin,
+      ),
+      /The cursor is not valid; use a cursor returned by this connection/,
+    );
+  });
 });
 
 describe('the end of a request', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type EntityClass,
   type EntityManager,
@@ -72,13 +73,56 @@ export const connectionComplexity = pricedBy(
 class LazyCursorEdge<T> {
   readonly node: T;
   readonly #page: { from(node: never): string };
-  constructor(node: T, page: { from(node: never): string }) {
+  readonly #tag: string;
+  constructor(node: T, page: { from(node: never): string }, tag: string) {
     this.node = node;
     this.#page = page;
+    this.#tag = tag;
   }
   get cursor(): string {
-    return this.#page.from(this.node as never);
+    return `${this.#tag}.${this.#page.from(this.node as never)}`;
   }
+}
+
+const orderTags = new Map<string, string>();
+/**
+ * A short fingerprint of a page's kind of record and order (fields and directions). Every
+ * cursor starts with it, so that a cursor read in one order (or from another list) and sent
+ * back with another is refused: the keyset values it holds would otherwise be compared with
+ * other columns, and the pages silently be wrong.
+ */
+function orderTag(entity: { name: string }, orderBy: unknown): string {
+  const key = `${entity.name}:${JSON.stringify(orderBy)}`;
+  let tag = orderTags.get(key);
+  if (!tag) {
+    tag = createHash('sha256').update(key).digest('base64url').slice(0, 8);
+    orderTags.set(key, tag);
+  }
+  return tag;
+}
+
+function invalidCursor(arg: 'after' | 'before', message: string): ValidationError {
+  return new ValidationError(message, 'INVALID_CURSOR', [
+    { path: [arg], message: 'unknown cursor', code: 'INVALID_CURSOR' },
+  ]);
+}
+
+/** The keyset cursor inside a cursor of this connection in this order (see orderTag). */
+function keysetCursor(
+  value: string | null | undefined,
+  arg: 'after' | 'before',
+  tag: string,
+): string | undefined {
+  if (value == null) return undefined;
+  const dot = value.indexOf('.');
+  if (dot < 0) throw invalidCursor(arg, 'The cursor is not valid; use a cursor returned by this connection.');
+  if (value.slice(0, dot) !== tag) {
+    throw invalidCursor(
+      arg,
+      'The cursor was read in another order or from another list: send the orderBy it was read with, or start again from the first page in this order.',
+    );
+  }
+  return value.slice(dot + 1);
 }
 
 /** One keyset page of an entity as a Relay connection (MikroORM `findByCursor`). */
@@ -94,13 +138,14 @@ export async function pageOf<T extends object>(
   } = {},
 ): Promise<Page<T>> {
   const size = pageSize(args);
+  const tag = orderTag(entity, orderBy);
   let cursor: Awaited<ReturnType<typeof em.findByCursor<T>>>;
   const query = {
     where: where as never,
     orderBy: orderBy as never,
     ...size,
-    after: args.after ?? undefined,
-    before: args.before ?? undefined,
+    after: keysetCursor(args.after, 'after', tag),
+    before: keysetCursor(args.before, 'before', tag),
     includeCount: false,
   };
   try {
@@ -111,23 +156,22 @@ export async function pageOf<T extends object>(
     ) as typeof cursor;
   } catch (error) {
     if (error instanceof Error && /cursor/i.test(error.message)) {
-      throw new ValidationError(
+      throw invalidCursor(
+        args.after ? 'after' : 'before',
         'The cursor is not valid; use a cursor returned by this connection.',
-        'INVALID_CURSOR',
-        [{ path: [args.after ? 'after' : 'before'], message: 'unknown cursor', code: 'INVALID_CURSOR' }],
       );
     }
     throw error;
   }
   const items = cursor.items as T[];
   return {
-    edges: items.map(node => new LazyCursorEdge(node, cursor)),
+    edges: items.map(node => new LazyCursorEdge(node, cursor, tag)),
     totalCount: () => em.count(entity, where as never),
     pageInfo: {
       hasNextPage: cursor.hasNextPage,
       hasPreviousPage: cursor.hasPrevPage,
-      startCursor: cursor.startCursor,
-      endCursor: cursor.endCursor,
+      startCursor: cursor.startCursor === null ? null : `${tag}.${cursor.startCursor}`,
+      endCursor: cursor.endCursor === null ? null : `${tag}.${cursor.endCursor}`,
     },
   };
 }
