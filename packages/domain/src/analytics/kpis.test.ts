@@ -1,44 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
-import { type KpiFacts, kpiValue } from './kpis.ts';
-
-const group = { accounts: 0, revenue: 0n, priorRevenue: 0n, grossProfit: 0n, priorGrossProfit: 0n };
+import { emptyKpiFacts, type KpiFacts, kpiValue } from './kpis.ts';
 
 function facts(over: Partial<KpiFacts>): KpiFacts {
-  return {
-    quarter: '2026-Q1',
-    wholePriorYear: true,
-    activeYearEarlier: 0,
-    retained: 0,
-    activeNow: 0,
-    activeGrossProfit: 0n,
-    key: group,
-    control: group,
-    keyByUnit: new Map(),
-    surveySum: 0,
-    surveyCount: 0,
-    feedbackPositive: 0,
-    feedbackTotal: 0,
-    feedbackAccounts: 0,
-    regularFeedbackAccounts: 0,
-    adviceRequests: 0,
-    adviceAccounts: 0,
-    expansionRequests: 0,
-    expansionAccounts: 0,
-    referrals: 0,
-    referralValue: 0n,
-    peopleSatisfaction: [],
-    marketShare: [],
-    won: 0,
-    lost: 0,
-    wonValue: 0n,
-    winByUnit: new Map(),
-    wonInQuarter: 0,
-    lostInQuarter: 0,
-    keyAccounts: 0,
-    keyAccountsWithProvenValue: 0,
-    ...over,
-  };
+  return { ...emptyKpiFacts('2026-Q1', true), ...over };
 }
 
 describe('CUSTOMER_LIFETIME_VALUE', () => {

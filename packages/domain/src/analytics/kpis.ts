@@ -77,38 +77,11 @@ function keySet(p: Period): string {
           where designated_on <= '${p.asOf}' and (revoked_on is null or revoked_on > '${p.asOf}')`;
 }
 
-/** Reads the KPI facts of one quarter with a handful of aggregate queries. */
-export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<KpiFacts> {
-  const p = periodOf(quarter);
-  const d = dialect(em);
-  const t = sqlTrue(d);
-  // The dates are generated from a validated quarter, never from user text.
-  const kd = keySet(p);
-  const growthRows = await query<Record<string, unknown>>(
-    em,
-    `with fin as (
-       select account_id,
-         sum(case when quarter >= ? then revenue else 0 end) as rev,
-         sum(case when quarter >= ? then gross_profit else 0 end) as gp,
-         sum(case when quarter <= ? then revenue else 0 end) as prior_rev,
-         sum(case when quarter <= ? then gross_profit else 0 end) as prior_gp
-       from quarterly_financial where quarter >= ? and quarter <= ? group by account_id
-     ),
-     kd as (${kd})
-     select case when kd.account_id is null then 0 else 1 end as is_key,
-       count(*) as accounts, sum(coalesce(fin.rev, 0)) as rev, sum(coalesce(fin.gp, 0)) as gp,
-       sum(coalesce(fin.prior_rev, 0)) as prior_rev, sum(coalesce(fin.prior_gp, 0)) as prior_gp,
-       sum(case when fin.prior_rev > 0 then 1 else 0 end) as active_prior,
-       sum(case when fin.prior_rev > 0 and fin.rev > 0 then 1 else 0 end) as retained,
-       sum(case when fin.rev > 0 then 1 else 0 end) as active_now,
-       sum(case when fin.rev > 0 then fin.gp else 0 end) as active_gp
-     from account a left join fin on fin.account_id = a.id left join kd on kd.account_id = a.id
-     group by case when kd.account_id is null then 0 else 1 end`,
-    [p.ttmStart, p.ttmStart, p.priorEnd, p.priorEnd, p.priorStart, p.quarter],
-  );
-  const facts: KpiFacts = {
-    quarter: p.quarter,
-    wholePriorYear: hasWholePriorYear(p, await firstFinancialQuarter(em, p.quarter)),
+/** The facts of a quarter before anything is counted: every count and sum zero, no groups. */
+export function emptyKpiFacts(quarter: string, wholePriorYear: boolean): KpiFacts {
+  return {
+    quarter,
+    wholePriorYear,
     activeYearEarlier: 0,
     retained: 0,
     activeNow: 0,
@@ -139,6 +112,38 @@ export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<
     keyAccounts: 0,
     keyAccountsWithProvenValue: 0,
   };
+}
+
+/** Reads the KPI facts of one quarter with a handful of aggregate queries. */
+export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<KpiFacts> {
+  const p = periodOf(quarter);
+  const d = dialect(em);
+  const t = sqlTrue(d);
+  // The dates are generated from a validated quarter, never from user text.
+  const kd = keySet(p);
+  const growthRows = await query<Record<string, unknown>>(
+    em,
+    `with fin as (
+       select account_id,
+         sum(case when quarter >= ? then revenue else 0 end) as rev,
+         sum(case when quarter >= ? then gross_profit else 0 end) as gp,
+         sum(case when quarter <= ? then revenue else 0 end) as prior_rev,
+         sum(case when quarter <= ? then gross_profit else 0 end) as prior_gp
+       from quarterly_financial where quarter >= ? and quarter <= ? group by account_id
+     ),
+     kd as (${kd})
+     select case when kd.account_id is null then 0 else 1 end as is_key,
+       count(*) as accounts, sum(coalesce(fin.rev, 0)) as rev, sum(coalesce(fin.gp, 0)) as gp,
+       sum(coalesce(fin.prior_rev, 0)) as prior_rev, sum(coalesce(fin.prior_gp, 0)) as prior_gp,
+       sum(case when fin.prior_rev > 0 then 1 else 0 end) as active_prior,
+       sum(case when fin.prior_rev > 0 and fin.rev > 0 then 1 else 0 end) as retained,
+       sum(case when fin.rev > 0 then 1 else 0 end) as active_now,
+       sum(case when fin.rev > 0 then fin.gp else 0 end) as active_gp
+     from account a left join fin on fin.account_id = a.id left join kd on kd.account_id = a.id
+     group by case when kd.account_id is null then 0 else 1 end`,
+    [p.ttmStart, p.ttmStart, p.priorEnd, p.priorEnd, p.priorStart, p.quarter],
+  );
+  const facts = emptyKpiFacts(p.quarter, hasWholePriorYear(p, await firstFinancialQuarter(em, p.quarter)));
   for (const r of growthRows) {
     const g: GroupGrowthFacts = {
       accounts: int(r.accounts),
