@@ -202,14 +202,14 @@ describe('edge cursors', () => {
   });
 
   it('belong to their order and their list: sent back with another, they are refused, not misread', async () => {
-    type Result = { data: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+    type Refusal = { body: { errors?: { message: string; extensions?: Record<string, unknown> }[] } };
     const byName = await api.gql<{ accounts: { pageInfo: { endCursor: string } } }>(
       '{ accounts(first: 2, orderBy: { field: NAME, direction: DESC }) { pageInfo { endCursor } } }',
       {},
       admin,
     );
     const cursor = byName.body.data?.accounts.pageInfo.endCursor ?? '';
-    const refused = (res: { body: Result }, message: RegExp) => {
+    const refused = (res: Refusal, message: RegExp) => {
       expect(res.body.errors?.[0]?.extensions?.code).toBe('INVALID_CURSOR');
       expect(res.body.errors?.[0]?.message).toMatch(message);
     };
@@ -223,7 +223,7 @@ describe('edge cursors', () => {
     expect(same.body.data?.accounts.edges).toHaveLength(2);
     for (const order of ['{ field: NAME, direction: ASC }', '{ field: EXTERNAL_REF, direction: DESC }']) {
       refused(
-        await api.gql<Result>(
+        await api.gql<unknown>(
           `query($after: String) { accounts(first: 2, after: $after, orderBy: ${order}) { edges { cursor } } }`,
           { after: cursor },
           admin,
@@ -232,7 +232,7 @@ describe('edge cursors', () => {
       );
     }
     refused(
-      await api.gql<Result>(
+      await api.gql<unknown>(
         'query($after: String) { people(first: 2, after: $after) { edges { cursor } } }',
         { after: cursor },
         admin,
@@ -241,7 +241,7 @@ describe('edge cursors', () => {
     );
     // Not a cursor of this API at all.
     refused(
-      await api.gql<Result>(
+      await api.gql<unknown>(
         'query($after: String) { accounts(first: 2, after: $after) { edges { cursor } } }',
         { after: 'WyJ4Il0' },
         admin,

@@ -78,7 +78,7 @@ function keySet(p: Period): string {
 }
 
 /** The facts of a quarter before anything is counted: every count and sum zero, no groups. */
-export function emptyKpiFacts(quarter: string, wholePriorYear: boolean): KpiFacts {
+export function emptyKpiFacts(quarter: KpiFacts['quarter'], wholePriorYear: boolean): KpiFacts {
   return {
     quarter,
     wholePriorYear,
