@@ -3,6 +3,7 @@ import { AbstractSqlDriver, NativeQueryBuilder, raw, SqlitePlatform } from '@mik
 import { SqliteConnection, MikroORM as SqliteMikroORM } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery } from 'kysely';
+import { SQLITE_LOWER_FUNCTION } from './text-search.ts';
 
 /**
  * kam's SQLite driver: MikroORM's better-sqlite3 driver with two changes that keep a
@@ -69,6 +70,17 @@ function installStatementCache(db: BetterSqlite3.Database): void {
     }
     return statement;
   }) as typeof db.prepare;
+}
+
+/**
+ * SQL functions kam's queries use on SQLite. `kam_lower` lower-cases text as JavaScript does
+ * (every script, not only A–Z as SQLite's `lower()`), for `containsIgnoringCase`
+ * (`text-search.ts`); deterministic, so SQLite may factor it out of a query like a built-in.
+ */
+function registerFunctions(db: BetterSqlite3.Database): void {
+  db.function(SQLITE_LOWER_FUNCTION, { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
 }
 
 /** The statement cache counters of an ORM on kam's SQLite driver (undefined on PostgreSQL). */
@@ -260,6 +272,7 @@ export class KamSqliteConnection extends SqliteConnection {
   override createKyselyDialect(options: Record<string, unknown>) {
     const dialect = super.createKyselyDialect(options);
     installStatementCache(this.#database());
+    registerFunctions(this.#database());
     // Count who holds the connection: a statement may skip kysely only when nobody does.
     const createDriver = dialect.createDriver.bind(dialect);
     dialect.createDriver = () => {

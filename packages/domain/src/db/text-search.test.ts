@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Account } from '../accounts/account.entity.ts';
+import { Person } from '../organisation/person.entity.ts';
+import { createTestDatabase, makeAccount, makePerson, type TestDatabase } from '../testing/index.ts';
+import { findRowsByCursor } from './read-rows.ts';
+import { containsIgnoringCase } from './text-search.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await makeAccount(db.em(), { externalRef: 'AT-ÖL-1', name: 'Österreich Ölwerke' });
+  await makeAccount(db.em(), { externalRef: 'DE-1', name: 'Straße & Söhne' });
+  await makeAccount(db.em(), { externalRef: 'GR-1', name: 'ΑΘΗΝΑ Logistics' });
+  await makeAccount(db.em(), { externalRef: 'PCT-1', name: '100% Fresh' });
+  await makeAccount(db.em(), { externalRef: 'PCT-2', name: '1000 Fresh' });
+  await makePerson(db.em(), { name: 'Zoë Ærø', email: 'zoe@example.test' });
+});
+afterAll(async () => {
+  await db.close();
+});
+
+async function accountsMatching(text: string): Promise<string[]> {
+  const accounts = await db.em().find(Account, containsIgnoringCase(db.em(), ['name', 'externalRef'], text), {
+    orderBy: { externalRef: 'asc' },
+  });
+  return accounts.map(a => a.externalRef);
+}
+
+describe('containsIgnoringCase', () => {
+  it('ignores the case of letters beyond A–Z on both databases', async () => {
+    expect(await accountsMatching('österreich')).toEqual(['AT-ÖL-1']);
+    expect(await accountsMatching('ÖLWERKE')).toEqual(['AT-ÖL-1']);
+    expect(await accountsMatching('at-öl')).toEqual(['AT-ÖL-1']);
+    expect(await accountsMatching('SÖHNE')).toEqual(['DE-1']);
+    expect(await accountsMatching('αθηνα')).toEqual(['GR-1']);
+    expect(await accountsMatching('logistics')).toEqual(['GR-1']);
+    // The API counts a search's matches with the same filter.
+    expect(await db.em().count(Account, containsIgnoringCase(db.em(), ['name', 'externalRef'], 'ö'))).toBe(2);
+  });
+
+  it('matches % and _ as themselves, not as wildcards', async () => {
+    expect(await accountsMatching('100%')).toEqual(['PCT-1']);
+    expect(await accountsMatching('1_0')).toEqual([]);
+  });
+
+  it('works in the read-row pages the API lists with', async () => {
+    const page = await findRowsByCursor<Person>(db.em(), Person, {
+      where: containsIgnoringCase(db.em(), ['name', 'email'], 'ZOË ÆRØ'),
+      orderBy: { name: 'asc', id: 'asc' },
+      first: 10,
+    });
+    expect(page.items.map(p => p.email)).toEqual(['zoe@example.test']);
+  });
+});
