@@ -67,6 +67,13 @@ export async function upsertAccounts(
   const operation = 'upsertAccounts';
   const validated = validateRows(input, accountRowSchema, options, operation);
   rejectDuplicates(validated, r => r.externalRef, ['externalRef'], 'external ref');
+  // The rows that failed validation, by the external ref they tried to use: a row under one of
+  // them is told that its parent row was rejected rather than that no such account exists.
+  const invalidRows = new Map<string, number>();
+  for (const { index } of validated.rejections) {
+    const ref = (input[index] as { externalRef?: unknown } | null | undefined)?.externalRef;
+    if (typeof ref === 'string' && !invalidRows.has(ref.trim())) invalidRows.set(ref.trim(), index);
+  }
   return runBulk(
     em,
     actor,
@@ -111,6 +118,13 @@ export async function upsertAccounts(
         code: 'ACCOUNT_HIERARCHY_CYCLE',
         message: `Putting ${ref} under ${parentRef} would make it its own ancestor; choose a parent outside its own group.`,
       });
+      const parentRowRejected = (index: number, ref: string, parentRef: string, parentIndex: number) =>
+        fail({
+          index,
+          path: ['parentRef'],
+          code: 'ACCOUNT_PARENT_ROW_REJECTED',
+          message: `The row of parent ${parentRef} (row ${parentIndex}) was rejected, so ${ref} cannot be placed under it; fix row ${parentIndex} and send both rows again.`,
+        });
       for (const { index, data } of rows) {
         if (data.segmentCode && !segments.has(data.segmentCode)) {
           fail({
@@ -121,6 +135,11 @@ export async function upsertAccounts(
           });
         }
         if (data.parentRef && !batchParent.has(data.parentRef) && !stored.has(data.parentRef)) {
+          const parentIndex = invalidRows.get(data.parentRef);
+          if (parentIndex !== undefined) {
+            parentRowRejected(index, data.externalRef, data.parentRef, parentIndex);
+            continue;
+          }
           fail({
             index,
             path: ['parentRef'],
@@ -147,6 +166,21 @@ export async function upsertAccounts(
             code: 'ACCOUNT_HIERARCHY_TOO_DEEP',
             message: `The hierarchy above ${data.externalRef} would be ${levels} levels deep; the limit is ${MAX_HIERARCHY_DEPTH}.`,
           });
+        }
+      }
+      // PARTIAL: a row under a new account whose row was rejected would be written without its
+      // parent (and an existing account would lose the one it has): it is rejected too, and so,
+      // in turn, are the rows under it. ATOMIC writes nothing anyway and lists the rows at fault.
+      const rowIndex = new Map(rows.map(r => [r.data.externalRef, r.index]));
+      for (let cascaded = options.mode === 'PARTIAL'; cascaded; ) {
+        cascaded = false;
+        for (const { index, data } of rows) {
+          if (bad.has(index) || !data.parentRef || stored.has(data.parentRef)) continue;
+          const parentIndex = rowIndex.get(data.parentRef);
+          if (parentIndex !== undefined && bad.has(parentIndex)) {
+            parentRowRejected(index, data.externalRef, data.parentRef, parentIndex);
+            cascaded = true;
+          }
         }
       }
       const good = rows.filter(r => !bad.has(r.index));
@@ -190,10 +224,14 @@ export async function upsertAccounts(
         plan.rows.flatMap(r => (r.data.parentRef ? [r.data.parentRef] : [])),
       );
       const resolve = (r: (typeof plan.rows)[number]): ResolvedRow => {
+        const parent = r.data.parentRef ? ids.get(r.data.parentRef) : null;
+        // Planning rejects every row whose parent would not exist; never write one without it.
+        if (parent === undefined)
+          throw new Error(`upsertAccounts: parent ${r.data.parentRef} was not written`);
         const values = {
           externalRef: r.data.externalRef,
           name: r.data.name,
-          parent: r.data.parentRef ? (ids.get(r.data.parentRef) ?? null) : null,
+          parent,
           segment: r.data.segmentCode ? (plan.segments.get(r.data.segmentCode) ?? null) : null,
           industry: r.data.industry ?? null,
           country: r.data.country ?? null,

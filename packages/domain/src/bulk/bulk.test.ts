@@ -250,6 +250,57 @@ describe('upsertAccounts', () => {
     expect(result).toMatchObject({ created: 0, updated: 1, unchanged: 1, rejected: 1 });
     expect(result.rejections[0]).toMatchObject({ index: 2, path: ['segmentCode'], code: 'NOT_FOUND' });
   });
+
+  it('rejects a row whose parent row of the same call is rejected, and leaves its stored parent alone', async () => {
+    await upsertAccounts(
+      db.em(),
+      [
+        { externalRef: 'PR-OLD', name: 'Old parent' },
+        { externalRef: 'PR-KID', name: 'Existing child', parentRef: 'PR-OLD' },
+      ],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    const before = await tableCounts(db.em(), ['account', 'audit_entry']);
+    const rows = [
+      { externalRef: 'NEW-P', name: 'P', segmentCode: 'NOPE' },
+      { externalRef: 'NEW-C', name: 'C', parentRef: 'NEW-P' },
+      { externalRef: 'NEW-GC', name: 'Grandchild', parentRef: 'NEW-C' },
+      { externalRef: 'PR-KID', name: 'Existing child', parentRef: 'NEW-P' },
+      { externalRef: 'NEW-Q', name: 42 },
+      { externalRef: 'NEW-D', name: 'D', parentRef: 'NEW-Q' },
+      { externalRef: 'NEW-OK', name: 'Fine', parentRef: 'PR-OLD' },
+    ];
+    // ATOMIC refuses the call and lists the rows at fault (and the row under an invalid one).
+    const atomic = await upsertAccounts(db.em(), rows, { mode: 'ATOMIC' }, testActor);
+    expect(atomic).toMatchObject({ created: 0, updated: 0, rejected: 3, written: false });
+    expect(atomic.rejections.map(r => [r.index, r.code])).toEqual([
+      [0, 'NOT_FOUND'],
+      [4, 'INVALID_TYPE'],
+      [5, 'ACCOUNT_PARENT_ROW_REJECTED'],
+    ]);
+    expect(await tableCounts(db.em(), ['account', 'audit_entry'])).toEqual(before);
+
+    const result = await upsertAccounts(db.em(), rows, { mode: 'PARTIAL' }, testActor);
+    expect(result).toMatchObject({ created: 1, updated: 0, unchanged: 0, rejected: 6, written: true });
+    expect(result.rejections.map(r => [r.index, r.path.join('.'), r.code])).toEqual([
+      [0, 'segmentCode', 'NOT_FOUND'],
+      [1, 'parentRef', 'ACCOUNT_PARENT_ROW_REJECTED'],
+      [2, 'parentRef', 'ACCOUNT_PARENT_ROW_REJECTED'],
+      [3, 'parentRef', 'ACCOUNT_PARENT_ROW_REJECTED'],
+      [4, 'name', 'INVALID_TYPE'],
+      [5, 'parentRef', 'ACCOUNT_PARENT_ROW_REJECTED'],
+    ]);
+    expect(result.rejections[1]?.message).toBe(
+      'The row of parent NEW-P (row 0) was rejected, so NEW-C cannot be placed under it; fix row 0 and send both rows again.',
+    );
+    // Only the good row went in; the stored child keeps its parent.
+    expect(await db.em().count(Account, { externalRef: { $in: rows.map(r => r.externalRef) } })).toBe(2);
+    const fine = await db.em().findOneOrFail(Account, { externalRef: 'NEW-OK' }, { populate: ['parent'] });
+    expect(fine.parent?.externalRef).toBe('PR-OLD');
+    const kid = await db.em().findOneOrFail(Account, { externalRef: 'PR-KID' }, { populate: ['parent'] });
+    expect(kid.parent?.externalRef).toBe('PR-OLD');
+  });
 });
 
 describe('other bulk operations', () => {
@@ -351,7 +402,11 @@ describe('other bulk operations', () => {
       testActor,
     );
     expect(signals.created).toBe(2);
-    expect(signals.rejections[0]).toMatchObject({ index: 1, path: ['sentiment'] });
+    expect(signals.rejections[0]).toMatchObject({
+      index: 1,
+      path: ['sentiment'],
+      code: 'SIGNAL_SENTIMENT_REQUIRED',
+    });
     // Every bulk path names an unknown account the same way, with what to do about it.
     expect(signals.rejections[1]).toEqual({
       index: 3,

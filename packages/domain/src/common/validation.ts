@@ -14,13 +14,21 @@ z.config({
  * importers. A refinement that stands for a domain rule carries the rule's code in
  * `params.code`, so a caller sees `SCORE_OUT_OF_RANGE` rather than a generic `too_big`.
  */
-function ruled<T extends z.ZodType>(
+export function ruled<T extends z.ZodType>(
   schema: T,
   check: (v: z.output<T>) => boolean,
   code: DomainErrorCode,
   message: string,
 ) {
   return schema.refine(check, { message, params: { code } });
+}
+
+/**
+ * The issue a `superRefine` adds for a domain rule, with the rule's code in `params.code`:
+ * `ctx.addIssue(ruleIssue('SIGNAL_SENTIMENT_REQUIRED', ['sentiment'], 'feedback needs a sentiment'))`.
+ */
+export function ruleIssue(code: DomainErrorCode, path: (string | number)[], message: string) {
+  return { code: 'custom' as const, path, message, params: { code } };
 }
 
 /** An assessed score: a whole number 1–5. */
@@ -161,7 +169,11 @@ export const textSchema = z.string().max(20_000, 'must be at most 20,000 charact
 export const idSchema = z.number().int().positive();
 export const versionSchema = z.number({ error: 'must be the version you last read' }).int().min(1);
 
-/** Converts zod issues to field issues, keeping a rule's own code when it has one. */
+/**
+ * Converts zod issues to field issues, keeping a rule's own code when it has one. A refinement
+ * without one would surface as zod's generic `CUSTOM`; it reads VALIDATION_FAILED instead
+ * (give it a code with `ruled` or `ruleIssue`).
+ */
 export function toFieldIssues(
   issues: readonly z.core.$ZodIssue[],
   prefix: (string | number)[] = [],
@@ -175,7 +187,9 @@ export function toFieldIssues(
         params?.code ??
         (issue.code === 'invalid_type' && issue.message === 'is required'
           ? 'REQUIRED'
-          : issue.code.toUpperCase()),
+          : issue.code === 'custom'
+            ? 'VALIDATION_FAILED'
+            : issue.code.toUpperCase()),
     };
   });
 }

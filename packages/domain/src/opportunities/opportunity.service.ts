@@ -11,6 +11,7 @@ import {
   nameSchema,
   nonNegativeMoneySchema,
   parseInput,
+  ruleIssue,
   textSchema,
   versionSchema,
 } from '../common/validation.ts';
@@ -46,14 +47,22 @@ export const opportunityRowSchema = z
   .strict()
   .superRefine((row, ctx) => {
     if (row.outcome !== 'OPEN' && !row.decidedOn) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['decidedOn'],
-        message: 'a WON or LOST opportunity needs decidedOn',
-      });
+      ctx.addIssue(
+        ruleIssue(
+          'OPPORTUNITY_DECIDED_ON_REQUIRED',
+          ['decidedOn'],
+          'a WON or LOST opportunity needs decidedOn',
+        ),
+      );
     }
     if (row.outcome === 'OPEN' && row.decidedOn) {
-      ctx.addIssue({ code: 'custom', path: ['decidedOn'], message: 'an OPEN opportunity has no decidedOn' });
+      ctx.addIssue(
+        ruleIssue(
+          'OPPORTUNITY_DECIDED_ON_NOT_ALLOWED',
+          ['decidedOn'],
+          'an OPEN opportunity has no decidedOn',
+        ),
+      );
     }
   });
 export type OpportunityRow = z.input<typeof opportunityRowSchema>;

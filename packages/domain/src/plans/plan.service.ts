@@ -5,7 +5,14 @@ import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail, today } from '../common/lookup.ts';
 import { assertVersion, assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
-import { isoDateSchema, moneySchema, parseInput, textSchema, versionSchema } from '../common/validation.ts';
+import {
+  isoDateSchema,
+  moneySchema,
+  parseInput,
+  ruled,
+  textSchema,
+  versionSchema,
+} from '../common/validation.ts';
 import {
   ACTION_STATUSES,
   type ActionStatus,
@@ -39,14 +46,12 @@ const sectionsSchema = z
   )
   .strict();
 
-const percentSchema = z
-  .union([z.string(), z.number()])
-  .transform(v => String(v).trim())
-  .refine(
-    v => /^-?\d{1,3}(\.\d{1,2})?$/.test(v) && Math.abs(Number(v)) <= 100,
-    'must be a percentage like 31.5',
-  )
-  .transform(v => Number(v).toFixed(2));
+const percentSchema = ruled(
+  z.union([z.string(), z.number()]).transform(v => String(v).trim()),
+  v => /^-?\d{1,3}(\.\d{1,2})?$/.test(v) && Math.abs(Number(v)) <= 100,
+  'INVALID_PERCENTAGE',
+  'must be a percentage like 31.5',
+).transform(v => Number(v).toFixed(2));
 
 const targetsSchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ruled } from '../common/validation.ts';
 
 const weight = z.number().min(0).max(100);
 const threshold = z.number().min(0).max(100);
@@ -8,10 +9,12 @@ function sumsTo100(weights: Record<string, number>): boolean {
 }
 
 const weights = <T extends Record<string, z.ZodNumber>>(shape: T) =>
-  z
-    .object(shape)
-    .strict()
-    .refine(w => sumsTo100(w as Record<string, number>), { message: 'weights must add up to 100' });
+  ruled(
+    z.object(shape).strict(),
+    w => sumsTo100(w as Record<string, number>),
+    'SETTINGS_WEIGHTS_NOT_100',
+    'weights must add up to 100',
+  );
 
 /**
  * Every configurable default of domain.md, with its default value. Stored as one JSON
@@ -32,7 +35,10 @@ export const settingsSchema = z
         mediumShare: z.number().gt(0).lt(1).default(0.3),
       })
       .strict()
-      .refine(v => v.largeShare + v.mediumShare < 1, { message: 'largeShare + mediumShare must be below 1' })
+      .refine(v => v.largeShare + v.mediumShare < 1, {
+        message: 'largeShare + mediumShare must be below 1',
+        params: { code: 'SETTINGS_PYRAMID_SHARES_TOO_LARGE' },
+      })
       .default({ largeShare: 0.1, mediumShare: 0.3 }),
     selection: z
       .object({
@@ -114,7 +120,10 @@ export const settingsSchema = z
         greenFrom: threshold.default(70),
       })
       .strict()
-      .refine(v => v.redBelow < v.greenFrom, { message: 'redBelow must be lower than greenFrom' })
+      .refine(v => v.redBelow < v.greenFrom, {
+        message: 'redBelow must be lower than greenFrom',
+        params: { code: 'SETTINGS_HEALTH_BANDS_INVERTED' },
+      })
       .default({
         weights: {
           relationshipStrength: 20,

@@ -4,6 +4,8 @@ import {
   isoDateSchema,
   moneySchema,
   quarterSchema,
+  ruled,
+  ruleIssue,
   textSchema,
 } from '../common/validation.ts';
 import { MEASUREMENT_KINDS, SENTIMENTS, SIGNAL_KINDS } from '../common/vocabulary.ts';
@@ -22,17 +24,21 @@ function signalRules(
   ctx: z.RefinementCtx,
 ) {
   if (row.kind === 'FEEDBACK' && !row.sentiment) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['sentiment'],
-      message: 'feedback needs a sentiment: POSITIVE, NEUTRAL or NEGATIVE',
-    });
+    ctx.addIssue(
+      ruleIssue(
+        'SIGNAL_SENTIMENT_REQUIRED',
+        ['sentiment'],
+        'feedback needs a sentiment: POSITIVE, NEUTRAL or NEGATIVE',
+      ),
+    );
   }
   if (row.kind !== 'FEEDBACK' && row.sentiment) {
-    ctx.addIssue({ code: 'custom', path: ['sentiment'], message: 'only FEEDBACK carries a sentiment' });
+    ctx.addIssue(
+      ruleIssue('SIGNAL_SENTIMENT_NOT_ALLOWED', ['sentiment'], 'only FEEDBACK carries a sentiment'),
+    );
   }
   if (row.kind !== 'REFERRAL' && row.value != null) {
-    ctx.addIssue({ code: 'custom', path: ['value'], message: 'only a REFERRAL carries a value' });
+    ctx.addIssue(ruleIssue('SIGNAL_VALUE_NOT_ALLOWED', ['value'], 'only a REFERRAL carries a value'));
   }
 }
 
@@ -90,30 +96,32 @@ export const recordMeasurementSchema = z
     quarter: quarterSchema,
     businessUnitId: z.number().int().positive().nullish(),
     market: z.string().trim().min(1).max(120).nullish(),
-    value: z
-      .union([z.string(), z.number()])
-      .transform(v => String(v).trim())
-      .refine(
-        v => /^\d{1,3}(\.\d{1,2})?$/.test(v) && Number(v) <= 100,
-        'must be a value from 0 to 100 with at most two decimals',
-      )
-      .transform(v => Number(v).toFixed(2)),
+    value: ruled(
+      z.union([z.string(), z.number()]).transform(v => String(v).trim()),
+      v => /^\d{1,3}(\.\d{1,2})?$/.test(v) && Number(v) <= 100,
+      'INVALID_PERCENTAGE',
+      'must be a value from 0 to 100 with at most two decimals',
+    ).transform(v => Number(v).toFixed(2)),
     expectedVersion: z.number().int().min(1).optional(),
   })
   .superRefine((m, ctx) => {
     if (m.kind === 'PEOPLE_SATISFACTION' && m.market) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['market'],
-        message: 'people satisfaction is measured per business unit, not per market',
-      });
+      ctx.addIssue(
+        ruleIssue(
+          'MEASUREMENT_MARKET_NOT_ALLOWED',
+          ['market'],
+          'people satisfaction is measured per business unit, not per market',
+        ),
+      );
     }
     if (m.kind === 'MARKET_SHARE' && m.businessUnitId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['businessUnitId'],
-        message: 'market share is measured per market, not per business unit',
-      });
+      ctx.addIssue(
+        ruleIssue(
+          'MEASUREMENT_BUSINESS_UNIT_NOT_ALLOWED',
+          ['businessUnitId'],
+          'market share is measured per market, not per business unit',
+        ),
+      );
     }
   });
 export type RecordMeasurementInput = z.input<typeof recordMeasurementSchema>;
