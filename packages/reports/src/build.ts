@@ -82,6 +82,9 @@ export async function buildReports(options: BuildReportsOptions): Promise<BuildR
     KAM_REPORT_BUILT_AT: builtAt,
     // Pages of a static build get a classic script, which browsers also run from file://.
     KAM_REPORT_STATIC: '1',
+    // Astro would otherwise send usage data about every report build to its makers (and run
+    // `git config` to fingerprint the project): kam's users did not ask for that.
+    ASTRO_TELEMETRY_DISABLED: '1',
   };
 
   // Pin the revision first, so that both sites show the same snapshot even if the quarter is

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -42,12 +42,39 @@ function asQuarter(fixture: SnapshotFixture, quarter: string): SnapshotFixture {
   return copy;
 }
 
-async function buildSite(stub: GraphQLStub, out: string, quarter: string, site: string) {
-  await run(process.execPath, ['src/cli.ts', '--quarter', quarter, '--site', site, '--out', out], {
-    cwd: PACKAGE_ROOT,
-    env: { ...process.env, KAM_API_URL: stub.url, KAM_API_TOKEN: stub.token, INIT_CWD: PACKAGE_ROOT },
-    timeout: 170_000,
-  });
+/** Builds one quarter's site(s) with the CLI; returns every URL the build fetched. */
+async function buildSite(stub: GraphQLStub, out: string, quarter: string, site: string): Promise<string[]> {
+  const log = join(out, `fetched-${quarter}-${site}.txt`);
+  await mkdir(out, { recursive: true });
+  await writeFile(log, '');
+  await run(
+    process.execPath,
+    [
+      '--import',
+      './test/support/record-fetch.ts',
+      'src/cli.ts',
+      '--quarter',
+      quarter,
+      '--site',
+      site,
+      '--out',
+      out,
+    ],
+    {
+      cwd: PACKAGE_ROOT,
+      env: {
+        ...process.env,
+        KAM_API_URL: stub.url,
+        KAM_API_TOKEN: stub.token,
+        INIT_CWD: PACKAGE_ROOT,
+        KAM_TEST_FETCH_LOG: log,
+      },
+      timeout: 170_000,
+    },
+  );
+  const fetched = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+  await rm(log);
+  return fetched;
 }
 
 interface PageReport {
@@ -126,6 +153,7 @@ const AHEAD_REF = 'KA-1003';
 
 describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
   let out: string;
+  const fetched: string[] = [];
   let stub: GraphQLStub;
   let server: Awaited<ReturnType<typeof serveStatic>>;
   let browser: Browser;
@@ -139,8 +167,8 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
     ahead.revenueYearToDate = (Number(ahead.inYearTarget) * 1.25).toFixed(2);
     ahead.missingSignOffs = ['SERVICES', 'DACH'];
     stub = await startGraphQLStub({ snapshots: [fixture, asQuarter(fixture, '2026-Q2')] });
-    await buildSite(stub, out, '2026-Q2', 'kpi');
-    await buildSite(stub, out, '2026-Q3', 'all');
+    fetched.push(...(await buildSite(stub, out, '2026-Q2', 'kpi')));
+    fetched.push(...(await buildSite(stub, out, '2026-Q3', 'all')));
     server = await serveStatic(out);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -160,6 +188,11 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
     await server?.close();
     await stub?.close();
     if (out) await rm(out, { recursive: true, force: true });
+  });
+
+  it('reached the API it was given and nothing else (no usage data to Astro’s makers)', () => {
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(fetched.filter(url => !url.startsWith(stub.url))).toEqual([]);
   });
 
   it('pulled the data through the API in a few bulk requests', () => {
