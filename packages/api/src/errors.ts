@@ -29,6 +29,20 @@ export class ValidationError extends KamError {
     this.code = code;
     this.fieldErrors = fieldErrors;
   }
+
+  /**
+   * An error about one argument: `message` says what was wrong and how to fix it, `issue` is
+   * the short reason given at the argument's `path` (with `issueCode`, the code by default).
+   */
+  static at(
+    path: FieldIssue['path'],
+    message: string,
+    issue: string,
+    code = 'VALIDATION_FAILED',
+    issueCode = code,
+  ): ValidationError {
+    return new ValidationError(message, code, [{ path, message: issue, code: issueCode }]);
+  }
 }
 
 export class NotFoundError extends KamError {

@@ -34,20 +34,21 @@ export function pageSize(args: PageArgs): { first?: number; last?: number } {
   for (const key of ['first', 'last'] as const) {
     const v = args[key];
     if (v != null && (!Number.isInteger(v) || v < 1 || v > LIMITS.maxPageSize)) {
-      throw new ValidationError(
+      throw ValidationError.at(
+        [key],
         `${key} must be between 1 and ${LIMITS.maxPageSize}; got ${v}.`,
+        `between 1 and ${LIMITS.maxPageSize}`,
         'PAGE_SIZE_OUT_OF_RANGE',
-        [{ path: [key], message: `between 1 and ${LIMITS.maxPageSize}`, code: 'PAGE_SIZE_OUT_OF_RANGE' }],
       );
     }
   }
   // The Relay spec would take `last` of the first `first`; answering the last page of all
   // instead was a page nobody asked for. GitHub's API refuses the pair, and so does kam.
   if (args.first != null && args.last != null) {
-    throw new ValidationError(
+    throw ValidationError.at(
+      ['last'],
       'Give first or last, not both: first pages forward from after, last backward from before.',
-      'VALIDATION_FAILED',
-      [{ path: ['last'], message: 'not with first', code: 'VALIDATION_FAILED' }],
+      'not with first',
     );
   }
   if (args.last != null) return { last: args.last };
@@ -102,9 +103,7 @@ function orderTag(entity: { name: string }, orderBy: unknown): string {
 }
 
 function invalidCursor(arg: 'after' | 'before', message: string): ValidationError {
-  return new ValidationError(message, 'INVALID_CURSOR', [
-    { path: [arg], message: 'unknown cursor', code: 'INVALID_CURSOR' },
-  ]);
+  return ValidationError.at([arg], message, 'unknown cursor', 'INVALID_CURSOR');
 }
 
 /** The keyset cursor inside a cursor of this connection in this order (see orderTag). */
@@ -187,10 +186,10 @@ export function assertInOrder<V extends string | Date>(
   if (to.inclusive ? from.value <= to.value : from.value < to.value) return;
   const show = (v: V) => (v instanceof Date ? v.toISOString() : v);
   const wrong = to.inclusive ? 'after' : 'not before';
-  throw new ValidationError(
+  throw ValidationError.at(
+    [from.arg],
     `${from.arg} (${show(from.value)}) is ${wrong} ${to.arg} (${show(to.value)}); swap them.`,
-    'VALIDATION_FAILED',
-    [{ path: [from.arg], message: `${wrong} ${to.arg}`, code: 'VALIDATION_FAILED' }],
+    `${wrong} ${to.arg}`,
   );
 }
 

@@ -39,10 +39,11 @@ export function withArticle(typename: string): string {
 export function decodeId(value: GlobalId, typename: string, field = 'id'): number {
   const id = Number(value.id);
   if (value.typename !== typename || !Number.isSafeInteger(id) || id < 1) {
-    throw new ValidationError(
+    throw ValidationError.at(
+      [field],
       `${field} must be the global id of ${withArticle(typename)}: the id field of ${withArticle(typename)} this API returned.`,
+      `not ${withArticle(typename)} id`,
       'INVALID_ID',
-      [{ path: [field], message: `not ${withArticle(typename)} id`, code: 'INVALID_ID' }],
     );
   }
   return id;
@@ -62,19 +63,21 @@ function isRecordId(id: string | number): boolean {
  */
 export function checkNodeIds(ids: readonly GlobalId[], info: GraphQLResolveInfo, field: 'id' | 'ids'): void {
   if (field === 'ids' && ids.length > LIMITS.maxNodeIds) {
-    throw new ValidationError(
+    throw ValidationError.at(
+      ['ids'],
       `nodes takes at most ${LIMITS.maxNodeIds} ids; you sent ${ids.length}. Ask for them in several calls.`,
+      `at most ${LIMITS.maxNodeIds}`,
       'TOO_MANY_IDS',
-      [{ path: ['ids'], message: `at most ${LIMITS.maxNodeIds}`, code: 'TOO_MANY_IDS' }],
     );
   }
   ids.forEach((id, index) => {
     if (!isNodeType(info, id.typename) || !isRecordId(id.id)) {
       const path = field === 'id' ? ['id'] : ['ids', index];
-      throw new ValidationError(
+      throw ValidationError.at(
+        path,
         `${field === 'id' ? 'id' : `ids[${index}]`} is not a global id of this API: send the id field of an object it returned.`,
+        'not a global id',
         'INVALID_ID',
-        [{ path, message: 'not a global id', code: 'INVALID_ID' }],
       );
     }
   });

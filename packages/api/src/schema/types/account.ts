@@ -288,16 +288,10 @@ builder.queryFields(t => ({
           : {};
         if (args.parentId) where.parent = decodeId(args.parentId, 'Account', 'parentId');
         if (args.keyAccountsOnly && args.keyAccount === false) {
-          throw new ValidationError(
+          throw ValidationError.at(
+            ['keyAccountsOnly'],
             'keyAccountsOnly: true and keyAccount: false ask for opposite accounts; give keyAccount alone.',
-            'VALIDATION_FAILED',
-            [
-              {
-                path: ['keyAccountsOnly'],
-                message: 'contradicts keyAccount: false',
-                code: 'VALIDATION_FAILED',
-              },
-            ],
+            'contradicts keyAccount: false',
           );
         }
         const keyAccount = args.keyAccount ?? (args.keyAccountsOnly ? true : null);

@@ -108,23 +108,18 @@ builder.queryField('auditTrail', t =>
         if (args.recordId) {
           const { typename, id } = args.recordId;
           if (!isNodeType(info, typename) || !/^[1-9]\d*$/.test(String(id))) {
-            throw new ValidationError(
+            throw ValidationError.at(
+              ['recordId'],
               'recordId must be the global id of a record: the id field of any object this API returned.',
+              'not a record id',
               'INVALID_ID',
-              [{ path: ['recordId'], message: 'not a record id', code: 'INVALID_ID' }],
             );
           }
           if (args.recordType && args.recordType !== typename) {
-            throw new ValidationError(
+            throw ValidationError.at(
+              ['recordType'],
               `recordId is ${withArticle(typename)} but recordType asks for ${args.recordType}; give one of them.`,
-              'VALIDATION_FAILED',
-              [
-                {
-                  path: ['recordType'],
-                  message: `contradicts recordId (${typename})`,
-                  code: 'VALIDATION_FAILED',
-                },
-              ],
+              `contradicts recordId (${typename})`,
             );
           }
           where.entityType = typename;
@@ -135,12 +130,12 @@ builder.queryField('auditTrail', t =>
           if (!known.includes(args.recordType)) {
             const asked = args.recordType.replace(/[\s_-]/g, '').toLowerCase();
             const near = known.find(kind => kind.toLowerCase() === asked);
-            throw new ValidationError(
+            throw ValidationError.at(
+              ['recordType'],
               near
                 ? `No kind of record is called ${args.recordType}; did you mean ${near}?`
                 : `No kind of record is called ${args.recordType}. Kinds: ${known.join(', ')}.`,
-              'VALIDATION_FAILED',
-              [{ path: ['recordType'], message: 'unknown kind of record', code: 'VALIDATION_FAILED' }],
+              'unknown kind of record',
             );
           }
           where.entityType = args.recordType;

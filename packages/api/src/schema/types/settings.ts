@@ -70,9 +70,7 @@ builder.mutationField('updateSettings', t =>
     resolve: async (_, { input }, ctx) => {
       const patch = input.patch;
       if (!patch || typeof patch !== 'object' || Array.isArray(patch)) {
-        throw new ValidationError('patch must be a JSON object.', 'VALIDATION_FAILED', [
-          { path: ['patch'], message: 'must be an object', code: 'VALIDATION_FAILED' },
-        ]);
+        throw ValidationError.at(['patch'], 'patch must be a JSON object.', 'must be an object');
       }
       const row = await updateSettings(
         ctx.em,

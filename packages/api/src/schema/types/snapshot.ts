@@ -64,10 +64,11 @@ function decodeCursor(cursor: string): number {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const position = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : Number.NaN;
   if (!Number.isInteger(position) || position < 0) {
-    throw new ValidationError(
+    throw ValidationError.at(
+      ['after'],
       'The cursor is not valid; use an endCursor returned by this connection.',
+      'unknown cursor',
       'INVALID_CURSOR',
-      [{ path: ['after'], message: 'unknown cursor', code: 'INVALID_CURSOR' }],
     );
   }
   return position;

@@ -312,10 +312,12 @@ builder.mutationFields(t => ({
           return recordInitiativeOutcome(ctx.em, { ...base, outcome: 'REVISED' }, ctx.actor);
         case 'COMBINED': {
           if (!input.combinedIntoId) {
-            throw new ValidationError(
+            throw ValidationError.at(
+              ['combinedIntoId'],
               'COMBINED needs combinedIntoId: the initiative it joins.',
+              'is required for COMBINED',
               'VALIDATION_FAILED',
-              [{ path: ['combinedIntoId'], message: 'is required for COMBINED', code: 'REQUIRED' }],
+              'REQUIRED',
             );
           }
           const combinedIntoId = decodeId(input.combinedIntoId, 'ValueInitiative', 'combinedIntoId');
