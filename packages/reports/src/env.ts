@@ -101,8 +101,8 @@ export function resolveDatabaseUrl(url: string): string {
 const KEYS = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
 let cached: { key: string; env: ReportEnv } | undefined;
 /**
- * The environment of this process, parsed once. `buildReports` runs several builds in one
- * process and sets the variables before each, so a change of the variables parses again.
+ * The environment of this process, parsed once. `buildReports` sets the variables before its
+ * build (a process may run several), so a change of the variables parses again.
  */
 export function reportEnv(): ReportEnv {
   const key = KEYS.map(name => process.env[name] ?? '').join('\n');
