@@ -40,6 +40,8 @@ export interface PlanFacts {
   year: number;
   status: PlanStatus;
   startsOn: string;
+  /** The day it was approved, if it was by the quarter's end (APPROVED or CLOSED then). */
+  approvedOn: string | null;
   revenueTarget: bigint | null;
   marginTargetPercent: string | null;
   inYearTarget: bigint | null;
@@ -49,6 +51,20 @@ export interface PlanFacts {
   doneActions: number;
   overdueActions: number;
   missingSignOffs: string[];
+}
+
+/**
+ * The day a plan's review cadence runs from: its last execution review; before the first one,
+ * its approval if that came after its start (a plan takes execution reviews only once
+ * approved), else its start.
+ */
+export function reviewCadenceFrom(plan: {
+  lastReviewOn: string | null;
+  startsOn: string;
+  approvedOn: string | null;
+}): string {
+  if (plan.lastReviewOn) return plan.lastReviewOn;
+  return plan.approvedOn && plan.approvedOn > plan.startsOn ? plan.approvedOn : plan.startsOn;
 }
 
 export interface InitiativeFacts {
@@ -179,7 +195,9 @@ export async function planFacts(em: EntityManager, p: Period): Promise<Map<numbe
   const asOf = plansAsOfSql(year, p.asOf);
   const plans = await query<Record<string, unknown>>(
     em,
-    `select p.id, p.account_id, p.year, pa.status, cast(p.starts_on as text) as starts_on, p.revenue_target,
+    `select p.id, p.account_id, p.year, pa.status, cast(p.starts_on as text) as starts_on,
+       case when pa.status in ('APPROVED', 'CLOSED') then cast(p.approved_on as text) end as approved_on,
+       p.revenue_target,
        cast(p.margin_target_percent as text) as margin_target, p.in_year_target
      from account_plan p join (${asOf.sql}) pa on pa.plan_id = p.id`,
     asOf.params,
@@ -237,6 +255,7 @@ export async function planFacts(em: EntityManager, p: Period): Promise<Map<numbe
       year: int(r.year),
       status: r.status as PlanStatus,
       startsOn: String(r.starts_on),
+      approvedOn: r.approved_on == null ? null : String(r.approved_on),
       revenueTarget: centsOrNull(r.revenue_target),
       marginTargetPercent: r.margin_target == null ? null : Number(r.margin_target).toFixed(2),
       inYearTarget: centsOrNull(r.in_year_target),

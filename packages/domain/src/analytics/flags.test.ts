@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
 import type { PlanFacts } from './account-details.ts';
 import { keyAccountFlags } from './flags.ts';
+import { accountHealth, type HealthInputs } from './health.ts';
 
 const plan = (over: Partial<PlanFacts>): PlanFacts => ({
   id: 1,
@@ -9,6 +10,7 @@ const plan = (over: Partial<PlanFacts>): PlanFacts => ({
   year: 2026,
   status: 'APPROVED',
   startsOn: '2026-01-01',
+  approvedOn: '2025-12-15',
   revenueTarget: null,
   marginTargetPercent: null,
   inYearTarget: null,
@@ -43,6 +45,52 @@ describe('PLAN_REVIEW_OVERDUE', () => {
     // Started 2026-01-01, cadence 3 months → a review was due by 2026-04-01 < 2026-06-30.
     expect(kinds(plan({}), '2026-06-30')).toEqual(['PLAN_REVIEW_OVERDUE']);
     expect(kinds(plan({ lastReviewOn: '2026-05-10' }), '2026-06-30')).toEqual([]);
+  });
+
+  it('counts the cadence from the approval when the plan was approved after its start', () => {
+    // Started 2026-01-01 but approved only on 2026-04-20: it could take no review before then,
+    // so the first is due by 2026-07-20, not 2026-04-01.
+    expect(kinds(plan({ approvedOn: '2026-04-20' }), '2026-06-30')).toEqual([]);
+    expect(kinds(plan({ approvedOn: '2026-04-20' }), '2026-09-30')).toEqual(['PLAN_REVIEW_OVERDUE']);
+    // Approved on 2026-02-01: due by 2026-05-01, overdue at the end of June.
+    expect(kinds(plan({ approvedOn: '2026-02-01' }), '2026-06-30')).toEqual(['PLAN_REVIEW_OVERDUE']);
+  });
+
+  it('gives health the same reference: a plan approved late is fresh until the cadence has run', () => {
+    const input = (approvedOn: string | null): HealthInputs => ({
+      relationshipStrength: 50,
+      influential: 0,
+      covered: 0,
+      hasPlan: true,
+      lastReviewOn: null,
+      planStartsOn: '2026-01-01',
+      planApprovedOn: approvedOn,
+      provenRecognised: 0,
+      provenNotRecognised: 0,
+      surveySum: 0,
+      surveyCount: 0,
+      ttmRevenue: 0n,
+      ttmGrossProfit: 0n,
+      priorRevenue: 0n,
+      priorGrossProfit: 0n,
+    });
+    const freshness = (approvedOn: string | null) =>
+      accountHealth(input(approvedOn), DEFAULT_SETTINGS, '2026-06-30').components.find(
+        c => c.key === 'planFreshness',
+      )!;
+    expect(freshness('2026-04-20')).toMatchObject({
+      value: 100,
+      explanation:
+        'Plan approved 2026-04-20, 2 months before 2026-06-30; reviews are due every 3 months (next by 2026-07-20).',
+    });
+    // Not yet approved (a draft past its start) or approved before its start: from the start.
+    for (const approvedOn of [null, '2025-12-15']) {
+      expect(freshness(approvedOn)).toMatchObject({
+        value: 33.3,
+        explanation:
+          'Plan started 2026-01-01, 5 months before 2026-06-30; reviews are due every 3 months (next by 2026-04-01).',
+      });
+    }
   });
 
   it('does not ask for an execution review of a plan that is not approved: it cannot take one', () => {

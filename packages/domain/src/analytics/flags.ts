@@ -1,7 +1,7 @@
 import { addMonths } from '../common/lookup.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import type { AccountFlag, FlagKind } from '../snapshots/snapshot.types.ts';
-import type { ContactFacts, PlanFacts, TeamFacts } from './account-details.ts';
+import { type ContactFacts, type PlanFacts, reviewCadenceFrom, type TeamFacts } from './account-details.ts';
 
 export interface FlagInputs {
   team: TeamFacts[];
@@ -17,7 +17,7 @@ export interface FlagInputs {
  * The flags of a key account (domain §6–8), in FLAG_KINDS order:
  * - NO_LEAD_MANAGER / NO_SPONSOR: no team member with that role;
  * - PLAN_REVIEW_OVERDUE: the year's APPROVED, started plan has had no execution review within
- *   the cadence (the reference is the last review, else the plan's start). A DRAFT or IN_REVIEW
+ *   the cadence (from the last review, else the later of the plan's start and its approval). A DRAFT or IN_REVIEW
  *   plan cannot take an execution review (`recordExecutionReview` refuses it): it gets
  *   PLAN_NOT_APPROVED_PAST_START instead;
  * - PLAN_NOT_APPROVED_PAST_START: no plan for the year, or a DRAFT / IN_REVIEW plan whose start has passed;
@@ -35,7 +35,7 @@ export function keyAccountFlags(input: FlagInputs, settings: KamSettings, asOf: 
   const plan = input.plan;
   const cadence = settings.plans.reviewCadenceMonths;
   if (plan && plan.status === 'APPROVED' && plan.startsOn <= asOf) {
-    const since = plan.lastReviewOn ?? plan.startsOn;
+    const since = reviewCadenceFrom(plan);
     const due = addMonths(since, cadence);
     if (due < asOf) {
       add(

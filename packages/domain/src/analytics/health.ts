@@ -2,6 +2,7 @@ import { addMonths, monthsBetween } from '../common/lookup.ts';
 import { counted, signed } from '../common/words.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import type { AccountHealth, HealthComponent } from '../snapshots/snapshot.types.ts';
+import { reviewCadenceFrom } from './account-details.ts';
 import { round } from './rounding.ts';
 
 /** What the health of a key account is computed from (all as of the quarter's end). */
@@ -11,10 +12,11 @@ export interface HealthInputs {
   /** Influence-4+ contacts and how many of them have a counterpart. */
   influential: number;
   covered: number;
-  /** The plan of the year: whether there is one, and the date of its last review (or its start). */
+  /** The plan of the year: whether there is one, its last review, its start and its approval. */
   hasPlan: boolean;
   lastReviewOn: string | null;
   planStartsOn: string | null;
+  planApprovedOn: string | null;
   provenRecognised: number;
   provenNotRecognised: number;
   /** Survey scores of the TTM window. */
@@ -42,7 +44,7 @@ const LABELS: Record<HealthComponent['key'], string> = {
  * data drops out and its weight is shared among the others in proportion to their weights.
  * - relationship strength: the selection figure;
  * - stakeholder coverage: covered ÷ influence-4+ contacts × 100;
- * - plan freshness: 100 while the last review (or the plan's start) is within the review
+ * - plan freshness: 100 while the last review (before the first: the later of the plan's start and its approval) is within the review
  *   cadence, falling linearly to 0 at twice the cadence; 0 without a plan;
  * - proven value: 100 with a proven, customer-recognised value, 50 with a proven value not
  *   yet recognised, 0 otherwise;
@@ -77,7 +79,14 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
   let freshness = 0;
   let freshnessText = 'No plan for this year: write and approve the key account plan.';
   if (input.hasPlan) {
-    const since = input.lastReviewOn ?? input.planStartsOn;
+    const since =
+      input.planStartsOn === null
+        ? input.lastReviewOn
+        : reviewCadenceFrom({
+            lastReviewOn: input.lastReviewOn,
+            startsOn: input.planStartsOn,
+            approvedOn: input.planApprovedOn,
+          });
     if (since === null || since > asOf) {
       freshness = 100;
       freshnessText = 'The plan has not started yet.';
@@ -85,7 +94,12 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
       const months = monthsBetween(since, asOf);
       freshness =
         months <= cadence ? 100 : months >= 2 * cadence ? 0 : ((2 * cadence - months) / cadence) * 100;
-      freshnessText = `${input.lastReviewOn ? 'Last execution review' : 'Plan started'} ${since}, ${counted(months, 'month')} before ${asOf}; reviews are due every ${counted(cadence, 'month')} (next by ${addMonths(since, cadence)}).`;
+      const from = input.lastReviewOn
+        ? 'Last execution review'
+        : since === input.planStartsOn
+          ? 'Plan started'
+          : 'Plan approved';
+      freshnessText = `${from} ${since}, ${counted(months, 'month')} before ${asOf}; reviews are due every ${counted(cadence, 'month')} (next by ${addMonths(since, cadence)}).`;
     }
   }
   raw.push({ key: 'planFreshness', value: freshness, explanation: freshnessText });

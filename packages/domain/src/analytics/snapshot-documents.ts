@@ -371,6 +371,7 @@ export async function buildQuarterDocuments(
               hasPlan: plan !== undefined,
               lastReviewOn: plan?.lastReviewOn ?? null,
               planStartsOn: plan?.startsOn ?? null,
+              planApprovedOn: plan?.approvedOn ?? null,
               provenRecognised: proven,
               provenNotRecognised,
               surveySum: survey?.sum ?? 0,

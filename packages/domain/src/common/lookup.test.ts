@@ -39,6 +39,7 @@ describe('monthsBetween', () => {
       hasPlan: true,
       lastReviewOn: '2025-03-31',
       planStartsOn: '2025-01-01',
+      planApprovedOn: '2025-01-20',
       provenRecognised: 0,
       provenNotRecognised: 0,
       surveySum: 0,
