@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
+import { planFreshness } from '../testing/health.ts';
 import type { PlanFacts } from './account-details.ts';
 import { keyAccountFlags } from './flags.ts';
-import { accountHealth, type HealthInputs } from './health.ts';
 
 const plan = (over: Partial<PlanFacts>): PlanFacts => ({
   id: 1,
@@ -57,27 +57,11 @@ describe('PLAN_REVIEW_OVERDUE', () => {
   });
 
   it('gives health the same reference: a plan approved late is fresh until the cadence has run', () => {
-    const input = (approvedOn: string | null): HealthInputs => ({
-      relationshipStrength: 50,
-      influential: 0,
-      covered: 0,
-      hasPlan: true,
-      lastReviewOn: null,
-      planStartsOn: '2026-01-01',
-      planApprovedOn: approvedOn,
-      provenRecognised: 0,
-      provenNotRecognised: 0,
-      surveySum: 0,
-      surveyCount: 0,
-      ttmRevenue: 0n,
-      ttmGrossProfit: 0n,
-      priorRevenue: 0n,
-      priorGrossProfit: 0n,
-    });
     const freshness = (approvedOn: string | null) =>
-      accountHealth(input(approvedOn), DEFAULT_SETTINGS, '2026-06-30').components.find(
-        c => c.key === 'planFreshness',
-      )!;
+      planFreshness(
+        { lastReviewOn: null, planStartsOn: '2026-01-01', planApprovedOn: approvedOn },
+        '2026-06-30',
+      );
     expect(freshness('2026-04-20')).toMatchObject({
       value: 100,
       explanation:

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accountHealth, type HealthInputs } from '../analytics/health.ts';
 import { yearsScore } from '../analytics/selection.ts';
-import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
+import { planFreshness } from '../testing/health.ts';
 import { addMonths, monthsBetween } from './lookup.ts';
 
 describe('monthsBetween', () => {
@@ -32,26 +31,10 @@ describe('monthsBetween', () => {
   it('gives the health plan freshness of a review made on the 31st the same months as the flag', () => {
     // Last review 2025-03-31, cadence 3: the next was due 2025-06-30 (addMonths), and on 2025-09-30
     // it is six months old = twice the cadence → freshness 0 (it read 5 months and 33.3).
-    const input: HealthInputs = {
-      relationshipStrength: 50,
-      influential: 0,
-      covered: 0,
-      hasPlan: true,
-      lastReviewOn: '2025-03-31',
-      planStartsOn: '2025-01-01',
-      planApprovedOn: '2025-01-20',
-      provenRecognised: 0,
-      provenNotRecognised: 0,
-      surveySum: 0,
-      surveyCount: 0,
-      ttmRevenue: 0n,
-      ttmGrossProfit: 0n,
-      priorRevenue: 0n,
-      priorGrossProfit: 0n,
-    };
-    const freshness = accountHealth(input, DEFAULT_SETTINGS, '2025-09-30').components.find(
-      c => c.key === 'planFreshness',
-    )!;
+    const freshness = planFreshness(
+      { lastReviewOn: '2025-03-31', planStartsOn: '2025-01-01', planApprovedOn: '2025-01-20' },
+      '2025-09-30',
+    );
     expect(freshness.value).toBe(0);
     expect(freshness.explanation).toBe(
       'Last execution review 2025-03-31, 6 months before 2025-09-30; reviews are due every 3 months (next by 2025-06-30).',
