@@ -1,5 +1,12 @@
 import { accessSync, constants, createReadStream, statSync } from 'node:fs';
-import type { Actor, BulkMode, BulkResult, EntityManager, RowRejection } from '@kam/domain';
+import {
+  type Actor,
+  type BulkMode,
+  type BulkResult,
+  duplicateRowMessage,
+  type EntityManager,
+  type RowRejection,
+} from '@kam/domain';
 import { type CsvError, parse } from 'csv-parse';
 import { unstorable } from '../text-guard.ts';
 import { CSV_FORMATS, type CsvKind, recordToRow } from './csv-formats.ts';
@@ -129,8 +136,8 @@ export async function importCsv(
       report.updated += result.updated;
       report.unchanged += result.unchanged;
       report.rejected += result.rejected;
-      for (const r of result.rejections) {
-        reject({ ...r, message: inFileTerms(r, lines), line: lines[r.index] ?? 0 });
+      for (const { duplicate, ...r } of result.rejections) {
+        reject({ ...r, message: inFileTerms(r, duplicate, lines), line: lines[r.index] ?? 0 });
       }
       batch = [];
       lines = [];
@@ -194,12 +201,10 @@ export async function importCsv(
  * A rejection's message as a CSV user reads it: a duplicate's first copy by its line in the
  * file, not by its index in the bulk call ("first at row 0").
  */
-function inFileTerms(rejection: RowRejection, lines: number[]): string {
-  if (rejection.code !== 'DUPLICATE_ROW') return rejection.message;
-  return rejection.message.replace(/ in this call \(first at row (\d+)\)/, (text, index: string) => {
-    const line = lines[Number(index)];
-    return line === undefined ? text : ` in this file (first on line ${line})`;
-  });
+function inFileTerms(rejection: RowRejection, duplicate: RowRejection['duplicate'], lines: number[]): string {
+  const line = duplicate && lines[duplicate.firstIndex];
+  if (!duplicate || line === undefined) return rejection.message;
+  return duplicateRowMessage(duplicate.what, duplicate.key, `in this file (first on line ${line})`);
 }
 
 /** Validates the header line against the format: every required column present, no unknown one. */

@@ -250,6 +250,11 @@ export function validateRows<S extends z.ZodType>(
   return out;
 }
 
+/** The message of a repeated row; `where` says where its first copy is ("in this call (first at row 3)"). */
+export function duplicateRowMessage(what: string, key: string, where: string): string {
+  return `${what} ${key} appears twice ${where}; send each ${what} once.`;
+}
+
 /** Rejects every row after the first with the same key. */
 export function rejectDuplicates<T>(
   validated: Validated<T>,
@@ -266,7 +271,8 @@ export function rejectDuplicates<T>(
         index,
         path,
         code: 'DUPLICATE_ROW',
-        message: `${what} ${key} appears twice in this call (first at row ${first}); send each ${what} once.`,
+        message: duplicateRowMessage(what, key, `in this call (first at row ${first})`),
+        duplicate: { what, key, firstIndex: first },
       });
       return false;
     }

@@ -13,6 +13,8 @@ export interface RowRejection {
   path: (string | number)[];
   code: string;
   message: string;
+  /** For a DUPLICATE_ROW: what was repeated, and the index of its first row in the call. */
+  duplicate?: { what: string; key: string; firstIndex: number };
 }
 
 export interface BulkResult {

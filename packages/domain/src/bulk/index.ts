@@ -8,6 +8,7 @@ export {
   DEFAULT_MAX_BULK_ROWS,
   type RowRejection,
 } from './bulk.types.ts';
+export { duplicateRowMessage } from './bulk-engine.ts';
 export { upsertContacts } from './contacts.bulk.ts';
 export { importFinancials } from './financials.bulk.ts';
 export {
