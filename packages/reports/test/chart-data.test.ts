@@ -64,6 +64,25 @@ describe('toKpiTrendChartData', () => {
     ]);
   });
 
+  it('lets the axis go below zero for a percentage KPI that can be negative', () => {
+    // KEY_ACCOUNT_GROWTH is a PERCENT KPI: a shrinking year must not be cut off at 0 %.
+    const growth = toKpiTrendChartData(
+      kpi({
+        code: 'KEY_ACCOUNT_GROWTH',
+        target: 10,
+        trend: [
+          { quarter: '2026-Q1', value: 4 },
+          { quarter: '2026-Q2', value: -3.5 },
+          { quarter: '2026-Q3', value: 2 },
+        ],
+      }),
+      'EUR',
+    );
+    expect(growth.spec.y.min).toBeUndefined();
+    // Shares of a whole keep their zero line.
+    expect(toKpiTrendChartData(kpi(), 'EUR').spec.y.min).toBe(0);
+  });
+
   it('has no target line without a target', () => {
     const chart = toKpiTrendChartData(kpi({ target: null, unit: 'COUNT' }), 'EUR');
     expect(chart.spec.series).toHaveLength(1);
@@ -147,6 +166,54 @@ describe('portfolio charts', () => {
     };
     expect(toGrowthComparisonChartData(withoutPriorYear).summary).toBe(
       'No year-on-year growth yet: it compares the trailing four quarters with the four before, and the financial data does not hold both.',
+    );
+  });
+
+  it('does not call a shrinking group "n times the growth"', () => {
+    const withGrowth = (key: number, control: number, ratio: number) =>
+      toGrowthComparisonChartData({
+        ...portfolio,
+        growth: {
+          ...portfolio.growth,
+          ratio,
+          keyAccounts: { ...portfolio.growth.keyAccounts, revenueGrowth: key },
+          controlGroup: { ...portfolio.growth.controlGroup, revenueGrowth: control },
+        },
+      }).summary;
+    // Both shrank, the key accounts twice as fast: the ratio is 2, but that is no growth.
+    expect(withGrowth(-0.1, -0.05, 2)).toBe(
+      'Key accounts grew −10.0\u00a0% year on year, the control group −5.0\u00a0%.',
+    );
+    expect(withGrowth(0.1, -0.05, -2)).toBe(
+      'Key accounts grew +10.0\u00a0% year on year, the control group −5.0\u00a0%.',
+    );
+    expect(withGrowth(0.1, 0.05, 2)).toBe(
+      'Key accounts grew +10.0\u00a0% year on year, the control group +5.0\u00a0%: 2.00 times the growth.',
+    );
+  });
+
+  it('tables the Pareto curve near every 10\u00a0% of accounts when there are few accounts', () => {
+    // Seven ranked accounts: the curve has a point per account (0, 1/7, 2/7 … 1); none of them
+    // but the ends falls on a multiple of 10 %, yet the table must still show the curve.
+    const n = 7;
+    const curve = Array.from({ length: n + 1 }, (_, k) => ({
+      accountShare: Math.round((k / n) * 10_000) / 10_000,
+      cumulativeShare: Math.round(Math.sqrt(k / n) * 10_000) / 10_000,
+    }));
+    const chart = toParetoChartData({
+      ...portfolio,
+      pareto: {
+        basis: 'REVENUE',
+        total: '1000.00',
+        rankedAccounts: n,
+        accountsFor80Percent: 5,
+        accountShareFor80Percent: 0.7143,
+        top20PercentShare: 0.5345,
+        curve,
+      },
+    });
+    expect(chart.table.rows.map(row => row[0])).toEqual(
+      curve.map(point => `${(point.accountShare * 100).toFixed(1)}\u00a0%`),
     );
   });
 
@@ -283,11 +350,70 @@ describe('account charts', () => {
   it('explains health by component, or draws nothing without a score', () => {
     const chart = toHealthChartData(account());
     if (!chart) throw new Error('expected a health chart');
-    expect(chart.table.columns).toEqual(['Component', 'Value', 'Weight', 'Contribution', 'Why']);
+    expect(chart.table.columns).toEqual([
+      'Component',
+      'Value',
+      'Weight',
+      'Effective weight',
+      'Contribution',
+      'Why',
+    ]);
     expect(chart.spec.series[0]?.data).toEqual(
       account().health!.components.map(component => component.contribution),
     );
     expect(toHealthChartData(account({ health: null }))).toBeNull();
+  });
+
+  it('draws the most each health component can add with the weight of a component without data shared out', () => {
+    // Satisfaction has no data: its 20 points go to the others pro rata (health.ts), so
+    // relationship strength (weight 40 of the 80 left) can add 50 points, not 40.
+    const chart = toHealthChartData(
+      account({
+        health: {
+          score: 75,
+          status: 'GREEN',
+          components: [
+            {
+              key: 'relationshipStrength',
+              label: 'Relationship',
+              value: 100,
+              weight: 40,
+              contribution: 50,
+              explanation: '',
+            },
+            {
+              key: 'satisfaction',
+              label: 'Satisfaction',
+              value: null,
+              weight: 20,
+              contribution: 0,
+              explanation: '',
+            },
+            {
+              key: 'planFreshness',
+              label: 'Plan',
+              value: 62.5,
+              weight: 40,
+              contribution: 25,
+              explanation: '',
+            },
+          ],
+        },
+      }),
+    );
+    if (!chart) throw new Error('expected a health chart');
+    const most = chart.spec.series[1]!;
+    expect(most.label).toBe('Effective weight (the most it can add)');
+    expect(most.data).toEqual([50, 0, 50]);
+    expect(chart.table.rows.map(row => row.slice(2, 5))).toEqual([
+      ['40.0', '50.0', '50.0'],
+      ['20.0', '0.0', '0.0'],
+      ['40.0', '50.0', '25.0'],
+    ]);
+    // Every contribution fits within the most it can add.
+    chart.spec.series[0]!.data!.forEach((contribution, index) => {
+      expect(contribution!).toBeLessThanOrEqual(most.data![index]!);
+    });
   });
 });
 

@@ -16,6 +16,8 @@ import {
   moneyToNumber,
 } from './format.ts';
 
+type ParetoPoint = PortfolioData['pareto']['curve'][number];
+
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** A KPI's trend by quarter, with its target as a reference line. */
@@ -47,7 +49,11 @@ export function toKpiTrendChartData(kpi: KpiData, currency: string): ChartModel 
         format: kpiAxisFormat(kpi.unit),
         title: kpiAxisTitle(kpi.unit, currency),
         currency,
-        ...(kpi.unit === 'PERCENT' ? { min: 0 } : {}),
+        // A percentage starts at 0 % unless it can go below (KEY_ACCOUNT_GROWTH shrinking).
+        ...(kpi.unit === 'PERCENT' &&
+        [kpi.target, ...kpi.trend.map(point => point.value)].every(value => (value ?? 0) >= 0)
+          ? { min: 0 }
+          : {}),
       },
       height: 220,
     },
@@ -122,9 +128,20 @@ export function toParetoChartData(portfolio: PortfolioData): ChartModel {
   const { pareto } = portfolio;
   const basis = pareto.basis === 'REVENUE' ? 'revenue' : 'gross profit';
   const labels = pareto.curve.map(point => formatShare(point.accountShare));
-  const tableRows = pareto.curve.filter(
-    (point, index) => index === pareto.curve.length - 1 || Math.round(point.accountShare * 100) % 10 === 0,
-  );
+  // The point nearest each 10 % of accounts: with fewer than 100 accounts the points fall between.
+  const tableRows = [
+    ...new Set(
+      Array.from({ length: 11 }, (_, tenth) =>
+        pareto.curve.reduce<ParetoPoint | undefined>(
+          (best, point) =>
+            !best || Math.abs(point.accountShare - tenth / 10) < Math.abs(best.accountShare - tenth / 10)
+              ? point
+              : best,
+          undefined,
+        ),
+      ).filter(point => point !== undefined),
+    ),
+  ];
   return {
     spec: {
       kind: 'line',
@@ -289,7 +306,12 @@ export function toGrowthComparisonChartData(portfolio: PortfolioData): ChartMode
         ? 'No year-on-year growth yet: it compares the trailing four quarters with the four before, and the financial data does not hold both.'
         : `Key accounts grew ${formatGrowth(growth.keyAccounts.revenueGrowth)} year on year, the control group ` +
           `${formatGrowth(growth.controlGroup.revenueGrowth)}` +
-          (growth.ratio != null ? `: ${growth.ratio.toFixed(2)} times the growth.` : '.'),
+          // "n times the growth" only when both grew: with a shrinking group the ratio reads backwards.
+          (growth.ratio != null &&
+          (growth.keyAccounts.revenueGrowth ?? 0) > 0 &&
+          (growth.controlGroup.revenueGrowth ?? 0) > 0
+            ? `: ${growth.ratio.toFixed(2)} times the growth.`
+            : '.'),
     table: {
       caption: 'Year-on-year TTM revenue growth by quarter',
       columns: ['Quarter', 'Key accounts', 'Control group'],
@@ -476,6 +498,15 @@ export function toProfitabilityTrendChartData(account: AccountData, currency: st
 export function toHealthChartData(account: AccountData): ChartModel | null {
   const health = account.health;
   if (!health) return null;
+  // A component without data adds nothing; its weight is shared among the others pro rata
+  // (health.ts): contribution = value × effective weight ÷ 100, so the effective weight is the most.
+  const present = health.components.reduce(
+    (sum, component) => sum + (component.value == null ? 0 : component.weight),
+    0,
+  );
+  const most = health.components.map(component =>
+    component.value == null || present === 0 ? 0 : round((component.weight * 100) / present, 1),
+  );
   return {
     spec: {
       kind: 'bar',
@@ -486,7 +517,7 @@ export function toHealthChartData(account: AccountData): ChartModel | null {
           label: 'Contribution to the score',
           data: health.components.map(component => component.contribution),
         },
-        { label: 'Weight (the most it can add)', data: health.components.map(component => component.weight) },
+        { label: 'Effective weight (the most it can add)', data: most },
       ],
       horizontal: true,
       y: { format: 'score', title: 'points of the health score', min: 0 },
@@ -495,15 +526,16 @@ export function toHealthChartData(account: AccountData): ChartModel | null {
     summary: `Health ${formatScore(health.score)} of 100 (${health.status.toLowerCase()}).`,
     table: {
       caption: 'Health components: value, weight and contribution',
-      columns: ['Component', 'Value', 'Weight', 'Contribution', 'Why'],
-      rows: health.components.map(component => [
+      columns: ['Component', 'Value', 'Weight', 'Effective weight', 'Contribution', 'Why'],
+      rows: health.components.map((component, index) => [
         component.label,
         formatScore(component.value),
         formatScore(component.weight),
+        formatScore(most[index]),
         formatScore(component.contribution),
         component.explanation,
       ]),
-      numeric: [1, 2, 3],
+      numeric: [1, 2, 3, 4],
     },
   };
 }
