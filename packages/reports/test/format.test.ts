@@ -9,11 +9,16 @@ import {
   kpiDetailRows,
   shareOfTarget,
 } from '../src/lib/format.ts';
+import { compareCells } from '../src/lib/sort.ts';
 
 describe('number formatting', () => {
   it('writes figures as en-GB does: grouped by threes, rounded half away from zero', () => {
     expect(formatMoney('1234567.50', 'EUR')).toBe('EUR\u00a01,234,568');
     expect(formatMoney('-999.49', 'EUR')).toBe('EUR\u00a0-999');
+    // Half a unit rounds away from zero on both sides of it (a negative contribution too).
+    expect(formatMoney('1234.50', 'EUR')).toBe('EUR\u00a01,235');
+    expect(formatMoney('-1234.50', 'EUR')).toBe('EUR\u00a0-1,235');
+    expect(formatMoney('-0.50', 'EUR')).toBe('EUR\u00a0-1');
     expect(formatShare(0.81234)).toBe('81.2\u00a0%');
     // 1234.55 is stored as 1234.5499999…; Intl (ICU) rounds its shortest form "1234.55" up.
     expect(fixedFormat(1)(1234.55)).toBe('1,234.6');
@@ -159,5 +164,33 @@ describe('the account team on the account page', () => {
       'Cy',
     ]);
     expect(team[0]!.personName).toBe('Ann');
+  });
+});
+
+describe('sorting table columns', () => {
+  it('orders formatted figures by the number they show', () => {
+    const sorted = (cells: string[]) => [...cells].sort(compareCells);
+    // Grouped money: "EUR 999,999" once sorted after "EUR 1,000,000" (digit runs "999" > "1").
+    expect(sorted(['EUR\u00a01,000,000', 'EUR\u00a0-5', 'EUR\u00a0999,999', 'EUR\u00a012'])).toEqual([
+      'EUR\u00a0-5',
+      'EUR\u00a012',
+      'EUR\u00a0999,999',
+      'EUR\u00a01,000,000',
+    ]);
+    expect(sorted(['1,234', '999', '12'])).toEqual(['12', '999', '1,234']);
+    // Signed growth with a true minus, and shares with decimals.
+    expect(sorted(['+2.0\u00a0%', '−3.0\u00a0%', '−10.5\u00a0%', '0.0\u00a0%'])).toEqual([
+      '−10.5\u00a0%',
+      '−3.0\u00a0%',
+      '0.0\u00a0%',
+      '+2.0\u00a0%',
+    ]);
+    expect(sorted(['12.5\u00a0%', '9.8\u00a0%', '100.0\u00a0%'])).toEqual([
+      '9.8\u00a0%',
+      '12.5\u00a0%',
+      '100.0\u00a0%',
+    ]);
+    // Text stays text, numbers inside names sort naturally.
+    expect(sorted(['Tier 2', 'Tier 10', 'Tier 1'])).toEqual(['Tier 1', 'Tier 2', 'Tier 10']);
   });
 });

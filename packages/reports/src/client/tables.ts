@@ -4,16 +4,11 @@
  * collapsed `<details>` opened for print so that a printed report has every number.
  */
 
+import { compareCells } from '../lib/sort.ts';
+
 function cellValue(row: HTMLTableRowElement, column: number): string {
   const cell = row.cells[column];
   return cell?.dataset.sort ?? cell?.textContent?.trim() ?? '';
-}
-
-function compare(a: string, b: string): number {
-  const numberA = Number(a);
-  const numberB = Number(b);
-  if (a !== '' && b !== '' && Number.isFinite(numberA) && Number.isFinite(numberB)) return numberA - numberB;
-  return a.localeCompare(b, 'en-GB', { numeric: true, sensitivity: 'base' });
 }
 
 function makeSortable(table: HTMLTableElement) {
@@ -31,7 +26,7 @@ function makeSortable(table: HTMLTableElement) {
       for (const other of headers) other.removeAttribute('aria-sort');
       header.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
       const rows = [...body.rows];
-      rows.sort((a, b) => compare(cellValue(a, column), cellValue(b, column)) * (ascending ? 1 : -1));
+      rows.sort((a, b) => compareCells(cellValue(a, column), cellValue(b, column)) * (ascending ? 1 : -1));
       body.append(...rows);
     });
   });

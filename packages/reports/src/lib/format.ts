@@ -85,7 +85,8 @@ export function shareOfTarget(
 /** Whole units with thousands separators and the currency code: "EUR 1,234,568". */
 export function formatMoney(value: string | null | undefined, currency: string): string {
   const number = moneyToNumber(value);
-  return number == null ? DASH : `${currency}${UNIT_SPACE}${integer.format(Math.round(number))}`;
+  // Not Math.round first: it rounds halves up (-1234.5 → -1234); the formatter rounds them away from zero.
+  return number == null ? DASH : `${currency}${UNIT_SPACE}${integer.format(number)}`;
 }
 
 /** Short money for tight spaces: "EUR 1.2M". */
