@@ -1,12 +1,37 @@
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import ChartFigure from '../src/components/ChartFigure.astro';
 import DataTable from '../src/components/DataTable.astro';
 import KpiCard from '../src/components/KpiCard.astro';
 import type { KpiData, PortfolioData } from '../src/data/schemas.ts';
 import { toKpiTrendChartData, toMatrixChartData } from '../src/lib/chart-data.ts';
 import type { ChartSpec } from '../src/lib/chart-spec.ts';
+import PerformancePage from '../src/sites/kpi/performance.astro';
 import { loadFixture } from './support/fixture.ts';
+
+// The pages read the build's snapshot through pageContext(): here, the fixture's.
+const pageSnapshot = vi.hoisted(() => ({ portfolio: undefined as unknown }));
+vi.mock('../src/sites/context.ts', async () => {
+  const { loadFixture } = await import('./support/fixture.ts');
+  const { KPI_NAV, JOURNEY_NAV } =
+    await vi.importActual<typeof import('../src/sites/context.ts')>('../src/sites/context.ts');
+  return {
+    KPI_NAV,
+    JOURNEY_NAV,
+    pageContext: async () => {
+      const fixture = loadFixture();
+      const portfolio = (pageSnapshot.portfolio ?? fixture.portfolio) as PortfolioData;
+      return {
+        info: fixture.info,
+        portfolio,
+        builtAt: '2026-10-01T08:00:00.000Z',
+        currency: portfolio.currency,
+        linkedSites: ['kpi', 'journey'],
+        journeyPublished: true,
+      };
+    },
+  };
+});
 
 const portfolio = loadFixture().portfolio as PortfolioData;
 const winRate = portfolio.kpis.find(kpi => kpi.code === 'WIN_RATE')!;
@@ -84,6 +109,21 @@ describe('KpiCard', () => {
     expect(html).toMatch(/status good"> · <span aria-hidden="true">✓<\/span> on target/);
   });
 
+  it('calls an unchanged KPI unchanged, not worsening', async () => {
+    // delta 0 gives improving false in the snapshot (not delta > 0): the change is "±0.0 pp".
+    const html = await card({ value: 60, baseline: 60, delta: 0, improving: false });
+    expect(html).toContain('<dt>Change</dt><dd>±0.0\u00a0pp</dd>');
+    expect(html).not.toContain('worsening');
+    expect(html).toMatch(/status neutral"><span aria-hidden="true">[^<]*<\/span> unchanged/);
+  });
+
+  it('says a lower-is-better KPI off target is above it, not below', async () => {
+    const html = await card({ direction: 'LOWER_IS_BETTER', value: 12, target: 10, onTarget: false });
+    expect(html).toContain('above target');
+    expect(html).not.toContain('below target');
+    expect(await card({ value: 72.5, target: 80, onTarget: false })).toContain('below target');
+  });
+
   it('says why a year-on-year KPI has no figure, and only for those', async () => {
     const growth = await card({ code: 'KEY_ACCOUNT_GROWTH', value: null });
     expect(growth).toContain('<p class="today">–</p>');
@@ -115,5 +155,18 @@ describe('DataTable', () => {
     });
     expect(html).toContain('<th scope="col" class="num">Revenue</th>');
     expect(html).toContain('<th scope="row">Nordics</th><td class="num">EUR\u00a01</td>');
+  });
+});
+
+describe('the performance page', () => {
+  it('names the win-rate target the snapshot holds, not a fixed 80 %', async () => {
+    pageSnapshot.portfolio = { ...portfolio, winRate: { ...portfolio.winRate, target: 0.75 } };
+    try {
+      const html = await container.renderToString(PerformancePage);
+      expect(html).toContain('Win rate against the 75.0\u00a0% target');
+      expect(html).not.toContain('80 % line');
+    } finally {
+      pageSnapshot.portfolio = undefined;
+    }
   });
 });
