@@ -191,7 +191,9 @@ export function createKamYoga(deps: ServerDeps, options: YogaOptions = {}): KamY
       useComplexityMeasure(),
       useBodyLimit(config.maxBodyBytes),
       useTextGuard(),
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type'] }),
+      // A request a browser sends cross-site without a CORS preflight (a GET, or a POST as
+      // text/plain, form-urlencoded or multipart) must carry `x-graphql-yoga-csrf`; JSON needs none.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       maxDepthPlugin({
         n: LIMITS.maxDepth,

@@ -127,6 +127,31 @@ describe('request limits', () => {
     });
     expect(ok.status).toBe(200);
   });
+
+  it('requires the CSRF header on a POST a form could send (text/plain, form-urlencoded, multipart)', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    for (const contentType of [
+      'text/plain',
+      'text/plain;charset=UTF-8',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const res = await fetch(api.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+        body,
+      });
+      expect(res.status, contentType).toBe(403);
+      expect(JSON.stringify(await res.json())).toMatch(/CSRF/);
+    }
+    // JSON cannot be sent cross-site without a preflight: no header needed.
+    const json = await fetch(api.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    });
+    expect(json.status).toBe(200);
+  });
 });
 
 describe('introspection', () => {
