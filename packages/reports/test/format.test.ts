@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { businessUnitNamer, teamInRoleOrder } from '../src/data/vocabulary.ts';
 import {
+  chartTooltipLabel,
   fixedFormat,
+  formatAxisValue,
   formatDate,
   formatMoney,
   formatScore,
@@ -192,5 +194,51 @@ describe('sorting table columns', () => {
     ]);
     // Text stays text, numbers inside names sort naturally.
     expect(sorted(['Tier 2', 'Tier 10', 'Tier 1'])).toEqual(['Tier 1', 'Tier 2', 'Tier 10']);
+  });
+});
+
+describe('chart tooltips', () => {
+  it("write a point's value in its axis's unit, not Chart.js's raw number", () => {
+    expect(formatAxisValue(0.72413, { format: 'share', title: '' })).toBe('72.4\u00a0%');
+    expect(formatAxisValue(1234567.5, { format: 'money', title: '', currency: 'EUR' })).toBe(
+      'EUR\u00a01,234,568',
+    );
+    expect(formatAxisValue(-0.031, { format: 'growth', title: '' })).toBe('−3.1\u00a0%');
+    expect(formatAxisValue(2.345, { format: 'ratio', title: '' })).toBe('2.35×');
+    expect(formatAxisValue(12.5, { format: 'percent-points', title: '' })).toBe('12.5\u00a0%');
+    expect(formatAxisValue(2, { format: 'tier', title: '', tickLabels: { 2: 'Tier 3: Preferred' } })).toBe(
+      'Tier 3: Preferred',
+    );
+    expect(formatAxisValue(null, { format: 'count', title: '' })).toBe('–');
+
+    const bars = {
+      kind: 'bar' as const,
+      title: 'Win rate',
+      labels: ['2026-Q2', '2026-Q3'],
+      series: [
+        { label: 'Won value', data: [1, 2] },
+        { label: 'Win rate', data: [0.7, 0.72413], axis: 'y2' as const },
+      ],
+      y: { format: 'money' as const, title: 'won value', currency: 'EUR' },
+      y2: { format: 'share' as const, title: 'win rate' },
+    };
+    expect(chartTooltipLabel(bars, 1, { x: 1, y: 0.72413 })).toBe('Win rate: 72.4\u00a0%');
+    expect(chartTooltipLabel(bars, 0, { x: 0, y: 1500.4 })).toBe('Won value: EUR\u00a01,500');
+    // Horizontal bars carry their value on x.
+    expect(chartTooltipLabel({ ...bars, horizontal: true }, 1, { x: 0.5, y: 0 })).toBe(
+      'Win rate: 50.0\u00a0%',
+    );
+
+    const scatter = {
+      kind: 'scatter' as const,
+      title: 'Matrix',
+      labels: [],
+      series: [{ label: 'Key accounts', points: [{ x: 55, y: 72.4, label: 'Björk AB' }] }],
+      x: { format: 'score' as const, title: 'relationship strength' },
+      y: { format: 'score' as const, title: 'attractiveness' },
+    };
+    expect(chartTooltipLabel(scatter, 0, { x: 55, y: 72.4 }, { x: 55, y: 72.4, label: 'Björk AB' })).toBe(
+      'Björk AB: relationship strength 55.0; attractiveness 72.4',
+    );
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { ChartSpec, SeriesSpec, ValueFormat } from '../lib/chart-spec.ts';
 import { Chart, type ChartConfiguration, type ChartDataset, type Plugin } from '../lib/chartjs.ts';
+import { chartTooltipLabel } from '../lib/format.ts';
 import {
   BAR_PATTERNS,
   type BarPattern,
@@ -226,7 +227,10 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
           labels: { color: TEXT_COLOUR, usePointStyle: true },
         },
         tooltip: {
-          callbacks: spec.kind === 'scatter' ? { label: item => (item.raw as { label: string }).label } : {},
+          // The value in its unit ("Win rate: 72.4 %"), not Chart.js's raw number (0.724).
+          callbacks: {
+            label: item => chartTooltipLabel(spec, item.datasetIndex, item.parsed, item.raw),
+          },
         },
         ...(spec.quadrants ? { kamQuadrants: spec.quadrants } : {}),
       },

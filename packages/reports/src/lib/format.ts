@@ -3,6 +3,7 @@
  * arrives as exact decimal strings; it is turned into a number only for display and charts.
  */
 import type { KpiData } from '../data/schemas.ts';
+import type { AxisSpec, ChartSpec } from './chart-spec.ts';
 
 const LOCALE = 'en-GB';
 
@@ -113,6 +114,53 @@ export function formatCount(value: number | null | undefined): string {
 
 export function formatScore(value: number | null | undefined): string {
   return value == null ? DASH : oneDecimal.format(value);
+}
+
+/**
+ * A chart value written exactly in its axis's unit, as a tooltip shows it ("EUR 1,234,568",
+ * "72.4 %", "+3.1 %", "2.35×"); the axis ticks use shorter forms.
+ */
+export function formatAxisValue(value: number | null | undefined, axis: AxisSpec): string {
+  if (value == null) return DASH;
+  switch (axis.format) {
+    case 'money':
+      return axis.currency ? `${axis.currency}${UNIT_SPACE}${integer.format(value)}` : integer.format(value);
+    case 'share':
+      return formatShare(value);
+    case 'growth':
+      return formatGrowth(value);
+    case 'percent-points':
+      return `${oneDecimal.format(value)}${UNIT_SPACE}%`;
+    case 'ratio':
+      return `${twoDecimals.format(value)}×`;
+    case 'tier':
+      return axis.tickLabels?.[value] ?? formatScore(value);
+    case 'count':
+      return formatCount(value);
+    default:
+      return formatScore(value);
+  }
+}
+
+/**
+ * The tooltip line of a chart point: the series and its value in the axis's unit
+ * ("Win rate: 72.4 %"); for a scatter chart the point's name and both values.
+ */
+export function chartTooltipLabel(
+  spec: ChartSpec,
+  datasetIndex: number,
+  parsed: { x?: number | null; y?: number | null },
+  raw?: unknown,
+): string {
+  const series = spec.series[datasetIndex];
+  if (!series) return '';
+  if (spec.kind === 'scatter') {
+    const name = (raw as { label?: unknown } | null)?.label;
+    const x = spec.x ? `${spec.x.title} ${formatAxisValue(parsed.x, spec.x)}` : formatScore(parsed.x);
+    return `${typeof name === 'string' ? name : series.label}: ${x}; ${spec.y.title} ${formatAxisValue(parsed.y, spec.y)}`;
+  }
+  const axis = series.axis === 'y2' && spec.y2 ? spec.y2 : spec.y;
+  return `${series.label}: ${formatAxisValue(spec.horizontal ? parsed.x : parsed.y, axis)}`;
 }
 
 /**
