@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
-import { emptyKpiFacts, type KpiFacts, kpiValue } from './kpis.ts';
+import { emptyKpiFacts, type KpiFacts, keyVsControlRatio, kpiValue } from './kpis.ts';
+import { growth } from './rounding.ts';
 
 function facts(over: Partial<KpiFacts>): KpiFacts {
   return { ...emptyKpiFacts('2026-Q1', true), ...over };
@@ -28,5 +29,57 @@ describe('CUSTOMER_LIFETIME_VALUE', () => {
       kpiValue('CUSTOMER_LIFETIME_VALUE', facts({ ...base, activeGrossProfit: -200_000n }), DEFAULT_SETTINGS)
         .detail.meanAnnualGrossProfit,
     ).toBe('-666.67');
+  });
+});
+
+describe('year-on-year growth over a loss (negative prior gross profit)', () => {
+  it('has the sign of the change: a loss that shrinks is growth, one that deepens is decline', () => {
+    // −400.00 → −40.00: +360.00 on a base of 400.00 → +0.9 (it read −0.9, a "decline").
+    expect(growth(-4_000n, -40_000n)).toBe(0.9);
+    // −40.00 → −400.00: −360.00 on a base of 40.00 → −9.
+    expect(growth(-40_000n, -4_000n)).toBe(-9);
+    // −100.00 → +100.00: +200.00 on 100.00 → +2.
+    expect(growth(10_000n, -10_000n)).toBe(2);
+    // A positive base as before: 100.00 → 50.00 → −0.5.
+    expect(growth(5_000n, 10_000n)).toBe(-0.5);
+  });
+
+  it('gives the key accounts’ gross profit growth in the KPI detail with the same sign', () => {
+    const key = {
+      accounts: 2,
+      revenue: 80_000n,
+      priorRevenue: 80_000n,
+      grossProfit: -4_000n,
+      priorGrossProfit: -40_000n,
+    };
+    expect(kpiValue('KEY_ACCOUNT_GROWTH', facts({ key }), DEFAULT_SETTINGS).detail.grossProfitGrowth).toBe(
+      90,
+    );
+    expect(
+      kpiValue(
+        'KEY_ACCOUNT_GROWTH',
+        facts({ key: { ...key, revenue: 40_000n, priorRevenue: -10_000n } }),
+        DEFAULT_SETTINGS,
+      ).value,
+    ).toBe(500);
+  });
+
+  it('divides the two groups’ growths as they are shown', () => {
+    // Key −100.00 → +100.00: +2; control 100.00 → 150.00: +0.5 → ratio 4 (it read −4).
+    const key = {
+      accounts: 1,
+      revenue: 10_000n,
+      priorRevenue: -10_000n,
+      grossProfit: 0n,
+      priorGrossProfit: 0n,
+    };
+    const control = {
+      accounts: 1,
+      revenue: 15_000n,
+      priorRevenue: 10_000n,
+      grossProfit: 0n,
+      priorGrossProfit: 0n,
+    };
+    expect(keyVsControlRatio(key, control)).toBe(4);
   });
 });

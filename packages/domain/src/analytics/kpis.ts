@@ -13,7 +13,7 @@ import {
   periodOf,
   trendQuartersOf,
 } from './period.ts';
-import { divideCents, exactRatio, percent, round, yearOnYearGrowth } from './rounding.ts';
+import { absolute, divideCents, exactRatio, percent, round, yearOnYearGrowth } from './rounding.ts';
 import { byteOrder, cents, dialect, int, query, sqlTrue } from './sql.ts';
 
 /** Year-on-year revenue and gross profit of a group of accounts, in cents. */
@@ -326,8 +326,13 @@ export interface KpiValue {
   detail: Record<string, number | string | null>;
 }
 
+/** Growth in per cent, 2 decimals, over |prior| as `growth` (rounding.ts); null when prior is 0. */
+function growthPercentOf(current: bigint, prior: bigint): number | null {
+  return exactRatio((current - prior) * 100n, absolute(prior), 2);
+}
+
 function growthPercent(g: GroupGrowthFacts): number | null {
-  return g.priorRevenue === 0n ? null : exactRatio((g.revenue - g.priorRevenue) * 100n, g.priorRevenue, 2);
+  return growthPercentOf(g.revenue, g.priorRevenue);
 }
 
 function meanHundredths(values: number[]): number | null {
@@ -343,10 +348,11 @@ function meanHundredths(values: number[]): number | null {
 /** Key-account revenue growth ÷ control-group revenue growth (4 decimals); null when either is undefined or the control group did not grow or shrink. */
 export function keyVsControlRatio(key: GroupGrowthFacts, control: GroupGrowthFacts): number | null {
   if (key.priorRevenue === 0n || control.priorRevenue === 0n) return null;
-  // (k − kp)/kp ÷ (c − cp)/cp = (k − kp) × cp ÷ ((c − cp) × kp), exactly.
+  // The two growths as `growth` gives them, over |prior|:
+  // (k − kp)/|kp| ÷ (c − cp)/|cp| = (k − kp) × |cp| ÷ ((c − cp) × |kp|), exactly.
   return exactRatio(
-    (key.revenue - key.priorRevenue) * control.priorRevenue,
-    (control.revenue - control.priorRevenue) * key.priorRevenue,
+    (key.revenue - key.priorRevenue) * absolute(control.priorRevenue),
+    (control.revenue - control.priorRevenue) * absolute(key.priorRevenue),
   );
 }
 
@@ -431,10 +437,7 @@ export function kpiValue(code: KpiCode, f: KpiFacts, settings: KamSettings): Kpi
         detail: {
           revenue: fromCents(f.key.revenue),
           priorRevenue: yoy ? fromCents(f.key.priorRevenue) : null,
-          grossProfitGrowth:
-            !yoy || f.key.priorGrossProfit === 0n
-              ? null
-              : exactRatio((f.key.grossProfit - f.key.priorGrossProfit) * 100n, f.key.priorGrossProfit, 2),
+          grossProfitGrowth: yoy ? growthPercentOf(f.key.grossProfit, f.key.priorGrossProfit) : null,
         },
       };
     case 'WIN_RATE':

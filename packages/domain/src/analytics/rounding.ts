@@ -47,9 +47,18 @@ export function divideCents(cents: bigint, divisor: bigint): bigint {
   return negative ? -q : q;
 }
 
-/** Year-on-year growth (current − prior) ÷ prior, 4 decimals; null when prior is 0. */
+/** |value|, for the base of a growth rate. */
+export function absolute(value: bigint): bigint {
+  return value < 0n ? -value : value;
+}
+
+/**
+ * Year-on-year growth (current − prior) ÷ |prior|, 4 decimals; null when prior is 0. Over the
+ * base's size, so that the sign is the change's: a loss that shrinks (−400 → −40) grows by 0.9,
+ * one that deepens falls (÷ prior it read the other way round).
+ */
 export function growth(current: bigint, prior: bigint): number | null {
-  return exactRatio(current - prior, prior);
+  return exactRatio(current - prior, absolute(prior));
 }
 
 /**
