@@ -121,6 +121,16 @@ describe('the value programme as of the quarter end', () => {
     expect(q1.accounts.find(x => x.externalRef === 'A02')!.flags.map(f => f.kind)).toContain(
       'VALUE_NOT_RECOGNISED',
     );
+    // Health: full marks for proven value at the end of 2025-Q4; in 2026-Q1 the initiative is
+    // rejected, no value the customer could still recognise (an ended initiative takes no
+    // recognition), so none: not the half marks of a proven value awaiting recognition.
+    const provenValue = (d: QuarterDocuments) =>
+      d.accounts.find(x => x.externalRef === 'A02')!.health!.components.find(c => c.key === 'provenValue')!;
+    expect(provenValue(docs).value).toBe(100);
+    expect(provenValue(q1)).toMatchObject({
+      value: 0,
+      explanation: 'No proven value: design and test a value initiative with the customer.',
+    });
   });
 });
 

@@ -47,7 +47,7 @@ const LABELS: Record<HealthComponent['key'], string> = {
  * - plan freshness: 100 while the last review (before the first: the later of the plan's start and its approval) is within the review
  *   cadence, falling linearly to 0 at twice the cadence; 0 without a plan;
  * - proven value: 100 with a proven, customer-recognised value, 50 with a proven value not
- *   yet recognised, 0 otherwise;
+ *   yet recognised (and not rejected), 0 otherwise;
  * - satisfaction: the mean TTM survey score on 1–5 mapped to 0–100;
  * - margin trend: 50 + 10 × the change of the TTM gross margin in percentage points against
  *   the prior TTM, clamped to 0–100 (±5 points reach the ends).

@@ -228,8 +228,10 @@ export async function buildQuarterDocuments(
       priorGrossProfit: wholePriorYear ? row.priorGrossProfit : 0n,
     };
     const proven = accountInitiatives.filter(i => isProvenRecognised(i, p.asOf)).length;
+    // Proven value still awaiting recognition: not a REJECTED initiative (it delivers nothing
+    // more, and an ended initiative takes no recognition).
     const provenNotRecognised = accountInitiatives.filter(
-      i => i.category === 'PROVEN' && !isProvenRecognised(i, p.asOf),
+      i => i.category === 'PROVEN' && i.outcome !== 'REJECTED' && !isProvenRecognised(i, p.asOf),
     ).length;
     const influential = accountContacts.filter(c => c.influence >= 4);
     const covered = influential.filter(c => c.counterpartName !== null).length;
