@@ -152,7 +152,7 @@ describe('portfolio charts', () => {
     const chart = toGrowthComparisonChartData(portfolio);
     // 0.112 ÷ 0.041 = 2.7317… → "2.73 times"
     expect(chart.summary).toBe(
-      'Key accounts grew +11.2\u00a0% year on year, the control group +4.1\u00a0%: 2.73 times the growth.',
+      'Key accounts grew 11.2\u00a0% year on year, the control group grew 4.1\u00a0%: 2.73 times the growth.',
     );
     // Without the whole prior year in the data the snapshot has no growth rates: said, not "grew –".
     const withoutPriorYear = {
@@ -170,7 +170,7 @@ describe('portfolio charts', () => {
   });
 
   it('does not call a shrinking group "n times the growth"', () => {
-    const withGrowth = (key: number, control: number, ratio: number) =>
+    const withGrowth = (key: number | null, control: number | null, ratio: number | null) =>
       toGrowthComparisonChartData({
         ...portfolio,
         growth: {
@@ -182,13 +182,17 @@ describe('portfolio charts', () => {
       }).summary;
     // Both shrank, the key accounts twice as fast: the ratio is 2, but that is no growth.
     expect(withGrowth(-0.1, -0.05, 2)).toBe(
-      'Key accounts grew −10.0\u00a0% year on year, the control group −5.0\u00a0%.',
+      'Key accounts shrank 10.0\u00a0% year on year, the control group shrank 5.0\u00a0%.',
     );
     expect(withGrowth(0.1, -0.05, -2)).toBe(
-      'Key accounts grew +10.0\u00a0% year on year, the control group −5.0\u00a0%.',
+      'Key accounts grew 10.0\u00a0% year on year, the control group shrank 5.0\u00a0%.',
     );
     expect(withGrowth(0.1, 0.05, 2)).toBe(
-      'Key accounts grew +10.0\u00a0% year on year, the control group +5.0\u00a0%: 2.00 times the growth.',
+      'Key accounts grew 10.0\u00a0% year on year, the control group grew 5.0\u00a0%: 2.00 times the growth.',
+    );
+    // One group without a figure (no prior year for it): said, not "grew –".
+    expect(withGrowth(0, null, null)).toBe(
+      'Key accounts held level year on year, the control group had no figure.',
     );
   });
 

@@ -304,8 +304,8 @@ export function toGrowthComparisonChartData(portfolio: PortfolioData): ChartMode
     summary:
       growth.keyAccounts.revenueGrowth == null && growth.controlGroup.revenueGrowth == null
         ? 'No year-on-year growth yet: it compares the trailing four quarters with the four before, and the financial data does not hold both.'
-        : `Key accounts grew ${formatGrowth(growth.keyAccounts.revenueGrowth)} year on year, the control group ` +
-          `${formatGrowth(growth.controlGroup.revenueGrowth)}` +
+        : `Key accounts ${yearOnYear(growth.keyAccounts.revenueGrowth)} year on year, the control group ` +
+          `${yearOnYear(growth.controlGroup.revenueGrowth)}` +
           // "n times the growth" only when both grew: with a shrinking group the ratio reads backwards.
           (growth.ratio != null &&
           (growth.keyAccounts.revenueGrowth ?? 0) > 0 &&
@@ -323,6 +323,13 @@ export function toGrowthComparisonChartData(portfolio: PortfolioData): ChartMode
       numeric: [1, 2],
     },
   };
+}
+
+/** A year-on-year change in words: "grew 11.2 %", "shrank 5.0 %", "held level", "had no figure". */
+function yearOnYear(growth: number | null): string {
+  if (growth == null) return 'had no figure';
+  if (growth === 0) return 'held level';
+  return `${growth > 0 ? 'grew' : 'shrank'} ${formatShare(Math.abs(growth))}`;
 }
 
 /** Win rate per quarter against its target line (80 % by default). */
