@@ -124,15 +124,35 @@ const KINDS: Kind[] = [
       init: post(
         gqlBody('{ __typename }'),
         undefined,
-        pick(['text/plain', 'application/xml', 'image/png'], i),
+        pick(['application/xml', 'image/png', 'application/x-yaml'], i),
       ),
     }),
     // Yoga answers 415 Unsupported Media Type with an empty body: the status is the message.
     expect: { status: 415 },
   },
   {
+    // What a cross-site form or a plain fetch can send without a CORS preflight.
+    name: 'form-style POST without the CSRF header',
+    request: i => ({
+      init: post(
+        gqlBody('{ __typename }'),
+        undefined,
+        pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'], i),
+      ),
+    }),
+    expect: { status: 403, message: /CSRF/ },
+  },
+  {
     name: 'broken multipart',
-    request: () => ({ init: post('--x\r\n\r\n--x--', undefined, 'multipart/form-data; boundary=x') }),
+    request: () => {
+      const init = post('--x\r\n\r\n--x--', undefined, 'multipart/form-data; boundary=x');
+      return {
+        init: {
+          ...init,
+          headers: { ...(init.headers as Record<string, string>), 'x-graphql-yoga-csrf': '1' },
+        },
+      };
+    },
     expect: { status: 200, message: /multipart/ },
   },
   {
