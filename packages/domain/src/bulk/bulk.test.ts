@@ -460,6 +460,16 @@ describe('idempotency', () => {
     expect(await tableCounts(db.em(), ['quarterly_financial', 'audit_entry'])).toEqual(before);
   });
 
+  it('answers two concurrent calls with one key with one write and the same result', async () => {
+    const payload = [line('B-2', '2024-Q2', '20.00', 'EMEA')];
+    const before = await tableCounts(db.em(), ['quarterly_financial', 'audit_entry']);
+    const [a, b] = await Promise.all([call('key-concurrent', payload), call('key-concurrent', payload)]);
+    expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+    expect({ ...a, replayed: false }).toEqual({ ...b, replayed: false });
+    const after = await tableCounts(db.em(), ['quarterly_financial', 'audit_entry']);
+    expect(after.quarterly_financial).toBe((before.quarterly_financial ?? 0) + 1);
+  });
+
   it('rejects the same key with another payload', async () => {
     const error = await call('key-1', [line('B-1', '2024-Q1', '11.00', 'EMEA')]).catch(e => e);
     expect(error).toBeInstanceOf(DomainError);
