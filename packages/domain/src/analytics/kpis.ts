@@ -13,7 +13,15 @@ import {
   periodOf,
   trendQuartersOf,
 } from './period.ts';
-import { absolute, divideCents, exactRatio, percent, round, yearOnYearGrowth } from './rounding.ts';
+import {
+  absolute,
+  divideCents,
+  exactRatio,
+  growthPercent,
+  percent,
+  round,
+  yearOnYearGrowth,
+} from './rounding.ts';
 import { byteOrder, cents, dialect, int, query, sqlTrue } from './sql.ts';
 
 /** Year-on-year revenue and gross profit of a group of accounts, in cents. */
@@ -326,13 +334,8 @@ export interface KpiValue {
   detail: Record<string, number | string | null>;
 }
 
-/** Growth in per cent, 2 decimals, over |prior| as `growth` (rounding.ts); null when prior is 0. */
-function growthPercentOf(current: bigint, prior: bigint): number | null {
-  return exactRatio((current - prior) * 100n, absolute(prior), 2);
-}
-
-function growthPercent(g: GroupGrowthFacts): number | null {
-  return growthPercentOf(g.revenue, g.priorRevenue);
+function revenueGrowthPercent(g: GroupGrowthFacts): number | null {
+  return growthPercent(g.revenue, g.priorRevenue);
 }
 
 function meanHundredths(values: number[]): number | null {
@@ -365,7 +368,7 @@ export function kpiValue(code: KpiCode, f: KpiFacts, settings: KamSettings): Kpi
   const none: KpiValue['byBusinessUnit'] = [];
   // Year-on-year figures need the whole prior year in the data (see KpiFacts.wholePriorYear).
   const yoy = f.wholePriorYear;
-  const growthOf = (g: GroupGrowthFacts) => (yoy ? growthPercent(g) : null);
+  const growthOf = (g: GroupGrowthFacts) => (yoy ? revenueGrowthPercent(g) : null);
   switch (code) {
     case 'CUSTOMER_RETENTION':
       return {
@@ -437,7 +440,7 @@ export function kpiValue(code: KpiCode, f: KpiFacts, settings: KamSettings): Kpi
         detail: {
           revenue: fromCents(f.key.revenue),
           priorRevenue: yoy ? fromCents(f.key.priorRevenue) : null,
-          grossProfitGrowth: yoy ? growthPercentOf(f.key.grossProfit, f.key.priorGrossProfit) : null,
+          grossProfitGrowth: yoy ? growthPercent(f.key.grossProfit, f.key.priorGrossProfit) : null,
         },
       };
     case 'WIN_RATE':

@@ -30,8 +30,8 @@ export function exactRatio(
   const d = BigInt(denominator);
   if (d === 0n) return null;
   const negative = n < 0n !== d < 0n && n !== 0n;
-  const an = n < 0n ? -n : n;
-  const ad = d < 0n ? -d : d;
+  const an = absolute(n);
+  const ad = absolute(d);
   const factor = 10n ** BigInt(decimals);
   const q = (2n * an * factor + ad) / (2n * ad);
   const value = Number(q) / Number(factor);
@@ -41,9 +41,8 @@ export function exactRatio(
 /** `cents` ÷ `divisor` to the whole cent, half away from zero (bigint division alone cuts the cents off). */
 export function divideCents(cents: bigint, divisor: bigint): bigint {
   const negative = cents < 0n !== divisor < 0n;
-  const a = cents < 0n ? -cents : cents;
-  const d = divisor < 0n ? -divisor : divisor;
-  const q = (2n * a + d) / (2n * d);
+  const d = absolute(divisor);
+  const q = (2n * absolute(cents) + d) / (2n * d);
   return negative ? -q : q;
 }
 
@@ -59,6 +58,11 @@ export function absolute(value: bigint): bigint {
  */
 export function growth(current: bigint, prior: bigint): number | null {
   return exactRatio(current - prior, absolute(prior));
+}
+
+/** The same growth in per cent with 2 decimals (KPI values): 0.1234 → 12.34. */
+export function growthPercent(current: bigint, prior: bigint): number | null {
+  return exactRatio((current - prior) * 100n, absolute(prior), 2);
 }
 
 /**
