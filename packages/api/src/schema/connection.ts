@@ -81,7 +81,7 @@ class LazyCursorEdge<T> {
     this.#tag = tag;
   }
   get cursor(): string {
-    return `${this.#tag}.${this.#page.from(this.node as never)}`;
+    return tagged(this.#tag, this.#page.from(this.node as never));
   }
 }
 
@@ -100,6 +100,11 @@ function orderTag(entity: { name: string }, orderBy: unknown): string {
     orderTags.set(key, tag);
   }
   return tag;
+}
+
+/** A keyset cursor as this API hands it out: the order's tag, a dot, the cursor. */
+function tagged(tag: string, cursor: string): string {
+  return `${tag}.${cursor}`;
 }
 
 function invalidCursor(arg: 'after' | 'before', message: string): ValidationError {
@@ -169,8 +174,8 @@ export async function pageOf<T extends object>(
     pageInfo: {
       hasNextPage: cursor.hasNextPage,
       hasPreviousPage: cursor.hasPrevPage,
-      startCursor: cursor.startCursor === null ? null : `${tag}.${cursor.startCursor}`,
-      endCursor: cursor.endCursor === null ? null : `${tag}.${cursor.endCursor}`,
+      startCursor: cursor.startCursor === null ? null : tagged(tag, cursor.startCursor),
+      endCursor: cursor.endCursor === null ? null : tagged(tag, cursor.endCursor),
     },
   };
 }
