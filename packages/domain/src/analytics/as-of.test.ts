@@ -144,26 +144,20 @@ describe('the action plan as of the quarter end', () => {
       .execute<{ id: number }[]>('select id from account_plan where account_id = ? and year = 2026', [
         fixture.ids.A01,
       ]);
-    const late = await addPlanAction(
-      db.em(),
-      { planId: Number(plan!.id), description: 'Joint business review', dueOn: '2026-02-15' },
-      testActor,
-    );
-    await updatePlanAction(
-      db.em(),
-      { id: late.id, expectedVersion: late.version, status: 'DONE', completedOn: '2026-04-10' },
-      testActor,
-    );
-    const early = await addPlanAction(
-      db.em(),
-      { planId: Number(plan!.id), description: 'Map the buying centre', dueOn: '2026-03-31' },
-      testActor,
-    );
-    await updatePlanAction(
-      db.em(),
-      { id: early.id, expectedVersion: early.version, status: 'DONE', completedOn: '2026-03-20' },
-      testActor,
-    );
+    const doneAction = async (description: string, dueOn: string, completedOn: string) => {
+      const action = await addPlanAction(
+        db.em(),
+        { planId: Number(plan!.id), description, dueOn },
+        testActor,
+      );
+      await updatePlanAction(
+        db.em(),
+        { id: action.id, expectedVersion: action.version, status: 'DONE', completedOn },
+        testActor,
+      );
+    };
+    await doneAction('Joint business review', '2026-02-15', '2026-04-10');
+    await doneAction('Map the buying centre', '2026-03-31', '2026-03-20');
     const q1 = await buildQuarterDocuments(db.em(), '2026-Q1');
     expect(q1.accounts.find(a => a.externalRef === 'A01')!.plan).toMatchObject({
       openActions: 1,
