@@ -1,8 +1,9 @@
 /**
  * Every page is made portable while it is rendered (no second pass over the written files):
- * site-root links become relative to the page (its path less the site's folder, "/journey"), and in the build the one module script becomes
- * a classic script, so the output works under any sub-path and from file://. Pages with a
- * search summary go to the Pagefind indexer of the build, if one runs.
+ * site-root links become relative to the page (its path less the site's folder, "/journey"),
+ * and in the build the one module script becomes a classic script, so the output works under
+ * any sub-path and from file://. Pages with a search summary go to the Pagefind indexer of the
+ * build, if one runs.
  */
 import { defineMiddleware } from 'astro:middleware';
 import { reportEnv } from './env.ts';

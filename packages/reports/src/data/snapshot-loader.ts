@@ -1,10 +1,10 @@
 /**
  * Astro content loaders for one closed quarter: `portfolio` holds one entry (the snapshot's
  * info and portfolio document), `accounts` one row per key account (when the build renders
- * the value-journey site) with the account's full document in the account documents file beside the store
- * (see account-documents.ts). Both come from one pull through the API (see snapshot-pull.ts),
- * made once per build; the store and that file keep it, so a rebuild of the same revision
- * skips the pull.
+ * the value-journey site) with the account's full document in the account documents file
+ * beside the store (see account-documents.ts). Both come from one pull through the API (see
+ * snapshot-pull.ts), made once per build; the store and that file keep it, so a rebuild of the
+ * same revision skips the pull.
  */
 import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
