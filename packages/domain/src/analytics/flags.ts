@@ -17,9 +17,9 @@ export interface FlagInputs {
  * The flags of a key account (domain §6–8), in FLAG_KINDS order:
  * - NO_LEAD_MANAGER / NO_SPONSOR: no team member with that role;
  * - PLAN_REVIEW_OVERDUE: the year's APPROVED, started plan has had no execution review within
- *   the cadence (from the last review, else the later of the plan's start and its approval). A DRAFT or IN_REVIEW
- *   plan cannot take an execution review (`recordExecutionReview` refuses it): it gets
- *   PLAN_NOT_APPROVED_PAST_START instead;
+ *   the cadence (from the last review, else the later of the plan's start and its approval).
+ *   A DRAFT or IN_REVIEW plan cannot take an execution review (`recordExecutionReview` refuses
+ *   it): it gets PLAN_NOT_APPROVED_PAST_START instead;
  * - PLAN_NOT_APPROVED_PAST_START: no plan for the year, or a DRAFT / IN_REVIEW plan whose start has passed;
  * - PROCUREMENT_ONLY: every engaged contact (last contact within 12 months) is in procurement;
  * - DESIGNATION_REVIEW_OVERDUE: the designation's review date has passed;

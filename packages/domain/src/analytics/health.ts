@@ -44,8 +44,9 @@ const LABELS: Record<HealthComponent['key'], string> = {
  * data drops out and its weight is shared among the others in proportion to their weights.
  * - relationship strength: the selection figure;
  * - stakeholder coverage: covered ÷ influence-4+ contacts × 100;
- * - plan freshness: 100 while the last review (before the first: the later of the plan's start and its approval) is within the review
- *   cadence, falling linearly to 0 at twice the cadence; 0 without a plan;
+ * - plan freshness: 100 while the last review (before the first: the later of the plan's start
+ *   and its approval) is within the review cadence, falling linearly to 0 at twice the cadence;
+ *   0 without a plan;
  * - proven value: 100 with a proven, customer-recognised value, 50 with a proven value not
  *   yet recognised (and not rejected), 0 otherwise;
  * - satisfaction: the mean TTM survey score on 1–5 mapped to 0–100;
