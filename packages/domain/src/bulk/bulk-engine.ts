@@ -345,6 +345,16 @@ export function unknownAccountRef(index: number, accountRef: string): RowRejecti
   };
 }
 
+/** The rejection of a row whose `businessUnitCode` names no business unit. */
+export function unknownBusinessUnitCode(index: number, code: string): RowRejection {
+  return {
+    index,
+    path: ['businessUnitCode'],
+    code: 'NOT_FOUND',
+    message: `No business unit has code ${code}.`,
+  };
+}
+
 /** Maps each distinct key to its id, e.g. external refs to account ids. */
 export async function idsByKey(
   em: EntityManager,
@@ -362,4 +372,122 @@ export async function idsByKey(
   );
   for (const r of rows) out.set(String(r.k), Number(r.id));
   return out;
+}
+
+/** The counts of one or more classified tables, once written. */
+export function writtenCounts(...tables: Classified[]): {
+  created: number;
+  updated: number;
+  unchanged: number;
+} {
+  return {
+    created: tables.reduce((sum, t) => sum + t.creates.length, 0),
+    updated: tables.reduce((sum, t) => sum + t.updates.length, 0),
+    unchanged: tables.reduce((sum, t) => sum + t.unchanged, 0),
+  };
+}
+
+/** A validated row of a table whose rows each belong to an account named by `accountRef`. */
+export type OwnedRow<T extends { accountRef: string }> = { index: number; data: T };
+
+/**
+ * Resolves rows that each name their account by `accountRef` (one query for all): a row whose
+ * account does not exist is rejected; `build` turns the others into stored values, or returns
+ * undefined after rejecting the row itself.
+ */
+export async function resolveAccountRows<T extends { accountRef: string }>(
+  tx: EntityManager,
+  rows: OwnedRow<T>[],
+  reject: (r: RowRejection) => void,
+  build: (row: OwnedRow<T>, account: number) => Record<string, unknown> | undefined,
+  keyOf: (values: Record<string, unknown>) => string,
+): Promise<ResolvedRow[]> {
+  const accounts = await idsByKey(
+    tx,
+    'account',
+    'external_ref',
+    rows.map(r => r.data.accountRef),
+  );
+  const resolved: ResolvedRow[] = [];
+  for (const row of rows) {
+    const account = accounts.get(row.data.accountRef);
+    if (account === undefined) {
+      reject(unknownAccountRef(row.index, row.data.accountRef));
+      continue;
+    }
+    const values = build(row, account);
+    if (values) resolved.push({ index: row.index, key: keyOf(values), values });
+  }
+  return resolved;
+}
+
+/** How one table of account-owned rows keyed by `externalRef` is upserted (`upsertByExternalRef`). */
+export interface ExternalRefUpsert<S extends z.ZodType<{ externalRef: string; accountRef: string }>, L> {
+  operation: string;
+  schema: S;
+  spec: TableSpec;
+  /** What a row is, in messages ("contact", "signal"). */
+  what: string;
+  /** Other references the rows name, looked up once for all rows. */
+  lookups(tx: EntityManager, rows: OwnedRow<z.output<S>>[]): Promise<L>;
+  /** The row's stored values, or undefined once it has rejected the row. */
+  build(
+    row: OwnedRow<z.output<S>>,
+    account: number,
+    lookups: L,
+    reject: (r: RowRejection) => void,
+  ): Record<string, unknown> | undefined;
+  /** The rows that may change what is stored (all unless given), rejecting the others. */
+  accept?(
+    rows: ResolvedRow[],
+    stored: Map<string, StoredRow>,
+    reject: (r: RowRejection) => void,
+  ): ResolvedRow[];
+}
+
+/**
+ * The bulk upsert of one table of account-owned rows keyed by `externalRef`: validated, a
+ * repeated ref rejected, accounts and other references resolved, diffed against the stored
+ * rows and written set-based with audit records (`runBulk`).
+ */
+export async function upsertByExternalRef<
+  S extends z.ZodType<{ externalRef: string; accountRef: string }>,
+  L,
+>(
+  em: EntityManager,
+  input: readonly unknown[],
+  options: BulkOptions,
+  actor: Actor,
+  how: ExternalRefUpsert<S, L>,
+): Promise<BulkResult> {
+  const validated = validateRows(input, how.schema, options, how.operation);
+  rejectDuplicates(validated, r => r.externalRef, ['externalRef'], how.what);
+  return runBulk(
+    em,
+    actor,
+    how.operation,
+    options,
+    input.length,
+    validated,
+    async (tx, rows, reject) => {
+      const lookups = await how.lookups(tx, rows);
+      const resolved = await resolveAccountRows(
+        tx,
+        rows,
+        reject,
+        (row, account) => how.build(row, account, lookups, reject),
+        how.spec.keyOf,
+      );
+      const stored = await loadStored(
+        tx,
+        how.spec,
+        resolved.map(r => r.key),
+      );
+      return classify(how.spec, how.accept ? how.accept(resolved, stored, reject) : resolved, stored);
+    },
+    async (tx, plan) => {
+      await applyChanges(tx, how.spec, plan, actor);
+      return writtenCounts(plan);
+    },
+  );
 }

@@ -2,18 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Actor } from '../common/actor.ts';
 import { type ContactRow, contactRowSchema } from '../team/team.service.ts';
 import type { BulkOptions, BulkResult } from './bulk.types.ts';
-import {
-  applyChanges,
-  classify,
-  idsByKey,
-  loadStored,
-  type ResolvedRow,
-  rejectDuplicates,
-  runBulk,
-  type TableSpec,
-  unknownAccountRef,
-  validateRows,
-} from './bulk-engine.ts';
+import { idsByKey, type TableSpec, upsertByExternalRef } from './bulk-engine.ts';
 
 const SPEC: TableSpec = {
   table: 'contact',
@@ -43,72 +32,43 @@ export async function upsertContacts(
   options: BulkOptions,
   actor: Actor,
 ): Promise<BulkResult> {
-  const operation = 'upsertContacts';
-  const validated = validateRows(input, contactRowSchema, options, operation);
-  rejectDuplicates(validated, r => r.externalRef, ['externalRef'], 'contact');
-  return runBulk(
-    em,
-    actor,
-    operation,
-    options,
-    input.length,
-    validated,
-    async (tx, rows, reject) => {
-      const accounts = await idsByKey(
-        tx,
-        'account',
-        'external_ref',
-        rows.map(r => r.data.accountRef),
-      );
-      const people = await idsByKey(
+  return upsertByExternalRef(em, input, options, actor, {
+    operation: 'upsertContacts',
+    schema: contactRowSchema,
+    spec: SPEC,
+    what: 'contact',
+    lookups: (tx, rows) =>
+      idsByKey(
         tx,
         'person',
         'email',
         rows.flatMap(r => (r.data.counterpartEmail ? [r.data.counterpartEmail.toLowerCase()] : [])),
-      );
-      const resolved: ResolvedRow[] = [];
-      for (const { index, data } of rows) {
-        const account = accounts.get(data.accountRef);
-        if (account === undefined) {
-          reject(unknownAccountRef(index, data.accountRef));
-          continue;
-        }
-        const email = data.counterpartEmail?.toLowerCase();
-        const counterpart = email ? people.get(email) : null;
-        if (email && counterpart === undefined) {
-          reject({
-            index,
-            path: ['counterpartEmail'],
-            code: 'NOT_FOUND',
-            message: `None of our people has e-mail ${email}.`,
-          });
-          continue;
-        }
-        const values = {
-          externalRef: data.externalRef,
-          account,
-          name: data.name,
-          title: data.title ?? null,
-          email: data.email ?? null,
-          function: data.function,
-          influence: data.influence,
-          stance: data.stance,
-          whatTheyValue: data.whatTheyValue ?? null,
-          lastContactOn: data.lastContactOn ?? null,
-          counterpart: counterpart ?? null,
-        };
-        resolved.push({ index, key: data.externalRef, values });
+      ),
+    build: ({ index, data }, account, people, reject) => {
+      const email = data.counterpartEmail?.toLowerCase();
+      const counterpart = email ? people.get(email) : null;
+      if (email && counterpart === undefined) {
+        reject({
+          index,
+          path: ['counterpartEmail'],
+          code: 'NOT_FOUND',
+          message: `None of our people has e-mail ${email}.`,
+        });
+        return undefined;
       }
-      const stored = await loadStored(
-        tx,
-        SPEC,
-        resolved.map(r => r.key),
-      );
-      return classify(SPEC, resolved, stored);
+      return {
+        externalRef: data.externalRef,
+        account,
+        name: data.name,
+        title: data.title ?? null,
+        email: data.email ?? null,
+        function: data.function,
+        influence: data.influence,
+        stance: data.stance,
+        whatTheyValue: data.whatTheyValue ?? null,
+        lastContactOn: data.lastContactOn ?? null,
+        counterpart: counterpart ?? null,
+      };
     },
-    async (tx, plan) => {
-      await applyChanges(tx, SPEC, plan, actor);
-      return { created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged };
-    },
-  );
+  });
 }

@@ -7,12 +7,13 @@ import {
   classify,
   idsByKey,
   loadStored,
-  type ResolvedRow,
   rejectDuplicates,
+  resolveAccountRows,
   runBulk,
   type TableSpec,
-  unknownAccountRef,
+  unknownBusinessUnitCode,
   validateRows,
+  writtenCounts,
 } from './bulk-engine.ts';
 
 const COLUMNS = [
@@ -68,51 +69,39 @@ export async function importFinancials(
     input.length,
     validated,
     async (tx, rows, reject) => {
-      const accounts = await idsByKey(
-        tx,
-        'account',
-        'external_ref',
-        rows.map(r => r.data.accountRef),
-      );
       const units = await idsByKey(
         tx,
         'business_unit',
         'code',
         rows.flatMap(r => (r.data.businessUnitCode ? [r.data.businessUnitCode] : [])),
       );
-      const resolved: ResolvedRow[] = [];
-      for (const { index, data } of rows) {
-        const account = accounts.get(data.accountRef);
-        if (account === undefined) {
-          reject(unknownAccountRef(index, data.accountRef));
-          continue;
-        }
-        let businessUnit: number | null = null;
-        if (data.businessUnitCode) {
-          const id = units.get(data.businessUnitCode);
-          if (id === undefined) {
-            reject({
-              index,
-              path: ['businessUnitCode'],
-              code: 'NOT_FOUND',
-              message: `No business unit has code ${data.businessUnitCode}.`,
-            });
-            continue;
+      const resolved = await resolveAccountRows(
+        tx,
+        rows,
+        reject,
+        ({ index, data }, account) => {
+          let businessUnit: number | null = null;
+          if (data.businessUnitCode) {
+            const id = units.get(data.businessUnitCode);
+            if (id === undefined) {
+              reject(unknownBusinessUnitCode(index, data.businessUnitCode));
+              return undefined;
+            }
+            businessUnit = id;
           }
-          businessUnit = id;
-        }
-        const values = {
-          account,
-          quarter: data.quarter,
-          businessUnit,
-          revenue: data.revenue,
-          grossProfit: data.grossProfit,
-          costToServe: data.costToServe,
-          potential: data.potential ?? null,
-          pricePremium: data.pricePremium ?? null,
-        };
-        resolved.push({ index, key: keyOf(values), values });
-      }
+          return {
+            account,
+            quarter: data.quarter,
+            businessUnit,
+            revenue: data.revenue,
+            grossProfit: data.grossProfit,
+            costToServe: data.costToServe,
+            potential: data.potential ?? null,
+            pricePremium: data.pricePremium ?? null,
+          };
+        },
+        keyOf,
+      );
       const quarters = [...new Set(resolved.map(r => r.values.quarter as string))];
       const stored = await loadStored(
         tx,
@@ -159,11 +148,7 @@ export async function importFinancials(
     async (tx, plan) => {
       await applyChanges(tx, BY_UNIT, plan.byUnit, actor);
       await applyChanges(tx, ACCOUNT_LEVEL, plan.accountLevel, actor);
-      return {
-        created: plan.byUnit.creates.length + plan.accountLevel.creates.length,
-        updated: plan.byUnit.updates.length + plan.accountLevel.updates.length,
-        unchanged: plan.byUnit.unchanged + plan.accountLevel.unchanged,
-      };
+      return writtenCounts(plan.byUnit, plan.accountLevel);
     },
   );
 }

@@ -2,18 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Actor } from '../common/actor.ts';
 import { type OpportunityRow, opportunityRowSchema } from '../opportunities/opportunity.service.ts';
 import type { BulkOptions, BulkResult } from './bulk.types.ts';
-import {
-  applyChanges,
-  classify,
-  idsByKey,
-  loadStored,
-  type ResolvedRow,
-  rejectDuplicates,
-  runBulk,
-  type TableSpec,
-  unknownAccountRef,
-  validateRows,
-} from './bulk-engine.ts';
+import { idsByKey, type TableSpec, unknownBusinessUnitCode, upsertByExternalRef } from './bulk-engine.ts';
 
 const SPEC: TableSpec = {
   table: 'opportunity',
@@ -47,67 +36,40 @@ export async function upsertOpportunities(
   options: BulkOptions,
   actor: Actor,
 ): Promise<BulkResult> {
-  const operation = 'upsertOpportunities';
-  const validated = validateRows(input, opportunityRowSchema, options, operation);
-  rejectDuplicates(validated, r => r.externalRef, ['externalRef'], 'opportunity');
-  return runBulk(
-    em,
-    actor,
-    operation,
-    options,
-    input.length,
-    validated,
-    async (tx, rows, reject) => {
-      const accounts = await idsByKey(
-        tx,
-        'account',
-        'external_ref',
-        rows.map(r => r.data.accountRef),
-      );
-      const units = await idsByKey(
+  return upsertByExternalRef(em, input, options, actor, {
+    operation: 'upsertOpportunities',
+    schema: opportunityRowSchema,
+    spec: SPEC,
+    what: 'opportunity',
+    lookups: (tx, rows) =>
+      idsByKey(
         tx,
         'business_unit',
         'code',
         rows.map(r => r.data.businessUnitCode),
-      );
-      const resolved: ResolvedRow[] = [];
-      for (const { index, data } of rows) {
-        const account = accounts.get(data.accountRef);
-        const unit = units.get(data.businessUnitCode);
-        if (account === undefined) {
-          reject(unknownAccountRef(index, data.accountRef));
-          continue;
-        }
-        if (unit === undefined) {
-          reject({
-            index,
-            path: ['businessUnitCode'],
-            code: 'NOT_FOUND',
-            message: `No business unit has code ${data.businessUnitCode}.`,
-          });
-          continue;
-        }
-        const values = {
-          externalRef: data.externalRef,
-          account,
-          businessUnit: unit,
-          name: data.name,
-          value: data.value,
-          qualified: data.qualified,
-          qualifiedOn: data.qualifiedOn ?? null,
-          expectedCloseOn: data.expectedCloseOn ?? null,
-          outcome: data.outcome,
-          decidedOn: data.decidedOn ?? null,
-          lostReason: data.lostReason ?? null,
-        };
-        resolved.push({ index, key: data.externalRef, values });
+      ),
+    build: ({ index, data }, account, units, reject) => {
+      const unit = units.get(data.businessUnitCode);
+      if (unit === undefined) {
+        reject(unknownBusinessUnitCode(index, data.businessUnitCode));
+        return undefined;
       }
-      const stored = await loadStored(
-        tx,
-        SPEC,
-        resolved.map(r => r.key),
-      );
-      const accepted = resolved.filter(r => {
+      return {
+        externalRef: data.externalRef,
+        account,
+        businessUnit: unit,
+        name: data.name,
+        value: data.value,
+        qualified: data.qualified,
+        qualifiedOn: data.qualifiedOn ?? null,
+        expectedCloseOn: data.expectedCloseOn ?? null,
+        outcome: data.outcome,
+        decidedOn: data.decidedOn ?? null,
+        lostReason: data.lostReason ?? null,
+      };
+    },
+    accept: (resolved, stored, reject) =>
+      resolved.filter(r => {
         const s = stored.get(r.key);
         if (!s || s.values.outcome === 'OPEN') return true;
         // The qualification is frozen too: it decides whether the bid counts in the win rate.
@@ -124,12 +86,6 @@ export async function upsertOpportunities(
           return false;
         }
         return true;
-      });
-      return classify(SPEC, accepted, stored);
-    },
-    async (tx, plan) => {
-      await applyChanges(tx, SPEC, plan, actor);
-      return { created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged };
-    },
-  );
+      }),
+  });
 }

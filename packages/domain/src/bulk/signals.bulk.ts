@@ -9,18 +9,7 @@ import {
   surveyRowSchema,
 } from '../signals/signal.schemas.ts';
 import type { BulkOptions, BulkResult } from './bulk.types.ts';
-import {
-  applyChanges,
-  classify,
-  idsByKey,
-  loadStored,
-  type ResolvedRow,
-  rejectDuplicates,
-  runBulk,
-  type TableSpec,
-  unknownAccountRef,
-  validateRows,
-} from './bulk-engine.ts';
+import { type TableSpec, upsertByExternalRef } from './bulk-engine.ts';
 
 const SIGNALS: TableSpec = {
   table: 'customer_signal',
@@ -65,58 +54,24 @@ export async function recordSignals(
   options: BulkOptions,
   actor: Actor,
 ): Promise<BulkResult> {
-  const operation = 'recordSignals';
-  const validated = validateRows(input, signalRowSchema, options, operation);
-  rejectDuplicates(validated, r => r.externalRef, ['externalRef'], 'signal');
-  return runBulk(
-    em,
-    actor,
-    operation,
-    options,
-    input.length,
-    validated,
-    async (tx, rows, reject) => {
-      const accounts = await idsByKey(
-        tx,
-        'account',
-        'external_ref',
-        rows.map(r => r.data.accountRef),
-      );
-      const resolved: ResolvedRow[] = [];
-      for (const { index, data } of rows) {
-        const account = accounts.get(data.accountRef);
-        if (account === undefined) {
-          reject(unknownAccountRef(index, data.accountRef));
-          continue;
-        }
-        const values = {
-          externalRef: data.externalRef,
-          account,
-          kind: data.kind,
-          occurredOn: data.occurredOn,
-          quarter: quarterOf(data.occurredOn),
-          sentiment: data.sentiment ?? null,
-          topic: data.topic ?? null,
-          value: data.value ?? null,
-          note: data.note ?? null,
-        };
-        resolved.push({ index, key: data.externalRef, values });
-      }
-      return classify(
-        SIGNALS,
-        resolved,
-        await loadStored(
-          tx,
-          SIGNALS,
-          resolved.map(r => r.key),
-        ),
-      );
-    },
-    async (tx, plan) => {
-      await applyChanges(tx, SIGNALS, plan, actor);
-      return { created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged };
-    },
-  );
+  return upsertByExternalRef(em, input, options, actor, {
+    operation: 'recordSignals',
+    schema: signalRowSchema,
+    spec: SIGNALS,
+    what: 'signal',
+    lookups: async () => undefined,
+    build: ({ data }, account) => ({
+      externalRef: data.externalRef,
+      account,
+      kind: data.kind,
+      occurredOn: data.occurredOn,
+      quarter: quarterOf(data.occurredOn),
+      sentiment: data.sentiment ?? null,
+      topic: data.topic ?? null,
+      value: data.value ?? null,
+      note: data.note ?? null,
+    }),
+  });
 }
 
 /** Records satisfaction survey responses (score 1–5) keyed by `externalRef`. */
@@ -126,23 +81,12 @@ export async function recordSurveyResponses(
   options: BulkOptions,
   actor: Actor,
 ): Promise<BulkResult> {
-  const operation = 'recordSurveyResponses';
-  const validated = validateRows(input, surveyRowSchema, options, operation);
-  rejectDuplicates(validated, r => r.externalRef, ['externalRef'], 'survey response');
-  return runBulk(
-    em,
-    actor,
-    operation,
-    options,
-    input.length,
-    validated,
-    async (tx, rows, reject) => {
-      const accounts = await idsByKey(
-        tx,
-        'account',
-        'external_ref',
-        rows.map(r => r.data.accountRef),
-      );
+  return upsertByExternalRef(em, input, options, actor, {
+    operation: 'recordSurveyResponses',
+    schema: surveyRowSchema,
+    spec: SURVEYS,
+    what: 'survey response',
+    lookups: async (tx, rows) => {
       const contactRefs = [...new Set(rows.flatMap(r => (r.data.contactRef ? [r.data.contactRef] : [])))];
       const contacts = new Map<string, { id: number; account: number }>();
       for (const c of await selectIn<{ id: number; external_ref: string; account_id: number }>(
@@ -152,49 +96,30 @@ export async function recordSurveyResponses(
       )) {
         contacts.set(c.external_ref, { id: Number(c.id), account: Number(c.account_id) });
       }
-      const resolved: ResolvedRow[] = [];
-      for (const { index, data } of rows) {
-        const account = accounts.get(data.accountRef);
-        if (account === undefined) {
-          reject(unknownAccountRef(index, data.accountRef));
-          continue;
-        }
-        const contact = data.contactRef ? contacts.get(data.contactRef) : undefined;
-        if (data.contactRef && (!contact || contact.account !== account)) {
-          reject({
-            index,
-            path: ['contactRef'],
-            code: contact ? 'VALIDATION_FAILED' : 'NOT_FOUND',
-            message: contact
-              ? `Contact ${data.contactRef} belongs to another account than ${data.accountRef}.`
-              : `No contact has external ref ${data.contactRef}.`,
-          });
-          continue;
-        }
-        const values = {
-          externalRef: data.externalRef,
-          account,
-          contact: contact?.id ?? null,
-          respondedOn: data.respondedOn,
-          quarter: quarterOf(data.respondedOn),
-          score: data.score,
-          comment: data.comment ?? null,
-        };
-        resolved.push({ index, key: data.externalRef, values });
+      return contacts;
+    },
+    build: ({ index, data }, account, contacts, reject) => {
+      const contact = data.contactRef ? contacts.get(data.contactRef) : undefined;
+      if (data.contactRef && (!contact || contact.account !== account)) {
+        reject({
+          index,
+          path: ['contactRef'],
+          code: contact ? 'VALIDATION_FAILED' : 'NOT_FOUND',
+          message: contact
+            ? `Contact ${data.contactRef} belongs to another account than ${data.accountRef}.`
+            : `No contact has external ref ${data.contactRef}.`,
+        });
+        return undefined;
       }
-      return classify(
-        SURVEYS,
-        resolved,
-        await loadStored(
-          tx,
-          SURVEYS,
-          resolved.map(r => r.key),
-        ),
-      );
+      return {
+        externalRef: data.externalRef,
+        account,
+        contact: contact?.id ?? null,
+        respondedOn: data.respondedOn,
+        quarter: quarterOf(data.respondedOn),
+        score: data.score,
+        comment: data.comment ?? null,
+      };
     },
-    async (tx, plan) => {
-      await applyChanges(tx, SURVEYS, plan, actor);
-      return { created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged };
-    },
-  );
+  });
 }
