@@ -1,10 +1,18 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { createBusinessUnit, createPerson, systemActor } from '@kam/domain';
+import {
+  createBusinessUnit,
+  createPerson,
+  importFinancials,
+  migrateDatabase,
+  openOrm,
+  systemActor,
+  upsertAccounts,
+} from '@kam/domain';
 import { createTestDatabase, type TestDatabase, tableCounts, testDialect } from '@kam/domain/testing';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -296,6 +304,129 @@ describe('kam import / export', () => {
     );
   });
 
+  it('refuses a header that names a column twice or leaves one unnamed', async () => {
+    const run = (name: string, content: string) =>
+      importCsv(db.em(), 'accounts', file(name, content), { mode: 'PARTIAL', batchSize: 10 }, actor);
+    // Both used to import: the last "name" silently won, and an unnamed column read as
+    // "unknown column(s) ." (an empty name, invisible).
+    await expect(run('twice.csv', 'externalRef,name,name\nH-1,First,Second\n')).rejects.toThrow(
+      /: column name appears more than once; give each column once\. Expected the header/,
+    );
+    await expect(run('unnamed.csv', 'externalRef,name,\nH-2,X,\n')).rejects.toThrow(
+      /: column 3 has no name \(a comma too many at the end of the header\?\)\. Expected the header/,
+    );
+    const refs = await db
+      .em()
+      .getConnection()
+      .execute("select external_ref from account where external_ref like 'H-%'");
+    expect(refs).toEqual([]);
+  });
+
+  it('refuses a file that is not UTF-8 before writing anything, and says how to save it', async () => {
+    const before = await tableCounts(db.em(), ['account', 'audit_entry']);
+    const run = (p: string) => importCsv(db.em(), 'accounts', p, { mode: 'PARTIAL', batchSize: 1 }, actor);
+    // "Müller" saved by a spreadsheet as Windows-1252: ü is the single byte 0xFC. It used to be
+    // stored as "M\uFFFDller", without a word.
+    const latin1 = path.join(dir, 'latin1.csv');
+    writeFileSync(
+      latin1,
+      Buffer.concat([
+        Buffer.from('externalRef,name\nE-1,Good\nE-2,M'),
+        Buffer.from([0xfc]),
+        Buffer.from('ller\n'),
+      ]),
+    );
+    await expect(run(latin1)).rejects.toThrow(
+      `${latin1} is not UTF-8 text: line 3 holds bytes that are not UTF-8 (a file saved as Windows-1252 or Latin-1, say). Save it as "CSV UTF-8" and import it again. Nothing was imported.`,
+    );
+    // Far into the file (the stream reads 64 KiB at a time), and on a last line without a newline.
+    const far = path.join(dir, 'far.csv');
+    const good = Array.from({ length: 5000 }, (_, i) => `F-${i},Name ${i}\n`).join('');
+    writeFileSync(far, Buffer.concat([Buffer.from(`externalRef,name\n${good}F-x,M`), Buffer.from([0xfc])]));
+    await expect(run(far)).rejects.toThrow(`${far} is not UTF-8 text: line 5002 holds bytes`);
+    writeFileSync(
+      far,
+      Buffer.concat([Buffer.from(`externalRef,name\n${good}`), Buffer.from([0xfc]), Buffer.from(`\n${good}`)]),
+    );
+    await expect(run(far)).rejects.toThrow(`${far} is not UTF-8 text: line 5002 holds bytes`);
+    const utf16 = path.join(dir, 'utf16.csv');
+    writeFileSync(
+      utf16,
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('externalRef,name\nE-3,X\n', 'utf16le')]),
+    );
+    await expect(run(utf16)).rejects.toThrow(
+      `${utf16} is UTF-16 text ("Unicode text"), but kam reads UTF-8: save it as "CSV UTF-8" and import it again. Nothing was imported.`,
+    );
+    expect(await tableCounts(db.em(), ['account', 'audit_entry'])).toEqual(before);
+    // UTF-8 text is read as written, also where a character spans two chunks of the stream.
+    const names = Array.from({ length: 3000 }, (_, i) => `E-${1000 + i},Müller Ünïcödé € ${i}`);
+    const report = await importCsv(
+      db.em(),
+      'accounts',
+      file('utf8.csv', `\uFEFFexternalRef,name\n${names.join('\n')}\n`),
+      { mode: 'ATOMIC', batchSize: 10_000 },
+      actor,
+    );
+    expect(report).toMatchObject({ rows: 3000, created: 3000, rejected: 0 });
+    const [stored] = await db
+      .em()
+      .getConnection()
+      .execute<{ name: string }[]>("select name from account where external_ref = 'E-3999'");
+    expect(stored?.name).toBe('Müller Ünïcödé € 2999');
+  });
+
+  it('rejects a row repeated in a later batch as in the same one, whatever the batch size', async () => {
+    const text = 'externalRef,name\nQ-1,First\nQ-2,Other\nQ-1,Second\n';
+    const before = await tableCounts(db.em(), ['account', 'audit_entry']);
+    for (const batchSize of [1, 2, 10]) {
+      const report = await importCsv(
+        db.em(),
+        'accounts',
+        file('dup-batches.csv', text),
+        { mode: 'ATOMIC', batchSize },
+        actor,
+      );
+      // With batches of 1 or 2 the second Q-1 used to update the first: "2 created, 1 updated".
+      expect(report, `batch ${batchSize}`).toMatchObject({ rows: 3, created: 0, updated: 0, rejected: 1 });
+      expect(
+        report.rejections.map(r => [r.line, r.path, r.code, r.message]),
+        `batch ${batchSize}`,
+      ).toEqual([
+        [
+          4,
+          ['externalRef'],
+          'DUPLICATE_ROW',
+          'external ref Q-1 appears twice in this file (first on line 2); send each external ref once.',
+        ],
+      ]);
+    }
+    expect(await tableCounts(db.em(), ['account', 'audit_entry'])).toEqual(before);
+    await importCsv(
+      db.em(),
+      'accounts',
+      file('q-9.csv', 'externalRef,name\nQ-9,Nine\n'),
+      { mode: 'ATOMIC', batchSize: 1 },
+      actor,
+    );
+    const financials = await importCsv(
+      db.em(),
+      'financials',
+      file(
+        'dup-financials.csv',
+        'accountRef,quarter,businessUnitCode,revenue,grossProfit,costToServe\nQ-9,2025-Q1,SVC,1,1,0\nQ-9,2025-Q2,SVC,1,1,0\nQ-9,2025-Q1,SVC,2,2,0\n',
+      ),
+      { mode: 'PARTIAL', batchSize: 1 },
+      actor,
+    );
+    expect(financials.rejections.map(r => [r.line, r.message])).toEqual([
+      [
+        4,
+        'financial line Q-9/2025-Q1/SVC appears twice in this file (first on line 2); send each financial line once.',
+      ],
+    ]);
+    expect(financials).toMatchObject({ rows: 3, created: 2, rejected: 1 });
+  });
+
   it('says what is wrong with a path that is missing, a directory or an empty file', async () => {
     const run = (p: string) => importCsv(db.em(), 'financials', p, { mode: 'PARTIAL', batchSize: 10 }, actor);
     await expect(run(path.join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
@@ -361,5 +492,118 @@ describe.runIf(testDialect() === 'sqlite')('kam export into a pipe whose reader 
     );
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+});
+
+// The command line in process on its own SQLite file: once is enough (not again for PostgreSQL).
+describe.runIf(testDialect() === 'sqlite')('kam import --errors', () => {
+  it('writes every rejection to the file, counts the ones not shown, and checks the file before importing', async () => {
+    const cliDir = mkdtempSync(path.join(tmpdir(), 'kam-errors-'));
+    const before = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = path.join(cliDir, 'kam.sqlite');
+    const errors: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const error = vi
+      .spyOn(console, 'error')
+      .mockImplementation((...args) => void errors.push(args.join(' ')));
+    // `kam import` sets process.exitCode (2 when rows were rejected) and main returns 0.
+    const kam = async (...args: string[]) => {
+      const code = await main(['node', 'kam', ...args]);
+      const set = process.exitCode;
+      process.exitCode = undefined;
+      return code || Number(set ?? 0);
+    };
+    const csv = (name: string, content: string) => {
+      const p = path.join(cliDir, name);
+      writeFileSync(p, content);
+      return p;
+    };
+    try {
+      expect(await kam('migrate')).toBe(0);
+      // 15 rows with two problems each: 30 rejections, 20 shown. The count of the rest was taken
+      // from the 15 rows, so "… and N more" was missing and 10 rejections went unsaid.
+      const twice = csv(
+        'twice.csv',
+        `externalRef,name,country\n${Array.from({ length: 15 }, (_, i) => `T-${i},,Germany`).join('\n')}\n`,
+      );
+      expect(await kam('import', 'accounts', twice)).toBe(2);
+      expect(errors.at(-1)).toBe('  … and 10 more (use --errors FILE for all of them)');
+
+      // More rejections than the report keeps (10,000): the file used to stop there.
+      const many = csv(
+        'many.csv',
+        `externalRef,name\n${Array.from({ length: 10_050 }, (_, i) => `M-${i},`).join('\n')}\n`,
+      );
+      const errorsFile = path.join(cliDir, 'errors.csv');
+      expect(await kam('import', 'accounts', many, '--errors', errorsFile)).toBe(2);
+      const written = parse(readFileSync(errorsFile, 'utf8'), { columns: true }) as Record<string, string>[];
+      expect(written).toHaveLength(10_050);
+      expect(written[0]).toEqual({ line: '2', field: 'name', code: 'REQUIRED', message: 'is required' });
+      expect(written.at(-1)?.line).toBe('10051');
+
+      // An --errors file that cannot be written is said before anything is imported (it used to
+      // be said after the rows were committed, with exit code 1).
+      errors.length = 0;
+      const good = csv('good.csv', 'externalRef,name\nG-1,Good\n');
+      const nowhere = path.join(cliDir, 'no', 'such', 'errors.csv');
+      expect(await kam('import', 'accounts', good, '--errors', nowhere)).toBe(1);
+      expect(errors).toEqual([`kam: ${nowhere}: no such file or directory; check the path.`]);
+      const orm = await openOrm({ url: process.env.DATABASE_URL });
+      try {
+        expect(await tableCounts(orm.em.fork(), ['account'])).toEqual({ account: 0 });
+      } finally {
+        await orm.close(true);
+      }
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      if (before === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = before;
+    }
+  });
+});
+
+describe.runIf(testDialect() === 'sqlite')('kam export --out FILE that fails', () => {
+  it('keeps the file it would have replaced, and leaves no partial file behind', async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'kam-export-fail-'));
+    const orm = await openOrm({ url: path.join(outDir, 'kam.sqlite') });
+    await migrateDatabase(orm);
+    // A value that fails on the second page, after 5,000 rows are on disk: the export used to
+    // leave them there, a file that looks whole, in place of last night's export.
+    const refs = Array.from({ length: 5001 }, (_, i) => `X-${String(i).padStart(5, '0')}`);
+    await upsertAccounts(
+      orm.em.fork(),
+      refs.map(externalRef => ({ externalRef, name: externalRef })),
+      { mode: 'ATOMIC' },
+      actor,
+    );
+    await importFinancials(
+      orm.em.fork(),
+      refs.map(accountRef => ({
+        accountRef,
+        quarter: '2026-Q1',
+        revenue: '1',
+        grossProfit: '1',
+        costToServe: '0',
+      })),
+      { mode: 'ATOMIC' },
+      actor,
+    );
+    await orm.em
+      .getConnection()
+      .execute(
+        "update quarterly_financial set revenue = 'not cents' where account_id = (select id from account where external_ref = 'X-05000')",
+      );
+    const target = path.join(outDir, 'financials.csv');
+    writeFileSync(target, 'last night\n');
+    try {
+      await expect(exportCsvToFile(orm.em.fork(), 'financials', target)).rejects.toThrow();
+    } finally {
+      await orm.close(true);
+    }
+    expect(readFileSync(target, 'utf8')).toBe('last night\n');
+    expect(readdirSync(outDir).filter(f => f.endsWith('.csv') || f.includes('.part'))).toEqual([
+      'financials.csv',
+    ]);
   });
 });

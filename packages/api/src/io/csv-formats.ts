@@ -29,7 +29,20 @@ export interface CsvFormat {
   page: { select: string; keyColumns: string[]; orderBy: string; tree?: string; treeIndex?: string };
   /** Formats a database row as CSV cells, in column order. */
   toCells(row: Record<string, unknown>): string[];
+  /**
+   * The key a row is upserted by, read from the CSV record, with the words and field the bulk
+   * operation uses for a repeated row: the importer finds a row repeated in a later batch, which
+   * the bulk operation (one batch per call) cannot see.
+   */
+  key: { what: string; path: string[]; of(record: Record<string, string>): string };
 }
+
+const cell = (record: Record<string, string>, column: string) => (record[column] ?? '').trim();
+const byExternalRef = (what: string): CsvFormat['key'] => ({
+  what,
+  path: ['externalRef'],
+  of: r => cell(r, 'externalRef'),
+});
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const money = (v: unknown) =>
@@ -78,6 +91,7 @@ export const CSV_FORMATS: Record<CsvKind, CsvFormat> = {
       text(r.country),
       date(r.customer_since),
     ],
+    key: byExternalRef('external ref'),
   },
   financials: {
     columns: [
@@ -108,6 +122,11 @@ export const CSV_FORMATS: Record<CsvKind, CsvFormat> = {
       money(r.potential),
       money(r.price_premium),
     ],
+    key: {
+      what: 'financial line',
+      path: ['accountRef'],
+      of: r => `${cell(r, 'accountRef')}/${cell(r, 'quarter')}/${cell(r, 'businessUnitCode') || '(account)'}`,
+    },
   },
   contacts: {
     columns: [
@@ -145,6 +164,7 @@ export const CSV_FORMATS: Record<CsvKind, CsvFormat> = {
       date(r.last_contact_on),
       text(r.counterpart_email),
     ],
+    key: byExternalRef('contact'),
   },
   opportunities: {
     columns: [
@@ -182,6 +202,7 @@ export const CSV_FORMATS: Record<CsvKind, CsvFormat> = {
       date(r.decided_on),
       text(r.lost_reason),
     ],
+    key: byExternalRef('opportunity'),
   },
 };
 

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { EntityManager } from '@kam/domain';
 import { stringify } from 'csv-stringify/sync';
@@ -63,17 +63,28 @@ export async function exportCsv(
   });
 }
 
-/** Exports to a file path (or stdout when `file` is `-`). */
+/**
+ * Exports to a file path (or stdout when `file` is `-`). A regular file is written beside its
+ * place and renamed into it once whole: an export that fails half-way leaves the file that was
+ * there (a pipe or device, e.g. /dev/stdout, is written directly).
+ */
 export async function exportCsvToFile(em: EntityManager, kind: CsvKind, file: string): Promise<number> {
   if (file === '-') return exportCsv(em, kind, process.stdout);
-  const out = createWriteStream(file);
+  const special = statSync(file, { throwIfNoEntry: false })?.isFile() === false;
+  const part = special ? file : `${file}.part-${process.pid}`;
+  const out = createWriteStream(part);
   try {
     const rows = await exportCsv(em, kind, out);
     out.end();
     await once(out, 'finish');
+    if (!special) renameSync(part, file);
     return rows;
   } catch (error) {
     out.destroy();
+    if (!special) rmSync(part, { force: true });
+    // A file error names the path given, not the one written meanwhile.
+    const failed = error as { path?: unknown };
+    if (failed?.path === part) failed.path = file;
     throw error;
   }
 }

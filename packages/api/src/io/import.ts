@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import {
   type Actor,
@@ -17,6 +18,11 @@ export interface ImportOptions {
   batchSize: number;
   /** Called after every batch with the bytes read so far and the file size. */
   onProgress?: (progress: { bytes: number; totalBytes: number; rows: number }) => void;
+  /**
+   * Called with every rejection, in file order, as soon as it is final: all of them, where the
+   * report keeps the first 10,000 (`kam import --errors FILE` writes them as they come).
+   */
+  onRejection?: (rejection: ImportRejection) => void;
 }
 
 /**
@@ -72,6 +78,7 @@ export async function importCsv(
 ): Promise<ImportReport> {
   const format = CSV_FORMATS[kind];
   const totalBytes = readableFileSize(file);
+  await assertUtf8(file);
   const report: ImportReport = {
     kind,
     rows: 0,
@@ -106,9 +113,23 @@ export async function importCsv(
   // A read error (the file removed or made unreadable while it is read) ends the import with
   // that error, through the parser the batches are reading, instead of going unhandled.
   input.on('error', error => parser.destroy(error));
+  // Rejections wait here until every line before theirs has been judged (the parser reports a
+  // malformed record ahead of the batch holding the rows read before it), then leave in file order.
+  let pending: ImportRejection[] = [];
   const reject = (rejection: ImportRejection) => {
-    if (report.rejections.length < MAX_KEPT_REJECTIONS) report.rejections.push(rejection);
+    pending.push(rejection);
   };
+  const release = (upToLine: number) => {
+    pending.sort((a, b) => a.line - b.line);
+    const ready = pending.filter(r => r.line <= upToLine);
+    pending = pending.filter(r => r.line > upToLine);
+    for (const rejection of ready) {
+      if (report.rejections.length < MAX_KEPT_REJECTIONS) report.rejections.push(rejection);
+      options.onRejection?.(rejection);
+    }
+  };
+  // The line of the first copy of every key sent in an earlier batch and not rejected there.
+  const firstLineOfKey = new Map<string, number>();
   parser.on('skip', (error: CsvError & { lines?: number }) => {
     report.rows += 1;
     report.rejected += 1;
@@ -124,8 +145,10 @@ export async function importCsv(
   const runBatches = async (tx: EntityManager) => {
     let batch: Record<string, unknown>[] = [];
     let lines: number[] = [];
+    let keys: string[] = [];
+    let lastLine = 1;
     const flush = async () => {
-      if (!batch.length) return;
+      if (!batch.length) return release(lastLine);
       const result: BulkResult = await format.run(
         tx,
         batch,
@@ -139,8 +162,14 @@ export async function importCsv(
       for (const { duplicate, ...r } of result.rejections) {
         reject({ ...r, message: inFileTerms(r, duplicate, lines), line: lines[r.index] ?? 0 });
       }
+      const rejected = new Set(result.rejections.map(r => r.index));
+      keys.forEach((key, index) => {
+        if (!rejected.has(index) && !firstLineOfKey.has(key)) firstLineOfKey.set(key, lines[index] ?? 0);
+      });
+      release(lastLine);
       batch = [];
       lines = [];
+      keys = [];
       options.onProgress?.({ bytes: input.bytesRead, totalBytes, rows: report.rows });
     };
     for await (const { record, info } of parser as AsyncIterable<{
@@ -148,6 +177,7 @@ export async function importCsv(
       info: { lines: number };
     }>) {
       report.rows += 1;
+      lastLine = info.lines;
       // The API's text guard, per field: neither database stores these faithfully.
       const bad = Object.keys(record).find(column => unstorable(record[column] ?? ''));
       if (bad !== undefined) {
@@ -162,8 +192,23 @@ export async function importCsv(
         });
         continue;
       }
+      // A row repeated within one batch is the bulk operation's to reject; across batches, ours.
+      const key = format.key.of(record);
+      const first = firstLineOfKey.get(key);
+      if (first !== undefined) {
+        report.rejected += 1;
+        reject({
+          index: -1,
+          line: info.lines,
+          path: format.key.path,
+          code: 'DUPLICATE_ROW',
+          message: duplicateRowMessage(format.key.what, key, `in this file (first on line ${first})`),
+        });
+        continue;
+      }
       batch.push(recordToRow(format, record));
       lines.push(info.lines);
+      keys.push(key);
       if (batch.length >= options.batchSize) await flush();
     }
     if (!sawHeader) {
@@ -172,6 +217,7 @@ export async function importCsv(
       );
     }
     await flush();
+    release(Number.POSITIVE_INFINITY);
   };
 
   if (options.mode === 'ATOMIC') {
@@ -192,9 +238,59 @@ export async function importCsv(
     await runBatches(em);
     report.written = report.created + report.updated > 0;
   }
-  // Parser rejections arrive ahead of the rows read before them: report in file order.
-  report.rejections.sort((a, b) => a.line - b.line);
   return report;
+}
+
+/**
+ * Refuses a file that is not UTF-8 text before anything is read into the database: Node would
+ * decode its bytes to U+FFFD, and "Müller" from a Windows-1252 file would be stored as "M�ller".
+ * Reads the file once more, checking whole lines a chunk at a time (a UTF-8 character never
+ * holds a newline byte), and names the first line that is not UTF-8.
+ */
+async function assertUtf8(file: string): Promise<void> {
+  const problem = (line: number) =>
+    new Error(
+      `${file} is not UTF-8 text: line ${line} holds bytes that are not UTF-8 (a file saved as Windows-1252 or Latin-1, say). Save it as "CSV UTF-8" and import it again. Nothing was imported.`,
+    );
+  let line = 1; // the line `pending` starts on
+  let pending: Buffer[] = []; // the start of a line that runs on into the next chunk
+  let first = true;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    if (
+      first &&
+      chunk.length >= 2 &&
+      ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
+    ) {
+      throw new Error(
+        `${file} is UTF-16 text ("Unicode text"), but kam reads UTF-8: save it as "CSV UTF-8" and import it again. Nothing was imported.`,
+      );
+    }
+    first = false;
+    const end = chunk.lastIndexOf(0x0a) + 1;
+    if (end === 0) {
+      pending.push(chunk);
+      continue;
+    }
+    const lines = pending.length
+      ? Buffer.concat([...pending, chunk.subarray(0, end)])
+      : chunk.subarray(0, end);
+    if (!isUtf8(lines)) throw problem(line + firstLineNotUtf8(lines));
+    for (let at = lines.indexOf(0x0a); at !== -1; at = lines.indexOf(0x0a, at + 1)) line += 1;
+    pending = end < chunk.length ? [chunk.subarray(end)] : [];
+  }
+  if (pending.length && !isUtf8(Buffer.concat(pending))) throw problem(line);
+}
+
+/** How many lines of `lines` come before the first one that is not UTF-8. */
+function firstLineNotUtf8(lines: Buffer): number {
+  let offset = 0;
+  for (let from = 0; from < lines.length; offset++) {
+    const end = lines.indexOf(0x0a, from);
+    const stop = end === -1 ? lines.length : end;
+    if (!isUtf8(lines.subarray(from, stop))) return offset;
+    from = stop + 1;
+  }
+  return offset;
 }
 
 /**
@@ -211,9 +307,12 @@ function inFileTerms(rejection: RowRejection, duplicate: RowRejection['duplicate
 function checkHeader(format: (typeof CSV_FORMATS)[CsvKind], file: string) {
   return (header: string[]): string[] => {
     const known = new Set(format.columns.map(c => c.name));
-    const unknown = header.filter(h => !known.has(h));
+    // A repeated column would be read with its last value, silently; an unnamed one not at all.
+    const twice = [...new Set(header.filter((h, i) => h !== '' && header.indexOf(h) !== i))];
+    const unnamed = header.flatMap((h, i) => (h.trim() === '' ? [i + 1] : []));
+    const unknown = header.filter(h => h.trim() !== '' && !known.has(h));
     const missing = format.columns.filter(c => c.required && !header.includes(c.name)).map(c => c.name);
-    if (unknown.length || missing.length) {
+    if (unknown.length || missing.length || twice.length || unnamed.length) {
       // Column names are case-sensitive: name the one meant where only the case differs.
       const byLowerCase = new Map(format.columns.map(c => [c.name.toLowerCase(), c.name]));
       const named = unknown.map(h => {
@@ -235,6 +334,12 @@ function checkHeader(format: (typeof CSV_FORMATS)[CsvKind], file: string) {
         : [
             unknown.length ? `unknown column(s) ${named.join(', ')}` : '',
             missing.length ? `missing column(s) ${missing.join(', ')}` : '',
+            twice.length
+              ? `column${twice.length > 1 ? 's' : ''} ${twice.join(', ')} appear${twice.length > 1 ? '' : 's'} more than once; give each column once`
+              : '',
+            unnamed.length
+              ? `column${unnamed.length > 1 ? 's' : ''} ${unnamed.join(', ')} ${unnamed.length > 1 ? 'have' : 'has'} no name${unnamed.at(-1) === header.length ? ' (a comma too many at the end of the header?)' : ''}`
+              : '',
           ].filter(Boolean);
       throw new Error(
         `${file}: ${parts.join('; ')}. Expected the header ${format.columns.map(c => c.name).join(',')} (required: ${format.columns

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BULK_MODES, type BulkMode, DEFAULT_MAX_BULK_ROWS, systemActor } from '@kam/domain';
 import { SingleBar } from 'cli-progress';
@@ -38,57 +38,68 @@ export function registerImportExport(program: Command): void {
             `--batch must be a whole number from 1 to ${DEFAULT_MAX_BULK_ROWS}; got ${options.batch}.`,
           );
         }
-        // A missing, unreadable or wrong kind of file is said before the database is opened.
+        // A missing, unreadable or wrong kind of file is said before the database is opened,
+        // and so is an --errors file that cannot be written (not once the rows are committed).
         readableFileSize(resolve(file));
-        const orm = await openDatabase(parseEnv(process.env));
-        const bar = process.stderr.isTTY
-          ? new SingleBar({
-              format: 'importing {bar} {percentage}% | {rows} rows | eta {eta_formatted}',
-              stream: process.stderr,
-            })
-          : null;
+        const errorsFile = options.errors === undefined ? null : openSync(options.errors, 'w');
+        const writeErrors = (rows: unknown[][]) => {
+          if (errorsFile !== null) writeSync(errorsFile, stringify(rows));
+        };
+        writeErrors([['line', 'field', 'code', 'message']]);
+        let rejections = 0;
+        const importWithReport = async () => {
+          const orm = await openDatabase(parseEnv(process.env));
+          const bar = process.stderr.isTTY
+            ? new SingleBar({
+                format: 'importing {bar} {percentage}% | {rows} rows | eta {eta_formatted}',
+                stream: process.stderr,
+              })
+            : null;
+          try {
+            await assertMigrated(orm);
+            bar?.start(100, 0, { rows: 0 });
+            const report = await importCsv(
+              orm.em.fork(),
+              kind,
+              resolve(file),
+              {
+                mode: options.mode as BulkMode,
+                batchSize,
+                onProgress: p =>
+                  bar?.update(Math.floor((p.bytes / Math.max(1, p.totalBytes)) * 100), { rows: p.rows }),
+                // Every rejection, as it comes: the report keeps only the first 10,000.
+                onRejection: r => {
+                  rejections += 1;
+                  writeErrors([[r.line, r.path.join('.'), r.code, r.message]]);
+                },
+              },
+              systemActor(`cli import ${kind}`),
+            );
+            bar?.update(100, { rows: report.rows });
+            bar?.stop();
+            console.log(
+              `${report.rows} row(s): ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected${report.written ? '' : ' — nothing written'}.`,
+            );
+            for (const r of report.rejections.slice(0, 20)) {
+              console.error(
+                `  line ${r.line}${r.path.length ? ` ${r.path.join('.')}` : ''}: ${r.code} — ${r.message}`,
+              );
+            }
+            // A row can be rejected for several fields: count what is listed, not rows.
+            if (rejections > 20)
+              console.error(
+                `  … and ${rejections - 20} more${options.errors ? '' : ' (use --errors FILE for all of them)'}`,
+              );
+            if (report.rejected > 0) process.exitCode = 2;
+          } finally {
+            bar?.stop();
+            await orm.close(true);
+          }
+        };
         try {
-          await assertMigrated(orm);
-          bar?.start(100, 0, { rows: 0 });
-          const report = await importCsv(
-            orm.em.fork(),
-            kind,
-            resolve(file),
-            {
-              mode: options.mode as BulkMode,
-              batchSize,
-              onProgress: p =>
-                bar?.update(Math.floor((p.bytes / Math.max(1, p.totalBytes)) * 100), { rows: p.rows }),
-            },
-            systemActor(`cli import ${kind}`),
-          );
-          bar?.update(100, { rows: report.rows });
-          bar?.stop();
-          console.log(
-            `${report.rows} row(s): ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected${report.written ? '' : ' — nothing written'}.`,
-          );
-          for (const r of report.rejections.slice(0, 20)) {
-            console.error(
-              `  line ${r.line}${r.path.length ? ` ${r.path.join('.')}` : ''}: ${r.code} — ${r.message}`,
-            );
-          }
-          if (report.rejected > 20)
-            console.error(
-              `  … and ${report.rejected - 20} more${options.errors ? '' : ' (use --errors FILE for all of them)'}`,
-            );
-          if (options.errors) {
-            writeFileSync(
-              options.errors,
-              stringify([
-                ['line', 'field', 'code', 'message'],
-                ...report.rejections.map(r => [r.line, r.path.join('.'), r.code, r.message]),
-              ]),
-            );
-          }
-          if (report.rejected > 0) process.exitCode = 2;
+          await importWithReport();
         } finally {
-          bar?.stop();
-          await orm.close(true);
+          if (errorsFile !== null) closeSync(errorsFile);
         }
       },
     );
