@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrateDatabase, openOrm, systemActor, upsertAccounts } from '@kam/domain';
 import { testDialect } from '@kam/domain/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.ts';
 import { backupDatabase, checkIntegrity, restoreDatabase } from '../src/ops/backup.ts';
 
 const actor = systemActor('test');
@@ -90,5 +91,70 @@ describe.runIf(testDialect() === 'sqlite')('kam backup / restore (SQLite)', () =
     await expect(restoreDatabase(url, backup, { force: true })).resolves.toMatchObject({
       pages: expect.any(Number),
     });
+  });
+
+  it('backs up only a kam database, and leaves no file behind when it cannot', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-backup-none-'));
+    // A database that was never migrated (a DATABASE_URL with a typo opens an empty one): the
+    // copy used to be made, then refused as "not a kam database", and left there, so that the
+    // next attempt said "already exists".
+    const empty = path.join(dir, 'empty.sqlite');
+    const orm = await openOrm({ url: empty });
+    const out = path.join(dir, 'b.sqlite');
+    try {
+      await expect(backupDatabase(orm, empty, out)).rejects.toThrow(
+        `${empty} is not a kam database (it has no migration table); check DATABASE_URL, or run kam migrate first.`,
+      );
+    } finally {
+      await orm.close(true);
+    }
+    expect(existsSync(out)).toBe(false);
+
+    // On the command line, a DATABASE_URL that names no file: it used to be created, empty.
+    const missing = path.join(dir, 'typo', 'kam.sqlite');
+    const before = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = missing;
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')));
+    try {
+      expect(await main(['node', 'kam', 'backup', '--out', out])).toBe(1);
+    } finally {
+      spy.mockRestore();
+      if (before === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = before;
+    }
+    expect(errors).toEqual([
+      `kam: There is no database at ${missing}; check DATABASE_URL (kam migrate creates one).`,
+    ]);
+    expect(existsSync(path.dirname(missing))).toBe(false);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('restores into a folder that does not exist yet, and says when the backup is a folder', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-restore-new-'));
+    const url = path.join(dir, 'kam.sqlite');
+    const orm = await openOrm({ url });
+    await migrateDatabase(orm);
+    await upsertAccounts(orm.em.fork(), rows(0, 3), { mode: 'ATOMIC' }, actor);
+    const backup = path.join(dir, 'backup.sqlite');
+    await backupDatabase(orm, url, backup);
+    await orm.close(true);
+    // A new machine: the folder of DATABASE_URL is not there yet (kam migrate would create it).
+    // This used to fail with SQLite's "Cannot save backup because the directory does not exist".
+    const fresh = path.join(dir, 'new', 'data', 'kam.sqlite');
+    await restoreDatabase(fresh, backup);
+    const back = await openOrm({ url: fresh });
+    try {
+      const [{ n }] = await back.em
+        .getConnection()
+        .execute<{ n: number }[]>('select count(*) as n from account');
+      expect(n).toBe(3);
+    } finally {
+      await back.close(true);
+    }
+    // A folder given as the backup used to read "disk I/O error".
+    await expect(restoreDatabase(url, dir, { force: true })).rejects.toThrow(
+      `${dir} is not a file: give the path of a file made by kam backup.`,
+    );
   });
 });

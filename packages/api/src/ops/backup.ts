@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { dialectOf, type MikroORM, sqlitePath } from '@kam/domain';
 import type Database from 'better-sqlite3';
@@ -44,9 +44,28 @@ export async function backupDatabase(orm: MikroORM, databaseUrl: string, out: st
   if (path.resolve(sqlitePath(databaseUrl)) === target)
     throw new Error('The backup file cannot be the database itself.');
   const db = await nativeClient(orm);
+  // A copy of a database that is not kam's (an empty one a mistyped DATABASE_URL opened) would
+  // only be refused afterwards, and left behind to block the next attempt.
+  if (!hasMigrationTable(db)) {
+    throw new Error(
+      `${sqlitePath(databaseUrl)} is not a kam database (it has no migration table); check DATABASE_URL, or run kam migrate first.`,
+    );
+  }
   const result = await db.backup(target, { progress: () => ALL_PAGES });
-  await checkIntegrity(target);
+  try {
+    await checkIntegrity(target);
+  } catch (error) {
+    rmSync(target, { force: true });
+    throw error;
+  }
   return { file: target, bytes: statSync(target).size, pages: result.totalPages };
+}
+
+function hasMigrationTable(db: NativeSqlite): boolean {
+  const { n } = db
+    .prepare("select count(*) as n from sqlite_master where type = 'table' and name = 'mikro_orm_migrations'")
+    .get() as { n: number };
+  return n > 0;
 }
 
 /** `pragma integrity_check` on a SQLite file; throws when it is not `ok`. */
@@ -65,14 +84,7 @@ export async function checkIntegrity(file: string): Promise<void> {
     }
     const verdict = rows.map(r => r.integrity_check).join('; ');
     if (verdict !== 'ok') throw new Error(`${file} failed its integrity check: ${verdict}`);
-    const migrations = db
-      .prepare(
-        "select count(*) as n from sqlite_master where type = 'table' and name = 'mikro_orm_migrations'",
-      )
-      .get() as {
-      n: number;
-    };
-    if (!migrations.n) throw new Error(`${file} is not a kam database (it has no migration table).`);
+    if (!hasMigrationTable(db)) throw new Error(`${file} is not a kam database (it has no migration table).`);
   } finally {
     db.close();
   }
@@ -92,6 +104,8 @@ export async function restoreDatabase(
   const source = path.resolve(backupFile);
   if (!existsSync(source))
     throw new Error(`${source} does not exist: give the path of a file made by kam backup.`);
+  if (!statSync(source).isFile())
+    throw new Error(`${source} is not a file: give the path of a file made by kam backup.`);
   // The backup is checked before anything else is said about the database it would replace.
   await checkIntegrity(source);
   const target = path.resolve(sqlitePath(databaseUrl));
@@ -100,6 +114,8 @@ export async function restoreDatabase(
       `${target} already holds a database; pass --force to replace it with ${source} (stop the server first).`,
     );
   }
+  // As `kam migrate` does: a new machine's data folder may not be there yet.
+  mkdirSync(path.dirname(target), { recursive: true });
   const { default: Sqlite } = await import('better-sqlite3');
   const db = new Sqlite(source, { readonly: true, fileMustExist: true });
   try {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { dialectOf, openOrm, pendingMigrations, sqlitePath } from '@kam/domain';
 import type { Command } from 'commander';
 import { parseEnv } from '../../env.ts';
@@ -17,6 +19,11 @@ export function registerBackup(program: Command): void {
         throw new Error(
           'kam backup copies the embedded SQLite database; for PostgreSQL use pg_dump -Fc (see docs/operations.md).',
         );
+      }
+      // Opening a file that is not there would create it, empty, and back that up.
+      const database = path.resolve(sqlitePath(env.DATABASE_URL));
+      if (!existsSync(database)) {
+        throw new Error(`There is no database at ${database}; check DATABASE_URL (kam migrate creates one).`);
       }
       const orm = await openDatabase(env);
       try {
