@@ -346,7 +346,11 @@ describe('kam import / export', () => {
     await expect(run(far)).rejects.toThrow(`${far} is not UTF-8 text: line 5002 holds bytes`);
     writeFileSync(
       far,
-      Buffer.concat([Buffer.from(`externalRef,name\n${good}`), Buffer.from([0xfc]), Buffer.from(`\n${good}`)]),
+      Buffer.concat([
+        Buffer.from(`externalRef,name\n${good}`),
+        Buffer.from([0xfc]),
+        Buffer.from(`\n${good}`),
+      ]),
     );
     await expect(run(far)).rejects.toThrow(`${far} is not UTF-8 text: line 5002 holds bytes`);
     const utf16 = path.join(dir, 'utf16.csv');
