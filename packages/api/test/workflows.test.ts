@@ -277,6 +277,24 @@ describe('selection and the value journey', () => {
       reason: 'again',
     });
     expect(none).toMatchObject({ __typename: 'NotFoundError' });
+    // Named as its users know it, not by a database id.
+    expect(none.message).toBe(
+      'Account W-ACME (Acme) has no current key-account designation to review or revoke; designate it first.',
+    );
+    const unknown = await mutate(
+      api,
+      admin,
+      'reviewKeyAccountDesignation',
+      'ReviewKeyAccountDesignationInput',
+      {
+        accountId: globalId('Account', 99_999),
+        expectedVersion: 1,
+      },
+    );
+    expect(unknown).toMatchObject({
+      __typename: 'NotFoundError',
+      message: `Account ${globalId('Account', 99_999)} does not exist.`,
+    });
     await ok(
       api,
       admin,
@@ -552,6 +570,53 @@ describe('the account plan', () => {
       'EMEA',
     ]);
     expect(read.body.data?.node.plans[1]?.versions).toEqual([{ number: 1 }]);
+  });
+
+  it('a mutation that fails leaves nothing behind for the next mutation of the same request', async () => {
+    const plan = await ok<{ id: string; version: number }>(
+      api,
+      manager.secret,
+      'createPlan',
+      'CreatePlanInput',
+      { accountId: acme, year: 2040, sections: { baselines: 'As drafted' } },
+      'id version',
+    );
+    // The second edit changes a section, then fails on its unknown owner: nothing of it may be
+    // written, neither by itself nor by the action added after it in the same document.
+    const res = await api.gql<Record<string, { __typename: string; code?: string }>>(
+      `mutation($first: UpdatePlanInput!, $failing: UpdatePlanInput!, $action: AddPlanActionInput!) {
+        first: updatePlan(input: $first) { __typename }
+        failing: updatePlan(input: $failing) { __typename ... on Error { code } }
+        action: addPlanAction(input: $action) { __typename }
+      }`,
+      {
+        first: { id: plan.id, expectedVersion: plan.version, sections: { currentRelationship: 'Strong' } },
+        failing: {
+          id: plan.id,
+          expectedVersion: plan.version + 1,
+          sections: { baselines: 'Never saved' },
+          ownerId: globalId('Person', 99_999),
+        },
+        action: { planId: plan.id, description: 'Visit the plant' },
+      },
+      manager.secret,
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(Object.values(res.body.data ?? {}).map(r => r.code ?? r.__typename)).toEqual([
+      'UpdatePlanSuccess',
+      'NOT_FOUND',
+      'AddPlanActionSuccess',
+    ]);
+    const read = await api.gql<{ node: { version: number; sections: { key: string; text: string }[] } }>(
+      'query($id: ID!) { node(id: $id) { ... on AccountPlan { version sections { key text } } } }',
+      { id: plan.id },
+      admin,
+    );
+    expect(read.body.data?.node.version).toBe(plan.version + 1);
+    expect(read.body.data?.node.sections.slice(0, 2)).toEqual([
+      { key: 'baselines', text: 'As drafted' },
+      { key: 'currentRelationship', text: 'Strong' },
+    ]);
   });
 
   it('keeps a dated status history, in date order, for plans written with past dates', async () => {

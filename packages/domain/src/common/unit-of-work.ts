@@ -21,6 +21,10 @@ export async function writeAs<T>(
       return work(tx);
     });
   } catch (error) {
+    // The transaction worked on the caller's entity instances: a use case that failed half-way
+    // left its changes on them (and a failed flush may have marked them as written). Forget
+    // them, or the caller's next flush (the next mutation of the same request) would write them.
+    em.clear();
     throw translateDatabaseError(error);
   }
 }

@@ -1,13 +1,16 @@
 /** Selecting key accounts (domain §4): assessments, designations, their review and revocation. */
 import {
+  Account,
   activeDesignation,
   designateKeyAccount,
   KeyAccountDesignation,
+  missingRecordMessage,
   recordAssessment,
   reviewDesignation,
   revokeDesignation,
   SelectionAssessment,
 } from '@kam/domain';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import type { KamContext } from '../../context.ts';
@@ -164,11 +167,16 @@ const RevokeDesignationInput = builder.inputType('RevokeKeyAccountInput', {
   }),
 });
 
+/** The account's current designation; the account is named as its users know it when it has none. */
 async function currentDesignation(ctx: KamContext, accountId: number): Promise<KeyAccountDesignation> {
-  const designation = await activeDesignation(ctx.em.fork(), accountId);
+  const em = ctx.em.fork();
+  const designation = await activeDesignation(em, accountId);
   if (!designation) {
+    const account = await em.findOne(Account, accountId, { fields: ['externalRef', 'name'] });
     throw new NotFoundError(
-      `Account ${accountId} has no current key-account designation; designate it first.`,
+      account
+        ? `Account ${account.externalRef} (${account.name}) has no current key-account designation to review or revoke; designate it first.`
+        : missingRecordMessage('Account', encodeGlobalID('Account', accountId)),
       'NOT_FOUND',
     );
   }
