@@ -165,6 +165,31 @@ describe('the account team', () => {
     expect((await db.em().findOneOrFail(TeamMember, support.id)).role).toBe('SUPPORT');
   });
 
+  it('changing a member to a role the person already holds on the team says so, and writes nothing', async () => {
+    const account = await makeAccount(db.em());
+    const person = await makePerson(db.em());
+    await addTeamMember(db.em(), { accountId: account.id, personId: person.id, role: 'SPONSOR' }, testActor);
+    const coach = await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: person.id, role: 'COACH' },
+      testActor,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'DUPLICATE_ROW',
+      () => updateTeamMember(db.em(), { id: coach.id, expectedVersion: 1, role: 'SPONSOR' }, testActor),
+      ['team_member'],
+    );
+    // The same words on both databases, not the database's own message.
+    expect(error.message).toBe(
+      `${person.name} already has the role SPONSOR on the team of ${account.externalRef}; a person holds each role once. Change or remove that membership instead.`,
+    );
+    expect(error.issues).toEqual([
+      { path: ['role'], message: 'already held by this person', code: 'DUPLICATE_ROW' },
+    ]);
+    expect((await db.em().findOneOrFail(TeamMember, coach.id)).role).toBe('COACH');
+  });
+
   it('a member reports to someone on the same account team, never to themselves', async () => {
     const account = await makeAccount(db.em());
     const other = await makeAccount(db.em());
@@ -221,6 +246,51 @@ describe('the account team', () => {
     expect(error.issues[0]?.path).toEqual(['reportsToId']);
     const reloaded = await db.em().findOneOrFail(TeamMember, member.id);
     expect([reloaded.reportsTo?.id, reloaded.version]).toEqual([lead.id, 1]);
+  });
+});
+
+describe('changing part of a record keeps the rest', () => {
+  it('updateContact without a stance keeps the stored stance (it is UNKNOWN only on creation)', async () => {
+    const account = await makeAccount(db.em());
+    const contact = await createContact(db.em(), contactInput(account.id, 4), testActor);
+    await updateContact(db.em(), { id: contact.id, expectedVersion: 1, influence: 5 }, testActor);
+    await updateContact(db.em(), { id: contact.id, expectedVersion: 2, counterpartId: null }, testActor);
+    const reloaded = await db.em().findOneOrFail(Contact, contact.id);
+    expect([reloaded.influence, reloaded.stance]).toEqual([5, 'SUPPORTER']);
+    const trail = await db.em().find(AuditEntry, { entityType: 'Contact', entityId: String(contact.id) });
+    expect(trail.filter(t => 'stance' in t.changes && t.action === 'UPDATE')).toEqual([]);
+  });
+
+  it('removing a member clears their reports’ reporting line as a change of their own: versioned and audited', async () => {
+    const account = await makeAccount(db.em());
+    const lead = await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: (await makePerson(db.em())).id, role: 'KEY_ACCOUNT_MANAGER' },
+      testActor,
+    );
+    const report = await addTeamMember(
+      db.em(),
+      {
+        accountId: account.id,
+        personId: (await makePerson(db.em())).id,
+        role: 'SUPPORT',
+        reportsToId: lead.id,
+      },
+      testActor,
+    );
+    await removeTeamMember(db.em(), { id: lead.id, expectedVersion: 1 }, testActor);
+    const reloaded = await db.em().findOneOrFail(TeamMember, report.id);
+    // Its version moves on, so an edit based on the old reporting line conflicts.
+    expect([reloaded.reportsTo, reloaded.version]).toEqual([null, 2]);
+    const trail = await db
+      .em()
+      .find(
+        AuditEntry,
+        { entityType: 'TeamMember', entityId: String(report.id) },
+        { orderBy: { id: 'asc' } },
+      );
+    expect(trail.map(t => t.action)).toEqual(['CREATE', 'UPDATE']);
+    expect(trail[1]?.changes.reportsTo).toEqual({ before: lead.id, after: null });
   });
 });
 

@@ -50,6 +50,15 @@ async function assertSingleLead(
   }
 }
 
+/** A person holds each role on a team once. */
+function roleTaken(personName: string, role: string, accountRef: string): DomainError {
+  return new DomainError(
+    'DUPLICATE_ROW',
+    `${personName} already has the role ${role} on the team of ${accountRef}; a person holds each role once. Change or remove that membership instead.`,
+    { issues: [{ path: ['role'], message: 'already held by this person', code: 'DUPLICATE_ROW' }] },
+  );
+}
+
 function otherTeam(): DomainError {
   return new DomainError('VALIDATION_FAILED', 'reportsToId must be a member of the same account team.', {
     issues: [{ path: ['reportsToId'], message: 'not on this account team', code: 'VALIDATION_FAILED' }],
@@ -68,10 +77,7 @@ export async function addTeamMember(
     const person = await findOrFail(tx, Person, data.personId, 'Person');
     const geography = data.geography ?? null;
     if (await tx.count(TeamMember, { account, person, role: data.role })) {
-      throw new DomainError(
-        'DUPLICATE_ROW',
-        `${person.name} already has the role ${data.role} on this account.`,
-      );
+      throw roleTaken(person.name, data.role, account.externalRef);
     }
     if (data.role === 'KEY_ACCOUNT_MANAGER') await assertSingleLead(tx, account.id, geography, null);
     const reportsTo = data.reportsToId
@@ -109,7 +115,13 @@ export async function updateTeamMember(em: EntityManager, input: UpdateTeamMembe
   return writeAs(em, actor, async tx => {
     const member = await findOrFail(tx, TeamMember, data.id, 'Team member');
     await assertVersionNamed('TeamMember', member, data.expectedVersion, () => teamMemberName(tx, member));
-    if (data.role !== undefined) member.role = data.role;
+    if (data.role !== undefined && data.role !== member.role) {
+      if (await tx.count(TeamMember, { account: member.account, person: member.person, role: data.role })) {
+        await tx.populate(member, ['person', 'account']);
+        throw roleTaken(member.person.name, data.role, member.account.externalRef);
+      }
+      member.role = data.role;
+    }
     if (data.geography !== undefined) member.geography = data.geography ?? null;
     if (member.role === 'KEY_ACCOUNT_MANAGER')
       await assertSingleLead(tx, member.account.id, member.geography ?? null, member.id);
@@ -136,7 +148,8 @@ export async function removeTeamMember(
   return writeAs(em, actor, async tx => {
     const member = await findOrFail(tx, TeamMember, input.id, 'Team member');
     await assertVersionNamed('TeamMember', member, input.expectedVersion, () => teamMemberName(tx, member));
-    await tx.nativeUpdate(TeamMember, { reportsTo: member.id }, { reportsTo: null });
+    // Through the unit of work, not a bulk update: each report's change is versioned and audited.
+    for (const report of await tx.find(TeamMember, { reportsTo: member.id })) report.reportsTo = null;
     tx.remove(member);
     return { id: input.id };
   });
@@ -212,6 +225,8 @@ export async function createContact(
 export const updateContactSchema = contactFieldsSchema.partial().extend({
   id: z.number().int().positive(),
   expectedVersion: versionSchema,
+  // Without the create default: an update that leaves the stance out keeps the stored one.
+  stance: z.enum(CONTACT_STANCES).optional(),
   counterpartId: z.number().int().positive().nullish(),
 });
 export type UpdateContactInput = z.input<typeof updateContactSchema>;
