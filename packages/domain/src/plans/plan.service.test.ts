@@ -314,6 +314,27 @@ describe('only legal plan status transitions', () => {
     );
   });
 
+  it('an execution review is not dated before the approval: the plan was not in execution then', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    const { externalRef } = (await db.em().findOneOrFail(AccountPlan, plan.id, { populate: ['account'] }))
+      .account;
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
+    await sign(plan.id, sales, salesLead);
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-04-05' }, testActor);
+    const review = { planId: plan.id, assessment: 'ON_TRACK' as const, progress: 'Fine' };
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_NOT_IN_EXECUTION',
+      () => recordExecutionReview(db.em(), { ...review, reviewedOn: '2026-03-31' }, testActor),
+      ['execution_review'],
+    );
+    expect(error.message).toBe(
+      `The 2026 plan of ${externalRef} was approved on 2026-04-05; an execution review cannot be dated 2026-03-31, before the plan was in execution. Date it on or after 2026-04-05.`,
+    );
+    const recorded = await recordExecutionReview(db.em(), { ...review, reviewedOn: '2026-04-05' }, testActor);
+    expect(recorded.reviewedOn).toBe('2026-04-05');
+  });
+
   it('one plan per account and year', async () => {
     const plan = await draftPlan([sales], 2030);
     await expectRejected(
@@ -478,6 +499,35 @@ describe('the status history of a plan', () => {
     expect((await reload(plan.id)).status).toBe('APPROVED');
   });
 
+  it('refuses an approval dated before a signature it needs: the plan was not yet signed by every unit then', async () => {
+    const plan = await draftPlan([sales, service], 2026, '2026-01-05');
+    const { externalRef } = (await db.em().findOneOrFail(AccountPlan, plan.id, { populate: ['account'] }))
+      .account;
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-03-01' }, testActor);
+    await signPlan(
+      db.em(),
+      { id: plan.id, businessUnitId: sales.id, signedById: salesLead.id, on: '2026-03-05' },
+      testActor,
+    );
+    await signPlan(
+      db.em(),
+      { id: plan.id, businessUnitId: service.id, signedById: serviceLead.id, on: '2026-04-03' },
+      testActor,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_NOT_SIGNED_BY_ALL_UNITS',
+      () => approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-03-20' }, testActor),
+      PLAN_TABLES,
+    );
+    expect(error.message).toBe(
+      `The 2026 plan of ${externalRef} cannot be approved on 2026-03-20: ${service.name} (${service.code}) signed version 1 only on 2026-04-03. Date the approval on or after 2026-04-03.`,
+    );
+    expect((await reload(plan.id)).status).toBe('IN_REVIEW');
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-04-03' }, testActor);
+    expect((await reload(plan.id)).status).toBe('APPROVED');
+  });
+
   it('is append-only: the database refuses changing or deleting a step', async () => {
     const plan = await draftPlan([sales], 2026, '2026-01-05');
     const [step] = await db.em().find(PlanStatusChange, { plan: plan.id });
@@ -568,6 +618,29 @@ describe('comparing plan versions', () => {
     expect(zero.message).toBe(`The 2026 plan of ${externalRef} has no version 0: its versions are 1 to 2.`);
   });
 
+  it('shows the margin target with its two decimals on every database, changed only when it changed', async () => {
+    const plan = await draftPlan([sales]);
+    // The edit and the submission in one EntityManager (as one GraphQL request with two
+    // mutations): the version freezes the value as it was set, the comparison reads it back.
+    const em = db.em();
+    await updatePlan(
+      em,
+      { id: plan.id, expectedVersion: 1, targets: { marginTargetPercent: '31.5' } },
+      testActor,
+    );
+    await submitPlan(em, { id: plan.id, expectedVersion: 2 }, testActor);
+    await returnPlanToDraft(db.em(), { id: plan.id, expectedVersion: 3 }, testActor);
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 4 }, testActor);
+    for (const to of [undefined, 2]) {
+      const rows = await comparePlanVersions(db.em(), { planId: plan.id, from: 1, to });
+      expect(rows.find(row => row.key === 'marginTargetPercent')).toMatchObject({
+        before: '31.50',
+        after: '31.50',
+        changed: false,
+      });
+    }
+  });
+
   it('copying into a year that already has a plan names the account by its ref', async () => {
     const plan = await draftPlan([sales], 2030);
     const { account } = await db.em().findOneOrFail(AccountPlan, plan.id, { populate: ['account'] });
@@ -581,5 +654,43 @@ describe('comparing plan versions', () => {
     expect(error.message).toBe(
       `Account ${account.externalRef} already has a plan for 2031; edit that plan instead.`,
     );
+  });
+});
+
+describe('copying a plan to next year', () => {
+  it('moves the plan’s own period on by a year: a fiscal-year plan stays a fiscal-year plan', async () => {
+    const account = await makeAccount(db.em());
+    const plan = await createPlan(
+      db.em(),
+      {
+        accountId: account.id,
+        year: 2026,
+        businessUnitIds: [sales.id],
+        startsOn: '2026-04-01',
+        endsOn: '2027-03-31',
+        sections: { baselines: 'Fiscal year' },
+      },
+      testActor,
+    );
+    const next = await copyPlanToNextYear(db.em(), { id: plan.id }, testActor);
+    const copied = await reload(next.id);
+    expect([copied.year, copied.startsOn, copied.endsOn, copied.baselines]).toEqual([
+      2027,
+      '2027-04-01',
+      '2028-03-31',
+      'Fiscal year',
+    ]);
+    // A plan that ends on the last day of February still does, leap year or not.
+    const february = await createPlan(
+      db.em(),
+      { accountId: account.id, year: 2028, startsOn: '2027-03-01', endsOn: '2028-02-29' },
+      testActor,
+    );
+    const after = await reload((await copyPlanToNextYear(db.em(), { id: february.id }, testActor)).id);
+    expect([after.year, after.startsOn, after.endsOn]).toEqual([2029, '2028-03-01', '2029-02-28']);
+    // A calendar-year plan stays one.
+    const calendar = await draftPlan([sales], 2027);
+    const following = await reload((await copyPlanToNextYear(db.em(), { id: calendar.id }, testActor)).id);
+    expect([following.startsOn, following.endsOn]).toEqual(['2028-01-01', '2028-12-31']);
   });
 });

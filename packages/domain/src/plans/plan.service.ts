@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
-import { findOrFail, today } from '../common/lookup.ts';
+import { addMonths, findOrFail, today } from '../common/lookup.ts';
 import { assertVersion, assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
 import {
   isoDateSchema,
@@ -275,13 +275,22 @@ export async function updatePlan(
   });
 }
 
+/**
+ * A target as frozen and compared: money as stored, the margin always with its two decimals
+ * (SQLite reads a decimal column back without trailing zeros: "31.5" for 31.50).
+ */
+function targetText(field: (typeof TARGET_FIELDS)[number], value: unknown): string | null {
+  if (value == null) return null;
+  return field === 'marginTargetPercent' ? Number(value).toFixed(2) : String(value);
+}
+
 /** The content of a plan as it would be frozen now. */
 export async function planContent(em: EntityManager, plan: AccountPlan): Promise<PlanContent> {
   const units = await em.find(PlanUnit, { plan }, { populate: ['businessUnit'] });
   const record = plan as unknown as Record<string, unknown>;
   return {
     sections: Object.fromEntries(PLAN_SECTIONS.map(s => [s, String(record[s] ?? '')])),
-    targets: Object.fromEntries(TARGET_FIELDS.map(t => [t, (record[t] as string | null) ?? null])),
+    targets: Object.fromEntries(TARGET_FIELDS.map(t => [t, targetText(t, record[t])])),
     businessUnits: units.map(u => u.businessUnit.code).sort(),
   };
 }
@@ -407,6 +416,28 @@ export async function approvePlan(em: EntityManager, input: PlanStepInput, actor
       );
     }
     const on = await stepDate(tx, plan, data.on);
+    // Dated history: on the day of the approval every unit must already have signed (a closed
+    // quarter reads a plan approved then with a signature still missing otherwise).
+    const late = await tx.find(
+      PlanSignOff,
+      { plan, planVersionNumber: plan.latestVersionNumber, signedOn: { $gt: on } },
+      { populate: ['businessUnit'], orderBy: [{ signedOn: 'desc' }, { id: 'desc' }] },
+    );
+    const last = late[0];
+    if (last) {
+      const units = late.map(s => `${s.businessUnit.name} (${s.businessUnit.code})`).join(', ');
+      throw new DomainError(
+        'PLAN_NOT_SIGNED_BY_ALL_UNITS',
+        `${planName(plan)} cannot be approved on ${on}: ${units} signed version ${plan.latestVersionNumber} only on ${last.signedOn}. Date the approval on or after ${last.signedOn}.`,
+        {
+          details: {
+            missingBusinessUnits: late.map(s => s.businessUnit.code).sort(),
+            on,
+            signedOn: last.signedOn,
+          },
+        },
+      );
+    }
     plan.status = 'APPROVED';
     plan.approvedOn = on;
     recordStatusChange(tx, plan, 'APPROVED', 'IN_REVIEW', on);
@@ -449,7 +480,22 @@ const copyPlanSchema = z.object({
   on: isoDateSchema.optional(),
 });
 
-/** Starts next year's plan as a DRAFT copy of this one (sections, targets, units, owner). */
+/**
+ * The same day a year later, for a plan's period: the last day of a month stays the last day
+ * (a plan ending 2028-02-29 is followed by one ending 2029-02-28, and the other way round).
+ */
+function aYearLater(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
+  const isLastDay = day === new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return isLastDay
+    ? new Date(Date.UTC(year + 1, month, 0)).toISOString().slice(0, 10)
+    : addMonths(isoDate, 12);
+}
+
+/**
+ * Starts next year's plan as a DRAFT copy of this one (sections, targets, units, owner), over
+ * the same period a year later.
+ */
 export async function copyPlanToNextYear(
   em: EntityManager,
   input: z.input<typeof copyPlanSchema>,
@@ -470,8 +516,8 @@ export async function copyPlanToNextYear(
       account: source.account,
       year,
       status: 'DRAFT',
-      startsOn: `${year}-01-01`,
-      endsOn: `${year}-12-31`,
+      startsOn: aYearLater(source.startsOn),
+      endsOn: aYearLater(source.endsOn),
       owner: source.owner,
       ...Object.fromEntries(PLAN_SECTIONS.map(s => [s, record[s]])),
       ...Object.fromEntries(TARGET_FIELDS.map(t => [t, record[t]])),
@@ -530,13 +576,9 @@ export async function comparePlanVersions(
     changed: (before.sections[s] ?? '') !== (after.sections[s] ?? ''),
   }));
   for (const t of TARGET_FIELDS) {
-    rows.push({
-      key: t,
-      title: PLAN_TARGET_TITLES[t],
-      before: before.targets[t] ?? null,
-      after: after.targets[t] ?? null,
-      changed: (before.targets[t] ?? null) !== (after.targets[t] ?? null),
-    });
+    // A version frozen on SQLite before targets were written out this way may hold "31.5".
+    const [b, a] = [targetText(t, before.targets[t]), targetText(t, after.targets[t])];
+    rows.push({ key: t, title: PLAN_TARGET_TITLES[t], before: b, after: a, changed: a !== b });
   }
   const b = before.businessUnits.join(', ');
   const a = after.businessUnits.join(', ');
@@ -573,10 +615,22 @@ export async function recordExecutionReview(em: EntityManager, input: RecordRevi
         `${planName(plan)} is ${plan.status}; execution reviews are recorded for an APPROVED plan.`,
       );
     }
+    const reviewedOn = data.reviewedOn ?? today();
+    if (plan.approvedOn && reviewedOn < plan.approvedOn) {
+      throw new DomainError(
+        'PLAN_NOT_IN_EXECUTION',
+        `${planName(plan)} was approved on ${plan.approvedOn}; an execution review cannot be dated ${reviewedOn}, before the plan was in execution. Date it on or after ${plan.approvedOn}.`,
+        {
+          issues: [
+            { path: ['reviewedOn'], message: `before ${plan.approvedOn}`, code: 'PLAN_NOT_IN_EXECUTION' },
+          ],
+        },
+      );
+    }
     const reviewer = data.reviewerId ? await findOrFail(tx, Person, data.reviewerId, 'Person') : null;
     return tx.create(ExecutionReview, {
       plan,
-      reviewedOn: data.reviewedOn ?? today(),
+      reviewedOn,
       reviewer,
       assessment: data.assessment,
       progress: data.progress,

@@ -732,7 +732,8 @@ builder.mutationFields(t => ({
   }),
   copyPlanToNextYear: t.field({
     type: AccountPlanRef,
-    description: 'Starts next year’s plan as a DRAFT copy of this one (sections, targets, units, owner).',
+    description:
+      'Starts next year’s plan as a DRAFT copy of this one (sections, targets, units, owner), over the same period a year later.',
     authScopes: { write: true },
     errors: described('copying a plan'),
     args: { input: t.arg({ type: CopyPlanInput, required: true, description: 'The plan to copy.' }) },
