@@ -63,7 +63,7 @@ describe('opportunity outcomes: OPEN → WON or LOST, and a decided bid is final
 
   it('a WON bid cannot be lost, won again, requalified or edited', async () => {
     const opp = await open();
-    await qualifyOpportunity(db.em(), { id: opp.id, expectedVersion: 1 }, testActor);
+    await qualifyOpportunity(db.em(), { id: opp.id, expectedVersion: 1, on: '2026-01-10' }, testActor);
     await winOpportunity(db.em(), { id: opp.id, expectedVersion: 2, on: '2026-03-01' }, testActor);
     for (const attempt of [
       () =>
@@ -98,6 +98,32 @@ describe('opportunity outcomes: OPEN → WON or LOST, and a decided bid is final
       TABLES,
     );
     expect((await reload(opp.id)).outcome).toBe('LOST');
+  });
+
+  it('a qualified bid is not decided before it was qualified: the win rate would count it as qualified then', async () => {
+    const opp = await open();
+    await qualifyOpportunity(db.em(), { id: opp.id, expectedVersion: 1, on: '2026-05-01' }, testActor);
+    for (const decide of [winOpportunity, loseOpportunity]) {
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () => decide(db.em(), { id: opp.id, expectedVersion: 2, on: '2026-03-01' }, testActor),
+        TABLES,
+      );
+      expect(error.issues).toEqual([
+        { path: ['on'], message: 'before 2026-05-01', code: 'VALIDATION_FAILED' },
+      ]);
+      expect(error.message).toBe(
+        `Opportunity ${opp.externalRef} was qualified on 2026-05-01; it cannot be decided on 2026-03-01, before that. Date the decision on or after 2026-05-01.`,
+      );
+    }
+    expect((await reload(opp.id)).outcome).toBe('OPEN');
+    const won = await winOpportunity(
+      db.em(),
+      { id: opp.id, expectedVersion: 2, on: '2026-05-01' },
+      testActor,
+    );
+    expect([won.outcome, won.decidedOn]).toEqual(['WON', '2026-05-01']);
   });
 
   it('the bulk path refuses changing a decided bid’s outcome, value or qualification', async () => {

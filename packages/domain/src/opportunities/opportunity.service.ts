@@ -151,8 +151,17 @@ async function decide(em: EntityManager, input: OpportunityStepInput, actor: Act
     const opp = await findOrFail(tx, Opportunity, data.id, 'Opportunity');
     assertVersion('Opportunity', opp, data.expectedVersion, `Opportunity ${opp.externalRef}`);
     if (opp.outcome !== 'OPEN') throw alreadyDecided(opp);
+    const decidedOn = data.on ?? today();
+    if (opp.qualified && opp.qualifiedOn && decidedOn < opp.qualifiedOn) {
+      // The win rate counts qualified bids by the quarter of their decision.
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Opportunity ${opp.externalRef} was qualified on ${opp.qualifiedOn}; it cannot be decided on ${decidedOn}, before that. Date the decision on or after ${opp.qualifiedOn}.`,
+        { issues: [{ path: ['on'], message: `before ${opp.qualifiedOn}`, code: 'VALIDATION_FAILED' }] },
+      );
+    }
     opp.outcome = outcome;
-    opp.decidedOn = data.on ?? today();
+    opp.decidedOn = decidedOn;
     opp.lostReason = outcome === 'LOST' ? (data.reason ?? null) : null;
     return opp;
   });

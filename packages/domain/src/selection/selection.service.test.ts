@@ -152,6 +152,53 @@ describe('a designation is reviewed at least 24 months out', () => {
     expect(reviewed.version).toBe(2);
   });
 
+  it('a review is not dated before the designation: its next review would come sooner than 24 months after it', async () => {
+    const account = await makeAccount(db.em());
+    const d = await designateKeyAccount(
+      db.em(),
+      { accountId: account.id, designatedOn: '2026-01-01' },
+      testActor,
+    );
+    // Reviewed "on 2025-01-01" would set the next review to 2027-01-01: 12 months after the designation.
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () => reviewDesignation(db.em(), { id: d.id, expectedVersion: 1, reviewedOn: '2025-01-01' }, testActor),
+      ['key_account_designation'],
+    );
+    expect(error.issues.map(i => i.path)).toEqual([['reviewedOn']]);
+    expect(error.message).toBe(
+      `reviewedOn (2025-01-01) is before the designation of ${account.externalRef} (2026-01-01); date the review on or after 2026-01-01.`,
+    );
+    const stored = await db.em().findOneOrFail(KeyAccountDesignation, d.id);
+    expect([stored.reviewDueOn, stored.version]).toEqual(['2028-01-01', 1]);
+  });
+
+  it('a new designation starts after the previous one ended: designations never overlap', async () => {
+    const account = await makeAccount(db.em());
+    const d = await designateKeyAccount(
+      db.em(),
+      { accountId: account.id, designatedOn: '2026-01-01' },
+      testActor,
+    );
+    await revokeDesignation(
+      db.em(),
+      { id: d.id, expectedVersion: 1, revokedOn: '2026-09-30', reason: 'Lost the business' },
+      testActor,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () => designateKeyAccount(db.em(), { accountId: account.id, designatedOn: '2026-06-01' }, testActor),
+      ['key_account_designation'],
+    );
+    expect(error.issues.map(i => i.path)).toEqual([['designatedOn']]);
+    expect(error.message).toBe(
+      `Account ${account.externalRef} was a key account until 2026-09-30; a new designation cannot start before that (got 2026-06-01). Date it on or after 2026-09-30.`,
+    );
+    await designateKeyAccount(db.em(), { accountId: account.id, designatedOn: '2026-09-30' }, testActor);
+  });
+
   it('an account holds one active designation; a second is ACCOUNT_ALREADY_KEY', async () => {
     const account = await makeAccount(db.em());
     await designateKeyAccount(db.em(), { accountId: account.id, designatedOn: '2026-01-01' }, testActor);

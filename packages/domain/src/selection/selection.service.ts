@@ -103,6 +103,24 @@ export async function designateKeyAccount(em: EntityManager, input: DesignateInp
     }
     const settings = await getSettings(tx);
     const designatedOn = data.designatedOn ?? today();
+    const previous = await tx.findOne(
+      KeyAccountDesignation,
+      { account, revokedOn: { $gt: designatedOn } },
+      { orderBy: { revokedOn: 'desc' } },
+    );
+    if (previous?.revokedOn) {
+      // A designation runs to the day before its revocation; a new one starting earlier would
+      // make the history say the account was designated twice at once.
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Account ${account.externalRef} was a key account until ${previous.revokedOn}; a new designation cannot start before that (got ${designatedOn}). Date it on or after ${previous.revokedOn}.`,
+        {
+          issues: [
+            { path: ['designatedOn'], message: `before ${previous.revokedOn}`, code: 'VALIDATION_FAILED' },
+          ],
+        },
+      );
+    }
     const reviewDueOn = data.reviewDueOn ?? addMonths(designatedOn, settings.designation.reviewMonths);
     assertReviewFarEnough(designatedOn, reviewDueOn, 24);
     const designatedBy = data.designatedById
@@ -139,6 +157,19 @@ export async function reviewDesignation(em: EntityManager, input: ReviewDesignat
     if (designation.revokedOn) throw await alreadyRevoked(tx, designation);
     const settings = await getSettings(tx);
     const reviewedOn = data.reviewedOn ?? today();
+    if (reviewedOn < designation.designatedOn) {
+      // The next review would then come sooner than 24 months after the designation.
+      await tx.populate(designation, ['account']);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `reviewedOn (${reviewedOn}) is before the designation of ${designation.account.externalRef} (${designation.designatedOn}); date the review on or after ${designation.designatedOn}.`,
+        {
+          issues: [
+            { path: ['reviewedOn'], message: 'before the designation date', code: 'VALIDATION_FAILED' },
+          ],
+        },
+      );
+    }
     const next = data.nextReviewDueOn ?? addMonths(reviewedOn, settings.designation.reviewMonths);
     assertReviewFarEnough(reviewedOn, next, 24);
     designation.reviewDueOn = next;
