@@ -59,6 +59,12 @@ const CASES: [string, z.ZodType, unknown, [string, string][]][] = [
     [['decidedOn', 'OPPORTUNITY_DECIDED_ON_NOT_ALLOWED']],
   ],
   [
+    'a qualified opportunity decided before it was qualified',
+    opportunityRowSchema,
+    { ...opportunity, qualified: true, qualifiedOn: '2026-05-01', outcome: 'WON', decidedOn: '2026-03-01' },
+    [['decidedOn', 'OPPORTUNITY_DECIDED_BEFORE_QUALIFIED']],
+  ],
+  [
     'a margin target that is no percentage',
     createPlanSchema,
     { accountId: 1, year: 2026, targets: { marginTargetPercent: '31.555' } },

@@ -111,7 +111,7 @@ describe('opportunity outcomes: OPEN → WON or LOST, and a decided bid is final
         TABLES,
       );
       expect(error.issues).toEqual([
-        { path: ['on'], message: 'before 2026-05-01', code: 'VALIDATION_FAILED' },
+        { path: ['on'], message: 'before 2026-05-01', code: 'OPPORTUNITY_DECIDED_BEFORE_QUALIFIED' },
       ]);
       expect(error.message).toBe(
         `Opportunity ${opp.externalRef} was qualified on 2026-05-01; it cannot be decided on 2026-03-01, before that. Date the decision on or after 2026-05-01.`,

@@ -64,6 +64,16 @@ export const opportunityRowSchema = z
         ),
       );
     }
+    if (row.qualified && row.qualifiedOn && row.decidedOn && row.decidedOn < row.qualifiedOn) {
+      // The win rate counts qualified bids by the quarter of their decision.
+      ctx.addIssue(
+        ruleIssue(
+          'OPPORTUNITY_DECIDED_BEFORE_QUALIFIED',
+          ['decidedOn'],
+          `before qualifiedOn (${row.qualifiedOn}): a bid is decided on or after the day it was qualified`,
+        ),
+      );
+    }
   });
 export type OpportunityRow = z.input<typeof opportunityRowSchema>;
 
@@ -157,7 +167,15 @@ async function decide(em: EntityManager, input: OpportunityStepInput, actor: Act
       throw new DomainError(
         'VALIDATION_FAILED',
         `Opportunity ${opp.externalRef} was qualified on ${opp.qualifiedOn}; it cannot be decided on ${decidedOn}, before that. Date the decision on or after ${opp.qualifiedOn}.`,
-        { issues: [{ path: ['on'], message: `before ${opp.qualifiedOn}`, code: 'VALIDATION_FAILED' }] },
+        {
+          issues: [
+            {
+              path: ['on'],
+              message: `before ${opp.qualifiedOn}`,
+              code: 'OPPORTUNITY_DECIDED_BEFORE_QUALIFIED',
+            },
+          ],
+        },
       );
     }
     opp.outcome = outcome;
