@@ -11,6 +11,7 @@ import {
 import { type CsvError, parse } from 'csv-parse';
 import { unstorable } from '../text-guard.ts';
 import { CSV_FORMATS, type CsvKind, recordToRow } from './csv-formats.ts';
+import { SeenKeys } from './seen-keys.ts';
 
 export interface ImportOptions {
   mode: BulkMode;
@@ -129,7 +130,7 @@ export async function importCsv(
     }
   };
   // The line of the first copy of every key sent in an earlier batch and not rejected there.
-  const firstLineOfKey = new Map<string, number>();
+  const seen = new SeenKeys();
   parser.on('skip', (error: CsvError & { lines?: number }) => {
     report.rows += 1;
     report.rejected += 1;
@@ -163,9 +164,7 @@ export async function importCsv(
         reject({ ...r, message: inFileTerms(r, duplicate, lines), line: lines[r.index] ?? 0 });
       }
       const rejected = new Set(result.rejections.map(r => r.index));
-      keys.forEach((key, index) => {
-        if (!rejected.has(index) && !firstLineOfKey.has(key)) firstLineOfKey.set(key, lines[index] ?? 0);
-      });
+      seen.add(keys.flatMap((key, index) => (rejected.has(index) ? [] : [[key, lines[index] ?? 0]])));
       release(lastLine);
       batch = [];
       lines = [];
@@ -194,7 +193,7 @@ export async function importCsv(
       }
       // A row repeated within one batch is the bulk operation's to reject; across batches, ours.
       const key = format.key.of(record);
-      const first = firstLineOfKey.get(key);
+      const first = seen.lineOf(key);
       if (first !== undefined) {
         report.rejected += 1;
         reject({
@@ -220,23 +219,27 @@ export async function importCsv(
     release(Number.POSITIVE_INFINITY);
   };
 
-  if (options.mode === 'ATOMIC') {
-    try {
-      await em.transactional(async tx => {
-        await runBatches(tx);
-        if (report.rejected > 0) throw new AtomicRollback();
-      });
+  try {
+    if (options.mode === 'ATOMIC') {
+      try {
+        await em.transactional(async tx => {
+          await runBatches(tx);
+          if (report.rejected > 0) throw new AtomicRollback();
+        });
+        report.written = report.created + report.updated > 0;
+      } catch (error) {
+        if (!(error instanceof AtomicRollback)) throw error;
+        report.created = 0;
+        report.updated = 0;
+        report.unchanged = 0;
+        report.written = false;
+      }
+    } else {
+      await runBatches(em);
       report.written = report.created + report.updated > 0;
-    } catch (error) {
-      if (!(error instanceof AtomicRollback)) throw error;
-      report.created = 0;
-      report.updated = 0;
-      report.unchanged = 0;
-      report.written = false;
     }
-  } else {
-    await runBatches(em);
-    report.written = report.created + report.updated > 0;
+  } finally {
+    seen.close();
   }
   return report;
 }
