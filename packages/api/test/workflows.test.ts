@@ -454,6 +454,18 @@ describe('the account plan', () => {
       signedById: globalId('Person', emeaSigner),
     });
     expect(onBehalf).toMatchObject({ __typename: 'ForbiddenError' });
+    // A signature for a version that is not the one in review is a conflict.
+    const staleRead = await mutate(api, admin, 'signPlan', 'SignPlanInput', {
+      id: plan.id,
+      businessUnitId: emea,
+      signedById: globalId('Person', emeaSigner),
+      versionNumber: 7,
+    });
+    expect(staleRead).toMatchObject({
+      __typename: 'ConflictError',
+      code: 'VERSION_CONFLICT',
+      currentVersion: 1,
+    });
     for (const [unit, signer] of [
       [emea, emeaSigner],
       [apac, apacSigner],

@@ -161,6 +161,25 @@ describe('a plan is approved only with every involved business unit’s sign-off
     expect(await db.em().count(PlanVersion, { plan: plan.id })).toBe(2);
   });
 
+  it('a signature naming the version read is refused once the plan was submitted again', async () => {
+    const plan = await draftPlan();
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
+    await returnPlanToDraft(db.em(), { id: plan.id, expectedVersion: 2 }, testActor);
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 3 }, testActor);
+    const signRead = (versionNumber: number) =>
+      signPlan(
+        db.em(),
+        { id: plan.id, businessUnitId: sales.id, signedById: salesLead.id, versionNumber, on: '2026-02-01' },
+        testActor,
+      );
+    const error = await expectRejected(db.em(), 'VERSION_CONFLICT', () => signRead(1), PLAN_TABLES);
+    expect(error.message).toBe(
+      `The 2026 plan of ${plan.account.externalRef} is in review as version 2, not version 1: it was submitted again since. Read version 2 (compare it with 1) and sign that one.`,
+    );
+    expect(error.details).toMatchObject({ expectedVersion: 1, currentVersion: 2 });
+    expect(await signRead(2)).toMatchObject({ planVersionNumber: 2 });
+  });
+
   it('only an involved unit signs, only through one of its own people, only while IN_REVIEW', async () => {
     const plan = await draftPlan([sales]);
     await expectRejected(

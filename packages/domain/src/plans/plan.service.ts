@@ -341,6 +341,8 @@ export const signPlanSchema = z.object({
   id: z.number().int().positive(),
   businessUnitId: z.number().int().positive(),
   signedById: z.number().int().positive(),
+  /** The submitted version the signer read; refused once the plan was submitted again. */
+  versionNumber: z.number().int().positive().optional(),
   on: isoDateSchema.optional(),
   comment: textSchema.nullish(),
 });
@@ -355,6 +357,21 @@ export async function signPlan(em: EntityManager, input: SignPlanInput, actor: A
       throw new DomainError(
         'PLAN_INVALID_TRANSITION',
         `${planName(plan)} is ${plan.status}; only a plan IN_REVIEW can be signed.${plan.status === 'DRAFT' ? ' Submit it first.' : ''}`,
+      );
+    }
+    if (data.versionNumber !== undefined && data.versionNumber !== plan.latestVersionNumber) {
+      // A signature is for what the signer read: the plan was returned and submitted again since.
+      throw new DomainError(
+        'VERSION_CONFLICT',
+        `${planName(plan)} is in review as version ${plan.latestVersionNumber}, not version ${data.versionNumber}: it was submitted again since. Read version ${plan.latestVersionNumber} (compare it with ${data.versionNumber}) and sign that one.`,
+        {
+          details: {
+            entity: 'PlanVersion',
+            id: plan.id,
+            expectedVersion: data.versionNumber,
+            currentVersion: plan.latestVersionNumber,
+          },
+        },
       );
     }
     const unit = await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit');

@@ -525,6 +525,10 @@ const SignPlanInput = builder.inputType('SignPlanInput', {
       description:
         'The person signing for the unit (one of its own people); you when omitted. Only an ADMIN names someone else.',
     }),
+    versionNumber: t.int({
+      description:
+        'The submitted version the signer read (PlanVersion.number). When given, the signature is refused with a ConflictError if the plan was returned and submitted again since; when omitted, the version in review is signed.',
+    }),
     on: t.field({ type: 'Date', description: 'When (today when omitted).' }),
     comment: t.string({ description: 'A comment.' }),
   }),
@@ -720,9 +724,8 @@ builder.mutationFields(t => ({
         {
           id,
           businessUnitId: decodeId(input.businessUnitId, 'BusinessUnit', 'businessUnitId'),
-          signedById: input.signedById
-            ? decodeId(input.signedById, 'Person', 'signedById')
-            : ctx.viewer.personId,
+          signedById,
+          versionNumber: input.versionNumber ?? undefined,
           on: input.on ?? undefined,
           comment: input.comment,
         },
