@@ -1,7 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MikroORM } from '@mikro-orm/core';
 import { raw } from '@mikro-orm/sql';
+import type BetterSqlite3 from 'better-sqlite3';
+import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account } from '../accounts/account.entity.ts';
 import { insertAuditEntries } from '../audit/audit.writer.ts';
+import { writeAs } from '../common/unit-of-work.ts';
 import {
   createTestDatabase,
   makeAccount,
@@ -9,6 +16,8 @@ import {
   testActor,
   testDialect,
 } from '../testing/index.ts';
+import { migrateDatabase } from './migrate.ts';
+import { openOrm } from './orm-config.ts';
 import { writeRows } from './sql-writer.ts';
 import { bindQuery, statementCacheStats } from './sqlite-driver.ts';
 
@@ -191,5 +200,83 @@ describe.runIf(testDialect() === 'sqlite')('kam’s SQLite connection', () => {
       await transaction;
       expect(await reading).toBe(1); // ran after the commit
     });
+  });
+});
+
+describe.runIf(testDialect() === 'sqlite')('reads of one turn of the event loop', () => {
+  let dir: string;
+  let orm: MikroORM;
+  let other: BetterSqlite3.Database;
+  const nameOf = async (id: number) =>
+    (
+      await orm.em.getConnection().execute<{ name: string }[]>('select name from account where id = ?', [id])
+    )[0]?.name;
+  const inTransaction = () =>
+    (orm.em.getConnection() as unknown as { database: BetterSqlite3.Database }).database.inTransaction;
+  const nextTurn = () => new Promise(resolve => setImmediate(resolve));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kam-reads-'));
+    orm = await openOrm({ url: join(dir, 'kam.sqlite') });
+    await migrateDatabase(orm);
+    other = new Sqlite(join(dir, 'kam.sqlite'));
+    other.pragma('busy_timeout = 5000');
+  });
+  afterAll(async () => {
+    other.close();
+    await orm.close(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('share one read transaction, which ends with the turn', async () => {
+    const account = await makeAccount(orm.em.fork(), { name: 'Before' });
+    await nextTurn();
+    expect(inTransaction()).toBe(false);
+    expect(await nameOf(account.id)).toBe('Before');
+    expect(inTransaction()).toBe(true);
+    // Another connection's commit is not seen in this turn, as if the reads had run at once…
+    other.prepare('update account set name = ? where id = ?').run('After', account.id);
+    expect(await nameOf(account.id)).toBe('Before');
+    await nextTurn();
+    expect(inTransaction()).toBe(false);
+    // …and is seen from the next turn on; nothing is held between turns, so it could write.
+    expect(await nameOf(account.id)).toBe('After');
+  });
+
+  it('end before a write of this connection, which commits at once and is read back', async () => {
+    const account = await makeAccount(orm.em.fork(), { name: 'Read' });
+    await nextTurn();
+    const connection = orm.em.getConnection();
+    expect(await nameOf(account.id)).toBe('Read');
+    await connection.execute('update account set name = ? where id = ?', [`Written`, account.id], 'run');
+    expect(inTransaction()).toBe(false); // the write was not left inside the read transaction
+    expect(other.prepare('select name from account where id = ?').get(account.id)).toEqual({
+      name: 'Written',
+    });
+    expect(await nameOf(account.id)).toBe('Written');
+    // A write with `returning` answers rows, but is a write all the same.
+    const [returned] = await connection.execute<{ name: string }[]>(
+      'update account set name = ? where id = ? returning name',
+      ['Returned', account.id],
+    );
+    expect(returned?.name).toBe('Returned');
+    expect(inTransaction()).toBe(false);
+    expect(other.prepare('select name from account where id = ?').get(account.id)).toEqual({
+      name: 'Returned',
+    });
+  });
+
+  it('end before a transaction starts in the same turn, and resume after it', async () => {
+    const account = await makeAccount(orm.em.fork(), { name: 'Plain' });
+    await nextTurn();
+    expect(await nameOf(account.id)).toBe('Plain');
+    await writeAs(orm.em.fork(), testActor, async tx => {
+      const row = await tx.findOneOrFail(Account, account.id);
+      row.name = 'In a transaction';
+    });
+    expect(other.prepare('select name from account where id = ?').get(account.id)).toEqual({
+      name: 'In a transaction',
+    });
+    expect(await nameOf(account.id)).toBe('In a transaction');
   });
 });

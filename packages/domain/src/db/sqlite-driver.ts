@@ -6,7 +6,7 @@ import { CompiledQuery } from 'kysely';
 import { SQLITE_LOWER_FUNCTION } from './text-search.ts';
 
 /**
- * kam's SQLite driver: MikroORM's better-sqlite3 driver with two changes that keep a
+ * kam's SQLite driver: MikroORM's better-sqlite3 driver with four changes that keep a
  * long-running process fast and its memory flat.
  *
  * 1. **Bound parameters.** MikroORM formats every value into the SQL text before it runs
@@ -28,6 +28,16 @@ import { SQLITE_LOWER_FUNCTION } from './text-search.ts';
  *    connection (no transaction, no streamed query) and none is open on the database, a
  *    statement runs at once: it starts and ends before any other code can run, and it sees
  *    exactly what it would see through kysely. Otherwise it waits its turn through kysely.
+ * 4. **Reads share a read transaction per turn of the event loop.** A statement outside a
+ *    transaction is a transaction of its own: SQLite takes and drops its WAL read lock (file
+ *    locks and a check of the file) for every one, about two thirds of a short read's cost
+ *    (8–9 µs a statement against 3 µs inside one transaction, measured in docs/benchmarks.md).
+ *    So the first direct read opens a read transaction and the reads that follow in the same
+ *    turn of the event loop (all requests being served in it) run in it; it ends when the turn
+ *    does (`setImmediate`), and before anything else uses the connection: a write, any
+ *    statement that is not a plain `select`, or kysely (a transaction, a stream). Those reads
+ *    see the database as the first of them did, as if they had run at once, which direct
+ *    statements do anyway; writes of other connections show from the next turn on.
  */
 
 /** The most statements kept; beyond it, statements are prepared per use (and not cached). */
@@ -261,13 +271,19 @@ function sqlAndParams(
 
 /** kysely's driver interface, as far as holding the connection goes. */
 interface HeldConnectionDriver {
+  init(): Promise<void>;
   acquireConnection(options?: unknown): Promise<unknown>;
   releaseConnection(connection: unknown, options?: unknown): Promise<void>;
 }
 
+/** A plain read: a `select` or a `with … select` (not a write with `returning`, not a pragma). */
+const PLAIN_READ = /^\s*(?:select|with)\b/i;
+
 export class KamSqliteConnection extends SqliteConnection {
   /** How many holders kysely has given the connection to (a transaction, a stream, a query). */
   #held = 0;
+  /** Whether the open transaction is this turn's shared read transaction (point 4 above). */
+  #reading = false;
 
   override createKyselyDialect(options: Record<string, unknown>) {
     const dialect = super.createKyselyDialect(options);
@@ -277,9 +293,21 @@ export class KamSqliteConnection extends SqliteConnection {
     const createDriver = dialect.createDriver.bind(dialect);
     dialect.createDriver = () => {
       const driver = createDriver() as unknown as HeldConnectionDriver;
+      const init = driver.init.bind(driver);
       const acquire = driver.acquireConnection.bind(driver);
       const release = driver.releaseConnection.bind(driver);
+      // kysely initialises the driver (the connection's pragmas) before its first acquire.
+      driver.init = async () => {
+        this.#endReads();
+        this.#held += 1;
+        try {
+          await init();
+        } finally {
+          this.#held -= 1;
+        }
+      };
       driver.acquireConnection = options => {
+        this.#endReads();
         this.#held += 1;
         return acquire(options);
       };
@@ -298,7 +326,28 @@ export class KamSqliteConnection extends SqliteConnection {
 
   /** Whether a statement may run directly now (see the module comment). */
   #idle(): boolean {
-    return this.#held === 0 && !this.#database().inTransaction;
+    return this.#held === 0 && (this.#reading || !this.#database().inTransaction);
+  }
+
+  /** Opens this turn's read transaction unless it is open (point 4 above). */
+  #startReads(database: BetterSqlite3.Database): void {
+    if (this.#reading) return;
+    database.prepare('begin').run();
+    this.#reading = true;
+    setImmediate(() => this.#endReads());
+  }
+
+  /** Ends this turn's read transaction, if one is open. */
+  #endReads(): void {
+    if (!this.#reading) return;
+    this.#reading = false;
+    const database = this.#database();
+    if (database.open && database.inTransaction) database.prepare('commit').run();
+  }
+
+  override async close(force?: boolean): Promise<void> {
+    this.#endReads();
+    return super.close(force);
   }
 
   /** One statement on better-sqlite3, with the result kysely's SQLite connection would give. */
@@ -310,6 +359,11 @@ export class KamSqliteConnection extends SqliteConnection {
     const stats = (database as unknown as Record<symbol, StatementCacheStats>)[STATS];
     if (stats) stats.direct += 1;
     const statement = database.prepare(sql);
+    if (statement.reader && statement.readonly && PLAIN_READ.test(sql)) {
+      this.#startReads(database);
+      return { rows: statement.all(values) };
+    }
+    this.#endReads();
     if (statement.reader) return { rows: statement.all(values) };
     const { changes, lastInsertRowid } = statement.run(values);
     return { rows: [], insertId: BigInt(lastInsertRowid), numAffectedRows: BigInt(changes) };
