@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { Actor } from '../common/actor.ts';
@@ -11,8 +11,9 @@ import { API_ROLES, type ApiRole, ApiToken } from './api-token.entity.ts';
 
 const SECRET_PREFIX = 'kam_';
 
+/** SHA-256 of a token's secret, hex (the one-shot `hash` costs a third of `createHash`'s). */
 export function hashTokenSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export const createTokenSchema = z.object({
