@@ -39,6 +39,17 @@ const scores = {
   defectionInfluencesOthers: false,
 };
 
+/** A new account designated a key account on `day`. */
+async function designatedOn(day: string) {
+  const account = await makeAccount(db.em());
+  const designation = await designateKeyAccount(
+    db.em(),
+    { accountId: account.id, designatedOn: day },
+    testActor,
+  );
+  return { account, designation };
+}
+
 describe('assessment scores are whole numbers 1–5', () => {
   it('stores an assessment at the edges of the range', async () => {
     const account = await makeAccount(db.em());
@@ -93,12 +104,7 @@ describe('assessment scores are whole numbers 1–5', () => {
 
 describe('a designation is reviewed at least 24 months out', () => {
   it('defaults the review to 24 months after the designation', async () => {
-    const account = await makeAccount(db.em());
-    const designation = await designateKeyAccount(
-      db.em(),
-      { accountId: account.id, designatedOn: '2026-02-10' },
-      testActor,
-    );
+    const { designation } = await designatedOn('2026-02-10');
     expect(designation.reviewDueOn).toBe('2028-02-10');
   });
 
@@ -126,12 +132,7 @@ describe('a designation is reviewed at least 24 months out', () => {
   });
 
   it('a review sets the next review at least 24 months after the review date', async () => {
-    const account = await makeAccount(db.em());
-    const d = await designateKeyAccount(
-      db.em(),
-      { accountId: account.id, designatedOn: '2026-01-01' },
-      testActor,
-    );
+    const { designation: d } = await designatedOn('2026-01-01');
     await expectRejected(
       db.em(),
       'DESIGNATION_REVIEW_TOO_SOON',
@@ -153,12 +154,7 @@ describe('a designation is reviewed at least 24 months out', () => {
   });
 
   it('a review is not dated before the designation: its next review would come sooner than 24 months after it', async () => {
-    const account = await makeAccount(db.em());
-    const d = await designateKeyAccount(
-      db.em(),
-      { accountId: account.id, designatedOn: '2026-01-01' },
-      testActor,
-    );
+    const { account, designation: d } = await designatedOn('2026-01-01');
     // Reviewed "on 2025-01-01" would set the next review to 2027-01-01: 12 months after the designation.
     const error = await expectRejected(
       db.em(),
@@ -175,12 +171,7 @@ describe('a designation is reviewed at least 24 months out', () => {
   });
 
   it('a new designation starts after the previous one ended: designations never overlap', async () => {
-    const account = await makeAccount(db.em());
-    const d = await designateKeyAccount(
-      db.em(),
-      { accountId: account.id, designatedOn: '2026-01-01' },
-      testActor,
-    );
+    const { account, designation: d } = await designatedOn('2026-01-01');
     await revokeDesignation(
       db.em(),
       { id: d.id, expectedVersion: 1, revokedOn: '2026-09-30', reason: 'Lost the business' },
@@ -213,12 +204,7 @@ describe('a designation is reviewed at least 24 months out', () => {
 
 describe('designations are never deleted', () => {
   it('revoking ends a designation and keeps it; a second revocation is refused', async () => {
-    const account = await makeAccount(db.em());
-    const d = await designateKeyAccount(
-      db.em(),
-      { accountId: account.id, designatedOn: '2026-01-01' },
-      testActor,
-    );
+    const { account, designation: d } = await designatedOn('2026-01-01');
     await revokeDesignation(
       db.em(),
       {
@@ -248,12 +234,7 @@ describe('designations are never deleted', () => {
   });
 
   it('the database refuses a DELETE of a designation, by SQL or through the ORM', async () => {
-    const account = await makeAccount(db.em());
-    const d = await designateKeyAccount(
-      db.em(),
-      { accountId: account.id, designatedOn: '2026-01-01' },
-      testActor,
-    );
+    const { designation: d } = await designatedOn('2026-01-01');
     const before = await tableCounts(db.em(), ['key_account_designation', 'audit_entry']);
     await expect(
       db.em().getConnection().execute('delete from key_account_designation where id = ?', [d.id]),
@@ -269,12 +250,7 @@ describe('designations are never deleted', () => {
 
 describe('optimistic locking of designations', () => {
   it('a stale expectedVersion is VERSION_CONFLICT and changes nothing', async () => {
-    const account = await makeAccount(db.em());
-    const d = await designateKeyAccount(
-      db.em(),
-      { accountId: account.id, designatedOn: '2026-01-01' },
-      testActor,
-    );
+    const { account, designation: d } = await designatedOn('2026-01-01');
     await reviewDesignation(db.em(), { id: d.id, expectedVersion: 1, reviewedOn: '2026-06-01' }, testActor);
     const error = await expectRejected(
       db.em(),
