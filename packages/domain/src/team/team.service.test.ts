@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
 import { upsertContacts } from '../bulk/contacts.bulk.ts';
 import { writeAs } from '../common/unit-of-work.ts';
+import type { TeamRole } from '../common/vocabulary.ts';
 import {
   createTestDatabase,
   expectRejected,
@@ -29,6 +30,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.close();
 });
+
+/** A new person on the account's team in `role`, reporting to `reportsToId` when given. */
+const newMember = async (accountId: number, role: TeamRole, reportsToId?: number) =>
+  addTeamMember(
+    db.em(),
+    { accountId, personId: (await makePerson(db.em())).id, role, ...(reportsToId ? { reportsToId } : {}) },
+    testActor,
+  );
 
 const contactInput = (accountId: number, influence: number, externalRef?: string) => ({
   accountId,
@@ -193,26 +202,9 @@ describe('the account team', () => {
   it('a member reports to someone on the same account team, never to themselves', async () => {
     const account = await makeAccount(db.em());
     const other = await makeAccount(db.em());
-    const lead = await addTeamMember(
-      db.em(),
-      { accountId: account.id, personId: (await makePerson(db.em())).id, role: 'SPONSOR' },
-      testActor,
-    );
-    const elsewhere = await addTeamMember(
-      db.em(),
-      { accountId: other.id, personId: (await makePerson(db.em())).id, role: 'SPONSOR' },
-      testActor,
-    );
-    const member = await addTeamMember(
-      db.em(),
-      {
-        accountId: account.id,
-        personId: (await makePerson(db.em())).id,
-        role: 'SUPPORT',
-        reportsToId: lead.id,
-      },
-      testActor,
-    );
+    const lead = await newMember(account.id, 'SPONSOR');
+    const elsewhere = await newMember(other.id, 'SPONSOR');
+    const member = await newMember(account.id, 'SUPPORT', lead.id);
     const coach = await makePerson(db.em());
     await expectRejected(
       db.em(),
@@ -263,21 +255,8 @@ describe('changing part of a record keeps the rest', () => {
 
   it('removing a member clears their reports’ reporting line as a change of their own: versioned and audited', async () => {
     const account = await makeAccount(db.em());
-    const lead = await addTeamMember(
-      db.em(),
-      { accountId: account.id, personId: (await makePerson(db.em())).id, role: 'KEY_ACCOUNT_MANAGER' },
-      testActor,
-    );
-    const report = await addTeamMember(
-      db.em(),
-      {
-        accountId: account.id,
-        personId: (await makePerson(db.em())).id,
-        role: 'SUPPORT',
-        reportsToId: lead.id,
-      },
-      testActor,
-    );
+    const lead = await newMember(account.id, 'KEY_ACCOUNT_MANAGER');
+    const report = await newMember(account.id, 'SUPPORT', lead.id);
     await removeTeamMember(db.em(), { id: lead.id, expectedVersion: 1 }, testActor);
     const reloaded = await db.em().findOneOrFail(TeamMember, report.id);
     // Its version moves on, so an edit based on the old reporting line conflicts.
