@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Actor } from '../common/actor.ts';
-import { type ContactRow, contactRowSchema } from '../team/team.service.ts';
+import { type ContactRow, contactRowSchema, contactValues } from '../team/team.service.ts';
 import type { BulkOptions, BulkResult } from './bulk.types.ts';
 import { idsByKey, type TableSpec, upsertByExternalRef } from './bulk-engine.ts';
 
@@ -59,14 +59,7 @@ export async function upsertContacts(
       return {
         externalRef: data.externalRef,
         account,
-        name: data.name,
-        title: data.title ?? null,
-        email: data.email ?? null,
-        function: data.function,
-        influence: data.influence,
-        stance: data.stance,
-        whatTheyValue: data.whatTheyValue ?? null,
-        lastContactOn: data.lastContactOn ?? null,
+        ...contactValues(data),
         counterpart: counterpart ?? null,
       };
     },

@@ -6,6 +6,7 @@ import {
   type SignalRow,
   type SurveyRow,
   signalRowSchema,
+  signalValues,
   surveyRowSchema,
 } from '../signals/signal.schemas.ts';
 import type { BulkOptions, BulkResult } from './bulk.types.ts';
@@ -60,17 +61,7 @@ export async function recordSignals(
     spec: SIGNALS,
     what: 'signal',
     lookups: async () => undefined,
-    build: ({ data }, account) => ({
-      externalRef: data.externalRef,
-      account,
-      kind: data.kind,
-      occurredOn: data.occurredOn,
-      quarter: quarterOf(data.occurredOn),
-      sentiment: data.sentiment ?? null,
-      topic: data.topic ?? null,
-      value: data.value ?? null,
-      note: data.note ?? null,
-    }),
+    build: ({ data }, account) => ({ externalRef: data.externalRef, account, ...signalValues(data) }),
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quarterOf } from '../common/quarter.ts';
 import {
   externalRefSchema,
   isoDateSchema,
@@ -57,6 +58,24 @@ export const signalRowSchema = z
   .strict()
   .superRefine(signalRules);
 export type SignalRow = z.input<typeof signalRowSchema>;
+
+/** What is stored of a signal, from either the single or the bulk input. */
+export function signalValues(
+  data: Pick<
+    z.output<typeof signalRowSchema>,
+    'kind' | 'occurredOn' | 'sentiment' | 'topic' | 'value' | 'note'
+  >,
+) {
+  return {
+    kind: data.kind,
+    occurredOn: data.occurredOn,
+    quarter: quarterOf(data.occurredOn),
+    sentiment: data.sentiment ?? null,
+    topic: data.topic ?? null,
+    value: data.value ?? null,
+    note: data.note ?? null,
+  };
+}
 
 const surveyScore = z
   .number({ error: 'must be a whole number from 1 to 5' })

@@ -17,6 +17,7 @@ import {
   recordMeasurementSchema,
   recordSignalSchema,
   recordSurveySchema,
+  signalValues,
 } from './signal.schemas.ts';
 
 function refTaken(what: string, ref: string): DomainError {
@@ -32,17 +33,7 @@ export async function recordSignal(em: EntityManager, input: RecordSignalInput, 
     const account = await findOrFail(tx, Account, data.accountId, 'Account');
     const externalRef = data.externalRef ?? `kam-signal-${crypto.randomUUID()}`;
     if (await tx.count(CustomerSignal, { externalRef })) throw refTaken('signal', externalRef);
-    return tx.create(CustomerSignal, {
-      externalRef,
-      account,
-      kind: data.kind,
-      occurredOn: data.occurredOn,
-      quarter: quarterOf(data.occurredOn),
-      sentiment: data.sentiment ?? null,
-      topic: data.topic ?? null,
-      value: data.value ?? null,
-      note: data.note ?? null,
-    });
+    return tx.create(CustomerSignal, { externalRef, account, ...signalValues(data) });
   });
 }
 

@@ -184,6 +184,20 @@ export const contactRowSchema = contactFieldsSchema
   .strict();
 export type ContactRow = z.input<typeof contactRowSchema>;
 
+/** What is stored of a contact's own fields, from either the single or the bulk input. */
+export function contactValues(data: z.output<typeof contactFieldsSchema>) {
+  return {
+    name: data.name,
+    title: data.title ?? null,
+    email: data.email ?? null,
+    function: data.function,
+    influence: data.influence,
+    stance: data.stance,
+    whatTheyValue: data.whatTheyValue ?? null,
+    lastContactOn: data.lastContactOn ?? null,
+  };
+}
+
 /** Adds a contact to an account's stakeholder map (influence 1–5). */
 export async function createContact(
   em: EntityManager,
@@ -206,19 +220,7 @@ export async function createContact(
         },
       );
     }
-    return tx.create(Contact, {
-      externalRef,
-      account,
-      counterpart,
-      name: data.name,
-      title: data.title ?? null,
-      email: data.email ?? null,
-      function: data.function,
-      influence: data.influence,
-      stance: data.stance,
-      whatTheyValue: data.whatTheyValue ?? null,
-      lastContactOn: data.lastContactOn ?? null,
-    });
+    return tx.create(Contact, { externalRef, account, counterpart, ...contactValues(data) });
   });
 }
 
