@@ -386,6 +386,61 @@ describe('only legal plan status transitions', () => {
     const reloaded = await db.em().findOneOrFail(PlanAction, action.id);
     expect([reloaded.status, reloaded.completedOn, reloaded.version]).toEqual(['DONE', '2026-03-01', 2]);
   });
+
+  it('a final action keeps its description, owner and dates; completedOn comes only with DONE', async () => {
+    const plan = await draftPlan([sales]);
+    const action = await addPlanAction(db.em(), { planId: plan.id, description: 'Audit' }, testActor);
+    // completedOn without status DONE used to be ignored without a word.
+    const early = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        updatePlanAction(
+          db.em(),
+          { id: action.id, expectedVersion: 1, completedOn: '2026-03-01' },
+          testActor,
+        ),
+      ['plan_action'],
+    );
+    expect(early.issues.map(i => i.path)).toEqual([['completedOn']]);
+    await updatePlanAction(db.em(), { id: action.id, expectedVersion: 1, status: 'CANCELLED' }, testActor);
+    for (const change of [
+      { description: 'Another audit' },
+      { dueOn: '2026-05-01' },
+      { completedOn: '2026-03-01' },
+    ]) {
+      const error = await expectRejected(
+        db.em(),
+        'ACTION_INVALID_TRANSITION',
+        () => updatePlanAction(db.em(), { id: action.id, expectedVersion: 2, ...change }, testActor),
+        ['plan_action'],
+      );
+      expect(error.message).toBe(
+        'Action "Audit" is CANCELLED: DONE and CANCELLED actions are final, with what they said when they ended. Add a new action instead.',
+      );
+    }
+    const reloaded = await db.em().findOneOrFail(PlanAction, action.id);
+    expect([reloaded.description, reloaded.dueOn, reloaded.version]).toEqual(['Audit', null, 2]);
+  });
+
+  it('the actions of a CLOSED plan are the record of its year: they no longer change', async () => {
+    const plan = await draftPlan([sales]);
+    const action = await addPlanAction(db.em(), { planId: plan.id, description: 'Visit' }, testActor);
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
+    await sign(plan.id, sales, salesLead);
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 2 }, testActor);
+    await closePlan(db.em(), { id: plan.id, expectedVersion: 3 }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_NOT_EDITABLE',
+      () => updatePlanAction(db.em(), { id: action.id, expectedVersion: 1, status: 'DONE' }, testActor),
+      ['plan_action'],
+    );
+    expect(error.message).toBe(
+      `The 2026 plan of ${plan.account.externalRef} is CLOSED; its actions are the record of that year and no longer change.`,
+    );
+    expect((await db.em().findOneOrFail(PlanAction, action.id)).status).toBe('OPEN');
+  });
 });
 
 describe('optimistic locking of plans', () => {

@@ -710,7 +710,10 @@ export const updateActionSchema = z.object({
 });
 export type UpdateActionInput = z.input<typeof updateActionSchema>;
 
-/** Updates an action; DONE and CANCELLED are final. */
+/**
+ * Updates an action. DONE and CANCELLED are final, with what the action said when it ended;
+ * the actions of a CLOSED plan no longer change; `completedOn` comes with status DONE.
+ */
 export async function updatePlanAction(em: EntityManager, input: UpdateActionInput, actor: Actor) {
   const data = parseInput(updateActionSchema, input, 'action');
   return writeAs(em, actor, async tx => {
@@ -719,7 +722,29 @@ export async function updatePlanAction(em: EntityManager, input: UpdateActionInp
       await tx.populate(action, ['plan.account']);
       return `Action ${quoted(action.description)} of ${planName(action.plan, { inSentence: true })}`;
     });
+    await tx.populate(action, ['plan.account']);
+    if (action.plan.status === 'CLOSED') {
+      throw new DomainError(
+        'PLAN_NOT_EDITABLE',
+        `${planName(action.plan)} is CLOSED; its actions are the record of that year and no longer change.`,
+      );
+    }
     const current = action.status as ActionStatus;
+    const final = current === 'DONE' || current === 'CANCELLED';
+    const edits = [data.description, data.ownerId, data.dueOn, data.completedOn].some(v => v !== undefined);
+    if (final && (edits || (data.status && data.status === current))) {
+      throw new DomainError(
+        'ACTION_INVALID_TRANSITION',
+        `Action ${quoted(action.description)} is ${current}: DONE and CANCELLED actions are final, with what they said when they ended. Add a new action instead.`,
+      );
+    }
+    if (data.completedOn !== undefined && data.status !== 'DONE') {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `completedOn is given with status DONE (the day the action was done); send both, or neither.`,
+        { issues: [{ path: ['completedOn'], message: 'only with status DONE', code: 'VALIDATION_FAILED' }] },
+      );
+    }
     if (data.status && data.status !== current) {
       if (!ACTION_TRANSITIONS[current].includes(data.status)) {
         throw new DomainError(

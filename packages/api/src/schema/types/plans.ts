@@ -794,7 +794,8 @@ builder.mutationFields(t => ({
   }),
   updatePlanAction: t.field({
     type: PlanActionRef,
-    description: 'Updates an action of a plan; DONE and CANCELLED are final.',
+    description:
+      'Updates an action of a plan. DONE and CANCELLED actions are final (nothing of them changes any more), and so are the actions of a CLOSED plan; completedOn comes with status DONE.',
     authScopes: { write: true },
     errors: described('updating an action'),
     args: { input: t.arg({ type: UpdatePlanActionInput, required: true, description: 'The change.' }) },
