@@ -79,10 +79,23 @@ async function historyOf(planId: number) {
   return rows.map(r => [r.step, r.fromStatus, r.status, r.changedOn, r.versionNumber]);
 }
 
-const sign = (planId: number, unit: BusinessUnit, person: Person) =>
+/** `person` signs the plan for `unit` on `on`, naming the version read when `versionNumber` is given. */
+const sign = (
+  planId: number,
+  unit: BusinessUnit,
+  person: Person,
+  on = '2026-02-01',
+  versionNumber?: number,
+) =>
   signPlan(
     db.em(),
-    { id: planId, businessUnitId: unit.id, signedById: person.id, on: '2026-02-01' },
+    {
+      id: planId,
+      businessUnitId: unit.id,
+      signedById: person.id,
+      on,
+      ...(versionNumber ? { versionNumber } : {}),
+    },
     testActor,
   );
 
@@ -166,12 +179,7 @@ describe('a plan is approved only with every involved business unit’s sign-off
     await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
     await returnPlanToDraft(db.em(), { id: plan.id, expectedVersion: 2 }, testActor);
     await submitPlan(db.em(), { id: plan.id, expectedVersion: 3 }, testActor);
-    const signRead = (versionNumber: number) =>
-      signPlan(
-        db.em(),
-        { id: plan.id, businessUnitId: sales.id, signedById: salesLead.id, versionNumber, on: '2026-02-01' },
-        testActor,
-      );
+    const signRead = (versionNumber: number) => sign(plan.id, sales, salesLead, '2026-02-01', versionNumber);
     const error = await expectRejected(db.em(), 'VERSION_CONFLICT', () => signRead(1), PLAN_TABLES);
     expect(error.message).toBe(
       `The 2026 plan of ${plan.account.externalRef} is in review as version 2, not version 1: it was submitted again since. Read version 2 (compare it with 1) and sign that one.`,
@@ -524,16 +532,8 @@ describe('the status history of a plan', () => {
     await returnPlanToDraft(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-01-25' }, testActor);
     await submitPlan(db.em(), { id: plan.id, expectedVersion: 3, on: '2026-01-28' }, testActor);
     // Version 2 needs both signatures again: a resubmission resets the sign-offs.
-    await signPlan(
-      db.em(),
-      { id: plan.id, businessUnitId: sales.id, signedById: salesLead.id, on: '2026-02-02' },
-      testActor,
-    );
-    await signPlan(
-      db.em(),
-      { id: plan.id, businessUnitId: service.id, signedById: serviceLead.id, on: '2026-02-02' },
-      testActor,
-    );
+    await sign(plan.id, sales, salesLead, '2026-02-02');
+    await sign(plan.id, service, serviceLead, '2026-02-02');
     await approvePlan(db.em(), { id: plan.id, expectedVersion: 4, on: '2026-02-03' }, testActor);
     await closePlan(db.em(), { id: plan.id, expectedVersion: 5, on: '2026-12-31' }, testActor);
     const next = await copyPlanToNextYear(db.em(), { id: plan.id, on: '2026-12-31' }, testActor);
@@ -578,16 +578,8 @@ describe('the status history of a plan', () => {
     const { externalRef } = (await db.em().findOneOrFail(AccountPlan, plan.id, { populate: ['account'] }))
       .account;
     await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-03-01' }, testActor);
-    await signPlan(
-      db.em(),
-      { id: plan.id, businessUnitId: sales.id, signedById: salesLead.id, on: '2026-03-05' },
-      testActor,
-    );
-    await signPlan(
-      db.em(),
-      { id: plan.id, businessUnitId: service.id, signedById: serviceLead.id, on: '2026-04-03' },
-      testActor,
-    );
+    await sign(plan.id, sales, salesLead, '2026-03-05');
+    await sign(plan.id, service, serviceLead, '2026-04-03');
     const error = await expectRejected(
       db.em(),
       'PLAN_NOT_SIGNED_BY_ALL_UNITS',
