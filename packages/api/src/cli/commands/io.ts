@@ -47,7 +47,7 @@ export function registerImportExport(program: Command): void {
         };
         writeErrors([['line', 'field', 'code', 'message']]);
         let rejections = 0;
-        const importWithReport = async () => {
+        try {
           const orm = await openDatabase(parseEnv(process.env));
           const bar = process.stderr.isTTY
             ? new SingleBar({
@@ -95,9 +95,6 @@ export function registerImportExport(program: Command): void {
             bar?.stop();
             await orm.close(true);
           }
-        };
-        try {
-          await importWithReport();
         } finally {
           if (errorsFile !== null) closeSync(errorsFile);
         }
