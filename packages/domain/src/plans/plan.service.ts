@@ -4,7 +4,7 @@ import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { addMonths, findOrFail, today } from '../common/lookup.ts';
-import { assertVersion, assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
+import { assertVersion, writeAs } from '../common/unit-of-work.ts';
 import {
   isoDateSchema,
   moneySchema,
@@ -718,11 +718,13 @@ export async function updatePlanAction(em: EntityManager, input: UpdateActionInp
   const data = parseInput(updateActionSchema, input, 'action');
   return writeAs(em, actor, async tx => {
     const action = await findOrFail(tx, PlanAction, data.id, 'Action');
-    await assertVersionNamed('PlanAction', action, data.expectedVersion, async () => {
-      await tx.populate(action, ['plan.account']);
-      return `Action ${quoted(action.description)} of ${planName(action.plan, { inSentence: true })}`;
-    });
-    await tx.populate(action, ['plan.account']);
+    await tx.populate(action, ['plan.account']); // for the plan's status and the messages
+    assertVersion(
+      'PlanAction',
+      action,
+      data.expectedVersion,
+      `Action ${quoted(action.description)} of ${planName(action.plan, { inSentence: true })}`,
+    );
     if (action.plan.status === 'CLOSED') {
       throw new DomainError(
         'PLAN_NOT_EDITABLE',
@@ -732,7 +734,7 @@ export async function updatePlanAction(em: EntityManager, input: UpdateActionInp
     const current = action.status as ActionStatus;
     const final = current === 'DONE' || current === 'CANCELLED';
     const edits = [data.description, data.ownerId, data.dueOn, data.completedOn].some(v => v !== undefined);
-    if (final && (edits || (data.status && data.status === current))) {
+    if (final && edits) {
       throw new DomainError(
         'ACTION_INVALID_TRANSITION',
         `Action ${quoted(action.description)} is ${current}: DONE and CANCELLED actions are final, with what they said when they ended. Add a new action instead.`,
