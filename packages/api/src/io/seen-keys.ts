@@ -10,6 +10,8 @@ export class SeenKeys {
   readonly #db: Sqlite.Database;
   readonly #lineOf: Sqlite.Statement<[string], { line: number }>;
   readonly #add: (entries: [key: string, line: number][]) => void;
+  /** Whether any key was noted: until then (a file of one batch) nothing is looked up. */
+  #any = false;
 
   constructor() {
     // An empty file name: a private temporary database, removed when it is closed.
@@ -26,12 +28,14 @@ export class SeenKeys {
 
   /** The line of the first row sent with `key`, if any. */
   lineOf(key: string): number | undefined {
-    return this.#lineOf.get(key)?.line;
+    return this.#any ? this.#lineOf.get(key)?.line : undefined;
   }
 
   /** Notes keys and their lines; a key already noted keeps its first line. */
   add(entries: [key: string, line: number][]): void {
-    if (entries.length) this.#add(entries);
+    if (!entries.length) return;
+    this.#add(entries);
+    this.#any = true;
   }
 
   close(): void {
