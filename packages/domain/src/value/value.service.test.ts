@@ -37,7 +37,13 @@ async function reload(id: number): Promise<ValueInitiative> {
 async function initiativeAt(phase: DesignPhase): Promise<ValueInitiative> {
   let initiative = await createValueInitiative(
     db.em(),
-    { accountId, name: `Initiative at ${phase}`, category: 'UNTAPPED', desiredGains: '5 % less scrap' },
+    {
+      accountId,
+      name: `Initiative at ${phase}`,
+      category: 'UNTAPPED',
+      desiredGains: '5 % less scrap',
+      startedOn: '2026-01-15',
+    },
     testActor,
   );
   while (initiative.phase !== phase) {
@@ -377,5 +383,91 @@ describe('optimistic locking of value initiatives', () => {
       reloaded.outcome,
       reloaded.version,
     ]).toEqual(['10.00', 'ASSESS_CURRENT_SITUATION', false, null, 2]);
+  });
+});
+
+describe('an initiative is not recognised or ended before it started', () => {
+  it('refuses a recognition or an outcome dated before startedOn, and takes the start day itself', async () => {
+    const initiative = await withGains('100.00', '50.00', false);
+    const early = [
+      [
+        'recognition',
+        '2026-01-14',
+        () =>
+          recordCustomerRecognition(
+            db.em(),
+            { id: initiative.id, expectedVersion: initiative.version, recognised: true, on: '2026-01-14' },
+            testActor,
+          ),
+      ],
+      [
+        'rejection',
+        '2025-12-31',
+        () =>
+          recordInitiativeOutcome(
+            db.em(),
+            { outcome: 'REJECTED', id: initiative.id, expectedVersion: initiative.version, on: '2025-12-31' },
+            testActor,
+          ),
+      ],
+    ] as const;
+    for (const [what, on, action] of early) {
+      const error = await expectRejected(db.em(), 'INITIATIVE_DATED_BEFORE_START', action, TABLES);
+      expect(error.message).toMatch(
+        new RegExp(
+          `^Initiative "Initiative at REVIEW_AND_REFINE" of ACC-\\d+ started on 2026-01-15; its ${what} cannot be dated ${on}\\. Date it on or after 2026-01-15\\.$`,
+        ),
+      );
+      expect(error.issues).toEqual([
+        { path: ['on'], message: 'before startedOn (2026-01-15)', code: 'INITIATIVE_DATED_BEFORE_START' },
+      ]);
+    }
+    const recognised = await recordCustomerRecognition(
+      db.em(),
+      { id: initiative.id, expectedVersion: initiative.version, recognised: true, on: '2026-01-15' },
+      testActor,
+    );
+    const adopted = await recordInitiativeOutcome(
+      db.em(),
+      { outcome: 'ADOPTED', id: initiative.id, expectedVersion: recognised.version, on: '2026-01-15' },
+      testActor,
+    );
+    expect([adopted.recognisedOn, adopted.outcome, adopted.endedOn]).toEqual([
+      '2026-01-15',
+      'ADOPTED',
+      '2026-01-15',
+    ]);
+  });
+
+  it('an initiative that starts later cannot be rejected or combined today', async () => {
+    const later = await createValueInitiative(
+      db.em(),
+      { accountId, name: 'Starts next year', category: 'UNTAPPED', startedOn: '2999-01-01' },
+      testActor,
+    );
+    const running = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    for (const early of [
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          { outcome: 'REJECTED', id: later.id, expectedVersion: 1 },
+          testActor,
+        ),
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          { outcome: 'COMBINED', id: later.id, expectedVersion: 1, combinedIntoId: running.id },
+          testActor,
+        ),
+    ]) {
+      await expectRejected(db.em(), 'INITIATIVE_DATED_BEFORE_START', early, TABLES);
+    }
+    const reloaded = await reload(later.id);
+    expect([reloaded.outcome, reloaded.endedOn, reloaded.combinedInto, reloaded.version]).toEqual([
+      null,
+      null,
+      null,
+      1,
+    ]);
   });
 });

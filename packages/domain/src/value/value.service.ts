@@ -85,6 +85,32 @@ function ended(i: ValueInitiative): DomainError {
   );
 }
 
+/**
+ * The day an initiative's recognition or outcome takes effect: `on`, else today. Not before
+ * the initiative started (`INITIATIVE_DATED_BEFORE_START`): its dates would say it was
+ * recognised or ended before it existed.
+ */
+function dateAfterStart(i: ValueInitiative, on: string | undefined, what: string): string {
+  const date = on ?? today();
+  if (date < i.startedOn) {
+    throw new DomainError(
+      'INITIATIVE_DATED_BEFORE_START',
+      `${initiativeName(i)} started on ${i.startedOn}; its ${what} cannot be dated ${date}. Date it on or after ${i.startedOn}.`,
+      {
+        details: { startedOn: i.startedOn, on: date },
+        issues: [
+          {
+            path: ['on'],
+            message: `before startedOn (${i.startedOn})`,
+            code: 'INITIATIVE_DATED_BEFORE_START',
+          },
+        ],
+      },
+    );
+  }
+  return date;
+}
+
 const stepSchema = z.object({ id: z.number().int().positive(), expectedVersion: versionSchema });
 
 /** Moves an initiative to the next design phase; phases are never skipped or reversed. */
@@ -165,7 +191,7 @@ export async function recordCustomerRecognition(
     assertInitiativeVersion(initiative, data.expectedVersion);
     if (isEnded(initiative)) throw ended(initiative);
     initiative.customerRecognised = data.recognised;
-    initiative.recognisedOn = data.recognised ? (data.on ?? today()) : null;
+    initiative.recognisedOn = data.recognised ? dateAfterStart(initiative, data.on, 'recognition') : null;
     initiative.recognitionNote = data.note ?? null;
     return initiative;
   });
@@ -247,13 +273,13 @@ export async function recordInitiativeOutcome(em: EntityManager, input: RecordOu
             `${initiativeName(initiative)} can be adopted only when the customer recognises the value; record the customer's recognition first.`,
           );
         }
+        initiative.endedOn = dateAfterStart(initiative, data.on, 'adoption');
         initiative.outcome = 'ADOPTED';
-        initiative.endedOn = data.on ?? today();
         break;
       }
       case 'REJECTED':
+        initiative.endedOn = dateAfterStart(initiative, data.on, 'rejection');
         initiative.outcome = 'REJECTED';
-        initiative.endedOn = data.on ?? today();
         break;
       case 'REVISED':
         if (!REVISABLE_PHASES.includes(initiative.phase)) {
@@ -274,9 +300,9 @@ export async function recordInitiativeOutcome(em: EntityManager, input: RecordOu
             `${initiativeName(initiative)} can only be combined into another initiative that is still running; ${target.id === initiative.id ? 'not into itself' : `${initiativeName(target)} has ended (${target.outcome})`}.`,
           );
         }
+        initiative.endedOn = dateAfterStart(initiative, data.on, 'combination');
         initiative.outcome = 'COMBINED';
         initiative.combinedInto = target;
-        initiative.endedOn = data.on ?? today();
         break;
       }
     }
