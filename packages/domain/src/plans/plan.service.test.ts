@@ -80,13 +80,7 @@ async function historyOf(planId: number) {
 }
 
 /** `person` signs the plan for `unit` on `on`, naming the version read when `versionNumber` is given. */
-const sign = (
-  planId: number,
-  unit: BusinessUnit,
-  person: Person,
-  on = '2026-02-01',
-  versionNumber?: number,
-) =>
+const sign = (planId: number, unit: BusinessUnit, person: Person, on?: string, versionNumber?: number) =>
   signPlan(
     db.em(),
     {
@@ -107,7 +101,7 @@ describe('a plan is approved only with every involved business unit’s sign-off
   it('refuses approval while one unit has not signed, then approves once it has', async () => {
     const plan = await draftPlan(undefined, 2026, '2026-01-05');
     await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
-    await sign(plan.id, sales, salesLead);
+    await sign(plan.id, sales, salesLead, '2026-02-01');
     const error = await expectRejected(
       db.em(),
       'PLAN_NOT_SIGNED_BY_ALL_UNITS',
@@ -125,7 +119,7 @@ describe('a plan is approved only with every involved business unit’s sign-off
     );
     expect((await reload(plan.id)).status).toBe('IN_REVIEW');
 
-    await sign(plan.id, service, serviceLead);
+    await sign(plan.id, service, serviceLead, '2026-02-01');
     const approved = await approvePlan(
       db.em(),
       { id: plan.id, expectedVersion: 2, on: '2026-02-03' },
@@ -179,7 +173,7 @@ describe('a plan is approved only with every involved business unit’s sign-off
     await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
     await returnPlanToDraft(db.em(), { id: plan.id, expectedVersion: 2 }, testActor);
     await submitPlan(db.em(), { id: plan.id, expectedVersion: 3 }, testActor);
-    const signRead = (versionNumber: number) => sign(plan.id, sales, salesLead, '2026-02-01', versionNumber);
+    const signRead = (versionNumber: number) => sign(plan.id, sales, salesLead, undefined, versionNumber);
     const error = await expectRejected(db.em(), 'VERSION_CONFLICT', () => signRead(1), PLAN_TABLES);
     expect(error.message).toBe(
       `The 2026 plan of ${plan.account.externalRef} is in review as version 2, not version 1: it was submitted again since. Read version 2 (compare it with 1) and sign that one.`,
@@ -346,7 +340,7 @@ describe('only legal plan status transitions', () => {
     const { externalRef } = (await db.em().findOneOrFail(AccountPlan, plan.id, { populate: ['account'] }))
       .account;
     await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
-    await sign(plan.id, sales, salesLead);
+    await sign(plan.id, sales, salesLead, '2026-02-01');
     await approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-04-05' }, testActor);
     const review = { planId: plan.id, assessment: 'ON_TRACK' as const, progress: 'Fine' };
     const error = await expectRejected(
@@ -557,7 +551,7 @@ describe('the status history of a plan', () => {
     const { externalRef } = (await db.em().findOneOrFail(AccountPlan, plan.id, { populate: ['account'] }))
       .account;
     await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-02-01' }, testActor);
-    await sign(plan.id, sales, salesLead);
+    await sign(plan.id, sales, salesLead, '2026-02-01');
     const error = await expectRejected(
       db.em(),
       'PLAN_STEP_BEFORE_LAST_STEP',
@@ -592,6 +586,26 @@ describe('the status history of a plan', () => {
     expect((await reload(plan.id)).status).toBe('IN_REVIEW');
     await approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-04-03' }, testActor);
     expect((await reload(plan.id)).status).toBe('APPROVED');
+  });
+
+  it('refuses a signature dated before the submission it signs, and writes nothing', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    const { externalRef } = (await db.em().findOneOrFail(AccountPlan, plan.id, { populate: ['account'] }))
+      .account;
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-03-01' }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_STEP_BEFORE_LAST_STEP',
+      () => sign(plan.id, sales, salesLead, '2026-02-28'),
+      PLAN_TABLES,
+    );
+    expect(error.message).toBe(
+      `The 2026 plan of ${externalRef} became IN_REVIEW on 2026-03-01; a later step cannot be dated 2026-02-28. Date it on or after 2026-03-01.`,
+    );
+    expect(error.issues).toEqual([
+      { path: ['on'], message: 'before 2026-03-01', code: 'PLAN_STEP_BEFORE_LAST_STEP' },
+    ]);
+    expect(await sign(plan.id, sales, salesLead, '2026-03-01')).toMatchObject({ signedOn: '2026-03-01' });
   });
 
   it('is append-only: the database refuses changing or deleting a step', async () => {

@@ -396,11 +396,13 @@ export async function signPlan(em: EntityManager, input: SignPlanInput, actor: A
       planVersionNumber: plan.latestVersionNumber,
     });
     if (existing) return existing;
+    // Not before the submission being signed (the plan's last step).
+    const signedOn = await stepDate(tx, plan, data.on);
     return tx.create(PlanSignOff, {
       plan,
       businessUnit: unit,
       signedBy: signer,
-      signedOn: data.on ?? today(),
+      signedOn,
       planVersionNumber: plan.latestVersionNumber,
       comment: data.comment ?? null,
     });
