@@ -82,4 +82,28 @@ describe('year-on-year growth over a loss (negative prior gross profit)', () => 
     };
     expect(keyVsControlRatio(key, control)).toBe(4);
   });
+
+  it('has no ratio when the control group did not grow (a ratio to a fall reads backwards)', () => {
+    const group = (priorRevenue: bigint, revenue: bigint) => ({
+      accounts: 1,
+      revenue,
+      priorRevenue,
+      grossProfit: 0n,
+      priorGrossProfit: 0n,
+    });
+    // Key −10 % against control −5 % would read 2 (on target); key +10 % against −5 %, −2.
+    expect(keyVsControlRatio(group(10_000n, 9_000n), group(10_000n, 9_500n))).toBeNull();
+    expect(keyVsControlRatio(group(10_000n, 11_000n), group(10_000n, 9_500n))).toBeNull();
+    expect(keyVsControlRatio(group(10_000n, 11_000n), group(10_000n, 10_000n))).toBeNull();
+    // Both growths stay in the KPI's detail.
+    const value = kpiValue(
+      'KEY_VS_CONTROL_GROWTH',
+      facts({ key: group(10_000n, 9_000n), control: group(10_000n, 9_500n) }),
+      DEFAULT_SETTINGS,
+    );
+    expect(value.value).toBeNull();
+    expect(value.detail).toEqual({ keyAccountGrowth: -0.1, controlGroupGrowth: -0.05 });
+    // Growing control group: the ratio as before (key +10 % ÷ control +5 % = 2).
+    expect(keyVsControlRatio(group(10_000n, 11_000n), group(10_000n, 10_500n))).toBe(2);
+  });
 });

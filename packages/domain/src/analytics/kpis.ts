@@ -348,9 +348,15 @@ function meanHundredths(values: number[]): number | null {
       );
 }
 
-/** Key-account revenue growth ÷ control-group revenue growth (4 decimals); null when either is undefined or the control group did not grow or shrink. */
+/**
+ * Key-account revenue growth ÷ control-group revenue growth (4 decimals). Null when either
+ * growth is undefined, or when the control group did not grow: a ratio to zero or negative
+ * growth reads backwards (key −10 % against control −5 % would give 2, "on target", and key
+ * +10 % against control −5 % would give −2); the detail still gives both growths.
+ */
 export function keyVsControlRatio(key: GroupGrowthFacts, control: GroupGrowthFacts): number | null {
   if (key.priorRevenue === 0n || control.priorRevenue === 0n) return null;
+  if (control.revenue <= control.priorRevenue) return null;
   // The two growths as `growth` gives them, over |prior|:
   // (k − kp)/|kp| ÷ (c − cp)/|cp| = (k − kp) × |cp| ÷ ((c − cp) × |kp|), exactly.
   return exactRatio(
