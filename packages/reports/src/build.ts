@@ -14,6 +14,8 @@ import config from '../astro.config.ts';
 import { readManifest, recordSiteBuild, writeArchive } from './archive.ts';
 import { openReportApi, type ReportApi, shareReportApi, unshareReportApi } from './data/api-client.ts';
 import type { SnapshotInfo } from './data/schemas.ts';
+import { SHARED_SNAPSHOT_LOADERS, type SnapshotLoadersHolder } from './data/shared-loaders.ts';
+import { snapshotLoaders } from './data/snapshot-loader.ts';
 import { resolveSnapshot } from './data/snapshot-pull.ts';
 import { REPORT_SITES, type ReportSite, reportEnv } from './env.ts';
 
@@ -92,9 +94,11 @@ export async function buildReports(options: BuildReportsOptions): Promise<BuildR
   // One API client for the whole build, shared with the content loaders.
   const api = await withEnv(base, () => openReportApi(reportEnv()));
   shareReportApi(api);
+  (globalThis as SnapshotLoadersHolder)[SHARED_SNAPSHOT_LOADERS] = snapshotLoaders;
   try {
     return await buildSites(options, api, base, sites, outDir, builtAt);
   } finally {
+    delete (globalThis as SnapshotLoadersHolder)[SHARED_SNAPSHOT_LOADERS];
     unshareReportApi();
     await api.close();
   }
