@@ -30,6 +30,34 @@ describe('CUSTOMER_LIFETIME_VALUE', () => {
         .detail.meanAnnualGrossProfit,
     ).toBe('-666.67');
   });
+
+  it('computes the value exactly from cents and counts: a half cent rounds away from zero', () => {
+    // 2 active accounts with 10 000.05 of TTM gross profit: mean 5 000.025; retention 6 of 7 →
+    // lifetime 1 ÷ (1 − 6/7) = 7 years; CLV 5 000.025 × 7 = 35 000.175 → 35 000.18
+    // (in binary floating point 1 ÷ (1 − 6/7) is 6.999999999999997 and the value read 35 000.17).
+    const clv = kpiValue(
+      'CUSTOMER_LIFETIME_VALUE',
+      facts({ activeYearEarlier: 7, retained: 6, activeNow: 2, activeGrossProfit: 1_000_005n }),
+      DEFAULT_SETTINGS,
+    );
+    expect(clv.value).toBe(35_000.18);
+    expect(clv.detail.expectedLifetimeYears).toBe(7);
+    // The cap applies exactly too: retention 39 of 40 → 40 years, capped at 20 (the default);
+    // 3 accounts with 1000.01 → mean 333.336 666… × 20 = 6666.733… → 6666.73.
+    const capped = kpiValue(
+      'CUSTOMER_LIFETIME_VALUE',
+      facts({ activeYearEarlier: 40, retained: 39, activeNow: 3, activeGrossProfit: 100_001n }),
+      DEFAULT_SETTINGS,
+    );
+    expect([capped.value, capped.detail.expectedLifetimeYears]).toEqual([6666.73, 20]);
+    // A cap with decimals (2.5 years): everyone retained → 2.5; 1 account with 0.01 → 0.025 → 0.03.
+    const decimalCap = kpiValue(
+      'CUSTOMER_LIFETIME_VALUE',
+      facts({ activeYearEarlier: 4, retained: 4, activeNow: 1, activeGrossProfit: 1n }),
+      { ...DEFAULT_SETTINGS, lifetime: { maxExpectedLifetimeYears: 2.5 } },
+    );
+    expect([decimalCap.value, decimalCap.detail.expectedLifetimeYears]).toEqual([0.03, 2.5]);
+  });
 });
 
 describe('year-on-year growth over a loss (negative prior gross profit)', () => {

@@ -338,6 +338,12 @@ function revenueGrowthPercent(g: GroupGrowthFacts): number | null {
   return growthPercent(g.revenue, g.priorRevenue);
 }
 
+/** A setting such as 2.5 as the fraction its decimal digits write (25 ÷ 10), for exact arithmetic. */
+function decimalFraction(value: number): { numerator: bigint; denominator: bigint } {
+  const [whole, fraction = ''] = String(value).split('.');
+  return { numerator: BigInt(`${whole}${fraction}`), denominator: 10n ** BigInt(fraction.length) };
+}
+
 function meanHundredths(values: number[]): number | null {
   return values.length === 0
     ? null
@@ -423,17 +429,23 @@ export function kpiValue(code: KpiCode, f: KpiFacts, settings: KamSettings): Kpi
       if (!yoy || f.activeNow === 0 || f.activeYearEarlier === 0) {
         return { value: null, byBusinessUnit: none, detail: { activeAccounts: f.activeNow } };
       }
-      const retention = f.retained / f.activeYearEarlier;
-      const cap = settings.lifetime.maxExpectedLifetimeYears;
-      const lifetime = retention >= 1 ? cap : Math.min(cap, 1 / (1 - retention));
-      const meanGp = Number(f.activeGrossProfit) / 100 / f.activeNow;
+      // Exactly, as fractions of integers: lifetime = 1 ÷ (1 − retained ÷ active a year earlier)
+      // = A ÷ (A − R), capped; CLV = gross profit (cents) ÷ active accounts × lifetime. (In binary
+      // floating point 1 ÷ (1 − 6/7) is 6.999999999999997, and a value of x.xx5 lost its half cent.)
+      const a = BigInt(f.activeYearEarlier);
+      const r = BigInt(f.retained);
+      const cap = decimalFraction(settings.lifetime.maxExpectedLifetimeYears);
+      const [years, per] =
+        r >= a || a * cap.denominator >= cap.numerator * (a - r)
+          ? [cap.numerator, cap.denominator]
+          : [a, a - r];
       return {
-        value: round(meanGp * lifetime, 2),
+        value: exactRatio(f.activeGrossProfit * years, BigInt(f.activeNow) * per * 100n, 2),
         byBusinessUnit: none,
         detail: {
           activeAccounts: f.activeNow,
           meanAnnualGrossProfit: fromCents(divideCents(f.activeGrossProfit, BigInt(f.activeNow))),
-          expectedLifetimeYears: round(lifetime, 2),
+          expectedLifetimeYears: exactRatio(years, per, 2),
         },
       };
     }
