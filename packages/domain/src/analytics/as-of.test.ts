@@ -57,6 +57,18 @@ describe('the open qualified pipeline as of the quarter end', () => {
       ['BETA', '900.00'],
     ]);
   });
+
+  it('lists no unit for a non-key account that had no figure with it by the quarter end', () => {
+    // A04 and A05 (not key) buy from ALPHA; their BETA bids were qualified in 2026 (A04's 700 on
+    // 2026-01-05, A05's 1000 on 2026-01-10): on 2025-12-31 BETA has no revenue, potential,
+    // pipeline or win with them, so their documents list ALPHA only (a BETA cell of zeros came
+    // from data entered after the quarter, and changed the quarter's document and checksum).
+    const units = (ref: string) =>
+      q4.accounts.find(a => a.externalRef === ref)!.whitespace.map(c => c.businessUnitCode);
+    expect([units('A04'), units('A05')]).toEqual([['ALPHA'], ['ALPHA']]);
+    // A key account still lists every unit (A02 buys from ALPHA only).
+    expect(units('A02')).toEqual(['ALPHA', 'BETA']);
+  });
 });
 
 describe('the value programme as of the quarter end', () => {

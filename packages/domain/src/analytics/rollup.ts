@@ -106,7 +106,7 @@ export async function businessUnits(em: EntityManager): Promise<BusinessUnitRef[
 /**
  * The account × business unit facts of a quarter: TTM revenue and potential booked to the
  * unit, the open qualified pipeline, and the qualified bids won (value) and lost in the TTM
- * window. Only pairs with some figure are returned.
+ * window. Only pairs with some row are returned (its figures may all be zero: see `whitespaceCells`).
  */
 export async function loadWhitespaceFacts(
   em: EntityManager,
@@ -167,7 +167,9 @@ export async function loadWhitespaceFacts(
 
 /**
  * The whitespace cells of one account (or a group, when `facts` holds its members):
- * every business unit when `allUnits`, else only the units with some figure; sorted by code.
+ * every business unit when `allUnits`, else only the units with some figure (revenue,
+ * potential, open pipeline or won value other than zero: a bid qualified after the quarter,
+ * or one decided before its TTM window, is no figure of the quarter); sorted by code.
  * A cell with potential and no revenue is white space.
  */
 export function whitespaceCells(
@@ -190,7 +192,9 @@ export function whitespaceCells(
   const cells: WhitespaceCell[] = [];
   for (const unit of units) {
     const f = byUnit.get(unit.id);
-    if (!f && !allUnits) continue;
+    const hasFigure =
+      !!f && (f.ttmRevenue !== 0n || f.potential !== 0n || f.pipeline !== 0n || f.wonValueTtm !== 0n);
+    if (!hasFigure && !allUnits) continue;
     const revenue = f?.ttmRevenue ?? 0n;
     const potential = f?.potential ?? 0n;
     cells.push({
