@@ -381,9 +381,11 @@ describe('value, profitability, health and flags', () => {
     // has no value and its weight is shared by the other five: each weight × 100 / 85.
     // relationship 75 × 20/85 = 17.647; coverage 50 × 20/85 = 11.765; plan started 2026-01-01, 2 months ago,
     // cadence 3 → 100 × 15/85 = 17.647; proven 100 × 15/85 = 17.647; satisfaction (5 + 4)/2 = 4.5 → 87.5 ×
-    // 15/85 = 15.441. Score 80.147 → 80.1, GREEN (≥ 70).
+    // 15/85 = 15.441. Score 80.147 → 80.1, GREEN (≥ 70). The contributions shown add up to the score:
+    // rounded alone they would read 17.6 + 11.8 + 17.6 + 17.6 + 15.4 = 80.0; the unit left goes to the
+    // largest remainder after 11.765's (the first of the three 17.647s).
     expect(h.components.map(c => [c.key, c.value, c.weight, c.contribution])).toEqual([
-      ['relationshipStrength', 75, 20, 17.6],
+      ['relationshipStrength', 75, 20, 17.7],
       ['stakeholderCoverage', 50, 20, 11.8],
       ['planFreshness', 100, 15, 17.6],
       ['provenValue', 100, 15, 17.6],
@@ -391,6 +393,7 @@ describe('value, profitability, health and flags', () => {
       ['marginTrend', null, 15, 0],
     ]);
     expect([h.score, h.status]).toEqual([80.1, 'GREEN']);
+    expect(Math.round(h.components.reduce((sum, c) => sum + c.contribution * 10, 0))).toBe(801);
     // Each component says why, in words: counts with their noun in the right number.
     expect(Object.fromEntries(h.components.map(c => [c.key, c.explanation]))).toMatchObject({
       planFreshness:

@@ -3,7 +3,7 @@ import { counted, signed } from '../common/words.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import type { AccountHealth, HealthComponent } from '../snapshots/snapshot.types.ts';
 import { reviewCadenceFrom } from './account-details.ts';
-import { round } from './rounding.ts';
+import { round, roundToTotal } from './rounding.ts';
 
 /** What the health of a key account is computed from (all as of the quarter's end). */
 export interface HealthInputs {
@@ -137,20 +137,21 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
   raw.push({ key: 'marginTrend', value: marginValue, explanation: marginText });
 
   const present = raw.filter(c => c.value !== null).reduce((sum, c) => sum + w[c.key], 0);
-  let total = 0;
-  const components: HealthComponent[] = raw.map(c => {
+  const contributions = raw.map(c => {
     const effective = c.value === null || present === 0 ? 0 : (w[c.key] * 100) / present;
-    const contribution = c.value === null ? 0 : (c.value * effective) / 100;
-    total += contribution;
-    return {
-      key: c.key,
-      label: LABELS[c.key],
-      value: c.value === null ? null : round(c.value, 1),
-      weight: w[c.key],
-      contribution: round(contribution, 1),
-      explanation: c.explanation,
-    };
+    return c.value === null ? 0 : (c.value * effective) / 100;
   });
+  const total = contributions.reduce((sum, c) => sum + c, 0);
+  // Shown beside the score, the contributions add up to it.
+  const shown = roundToTotal(contributions, 1);
+  const components: HealthComponent[] = raw.map((c, i) => ({
+    key: c.key,
+    label: LABELS[c.key],
+    value: c.value === null ? null : round(c.value, 1),
+    weight: w[c.key],
+    contribution: shown[i]!,
+    explanation: c.explanation,
+  }));
   const scoreValue = round(total, 1);
   const status =
     scoreValue < settings.health.redBelow

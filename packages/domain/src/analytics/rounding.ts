@@ -16,6 +16,36 @@ export function round(value: number, decimals: number): number {
   return signed === 0 ? 0 : signed;
 }
 
+/**
+ * Non-negative `values` rounded to `decimals` places so that they add up to their total
+ * rounded the same way (largest remainders: each is rounded down, and the units left go to the
+ * largest remainders, the earlier value first on a tie). Shown side by side with their total,
+ * they add up: 17.647 + 11.765 + 17.647 + 17.647 + 15.441 = 80.147 is 17.7 + 11.8 + 17.6 + 17.6 +
+ * 15.4 = 80.1, where rounding each alone gives 80.0.
+ */
+export function roundToTotal(values: readonly number[], decimals: number): number[] {
+  const factor = 10 ** decimals;
+  const units = Math.round(
+    round(
+      values.reduce((sum, v) => sum + v, 0),
+      decimals,
+    ) * factor,
+  );
+  // The nudge of `round` keeps a value such as 17.6 (= 175.99999… tenths) from losing a unit.
+  const scaled = values.map(v => v * factor * (1 + 2 * Number.EPSILON));
+  const floors = scaled.map(Math.floor);
+  let left = units - floors.reduce((sum, f) => sum + f, 0);
+  const order = scaled
+    .map((_, i) => i)
+    .sort((a, b) => scaled[b]! - floors[b]! - (scaled[a]! - floors[a]!) || a - b);
+  for (const i of order) {
+    if (left <= 0) break;
+    floors[i]! += 1;
+    left -= 1;
+  }
+  return floors.map(f => f / factor);
+}
+
 export function roundOrNull(value: number | null | undefined, decimals: number): number | null {
   return value === null || value === undefined || !Number.isFinite(value) ? null : round(value, decimals);
 }
