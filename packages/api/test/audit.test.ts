@@ -161,6 +161,38 @@ describe('the audit trail', () => {
     }
   });
 
+  it('is not read through node(id:) or nodes(ids:) by a role that may not read the trail', async () => {
+    // An entry is a Relay node: its global id reads it without going through auditTrail.
+    const latest = await api.gql<{ auditTrail: { edges: { node: { id: string; actorLabel: string } }[] } }>(
+      'query($id: ID) { auditTrail(first: 1, recordId: $id) { edges { node { id actorLabel } } } }',
+      { id: account.id },
+      admin.secret,
+    );
+    const entry = latest.body.data?.auditTrail.edges[0]?.node;
+    expect(entry?.actorLabel).toContain('ACCOUNT_MANAGER person');
+    const query = `query($id: ID!, $ids: [ID!]!) {
+      node(id: $id) { ... on AuditEntry { actorLabel changes { field before after } } }
+      nodes(ids: $ids) { ... on AuditEntry { actorLabel requestId } } }`;
+    for (const role of ['ACCOUNT_MANAGER', 'INTEGRATION'] as const) {
+      const { secret } = await api.token(role);
+      const res = await api.gql(query, { id: entry?.id, ids: [entry?.id] }, secret);
+      expect(res.body.data, role).toEqual({ node: null, nodes: [null] });
+      expect(res.body.errors?.[0]?.extensions?.code, role).toBe('FORBIDDEN');
+      expect(res.body.errors?.[0]?.message, role).toMatch(
+        new RegExp(`^Your role ${role} may not use AuditEntry\\.\\w+\\. Ask an administrator`),
+      );
+    }
+    // Those who may read the trail still read an entry by its id.
+    const executive = await api.token('EXECUTIVE');
+    const read = await api.gql<{ node: { actorLabel: string } | null }>(
+      query,
+      { id: entry?.id, ids: [entry?.id] },
+      executive.secret,
+    );
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data?.node?.actorLabel).toBe(entry?.actorLabel);
+  });
+
   it('says what is wrong with a filter', async () => {
     const ask = async (args: string, variables: Record<string, unknown> = {}, declared = '') =>
       (

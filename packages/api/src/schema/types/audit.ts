@@ -43,6 +43,8 @@ export const AuditEntryRef = entityNode(AuditEntry, 'AuditEntry');
 AuditEntryRef.implement({
   description: 'One change to one record: who, when, in which request, and every field before and after.',
   isTypeOf: v => v instanceof AuditEntry,
+  // On the type, not only on auditTrail: an entry is also a node, read by node(id:) and nodes(ids:).
+  authScopes: { oversee: true },
   fields: t => ({
     occurredAt: t.field({
       type: 'DateTime',
