@@ -249,6 +249,39 @@ describe('edge cursors', () => {
       /The cursor is not valid; use a cursor returned by this connection/,
     );
   });
+
+  it('refuses a cursor whose values were edited, on both databases, rather than misreading it', async () => {
+    // A cursor is the order's tag and the keyset values as base64url JSON: not signed, so a
+    // client can edit the values. They reached the database as such: `id > 'x'` was an
+    // unexpected error on PostgreSQL, and a silently wrong page on SQLite.
+    const pages = {
+      EXTERNAL_REF: 'query($after: String) { accounts(first: 2, after: $after) { edges { cursor } } }',
+      CREATED_AT:
+        'query($after: String) { accounts(first: 2, after: $after, orderBy: { field: CREATED_AT }) { edges { cursor } } }',
+    };
+    const edited: [keyof typeof pages, unknown][] = [
+      ['EXTERNAL_REF', ['NP-001', 'x']],
+      ['EXTERNAL_REF', ['NP-001']],
+      ['EXTERNAL_REF', [1, 2]],
+      ['EXTERNAL_REF', 'NP-001'],
+      ['EXTERNAL_REF', [['NP-001'], {}]],
+      ['EXTERNAL_REF', [null, 2]],
+      ['EXTERNAL_REF', ['NP-001', 2.5]],
+      ['CREATED_AT', ['yesterday', 2]],
+      ['CREATED_AT', [1_700_000_000_000, 2]],
+    ];
+    for (const [order, values] of edited) {
+      const genuine = await api.gql<{ accounts: { edges: { cursor: string }[] } }>(pages[order], {}, admin);
+      const tag = genuine.body.data?.accounts.edges[0]?.cursor.split('.')[0];
+      const after = `${tag}.${Buffer.from(JSON.stringify(values)).toString('base64url')}`;
+      const res = await api.gql<unknown>(pages[order], { after }, admin);
+      const what = `${order} ${JSON.stringify(values)}: ${JSON.stringify(res.body)}`;
+      expect(res.body.errors?.[0]?.extensions?.code, what).toBe('INVALID_CURSOR');
+      expect(res.body.errors?.[0]?.message, what).toBe(
+        'The cursor is not valid; use a cursor returned by this connection.',
+      );
+    }
+  });
 });
 
 describe('the end of a request', () => {

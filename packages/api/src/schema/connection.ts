@@ -4,6 +4,7 @@ import {
   type EntityManager,
   type FilterQuery,
   findRowsByCursor,
+  isCalendarDay,
   type QueryOrderMap,
 } from '@kam/domain';
 import { pricedBy } from '../complexity.ts';
@@ -129,6 +130,64 @@ function keysetCursor(
   return value.slice(dot + 1);
 }
 
+/** What `fitsOrder` reads of an entity property (MikroORM's metadata). */
+interface OrderedProperty {
+  nullable?: boolean;
+  runtimeType?: string;
+  columnTypes?: string[];
+  customType?: { fromJSON?: (value: unknown, platform: unknown) => unknown };
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether a keyset value can be the property's, as a cursor of this API holds it. */
+function fitsProperty(prop: OrderedProperty | undefined, value: unknown, platform: unknown): boolean {
+  if (!prop) return false;
+  if (value === null) return prop.nullable === true;
+  switch (prop.runtimeType) {
+    case 'number':
+      return Number.isSafeInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'Date':
+      return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+    case 'string': {
+      if (typeof value !== 'string') return false;
+      if (prop.columnTypes?.[0] === 'date') return CALENDAR_DAY.test(value) && isCalendarDay(value);
+      if (!prop.customType?.fromJSON) return true;
+      try {
+        prop.customType.fromJSON(value, platform);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    default:
+      return true;
+  }
+}
+
+/**
+ * Whether a keyset cursor (base64url JSON, MikroORM's encoding) holds one value of the right
+ * kind for each field of the order. A cursor is opaque to clients but not signed: an edited
+ * one reached the database as such (`id > 'x'`: an unexpected error on PostgreSQL, and on
+ * SQLite a page from the wrong place), so it is refused as INVALID_CURSOR instead.
+ */
+function fitsOrder(em: EntityManager, entity: EntityClass<object>, orderBy: object, cursor: string): boolean {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return false;
+  }
+  const keys = Object.keys(orderBy);
+  if (!Array.isArray(values) || values.length !== keys.length) return false;
+  const properties = em.getMetadata().get(entity).properties as unknown as Record<string, OrderedProperty>;
+  const platform = em.getPlatform();
+  return keys.every((key, i) => fitsProperty(properties[key], values[i], platform));
+}
+
 /** One keyset page of an entity as a Relay connection (MikroORM `findByCursor`). */
 export async function pageOf<T extends object>(
   em: EntityManager,
@@ -144,12 +203,22 @@ export async function pageOf<T extends object>(
   const size = pageSize(args);
   const tag = orderTag(entity, orderBy);
   let cursor: Awaited<ReturnType<typeof em.findByCursor<T>>>;
+  const after = keysetCursor(args.after, 'after', tag);
+  const before = keysetCursor(args.before, 'before', tag);
+  for (const [arg, value] of [
+    ['after', after],
+    ['before', before],
+  ] as const) {
+    if (value !== undefined && !fitsOrder(em, entity, orderBy, value)) {
+      throw invalidCursor(arg, 'The cursor is not valid; use a cursor returned by this connection.');
+    }
+  }
   const query = {
     where: where as never,
     orderBy: orderBy as never,
     ...size,
-    after: keysetCursor(args.after, 'after', tag),
-    before: keysetCursor(args.before, 'before', tag),
+    after,
+    before,
     includeCount: false,
   };
   try {
