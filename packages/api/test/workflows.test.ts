@@ -1588,6 +1588,40 @@ describe('account filters', () => {
       message: 'id must be the global id of a TeamMember: the id field of a TeamMember this API returned.',
       fieldErrors: [{ path: ['id'], code: 'INVALID_ID' }],
     });
+    // An id inside a list is named by its path, one segment a step (as a bulk row's field),
+    // not by one dotted segment a client cannot match to its input.
+    const inList = await mutate(api, admin, 'createPlan', 'CreatePlanInput', {
+      accountId: globex,
+      year: 2031,
+      businessUnitIds: [emea, globex],
+    });
+    expect(inList).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'INVALID_ID',
+      fieldErrors: [{ path: ['businessUnitIds', '1'], code: 'INVALID_ID' }],
+    });
+    expect(inList.message).toBe(
+      'businessUnitIds[1] must be the global id of a BusinessUnit: the id field of a BusinessUnit this API returned.',
+    );
+    const segment = await ok<{ id: string }>(
+      api,
+      admin,
+      'createSegment',
+      'CreateSegmentInput',
+      { code: 'W-ID', name: 'Ids', buyerOrientation: 'LOYALTY' },
+      'id',
+    );
+    const inNested = await mutate(api, admin, 'createServicePackage', 'CreateServicePackageInput', {
+      code: 'W-ID',
+      name: 'Ids',
+      segmentId: segment.id,
+      elements: [{ elementId: acme, inclusion: 'INCLUDED' }],
+    });
+    expect(inNested).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'INVALID_ID',
+      fieldErrors: [{ path: ['elements', '0', 'elementId'], code: 'INVALID_ID' }],
+    });
   });
 
   it('refuses a global id of a known type whose id part is not a record id, on both databases', async () => {

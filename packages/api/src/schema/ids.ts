@@ -32,16 +32,27 @@ export function withArticle(typename: string): string {
   return `${/^[AEIO]/.test(typename) ? 'an' : 'a'} ${typename}`;
 }
 
+/** `businessUnitIds[1]`, `elements[0].elementId`: a field's path as a message names it. */
+function pathName(path: readonly (string | number)[]): string {
+  return path.map((step, i) => (typeof step === 'number' ? `[${step}]` : i ? `.${step}` : step)).join('');
+}
+
 /**
  * The numeric id of a global id of the expected type; a global id of another type (or a
- * malformed one) is a ValidationError naming the field.
+ * malformed one) is a ValidationError naming the field: by its name, or by its path when it
+ * is inside a list (`['businessUnitIds', 1]`, one segment a step, as other field paths).
  */
-export function decodeId(value: GlobalId, typename: string, field = 'id'): number {
+export function decodeId(
+  value: GlobalId,
+  typename: string,
+  field: string | (string | number)[] = 'id',
+): number {
   const id = Number(value.id);
   if (value.typename !== typename || !Number.isSafeInteger(id) || id < 1) {
+    const path = typeof field === 'string' ? [field] : field;
     throw ValidationError.at(
-      [field],
-      `${field} must be the global id of ${withArticle(typename)}: the id field of ${withArticle(typename)} this API returned.`,
+      path,
+      `${pathName(path)} must be the global id of ${withArticle(typename)}: the id field of ${withArticle(typename)} this API returned.`,
       `not ${withArticle(typename)} id`,
       'INVALID_ID',
     );

@@ -586,7 +586,7 @@ const UpdatePlanActionInput = builder.inputType('UpdatePlanActionInput', {
 });
 
 const unitIds = (ids: readonly { typename: string; id: string | number }[] | null | undefined) =>
-  ids?.map((id, i) => decodeId(id, 'BusinessUnit', `businessUnitIds.${i}`));
+  ids?.map((id, i) => decodeId(id, 'BusinessUnit', ['businessUnitIds', i]));
 
 function targets(input: Record<string, unknown> | null | undefined) {
   if (!input) return undefined;

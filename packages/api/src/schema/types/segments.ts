@@ -370,7 +370,7 @@ builder.mutationFields(t => ({
           segmentId: decodeId(input.segmentId, 'Segment', 'segmentId'),
           description: input.description,
           elements: (input.elements ?? []).map((e, i) => ({
-            elementId: decodeId(e.elementId, 'ServiceElement', `elements.${i}.elementId`),
+            elementId: decodeId(e.elementId, 'ServiceElement', ['elements', i, 'elementId']),
             inclusion: e.inclusion,
           })),
         },
