@@ -57,6 +57,8 @@ const REASONS = {
   UNKNOWN: 'The bearer token is not known. Create one with `kam token create --role … --person …`.',
   REVOKED: 'The bearer token was revoked. Ask an administrator for a new one.',
   EXPIRED: 'The bearer token has expired. Ask an administrator for a new one.',
+  INACTIVE:
+    'The bearer token belongs to a person who is no longer active. Ask an administrator for a token of your own.',
 } as const;
 
 function unauthenticated(message: string) {

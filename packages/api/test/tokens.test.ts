@@ -167,6 +167,58 @@ describe('API tokens through the API (ADMIN)', () => {
     expect(await auditCount()).toBe(before);
   });
 
+  it('stops the tokens of a person who is no longer active, and makes none for them', async () => {
+    const leaver = await ok<{ id: string; version: number }>(
+      api,
+      admin,
+      'createPerson',
+      'CreatePersonInput',
+      { name: 'Lee Leaver', email: 'lee@example.test' },
+      'id version',
+    );
+    const made = await ok<{ secret: string; token: TokenView }>(
+      api,
+      admin,
+      'createApiToken',
+      'CreateApiTokenInput',
+      { personId: leaver.id, role: 'EXECUTIVE', name: 'Lee laptop' },
+      `secret token { ${TOKEN_FIELDS} }`,
+    );
+    const read = () => api.gql('{ businessUnits { code } }', {}, made.secret);
+    expect((await read()).status).toBe(200);
+    const setActive = async (active: boolean, expectedVersion: number) =>
+      ok<{ version: number }>(
+        api,
+        admin,
+        'updatePerson',
+        'UpdatePersonInput',
+        { id: leaver.id, expectedVersion, active },
+        'version',
+      );
+    const left = await setActive(false, leaver.version);
+    const refused = await read();
+    expect(refused.status).toBe(401);
+    expect(refused.body.errors?.[0]?.message).toBe(
+      'The bearer token belongs to a person who is no longer active. Ask an administrator for a token of your own.',
+    );
+    const listed = (await listTokens()).body.data?.apiTokens.find(t => t.id === made.token.id);
+    expect(listed).toMatchObject({ active: false, revokedAt: null, person: { name: 'Lee Leaver' } });
+    const before = await auditCount();
+    const another = await mutate(api, admin, 'createApiToken', 'CreateApiTokenInput', {
+      personId: leaver.id,
+      role: 'EXECUTIVE',
+      name: 'Lee phone',
+    });
+    expect(another).toMatchObject({ code: 'PERSON_INACTIVE' });
+    expect(another.message).toBe(
+      'Lee Leaver is no longer active; a token acts for someone who works with us. Make them active again (updatePerson) or make the token for another person.',
+    );
+    expect(await auditCount()).toBe(before);
+    // Back with us: the token works again (it was never revoked).
+    await setActive(true, left.version);
+    expect((await read()).status).toBe(200);
+  });
+
   it('lets no other role list tokens', async () => {
     for (const role of ['ACCOUNT_MANAGER', 'EXECUTIVE', 'INTEGRATION'] as const) {
       const { secret } = await api.token(role);

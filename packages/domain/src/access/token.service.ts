@@ -42,6 +42,13 @@ export async function createApiToken(
   }
   return writeAs(em, actor, async tx => {
     const person = await findOrFail(tx, Person, data.personId, 'Person');
+    if (!person.active) {
+      throw new DomainError(
+        'PERSON_INACTIVE',
+        `${person.name} is no longer active; a token acts for someone who works with us. Make them active again (updatePerson) or make the token for another person.`,
+        { issues: [{ path: ['personId'], message: 'not an active person', code: 'PERSON_INACTIVE' }] },
+      );
+    }
     const secret = `${SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
     const token = tx.create(ApiToken, {
       name: data.name,
@@ -70,7 +77,7 @@ export interface VerifiedToken {
 
 export type TokenCheck =
   | { ok: true; token: VerifiedToken }
-  | { ok: false; reason: 'MALFORMED' | 'UNKNOWN' | 'REVOKED' | 'EXPIRED' };
+  | { ok: false; reason: 'MALFORMED' | 'UNKNOWN' | 'REVOKED' | 'EXPIRED' | 'INACTIVE' };
 
 interface TokenRow {
   id: number | bigint;
@@ -78,6 +85,8 @@ interface TokenRow {
   role: ApiRole;
   person_id: number | bigint;
   person_name: string;
+  /** Whether the person still works with us (a boolean on PostgreSQL, 0/1 on SQLite). */
+  person_active: number | bigint | boolean;
   revoked: number | bigint;
   expired: number | bigint;
   stale: number | bigint;
@@ -89,7 +98,8 @@ const TOUCH_INTERVAL_MS = 60_000;
  * Looks a presented secret up by its hash; says why it is not valid when it is not.
  * Runs on every API request, so it is one indexed statement (token joined to its person,
  * with revocation, expiry and last use decided by the database) rather than an entity load:
- * a revoked or expired token is refused on the very next request.
+ * a revoked or expired token, or one of a person no longer active, is refused on the very next
+ * request.
  */
 export async function verifyApiToken(
   em: EntityManager,
@@ -100,7 +110,7 @@ export async function verifyApiToken(
     return { ok: false, reason: 'MALFORMED' };
   }
   const rows = await em.getConnection().execute<TokenRow[]>(
-    `select t.id, t.name, t.role, t.person_id, p.name as person_name,
+    `select t.id, t.name, t.role, t.person_id, p.name as person_name, p.active as person_active,
        case when t.revoked_at is null then 0 else 1 end as revoked,
        case when t.expires_at is not null and t.expires_at <= ? then 1 else 0 end as expired,
        case when t.last_used_at is null or t.last_used_at <= ? then 1 else 0 end as stale
@@ -112,6 +122,8 @@ export async function verifyApiToken(
   if (!row) return { ok: false, reason: 'UNKNOWN' };
   if (Number(row.revoked)) return { ok: false, reason: 'REVOKED' };
   if (Number(row.expired)) return { ok: false, reason: 'EXPIRED' };
+  // Someone who left no longer acts through the tokens made for them.
+  if (!Number(row.person_active)) return { ok: false, reason: 'INACTIVE' };
   return {
     ok: true,
     token: {

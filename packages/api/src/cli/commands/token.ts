@@ -76,7 +76,9 @@ export function registerToken(program: Command): void {
             ? 'revoked'
             : t.expiresAt && t.expiresAt < new Date()
               ? 'expired'
-              : 'active';
+              : t.person.active
+                ? 'active'
+                : 'person inactive';
           console.log(
             `${t.id}\t${t.prefix}…\t${t.role}\t${t.person.email}\t${state}\t${t.name}\tlast used ${t.lastUsedAt?.toISOString() ?? 'never'}`,
           );

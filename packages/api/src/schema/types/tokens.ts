@@ -4,6 +4,7 @@ import {
   type ApiToken,
   createApiToken,
   listApiTokens,
+  Person,
   revokeApiToken,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
@@ -73,8 +74,11 @@ const ApiTokenRef = builder.objectRef<ApiToken>('ApiToken').implement({
       resolve: token => token.lastUsedAt ?? null,
     }),
     active: t.boolean({
-      description: 'Whether it works now: not revoked and not expired.',
-      resolve: token => !token.revokedAt && !(token.expiresAt && token.expiresAt.getTime() <= Date.now()),
+      description: 'Whether it works now: not revoked, not expired, and its person is active.',
+      resolve: async (token, _args, ctx) =>
+        !token.revokedAt &&
+        !(token.expiresAt && token.expiresAt.getTime() <= Date.now()) &&
+        (await ctx.em.findOneOrFail(Person, token.person.id)).active,
     }),
   }),
 });
