@@ -2,6 +2,7 @@
  * The bulk mutations through HTTP as a script uses them: idempotency keys (replay, reuse with
  * another payload, a key that is not one) and what a row leaves out.
  */
+import { createBusinessUnit, systemActor } from '@kam/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
 
@@ -44,6 +45,11 @@ beforeAll(async () => {
   api = await startApi();
   admin = (await api.token('ADMIN')).secret;
   integration = (await api.token('INTEGRATION')).secret;
+  await createBusinessUnit(
+    api.db.em(),
+    { code: 'BULK', name: 'Bulk', kind: 'OFFERING' },
+    systemActor('test'),
+  );
   const created = await api.gql<{ upsertAccounts: { data?: { created: number } } }>(
     `mutation($rows: [AccountRowInput!]!) { upsertAccounts(rows: $rows) {
        ... on UpsertAccountsSuccess { data { created } } } }`,
@@ -112,6 +118,66 @@ describe('a row is the whole record', () => {
       industry: null,
       country: null,
       customerSince: null,
+    });
+  });
+});
+
+describe('a field sent as null', () => {
+  it('is a field left out: stored empty, or at its default', async () => {
+    // A script that writes every column of its export sends null for an empty one. Every other
+    // optional field took it as empty (and createContact takes a null stance as UNKNOWN); the
+    // defaulted ones (stance, qualified, outcome) rejected the row instead.
+    const contacts = await api.gql<{ upsertContacts: { data?: Record<string, unknown> } }>(
+      `mutation($rows: [ContactRowInput!]!) { upsertContacts(rows: $rows, mode: PARTIAL) {
+         ... on UpsertContactsSuccess { data { created rejected rejections { index path code } } } } }`,
+      {
+        rows: [
+          {
+            externalRef: 'BC-1',
+            accountRef: 'B-1',
+            name: 'Nell Null',
+            function: 'OTHER',
+            influence: 2,
+            title: null,
+            stance: null,
+          },
+        ],
+      },
+      integration,
+    );
+    expect(contacts.body.data?.upsertContacts.data).toEqual({ created: 1, rejected: 0, rejections: [] });
+    const opportunities = await api.gql<{ upsertOpportunities: { data?: Record<string, unknown> } }>(
+      `mutation($rows: [OpportunityRowInput!]!) { upsertOpportunities(rows: $rows, mode: PARTIAL) {
+         ... on UpsertOpportunitiesSuccess { data { created rejected rejections { index path code } } } } }`,
+      {
+        rows: [
+          {
+            externalRef: 'BO-1',
+            accountRef: 'B-1',
+            businessUnitCode: 'BULK',
+            name: 'Spare parts',
+            value: '10.00',
+            qualified: null,
+            outcome: null,
+            decidedOn: null,
+          },
+        ],
+      },
+      integration,
+    );
+    expect(opportunities.body.data?.upsertOpportunities.data).toEqual({
+      created: 1,
+      rejected: 0,
+      rejections: [],
+    });
+    const read = await api.gql<{ accountByRef: Record<string, unknown> }>(
+      '{ accountByRef(externalRef: "B-1") { opportunities { externalRef qualified outcome } contacts { externalRef stance } } }',
+      {},
+      admin,
+    );
+    expect(read.body.data?.accountByRef).toEqual({
+      opportunities: [{ externalRef: 'BO-1', qualified: false, outcome: 'OPEN' }],
+      contacts: [{ externalRef: 'BC-1', stance: 'UNKNOWN' }],
     });
   });
 });

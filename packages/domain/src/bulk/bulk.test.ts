@@ -175,6 +175,44 @@ describe('importFinancials', () => {
     expect(reloaded.name).toBe('Renamed meanwhile');
   });
 
+  it('takes an empty businessUnitCode for an account-level line, and a second such line as a duplicate', async () => {
+    // The two rows are the same account-level line: one left the code out, one sent it empty.
+    // The second was not seen as a repeat and both went into one INSERT: the unique index refused
+    // it and the whole call failed with a database error, even in PARTIAL mode.
+    const result = await importFinancials(
+      db.em(),
+      [
+        line('B-2', '2023-Q1', '5.00'),
+        line('B-2', '2023-Q1', '6.00', ''),
+        line('B-2', '2023-Q2', '7.00', ' '),
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result).toMatchObject({ received: 3, created: 2, rejected: 1 });
+    expect(result.rejections).toEqual([
+      {
+        index: 1,
+        path: ['accountRef'],
+        code: 'DUPLICATE_ROW',
+        message:
+          'financial line B-2/2023-Q1/(account) appears twice in this call (first at row 0); send each financial line once.',
+        duplicate: { what: 'financial line', key: 'B-2/2023-Q1/(account)', firstIndex: 0 },
+      },
+    ]);
+    const stored = await db
+      .em()
+      .find(
+        QuarterlyFinancial,
+        { quarter: { $in: ['2023-Q1', '2023-Q2'] } },
+        { orderBy: { quarter: 'asc' } },
+      );
+    expect(stored.map(s => [s.quarter, s.businessUnit, s.revenue])).toEqual([
+      ['2023-Q1', null, '5.00'],
+      ['2023-Q2', null, '7.00'],
+    ]);
+  });
+
   it('keeps money exact through a bulk round trip', async () => {
     await importFinancials(
       db.em(),
@@ -369,6 +407,56 @@ describe('other bulk operations', () => {
     const stored = await db.em().findOneOrFail(Opportunity, { externalRef: 'OP-1' });
     expect(stored.outcome).toBe('WON');
     expect(stored.value).toBe('50000.00');
+  });
+
+  it('stores a defaulted field sent as null at its default, like a field left out', async () => {
+    // GraphQL scripts send null for an empty field; every other optional field of a row takes
+    // null as empty, and createContact takes a null stance as UNKNOWN. The bulk rows refused it.
+    const contacts = await upsertContacts(
+      db.em(),
+      [
+        {
+          externalRef: 'CT-NULL',
+          accountRef: 'B-2',
+          name: 'Nell',
+          function: 'OTHER',
+          influence: 1,
+          stance: null,
+        },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(contacts).toMatchObject({ created: 1, rejected: 0, rejections: [] });
+    const opportunity = {
+      externalRef: 'OP-NULL',
+      accountRef: 'B-2',
+      businessUnitCode: 'EMEA',
+      name: 'Spare parts',
+      value: '10.00',
+    };
+    const opportunities = await upsertOpportunities(
+      db.em(),
+      [{ ...opportunity, qualified: null, outcome: null }],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(opportunities).toMatchObject({ created: 1, rejected: 0, rejections: [] });
+    const stored = await db.em().findOneOrFail(Opportunity, { externalRef: 'OP-NULL' });
+    expect([stored.qualified, stored.outcome]).toEqual([false, 'OPEN']);
+    // null and a field left out are the same row: nothing changes.
+    expect(await upsertOpportunities(db.em(), [opportunity], { mode: 'PARTIAL' }, testActor)).toMatchObject({
+      unchanged: 1,
+      updated: 0,
+    });
+    expect(
+      await upsertContacts(
+        db.em(),
+        [{ externalRef: 'CT-NULL', accountRef: 'B-2', name: 'Nell', function: 'OTHER', influence: 1 }],
+        { mode: 'PARTIAL' },
+        testActor,
+      ),
+    ).toMatchObject({ unchanged: 1, updated: 0 });
   });
 
   it('recordSignals and recordSurveyResponses derive the quarter and check their rules', async () => {

@@ -55,9 +55,10 @@ export async function importFinancials(
 ): Promise<BulkResult> {
   const operation = 'importFinancials';
   const validated = validateRows(input, financialRowSchema, options, operation);
+  // An empty code is an account-level line, as a code left out (`build` below): the same key.
   rejectDuplicates(
     validated,
-    r => `${r.accountRef}/${r.quarter}/${r.businessUnitCode ?? '(account)'}`,
+    r => `${r.accountRef}/${r.quarter}/${r.businessUnitCode || '(account)'}`,
     ['accountRef'],
     'financial line',
   );

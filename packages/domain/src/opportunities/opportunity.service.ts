@@ -37,10 +37,17 @@ export const opportunityRowSchema = z
     businessUnitCode: z.string().trim().min(1).max(40),
     name: nameSchema,
     value: nonNegativeMoneySchema,
-    qualified: z.boolean().default(false),
+    // A row is the whole record: a field sent as null (empty) is left out, at its default.
+    qualified: z
+      .boolean()
+      .nullish()
+      .transform(v => v ?? false),
     qualifiedOn: isoDateSchema.nullish(),
     expectedCloseOn: isoDateSchema.nullish(),
-    outcome: z.enum(OPPORTUNITY_OUTCOMES).default('OPEN'),
+    outcome: z
+      .enum(OPPORTUNITY_OUTCOMES)
+      .nullish()
+      .transform(v => v ?? 'OPEN'),
     decidedOn: isoDateSchema.nullish(),
     lostReason: textSchema.nullish(),
   })

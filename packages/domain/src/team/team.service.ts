@@ -180,6 +180,11 @@ export const contactRowSchema = contactFieldsSchema
     accountRef: externalRefSchema,
     /** Our counterpart, by e-mail. */
     counterpartEmail: z.email().nullish(),
+    // A row is the whole record: a stance sent as null (an empty field) is left out, UNKNOWN.
+    stance: z
+      .enum(CONTACT_STANCES)
+      .nullish()
+      .transform(v => v ?? 'UNKNOWN'),
   })
   .strict();
 export type ContactRow = z.input<typeof contactRowSchema>;
