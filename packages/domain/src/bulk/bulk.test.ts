@@ -558,6 +558,42 @@ describe('idempotency', () => {
     expect(after.quarterly_financial).toBe((before.quarterly_financial ?? 0) + 1);
   });
 
+  it('answers a retry that overlaps the first call with its result, not a database error', async () => {
+    // A script times out and sends the batch again while the first call is still running: the
+    // retry finds no record yet, writes the same new rows and waits on the first call's
+    // uncommitted ones; once those commit, its insert fails on the unique key. On PostgreSQL
+    // that surfaced as a raw unique-key violation (an unexpected error) instead of the replay.
+    const payload = [line('B-2', '2024-Q3', '30.00', 'EMEA'), line('B-2', '2024-Q3', '31.00', 'SERVICES')];
+    const request = {
+      principal: 'token:1',
+      key: 'key-overlap',
+      operation: 'importFinancials',
+      payload: { rows: payload, mode: 'ATOMIC' },
+    };
+    let written!: () => void;
+    const firstWrote = new Promise<void>(resolve => {
+      written = resolve;
+    });
+    // SQLite runs one transaction at a time: there the retry cannot overlap and simply goes first.
+    const overlapping = db.dialect === 'postgresql';
+    const retry = runIdempotent(db.em(), request, async tx => {
+      if (overlapping) await firstWrote;
+      return importFinancials(tx, payload, { mode: 'ATOMIC' }, testActor);
+    });
+    await new Promise(resolve => setTimeout(resolve, 50));
+    const first = await runIdempotent(db.em(), request, async tx => {
+      const outcome = await importFinancials(tx, payload, { mode: 'ATOMIC' }, testActor);
+      written();
+      // Commit only once the retry is waiting on these rows.
+      if (overlapping) await new Promise(resolve => setTimeout(resolve, 300));
+      return outcome;
+    });
+    const second = await retry;
+    expect([first.replayed, second.replayed].sort()).toEqual([false, true]);
+    expect({ ...second, replayed: false }).toEqual({ ...first, replayed: false });
+    expect(first.created + second.created).toBe(4);
+  });
+
   it('rejects the same key with another payload', async () => {
     const error = await call('key-1', [line('B-1', '2024-Q1', '11.00', 'EMEA')]).catch(e => e);
     expect(error).toBeInstanceOf(DomainError);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/core';
 import { IdempotencyRecord } from '../access/api-token.entity.ts';
 import { DomainError } from '../common/domain-error.ts';
 import type { BulkResult } from './bulk.types.ts';
@@ -110,11 +110,18 @@ export async function runIdempotent(
       return outcome;
     });
   } catch (error) {
-    // Another request with the same key committed first: its result wins, ours rolled back.
-    if (error instanceof UniqueConstraintViolationException) {
-      const first = await replay(em.fork(), request, hash);
-      if (first) return first;
+    // Another request with the same key committed while ours ran: its result wins, ours rolled
+    // back. Ours then failed on the idempotency record, or earlier, on a row that request wrote
+    // (on PostgreSQL a raw unique-key violation of the bulk insert): so look whatever the error.
+    // No record was there when ours started (`earlier`), so one found now is that request's.
+    let first: BulkResult | null;
+    try {
+      first = await replay(em.fork(), request, hash);
+    } catch (lookup) {
+      if (lookup instanceof DomainError) throw lookup;
+      throw error;
     }
+    if (first) return first;
     throw error;
   }
 }
