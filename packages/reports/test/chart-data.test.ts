@@ -17,6 +17,7 @@ import {
   toUnitComparisonChartData,
   toWinRateChartData,
 } from '../src/lib/chart-data.ts';
+import { axisTickPrecision, chartTooltipLabel, formatAxisTick } from '../src/lib/format.ts';
 import { loadFixture } from './support/fixture.ts';
 
 const fixture = loadFixture();
@@ -81,6 +82,44 @@ describe('toKpiTrendChartData', () => {
     expect(growth.spec.y.min).toBeUndefined();
     // Shares of a whole keep their zero line.
     expect(toKpiTrendChartData(kpi(), 'EUR').spec.y.min).toBe(0);
+  });
+
+  it('writes a score KPI on its axis with the two decimals of its table, and counts in whole numbers', () => {
+    // Customer satisfaction 3.84 … 4.13 against 4.20: Chart.js ticks this 220 px axis every 0.05.
+    const satisfaction = toKpiTrendChartData(
+      kpi({
+        code: 'CUSTOMER_SATISFACTION',
+        name: 'Customer satisfaction',
+        unit: 'SCORE',
+        target: 4.2,
+        trend: [
+          { quarter: '2026-Q1', value: 3.84 },
+          { quarter: '2026-Q2', value: 4.05 },
+          { quarter: '2026-Q3', value: 4.13 },
+        ],
+      }),
+      'EUR',
+    );
+    const ticks = [3.8, 3.85, 3.9, 3.95, 4, 4.05, 4.1, 4.15, 4.2].map(value =>
+      formatAxisTick(value, satisfaction.spec.y),
+    );
+    // One label per tick: not "3.9, 3.9, 4, 4, 4.1, 4.1".
+    expect(new Set(ticks).size).toBe(ticks.length);
+    expect(ticks[1]).toBe('3.85');
+    // The tooltip says what the table says.
+    expect(satisfaction.table.rows[2]![1]).toBe('4.13');
+    expect(chartTooltipLabel(satisfaction.spec, 0, { x: 2, y: 4.13 })).toBe('Customer satisfaction: 4.13');
+    expect(chartTooltipLabel(satisfaction.spec, 0, { x: 1, y: 4.05 })).toBe('Customer satisfaction: 4.05');
+    expect(axisTickPrecision(satisfaction.spec.y)).toBe(2);
+
+    // Referrals 3 … 6: no tick at 3.5 referrals.
+    const referrals = toKpiTrendChartData(kpi({ target: null, unit: 'COUNT' }), 'EUR');
+    expect(axisTickPrecision(referrals.spec.y)).toBe(0);
+    // Other scores (0–100) keep one decimal.
+    expect(formatAxisTick(72.5, { format: 'score', title: '' })).toBe('72.5');
+    expect(chartTooltipLabel(toMatrixChartData(portfolio).spec, 0, { x: 55, y: 72.44 }, { label: 'A' })).toBe(
+      'A: relationship strength (0–100) 55.0; attractiveness (0–100) 72.4',
+    );
   });
 
   it('has no target line without a target', () => {

@@ -3,9 +3,9 @@
  * numbers (summary and data table). It reads only its `data-spec` attribute, gives the canvas
  * an accessible name, and keeps the drawing in print (resized before printing).
  */
-import type { ChartSpec, SeriesSpec, ValueFormat } from '../lib/chart-spec.ts';
+import type { AxisSpec, ChartSpec, SeriesSpec } from '../lib/chart-spec.ts';
 import { Chart, type ChartConfiguration, type ChartDataset, type Plugin } from '../lib/chartjs.ts';
-import { chartTooltipLabel } from '../lib/format.ts';
+import { axisTickPrecision, chartTooltipLabel, formatAxisTick } from '../lib/format.ts';
 import {
   BAR_PATTERNS,
   type BarPattern,
@@ -16,33 +16,6 @@ import {
   seriesColour,
   TEXT_COLOUR,
 } from '../lib/palette.ts';
-
-const compact = new Intl.NumberFormat('en-GB', { notation: 'compact', maximumFractionDigits: 1 });
-const oneDecimal = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
-
-function formatTick(
-  value: number,
-  format: ValueFormat,
-  currency?: string,
-  tickLabels?: Record<number, string>,
-) {
-  switch (format) {
-    case 'money':
-      return `${currency ?? ''} ${compact.format(value)}`.trim();
-    case 'share':
-      return `${oneDecimal.format(value * 100)} %`;
-    case 'growth':
-      return `${value > 0 ? '+' : ''}${oneDecimal.format(value * 100)} %`;
-    case 'percent-points':
-      return `${oneDecimal.format(value)} %`;
-    case 'ratio':
-      return `${oneDecimal.format(value)}×`;
-    case 'tier':
-      return tickLabels?.[value] ?? '';
-    default:
-      return compact.format(value);
-  }
-}
 
 /** A small repeating tile so that bars differ by texture, not only by colour. */
 function barFill(colour: string, pattern: BarPattern): string | CanvasPattern {
@@ -172,30 +145,27 @@ const quadrantPlugin: Plugin = {
 };
 
 export function chartConfig(spec: ChartSpec): ChartConfiguration {
-  const axis = (
-    format: ValueFormat,
-    title: string,
-    options: { min?: number; max?: number; currency?: string; tickLabels?: Record<number, string> },
-  ) => ({
+  const axis = (options: AxisSpec) => ({
     min: options.min,
     max: options.max,
-    title: { display: true, text: title, color: TEXT_COLOUR },
+    title: { display: true, text: options.title, color: TEXT_COLOUR },
     grid: { color: GRID_COLOUR },
     ticks: {
       color: TEXT_COLOUR,
-      ...(format === 'tier' ? { stepSize: 1 } : {}),
+      ...(options.format === 'tier' ? { stepSize: 1 } : {}),
+      precision: axisTickPrecision(options),
       callback: (value: number | string) =>
-        typeof value === 'number' ? formatTick(value, format, options.currency, options.tickLabels) : value,
+        typeof value === 'number' ? formatAxisTick(value, options) : value,
     },
     stacked: spec.stacked ?? false,
   });
   const valueAxis = spec.horizontal ? 'x' : 'y';
   const categoryAxis = spec.horizontal ? 'y' : 'x';
   const scales: Record<string, unknown> = {
-    [valueAxis]: axis(spec.y.format, spec.y.title, spec.y),
+    [valueAxis]: axis(spec.y),
   };
   if (spec.kind === 'scatter' && spec.x) {
-    scales.x = { type: 'linear', ...axis(spec.x.format, spec.x.title, spec.x) };
+    scales.x = { type: 'linear', ...axis(spec.x) };
   } else {
     scales[categoryAxis] = {
       type: 'category',
@@ -207,7 +177,7 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
   }
   if (spec.y2) {
     scales.y2 = {
-      ...axis(spec.y2.format, spec.y2.title, spec.y2),
+      ...axis(spec.y2),
       position: 'right',
       grid: { display: false },
     };

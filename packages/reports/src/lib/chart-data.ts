@@ -49,6 +49,7 @@ export function toKpiTrendChartData(kpi: KpiData, currency: string): ChartModel 
         format: kpiAxisFormat(kpi.unit),
         title: kpiAxisTitle(kpi.unit, currency),
         currency,
+        ...(kpi.unit === 'SCORE' ? { decimals: 2 as const } : {}),
         // A percentage starts at 0 % unless it can go below (KEY_ACCOUNT_GROWTH shrinking).
         ...(kpi.unit === 'PERCENT' &&
         [kpi.target, ...kpi.trend.map(point => point.value)].every(value => (value ?? 0) >= 0)

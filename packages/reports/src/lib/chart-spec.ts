@@ -22,6 +22,12 @@ export interface AxisSpec {
   max?: number;
   /** For `money`. */
   currency?: string;
+  /**
+   * For `score`: the fraction digits of its values, in ticks and tooltips (1 when not set; 2
+   * for a KPI measured in hundredths, such as a 1–5 survey score, so that its ticks every 0.05
+   * do not read "3.9, 3.9, 4, 4" and a tooltip says 4.13 as the table does).
+   */
+  decimals?: 1 | 2;
   /** For `tier`: the tick label of each whole value. */
   tickLabels?: Record<number, string>;
 }

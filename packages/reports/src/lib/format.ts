@@ -138,8 +138,42 @@ export function formatAxisValue(value: number | null | undefined, axis: AxisSpec
     case 'count':
       return formatCount(value);
     default:
-      return formatScore(value);
+      return axis.decimals === 2 ? twoDecimals.format(value) : formatScore(value);
   }
+}
+
+const compactTick = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });
+const compactTick2 = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 2 });
+const tickDecimal = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+
+/** An axis tick, shorter than a tooltip: "EUR 1.2M", "72.4 %", "+3 %", "2.5×", "3.85". */
+export function formatAxisTick(value: number, axis: AxisSpec): string {
+  switch (axis.format) {
+    case 'money':
+      return `${axis.currency ?? ''} ${compactTick.format(value)}`.trim();
+    case 'share':
+      return `${tickDecimal.format(value * 100)} %`;
+    case 'growth':
+      return `${value > 0 ? '+' : ''}${tickDecimal.format(value * 100)} %`;
+    case 'percent-points':
+      return `${tickDecimal.format(value)} %`;
+    case 'ratio':
+      return `${tickDecimal.format(value)}×`;
+    case 'tier':
+      return axis.tickLabels?.[value] ?? '';
+    default:
+      return (axis.decimals === 2 ? compactTick2 : compactTick).format(value);
+  }
+}
+
+/**
+ * The decimal places Chart.js may put ticks at (its `ticks.precision`): whole numbers for
+ * counts (no tick at 3.5 referrals), and no finer than a score's ticks are written.
+ */
+export function axisTickPrecision(axis: AxisSpec): number | undefined {
+  if (axis.format === 'count') return 0;
+  if (axis.format === 'score') return axis.decimals ?? 1;
+  return undefined;
 }
 
 /**
