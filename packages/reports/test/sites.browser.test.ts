@@ -314,6 +314,48 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
     await page.close();
   });
 
+  it('prints every chart in its own proportions, not squeezed to the page width', async () => {
+    // Browsers fire `beforeprint` while the page still has its screen layout, then lay it out
+    // for the A4 page of report.css (210 mm less 2 × 12 mm margins). Chart.js does not
+    // resize itself for print, so this replays exactly that in one task: the event, then the
+    // print rules and the page width, then the drawing's box against the canvas's own pixels.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    for (const path of ['2026-Q3/kpi/selection.html', '2026-Q3/kpi/performance.html']) {
+      await page.goto(`${server.base}${path}`);
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('kam-chart')].every(element => element.hasAttribute('data-drawn')),
+      );
+      const boxes = await page.evaluate(() => {
+        dispatchEvent(new Event('beforeprint'));
+        for (const sheet of document.styleSheets) {
+          for (const rule of sheet.cssRules) {
+            if (rule instanceof CSSMediaRule && rule.media.mediaText === 'print')
+              rule.media.appendMedium('screen');
+          }
+        }
+        document.documentElement.style.width = '186mm';
+        return [...document.querySelectorAll('kam-chart canvas')].map(element => {
+          const canvas = element as HTMLCanvasElement;
+          const box = canvas.getBoundingClientRect();
+          const frame = canvas.parentElement!.getBoundingClientRect();
+          return {
+            drawn: canvas.width / canvas.height,
+            shown: box.width / box.height,
+            overflow: box.width - frame.width,
+          };
+        });
+      });
+      expect(boxes.length).toBeGreaterThan(0);
+      for (const box of boxes) {
+        if (Math.abs(box.shown / box.drawn - 1) > 0.02 || box.overflow > 1)
+          problems.push(`${path}: drawn ${box.drawn.toFixed(2)}:1, printed ${box.shown.toFixed(2)}:1`);
+      }
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
   it('prints the KPI overview to a PDF with the quarter and revision', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.base}2026-Q3/kpi/index.html`);

@@ -232,16 +232,31 @@ class KamChart extends HTMLElement {
     this.#chart = undefined;
   }
 
+  /** Back to the width of its frame (after printing). */
   resize() {
     this.#chart?.resize();
   }
+
+  /**
+   * Redraws at most as wide as the printed page and as high as on screen. `beforeprint` comes
+   * while the page still has its screen layout, so the frame cannot tell the printed width;
+   * the print style then fits the drawing into its frame in proportion (report.css).
+   */
+  resizeForPrint() {
+    const chart = this.#chart;
+    if (chart) chart.resize(Math.min(chart.width, PRINT_WIDTH), chart.height);
+  }
 }
+
+/** The width of report.css's printed page in CSS pixels: A4 (210 mm) less its 12 mm side margins. */
+const PRINT_WIDTH = ((210 - 2 * 12) / 25.4) * 96;
 
 if (!customElements.get('kam-chart')) customElements.define('kam-chart', KamChart);
 
-// Charts keep their size for print: redraw at the printed width, and back afterwards.
-const resizeAll = () => {
-  for (const element of document.querySelectorAll<KamChart>('kam-chart')) element.resize();
-};
-addEventListener('beforeprint', resizeAll);
-addEventListener('afterprint', resizeAll);
+const charts = () => document.querySelectorAll<KamChart>('kam-chart');
+addEventListener('beforeprint', () => {
+  for (const element of charts()) element.resizeForPrint();
+});
+addEventListener('afterprint', () => {
+  for (const element of charts()) element.resize();
+});
