@@ -2,8 +2,8 @@
  * Pagefind over the value-journey site without reading the written pages back: the middleware
  * hands each key account page's summary (its `data-pagefind-body` section) to Pagefind as the
  * page renders, and the build's end writes the index to `<site>/pagefind/`. Search finds
- * accounts by name, reference, industry, country, tier, plan and flags, not table figures, so
- * only the summary is indexed.
+ * accounts by name, reference, industry, country, tier, health, pyramid level and flags, not
+ * table figures, so only the summary is indexed.
  */
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';

@@ -10,6 +10,7 @@ import {
   formatShare,
   kpiDetailRows,
   shareOfTarget,
+  targetSummary,
 } from '../src/lib/format.ts';
 import { compareCells } from '../src/lib/sort.ts';
 
@@ -127,6 +128,22 @@ describe('KPI detail', () => {
       ['Referrals', '2'],
       ['New field of the domain', '1.50'],
     ]);
+  });
+});
+
+describe('the KPIs on target, on the KPI overview', () => {
+  it('counts every KPI with a target, and says how many have no value this quarter', () => {
+    const kpi = (target: number | null, onTarget: boolean | null) => ({ target, onTarget });
+    expect(targetSummary([kpi(95, true), kpi(80, false), kpi(null, null), kpi(2, true)])).toBe(
+      '2 of 3 KPIs with a target are on target',
+    );
+    // A target without a value this quarter is neither on target nor off it, and is not left out.
+    expect(targetSummary([kpi(95, true), kpi(80, null), kpi(10, false)])).toBe(
+      '1 of 3 KPIs with a target are on target (1 of them has no value this quarter)',
+    );
+    expect(targetSummary([kpi(95, null), kpi(80, null)])).toBe(
+      '0 of 2 KPIs with a target are on target (2 of them have no value this quarter)',
+    );
   });
 });
 

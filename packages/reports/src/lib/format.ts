@@ -312,6 +312,22 @@ function formatDetail(value: number | string | null, format: DetailFormat, curre
 }
 
 /**
+ * How the KPIs with a target stand: "2 of 9 KPIs with a target are on target". One with a
+ * target but no value this quarter is neither, and said so: "… on target (1 of them has no
+ * value this quarter)".
+ */
+export function targetSummary(kpis: readonly Pick<KpiData, 'target' | 'onTarget'>[]): string {
+  const withTarget = kpis.filter(kpi => kpi.target != null);
+  const onTarget = withTarget.filter(kpi => kpi.onTarget === true).length;
+  const withoutValue = withTarget.filter(kpi => kpi.onTarget == null).length;
+  const note =
+    withoutValue === 0
+      ? ''
+      : ` (${withoutValue} of them ${withoutValue === 1 ? 'has' : 'have'} no value this quarter)`;
+  return `${onTarget} of ${withTarget.length} KPIs with a target are on target${note}`;
+}
+
+/**
  * A KPI's detail as labelled, formatted rows: money with its currency and separators, shares
  * and growth as percentages. Fields the reports do not know yet are shown after the known
  * ones, their key spelt out, so that a new field is visible rather than lost.
