@@ -11,6 +11,7 @@ import {
   type TestDatabase,
   tableCounts,
   testActor,
+  testDialect,
 } from '../testing/index.ts';
 import { upsertAccounts } from './accounts.bulk.ts';
 import { applyChanges, classify, loadStored, type TableSpec } from './bulk-engine.ts';
@@ -251,6 +252,37 @@ describe('upsertAccounts', () => {
     const audit = await db.em().find(AuditEntry, { entityType: 'Account', entityId: String(local.id) });
     expect(audit[0]?.changes.parent).toEqual({ before: null, after: local.parent?.id });
   });
+
+  // SQLite runs one write transaction at a time: only PostgreSQL can overlap two calls.
+  it.runIf(testDialect() === 'postgresql')(
+    'answers a call that creates the same new ref as a concurrent call with a conflict, not a database error',
+    async () => {
+      // The first call has written N-RACE but not committed; the second plans a create too (it
+      // cannot see the row), waits on the unique key and fails once the first commits.
+      const rows = [{ externalRef: 'N-RACE', name: 'Raced account' }];
+      let wrote!: () => void;
+      const firstWrote = new Promise<void>(resolve => {
+        wrote = resolve;
+      });
+      const first = db.em().transactional(async tx => {
+        await upsertAccounts(tx, rows, { mode: 'ATOMIC' }, testActor);
+        wrote();
+        await new Promise(resolve => setTimeout(resolve, 300));
+      });
+      await firstWrote;
+      const second = await upsertAccounts(db.em(), rows, { mode: 'ATOMIC' }, testActor).catch(e => e);
+      await first;
+      expect(second).toBeInstanceOf(DomainError);
+      expect(second.code).toBe('DUPLICATE_ROW');
+      expect(second.message).toMatch(/at the same time/);
+      expect(await db.em().count(Account, { externalRef: 'N-RACE' })).toBe(1);
+      // Sent again, it finds the account and leaves it as it is.
+      expect(await upsertAccounts(db.em(), rows, { mode: 'ATOMIC' }, testActor)).toMatchObject({
+        created: 0,
+        unchanged: 1,
+      });
+    },
+  );
 
   it('rejects rows that would make an account its own ancestor', async () => {
     const result = await upsertAccounts(

@@ -1,5 +1,9 @@
-import type { EntityManager } from '@mikro-orm/core';
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  DriverException,
+  type EntityManager,
+  OptimisticLockError,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
 import { bindActor } from '../audit/actor-context.ts';
 import type { Actor } from './actor.ts';
 import { DomainError } from './domain-error.ts';
@@ -25,7 +29,7 @@ export async function writeAs<T>(
     // left its changes on them (and a failed flush may have marked them as written). Forget
     // them, or the caller's next flush (the next mutation of the same request) would write them.
     em.clear();
-    throw translateDatabaseError(error);
+    throw translateDatabaseError(error, em);
   }
 }
 
@@ -40,9 +44,25 @@ function assertAttributed(actor: Actor | undefined): void {
   }
 }
 
-/** Maps the ORM's optimistic-lock and unique-key errors to the domain's errors. */
-export function translateDatabaseError(error: unknown): unknown {
+/**
+ * Maps the ORM's optimistic-lock and unique-key errors to the domain's errors. With `em`, also
+ * the database's own errors of raw statements (the bulk paths' set-based writes), which the ORM
+ * has not converted: on PostgreSQL a row that a concurrent transaction inserted first fails
+ * there on the unique key.
+ */
+export function translateDatabaseError(error: unknown, em?: EntityManager): unknown {
   if (error instanceof DomainError) return error;
+  const converted =
+    em && error instanceof Error && !(error instanceof DriverException)
+      ? em.getDriver().convertException(error)
+      : error;
+  if (converted instanceof UniqueConstraintViolationException) {
+    return new DomainError(
+      'DUPLICATE_ROW',
+      `A record with the same unique key already exists; if another request wrote it at the same time, send yours again (it will then see that record): ${converted.message}`,
+      { cause: error },
+    );
+  }
   if (error instanceof OptimisticLockError) {
     const entity = error.getEntity?.() as
       | { constructor?: { name?: string }; id?: number; version?: number }
@@ -54,15 +74,6 @@ export function translateDatabaseError(error: unknown): unknown {
         ' ',
       ),
       { cause: error, details: { entity: entity?.constructor?.name, id: entity?.id } },
-    );
-  }
-  if (error instanceof UniqueConstraintViolationException) {
-    return new DomainError(
-      'DUPLICATE_ROW',
-      `A record with the same unique key already exists: ${error.message}`,
-      {
-        cause: error,
-      },
     );
   }
   return error;
