@@ -351,7 +351,7 @@ export function unknownBusinessUnitCode(index: number, code: string): RowRejecti
     index,
     path: ['businessUnitCode'],
     code: 'NOT_FOUND',
-    message: `No business unit has code ${code}.`,
+    message: `No business unit has code ${code}; codes are matched exactly, capitals included (the businessUnits query lists them).`,
   };
 }
 

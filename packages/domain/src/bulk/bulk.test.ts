@@ -176,6 +176,24 @@ describe('importFinancials', () => {
     expect(reloaded.name).toBe('Renamed meanwhile');
   });
 
+  it('names an unknown business unit code and says codes are matched exactly', async () => {
+    const result = await importFinancials(
+      db.em(),
+      [line('B-1', '2023-Q2', '5.00', 'emea')],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result.rejections).toEqual([
+      {
+        index: 0,
+        path: ['businessUnitCode'],
+        code: 'NOT_FOUND',
+        message:
+          'No business unit has code emea; codes are matched exactly, capitals included (the businessUnits query lists them).',
+      },
+    ]);
+  });
+
   it('takes an empty businessUnitCode for an account-level line, and a second such line as a duplicate', async () => {
     // The two rows are the same account-level line: one left the code out, one sent it empty.
     // The second was not seen as a repeat and both went into one INSERT: the unique index refused
