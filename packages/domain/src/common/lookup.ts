@@ -1,4 +1,5 @@
 import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
+import { dialectOfEm } from '../db/sql-writer.ts';
 import { DomainError } from './domain-error.ts';
 
 /** "Team member 12 does not exist.": a record missing by its id (the API gives its global id). */
@@ -10,13 +11,17 @@ export function missingRecordMessage(label: string, id: number | string): string
  * Loads an entity by id or throws `NOT_FOUND` naming the entity and the id ("Team member 12
  * does not exist."); the details carry the label, the entity's class and the id, so the API
  * can name the record by the global id its client sent.
+ *
+ * With `lock`, the row is locked first (`lockRow`).
  */
 export async function findOrFail<T extends object>(
   em: EntityManager,
   entity: EntityClass<T>,
   id: number,
   label: string = entity.name,
+  { lock = false }: { lock?: boolean } = {},
 ): Promise<T> {
+  if (lock) await lockRow(em, entity, id);
   const found = await em.findOne(entity, { id } as FilterQuery<NoInfer<T>>);
   if (!found) {
     throw new DomainError('NOT_FOUND', missingRecordMessage(label, id), {
@@ -24,6 +29,28 @@ export async function findOrFail<T extends object>(
     });
   }
   return found;
+}
+
+/**
+ * Locks a row until the end of the caller's transaction, on PostgreSQL (SQLite runs one write
+ * transaction at a time anyway): another transaction locking it waits until this one ends, and
+ * its next statements read what this one committed. A use case that checks a rule over several
+ * rows (one active designation per account, one lead per geography) before it inserts one
+ * locks the row they belong to first, or two requests at once would both pass the check.
+ * `for no key update`: inserts referring to the row (their foreign key check takes a key-share
+ * lock) neither wait for it nor deadlock with it.
+ */
+export async function lockRow(em: EntityManager, entity: EntityClass<object>, id: number): Promise<void> {
+  if (dialectOfEm(em) !== 'postgresql') return;
+  const table = em.getMetadata().get(entity).tableName;
+  await em
+    .getConnection()
+    .execute(
+      `select 1 from "${table}" where "id" = ? for no key update`,
+      [id],
+      'all',
+      em.getTransactionContext(),
+    );
 }
 
 /** Loads an entity by a unique key or throws `NOT_FOUND` naming the key. */

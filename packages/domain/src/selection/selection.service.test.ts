@@ -4,9 +4,11 @@ import {
   createTestDatabase,
   expectRejected,
   makeAccount,
+  overlap,
   type TestDatabase,
   tableCounts,
   testActor,
+  testDialect,
 } from '../testing/index.ts';
 import { SelectionAssessment } from './assessment.entity.ts';
 import { KeyAccountDesignation } from './designation.entity.ts';
@@ -266,5 +268,20 @@ describe('optimistic locking of designations', () => {
     );
     const reloaded = await db.em().findOneOrFail(KeyAccountDesignation, d.id);
     expect([reloaded.revokedOn, reloaded.reviewDueOn, reloaded.version]).toEqual([null, '2028-06-01', 2]);
+  });
+});
+
+// SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.
+describe.runIf(testDialect() === 'postgresql')('designating an account twice at the same time', () => {
+  it('makes one designation and refuses the other with ACCOUNT_ALREADY_KEY', async () => {
+    // Each looked for an active designation before the other committed, found none and
+    // inserted one: the account held two active designations.
+    const account = await makeAccount(db.em());
+    const designate = (em: Parameters<typeof designateKeyAccount>[0]) =>
+      designateKeyAccount(em, { accountId: account.id, designatedOn: '2026-02-01' }, testActor);
+    const [first, second] = await overlap(db, designate, designate);
+    expect(first.ok).toBe(true);
+    expect(second.ok ? 'designated twice' : second.error).toMatchObject({ code: 'ACCOUNT_ALREADY_KEY' });
+    expect(await db.em().count(KeyAccountDesignation, { account: account.id, revokedOn: null })).toBe(1);
   });
 });

@@ -94,7 +94,8 @@ function assertReviewFarEnough(designatedOn: string, reviewDueOn: string, minimu
 export async function designateKeyAccount(em: EntityManager, input: DesignateInput, actor: Actor) {
   const data = parseInput(designateSchema, input, 'designation');
   return writeAs(em, actor, async tx => {
-    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    // Locked: two designations at once would both find no active one and both insert.
+    const account = await findOrFail(tx, Account, data.accountId, 'Account', { lock: true });
     if (await activeDesignation(tx, account.id)) {
       throw new DomainError(
         'ACCOUNT_ALREADY_KEY',

@@ -6,4 +6,5 @@ export {
   dropScratchDatabase,
   dropScratchSchema,
 } from './pg-schema.ts';
+export { type Outcome, overlap } from './race.ts';
 export { createTestDatabase, type TestDatabase, testDialect } from './test-database.ts';
