@@ -8,9 +8,11 @@ import {
   expectRejected,
   makeAccount,
   makePerson,
+  overlap,
   type TestDatabase,
   tableCounts,
   testActor,
+  testDialect,
 } from '../testing/index.ts';
 import { Contact } from './contact.entity.ts';
 import {
@@ -343,5 +345,57 @@ describe('optimistic locking of the team and the stakeholder map', () => {
       .find(AuditEntry, { entityType: 'Contact', entityId: String(contact.id) }, { orderBy: { id: 'asc' } });
     expect(trail.map(t => t.action)).toEqual(['CREATE', 'UPDATE', 'DELETE']);
     expect(trail[2]?.changes.stance).toEqual({ before: 'CHAMPION', after: null });
+  });
+});
+
+// SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.
+describe.runIf(testDialect() === 'postgresql')('two leads named at the same time', () => {
+  it('adds one lead key account manager and refuses the other', async () => {
+    // Each checked for a lead before the other committed, found none and added theirs: the
+    // account had two leads for the same geography.
+    const account = await makeAccount(db.em());
+    const [one, two] = [await makePerson(db.em()), await makePerson(db.em())];
+    const [first, second] = await overlap(
+      db,
+      tx =>
+        addTeamMember(
+          tx,
+          { accountId: account.id, personId: one.id, role: 'KEY_ACCOUNT_MANAGER' },
+          testActor,
+        ),
+      em =>
+        addTeamMember(
+          em,
+          { accountId: account.id, personId: two.id, role: 'KEY_ACCOUNT_MANAGER' },
+          testActor,
+        ),
+    );
+    expect(first.ok).toBe(true);
+    expect(second.ok ? 'two leads' : second.error).toMatchObject({ code: 'TEAM_LEAD_ALREADY_ASSIGNED' });
+    expect(await db.em().count(TeamMember, { account: account.id, role: 'KEY_ACCOUNT_MANAGER' })).toBe(1);
+  });
+
+  it('refuses to make a member the lead while another lead is being added', async () => {
+    const account = await makeAccount(db.em());
+    const member = await newMember(account.id, 'SPONSOR');
+    const lead = await makePerson(db.em());
+    const [first, second] = await overlap(
+      db,
+      tx =>
+        addTeamMember(
+          tx,
+          { accountId: account.id, personId: lead.id, role: 'KEY_ACCOUNT_MANAGER' },
+          testActor,
+        ),
+      em =>
+        updateTeamMember(
+          em,
+          { id: member.id, expectedVersion: member.version, role: 'KEY_ACCOUNT_MANAGER' },
+          testActor,
+        ),
+    );
+    expect(first.ok).toBe(true);
+    expect(second.ok ? 'two leads' : second.error).toMatchObject({ code: 'TEAM_LEAD_ALREADY_ASSIGNED' });
+    expect(await db.em().count(TeamMember, { account: account.id, role: 'KEY_ACCOUNT_MANAGER' })).toBe(1);
   });
 });

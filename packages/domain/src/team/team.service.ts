@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
-import { findOrFail } from '../common/lookup.ts';
+import { findOrFail, lockRow } from '../common/lookup.ts';
 import { assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
 import {
   externalRefSchema,
@@ -73,7 +73,10 @@ export async function addTeamMember(
 ): Promise<TeamMember> {
   const data = parseInput(addTeamMemberSchema, input, 'team member');
   return writeAs(em, actor, async tx => {
-    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    // Locked: two leads added at once would both find no lead and both be added.
+    const account = await findOrFail(tx, Account, data.accountId, 'Account', {
+      lock: data.role === 'KEY_ACCOUNT_MANAGER',
+    });
     const person = await findOrFail(tx, Person, data.personId, 'Person');
     const geography = data.geography ?? null;
     if (await tx.count(TeamMember, { account, person, role: data.role })) {
@@ -123,8 +126,11 @@ export async function updateTeamMember(em: EntityManager, input: UpdateTeamMembe
       member.role = data.role;
     }
     if (data.geography !== undefined) member.geography = data.geography ?? null;
-    if (member.role === 'KEY_ACCOUNT_MANAGER')
+    if (member.role === 'KEY_ACCOUNT_MANAGER') {
+      // As in addTeamMember: the account is locked while its leads are checked.
+      await lockRow(tx, Account, member.account.id);
       await assertSingleLead(tx, member.account.id, member.geography ?? null, member.id);
+    }
     if (data.reportsToId !== undefined) {
       if (data.reportsToId === member.id) {
         throw new DomainError('VALIDATION_FAILED', 'A team member cannot report to themselves.');
