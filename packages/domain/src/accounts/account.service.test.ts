@@ -4,8 +4,11 @@ import {
   createTestDatabase,
   expectRejected,
   makeAccount,
+  makeBusinessUnit,
+  overlap,
   type TestDatabase,
   testActor,
+  testDialect,
 } from '../testing/index.ts';
 import { Account } from './account.entity.ts';
 import { createAccount, recordFinancials, updateAccount } from './account.service.ts';
@@ -123,5 +126,24 @@ describe('accounts', () => {
       ),
     );
     expect(m.issues[0]?.path).toEqual(['revenue']);
+  });
+});
+
+// SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.
+describe.runIf(testDialect() === 'postgresql')('financial lines recorded at the same time', () => {
+  it('never stores an account-level line beside a business unit line of the same quarter', async () => {
+    // Each read the quarter's lines before the other committed and saw none: the quarter ended
+    // up both split by unit and recorded for the whole account, and was counted twice.
+    const account = await makeAccount(db.em());
+    const unit = await makeBusinessUnit(db.em());
+    const figures = { quarter: '2025-Q1', revenue: '100.00', grossProfit: '30.00', costToServe: '5.00' };
+    const [first, second] = await overlap(
+      db,
+      tx => recordFinancials(tx, { accountId: account.id, ...figures }, testActor),
+      em => recordFinancials(em, { accountId: account.id, businessUnitId: unit.id, ...figures }, testActor),
+    );
+    expect(first.ok).toBe(true);
+    expect(second.ok ? 'both stored' : second.error).toMatchObject({ code: 'FINANCIALS_MIXED_SCOPE' });
+    expect(await db.em().count(QuarterlyFinancial, { account: account.id })).toBe(1);
   });
 });

@@ -99,7 +99,9 @@ export async function recordFinancials(
 ): Promise<QuarterlyFinancial> {
   const data = parseInput(recordFinancialsSchema, input, 'financials');
   return writeAs(em, actor, async tx => {
-    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    // Locked: a whole-account line and a unit line recorded at once would each find no line of
+    // the other scope, and the quarter would be counted twice.
+    const account = await findOrFail(tx, Account, data.accountId, 'Account', { lock: true });
     const businessUnit = data.businessUnitId
       ? await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit')
       : null;
