@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixturePortfolio, FIXTURE_QUARTER } from '../analytics/fixtures/portfolio.fixture.ts';
 import { parseQuarter, quarterEnd, quarterOf } from '../common/quarter.ts';
-import { createTestDatabase, type TestDatabase, testActor } from '../testing/index.ts';
+import { createTestDatabase, overlap, type TestDatabase, testActor, testDialect } from '../testing/index.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { closeQuarter, snapshotChecksum } from './close-quarter.ts';
 import type { AccountSnapshotPayload, PortfolioSnapshot } from './snapshot.types.ts';
@@ -172,4 +172,30 @@ describe('closeQuarter', () => {
       code: 'INVALID_QUARTER',
     });
   });
+
+  // SQLite runs one write transaction at a time: only PostgreSQL can overlap two closes.
+  it.runIf(testDialect() === 'postgresql')(
+    'two closes of a quarter at the same time make revisions 1 and 2, not a database error',
+    async () => {
+      // Both read the highest revision before either commits: the second computed revision 1 as
+      // well and failed on the unique key with a raw error (the API's "Unexpected error.").
+      const quarter = '2025-Q4';
+      const [a, b] = await overlap(
+        db,
+        tx => closeQuarter(tx, quarter, testActor),
+        em => closeQuarter(em, quarter, testActor),
+      );
+      expect(a.ok && b.ok ? [a.value.revision, b.value.revision] : [a, b]).toEqual([1, 2]);
+      if (!a.ok || !b.ok) return;
+      expect(b.value.checksum).toBe(a.value.checksum);
+      const stored = await rows<{ revision: number; accounts: number }>(
+        'select s.revision, (select count(*) from account_snapshot x where x.snapshot_id = s.id) as accounts from quarter_snapshot s where s.quarter = ? order by s.revision',
+        [quarter],
+      );
+      expect(stored.map(s => [Number(s.revision), Number(s.accounts)])).toEqual([
+        [1, a.value.accounts],
+        [2, a.value.accounts],
+      ]);
+    },
+  );
 });
