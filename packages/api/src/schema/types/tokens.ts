@@ -20,9 +20,11 @@ import { described } from './workflow.ts';
 
 const ROLE_DESCRIPTIONS: Record<ApiRole, string> = {
   ADMIN: 'Reads and writes everything: organisation data, settings, tokens, closing quarters.',
-  ACCOUNT_MANAGER: 'Reads everything; writes only on the accounts whose team the person is on.',
+  ACCOUNT_MANAGER:
+    'Reads everything but the audit trail; writes only on the accounts whose team the person is on, one record at a time (no bulk mutations).',
   EXECUTIVE: 'Reads everything; writes nothing.',
-  INTEGRATION: 'Reads everything; writes through the bulk mutations only (no settings or tokens).',
+  INTEGRATION:
+    'Reads everything but the audit trail; writes through the bulk mutations only (no settings or tokens).',
 };
 
 export const ApiRoleEnum = builder.enumType('ApiRole', {
