@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
 import { upsertContacts } from '../bulk/contacts.bulk.ts';
@@ -350,6 +351,9 @@ describe('optimistic locking of the team and the stakeholder map', () => {
 
 // SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.
 describe.runIf(testDialect() === 'postgresql')('two leads named at the same time', () => {
+  const addLead = (em: EntityManager, accountId: number, personId: number) =>
+    addTeamMember(em, { accountId, personId, role: 'KEY_ACCOUNT_MANAGER' }, testActor);
+
   it('adds one lead key account manager and refuses the other', async () => {
     // Each checked for a lead before the other committed, found none and added theirs: the
     // account had two leads for the same geography.
@@ -357,18 +361,8 @@ describe.runIf(testDialect() === 'postgresql')('two leads named at the same time
     const [one, two] = [await makePerson(db.em()), await makePerson(db.em())];
     const [first, second] = await overlap(
       db,
-      tx =>
-        addTeamMember(
-          tx,
-          { accountId: account.id, personId: one.id, role: 'KEY_ACCOUNT_MANAGER' },
-          testActor,
-        ),
-      em =>
-        addTeamMember(
-          em,
-          { accountId: account.id, personId: two.id, role: 'KEY_ACCOUNT_MANAGER' },
-          testActor,
-        ),
+      tx => addLead(tx, account.id, one.id),
+      em => addLead(em, account.id, two.id),
     );
     expect(first.ok).toBe(true);
     expect(second.ok ? 'two leads' : second.error).toMatchObject({ code: 'TEAM_LEAD_ALREADY_ASSIGNED' });
@@ -381,12 +375,7 @@ describe.runIf(testDialect() === 'postgresql')('two leads named at the same time
     const lead = await makePerson(db.em());
     const [first, second] = await overlap(
       db,
-      tx =>
-        addTeamMember(
-          tx,
-          { accountId: account.id, personId: lead.id, role: 'KEY_ACCOUNT_MANAGER' },
-          testActor,
-        ),
+      tx => addLead(tx, account.id, lead.id),
       em =>
         updateTeamMember(
           em,
