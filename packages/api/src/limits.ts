@@ -25,4 +25,9 @@ export const LIMITS = {
   maxTokens: 2_000,
   /** `nodes(ids:)` at most this many ids. */
   maxNodeIds: 100,
+  /**
+   * Characters of a `search` text: the longest text searched (an e-mail address, 254). A longer
+   * text can match nothing, and one past 50,000 bytes was past SQLite's LIKE pattern limit.
+   */
+  maxSearchLength: 254,
 } as const;

@@ -96,6 +96,18 @@ describe('a refused quarter says how to write it', () => {
     expect(why('third quarter')).toBe('must be a quarter written YYYY-Qn, e.g. 2026-Q3');
     expect(why('2026-Q3')).toBe('accepted');
   });
+
+  it('reads a long run of spaces in linear time (the hint runs on untrusted text)', () => {
+    expect(why('2026 - Q3')).toBe(
+      "must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number)",
+    );
+    expect(why('2026 -- Q3')).toBe('must be a quarter written YYYY-Qn, e.g. 2026-Q3');
+    const spaces = ' '.repeat(200_000);
+    const started = performance.now();
+    expect(why(`2026${spaces}x`)).toBe('must be a quarter written YYYY-Qn, e.g. 2026-Q3');
+    expect(why(`Q3${spaces}x`)).toBe('must be a quarter written YYYY-Qn, e.g. 2026-Q3');
+    expect(performance.now() - started).toBeLessThan(500);
+  });
 });
 
 describe('use cases refuse a malformed quarter and write nothing', () => {

@@ -1,6 +1,5 @@
 import {
   Account,
-  containsIgnoringCase,
   createAccount,
   KeyAccountDesignation,
   mapRows,
@@ -22,6 +21,7 @@ import { decodeId } from '../ids.ts';
 import { ACCOUNT_FIELD_LOADERS, firstBy, groupedBy, prefetchNodeFields, requestLoader } from '../loaders.ts';
 import { entityNode, entityOrRow } from '../node.ts';
 import { connectionOrder } from '../order.ts';
+import { searchFilter } from '../search.ts';
 import { standingsIn } from '../standings.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { TeamMemberRef } from './team.ts';
@@ -246,7 +246,9 @@ builder.queryFields(t => ({
       type: AccountRef,
       description: 'Accounts, by external ref, with filters.',
       args: {
-        search: t.arg.string({ description: 'Part of the name or external ref, ignoring case.' }),
+        search: t.arg.string({
+          description: 'Part of the name or external ref, ignoring case (at most 254 characters).',
+        }),
         keyAccountsOnly: t.arg.boolean({
           description: 'true: only accounts with a current designation, as `keyAccount: true`.',
           deprecationReason:
@@ -283,9 +285,7 @@ builder.queryFields(t => ({
       },
       complexity: connectionComplexity,
       resolve: async (_, args, ctx, info) => {
-        const where: Record<string, unknown> = args.search
-          ? containsIgnoringCase(ctx.em, ['name', 'externalRef'], args.search)
-          : {};
+        const where = searchFilter(ctx, ['name', 'externalRef'], args.search);
         if (args.parentId) where.parent = decodeId(args.parentId, 'Account', 'parentId');
         if (args.keyAccountsOnly && args.keyAccount === false) {
           throw ValidationError.at(

@@ -1,7 +1,6 @@
 import {
   BUSINESS_UNIT_KINDS,
   BusinessUnit,
-  containsIgnoringCase,
   createBusinessUnit,
   createPerson,
   Person,
@@ -12,6 +11,7 @@ import { builder } from '../../builder.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { entityNode, entityOrRow } from '../node.ts';
+import { searchFilter } from '../search.ts';
 import { connectionTypes } from './workflow.ts';
 
 export const BusinessUnitKindEnum = builder.enumType('BusinessUnitKind', {
@@ -69,13 +69,17 @@ builder.queryFields(t => ({
     {
       type: PersonRef,
       description: 'Our people, by name.',
-      args: { search: t.arg.string({ description: 'Part of the name or e-mail.' }) },
+      args: {
+        search: t.arg.string({
+          description: 'Part of the name or e-mail, ignoring case (at most 254 characters).',
+        }),
+      },
       complexity: connectionComplexity,
       resolve: (_, args, ctx) =>
         pageOf<Person>(
           ctx.em,
           Person,
-          args.search ? containsIgnoringCase(ctx.em, ['name', 'email'], args.search) : {},
+          searchFilter(ctx, ['name', 'email'], args.search),
           { name: 'asc', id: 'asc' },
           args,
           { readRows: true },
