@@ -8,7 +8,7 @@ import {
 import SchemaBuilder, { BasePlugin, type SchemaTypes } from '@pothos/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
-import { isNodeType } from './schema/node-types.ts';
+import { hasGlobalId } from './schema/node-types.ts';
 
 /**
  * Expected failures, presented as typed results in the schema (errors plugin). Every
@@ -81,14 +81,15 @@ export class DomainRuleError extends KamError {
 
 /**
  * A record the domain did not find by its database id, named by the global id the client sent
- * ("Team member VGVhbU1lbWJlcjoxMg== does not exist."), where its type is a node of the schema.
+ * ("Team member VGVhbU1lbWJlcjoxMg== does not exist."), where its type has one: a node of the
+ * schema, or another type with a global id (an API token).
  */
 function notFoundMessage(e: DomainError, info: GraphQLResolveInfo | undefined): string {
   const { entity, type, id } = e.details;
   if (!info || typeof entity !== 'string' || typeof type !== 'string' || typeof id !== 'number') {
     return e.message;
   }
-  return isNodeType(info, type) ? missingRecordMessage(entity, encodeGlobalID(type, id)) : e.message;
+  return hasGlobalId(info, type) ? missingRecordMessage(entity, encodeGlobalID(type, id)) : e.message;
 }
 
 /** The one map from the domain's error categories to the API's error types. */

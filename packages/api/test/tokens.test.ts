@@ -158,12 +158,17 @@ describe('API tokens through the API (ADMIN)', () => {
     const nobody = await create({ personId: globalId('Person', 999_999) });
     expect(nobody.__typename).toBe('NotFoundError');
     expect(nobody.message).toMatch(/Person/);
-    const unknownToken = await api.gql<{ revokeApiToken: { __typename: string } }>(
-      'mutation($id: ID!) { revokeApiToken(id: $id) { __typename } }',
+    const unknownToken = await api.gql<{ revokeApiToken: { __typename: string; message: string } }>(
+      'mutation($id: ID!) { revokeApiToken(id: $id) { __typename ... on Error { message } } }',
       { id: globalId('ApiToken', 999_999) },
       admin,
     );
     expect(unknownToken.body.data?.revokeApiToken.__typename).toBe('NotFoundError');
+    // Named by the global id the client sent, though `node(id:)` does not serve tokens: the
+    // database's number (999999) is not an id the client ever saw.
+    expect(unknownToken.body.data?.revokeApiToken.message).toBe(
+      `API token ${globalId('ApiToken', 999_999)} does not exist.`,
+    );
     expect(await auditCount()).toBe(before);
   });
 
