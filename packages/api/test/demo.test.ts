@@ -5,7 +5,7 @@
  * is the embedded default.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,27 @@ describe.runIf(testDialect() === 'sqlite')('kam demo', () => {
     expect((failed as { stderr: string }).stderr).toMatch(
       /^kam: --end-quarter must be a quarter that has ended \(the latest is \d{4}-Q[1-4]\); got 2999-Q1\./,
     );
+    expect(existsSync(database)).toBe(false);
+  });
+
+  it('refuses to empty an --out folder that holds anything but report sites, before it creates anything', async () => {
+    // `kam demo --out .` (or a folder of one's own) used to delete the whole folder, recursively.
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-demo-'));
+    const database = path.join(dir, 'db', 'demo.sqlite');
+    const out = path.join(dir, 'mine');
+    mkdirSync(path.join(out, '2026-Q3'), { recursive: true });
+    writeFileSync(path.join(out, 'index.html'), '<p>archive</p>');
+    writeFileSync(path.join(out, 'notes.txt'), 'mine');
+    const args = ['demo', '--no-serve', '--accounts', '10', '--quarters', '1', '--report-quarters', '0'];
+    const failed = await run(process.execPath, [CLI, ...args, '--database', database, '--out', out], {
+      cwd: dir,
+      env: { ...process.env, KAM_LOG_LEVEL: 'warn' },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stderr: string }).stderr).toBe(
+      `kam: --out ${out} holds files that are not report sites (notes.txt); the demo empties its report folder before it builds, so give it a folder of its own.\n`,
+    );
+    expect(readdirSync(out).sort()).toEqual(['2026-Q3', 'index.html', 'notes.txt']);
     expect(existsSync(database)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * portfolio, every quarter closed, both report sites built, then the API (with GraphiQL and
  * a demo token) and the report sites served on loopback.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import {
@@ -11,6 +11,7 @@ import {
   createApiToken,
   createPerson,
   defaultEndQuarter,
+  isQuarter,
   migrateDatabase,
   parseQuarter,
   seedDemoPortfolio,
@@ -76,6 +77,25 @@ function stepper() {
   };
 }
 
+/**
+ * Refuses an `--out` the demo may not empty: the demo deletes its report folder before it
+ * builds, so the folder must be missing, empty, or hold report sites only (the archive page
+ * and quarter folders), never `.` or a folder of the user's own.
+ */
+function assertReportFolder(out: string): void {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) {
+    throw new Error(`--out ${out} is a file; give the folder the report sites are published in.`);
+  }
+  const strays = readdirSync(out).filter(name => name !== 'index.html' && !isQuarter(name));
+  if (strays.length) {
+    const shown = strays.sort().slice(0, 3).join(', ') + (strays.length > 3 ? ', …' : '');
+    throw new Error(
+      `--out ${out} holds files that are not report sites (${shown}); the demo empties its report folder before it builds, so give it a folder of its own.`,
+    );
+  }
+}
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
@@ -113,6 +133,7 @@ export function registerDemo(program: Command): void {
       }
       const file = path.resolve(sqlitePath(options.database));
       const out = path.resolve(options.out);
+      assertReportFolder(out);
       const env = parseEnv({
         ...process.env,
         DATABASE_URL: file,
