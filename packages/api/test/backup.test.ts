@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrateDatabase, openOrm, systemActor, upsertAccounts } from '@kam/domain';
@@ -156,5 +156,33 @@ describe.runIf(testDialect() === 'sqlite')('kam backup / restore (SQLite)', () =
     await expect(restoreDatabase(url, dir, { force: true })).rejects.toThrow(
       `${dir} is not a file: give the path of a file made by kam backup.`,
     );
+  });
+
+  it('leaves only the backup beside it: no -wal or -shm from the integrity check, nor from a restore', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-backup-clean-'));
+    const url = path.join(dir, 'kam.sqlite');
+    const orm = await openOrm({ url });
+    await migrateDatabase(orm);
+    await orm.close(true);
+    // The copy is in WAL mode; a read-only connection to it used to leave an empty
+    // backup.sqlite-wal and a 32 KB backup.sqlite-shm behind.
+    const out = path.join(dir, 'out');
+    mkdirSync(out);
+    const backup = path.join(out, 'backup.sqlite');
+    const before = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = url;
+    const spy = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(await main(['node', 'kam', 'backup', '--out', backup])).toBe(0);
+    } finally {
+      spy.mockRestore();
+      if (before === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = before;
+    }
+    expect(readdirSync(out)).toEqual(['backup.sqlite']);
+    await checkIntegrity(backup);
+    expect(readdirSync(out)).toEqual(['backup.sqlite']);
+    await restoreDatabase(path.join(dir, 'restored', 'kam.sqlite'), backup);
+    expect(readdirSync(out)).toEqual(['backup.sqlite']);
   });
 });

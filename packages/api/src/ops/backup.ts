@@ -68,10 +68,32 @@ function hasMigrationTable(db: NativeSqlite): boolean {
   return n > 0;
 }
 
+/**
+ * Opens a SQLite file read-only. A copy made by the backup API is in WAL mode, and a read-only
+ * connection to it creates `<file>-wal` (empty) and `<file>-shm` that it does not remove when it
+ * closes; the returned `close` removes them, but only those this connection created.
+ */
+async function openReadOnly(file: string): Promise<{ db: NativeSqlite; close(): void }> {
+  const { default: Sqlite } = await import('better-sqlite3');
+  const wal = `${file}-wal`;
+  const shm = `${file}-shm`;
+  const hadWal = existsSync(wal);
+  const hadShm = existsSync(shm);
+  const db = new Sqlite(file, { readonly: true, fileMustExist: true });
+  return {
+    db,
+    close() {
+      db.close();
+      // A read-only connection writes nothing to the -wal: one it created is empty.
+      if (!hadWal && existsSync(wal) && statSync(wal).size === 0) rmSync(wal, { force: true });
+      if (!hadShm && existsSync(shm)) rmSync(shm, { force: true });
+    },
+  };
+}
+
 /** `pragma integrity_check` on a SQLite file; throws when it is not `ok`. */
 export async function checkIntegrity(file: string): Promise<void> {
-  const { default: Sqlite } = await import('better-sqlite3');
-  const db = new Sqlite(file, { readonly: true, fileMustExist: true });
+  const { db, close } = await openReadOnly(file);
   try {
     let rows: { integrity_check: string }[];
     try {
@@ -86,7 +108,7 @@ export async function checkIntegrity(file: string): Promise<void> {
     if (verdict !== 'ok') throw new Error(`${file} failed its integrity check: ${verdict}`);
     if (!hasMigrationTable(db)) throw new Error(`${file} is not a kam database (it has no migration table).`);
   } finally {
-    db.close();
+    close();
   }
 }
 
@@ -116,12 +138,11 @@ export async function restoreDatabase(
   }
   // As `kam migrate` does: a new machine's data folder may not be there yet.
   mkdirSync(path.dirname(target), { recursive: true });
-  const { default: Sqlite } = await import('better-sqlite3');
-  const db = new Sqlite(source, { readonly: true, fileMustExist: true });
+  const { db, close } = await openReadOnly(source);
   try {
     const result = await db.backup(target, { progress: () => ALL_PAGES });
     return { pages: result.totalPages };
   } finally {
-    db.close();
+    close();
   }
 }
