@@ -9,9 +9,11 @@ import {
   makeAccount,
   makeBusinessUnit,
   makePerson,
+  overlap,
   type TestDatabase,
   tableCounts,
   testActor,
+  testDialect,
 } from '../testing/index.ts';
 import {
   AccountPlan,
@@ -772,5 +774,50 @@ describe('copying a plan to next year', () => {
     const calendar = await draftPlan([sales], 2027);
     const following = await reload((await copyPlanToNextYear(db.em(), { id: calendar.id }, testActor)).id);
     expect([following.startsOn, following.endsOn]).toEqual(['2028-01-01', '2028-12-31']);
+  });
+});
+
+// SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.
+describe.runIf(testDialect() === 'postgresql')('the same plan step twice at the same time', () => {
+  it('creates one plan for an account and year and refuses the other with PLAN_ALREADY_EXISTS', async () => {
+    // Each counted the account's plans for the year before the other committed, found none and
+    // inserted one: the second failed on the unique key with DUPLICATE_ROW and database text.
+    const account = await makeAccount(db.em());
+    const create = (em: Parameters<typeof createPlan>[0]) =>
+      createPlan(em, { accountId: account.id, year: 2026 }, testActor);
+    const [first, second] = await overlap(db, create, create);
+    expect(first.ok).toBe(true);
+    expect(second.ok ? 'two plans' : second.error).toMatchObject({
+      code: 'PLAN_ALREADY_EXISTS',
+      message: `Account ${account.externalRef} already has a plan for 2026; edit that plan instead.`,
+    });
+    expect(await db.em().count(AccountPlan, { account: account.id, year: 2026 })).toBe(1);
+  });
+
+  it('refuses a copy to next year while that year’s plan is being created', async () => {
+    const source = await draftPlan([sales], 2030);
+    const [first, second] = await overlap(
+      db,
+      tx => createPlan(tx, { accountId: source.account.id, year: 2031 }, testActor),
+      em => copyPlanToNextYear(em, { id: source.id }, testActor),
+    );
+    expect(first.ok).toBe(true);
+    expect(second.ok ? 'two plans' : second.error).toMatchObject({ code: 'PLAN_ALREADY_EXISTS' });
+    expect(await db.em().count(AccountPlan, { account: source.account.id, year: 2031 })).toBe(1);
+  });
+
+  it('answers a unit that signs twice at once with the one signature, as it does one after the other', async () => {
+    const plan = await draftPlan([sales, service], 2026, '2026-01-05');
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
+    const signForSales = (em: Parameters<typeof signPlan>[0]) =>
+      signPlan(
+        em,
+        { id: plan.id, businessUnitId: sales.id, signedById: salesLead.id, on: '2026-02-01' },
+        testActor,
+      );
+    const [first, second] = await overlap(db, signForSales, signForSales);
+    expect(first.ok).toBe(true);
+    expect(second.ok ? second.value.id : second.error).toBe(first.ok ? first.value.id : 'none');
+    expect(await db.em().count(PlanSignOff, { plan: plan.id, businessUnit: sales.id })).toBe(1);
   });
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
-import { addMonths, findOrFail, today } from '../common/lookup.ts';
+import { addMonths, findOrFail, lockRow, today } from '../common/lookup.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
 import {
   isoDateSchema,
@@ -98,10 +98,11 @@ export type CreatePlanInput = z.input<typeof createPlanSchema>;
 
 /**
  * Loads a plan with its account: messages name a plan by its year and account ("the 2026 plan
- * of CRM-100003"), as its users know it, not by its database id.
+ * of CRM-100003"), as its users know it, not by its database id. With `lock`, its row is
+ * locked first (`lockRow`).
  */
-async function findPlan(em: EntityManager, id: number): Promise<AccountPlan> {
-  const plan = await findOrFail(em, AccountPlan, id, 'Plan');
+async function findPlan(em: EntityManager, id: number, { lock = false } = {}): Promise<AccountPlan> {
+  const plan = await findOrFail(em, AccountPlan, id, 'Plan', { lock });
   await em.populate(plan, ['account']);
   return plan;
 }
@@ -202,7 +203,9 @@ export async function createPlan(
 ): Promise<AccountPlan> {
   const data = parseInput(createPlanSchema, input, 'plan');
   return writeAs(em, actor, async tx => {
-    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    // Locked: a plan for the same account and year created at the same time waits for this one
+    // and then sees it, so it is refused as PLAN_ALREADY_EXISTS, not on the unique key.
+    const account = await findOrFail(tx, Account, data.accountId, 'Account', { lock: true });
     if (await tx.count(AccountPlan, { account, year: data.year })) {
       throw new DomainError(
         'PLAN_ALREADY_EXISTS',
@@ -352,7 +355,9 @@ export type SignPlanInput = z.input<typeof signPlanSchema>;
 export async function signPlan(em: EntityManager, input: SignPlanInput, actor: Actor): Promise<PlanSignOff> {
   const data = parseInput(signPlanSchema, input, 'sign-off');
   return writeAs(em, actor, async tx => {
-    const plan = await findPlan(tx, data.id);
+    // Locked: a second signature of the same unit at the same time waits for this one and then
+    // finds it (and returns it), as it does one after the other.
+    const plan = await findPlan(tx, data.id, { lock: true });
     if (plan.status !== 'IN_REVIEW') {
       throw new DomainError(
         'PLAN_INVALID_TRANSITION',
@@ -524,6 +529,8 @@ export async function copyPlanToNextYear(
   return writeAs(em, actor, async tx => {
     const source = await findPlan(tx, data.id);
     const year = source.year + 1;
+    // As createPlan: one plan per account and year, also when both are made at the same time.
+    await lockRow(tx, Account, source.account.id);
     if (await tx.count(AccountPlan, { account: source.account, year })) {
       throw new DomainError(
         'PLAN_ALREADY_EXISTS',
