@@ -5,6 +5,8 @@ import {
   fixedFormat,
   formatAxisValue,
   formatDate,
+  formatGrowth,
+  formatKpiValue,
   formatMoney,
   formatScore,
   formatShare,
@@ -28,6 +30,22 @@ describe('number formatting', () => {
     expect(fixedFormat(2)(-0.004)).toBe('-0.00');
     expect(fixedFormat(0)(999_999.5)).toBe('1,000,000');
     expect(formatScore(63.45)).toBe('63.5');
+  });
+
+  it('writes a 0–1 share or growth as the percentage the KPI cards show for the same figure', () => {
+    // 2025-Q4 of the demo: key accounts grew 0.0905 (growth.keyAccounts.revenueGrowth), the
+    // KEY_ACCOUNT_GROWTH KPI is 9.05 (%): the card shows 9.1 %, so must the growth page.
+    // 0.0905 × 100 is 9.049999999999999 in binary floating point and was written 9.0 %.
+    expect(formatKpiValue(9.05, 'PERCENT', 'EUR')).toBe('9.1\u00a0%');
+    expect(formatGrowth(0.0905)).toBe('+9.1\u00a0%');
+    expect(formatGrowth(-0.0905)).toBe('−9.1\u00a0%');
+    expect(formatShare(0.0905)).toBe('9.1\u00a0%');
+    expect(formatAxisValue(0.0905, { title: 'Growth', format: 'growth' })).toBe('+9.1\u00a0%');
+    // Every 4-decimal share is written as its percentage with 2 decimals is.
+    for (let tenThousandths = 0; tenThousandths <= 10_000; tenThousandths += 1) {
+      const share = tenThousandths / 10_000;
+      expect(formatShare(share)).toBe(formatKpiValue(tenThousandths / 100, 'PERCENT', 'EUR'));
+    }
   });
 
   it('matches Intl.NumberFormat for every kind of number the reports show', () => {

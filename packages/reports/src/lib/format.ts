@@ -96,15 +96,25 @@ export function formatMoneyCompact(value: string | number | null | undefined, cu
   return number == null ? DASH : `${currency}${UNIT_SPACE}${compact.format(number)}`;
 }
 
+/**
+ * A 0–1 share in percent, its decimal point moved two places in its shortest decimal form:
+ * 0.0905 → 9.05, where `0.0905 * 100` is 9.049999999999999 and would be written 9.0 %
+ * beside a KPI card's 9.1 % for the same figure.
+ */
+function percentOf(value: number): number {
+  const shortest = String(value);
+  return shortest.includes('e') ? value * 100 : Number(`${shortest}e2`);
+}
+
 /** A 0–1 share as a percentage: 0.8123 → "81.2 %". */
 export function formatShare(value: number | null | undefined): string {
-  return value == null ? DASH : `${oneDecimal.format(value * 100)}${UNIT_SPACE}%`;
+  return value == null ? DASH : `${oneDecimal.format(percentOf(value))}${UNIT_SPACE}%`;
 }
 
 /** A growth ratio as a signed percentage: 0.125 → "+12.5 %". */
 export function formatGrowth(value: number | null | undefined): string {
   if (value == null) return DASH;
-  const text = `${oneDecimal.format(Math.abs(value) * 100)}${UNIT_SPACE}%`;
+  const text = `${oneDecimal.format(percentOf(Math.abs(value)))}${UNIT_SPACE}%`;
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
 }
 
