@@ -6,12 +6,14 @@ import {
   formatAxisValue,
   formatDate,
   formatGrowth,
+  formatKpiDelta,
   formatKpiValue,
   formatMoney,
   formatScore,
   formatShare,
   kpiDetailRows,
   shareOfTarget,
+  shownKpiDelta,
   targetSummary,
 } from '../src/lib/format.ts';
 import { compareCells } from '../src/lib/sort.ts';
@@ -146,6 +148,33 @@ describe('KPI detail', () => {
       ['Referrals', '2'],
       ['New field of the domain', '1.50'],
     ]);
+  });
+});
+
+describe('the change on a KPI card', () => {
+  it('is the difference of the value and the baseline as the card writes them', () => {
+    const kpi = (
+      unit: 'PERCENT' | 'SCORE' | 'MONEY',
+      value: number | null,
+      baseline: number | null,
+      delta: number | null,
+    ) => ({
+      unit,
+      value,
+      baseline,
+      delta,
+    });
+    // 100 − 89.55 = 10.45 is stored; the card reads 100.0 % and 89.6 %, so +10.4 pp, not +10.5.
+    const retention = kpi('PERCENT', 100, 89.55, 10.45);
+    expect([formatKpiValue(100, 'PERCENT', 'EUR'), formatKpiValue(89.55, 'PERCENT', 'EUR')]).toEqual([
+      '100.0\u00a0%',
+      '89.6\u00a0%',
+    ]);
+    expect(formatKpiDelta(shownKpiDelta(retention), 'PERCENT', 'EUR')).toBe('+10.4\u00a0pp');
+    expect(shownKpiDelta(kpi('SCORE', 4.13, 4.2, -0.07))).toBe(-0.07);
+    // Money is written compactly: the stored change; no baseline: the stored change (none).
+    expect(shownKpiDelta(kpi('MONEY', 1234.56, 1000, 234.56))).toBe(234.56);
+    expect(shownKpiDelta(kpi('PERCENT', 75.2, null, null))).toBeNull();
   });
 });
 

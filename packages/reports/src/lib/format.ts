@@ -233,6 +233,28 @@ export function formatKpiValue(
   }
 }
 
+/** The decimals a KPI value is written with, for the units written to fixed decimals. */
+const KPI_DECIMALS: Partial<Record<KpiData['unit'], 0 | 1 | 2>> = {
+  PERCENT: 1,
+  INDEX: 1,
+  SCORE: 2,
+  RATIO: 2,
+  COUNT: 0,
+};
+
+/**
+ * The change a KPI card shows: today's value less the baseline as the card writes them, so that
+ * the three figures agree (100.0 % against a baseline of 89.6 % is +10.4 pp, where the stored
+ * change 100 − 89.55 = 10.45 would read +10.5); the stored change when either is missing or the
+ * unit is written compactly (money).
+ */
+export function shownKpiDelta(kpi: Pick<KpiData, 'value' | 'baseline' | 'delta' | 'unit'>): number | null {
+  const decimals = KPI_DECIMALS[kpi.unit];
+  if (decimals === undefined || kpi.value == null || kpi.baseline == null) return kpi.delta;
+  const written = (value: number) => Number(fixedFormat(decimals)(value).replace(/,/g, ''));
+  return Number((written(kpi.value) - written(kpi.baseline)).toFixed(decimals));
+}
+
 /** A signed change in the KPI's unit: "+2.3 pp", "−0.40", "+EUR 1.2K". */
 export function formatKpiDelta(
   value: number | null | undefined,
