@@ -1367,6 +1367,13 @@ describe('reference data and settings (ADMIN)', () => {
       'stage',
     );
     expect(advanced.stage).toBe('TEST');
+    const [passed] = list.body.data?.programmes[0]?.checklist.filter(i => i.stage === 'UNDERSTAND') ?? [];
+    const reopened = await mutate(api, admin, 'setChecklistItem', 'SetChecklistItemInput', {
+      id: passed?.id,
+      expectedVersion: (passed?.version ?? 0) + 1,
+      done: false,
+    });
+    expect(reopened).toMatchObject({ __typename: 'DomainRuleError', code: 'PROGRAMME_INVALID_TRANSITION' });
 
     const settings = await api.gql<{ settings: { version: number; planReviewCadenceMonths: number } }>(
       '{ settings { version planReviewCadenceMonths } }',

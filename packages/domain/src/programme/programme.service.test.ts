@@ -105,6 +105,48 @@ describe('the customer-intimacy programme', () => {
     );
     expect((await db.em().findOneOrFail(IntimacyProgramme, programme.id)).stage).toBe('IMPLEMENT');
   });
+  it('the checklist of a stage already passed no longer changes: it cannot be reopened or re-dated', async () => {
+    const unit = await makeBusinessUnit(db.em());
+    const programme = await startProgramme(
+      db.em(),
+      { businessUnitId: unit.id, startedOn: '2026-01-01' },
+      testActor,
+    );
+    await tickStage(programme.id, 'UNDERSTAND');
+    await advanceProgrammeStage(db.em(), { id: programme.id, expectedVersion: 1 }, testActor);
+    const [item] = await db
+      .em()
+      .find(
+        ProgrammeChecklistItem,
+        { programme: programme.id, stage: 'UNDERSTAND' },
+        { orderBy: { position: 'asc' } },
+      );
+    for (const change of [{ done: false }, { done: true, on: '2026-02-01' }]) {
+      const error = await expectRejected(
+        db.em(),
+        'PROGRAMME_INVALID_TRANSITION',
+        () =>
+          setChecklistItem(
+            db.em(),
+            { id: item?.id ?? 0, expectedVersion: item?.version ?? 0, ...change },
+            testActor,
+          ),
+        TABLES,
+      );
+      expect(error.message).toContain('UNDERSTAND');
+      expect(error.message).toContain('TEST');
+    }
+    const reloaded = await db.em().findOneOrFail(ProgrammeChecklistItem, item?.id ?? 0);
+    expect(reloaded.doneOn).toBe('2026-01-15');
+    // The items of the current stage and of later ones still change.
+    const [current] = await db.em().find(ProgrammeChecklistItem, { programme: programme.id, stage: 'LEARN' });
+    const ticked = await setChecklistItem(
+      db.em(),
+      { id: current?.id ?? 0, expectedVersion: current?.version ?? 0, done: true, on: '2026-02-01' },
+      testActor,
+    );
+    expect(ticked.doneOn).toBe('2026-02-01');
+  });
 });
 
 describe('optimistic locking of the programme', () => {

@@ -68,7 +68,7 @@ export const checkItemSchema = z.object({
   on: isoDateSchema.optional(),
 });
 
-/** Ticks (or unticks) a checklist item. */
+/** Ticks (or unticks) a checklist item of the programme's current stage or a later one. */
 export async function setChecklistItem(
   em: EntityManager,
   input: z.input<typeof checkItemSchema>,
@@ -83,6 +83,16 @@ export async function setChecklistItem(
       data.expectedVersion,
       `Checklist item ${quoted(item.text)} (${item.stage})`,
     );
+    await tx.populate(item, ['programme']);
+    const current = item.programme.stage;
+    if (PROGRAMME_STAGES.indexOf(item.stage) < PROGRAMME_STAGES.indexOf(current)) {
+      // A passed stage was completed with its checklist done: reopening (or re-dating) an
+      // item would leave a completed stage with an open checklist.
+      throw new DomainError(
+        'PROGRAMME_INVALID_TRANSITION',
+        `Checklist item ${quoted(item.text)} belongs to the ${item.stage} stage, which the programme completed before moving on; it is now at ${current}, and only the checklists of ${current} and later stages change.`,
+      );
+    }
     item.doneOn = data.done ? (data.on ?? today()) : null;
     item.doneBy = data.done && data.doneById ? await findOrFail(tx, Person, data.doneById, 'Person') : null;
     return item;

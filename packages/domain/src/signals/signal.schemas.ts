@@ -3,7 +3,7 @@ import { quarterOf } from '../common/quarter.ts';
 import {
   externalRefSchema,
   isoDateSchema,
-  moneySchema,
+  nonNegativeMoneySchema,
   quarterSchema,
   ruled,
   ruleIssue,
@@ -16,7 +16,8 @@ const signalFields = {
   occurredOn: isoDateSchema,
   sentiment: z.enum(SENTIMENTS).nullish(),
   topic: z.string().trim().max(200).nullish(),
-  value: moneySchema.nullish(),
+  /** A referral's value: the business it brought, never negative. */
+  value: nonNegativeMoneySchema.nullish(),
   note: textSchema.nullish(),
 };
 

@@ -39,6 +39,22 @@ describe('customer signals', () => {
     }
   });
 
+  it('a referral is worth the business it brings: a negative value is refused', async () => {
+    const error = await expectRejected(
+      db.em(),
+      'INVALID_MONEY',
+      () =>
+        recordSignal(
+          db.em(),
+          { accountId, kind: 'REFERRAL', occurredOn: '2026-05-04', value: '-2500.00' },
+          testActor,
+        ),
+      ['customer_signal'],
+    );
+    expect(error.issues).toMatchObject([{ path: ['value'], code: 'INVALID_MONEY' }]);
+    expect(error.message).toContain('must not be negative');
+  });
+
   it('derives the quarter from the date and keeps externalRef unique', async () => {
     const signal = await recordSignal(
       db.em(),

@@ -145,7 +145,8 @@ builder.mutationFields(t => ({
   }),
   setChecklistItem: t.field({
     type: ChecklistItemRef,
-    description: 'Ticks (or unticks) a checklist item of a programme (ADMIN).',
+    description:
+      'Ticks (or unticks) a checklist item of a programme’s current stage or a later one; the checklist of a stage the programme has left no longer changes (ADMIN).',
     authScopes: { admin: true },
     errors: described('setting a checklist item'),
     args: { input: t.arg({ type: SetChecklistItemInput, required: true, description: 'The item.' }) },

@@ -147,7 +147,7 @@ const RecordSignalInput = builder.inputType('RecordSignalInput', {
     occurredOn: t.field({ type: 'Date', required: true, description: 'When it happened.' }),
     sentiment: t.field({ type: SentimentEnum, description: 'For FEEDBACK: its sentiment.' }),
     topic: t.string({ description: 'What it was about.' }),
-    value: t.field({ type: 'Money', description: 'For a REFERRAL: the value referred.' }),
+    value: t.field({ type: 'Money', description: 'For a REFERRAL: the value referred (not negative).' }),
     note: t.string({ description: 'Notes.' }),
   }),
 });
