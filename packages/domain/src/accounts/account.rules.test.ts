@@ -6,8 +6,10 @@ import {
   createTestDatabase,
   expectRejected,
   makeAccount,
+  overlap,
   type TestDatabase,
   testActor,
+  testDialect,
 } from '../testing/index.ts';
 import { Account } from './account.entity.ts';
 import { createAccount, recordFinancials, updateAccount } from './account.service.ts';
@@ -218,5 +220,43 @@ describe('optimistic locking of accounts and financials', () => {
     );
     const stored = await db.em().findOneOrFail(QuarterlyFinancial, first.id);
     expect([stored.revenue, stored.version]).toEqual(['12.00', 2]);
+  });
+});
+
+// SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.
+describe.runIf(testDialect() === 'postgresql')('two moves in the hierarchy at the same time', () => {
+  it('A under B and B under A at once: one is refused, the hierarchy keeps no cycle', async () => {
+    // Each checked the other's ancestors before the other committed and found no cycle.
+    const a = await makeAccount(db.em(), { externalRef: 'RACE-A' });
+    const b = await makeAccount(db.em(), { externalRef: 'RACE-B' });
+    const [first, second] = await overlap(
+      db,
+      tx => updateAccount(tx, { id: a.id, expectedVersion: 1, parentId: b.id }, testActor),
+      em => updateAccount(em, { id: b.id, expectedVersion: 1, parentId: a.id }, testActor),
+    );
+    expect(first.ok).toBe(true);
+    expect(second.ok ? 'a cycle' : second.error).toMatchObject({ code: 'ACCOUNT_HIERARCHY_CYCLE' });
+    const reloaded = await db.em().find(Account, { id: { $in: [a.id, b.id] } }, { orderBy: { id: 'asc' } });
+    expect(reloaded.map(r => r.parent?.id ?? null)).toEqual([b.id, null]);
+  });
+
+  it('a move and a bulk move at once cannot close a loop either', async () => {
+    const a = await makeAccount(db.em(), { externalRef: 'RACE-C' });
+    const b = await makeAccount(db.em(), { externalRef: 'RACE-D' });
+    const [first, second] = await overlap(
+      db,
+      tx => updateAccount(tx, { id: a.id, expectedVersion: 1, parentId: b.id }, testActor),
+      em =>
+        upsertAccounts(
+          em,
+          [{ externalRef: 'RACE-D', name: 'Race D', parentRef: 'RACE-C' }],
+          { mode: 'ATOMIC' },
+          testActor,
+        ),
+    );
+    expect(first.ok).toBe(true);
+    const reloaded = await db.em().find(Account, { id: { $in: [a.id, b.id] } }, { orderBy: { id: 'asc' } });
+    expect(reloaded.map(r => r.parent?.id ?? null)).toEqual([b.id, null]);
+    expect(second.ok && JSON.stringify(second.value)).toMatch(/ACCOUNT_HIERARCHY_CYCLE/);
   });
 });

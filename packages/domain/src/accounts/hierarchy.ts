@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../common/domain-error.ts';
+import { dialectOfEm } from '../db/sql-writer.ts';
 import { Account } from './account.entity.ts';
 
 /** Roll-ups read at least five levels deep; the hierarchy may not go deeper than this. */
@@ -42,6 +43,23 @@ export async function subtreeHeight(em: EntityManager, accountId: number): Promi
 }
 
 /**
+ * Serialises changes to the hierarchy until the transaction ends (PostgreSQL; SQLite writes one
+ * transaction at a time). Without it two moves checked at once (A under B, B under A) would each
+ * read the other's old parent, pass, and commit a cycle. Call it before reading any ancestors.
+ */
+export async function lockHierarchy(em: EntityManager): Promise<void> {
+  if (dialectOfEm(em) !== 'postgresql') return;
+  await em
+    .getConnection()
+    .execute(
+      `select pg_advisory_xact_lock(hashtext('kam:account-hierarchy'))`,
+      [],
+      'all',
+      em.getTransactionContext(),
+    );
+}
+
+/**
  * Checks that `accountId` may take `parentId` as its parent: an account is never its own
  * ancestor, and the hierarchy stays within MAX_HIERARCHY_DEPTH levels.
  */
@@ -50,6 +68,7 @@ export async function assertValidParent(
   accountId: number | null,
   parentId: number,
 ): Promise<void> {
+  await lockHierarchy(em);
   if (accountId !== null && parentId === accountId) {
     throw cycleError(accountId, parentId, await refsOf(em, [accountId, parentId]));
   }

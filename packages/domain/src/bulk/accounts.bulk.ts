@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { type AccountRow, accountRowSchema } from '../accounts/account.schemas.ts';
-import { MAX_HIERARCHY_DEPTH, subtreeHeight } from '../accounts/hierarchy.ts';
+import { lockHierarchy, MAX_HIERARCHY_DEPTH, subtreeHeight } from '../accounts/hierarchy.ts';
 import type { Actor } from '../common/actor.ts';
 import { selectIn } from '../db/sql-writer.ts';
 import type { BulkOptions, BulkResult, RowRejection } from './bulk.types.ts';
@@ -88,6 +88,8 @@ export async function upsertAccounts(
         'code',
         rows.flatMap(r => (r.data.segmentCode ? [r.data.segmentCode] : [])),
       );
+      // Before the stored parents are read: a concurrent move would otherwise close a loop.
+      if (rows.some(r => r.data.parentRef)) await lockHierarchy(tx);
       const batchParent = new Map(rows.map(r => [r.data.externalRef, r.data.parentRef ?? null]));
       const stored = await storedParents(tx, [
         ...rows.map(r => r.data.externalRef),
