@@ -242,6 +242,25 @@ describe('the account team', () => {
     const reloaded = await db.em().findOneOrFail(TeamMember, member.id);
     expect([reloaded.reportsTo?.id, reloaded.version]).toEqual([lead.id, 1]);
   });
+
+  it('a reporting line never loops: a lead cannot report to someone who reports (indirectly) to them', async () => {
+    const account = await makeAccount(db.em());
+    const lead = await newMember(account.id, 'KEY_ACCOUNT_MANAGER');
+    const regional = await newMember(account.id, 'SUPPORT', lead.id);
+    const local = await newMember(account.id, 'SUPPORT', regional.id);
+    for (const reportsToId of [regional.id, local.id]) {
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () => updateTeamMember(db.em(), { id: lead.id, expectedVersion: 1, reportsToId }, testActor),
+        ['team_member'],
+      );
+      expect(error.issues[0]?.path).toEqual(['reportsToId']);
+      expect(error.message).toMatch(/reports? .*to .*already/i);
+    }
+    const reloaded = await db.em().findOneOrFail(TeamMember, lead.id);
+    expect([reloaded.reportsTo, reloaded.version]).toEqual([null, 1]);
+  });
 });
 
 describe('changing part of a record keeps the rest', () => {

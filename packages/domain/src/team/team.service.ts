@@ -139,10 +139,42 @@ export async function updateTeamMember(em: EntityManager, input: UpdateTeamMembe
         ? await findOrFail(tx, TeamMember, data.reportsToId, 'Team member')
         : null;
       if (reportsTo && reportsTo.account.id !== member.account.id) throw otherTeam();
+      if (reportsTo) await assertNoReportingLoop(tx, member, reportsTo);
       member.reportsTo = reportsTo;
     }
     return member;
   });
+}
+
+/** A reporting line never loops: `member` may not report to someone who already reports to them. */
+async function assertNoReportingLoop(
+  em: EntityManager,
+  member: TeamMember,
+  reportsTo: TeamMember,
+): Promise<void> {
+  const seen = new Set<number>();
+  for (let current: TeamMember | null = reportsTo; current && !seen.has(current.id); ) {
+    if (current.id === member.id) {
+      await em.populate(member, ['person']);
+      await em.populate(reportsTo, ['person']);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `${member.person.name} cannot report to ${reportsTo.person.name}, who already reports (directly or through others) to ${member.person.name}; a reporting line never loops. Change ${reportsTo.person.name}'s reporting line first, or choose someone above ${member.person.name}.`,
+        {
+          issues: [
+            {
+              path: ['reportsToId'],
+              message: 'would make the reporting line loop',
+              code: 'VALIDATION_FAILED',
+            },
+          ],
+        },
+      );
+    }
+    seen.add(current.id);
+    const next: number | undefined = current.reportsTo?.id;
+    current = next === undefined ? null : await em.findOne(TeamMember, next);
+  }
 }
 
 /** Removes a person from an account team (the audit trail keeps the record). */
