@@ -6,18 +6,20 @@
  * the quarters present in `outDir`.
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'astro';
 import config from '../astro.config.ts';
-import { readManifest, recordSiteBuild, writeArchive } from './archive.ts';
+import { type QuarterManifest, readManifest, recordSiteBuild, writeArchive } from './archive.ts';
 import { openReportApi, type ReportApi, shareReportApi, unshareReportApi } from './data/api-client.ts';
 import type { SnapshotInfo } from './data/schemas.ts';
 import { SHARED_SNAPSHOT_LOADERS, type SnapshotLoadersHolder } from './data/shared-loaders.ts';
 import { snapshotLoaders } from './data/snapshot-loader.ts';
 import { resolveSnapshot } from './data/snapshot-pull.ts';
 import { REPORT_SITES, type ReportSite, reportEnv } from './env.ts';
+import { replaceDir } from './publish-dir.ts';
+import { refreshSiblingLinks } from './sibling-links.ts';
 
 export interface BuildReportsOptions {
   /** The quarter to publish, e.g. "2026-Q3". */
@@ -156,12 +158,13 @@ async function buildSites(
   const ms = Math.round(performance.now() - started);
 
   const built: BuiltSite[] = [];
+  let manifest: QuarterManifest | undefined;
   for (const site of sites) {
     const dir = join(outDir, snapshot.quarter, site);
-    await moveInto(join(stage, site), dir);
+    await replaceDir(join(stage, site), dir);
     const pages = await countPages(dir);
     built.push({ site, dir, pages });
-    await recordSiteBuild(outDir, snapshot.quarter, site, {
+    manifest = await recordSiteBuild(outDir, snapshot.quarter, site, {
       revision: snapshot.revision,
       closedAt: snapshot.closedAt,
       checksum: snapshot.checksum,
@@ -170,21 +173,10 @@ async function buildSites(
     });
   }
   await rm(stage, { recursive: true, force: true });
+  // The sibling built earlier (not rebuilt now) links to this build exactly when it has its revision.
+  if (manifest) await refreshSiblingLinks(outDir, manifest, sites);
   await writeArchive(outDir);
   return { snapshot, builtAt, sites: built, ms, archive: join(outDir, 'index.html') };
-}
-
-/** Replaces `target` with `source` (a rename, or a copy across file systems). */
-async function moveInto(source: string, target: string): Promise<void> {
-  await rm(target, { recursive: true, force: true });
-  await mkdir(dirname(target), { recursive: true });
-  try {
-    await rename(source, target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    await cp(source, target, { recursive: true });
-    await rm(source, { recursive: true, force: true });
-  }
 }
 
 async function countPages(dir: string): Promise<number> {

@@ -7,7 +7,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const ROOT_LINK = /(\s(?:href|src|action)=")\/(?!\/)/g;
+// `data-kam-href`: a link to the sibling site while it is switched off (src/sibling-links.ts).
+const ROOT_LINK = /(\s(?:href|src|action|data-kam-href)=")\/(?!\/)/g;
 const MODULE_SCRIPT = /<script type="module" src="([^"]+)"><\/script>/g;
 
 /** The prefix that leads from a page `depth` folders below the site root back to the root. */

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordSiteBuild, writeArchive } from '../src/archive.ts';
+import { refreshSiblingLinks } from '../src/sibling-links.ts';
 
 const build = (revision: number) => ({
   revision,
@@ -41,5 +42,53 @@ describe('the archive', () => {
     expect(q2).toContain('<a href="../2026-Q1/index.html">Previous quarter: 2026-Q1</a>');
     expect(q2).toContain('<a href="../2026-Q3/index.html">Next quarter: 2026-Q3</a>');
     expect(q2).toContain('<a href="../index.html">All quarters</a>');
+  });
+});
+
+/** A page of a site built while its sibling was not published (as the layout renders it). */
+const unlinkedPage = (prefix: string) =>
+  `<nav class="cross-nav"><ul><li data-kam-sibling-item="journey" hidden><a data-kam-sibling="journey" data-kam-href="${prefix}../journey/index.html">Value journey 2026-Q2</a></li>` +
+  `<li><a href="${prefix}../index.html">2026-Q2 reports</a></li></ul></nav>` +
+  `<th scope="row"><a data-kam-sibling="journey" data-kam-href="${prefix}../journey/accounts/acme.html">Acme</a></th>`;
+
+describe('the navigation between the sites of a quarter', () => {
+  let out: string;
+  afterEach(() => rm(out, { recursive: true, force: true }));
+
+  async function publishKpiFirst(journeyRevision: number) {
+    out = await mkdtemp(join(tmpdir(), 'kam-siblings-'));
+    await mkdir(join(out, '2026-Q2', 'kpi', 'units'), { recursive: true });
+    await writeFile(join(out, '2026-Q2', 'kpi', 'index.html'), unlinkedPage('./'));
+    await writeFile(join(out, '2026-Q2', 'kpi', 'units', 'dach.html'), unlinkedPage('../'));
+    await recordSiteBuild(out, '2026-Q2', 'kpi', build(1));
+    // Then the journey site alone, later.
+    await mkdir(join(out, '2026-Q2', 'journey'), { recursive: true });
+    const manifest = await recordSiteBuild(out, '2026-Q2', 'journey', build(journeyRevision));
+    await refreshSiblingLinks(out, manifest, ['journey']);
+    return {
+      index: await readFile(join(out, '2026-Q2', 'kpi', 'index.html'), 'utf8'),
+      unit: await readFile(join(out, '2026-Q2', 'kpi', 'units', 'dach.html'), 'utf8'),
+    };
+  }
+
+  it('a site built before its sibling links to it once the sibling is built (same revision)', async () => {
+    const { index, unit } = await publishKpiFirst(1);
+    expect(index).toContain(
+      '<li data-kam-sibling-item="journey"><a data-kam-sibling="journey" href="./../journey/index.html">',
+    );
+    expect(index).toContain('<a data-kam-sibling="journey" href="./../journey/accounts/acme.html">Acme</a>');
+    expect(unit).toContain('<a data-kam-sibling="journey" href="../../journey/index.html">');
+    expect(unit).not.toContain('hidden');
+    // Built again with the link, it stays as it is; a sibling of another revision unlinks it.
+    const again = await readFile(join(out, '2026-Q2', 'kpi', 'index.html'), 'utf8');
+    const manifest = await recordSiteBuild(out, '2026-Q2', 'journey', build(2));
+    await refreshSiblingLinks(out, manifest, ['journey']);
+    expect(await readFile(join(out, '2026-Q2', 'kpi', 'index.html'), 'utf8')).toBe(unlinkedPage('./'));
+    expect(again).not.toBe(unlinkedPage('./'));
+  });
+
+  it('a sibling of another snapshot revision is not linked', async () => {
+    const { index } = await publishKpiFirst(2);
+    expect(index).toBe(unlinkedPage('./'));
   });
 });

@@ -168,6 +168,8 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
     ahead.missingSignOffs = ['SERVICES', 'DACH'];
     stub = await startGraphQLStub({ snapshots: [fixture, asQuarter(fixture, '2026-Q2')] });
     fetched.push(...(await buildSite(stub, out, '2026-Q2', 'kpi')));
+    // The journey site of 2026-Q2 after its KPI site: the KPI site must then link to it.
+    fetched.push(...(await buildSite(stub, out, '2026-Q2', 'journey')));
     fetched.push(...(await buildSite(stub, out, '2026-Q3', 'all')));
     server = await serveStatic(out);
     browser = await chromium.launch({
@@ -196,9 +198,28 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
   });
 
   it('pulled the data through the API in a few bulk requests', () => {
-    // 30 key accounts fit in one page of 100: one request per site pull, plus the revision checks.
-    expect(stub.requests.accountPages).toBe(1);
+    // 30 key accounts fit in one page of 100: one request per journey site pull, plus the revision checks.
+    expect(stub.requests.accountPages).toBe(2); // the journey sites of 2026-Q2 and 2026-Q3
     expect(stub.requests.snapshot).toBeLessThanOrEqual(8);
+  });
+
+  it('links a site built before its sibling to the sibling once that is built', async () => {
+    const kpi = await readFile(join(out, '2026-Q2', 'kpi', 'index.html'), 'utf8');
+    expect(kpi).toMatch(
+      /<li data-kam-sibling-item="journey"><a data-kam-sibling="journey" href="\.\/\.\.\/journey\/index\.html">Value journey 2026-Q2<\/a>/,
+    );
+    const attention = await readFile(join(out, '2026-Q2', 'kpi', 'attention.html'), 'utf8');
+    expect(attention).toMatch(
+      /<a data-kam-sibling="journey" href="\.\/\.\.\/journey\/accounts\/[^"]+\.html">/,
+    );
+    expect(attention).not.toContain('data-kam-href');
+    const journey = await readFile(join(out, '2026-Q2', 'journey', 'index.html'), 'utf8');
+    expect(journey).toMatch(
+      /<a data-kam-sibling="kpi" href="\.\/\.\.\/kpi\/index\.html">KPI report 2026-Q2<\/a>/,
+    );
+    const quarter = await readFile(join(out, '2026-Q2', 'index.html'), 'utf8');
+    expect(quarter).toContain('<a href="kpi/index.html">KPI report</a>');
+    expect(quarter).toContain('<a href="journey/index.html">Value journey</a>');
   });
 
   it('served from a sub-path: every page loads cleanly, draws its charts, links to existing pages and passes axe', async () => {
@@ -249,8 +270,8 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
     }
     await context.close();
     expect(problems).toEqual([]);
-    // archive + 2 quarter pages + 2 KPI sites (11 pages each) + the journey site (2 + 30 accounts)
-    expect(pages).toBe(1 + 2 + 22 + 32);
+    // archive + 2 quarter pages + 2 KPI sites (11 pages each) + 2 journey sites (2 + 30 accounts each)
+    expect(pages).toBe(1 + 2 + 22 + 2 * 32);
     expect(charts).toBeGreaterThan(100);
   }, 300_000);
 

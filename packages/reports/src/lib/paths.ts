@@ -11,6 +11,15 @@ export function otherSiteHref(site: 'kpi' | 'journey', page = 'index.html'): str
   return `/../${site}/${page}`;
 }
 
+/**
+ * The link attribute of a link to the sibling site: `href` when it is published (same revision),
+ * otherwise `data-kam-href`, which a later build of the sibling turns into `href`
+ * (src/sibling-links.ts). The element needs `data-kam-sibling="<site>"` as its first attribute.
+ */
+export function siblingHref(linked: boolean, href: string): { href: string } | { 'data-kam-href': string } {
+  return linked ? { href } : { 'data-kam-href': href };
+}
+
 /** A file-name-safe slug: lower case letters, digits and dashes. */
 export function slugify(text: string): string {
   const slug = text
