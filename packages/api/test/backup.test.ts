@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrateDatabase, openOrm, systemActor, upsertAccounts } from '@kam/domain';
 import { testDialect } from '@kam/domain/testing';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { describe, expect, it } from 'vitest';
 import { backupDatabase, checkIntegrity, restoreDatabase } from '../src/ops/backup.ts';
+import { cliOn } from './cli.ts';
 
 const actor = systemActor('test');
 const rows = (from: number, n: number) =>
@@ -112,17 +112,13 @@ describe.runIf(testDialect() === 'sqlite')('kam backup / restore (SQLite)', () =
 
     // On the command line, a DATABASE_URL that names no file: it used to be created, empty.
     const missing = path.join(dir, 'typo', 'kam.sqlite');
-    const before = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = missing;
-    const errors: string[] = [];
-    const spy = vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')));
+    const cli = cliOn(missing);
     try {
-      expect(await main(['node', 'kam', 'backup', '--out', out])).toBe(1);
+      expect(await cli.kam('backup', '--out', out)).toBe(1);
     } finally {
-      spy.mockRestore();
-      if (before === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = before;
+      cli.restore();
     }
+    const { errors } = cli;
     expect(errors).toEqual([
       `kam: There is no database at ${missing}; check DATABASE_URL (kam migrate creates one).`,
     ]);
@@ -169,15 +165,11 @@ describe.runIf(testDialect() === 'sqlite')('kam backup / restore (SQLite)', () =
     const out = path.join(dir, 'out');
     mkdirSync(out);
     const backup = path.join(out, 'backup.sqlite');
-    const before = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = url;
-    const spy = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const cli = cliOn(url);
     try {
-      expect(await main(['node', 'kam', 'backup', '--out', backup])).toBe(0);
+      expect(await cli.kam('backup', '--out', backup)).toBe(0);
     } finally {
-      spy.mockRestore();
-      if (before === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = before;
+      cli.restore();
     }
     expect(readdirSync(out)).toEqual(['backup.sqlite']);
     await checkIntegrity(backup);

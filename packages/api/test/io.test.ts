@@ -20,6 +20,7 @@ import { fileErrorMessage, main } from '../src/cli/main.ts';
 import { CSV_KINDS, type CsvKind } from '../src/io/csv-formats.ts';
 import { exportCsv, exportCsvToFile } from '../src/io/export.ts';
 import { importCsv } from '../src/io/import.ts';
+import { cliOn } from './cli.ts';
 import { KAM_MAIN, runKam } from './reliability/processes.ts';
 
 const actor = systemActor('test import');
@@ -503,20 +504,10 @@ describe.runIf(testDialect() === 'sqlite')('kam export into a pipe whose reader 
 describe.runIf(testDialect() === 'sqlite')('kam import --errors', () => {
   it('writes every rejection to the file, counts the ones not shown, and checks the file before importing', async () => {
     const cliDir = mkdtempSync(path.join(tmpdir(), 'kam-errors-'));
-    const before = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = path.join(cliDir, 'kam.sqlite');
-    const errors: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    const error = vi
-      .spyOn(console, 'error')
-      .mockImplementation((...args) => void errors.push(args.join(' ')));
-    // `kam import` sets process.exitCode (2 when rows were rejected) and main returns 0.
-    const kam = async (...args: string[]) => {
-      const code = await main(['node', 'kam', ...args]);
-      const set = process.exitCode;
-      process.exitCode = undefined;
-      return code || Number(set ?? 0);
-    };
+    // `kam import` sets process.exitCode (2 when rows were rejected): `kam` gives it.
+    const database = path.join(cliDir, 'kam.sqlite');
+    const cli = cliOn(database);
+    const { kam, errors } = cli;
     const csv = (name: string, content: string) => {
       const p = path.join(cliDir, name);
       writeFileSync(p, content);
@@ -552,17 +543,14 @@ describe.runIf(testDialect() === 'sqlite')('kam import --errors', () => {
       const nowhere = path.join(cliDir, 'no', 'such', 'errors.csv');
       expect(await kam('import', 'accounts', good, '--errors', nowhere)).toBe(1);
       expect(errors).toEqual([`kam: ${nowhere}: no such file or directory; check the path.`]);
-      const orm = await openOrm({ url: process.env.DATABASE_URL });
+      const orm = await openOrm({ url: database });
       try {
         expect(await tableCounts(orm.em.fork(), ['account'])).toEqual({ account: 0 });
       } finally {
         await orm.close(true);
       }
     } finally {
-      log.mockRestore();
-      error.mockRestore();
-      if (before === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = before;
+      cli.restore();
     }
   });
 });

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiToken, AuditEntry, openOrm } from '@kam/domain';
 import { testDialect } from '@kam/domain/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliOn } from './cli.ts';
 import { type ApiHarness, startApi } from './harness.ts';
 import { globalId, mutate, ok } from './workflow-client.ts';
 
@@ -238,15 +238,9 @@ describe('API tokens through the API (ADMIN)', () => {
 describe.runIf(testDialect() === 'sqlite')('kam token create on the command line', () => {
   it('takes --expires as an ISO 8601 date or instant only, and says how to write it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kam-token-'));
-    const before = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = path.join(dir, 'kam.sqlite');
-    const out: string[] = [];
-    const errors: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...args) => void out.push(args.join(' ')));
-    const error = vi
-      .spyOn(console, 'error')
-      .mockImplementation((...args) => void errors.push(args.join(' ')));
-    const kam = (...args: string[]) => main(['node', 'kam', ...args]);
+    const database = path.join(dir, 'kam.sqlite');
+    const cli = cliOn(database);
+    const { kam, out, errors } = cli;
     const create = (expires: string) =>
       kam('token', 'create', '--role', 'EXECUTIVE', '--person', 'cli@example.test', '--expires', expires);
     try {
@@ -267,7 +261,7 @@ describe.runIf(testDialect() === 'sqlite')('kam token create on the command line
         'kam: --expires must be an ISO 8601 instant such as 2026-11-23T10:00:00Z; got tomorrow.',
       );
       expect(await create('2099-12-31')).toBe(0);
-      const orm = await openOrm({ url: process.env.DATABASE_URL });
+      const orm = await openOrm({ url: database });
       try {
         const tokens = await orm.em.fork().find(ApiToken, {});
         expect(tokens.map(t => t.expiresAt?.toISOString())).toEqual(['2099-12-31T00:00:00.000Z']);
@@ -275,10 +269,7 @@ describe.runIf(testDialect() === 'sqlite')('kam token create on the command line
         await orm.close(true);
       }
     } finally {
-      log.mockRestore();
-      error.mockRestore();
-      if (before === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = before;
+      cli.restore();
     }
     expect(out.some(line => line.startsWith('kam_'))).toBe(true);
   });
