@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../common/domain-error.ts';
-import { dialectOfEm } from '../db/sql-writer.ts';
+import { lockOnPostgreSql } from '../common/lookup.ts';
 import { Account } from './account.entity.ts';
 
 /** Roll-ups read at least five levels deep; the hierarchy may not go deeper than this. */
@@ -48,15 +48,7 @@ export async function subtreeHeight(em: EntityManager, accountId: number): Promi
  * read the other's old parent, pass, and commit a cycle. Call it before reading any ancestors.
  */
 export async function lockHierarchy(em: EntityManager): Promise<void> {
-  if (dialectOfEm(em) !== 'postgresql') return;
-  await em
-    .getConnection()
-    .execute(
-      `select pg_advisory_xact_lock(hashtext('kam:account-hierarchy'))`,
-      [],
-      'all',
-      em.getTransactionContext(),
-    );
+  await lockOnPostgreSql(em, `select pg_advisory_xact_lock(hashtext('kam:account-hierarchy'))`);
 }
 
 /**

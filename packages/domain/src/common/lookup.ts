@@ -32,6 +32,20 @@ export async function findOrFail<T extends object>(
 }
 
 /**
+ * Runs a locking statement on the caller's transaction, on PostgreSQL only: SQLite runs one
+ * write transaction at a time, so there two use cases never overlap. The lock lasts until the
+ * transaction ends.
+ */
+export async function lockOnPostgreSql(
+  em: EntityManager,
+  sql: string,
+  params: unknown[] = [],
+): Promise<void> {
+  if (dialectOfEm(em) !== 'postgresql') return;
+  await em.getConnection().execute(sql, params, 'all', em.getTransactionContext());
+}
+
+/**
  * Locks a row until the end of the caller's transaction, on PostgreSQL (SQLite runs one write
  * transaction at a time anyway): another transaction locking it waits until this one ends, and
  * its next statements read what this one committed. A use case that checks a rule over several
@@ -41,16 +55,8 @@ export async function findOrFail<T extends object>(
  * lock) neither wait for it nor deadlock with it.
  */
 export async function lockRow(em: EntityManager, entity: EntityClass<object>, id: number): Promise<void> {
-  if (dialectOfEm(em) !== 'postgresql') return;
   const table = em.getMetadata().get(entity).tableName;
-  await em
-    .getConnection()
-    .execute(
-      `select 1 from "${table}" where "id" = ? for no key update`,
-      [id],
-      'all',
-      em.getTransactionContext(),
-    );
+  await lockOnPostgreSql(em, `select 1 from "${table}" where "id" = ? for no key update`, [id]);
 }
 
 /** Loads an entity by a unique key or throws `NOT_FOUND` naming the key. */

@@ -5,10 +5,10 @@ import { query } from '../analytics/sql.ts';
 import { insertAuditEntries } from '../audit/audit.writer.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
-import { today } from '../common/lookup.ts';
+import { lockOnPostgreSql, today } from '../common/lookup.ts';
 import { addQuarters, parseQuarter, quarterEnd, quarterStart } from '../common/quarter.ts';
 import { translateDatabaseError } from '../common/unit-of-work.ts';
-import { dialectOfEm, writeRows, writeRowsReturning } from '../db/sql-writer.ts';
+import { writeRows, writeRowsReturning } from '../db/sql-writer.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { PortfolioSnapshot } from './snapshot.types.ts';
 
@@ -83,20 +83,11 @@ export async function closeQuarter(
         );
       }
       const docs = await buildQuarterDocuments(tx, q, onProgress);
-      if (dialectOfEm(tx) === 'postgresql') {
-        // One close at a time from here to the commit (SQLite runs one write transaction at a
-        // time anyway): two closes of a quarter at once would both read the same highest
-        // revision and the second would fail on the unique key. This mode conflicts only with
-        // itself and with writes to quarter_snapshot, which only a close makes; reads go on.
-        await tx
-          .getConnection()
-          .execute(
-            'lock table quarter_snapshot in share row exclusive mode',
-            [],
-            'run',
-            tx.getTransactionContext(),
-          );
-      }
+      // One close at a time from here to the commit: two closes of a quarter at once would both
+      // read the same highest revision and the second would fail on the unique key. This mode
+      // conflicts only with itself and with writes to quarter_snapshot, which only a close
+      // makes; reads go on.
+      await lockOnPostgreSql(tx, 'lock table quarter_snapshot in share row exclusive mode');
       const [row] = await query<{ revision: number | string | null }>(
         tx,
         'select max(revision) as revision from quarter_snapshot where quarter = ?',
