@@ -65,6 +65,18 @@ const CASES: [string, z.ZodType, unknown, [string, string][]][] = [
     [['decidedOn', 'OPPORTUNITY_DECIDED_BEFORE_QUALIFIED']],
   ],
   [
+    'a qualification date on an unqualified opportunity',
+    opportunityRowSchema,
+    { ...opportunity, qualified: false, qualifiedOn: '2026-05-01' },
+    [['qualifiedOn', 'OPPORTUNITY_QUALIFIED_ON_NOT_ALLOWED']],
+  ],
+  [
+    'a lost reason on a WON opportunity',
+    opportunityRowSchema,
+    { ...opportunity, outcome: 'WON', decidedOn: '2026-03-01', lostReason: 'price' },
+    [['lostReason', 'OPPORTUNITY_LOST_REASON_NOT_ALLOWED']],
+  ],
+  [
     'a margin target that is no percentage',
     createPlanSchema,
     { accountId: 1, year: 2026, targets: { marginTargetPercent: '31.555' } },

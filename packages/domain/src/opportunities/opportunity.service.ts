@@ -71,6 +71,24 @@ export const opportunityRowSchema = z
         ),
       );
     }
+    if (!row.qualified && row.qualifiedOn) {
+      ctx.addIssue(
+        ruleIssue(
+          'OPPORTUNITY_QUALIFIED_ON_NOT_ALLOWED',
+          ['qualifiedOn'],
+          'an unqualified opportunity has no qualifiedOn: send qualified: true with it, or leave qualifiedOn empty',
+        ),
+      );
+    }
+    if (row.outcome !== 'LOST' && row.lostReason) {
+      ctx.addIssue(
+        ruleIssue(
+          'OPPORTUNITY_LOST_REASON_NOT_ALLOWED',
+          ['lostReason'],
+          `only a LOST opportunity has a lostReason (this row is ${row.outcome}): leave lostReason empty`,
+        ),
+      );
+    }
     if (row.qualified && row.qualifiedOn && row.decidedOn && row.decidedOn < row.qualifiedOn) {
       // The win rate counts qualified bids by the quarter of their decision.
       ctx.addIssue(
