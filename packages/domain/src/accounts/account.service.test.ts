@@ -1,5 +1,7 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import { importFinancials } from '../bulk/financials.bulk.ts';
 import {
   createTestDatabase,
   expectRejected,
@@ -145,5 +147,42 @@ describe.runIf(testDialect() === 'postgresql')('financial lines recorded at the 
     expect(first.ok).toBe(true);
     expect(second.ok ? 'both stored' : second.error).toMatchObject({ code: 'FINANCIALS_MIXED_SCOPE' });
     expect(await db.em().count(QuarterlyFinancial, { account: account.id })).toBe(1);
+  });
+
+  it('never stores them from a bulk import beside a line recorded at the same time', async () => {
+    // The import read the quarter's lines before recordFinancials committed (and the other way
+    // round) without locking the account, and both scopes were stored.
+    const account = await makeAccount(db.em());
+    const unit = await makeBusinessUnit(db.em());
+    const figures = { quarter: '2025-Q2', revenue: '100.00', grossProfit: '30.00', costToServe: '5.00' };
+    const importUnitLine = (em: EntityManager, quarter = figures.quarter) =>
+      importFinancials(
+        em,
+        [{ accountRef: account.externalRef, businessUnitCode: unit.code, ...figures, quarter }],
+        { mode: 'PARTIAL' },
+        testActor,
+      );
+    const [first, second] = await overlap(
+      db,
+      tx => recordFinancials(tx, { accountId: account.id, ...figures }, testActor),
+      importUnitLine,
+    );
+    expect(first.ok).toBe(true);
+    expect(second.ok && second.value.rejections.map(r => r.code)).toEqual(['FINANCIALS_MIXED_SCOPE']);
+
+    const [bulkFirst, single] = await overlap(
+      db,
+      tx => importUnitLine(tx, '2025-Q3'),
+      em => recordFinancials(em, { accountId: account.id, ...figures, quarter: '2025-Q3' }, testActor),
+    );
+    expect(bulkFirst.ok).toBe(true);
+    expect(single.ok ? 'both stored' : single.error).toMatchObject({ code: 'FINANCIALS_MIXED_SCOPE' });
+    const lines = await db
+      .em()
+      .find(QuarterlyFinancial, { account: account.id }, { orderBy: { quarter: 'asc' } });
+    expect(lines.map(l => [l.quarter, l.businessUnit === null ? 'account' : 'unit'])).toEqual([
+      ['2025-Q2', 'account'],
+      ['2025-Q3', 'unit'],
+    ]);
   });
 });

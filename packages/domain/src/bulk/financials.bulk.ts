@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { Account } from '../accounts/account.entity.ts';
 import { type FinancialRow, financialRowSchema } from '../accounts/account.schemas.ts';
 import type { Actor } from '../common/actor.ts';
+import { lockRows } from '../common/lookup.ts';
 import type { BulkOptions, BulkResult } from './bulk.types.ts';
 import {
   applyChanges,
@@ -102,6 +104,13 @@ export async function importFinancials(
           };
         },
         keyOf,
+      );
+      // Locked, as recordFinancials locks its account: a line of the other scope recorded at
+      // the same time would not be seen below, and the quarter would be counted twice.
+      await lockRows(
+        tx,
+        Account,
+        resolved.map(r => r.values.account as number),
       );
       const quarters = [...new Set(resolved.map(r => r.values.quarter as string))];
       const stored = await loadStored(

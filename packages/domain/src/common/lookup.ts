@@ -55,8 +55,26 @@ export async function lockOnPostgreSql(
  * lock) neither wait for it nor deadlock with it.
  */
 export async function lockRow(em: EntityManager, entity: EntityClass<object>, id: number): Promise<void> {
+  await lockRows(em, entity, [id]);
+}
+
+/**
+ * `lockRow` for many rows at once (a bulk write). They are locked in id order, so that two
+ * calls locking overlapping sets wait for each other instead of deadlocking.
+ */
+export async function lockRows(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  ids: readonly number[],
+): Promise<void> {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  if (sorted.length === 0) return;
   const table = em.getMetadata().get(entity).tableName;
-  await lockOnPostgreSql(em, `select 1 from "${table}" where "id" = ? for no key update`, [id]);
+  await lockOnPostgreSql(
+    em,
+    `select 1 from "${table}" where "id" in (${sorted.map(() => '?').join(', ')}) order by "id" for no key update`,
+    sorted,
+  );
 }
 
 /** Loads an entity by a unique key or throws `NOT_FOUND` naming the key. */
