@@ -4,7 +4,6 @@ import {
   type ApiRole,
   type EntityManager,
   type MikroORM,
-  TeamMember,
   touchApiToken,
   verifyApiToken,
 } from '@kam/domain';
@@ -160,11 +159,3 @@ export function endRequestCaches(ctx: KamContext): void {
   ctx.cache.clear();
   ctx.em.clear();
 }
-
-/** The accounts whose team the viewer is on, loaded once per request. */
-export const teamAccountIds = requestCache(
-  (ctx: KamContext): Promise<Set<number>> =>
-    ctx.em
-      .find(TeamMember, { person: ctx.viewer.personId }, { fields: ['account'] })
-      .then(members => new Set(members.map(m => m.account.id))),
-);

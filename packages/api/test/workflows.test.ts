@@ -140,6 +140,40 @@ describe('team', () => {
     );
     expect(read.body.data?.node.contacts.map(c => c.name)).not.toContain('Not allowed');
   });
+
+  it('forbids a manager who left the team earlier in the same request, and writes nothing', async () => {
+    const leaver = await api.token('ACCOUNT_MANAGER');
+    const membership = await ok<{ id: string; version: number }>(
+      api,
+      admin,
+      'addTeamMember',
+      'AddTeamMemberInput',
+      { accountId: acme, personId: globalId('Person', leaver.personId), role: 'SUPPORT' },
+      'id version',
+    );
+    // Mutations of one document run one after the other: the second runs once the first has
+    // taken the manager off the team, so it is refused as any later request would be.
+    const res = await api.gql<Record<string, { __typename: string; code?: string }>>(
+      `mutation($leave: RemoveTeamMemberInput!, $contact: CreateContactInput!) {
+        leave: removeTeamMember(input: $leave) { __typename ... on Error { code } }
+        contact: createContact(input: $contact) { __typename ... on Error { code } }
+      }`,
+      {
+        leave: { id: membership.id, expectedVersion: membership.version },
+        contact: { accountId: acme, name: 'After leaving', function: 'FINANCE', influence: 3 },
+      },
+      leaver.secret,
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.leave?.__typename).toBe('RemoveTeamMemberSuccess');
+    expect(res.body.data?.contact).toEqual({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+    const read = await api.gql<{ node: { contacts: { name: string }[] } }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { contacts { name } } } }',
+      { id: acme },
+      admin,
+    );
+    expect(read.body.data?.node.contacts.map(c => c.name)).not.toContain('After leaving');
+  });
 });
 
 describe('stakeholder map', () => {

@@ -1,5 +1,5 @@
-import { Account } from '@kam/domain';
-import { type KamContext, teamAccountIds } from '../context.ts';
+import { Account, TeamMember } from '@kam/domain';
+import type { KamContext } from '../context.ts';
 import { ForbiddenError } from '../errors.ts';
 
 /**
@@ -9,7 +9,12 @@ import { ForbiddenError } from '../errors.ts';
 export async function assertCanWriteAccount(ctx: KamContext, accountId: number): Promise<void> {
   const { role } = ctx.viewer;
   if (role === 'ADMIN') return;
-  if (role === 'ACCOUNT_MANAGER' && (await teamAccountIds(ctx)).has(accountId)) {
+  // Read at each check, not once per request: the mutations of one document run one after the
+  // other, and one of them may have taken the viewer off the team (removeTeamMember).
+  if (
+    role === 'ACCOUNT_MANAGER' &&
+    (await ctx.em.fork().count(TeamMember, { person: ctx.viewer.personId, account: accountId })) > 0
+  ) {
     return;
   }
   if (role !== 'ACCOUNT_MANAGER') throw new ForbiddenError(`Your role ${role} may not change accounts.`);
