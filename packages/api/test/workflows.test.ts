@@ -420,6 +420,23 @@ describe('selection and the value journey', () => {
 });
 
 describe('the account plan', () => {
+  it('names an unknown business unit by the global id the client sent, and writes nothing', async () => {
+    const missing = globalId('BusinessUnit', 99_999);
+    const res = await mutate(api, manager.secret, 'createPlan', 'CreatePlanInput', {
+      accountId: acme,
+      year: 2031,
+      businessUnitIds: [emea, missing],
+    });
+    expect(res).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    expect(res.message).toBe(`Business unit ${missing} does not exist.`);
+    const read = await api.gql<{ plans: { totalCount: number } }>(
+      '{ plans(year: 2031) { totalCount } }',
+      {},
+      admin,
+    );
+    expect(read.body.data?.plans.totalCount).toBe(0);
+  });
+
   it('creates, edits, submits, is signed by every unit, approved, reviewed, closed and copied', async () => {
     const plan = await ok<{ id: string; version: number; status: string }>(
       api,

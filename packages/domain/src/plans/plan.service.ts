@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
-import { addMonths, findOrFail, lockRow, today } from '../common/lookup.ts';
+import { addMonths, findOrFail, lockRow, missingRecordMessage, today } from '../common/lookup.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
 import {
   isoDateSchema,
@@ -180,16 +180,14 @@ function recordStatusChange(
 async function loadUnits(em: EntityManager, ids: number[]): Promise<BusinessUnit[]> {
   const unique = [...new Set(ids)];
   const units = await em.find(BusinessUnit, { id: { $in: unique } });
-  const missing = unique.filter(id => !units.some(u => u.id === id));
-  if (missing.length) {
-    throw new DomainError('NOT_FOUND', `Business unit ${missing.join(', ')} does not exist.`, {
-      issues: [
-        {
-          path: ['businessUnitIds'],
-          message: `unknown business unit ${missing.join(', ')}`,
-          code: 'NOT_FOUND',
-        },
-      ],
+  const missing = ids.findIndex(id => !units.some(u => u.id === id));
+  if (missing >= 0) {
+    // The first unknown unit, as `findOrFail` reports one: with its class and id in the details,
+    // the API names it by the global id its client sent, not by the database id.
+    const id = ids[missing] as number;
+    throw new DomainError('NOT_FOUND', missingRecordMessage('Business unit', id), {
+      details: { entity: 'Business unit', type: 'BusinessUnit', id },
+      issues: [{ path: ['businessUnitIds', missing], message: 'unknown business unit', code: 'NOT_FOUND' }],
     });
   }
   return units;
