@@ -358,6 +358,37 @@ describe('only legal plan status transitions', () => {
     expect(recorded.reviewedOn).toBe('2026-04-05');
   });
 
+  it('a plan is not closed before its last execution review: it was still in execution then', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    const { externalRef } = (await db.em().findOneOrFail(AccountPlan, plan.id, { populate: ['account'] }))
+      .account;
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
+    await sign(plan.id, sales, salesLead, '2026-02-01');
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-02-01' }, testActor);
+    const review = { planId: plan.id, assessment: 'ON_TRACK' as const, progress: 'Fine' };
+    await recordExecutionReview(db.em(), { ...review, reviewedOn: '2026-06-30' }, testActor);
+    await recordExecutionReview(db.em(), { ...review, reviewedOn: '2026-12-20' }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_NOT_IN_EXECUTION',
+      () => closePlan(db.em(), { id: plan.id, expectedVersion: 3, on: '2026-12-01' }, testActor),
+      [...PLAN_TABLES, 'execution_review'],
+    );
+    expect(error.message).toBe(
+      `The 2026 plan of ${externalRef} was reviewed in execution on 2026-12-20; it cannot be closed on 2026-12-01, before that review. Date the closing on or after 2026-12-20.`,
+    );
+    expect(error.issues).toEqual([
+      {
+        path: ['on'],
+        message: 'before the last execution review (2026-12-20)',
+        code: 'PLAN_NOT_IN_EXECUTION',
+      },
+    ]);
+    expect((await reload(plan.id)).status).toBe('APPROVED');
+    const closed = await closePlan(db.em(), { id: plan.id, expectedVersion: 3, on: '2026-12-20' }, testActor);
+    expect([closed.status, closed.closedOn]).toEqual(['CLOSED', '2026-12-20']);
+  });
+
   it('one plan per account and year', async () => {
     const plan = await draftPlan([sales], 2030);
     await expectRejected(

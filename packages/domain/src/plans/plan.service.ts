@@ -489,6 +489,30 @@ export async function closePlan(em: EntityManager, input: PlanStepInput, actor: 
     assertPlanVersion(plan, data.expectedVersion);
     if (plan.status !== 'APPROVED') throw invalidTransition(plan, 'CLOSED', ['APPROVED']);
     const on = await stepDate(tx, plan, data.on);
+    // Dated history: an execution review is of a plan in execution, so the plan was not yet
+    // CLOSED on the day of its last review (as a review is not dated before the approval).
+    const lastReview = await tx.findOne(
+      ExecutionReview,
+      { plan, reviewedOn: { $gt: on } },
+      { orderBy: [{ reviewedOn: 'desc' }, { id: 'desc' }], fields: ['reviewedOn'] },
+    );
+    if (lastReview) {
+      const reviewedOn = lastReview.reviewedOn;
+      throw new DomainError(
+        'PLAN_NOT_IN_EXECUTION',
+        `${planName(plan)} was reviewed in execution on ${reviewedOn}; it cannot be closed on ${on}, before that review. Date the closing on or after ${reviewedOn}.`,
+        {
+          details: { lastReviewedOn: reviewedOn, on },
+          issues: [
+            {
+              path: ['on'],
+              message: `before the last execution review (${reviewedOn})`,
+              code: 'PLAN_NOT_IN_EXECUTION',
+            },
+          ],
+        },
+      );
+    }
     plan.status = 'CLOSED';
     plan.closedOn = on;
     recordStatusChange(tx, plan, 'CLOSED', 'APPROVED', on);
