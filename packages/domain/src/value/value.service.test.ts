@@ -121,6 +121,41 @@ describe('an initiative is adopted only when both sides gain and the customer re
     expect([adopted.outcome, adopted.endedOn]).toEqual(['ADOPTED', '2026-05-01']);
   });
 
+  it('refuses an adoption dated before the customer recognised the value, and takes that day itself', async () => {
+    // Recognised on 2026-04-01 (withGains): adopted on 2026-03-31, the initiative would have been
+    // ADOPTED for a day while the customer did not yet recognise its value.
+    const initiative = await withGains('12000.00', '3000.00', true);
+    const error = await expectRejected(
+      db.em(),
+      'INITIATIVE_NOT_RECOGNISED',
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          { outcome: 'ADOPTED', id: initiative.id, expectedVersion: initiative.version, on: '2026-03-31' },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.message).toMatch(
+      /^Initiative "Initiative at REVIEW_AND_REFINE" of ACC-\d+ was recognised by the customer on 2026-04-01; its adoption cannot be dated 2026-03-31\. Date it on or after 2026-04-01\.$/,
+    );
+    expect(error.issues).toEqual([
+      { path: ['on'], message: 'before recognisedOn (2026-04-01)', code: 'INITIATIVE_NOT_RECOGNISED' },
+    ]);
+    const unchanged = await reload(initiative.id);
+    expect([unchanged.outcome, unchanged.endedOn, unchanged.version]).toEqual([
+      null,
+      null,
+      initiative.version,
+    ]);
+    const adopted = await recordInitiativeOutcome(
+      db.em(),
+      { outcome: 'ADOPTED', id: initiative.id, expectedVersion: initiative.version, on: '2026-04-01' },
+      testActor,
+    );
+    expect([adopted.outcome, adopted.endedOn]).toEqual(['ADOPTED', '2026-04-01']);
+  });
+
   it('refuses adoption before the live test', async () => {
     const initiative = await initiativeAt('FINAL_REVIEW');
     await expectRejected(

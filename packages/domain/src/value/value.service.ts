@@ -273,7 +273,27 @@ export async function recordInitiativeOutcome(em: EntityManager, input: RecordOu
             `${initiativeName(initiative)} can be adopted only when the customer recognises the value; record the customer's recognition first.`,
           );
         }
-        initiative.endedOn = dateAfterStart(initiative, data.on, 'adoption');
+        const adoptedOn = dateAfterStart(initiative, data.on, 'adoption');
+        const { recognisedOn } = initiative;
+        if (recognisedOn && adoptedOn < recognisedOn) {
+          // Dated history: on the day of the adoption the customer must already recognise the
+          // value, or a closed quarter would read an adopted initiative that is not recognised.
+          throw new DomainError(
+            'INITIATIVE_NOT_RECOGNISED',
+            `${initiativeName(initiative)} was recognised by the customer on ${recognisedOn}; its adoption cannot be dated ${adoptedOn}. Date it on or after ${recognisedOn}.`,
+            {
+              details: { recognisedOn, on: adoptedOn },
+              issues: [
+                {
+                  path: ['on'],
+                  message: `before recognisedOn (${recognisedOn})`,
+                  code: 'INITIATIVE_NOT_RECOGNISED',
+                },
+              ],
+            },
+          );
+        }
+        initiative.endedOn = adoptedOn;
         initiative.outcome = 'ADOPTED';
         break;
       }
