@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROGRAMME_STAGES } from '../common/vocabulary.ts';
 import { DEFAULT_PROGRAMME_CHECKLISTS } from '../settings/reference-data.ts';
@@ -5,8 +6,10 @@ import {
   createTestDatabase,
   expectRejected,
   makeBusinessUnit,
+  overlap,
   type TestDatabase,
   testActor,
+  testDialect,
 } from '../testing/index.ts';
 import { IntimacyProgramme, ProgrammeChecklistItem } from './programme.entity.ts';
 import { advanceProgrammeStage, setChecklistItem, startProgramme } from './programme.service.ts';
@@ -183,5 +186,48 @@ describe('optimistic locking of the programme', () => {
     const reloaded = await db.em().findOneOrFail(ProgrammeChecklistItem, item?.id ?? 0);
     expect(reloaded.doneOn).not.toBeNull();
     expect((await db.em().findOneOrFail(IntimacyProgramme, programme.id)).stage).toBe('TEST');
+  });
+});
+
+// SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.
+describe.runIf(testDialect() === 'postgresql')('a checklist item changed while the stage advances', () => {
+  async function readyToAdvance() {
+    const unit = await makeBusinessUnit(db.em());
+    const programme = await startProgramme(db.em(), { businessUnitId: unit.id }, testActor);
+    await tickStage(programme.id, 'UNDERSTAND');
+    const [item] = await db
+      .em()
+      .find(ProgrammeChecklistItem, { programme: programme.id, stage: 'UNDERSTAND' });
+    const untick = (em: EntityManager) =>
+      setChecklistItem(em, { id: item!.id, expectedVersion: item!.version, done: false }, testActor);
+    const advance = (em: EntityManager) =>
+      advanceProgrammeStage(em, { id: programme.id, expectedVersion: programme.version }, testActor);
+    return { programme, untick, advance };
+  }
+
+  it('an item unticked at that moment keeps the programme at its stage', async () => {
+    // The advance read the checklist before the untick committed (all done) and moved on: the
+    // passed stage then had an open item, which nothing could tick any more.
+    const { programme, untick, advance } = await readyToAdvance();
+    const [unticked, advanced] = await overlap(db, untick, advance);
+    expect(unticked.ok).toBe(true);
+    expect(advanced.ok ? 'advanced' : advanced.error).toMatchObject({
+      code: 'PROGRAMME_CHECKLIST_INCOMPLETE',
+    });
+    expect((await db.em().findOneOrFail(IntimacyProgramme, programme.id)).stage).toBe('UNDERSTAND');
+  });
+
+  it('an item of the stage being passed cannot be unticked at that moment', async () => {
+    const { programme, untick, advance } = await readyToAdvance();
+    const [advanced, unticked] = await overlap(db, advance, untick);
+    expect(advanced.ok).toBe(true);
+    expect(unticked.ok ? 'unticked' : unticked.error).toMatchObject({ code: 'PROGRAMME_INVALID_TRANSITION' });
+    expect((await db.em().findOneOrFail(IntimacyProgramme, programme.id)).stage).toBe('TEST');
+    const open = await db.em().count(ProgrammeChecklistItem, {
+      programme: programme.id,
+      stage: 'UNDERSTAND',
+      doneOn: null,
+    });
+    expect(open).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
-import { findOrFail, today } from '../common/lookup.ts';
+import { findOrFail, lockRow, today } from '../common/lookup.ts';
 import { assertVersion, assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
 import { isoDateSchema, parseInput, textSchema, versionSchema } from '../common/validation.ts';
 import { PROGRAMME_STAGES, type ProgrammeStage } from '../common/vocabulary.ts';
@@ -83,6 +83,9 @@ export async function setChecklistItem(
       data.expectedVersion,
       `Checklist item ${quoted(item.text)} (${item.stage})`,
     );
+    // Locked, as advanceProgrammeStage locks it: the stage read here and the checklist it reads
+    // must not change in between (an item unticked while its stage is passed).
+    await lockRow(tx, IntimacyProgramme, item.programme.id);
     await tx.populate(item, ['programme']);
     const current = item.programme.stage;
     if (PROGRAMME_STAGES.indexOf(item.stage) < PROGRAMME_STAGES.indexOf(current)) {
@@ -109,7 +112,7 @@ export async function advanceProgrammeStage(
   actor: Actor,
 ) {
   return writeAs(em, actor, async tx => {
-    const programme = await findOrFail(tx, IntimacyProgramme, input.id, 'Programme');
+    const programme = await findOrFail(tx, IntimacyProgramme, input.id, 'Programme', { lock: true });
     await assertVersionNamed('IntimacyProgramme', programme, input.expectedVersion, async () => {
       await tx.populate(programme, ['businessUnit']);
       return `The customer-intimacy programme of ${programme.businessUnit.code}`;
