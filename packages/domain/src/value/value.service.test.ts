@@ -505,4 +505,58 @@ describe('an initiative is not recognised or ended before it started', () => {
       1,
     ]);
   });
+  it('an initiative is not combined into one that had not started on that day', async () => {
+    // Dated history: on 2026-02-01 the initiative would have been merged into one that began
+    // only in March.
+    const running = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const target = await createValueInitiative(
+      db.em(),
+      { accountId, name: 'Starts in March', category: 'UNTAPPED', startedOn: '2026-03-01' },
+      testActor,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'INITIATIVE_DATED_BEFORE_START',
+      () =>
+        recordInitiativeOutcome(
+          db.em(),
+          {
+            outcome: 'COMBINED',
+            id: running.id,
+            expectedVersion: running.version,
+            combinedIntoId: target.id,
+            on: '2026-02-01',
+          },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.message).toMatch(
+      /^Initiative "Starts in March" of ACC-\d+ started on 2026-03-01; Initiative "Initiative at ASSESS_CURRENT_SITUATION" of ACC-\d+ cannot be combined into it on 2026-02-01\. Date the combination on or after 2026-03-01\.$/,
+    );
+    expect(error.issues).toEqual([
+      {
+        path: ['on'],
+        message: 'before the startedOn of the initiative combined into (2026-03-01)',
+        code: 'INITIATIVE_DATED_BEFORE_START',
+      },
+    ]);
+    expect((await reload(running.id)).outcome).toBeNull();
+    const combined = await recordInitiativeOutcome(
+      db.em(),
+      {
+        outcome: 'COMBINED',
+        id: running.id,
+        expectedVersion: running.version,
+        combinedIntoId: target.id,
+        on: '2026-03-01',
+      },
+      testActor,
+    );
+    expect([combined.outcome, combined.endedOn, combined.combinedInto?.id]).toEqual([
+      'COMBINED',
+      '2026-03-01',
+      target.id,
+    ]);
+  });
 });

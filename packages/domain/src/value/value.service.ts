@@ -320,7 +320,25 @@ export async function recordInitiativeOutcome(em: EntityManager, input: RecordOu
             `${initiativeName(initiative)} can only be combined into another initiative that is still running; ${target.id === initiative.id ? 'not into itself' : `${initiativeName(target)} has ended (${target.outcome})`}.`,
           );
         }
-        initiative.endedOn = dateAfterStart(initiative, data.on, 'combination');
+        const combinedOn = dateAfterStart(initiative, data.on, 'combination');
+        if (combinedOn < target.startedOn) {
+          // Dated history: on that day the initiative combined into did not exist yet.
+          throw new DomainError(
+            'INITIATIVE_DATED_BEFORE_START',
+            `${initiativeName(target)} started on ${target.startedOn}; ${initiativeName(initiative)} cannot be combined into it on ${combinedOn}. Date the combination on or after ${target.startedOn}.`,
+            {
+              details: { startedOn: target.startedOn, on: combinedOn },
+              issues: [
+                {
+                  path: ['on'],
+                  message: `before the startedOn of the initiative combined into (${target.startedOn})`,
+                  code: 'INITIATIVE_DATED_BEFORE_START',
+                },
+              ],
+            },
+          );
+        }
+        initiative.endedOn = combinedOn;
         initiative.outcome = 'COMBINED';
         initiative.combinedInto = target;
         break;
