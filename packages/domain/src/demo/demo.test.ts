@@ -162,6 +162,20 @@ describe('the demo portfolio', () => {
            where v.outcome = 'COMBINED' and (t.id is null or t.outcome in ('ADOPTED', 'REJECTED', 'COMBINED'))`,
       ],
       [
+        'combined into an initiative that had started by then',
+        `select count(*) from value_initiative v join value_initiative t on t.id = v.combined_into_id
+           where v.ended_on < t.started_on`,
+      ],
+      [
+        'adopted on or after the customer recognised the value',
+        "select count(*) from value_initiative where outcome = 'ADOPTED' and ended_on < recognised_on",
+      ],
+      [
+        'a plan closed on or after its last execution review',
+        `select count(*) from account_plan p where p.status = 'CLOSED'
+           and exists (select 1 from execution_review r where r.plan_id = p.id and r.reviewed_on > p.closed_on)`,
+      ],
+      [
         'scores 1-5',
         `select count(*) from selection_assessment where ${[
           'market_leadership',

@@ -877,7 +877,7 @@ export async function seedDemoPortfolio(
     // Value initiatives: some running in every phase, the others ended or sent back to testing,
     // each in a state the value service could have reached (adopted only after the live test with
     // both gains positive and the customer's recognition; revised ones back at TEST_PLAN;
-    // combined only into an initiative that is still running).
+    // combined only into an initiative that is still running and had started by then).
     const initiatives: Record<string, unknown>[] = [];
     const combined: { account: number; row: Record<string, unknown> }[] = [];
     const liveTest = DESIGN_PHASES.indexOf('LIVE_TEST');
@@ -944,17 +944,22 @@ export async function seedDemoPortfolio(
       }
     }
     const initiativeIds = await w.insert(ValueInitiative, initiatives);
-    // Combined initiatives point at a running one, on the same account where there is one.
-    const runningIds: number[] = [];
-    const runningOf = new Map<number, number>();
+    // Combined initiatives point at a running one that had started by the day of the combination,
+    // on the same account where there is one.
+    const runningInitiatives: { id: number; account: number; startedOn: string }[] = [];
     for (const [i, row] of initiatives.entries()) {
       if (row.outcome !== null && row.outcome !== 'REVISED') continue;
-      const id = initiativeIds[i] as number;
-      runningIds.push(id);
-      if (!runningOf.has(row.account as number)) runningOf.set(row.account as number, id);
+      runningInitiatives.push({
+        id: initiativeIds[i] as number,
+        account: row.account as number,
+        startedOn: row.startedOn as string,
+      });
     }
     const combinedRows = combined.map(({ account, row }) => {
-      const into = runningOf.get(account) ?? (runningIds.length ? random.pick(runningIds) : undefined);
+      const started = runningInitiatives.filter(r => r.startedOn <= (row.endedOn as string));
+      const into =
+        started.find(r => r.account === account)?.id ??
+        (started.length ? random.pick(started).id : undefined);
       return into === undefined ? { ...row, outcome: 'REJECTED' } : { ...row, combinedInto: into };
     });
     await w.insert(ValueInitiative, combinedRows);
