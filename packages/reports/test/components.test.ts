@@ -7,6 +7,7 @@ import type { KpiData, PortfolioData } from '../src/data/schemas.ts';
 import { toKpiTrendChartData, toMatrixChartData } from '../src/lib/chart-data.ts';
 import type { ChartSpec } from '../src/lib/chart-spec.ts';
 import PerformancePage from '../src/sites/kpi/performance.astro';
+import TrendsPage from '../src/sites/kpi/trends.astro';
 import { loadFixture } from './support/fixture.ts';
 
 // The pages read the build's snapshot through pageContext(): here, the fixture's.
@@ -132,6 +133,26 @@ describe('KpiCard', () => {
     expect(await card({ value: null })).not.toContain('Needs the year before');
   });
 
+  it('says a key-vs-control ratio is missing because the control group did not grow, not for want of data', async () => {
+    const html = await card({
+      code: 'KEY_VS_CONTROL_GROWTH',
+      unit: 'RATIO',
+      value: null,
+      detail: { keyAccountGrowth: 0.133, controlGroupGrowth: -0.005 },
+    });
+    expect(html).toContain('<p class="today">–</p>');
+    expect(html).not.toContain('Needs the year before');
+    expect(html).toContain('No ratio: the control group did not grow (−0.5\u00a0%).');
+    // Before the year-before data exists both growths are null: then the data is what is missing.
+    const early = await card({
+      code: 'KEY_VS_CONTROL_GROWTH',
+      unit: 'RATIO',
+      value: null,
+      detail: { keyAccountGrowth: null, controlGroupGrowth: null },
+    });
+    expect(early).toContain('Needs the year before in the data.');
+  });
+
   it('draws the sparkline as SVG with the trend as its accessible name', async () => {
     const html = await card({});
     expect(html).toContain('<svg class="sparkline"');
@@ -165,6 +186,26 @@ describe('the performance page', () => {
       const html = await container.renderToString(PerformancePage);
       expect(html).toContain('Win rate against the 75.0\u00a0% target');
       expect(html).not.toContain('80 % line');
+    } finally {
+      pageSnapshot.portfolio = undefined;
+    }
+  });
+});
+
+describe('the trends page', () => {
+  it('says the key-vs-control ratio is missing because the control group shrank, not for want of data', async () => {
+    pageSnapshot.portfolio = {
+      ...portfolio,
+      kpis: portfolio.kpis.map(kpi =>
+        kpi.code === 'KEY_VS_CONTROL_GROWTH'
+          ? { ...kpi, value: null, detail: { keyAccountGrowth: 0.133, controlGroupGrowth: -0.005 } }
+          : kpi,
+      ),
+    };
+    try {
+      const html = await container.renderToString(TrendsPage);
+      const section = html.slice(html.indexOf('id="kpi-key-vs-control-growth"'));
+      expect(section).toContain('No ratio: the control group did not grow (−0.5\u00a0%).');
     } finally {
       pageSnapshot.portfolio = undefined;
     }

@@ -255,6 +255,25 @@ export function shownKpiDelta(kpi: Pick<KpiData, 'value' | 'baseline' | 'delta' 
   return Number((written(kpi.value) - written(kpi.baseline)).toFixed(decimals));
 }
 
+export const YEAR_BEFORE_NEEDED = 'Needs the year before in the data.';
+
+/**
+ * Why a KPI card shows no value, when the reason is known: a year-on-year KPI before the data
+ * holds the year before; KEY_VS_CONTROL_GROWTH also when both growths are known but the control
+ * group did not grow (the domain gives no ratio then: it would read backwards).
+ */
+export function kpiMissingValueNote(
+  kpi: Pick<KpiData, 'code' | 'value' | 'detail'>,
+  yearOnYear: boolean,
+): string | null {
+  if (kpi.value != null || !yearOnYear) return null;
+  const control = kpi.detail.controlGroupGrowth;
+  if (kpi.code === 'KEY_VS_CONTROL_GROWTH' && typeof control === 'number' && control <= 0) {
+    return `No ratio: the control group did not grow (${formatGrowth(control)}).`;
+  }
+  return YEAR_BEFORE_NEEDED;
+}
+
 /** A signed change in the KPI's unit: "+2.3 pp", "−0.40", "+EUR 1.2K". */
 export function formatKpiDelta(
   value: number | null | undefined,
