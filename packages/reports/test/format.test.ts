@@ -16,7 +16,7 @@ import {
   shownKpiDelta,
   targetSummary,
 } from '../src/lib/format.ts';
-import { compareCells } from '../src/lib/sort.ts';
+import { compareCells, rowMatchesFilter } from '../src/lib/sort.ts';
 
 describe('number formatting', () => {
   it('writes figures as en-GB does: grouped by threes, rounded half away from zero', () => {
@@ -304,5 +304,34 @@ describe('chart tooltips', () => {
     expect(chartTooltipLabel(scatter, 0, { x: 55, y: 72.4 }, { x: 55, y: 72.4, label: 'Björk AB' })).toBe(
       'Björk AB: relationship strength 55.0; attractiveness 72.4',
     );
+  });
+});
+
+describe('filtering the key-account list', () => {
+  const row = (tier: string, ref = 'CRM-100015') => [
+    'Elbe Motors S.r.l.',
+    ref,
+    tier,
+    'Red (29.7)',
+    'In review 2026',
+    'EUR\u00a015,694,076',
+    '2',
+  ];
+
+  it('finds "Tier 1" accounts only, not every row with a 1 in its reference or revenue', () => {
+    expect(rowMatchesFilter(row('Tier 1: Mutual benefit'), 'Tier 1')).toBe(true);
+    expect(rowMatchesFilter(row('Tier 3: Differentiator'), 'Tier 1')).toBe(false);
+    expect(rowMatchesFilter(row('Tier 3: Differentiator'), '  tier   3 ')).toBe(true);
+  });
+
+  it('matches any cell, ignoring case and spacing, and shows every row for an empty filter', () => {
+    const elbe = row('Tier 2: Value add');
+    expect(rowMatchesFilter(elbe, 'elbe motors')).toBe(true);
+    expect(rowMatchesFilter(elbe, 'crm-100015')).toBe(true);
+    expect(rowMatchesFilter(elbe, 'in review')).toBe(true);
+    expect(rowMatchesFilter(elbe, 'EUR 15,694')).toBe(true);
+    expect(rowMatchesFilter(elbe, 'approved')).toBe(false);
+    expect(rowMatchesFilter(elbe, '')).toBe(true);
+    expect(rowMatchesFilter(elbe, '   ')).toBe(true);
   });
 });

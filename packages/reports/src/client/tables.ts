@@ -1,10 +1,11 @@
 /**
  * Progressive enhancement for tables: sortable columns (`table[data-sortable]`, the header
- * buttons announce the order with aria-sort), a text filter (`input[data-filter-for]`), and
- * collapsed `<details>` opened for print so that a printed report has every number.
+ * buttons announce the order with aria-sort), a text filter (`input[data-filter-for]`: the
+ * phrase typed, in one cell of a row), and collapsed `<details>` opened for print so that a
+ * printed report has every number.
  */
 
-import { compareCells } from '../lib/sort.ts';
+import { compareCells, rowMatchesFilter } from '../lib/sort.ts';
 
 function cellValue(row: HTMLTableRowElement, column: number): string {
   const cell = row.cells[column];
@@ -40,11 +41,12 @@ function makeFilter(input: HTMLInputElement) {
   input.hidden = false;
   input.closest('[hidden]')?.removeAttribute('hidden');
   input.addEventListener('input', () => {
-    const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     let shown = 0;
     for (const row of body.rows) {
-      const text = row.textContent?.toLowerCase() ?? '';
-      row.hidden = !words.every(word => text.includes(word));
+      row.hidden = !rowMatchesFilter(
+        [...row.cells].map(cell => cell.textContent ?? ''),
+        input.value,
+      );
       if (!row.hidden) shown++;
     }
     if (status) status.textContent = `${shown} of ${body.rows.length} shown`;
