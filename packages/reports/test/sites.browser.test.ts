@@ -377,6 +377,32 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('prints the column headings of a sortable table on every page', async () => {
+    // Chromium repeats a table's <thead> at the top of each printed page, but paints a <button>
+    // in the repeated copy blank: the sort buttons (client/tables.ts) hold the headings' text, so
+    // in print they must lay out as that text, not as buttons of their own.
+    const page = await browser.newPage();
+    await page.goto(`${server.base}2026-Q3/journey/accounts.html`);
+    await page.emulateMedia({ media: 'print' });
+    const buttons = await page.$$eval('#key-accounts thead th .sort-button', elements =>
+      elements.map(element => ({
+        text: element.textContent?.trim(),
+        display: getComputedStyle(element).display,
+      })),
+    );
+    expect(buttons.map(button => button.text)).toEqual([
+      'Account',
+      'Reference',
+      'Value tier',
+      'Health',
+      'Plan',
+      'TTM revenue',
+      'Flags',
+    ]);
+    for (const button of buttons) expect(button.display).toBe('contents');
+    await page.close();
+  });
+
   it('prints the KPI overview to a PDF with the quarter and revision', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.base}2026-Q3/kpi/index.html`);
