@@ -17,7 +17,8 @@ import {
   toUnitComparisonChartData,
   toWinRateChartData,
 } from '../src/lib/chart-data.ts';
-import { axisTickPrecision, chartTooltipLabel, formatAxisTick } from '../src/lib/format.ts';
+import { seriesDrawOrder } from '../src/lib/chart-spec.ts';
+import { axisTickPrecision, chartTooltipLabel, formatAxisTick, formatAxisTicks } from '../src/lib/format.ts';
 import { loadFixture } from './support/fixture.ts';
 
 const fixture = loadFixture();
@@ -119,6 +120,62 @@ describe('toKpiTrendChartData', () => {
     expect(formatAxisTick(72.5, { format: 'score', title: '' })).toBe('72.5');
     expect(chartTooltipLabel(toMatrixChartData(portfolio).spec, 0, { x: 55, y: 72.44 }, { label: 'A' })).toBe(
       'A: relationship strength (0–100) 55.0; attractiveness (0–100) 72.4',
+    );
+  });
+
+  it('writes a money KPI’s axis with one label per tick, however close its values', () => {
+    // Customer lifetime value EUR 3.9m … 4.4m: Chart.js ticks the axis every EUR 50k.
+    const clv = toKpiTrendChartData(
+      kpi({
+        code: 'CUSTOMER_LIFETIME_VALUE',
+        name: 'Customer lifetime value',
+        unit: 'MONEY',
+        target: null,
+        trend: [
+          { quarter: '2026-Q2', value: 3_950_000 },
+          { quarter: '2026-Q3', value: 4_099_106.69 },
+        ],
+      }),
+      'EUR',
+    );
+    const values = [3.9e6, 3.95e6, 4e6, 4.05e6, 4.1e6, 4.15e6, 4.2e6, 4.25e6, 4.3e6, 4.35e6, 4.4e6];
+    const ticks = formatAxisTicks(values, clv.spec.y);
+    // Not "EUR 3.9m, EUR 4m, EUR 4m, EUR 4.1m, EUR 4.1m …".
+    expect(new Set(ticks).size).toBe(ticks.length);
+    expect(ticks.slice(0, 4)).toEqual(['EUR 3.9m', 'EUR 3.95m', 'EUR 4m', 'EUR 4.05m']);
+    // Ticks that differ as they are stay as short as before.
+    const coarse = [0, 20e6, 40e6, 60e6];
+    expect(formatAxisTicks(coarse, clv.spec.y)).toEqual(
+      coarse.map(value => formatAxisTick(value, clv.spec.y)),
+    );
+    expect(formatAxisTicks([0.1, 0.12, 0.14], { format: 'share', title: '' })).toEqual([
+      '10 %',
+      '12 %',
+      '14 %',
+    ]);
+    expect(formatAxisTicks([0.1, 0.1005, 0.101], { format: 'share', title: '' })).toEqual([
+      '10 %',
+      '10.05 %',
+      '10.1 %',
+    ]);
+  });
+
+  it('does not name the same quarter twice when only the latest has a value', () => {
+    const growth = toKpiTrendChartData(
+      kpi({
+        code: 'KEY_ACCOUNT_GROWTH',
+        name: 'Key account growth',
+        target: 10,
+        trend: [
+          { quarter: '2026-Q1', value: null },
+          { quarter: '2026-Q2', value: null },
+          { quarter: '2026-Q3', value: 13.27 },
+        ],
+      }),
+      'EUR',
+    );
+    expect(growth.summary).toBe(
+      'Key account growth: 13.3\u00a0% in 2026-Q3, the first quarter with a value; target 10.0\u00a0%.',
     );
   });
 
@@ -457,6 +514,33 @@ describe('account charts', () => {
     chart.spec.series[0]!.data!.forEach((contribution, index) => {
       expect(contribution!).toBeLessThanOrEqual(most.data![index]!);
     });
+  });
+});
+
+describe('seriesDrawOrder', () => {
+  it('draws the lines of a bar chart over its bars, so no bar hides a line point', () => {
+    // Chart.js draws the dataset with the lowest order last (on top). Decile 1's margins sit
+    // at the height of its revenue bar: drawn underneath, the figure the summary cites is hidden.
+    const charts = [
+      toMarginBySizeChartData(portfolio).spec,
+      toProfitabilityTrendChartData(account(), 'EUR').spec,
+    ];
+    for (const spec of charts) {
+      const orders = spec.series.map((_, index) => seriesDrawOrder(spec, index));
+      const lines = orders.filter((_, index) => spec.series[index]!.type === 'line');
+      const bars = orders.filter((_, index) => spec.series[index]!.type !== 'line');
+      expect(lines.length).toBeGreaterThan(0);
+      expect(Math.max(...lines)).toBeLessThan(Math.min(...bars));
+    }
+  });
+
+  it('keeps the series order among bars (the stacking order) and draws reference lines on top', () => {
+    const tiers = toTierDistributionChartData(portfolio).spec;
+    const orders = tiers.series.map((_, index) => seriesDrawOrder(tiers, index));
+    expect(orders).toEqual([...orders].sort((a, b) => a - b));
+    expect(new Set(orders).size).toBe(orders.length);
+    const winRate = toWinRateChartData(portfolio).spec;
+    expect(seriesDrawOrder(winRate, 1)).toBeLessThan(seriesDrawOrder(winRate, 0));
   });
 });
 

@@ -3,9 +3,9 @@
  * numbers (summary and data table). It reads only its `data-spec` attribute, gives the canvas
  * an accessible name, and keeps the drawing in print (resized before printing).
  */
-import type { AxisSpec, ChartSpec, SeriesSpec } from '../lib/chart-spec.ts';
+import { type AxisSpec, type ChartSpec, type SeriesSpec, seriesDrawOrder } from '../lib/chart-spec.ts';
 import { Chart, type ChartConfiguration, type ChartDataset, type Plugin } from '../lib/chartjs.ts';
-import { axisTickPrecision, chartTooltipLabel, formatAxisTick } from '../lib/format.ts';
+import { axisTickPrecision, chartTooltipLabel, formatAxisTicks } from '../lib/format.ts';
 import {
   BAR_PATTERNS,
   type BarPattern,
@@ -72,7 +72,7 @@ function dataset(spec: ChartSpec, series: SeriesSpec, index: number): ChartDatas
   const common = {
     label: series.label,
     yAxisID: series.axis ?? 'y',
-    order: series.reference ? 0 : index + 1,
+    order: seriesDrawOrder(spec, index),
   };
   if (type === 'bar') {
     const pattern = BAR_PATTERNS[index % BAR_PATTERNS.length]!;
@@ -144,6 +144,9 @@ const quadrantPlugin: Plugin = {
   },
 };
 
+/** An axis's tick labels, by its array of ticks (Chart.js asks for them one tick at a time). */
+const tickLabels = new WeakMap<object, string[]>();
+
 export function chartConfig(spec: ChartSpec): ChartConfiguration {
   const axis = (options: AxisSpec) => ({
     min: options.min,
@@ -154,8 +157,19 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       color: TEXT_COLOUR,
       ...(options.format === 'tier' ? { stepSize: 1 } : {}),
       precision: axisTickPrecision(options),
-      callback: (value: number | string) =>
-        typeof value === 'number' ? formatAxisTick(value, options) : value,
+      // Written together, so that close ticks get the decimals that tell them apart (once per axis update).
+      callback: (value: number | string, index: number, ticks: { value: number }[]) => {
+        if (typeof value !== 'number') return value;
+        let labels = tickLabels.get(ticks);
+        if (!labels) {
+          labels = formatAxisTicks(
+            ticks.map(tick => tick.value),
+            options,
+          );
+          tickLabels.set(ticks, labels);
+        }
+        return labels[index] ?? String(value);
+      },
     },
     stacked: spec.stacked ?? false,
   });
@@ -194,9 +208,15 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       plugins: {
         legend: {
           display: spec.series.length > 1,
-          labels: { color: TEXT_COLOUR, usePointStyle: true },
+          // In series order: Chart.js sorts by drawing order, which puts lines before bars.
+          labels: {
+            color: TEXT_COLOUR,
+            usePointStyle: true,
+            sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
+          },
         },
         tooltip: {
+          itemSort: (a, b) => a.datasetIndex - b.datasetIndex,
           // The value in its unit ("Win rate: 72.4 %"), not Chart.js's raw number (0.724).
           callbacks: {
             label: item => chartTooltipLabel(spec, item.datasetIndex, item.parsed, item.raw),

@@ -36,7 +36,8 @@ export function toKpiTrendChartData(kpi: KpiData, currency: string): ChartModel 
   const format = (value: number | null) => formatKpiValue(value, kpi.unit, currency);
   const summary =
     first && last
-      ? `${kpi.name}: ${format(first.value)} in ${first.quarter}, ${format(last.value)} in ${last.quarter}` +
+      ? `${kpi.name}: ${format(first.value)} in ${first.quarter}, ` +
+        (first === last ? 'the first quarter with a value' : `${format(last.value)} in ${last.quarter}`) +
         (kpi.target != null ? `; target ${format(kpi.target)}.` : '.')
       : `${kpi.name}: no values recorded.`;
   return {

@@ -88,3 +88,15 @@ export interface ChartModel {
   summary: string;
   table: TableSpec;
 }
+
+/**
+ * A series' drawing order for Chart.js, which draws the lowest order last (on top): reference
+ * lines first, then the lines of a bar chart, then its bars in series order (their stacking
+ * order), so that a bar never hides a line's points (decile 1's margins behind its revenue).
+ */
+export function seriesDrawOrder(spec: ChartSpec, index: number): number {
+  const series = spec.series[index];
+  if (!series || series.reference) return 0;
+  const isBar = (series.type ?? spec.kind) === 'bar';
+  return (isBar ? spec.series.length : 0) + index + 1;
+}

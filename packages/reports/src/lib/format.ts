@@ -152,28 +152,56 @@ export function formatAxisValue(value: number | null | undefined, axis: AxisSpec
   }
 }
 
-const compactTick = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });
-const compactTick2 = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 2 });
-const tickDecimal = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+const tickFormats = new Map<string, Intl.NumberFormat>();
 
-/** An axis tick, shorter than a tooltip: "EUR 1.2M", "72.4 %", "+3 %", "2.5×", "3.85". */
-export function formatAxisTick(value: number, axis: AxisSpec): string {
+/** A tick's number with at most `digits` decimals, compact ("1.2M") or plain. */
+function tickNumber(value: number, digits: number, compact: boolean): string {
+  const key = `${digits}${compact ? 'c' : 'p'}`;
+  let format = tickFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALE, {
+      ...(compact ? { notation: 'compact' as const } : {}),
+      maximumFractionDigits: digits,
+    });
+    tickFormats.set(key, format);
+  }
+  return format.format(value);
+}
+
+/**
+ * An axis tick, shorter than a tooltip: "EUR 1.2M", "72.4 %", "+3 %", "2.5×", "3.85"; `extra`
+ * more decimals where the usual ones would write two ticks alike (formatAxisTicks).
+ */
+export function formatAxisTick(value: number, axis: AxisSpec, extra = 0): string {
   switch (axis.format) {
     case 'money':
-      return `${axis.currency ?? ''} ${compactTick.format(value)}`.trim();
+      return `${axis.currency ?? ''} ${tickNumber(value, 1 + extra, true)}`.trim();
     case 'share':
-      return `${tickDecimal.format(value * 100)} %`;
+      return `${tickNumber(value * 100, 1 + extra, false)} %`;
     case 'growth':
-      return `${value > 0 ? '+' : ''}${tickDecimal.format(value * 100)} %`;
+      return `${value > 0 ? '+' : ''}${tickNumber(value * 100, 1 + extra, false)} %`;
     case 'percent-points':
-      return `${tickDecimal.format(value)} %`;
+      return `${tickNumber(value, 1 + extra, false)} %`;
     case 'ratio':
-      return `${tickDecimal.format(value)}×`;
+      return `${tickNumber(value, 1 + extra, false)}×`;
     case 'tier':
       return axis.tickLabels?.[value] ?? '';
     default:
-      return (axis.decimals === 2 ? compactTick2 : compactTick).format(value);
+      return tickNumber(value, (axis.decimals === 2 ? 2 : 1) + extra, true);
   }
+}
+
+/**
+ * The labels of an axis's ticks, one per tick: with the fewest decimals that tell them apart,
+ * so that ticks every EUR 50k do not read "EUR 4m, EUR 4m, EUR 4.1m, EUR 4.1m".
+ */
+export function formatAxisTicks(values: readonly number[], axis: AxisSpec): string[] {
+  let labels: string[] = [];
+  for (let extra = 0; extra <= 3; extra++) {
+    labels = values.map(value => formatAxisTick(value, axis, extra));
+    if (new Set(labels).size === labels.length) break;
+  }
+  return labels;
 }
 
 /**
