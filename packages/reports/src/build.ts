@@ -18,7 +18,7 @@ import { SHARED_SNAPSHOT_LOADERS, type SnapshotLoadersHolder } from './data/shar
 import { snapshotLoaders } from './data/snapshot-loader.ts';
 import { resolveSnapshot } from './data/snapshot-pull.ts';
 import { REPORT_SITES, type ReportSite, reportEnv } from './env.ts';
-import { replaceDir } from './publish-dir.ts';
+import { replaceDir, withOutputLock } from './publish-dir.ts';
 import { refreshSiblingLinks } from './sibling-links.ts';
 
 export interface BuildReportsOptions {
@@ -75,6 +75,10 @@ async function withEnv<T>(values: Record<string, string | undefined>, run: () =>
 
 export async function buildReports(options: BuildReportsOptions): Promise<BuildReportsResult> {
   const outDir = resolve(options.outDir);
+  return withOutputLock(outDir, () => buildReportsInto(outDir, options));
+}
+
+async function buildReportsInto(outDir: string, options: BuildReportsOptions): Promise<BuildReportsResult> {
   const sites: ReportSite[] = options.site === 'all' ? [...REPORT_SITES] : [options.site];
   const builtAt = new Date().toISOString();
   const base = {

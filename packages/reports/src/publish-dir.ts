@@ -1,6 +1,47 @@
-/** Putting a built site in place of the published one. */
+/** Putting a built site in place of the published one, one build per output folder at a time. */
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { lock } from 'proper-lockfile';
+
+/** The lock a report build holds on its output folder (a directory beside the quarters). */
+export const OUTPUT_LOCK = '.kam-build.lock';
+
+/**
+ * Runs `fn` while holding the output folder's build lock. Two builds into one folder at once
+ * would each read the quarter's manifest and write it back without the other's site, and share
+ * their staging folder: the second is refused at once instead, with what to do. The running
+ * build refreshes the lock; one left by a build that died is taken over once it has not been
+ * refreshed for `staleMs`.
+ */
+export async function withOutputLock<T>(
+  outDir: string,
+  fn: () => Promise<T>,
+  { staleMs = 120_000 }: { staleMs?: number } = {},
+): Promise<T> {
+  await mkdir(outDir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lock(outDir, {
+      lockfilePath: join(outDir, OUTPUT_LOCK),
+      stale: staleMs,
+      update: Math.max(1_000, Math.floor(staleMs / 12)),
+      retries: 0,
+      // A refresh that came too late (the event loop busy for minutes) must not crash the build
+      // from a timer: it goes on, as it would have without the lock.
+      onCompromised: () => {},
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    throw new Error(
+      `Another report build is writing to ${outDir} (a build that stopped without finishing leaves its lock for up to ${Math.round(staleMs / 60_000)} minutes). Wait for it to finish, or build into another --out folder; one build makes both sites with --site all.`,
+    );
+  }
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
 
 /** The file operations `replaceDir` uses (a test passes failing ones). */
 export const fileOps = { cp, mkdir, rename, rm };

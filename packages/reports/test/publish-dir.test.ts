@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileOps, replaceDir } from '../src/publish-dir.ts';
+import { buildReports } from '../src/build.ts';
+import { fileOps, OUTPUT_LOCK, replaceDir, withOutputLock } from '../src/publish-dir.ts';
 
 describe('putting a built site in place', () => {
   let root: string;
@@ -51,5 +52,65 @@ describe('putting a built site in place', () => {
     expect(await readFile(join(target, 'index.html'), 'utf8')).toBe('old');
     expect(await readFile(join(target, 'units', 'dach.html'), 'utf8')).toBe('old');
     expect(await readdir(join(root, 'out', '2026-Q3'))).toEqual(['kpi']);
+  });
+});
+
+describe('one build per output folder at a time', () => {
+  let root: string;
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('refuses a second build into the folder while the first runs, and takes builds again after it', async () => {
+    root = await mkdtemp(join(tmpdir(), 'kam-lock-'));
+    const out = join(root, 'out');
+    let second: unknown;
+    const first = await withOutputLock(out, async () => {
+      second = await withOutputLock(out, async () => 'second ran').catch((error: Error) => error);
+      return 'first ran';
+    });
+    expect(first).toBe('first ran');
+    expect(second).toBeInstanceOf(Error);
+    expect((second as Error).message).toBe(
+      `Another report build is writing to ${out} (a build that stopped without finishing leaves its lock for up to 2 minutes). Wait for it to finish, or build into another --out folder; one build makes both sites with --site all.`,
+    );
+    expect(await withOutputLock(out, async () => 'third ran')).toBe('third ran');
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('releases the lock when the build fails', async () => {
+    root = await mkdtemp(join(tmpdir(), 'kam-lock-'));
+    const out = join(root, 'out');
+    await expect(
+      withOutputLock(out, async () => {
+        throw new Error('astro failed');
+      }),
+    ).rejects.toThrow('astro failed');
+    expect(await withOutputLock(out, async () => 'next ran')).toBe('next ran');
+  });
+
+  it('takes over the lock of a build that died once it is stale', async () => {
+    root = await mkdtemp(join(tmpdir(), 'kam-lock-'));
+    const out = join(root, 'out');
+    const dead = join(out, OUTPUT_LOCK);
+    await mkdir(dead, { recursive: true });
+    const longAgo = new Date(Date.now() - 10 * 60_000);
+    await utimes(dead, longAgo, longAgo);
+    expect(await withOutputLock(out, async () => 'ran')).toBe('ran');
+    expect(existsSync(dead)).toBe(false);
+  });
+
+  it('the report build itself is refused while another holds the folder, before it reads any data', async () => {
+    root = await mkdtemp(join(tmpdir(), 'kam-lock-'));
+    const out = join(root, 'out');
+    await withOutputLock(out, async () => {
+      await expect(
+        buildReports({
+          outDir: out,
+          quarter: '2026-Q3',
+          site: 'kpi',
+          apiUrl: 'http://127.0.0.1:9/graphql',
+          apiToken: 'x',
+        }),
+      ).rejects.toThrow(`Another report build is writing to ${out}`);
+    });
   });
 });
