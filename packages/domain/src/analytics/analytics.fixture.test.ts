@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertAccounts } from '../bulk/accounts.bulk.ts';
 import { importFinancials } from '../bulk/financials.bulk.ts';
 import { createSegment } from '../segments/segment.service.ts';
+import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
 import type { AccountSnapshotPayload, KpiResult } from '../snapshots/snapshot.types.ts';
 import { createTestDatabase, type TestDatabase, testActor } from '../testing/index.ts';
 import { buildFixturePortfolio, FIXTURE_QUARTER } from './fixtures/portfolio.fixture.ts';
@@ -16,7 +17,7 @@ import { computeKpis } from './kpis.ts';
 import { computePareto } from './pareto.ts';
 import { computePyramid } from './pyramid.ts';
 import { computeGroupRollups, computeWhitespace } from './rollup.ts';
-import { computeSelection } from './selection.ts';
+import { accountSelection, computeSelection } from './selection.ts';
 import { buildQuarterDocuments, type QuarterDocuments } from './snapshot-documents.ts';
 import { accountStandings } from './standing.ts';
 
@@ -228,6 +229,47 @@ describe('selection', () => {
         overdue: true,
       },
     ]);
+  });
+  it('rounds attractiveness and relationship strength once, from the unrounded scores', () => {
+    // Attitude (4+3+3+3)/4 = 3.25 → 56.25 (shown 56.3); 8 years of 10 → 80; 4 of 7 influential
+    // contacts covered → 57.142857…. Relationship = 0.7 × 56.25 + 0.15 × 80 + 0.15 × 57.142857…
+    // = 39.375 + 12 + 8.571428… = 59.946… → 59.9: below the threshold of 60, so not strong.
+    // (From the shown 56.3 it read 39.41 + 12 + 8.571… = 59.98… → 60.0, and MAINTAIN.)
+    // Strategic (3+3+3+4)/4 = 3.25 → 56.25; financial 0.4 × 70 + 0.3 × 60 + 0.3 × 50.5 = 61.15
+    // (shown 61.2); attractiveness 0.5 × 61.15 + 0.5 × 56.25 = 58.7 (from the shown 61.2 and 56.3
+    // it read 58.75 → 58.8).
+    const row = {
+      customerSince: '2018-09-30',
+      revenuePercentile: 70,
+      marginPercentile: 60,
+      headroomPercentile: 50.5,
+    } as Parameters<typeof accountSelection>[0];
+    const selection = accountSelection(
+      row,
+      {
+        assessedOn: '2026-03-01',
+        marketLeadership: 3,
+        innovationLeadership: 3,
+        growthFit: 3,
+        otherUnitsPotential: 4,
+        loyalty: 4,
+        informationSharing: 3,
+        engagementDesire: 3,
+        buyingBasis: 3,
+      },
+      { contacts: 7, influential: 7, covered: 4 },
+      DEFAULT_SETTINGS.selection,
+      '2026-09-30',
+    );
+    expect(selection).toEqual({
+      financialScore: 61.2,
+      strategicScore: 56.3,
+      attitudeScore: 56.3,
+      attractiveness: 58.7,
+      relationshipStrength: 59.9,
+      quadrant: 'OPPORTUNISTIC',
+      assessedOn: '2026-03-01',
+    });
   });
 });
 

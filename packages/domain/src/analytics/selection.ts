@@ -36,14 +36,38 @@ function scale(values: number[]): number {
   return ((mean - 1) / 4) * 100;
 }
 
+// The unrounded scores: attractiveness and relationship strength are weighted from these and
+// rounded once (from the shown 1-decimal scores, an attitude of 56.25 shown as 56.3 lifted a
+// relationship strength of 59.946… (59.9) to 59.98… (60.0), across the threshold).
+function strategicExact(a: AssessmentScores): number {
+  return scale([a.marketLeadership, a.innovationLeadership, a.growthFit, a.otherUnitsPotential]);
+}
+
+function attitudeExact(a: AssessmentScores): number {
+  return scale([a.loyalty, a.informationSharing, a.engagementDesire, a.buyingBasis]);
+}
+
+function financialExact(
+  row: Pick<AccountBaseRow, 'revenuePercentile' | 'marginPercentile' | 'headroomPercentile'>,
+  weights: SelectionSettings['financialWeights'],
+): number | null {
+  if (row.revenuePercentile === null) return null;
+  return (
+    (weights.revenue * row.revenuePercentile +
+      weights.margin * (row.marginPercentile ?? 0) +
+      weights.growthPotential * (row.headroomPercentile ?? 0)) /
+    100
+  );
+}
+
 /** Strategic compatibility 0–100: the mean of the four strategic items on the 1–5 scale. */
 export function strategicScore(a: AssessmentScores): number {
-  return score(scale([a.marketLeadership, a.innovationLeadership, a.growthFit, a.otherUnitsPotential]));
+  return score(strategicExact(a));
 }
 
 /** Attitude compatibility 0–100: the mean of loyalty, information sharing, engagement and buying basis (1 = price-driven). */
 export function attitudeScore(a: AssessmentScores): number {
-  return score(scale([a.loyalty, a.informationSharing, a.engagementDesire, a.buyingBasis]));
+  return score(attitudeExact(a));
 }
 
 /** Financial compatibility 0–100: the weighted revenue, margin and headroom percentiles. */
@@ -51,13 +75,8 @@ export function financialScore(
   row: Pick<AccountBaseRow, 'revenuePercentile' | 'marginPercentile' | 'headroomPercentile'>,
   weights: SelectionSettings['financialWeights'],
 ): number | null {
-  if (row.revenuePercentile === null) return null;
-  return score(
-    (weights.revenue * row.revenuePercentile +
-      weights.margin * (row.marginPercentile ?? 0) +
-      weights.growthPotential * (row.headroomPercentile ?? 0)) /
-      100,
-  );
+  const financial = financialExact(row, weights);
+  return financial === null ? null : score(financial);
 }
 
 /** Years-as-customer score: full marks after `yearsForFullLoyalty` years, linear before. */
@@ -92,7 +111,8 @@ export type AccountSelection = AccountSnapshotPayload['selection'];
  * The selection figures of one account (domain §4). Attractiveness = the weighted financial
  * and strategic scores (a missing financial score counts 0); relationship strength = the
  * weighted attitude, years-as-customer and stakeholder-coverage scores (missing coverage
- * counts 0). The quadrant compares the rounded figures with the thresholds.
+ * counts 0), each weighted unrounded and rounded once. The quadrant compares the rounded
+ * figures with the thresholds.
  */
 export function accountSelection(
   row: AccountBaseRow,
@@ -113,11 +133,13 @@ export function accountSelection(
       assessedOn: null,
     };
   }
-  const strategic = strategicScore(assessment);
-  const attitude = attitudeScore(assessment);
+  const strategic = strategicExact(assessment);
+  const attitude = attitudeExact(assessment);
   const aw = s.attractivenessWeights;
   const rw = s.relationshipWeights;
-  const attractiveness = score((aw.financial * (financial ?? 0) + aw.strategic * strategic) / 100);
+  const attractiveness = score(
+    (aw.financial * (financialExact(row, s.financialWeights) ?? 0) + aw.strategic * strategic) / 100,
+  );
   const relationship = score(
     (rw.attitude * attitude +
       rw.yearsAsCustomer * yearsScore(row.customerSince, asOf, s.yearsForFullLoyalty) +
@@ -126,8 +148,8 @@ export function accountSelection(
   );
   return {
     financialScore: financial,
-    strategicScore: strategic,
-    attitudeScore: attitude,
+    strategicScore: score(strategic),
+    attitudeScore: score(attitude),
     attractiveness,
     relationshipStrength: relationship,
     quadrant: quadrantOf(attractiveness, relationship, s),
