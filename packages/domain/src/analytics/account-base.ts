@@ -29,6 +29,8 @@ export interface AccountBaseRow {
   priorGrossProfit: bigint;
   /** Revenue > 0 in some quarter before the TTM window. */
   earlierRevenue: boolean;
+  /** Revenue > 0 in some quarter up to this one, the TTM window included (a PROSPECT never sold). */
+  everSold: boolean;
   /** A qualified opportunity exists (qualified on or before the quarter's end). */
   qualifiedOpportunity: boolean;
   /** The designation current at the quarter's end, if any. */
@@ -70,7 +72,8 @@ export async function loadAccountBase(
         sum(case when quarter >= ? then coalesce(potential, 0) else 0 end) as pot,
         sum(case when quarter >= ? and quarter <= ? then revenue else 0 end) as prior_rev,
         sum(case when quarter >= ? and quarter <= ? then gross_profit else 0 end) as prior_gp,
-        max(case when quarter < ? and revenue > 0 then 1 else 0 end) as earlier
+        max(case when quarter < ? and revenue > 0 then 1 else 0 end) as earlier,
+        max(case when revenue > 0 then 1 else 0 end) as sold
       from quarterly_financial
       where quarter <= ?
       group by account_id
@@ -92,7 +95,7 @@ export async function loadAccountBase(
         coalesce(fin.pot, 0) as pot,
         case when coalesce(fin.pot, 0) > coalesce(fin.rev, 0) then coalesce(fin.pot, 0) - coalesce(fin.rev, 0) else 0 end as headroom,
         coalesce(fin.prior_rev, 0) as prior_rev, coalesce(fin.prior_gp, 0) as prior_gp,
-        coalesce(fin.earlier, 0) as earlier,
+        coalesce(fin.earlier, 0) as earlier, coalesce(fin.sold, 0) as sold,
         case when qo.account_id is null then 0 else 1 end as qualified_opp,
         kd.designation_id
       from account a
@@ -146,6 +149,7 @@ export async function loadAccountBase(
     priorRevenue: cents(r.prior_rev),
     priorGrossProfit: cents(r.prior_gp),
     earlierRevenue: bool(r.earlier),
+    everSold: bool(r.sold),
     qualifiedOpportunity: bool(r.qualified_opp),
     designationId: r.designation_id == null ? null : int(r.designation_id),
     designatedOn: text(r.designated_on),

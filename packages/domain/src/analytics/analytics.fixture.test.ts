@@ -90,6 +90,40 @@ describe('pyramid', () => {
     expect(account('A12').pyramidLevel).toBe('SUSPECT');
   });
 
+  it('does not call an account that sold in the TTM window a prospect when a credit nets it to zero', async () => {
+    // A11 (a qualified opportunity) sells 500 in 2025-Q3 and is credited 500 in 2026-Q1: TTM
+    // revenue 0, so not active, and nothing before the window, so not LAPSED; but it has sold,
+    // so it is no PROSPECT ("never had revenue") either: everything else is SUSPECT.
+    const own = await createTestDatabase();
+    try {
+      const em = own.em();
+      await buildFixturePortfolio(em);
+      const line = (quarter: string, revenue: string) => ({
+        accountRef: 'A11',
+        quarter,
+        businessUnitCode: 'ALPHA',
+        revenue,
+        grossProfit: '0',
+        costToServe: '0',
+      });
+      await importFinancials(
+        em,
+        [line('2025-Q3', '500'), line('2026-Q1', '-500')],
+        { mode: 'ATOMIC' },
+        testActor,
+      );
+      const levels = (await computePyramid(em, FIXTURE_QUARTER)).levels;
+      expect(
+        levels.filter(l => l.accounts > 0 && l.ttmRevenue === '0.00').map(l => [l.level, l.accounts]),
+      ).toEqual([
+        ['SUSPECT', 2],
+        ['LAPSED', 1],
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('shows no moves in the first quarter on record: there is no quarter before to move from', async () => {
     // 2025-Q1 is the first quarter with financial data: A01…A10 active, A11 PROSPECT, A12 SUSPECT.
     // Against the empty 2024-Q4 the ten active accounts would each have "risen" from SUSPECT.

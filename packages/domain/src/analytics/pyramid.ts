@@ -30,7 +30,7 @@ export function bandLimits(ranked: number, bands: PyramidBands): { large: number
 export function pyramidLevelOf(
   row: Pick<
     AccountBaseRow,
-    'designationId' | 'ttmRevenue' | 'sizeRank' | 'earlierRevenue' | 'qualifiedOpportunity'
+    'designationId' | 'ttmRevenue' | 'sizeRank' | 'earlierRevenue' | 'everSold' | 'qualifiedOpportunity'
   >,
   limits: { large: number; largeOrMedium: number },
 ): PyramidLevel {
@@ -42,7 +42,9 @@ export function pyramidLevelOf(
     return 'ACTIVE_SMALL';
   }
   if (row.earlierRevenue) return 'LAPSED';
-  if (row.qualifiedOpportunity) return 'PROSPECT';
+  // A prospect has never had revenue: one that sold in the TTM window and was credited back to a
+  // net TTM revenue of 0 or less is neither active nor lapsed, and no prospect.
+  if (row.qualifiedOpportunity && !row.everSold) return 'PROSPECT';
   return 'SUSPECT';
 }
 
