@@ -1,6 +1,13 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BULK_MODES, type BulkMode, DEFAULT_MAX_BULK_ROWS, systemActor } from '@kam/domain';
+import {
+  BULK_MODES,
+  type BulkMode,
+  DEFAULT_MAX_BULK_ROWS,
+  dialectOf,
+  sqlitePath,
+  systemActor,
+} from '@kam/domain';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
@@ -9,6 +16,29 @@ import { CSV_FORMATS, CSV_KINDS, type CsvKind } from '../../io/csv-formats.ts';
 import { exportCsvToFile } from '../../io/export.ts';
 import { importCsv, readableFileSize } from '../../io/import.ts';
 import { assertMigrated, openDatabase } from '../database.ts';
+
+/** Whether two paths name one existing file (also through a link or another spelling of the path). */
+function sameFile(a: string, b: string): boolean {
+  const first = statSync(a, { throwIfNoEntry: false });
+  const second = statSync(b, { throwIfNoEntry: false });
+  return !!first && !!second && first.dev === second.dev && first.ino === second.ino;
+}
+
+/**
+ * The --errors file is opened for writing (emptied) before anything is read: it must not be the
+ * CSV file being imported, nor the SQLite database (or its journal), which it would destroy.
+ */
+function assertErrorsFileIsNew(errors: string, input: string, databaseUrl: string): void {
+  const refuse = (what: string) =>
+    new Error(`--errors ${errors} is ${what}; give another file for the rejections. Nothing was imported.`);
+  if (sameFile(errors, input)) throw refuse('the CSV file being imported');
+  if (dialectOf(databaseUrl) !== 'sqlite') return;
+  const database = sqlitePath(databaseUrl);
+  if (database === ':memory:') return;
+  for (const file of [database, `${database}-wal`, `${database}-shm`, `${database}-journal`]) {
+    if (sameFile(errors, file)) throw refuse('the database (DATABASE_URL)');
+  }
+}
 
 function kindOf(value: string): CsvKind {
   if (!CSV_KINDS.includes(value as CsvKind))
@@ -41,6 +71,8 @@ export function registerImportExport(program: Command): void {
         // A missing, unreadable or wrong kind of file is said before the database is opened,
         // and so is an --errors file that cannot be written (not once the rows are committed).
         readableFileSize(resolve(file));
+        const env = parseEnv(process.env);
+        if (options.errors !== undefined) assertErrorsFileIsNew(options.errors, file, env.DATABASE_URL);
         const errorsFile = options.errors === undefined ? null : openSync(options.errors, 'w');
         const writeErrors = (rows: unknown[][]) => {
           if (errorsFile !== null) writeSync(errorsFile, stringify(rows));
@@ -48,7 +80,7 @@ export function registerImportExport(program: Command): void {
         writeErrors([['line', 'field', 'code', 'message']]);
         let rejections = 0;
         try {
-          const orm = await openDatabase(parseEnv(process.env));
+          const orm = await openDatabase(env);
           const bar = process.stderr.isTTY
             ? new SingleBar({
                 format: 'importing {bar} {percentage}% | {rows} rows | eta {eta_formatted}',
