@@ -148,6 +148,12 @@ describe.runIf(testDialect() === 'sqlite')('kam backup / restore (SQLite)', () =
     } finally {
       await back.close(true);
     }
+    // DATABASE_URL=:memory: names no file to restore into: the backup used to be written to a
+    // file named ":memory:" in the working folder, and kam said it had restored it.
+    await expect(restoreDatabase(':memory:', backup)).rejects.toThrow(
+      'kam restore needs DATABASE_URL to name a SQLite file; :memory: is a database that lives only as long as the process.',
+    );
+    expect(existsSync(path.resolve(':memory:'))).toBe(false);
     // A folder given as the backup used to read "disk I/O error".
     await expect(restoreDatabase(url, dir, { force: true })).rejects.toThrow(
       `${dir} is not a file: give the path of a file made by kam backup.`,

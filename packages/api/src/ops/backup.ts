@@ -130,6 +130,11 @@ export async function restoreDatabase(
     throw new Error(`${source} is not a file: give the path of a file made by kam backup.`);
   // The backup is checked before anything else is said about the database it would replace.
   await checkIntegrity(source);
+  if (sqlitePath(databaseUrl) === ':memory:') {
+    throw new Error(
+      'kam restore needs DATABASE_URL to name a SQLite file; :memory: is a database that lives only as long as the process.',
+    );
+  }
   const target = path.resolve(sqlitePath(databaseUrl));
   if (existsSync(target) && statSync(target).size > 0 && !options.force) {
     throw new Error(
