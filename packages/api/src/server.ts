@@ -47,6 +47,20 @@ export async function databaseReady(orm: MikroORM, timeoutMs = 2000): Promise<bo
   }
 }
 
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'another process already uses this port. Stop it, or choose another port (--port).',
+  EACCES: 'permission denied (ports below 1024 need privileges). Choose a port from 1024 (--port).',
+  EADDRNOTAVAIL: 'this machine has no such address. Give one of its addresses, or 0.0.0.0 (--host).',
+  ENOTFOUND: 'no such host name. Give an address of this machine (--host).',
+};
+
+/** Node's bare "listen EADDRINUSE: address already in use …" said with the address and what to do. */
+function listenError(error: Error, host: string, port: number): Error {
+  const what = LISTEN_ERRORS[(error as NodeJS.ErrnoException).code ?? ''];
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return what ? new Error(`Cannot listen on ${address}: ${what}`) : error;
+}
+
 /**
  * The HTTP server: `/graphql` (the API), `/health` (the process is up), `/ready` (the
  * database answers). Only this file listens on a port.
@@ -83,7 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', error => reject(listenError(error, options.host, options.port)));
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address();

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
+import { startServer } from '../src/server.ts';
 import { startApi } from './harness.ts';
 
 describe('server operations', () => {
@@ -100,6 +101,28 @@ describe('server operations', () => {
       // No secret reaches the log.
       expect(lines.join('\n')).not.toContain(secret);
       expect(lines.join('\n')).not.toContain('kam_not-a-real-token');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('says which address it cannot listen on and what to do, when the port is taken', async () => {
+    const api = await startApi();
+    try {
+      const port = Number(new URL(api.server.url).port);
+      // It used to end with Node's bare "listen EADDRINUSE: address already in use 127.0.0.1:N".
+      await expect(
+        startServer({
+          host: '127.0.0.1',
+          port,
+          orm: api.db.orm,
+          yoga: (() => undefined) as never,
+          logger: createLogger('silent'),
+          graceSeconds: 0,
+        }),
+      ).rejects.toThrow(
+        `Cannot listen on 127.0.0.1:${port}: another process already uses this port. Stop it, or choose another port (--port).`,
+      );
     } finally {
       await api.close();
     }
