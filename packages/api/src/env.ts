@@ -5,6 +5,22 @@ const bool = z
   .transform(v => v === 'true' || v === '1' || v === 'yes');
 
 /**
+ * A number variable: an empty value (`KAM_PORT=${PORT}` with PORT unset) is refused by name,
+ * where `z.coerce.number` would read it as 0 (a random port, no shutdown grace, V8's heap).
+ */
+const filled = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value, context) => {
+    if (typeof value === 'string' && value.trim() === '') {
+      context.addIssue({
+        code: 'custom',
+        message: 'is empty; give a number or leave the variable unset for the default',
+      });
+      return z.NEVER;
+    }
+    return value;
+  }, schema);
+
+/**
  * The API's configuration, read from the environment once and validated: a bad value stops
  * the process at start with a message naming the variable and what it accepts.
  */
@@ -27,12 +43,9 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address, e.g. 127.0.0.1')
     .default('127.0.0.1'),
-  KAM_PORT: z.coerce
-    .number({ error: 'must be a port number, 0 to 65535' })
-    .int()
-    .min(0)
-    .max(65535)
-    .default(4000),
+  KAM_PORT: filled(
+    z.coerce.number({ error: 'must be a port number, 0 to 65535' }).int().min(0).max(65535).default(4000),
+  ),
   /** `development` turns GraphiQL and introspection on by default; `production` turns them off. */
   KAM_ENV: z
     .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
@@ -45,27 +58,31 @@ export const envSchema = z.object({
     })
     .default('info'),
   /** Rows per bulk mutation call. */
-  KAM_MAX_BULK_ROWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  KAM_MAX_BULK_ROWS: filled(z.coerce.number().int().min(1).max(100_000).default(10_000)),
   /** Largest accepted request body, bytes. */
-  KAM_MAX_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(100_000_000)
-    .default(8 * 1024 * 1024),
+  KAM_MAX_BODY_BYTES: filled(
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100_000_000)
+      .default(8 * 1024 * 1024),
+  ),
   /** PostgreSQL pool size. */
-  KAM_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
+  KAM_DB_POOL: filled(z.coerce.number().int().min(1).max(100).default(10)),
   /**
    * Old-space limit of `kam serve`, MB (src/cli/heap.ts): 256 by default, scaled up with the
    * bulk limits; 0 leaves V8's own sizing.
    */
-  KAM_MAX_HEAP_MB: z.coerce
-    .number({ error: 'must be a number of megabytes' })
-    .int('must be a whole number of megabytes')
-    .refine(mb => mb === 0 || (mb >= 128 && mb <= 65_536), 'must be 0 (V8 decides) or 128 to 65536 MB')
-    .optional(),
+  KAM_MAX_HEAP_MB: filled(
+    z.coerce
+      .number({ error: 'must be a number of megabytes' })
+      .int('must be a whole number of megabytes')
+      .refine(mb => mb === 0 || (mb >= 128 && mb <= 65_536), 'must be 0 (V8 decides) or 128 to 65536 MB')
+      .optional(),
+  ),
   /** Seconds to let in-flight requests finish on shutdown. */
-  KAM_SHUTDOWN_GRACE: z.coerce.number().min(0).max(600).default(20),
+  KAM_SHUTDOWN_GRACE: filled(z.coerce.number().min(0).max(600).default(20)),
 });
 
 export type KamEnv = z.output<typeof envSchema>;

@@ -5,7 +5,7 @@
  * is the embedded default.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,5 +103,24 @@ describe.runIf(testDialect() === 'sqlite')('kam demo', () => {
     );
     expect(readdirSync(out).sort()).toEqual(['2026-Q3', 'index.html', 'notes.txt']);
     expect(existsSync(database)).toBe(false);
+  });
+  it('refuses to delete a --database that is not a SQLite file, before it touches anything', async () => {
+    // The demo deletes its database first: `--database notes.txt` (or a path slipped into the
+    // wrong option) used to delete that file, whatever it held.
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-demo-'));
+    const notes = path.join(dir, 'notes.txt');
+    writeFileSync(notes, 'mine, not a database');
+    const out = path.join(dir, 'reports');
+    const args = ['demo', '--no-serve', '--accounts', '10', '--quarters', '1', '--report-quarters', '0'];
+    const failed = await run(process.execPath, [CLI, ...args, '--database', notes, '--out', out], {
+      cwd: dir,
+      env: { ...process.env, KAM_LOG_LEVEL: 'warn' },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stderr: string }).stderr).toBe(
+      `kam: --database ${notes} is not a SQLite database; the demo deletes and recreates its database, so give it a file of its own (or one that does not exist yet).\n`,
+    );
+    expect(readFileSync(notes, 'utf8')).toBe('mine, not a database');
+    expect(readdirSync(dir).sort()).toEqual(['notes.txt']);
   });
 });

@@ -1,8 +1,15 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { openOrm } from '@kam/domain';
+import { dropScratchDatabase, testDialect } from '@kam/domain/testing';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../src/env.ts';
+import { cliOn } from './cli.ts';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
@@ -43,6 +50,33 @@ describe('the environment', () => {
   });
 });
 
+describe('an empty number in the environment', () => {
+  it('is refused with its variable, not read as 0 (KAM_PORT= listened on a random port)', () => {
+    // `KAM_PORT=${PORT}` with PORT unset, in a shell or a compose file, gives an empty value:
+    // Number('') is 0, so kam served on a random port, drained for 0 s and let V8 size the heap.
+    for (const name of [
+      'KAM_PORT',
+      'KAM_MAX_BULK_ROWS',
+      'KAM_MAX_BODY_BYTES',
+      'KAM_DB_POOL',
+      'KAM_MAX_HEAP_MB',
+      'KAM_SHUTDOWN_GRACE',
+    ]) {
+      for (const value of ['', ' ']) {
+        expect(() => parseEnv({ [name]: value }), `${name}=${JSON.stringify(value)}`).toThrow(
+          `Invalid configuration:\n  ${name}: is empty; give a number or leave the variable unset for the default; got ${JSON.stringify(value)}`,
+        );
+      }
+    }
+    expect(parseEnv({ KAM_PORT: '0', KAM_SHUTDOWN_GRACE: '0', KAM_MAX_HEAP_MB: '0' })).toMatchObject({
+      KAM_PORT: 0,
+      KAM_SHUTDOWN_GRACE: 0,
+      KAM_MAX_HEAP_MB: 0,
+    });
+    expect(parseEnv({})).toMatchObject({ KAM_PORT: 4000, KAM_SHUTDOWN_GRACE: 20, KAM_MAX_BULK_ROWS: 10_000 });
+  });
+});
+
 describe('a database that cannot be reached', () => {
   it('stops kam at start with the address (without its password), the cause and what to check', async () => {
     const failure = await run(process.execPath, [CLI, 'migrate'], {
@@ -56,4 +90,73 @@ describe('a database that cannot be reached', () => {
       'kam: Cannot reach the database at postgres://kam:***@127.0.0.1:1/kam: connect ECONNREFUSED 127.0.0.1:1. Check that the server runs there and accepts connections, and that DATABASE_URL names it.',
     );
   });
+
+  it('is said as such when DATABASE_URL names no SQLite file, and no empty file is left behind', async () => {
+    // A typo in DATABASE_URL used to create an empty database (and its folder) that every
+    // command then called "behind the code": "needs 5 migration(s) … Run `kam migrate` first".
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-typo-'));
+    const missing = path.join(dir, 'typo', 'kam.sqlite');
+    const cli = cliOn(missing);
+    try {
+      for (const args of [
+        ['token', 'list'],
+        ['person', 'add', '--name', 'Ops', '--email', 'ops@example.test'],
+        ['export', 'accounts', '--out', path.join(dir, 'accounts.csv')],
+        ['close-quarter', '2026-Q1'],
+        ['seed', 'demo', '--accounts', '10', '--quarters', '1'],
+        ['report', 'build', '--quarter', '2026-Q1', '--out', path.join(dir, 'reports')],
+      ]) {
+        cli.errors.length = 0;
+        expect(await cli.kam(...args), args.join(' ')).toBe(1);
+        expect(cli.errors, args.join(' ')).toEqual([
+          `kam: There is no database at ${missing}; check DATABASE_URL (kam migrate creates one).`,
+        ]);
+      }
+    } finally {
+      cli.restore();
+    }
+    expect(existsSync(path.dirname(missing))).toBe(false);
+    // kam migrate still creates it, folder and all.
+    const migrate = cliOn(missing);
+    try {
+      expect(await migrate.kam('migrate')).toBe(0);
+    } finally {
+      migrate.restore();
+    }
+    expect(existsSync(missing)).toBe(true);
+  });
+
+  it.runIf(testDialect() === 'postgresql')(
+    'is said as such when DATABASE_URL names a PostgreSQL database that does not exist, which is not created',
+    async () => {
+      // MikroORM creates a missing database when it connects: a typo in the database name of
+      // DATABASE_URL used to create that database on the server, for any command.
+      const server = process.env.KAM_TEST_DATABASE_URL as string;
+      const name = `kamreview_missing_${randomBytes(4).toString('hex')}`;
+      const url = new URL(server);
+      url.pathname = `/${name}`;
+      const cli = cliOn(url.toString());
+      try {
+        try {
+          expect(await cli.kam('token', 'list')).toBe(1);
+          expect(cli.errors).toEqual([
+            `kam: Cannot reach the database at ${url}: database "${name}" does not exist. Check that the server runs there and accepts connections, and that DATABASE_URL names it.`,
+          ]);
+        } finally {
+          cli.restore();
+        }
+        const orm = await openOrm({ url: server });
+        try {
+          const rows = await orm.em
+            .getConnection()
+            .execute<{ n: number }[]>('select count(*)::int as n from pg_database where datname = ?', [name]);
+          expect(rows[0]?.n).toBe(0);
+        } finally {
+          await orm.close(true);
+        }
+      } finally {
+        await dropScratchDatabase(server, name);
+      }
+    },
+  );
 });

@@ -1,13 +1,30 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { dialectOf, type MikroORM, openOrm, pendingMigrations, sqlitePath } from '@kam/domain';
 import type { KamEnv } from '../env.ts';
 
-/** Opens the configured database; for SQLite, creates the folder of the file. */
-export async function openDatabase(env: KamEnv): Promise<MikroORM> {
+/**
+ * A SQLite `DATABASE_URL` that names no file, said as such: opening it would create an empty
+ * database (and its folder), which the command would then call "behind the code".
+ */
+export function assertSqliteFileExists(databaseUrl: string): void {
+  if (dialectOf(databaseUrl) !== 'sqlite') return;
+  const file = sqlitePath(databaseUrl);
+  if (file === ':memory:' || existsSync(file)) return;
+  throw new Error(
+    `There is no database at ${path.resolve(file)}; check DATABASE_URL (kam migrate creates one).`,
+  );
+}
+
+/**
+ * Opens the configured database. A SQLite file that is not there is refused, unless `create`
+ * (`kam migrate`, `kam demo`): then it is created, with its folder.
+ */
+export async function openDatabase(env: KamEnv, options: { create?: boolean } = {}): Promise<MikroORM> {
   if (dialectOf(env.DATABASE_URL) === 'sqlite') {
     const file = sqlitePath(env.DATABASE_URL);
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (!options.create) assertSqliteFileExists(env.DATABASE_URL);
+    else if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   }
   let orm: MikroORM;
   try {

@@ -111,6 +111,10 @@ export function createOrmConfig(options: DatabaseOptions): Options {
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: options.url,
+      // MikroORM creates a database that does not exist when it connects: a mistyped database
+      // name in DATABASE_URL would make a new, empty database on the server. The operator
+      // creates it (`createdb kam`, docs/operations.md); kam says when it is not there.
+      ensureDatabase: false,
       ...(schema ? { schema } : {}),
       pool: { min: 0, max: options.poolSize ?? 10 },
       onCreateConnection: schema

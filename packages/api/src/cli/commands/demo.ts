@@ -3,7 +3,7 @@
  * portfolio, every quarter closed, both report sites built, then the API (with GraphiQL and
  * a demo token) and the report sites served on loopback.
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import {
@@ -96,6 +96,28 @@ function assertReportFolder(out: string): void {
   }
 }
 
+/**
+ * Refuses a `--database` the demo may not delete: it must be missing, empty, or a SQLite file
+ * (SQLite's 16-byte header), never a file of another kind given by mistake.
+ */
+function assertDemoDatabase(file: string): void {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  if (!stats || (stats.isFile() && stats.size === 0)) return;
+  const refuse = () =>
+    new Error(
+      `--database ${file} is not a SQLite database; the demo deletes and recreates its database, so give it a file of its own (or one that does not exist yet).`,
+    );
+  if (!stats.isFile()) throw refuse();
+  const header = Buffer.alloc(16);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (header.toString('latin1') !== 'SQLite format 3\0') throw refuse();
+}
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
@@ -133,6 +155,7 @@ export function registerDemo(program: Command): void {
       }
       const file = path.resolve(sqlitePath(options.database));
       const out = path.resolve(options.out);
+      assertDemoDatabase(file);
       assertReportFolder(out);
       const env = parseEnv({
         ...process.env,
@@ -144,7 +167,7 @@ export function registerDemo(program: Command): void {
       const actor = systemActor('kam demo');
 
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
-      const orm = await openDatabase(env);
+      const orm = await openDatabase(env, { create: true });
       let serving = false;
       try {
         await steps.run(`Fresh database ${file}, migrations`, () => migrateDatabase(orm));

@@ -9,7 +9,7 @@ export function registerMigrate(program: Command): void {
     .description('Apply pending database migrations and create missing reference data (safe to repeat).')
     .action(async () => {
       const env = parseEnv(process.env);
-      const orm = await openDatabase(env);
+      const orm = await openDatabase(env, { create: true });
       try {
         const report = await migrateDatabase(orm);
         console.log(

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { dialectOf, isQuarter, quarterProblem, sqlitePath } from '@kam/domain';
 import type { Command } from 'commander';
 import { parseEnv } from '../../env.ts';
+import { assertSqliteFileExists } from '../database.ts';
 import { runReportBuild } from '../reports.ts';
 
 const SITES = ['kpi', 'journey', 'all'] as const;
@@ -37,6 +38,8 @@ export function registerReport(program: Command): void {
           throw new Error(`--revision must be a whole number from 1; got ${options.revision}.`);
         }
         const env = parseEnv(process.env);
+        // In process (no KAM_API_URL): a missing SQLite file would be created, empty, by the builder.
+        if (!process.env.KAM_API_URL) assertSqliteFileExists(env.DATABASE_URL);
         await runReportBuild({
           quarter: options.quarter,
           site: options.site as (typeof SITES)[number],
