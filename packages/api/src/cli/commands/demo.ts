@@ -79,15 +79,19 @@ function stepper() {
 
 /**
  * Refuses an `--out` the demo may not empty: the demo deletes its report folder before it
- * builds, so the folder must be missing, empty, or hold report sites only (the archive page
- * and quarter folders), never `.` or a folder of the user's own.
+ * builds, so the folder must be missing, empty, or hold report sites only (the archive page,
+ * quarter folders and a report build's lock), never `.` or a folder of the user's own.
  */
 function assertReportFolder(out: string): void {
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) {
     throw new Error(`--out ${out} is a file; give the folder the report sites are published in.`);
   }
-  const strays = readdirSync(out).filter(name => name !== 'index.html' && !isQuarter(name));
+  // `.kam-build.lock`: the lock a report build holds on its folder (packages/reports, publish-dir.ts),
+  // left behind by a build that was killed.
+  const strays = readdirSync(out).filter(
+    name => name !== 'index.html' && name !== '.kam-build.lock' && !isQuarter(name),
+  );
   if (strays.length) {
     const shown = strays.sort().slice(0, 3).join(', ') + (strays.length > 3 ? ', …' : '');
     throw new Error(
