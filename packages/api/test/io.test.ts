@@ -555,39 +555,51 @@ describe.runIf(testDialect() === 'sqlite')('kam import --errors', () => {
   });
 });
 
-describe.runIf(testDialect() === 'sqlite')('kam import --errors naming a file kam reads', () => {
-  it('refuses the CSV being imported and the database as the errors file, and leaves both as they were', async () => {
-    const cliDir = mkdtempSync(path.join(tmpdir(), 'kam-errors-self-'));
-    const database = path.join(cliDir, 'kam.sqlite');
-    const cli = cliOn(database);
-    const { kam, errors } = cli;
-    try {
-      expect(await kam('migrate')).toBe(0);
-      const input = path.join(cliDir, 'accounts.csv');
-      const content = 'externalRef,name\nS-1,Self\n';
-      writeFileSync(input, content);
-      const databaseBytes = readFileSync(database);
-      errors.length = 0;
-      // `--errors accounts.csv` (a slip of tab completion) emptied the file before it was read.
-      expect(await kam('import', 'accounts', input, '--errors', path.relative(process.cwd(), input))).toBe(1);
-      expect(await kam('import', 'accounts', input, '--errors', database)).toBe(1);
-      expect(errors).toEqual([
-        `kam: --errors ${path.relative(process.cwd(), input)} is the CSV file being imported; give another file for the rejections. Nothing was imported.`,
-        `kam: --errors ${database} is the database (DATABASE_URL); give another file for the rejections. Nothing was imported.`,
-      ]);
-      expect(readFileSync(input, 'utf8')).toBe(content);
-      expect(readFileSync(database).equals(databaseBytes)).toBe(true);
-      const orm = await openOrm({ url: database });
+describe.runIf(testDialect() === 'sqlite')(
+  'kam import --errors and kam export --out naming a file kam reads',
+  () => {
+    it('refuses the CSV being imported and the database as the errors file (and the database as the export), and leaves both as they were', async () => {
+      const cliDir = mkdtempSync(path.join(tmpdir(), 'kam-errors-self-'));
+      const database = path.join(cliDir, 'kam.sqlite');
+      const cli = cliOn(database);
+      const { kam, errors } = cli;
       try {
-        expect(await tableCounts(orm.em.fork(), ['account'])).toEqual({ account: 0 });
+        expect(await kam('migrate')).toBe(0);
+        const input = path.join(cliDir, 'accounts.csv');
+        const content = 'externalRef,name\nS-1,Self\n';
+        writeFileSync(input, content);
+        const databaseBytes = readFileSync(database);
+        errors.length = 0;
+        // `--errors accounts.csv` (a slip of tab completion) emptied the file before it was read.
+        expect(await kam('import', 'accounts', input, '--errors', path.relative(process.cwd(), input))).toBe(
+          1,
+        );
+        expect(await kam('import', 'accounts', input, '--errors', database)).toBe(1);
+        expect(errors).toEqual([
+          `kam: --errors ${path.relative(process.cwd(), input)} is the CSV file being imported; give another file for the rejections. Nothing was imported.`,
+          `kam: --errors ${database} is the database (DATABASE_URL); give another file for the rejections. Nothing was imported.`,
+        ]);
+        expect(readFileSync(input, 'utf8')).toBe(content);
+        expect(readFileSync(database).equals(databaseBytes)).toBe(true);
+        // `kam export --out` replaces its file: it renamed the CSV over the database.
+        errors.length = 0;
+        expect(await kam('export', 'accounts', '--out', database)).toBe(1);
+        expect(errors).toEqual([
+          `kam: --out ${database} is the database (DATABASE_URL); the export would replace it. Give another file.`,
+        ]);
+        expect(readFileSync(database).equals(databaseBytes)).toBe(true);
+        const orm = await openOrm({ url: database });
+        try {
+          expect(await tableCounts(orm.em.fork(), ['account'])).toEqual({ account: 0 });
+        } finally {
+          await orm.close(true);
+        }
       } finally {
-        await orm.close(true);
+        cli.restore();
       }
-    } finally {
-      cli.restore();
-    }
-  });
-});
+    });
+  },
+);
 
 describe.runIf(testDialect() === 'sqlite')('kam export --out FILE that fails', () => {
   it('keeps the file it would have replaced, and leaves no partial file behind', async () => {

@@ -24,6 +24,14 @@ function sameFile(a: string, b: string): boolean {
   return !!first && !!second && first.dev === second.dev && first.ino === second.ino;
 }
 
+/** Whether `file` is the SQLite database of `databaseUrl` or one of its journal files. */
+function isDatabaseFile(file: string, databaseUrl: string): boolean {
+  if (dialectOf(databaseUrl) !== 'sqlite') return false;
+  const database = sqlitePath(databaseUrl);
+  if (database === ':memory:') return false;
+  return [database, `${database}-wal`, `${database}-shm`, `${database}-journal`].some(f => sameFile(file, f));
+}
+
 /**
  * The --errors file is opened for writing (emptied) before anything is read: it must not be the
  * CSV file being imported, nor the SQLite database (or its journal), which it would destroy.
@@ -32,12 +40,7 @@ function assertErrorsFileIsNew(errors: string, input: string, databaseUrl: strin
   const refuse = (what: string) =>
     new Error(`--errors ${errors} is ${what}; give another file for the rejections. Nothing was imported.`);
   if (sameFile(errors, input)) throw refuse('the CSV file being imported');
-  if (dialectOf(databaseUrl) !== 'sqlite') return;
-  const database = sqlitePath(databaseUrl);
-  if (database === ':memory:') return;
-  for (const file of [database, `${database}-wal`, `${database}-shm`, `${database}-journal`]) {
-    if (sameFile(errors, file)) throw refuse('the database (DATABASE_URL)');
-  }
+  if (isDatabaseFile(errors, databaseUrl)) throw refuse('the database (DATABASE_URL)');
 }
 
 function kindOf(value: string): CsvKind {
@@ -142,7 +145,14 @@ export function registerImportExport(program: Command): void {
     .option('--out <file>', 'output file, or - for standard output', '-')
     .action(async (kindArg: string, options: { out: string }) => {
       const kind = kindOf(kindArg);
-      const orm = await openDatabase(parseEnv(process.env));
+      const env = parseEnv(process.env);
+      // The export replaces its --out file: never with the database it reads.
+      if (options.out !== '-' && isDatabaseFile(options.out, env.DATABASE_URL)) {
+        throw new Error(
+          `--out ${options.out} is the database (DATABASE_URL); the export would replace it. Give another file.`,
+        );
+      }
+      const orm = await openDatabase(env);
       try {
         await assertMigrated(orm);
         const rows = await exportCsvToFile(
