@@ -129,4 +129,50 @@ describe('API smoke', () => {
       'Date must be a day of the calendar: 2026-02 has 28 days; got "2026-02-30".',
     );
   });
+  it('refuses a global id whose record id is not written as the API writes it (INVALID_ID), rather than reading another id', async () => {
+    const created = await api.gql<{ createAccount: { data: { id: string; version: number } } }>(
+      `mutation { createAccount(input: { externalRef: "A-ID", name: "Id check" }) { ... on CreateAccountSuccess { data { id version } } } }`,
+      {},
+      admin,
+    );
+    const account = created.body.data?.createAccount.data;
+    expect(account).toBeDefined();
+    const dbId = Buffer.from(account?.id ?? '', 'base64')
+      .toString('utf8')
+      .split(':')[1];
+    const global = (id: string) => Buffer.from(`Account:${id}`).toString('base64');
+    // The genuine id reads the account back, with that very id.
+    const genuine = await api.gql<{ node: { id: string } | null }>(
+      'query($id: ID!) { node(id: $id) { id } }',
+      { id: account?.id },
+      admin,
+    );
+    expect(genuine.body.data?.node?.id).toBe(account?.id);
+    for (const alias of [`0${dbId}`, `${dbId}.0`, `${dbId}e0`, ` ${dbId}`, `+${dbId}`]) {
+      const id = global(alias);
+      const node = await api.gql('query($id: ID!) { node(id: $id) { id } }', { id }, admin);
+      expect(node.body.errors?.[0]?.extensions, alias).toMatchObject({
+        code: 'INVALID_ID',
+        fieldErrors: [{ path: ['id'], code: 'INVALID_ID' }],
+      });
+      const nodes = await api.gql(
+        'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+        { ids: [account?.id, id] },
+        admin,
+      );
+      expect(nodes.body.errors?.[0]?.extensions, alias).toMatchObject({
+        code: 'INVALID_ID',
+        fieldErrors: [{ path: ['ids', 1], code: 'INVALID_ID' }],
+      });
+      const update = await api.gql<{ updateAccount: { __typename: string; fieldErrors?: unknown[] } }>(
+        `mutation($input: UpdateAccountInput!) { updateAccount(input: $input) { __typename ... on ValidationError { fieldErrors { path code } } } }`,
+        { input: { id, expectedVersion: account?.version, name: 'Renamed through an alias' } },
+        admin,
+      );
+      expect(update.body.data?.updateAccount, alias).toEqual({
+        __typename: 'ValidationError',
+        fieldErrors: [{ path: ['id'], code: 'INVALID_ID' }],
+      });
+    }
+  });
 });

@@ -48,7 +48,8 @@ export function decodeId(
   field: string | (string | number)[] = 'id',
 ): number {
   const id = Number(value.id);
-  if (value.typename !== typename || !Number.isSafeInteger(id) || id < 1) {
+  // As the API writes it: "Account:01" or "Account:1.0" is no alias of "Account:1".
+  if (value.typename !== typename || !isRecordId(value.id)) {
     const path = typeof field === 'string' ? [field] : field;
     throw ValidationError.at(
       path,
@@ -60,8 +61,11 @@ export function decodeId(
   return id;
 }
 
-/** Whether the id part of a global id can be a record's (every node's id is a positive integer). */
-function isRecordId(id: string | number): boolean {
+/**
+ * Whether the id part of a global id can be a record's, written as the API writes it (every
+ * node's id is a positive integer, without sign, leading zero, decimals or exponent).
+ */
+export function isRecordId(id: string | number): boolean {
   return /^[1-9]\d*$/.test(String(id)) && Number.isSafeInteger(Number(id));
 }
 

@@ -1,6 +1,7 @@
 import { type EntityClass, isReadRow, placeholders, selectRows } from '@kam/domain';
 import { builder } from '../builder.ts';
 import type { KamContext } from '../context.ts';
+import { isRecordId } from './ids.ts';
 
 /**
  * A Relay node backed by a MikroORM entity, loaded through a per-request DataLoader:
@@ -21,7 +22,8 @@ export function entityNode<T extends { id: number }>(
   } = {},
 ) {
   return builder.loadableNodeRef<T, number, number>(name, {
-    id: { resolve: (e: T) => e.id, parse: (id: string) => Number(id) },
+    // An id part the API never writes ("01", "1.0") parses to NaN, which checkNodeIds refuses.
+    id: { resolve: (e: T) => e.id, parse: (id: string) => (isRecordId(id) ? Number(id) : Number.NaN) },
     load: (ids: number[], ctx) =>
       options.load
         ? options.load(ids, ctx)
