@@ -137,6 +137,37 @@ describe('N+1', () => {
     // One statement per batched loader (+ the token, the page and its count), never per account.
     expect(hundred.length).toBeLessThan(15);
   });
+
+  it('group roll-ups of a 100-account page, in two quarters, issue as many statements as of 10', async () => {
+    const rollups = async (first: number) => {
+      statements = [];
+      counting = true;
+      const res = await api.gql<{
+        accounts: { edges: { node: { q1: unknown; q2: unknown; again: unknown } }[] };
+      }>(
+        `query($first: Int!) { accounts(first: $first) { edges { node {
+          q1: groupRollup(quarter: "2026-Q1") { descendants ttmRevenue }
+          q2: groupRollup(quarter: "2026-Q2") { descendants ttmRevenue }
+          again: groupRollup(quarter: "2026-Q2") { plans }
+        } } } }`,
+        { first },
+        admin,
+      );
+      counting = false;
+      expect(res.body.errors).toBeUndefined();
+      const edges = res.body.data?.accounts.edges ?? [];
+      expect(edges).toHaveLength(first);
+      // No account of this portfolio has children: every roll-up is null.
+      for (const { node } of edges) expect(node).toEqual({ q1: null, q2: null, again: null });
+      return loggedStatements().filter(s => /^\[query\] (select|with)\b/i.test(s));
+    };
+    await rollups(10); // warm-up
+    const ten = await rollups(10);
+    const hundred = await rollups(100);
+    expect(hundred.length, hundred.join('\n')).toBe(ten.length);
+    // The page, and one roll-up statement per quarter asked for.
+    expect(hundred.filter(s => /with recursive/i.test(s))).toHaveLength(2);
+  });
 });
 
 describe('the accounts page loads the batched fields it selects before the nodes resolve', () => {

@@ -18,6 +18,7 @@ import {
   computeSelection,
   computeValue,
   computeWhitespace,
+  type GroupRollup,
   type KpiResult,
   placeholders,
   type WhitespaceCell,
@@ -307,6 +308,28 @@ const flagsOf = requestLoader(async (ids: number[], ctx) => {
   return ids.map(id => byId.get(id) ?? []);
 });
 
+/**
+ * Each account's group roll-up in a quarter, keyed `quarter account-id`: one statement per
+ * quarter a request asks for (computeGroupRollups takes the page's accounts at once), not one
+ * per account.
+ */
+const groupRollupOf = requestLoader(async (keys: string[], ctx) => {
+  const idsByQuarter = new Map<string, number[]>();
+  for (const key of keys) {
+    const [quarter = '', id] = key.split(' ');
+    const ids = idsByQuarter.get(quarter);
+    if (ids) ids.push(Number(id));
+    else idsByQuarter.set(quarter, [Number(id)]);
+  }
+  const rollups = new Map<string, GroupRollup>();
+  for (const [quarter, ids] of idsByQuarter) {
+    for (const [id, rollup] of await computeGroupRollups(ctx.em, quarter, ids)) {
+      rollups.set(`${quarter} ${id}`, rollup);
+    }
+  }
+  return keys.map(key => rollups.get(key) ?? null);
+});
+
 const standingQuarter = {
   type: 'Quarter',
   description: 'The quarter, YYYY-Qn; default: the last quarter that has ended.',
@@ -365,9 +388,6 @@ builder.objectFields(AccountRef, t => ({
       'For a group account: its figures including all descendants in the quarter; null for a leaf.',
     complexity: 10,
     args: { quarter: t.arg({ type: 'Quarter', required: true, description: 'The quarter, YYYY-Qn.' }) },
-    resolve: async (account: Account, args, ctx) => {
-      const rollups = await computeGroupRollups(ctx.em, args.quarter, [account.id]);
-      return rollups.get(account.id) ?? null;
-    },
+    resolve: (account: Account, args, ctx) => groupRollupOf.resolve(ctx, `${args.quarter} ${account.id}`),
   }),
 }));
