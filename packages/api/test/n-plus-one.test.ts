@@ -170,6 +170,42 @@ describe('N+1', () => {
   });
 });
 
+describe('N+1 of the whitespace', () => {
+  it('the whitespace of a 100-account page, alone and with its group, issues as many statements as of 10', async () => {
+    const whitespace = async (first: number) => {
+      statements = [];
+      counting = true;
+      const res = await api.gql<{
+        accounts: { edges: { node: { own: unknown[]; group: unknown[]; again: unknown[] } }[] };
+      }>(
+        `query($first: Int!) { accounts(first: $first) { edges { node {
+          own: whitespace(quarter: "2026-Q2") { businessUnitCode ttmRevenue whiteSpace }
+          group: whitespace(quarter: "2026-Q2", group: true) { businessUnitCode ttmRevenue whiteSpace }
+          again: whitespace(quarter: "2026-Q2") { potential }
+        } } } }`,
+        { first },
+        admin,
+      );
+      counting = false;
+      expect(res.body.errors).toBeUndefined();
+      const edges = res.body.data?.accounts.edges ?? [];
+      expect(edges).toHaveLength(first);
+      // No account of this portfolio has children: an account's group whitespace is its own.
+      for (const { node } of edges) {
+        expect(node.own.length).toBeGreaterThan(0);
+        expect(node.group).toEqual(node.own);
+      }
+      return loggedStatements().filter(s => /^\[query\] (select|with)\b/i.test(s));
+    };
+    await whitespace(10); // warm-up
+    const ten = await whitespace(10);
+    const hundred = await whitespace(100);
+    expect(hundred.length, hundred.join('\n')).toBe(ten.length);
+    // The group's members once, for the page (not per account).
+    expect(hundred.filter(s => /with recursive/i.test(s))).toHaveLength(1);
+  });
+});
+
 describe('the accounts page loads the batched fields it selects before the nodes resolve', () => {
   const select = async (query: string) => {
     statements = [];

@@ -16,7 +16,7 @@ import { buildFixturePortfolio, FIXTURE_QUARTER } from './fixtures/portfolio.fix
 import { computeKpis } from './kpis.ts';
 import { computePareto } from './pareto.ts';
 import { computePyramid } from './pyramid.ts';
-import { computeGroupRollups, computeWhitespace } from './rollup.ts';
+import { computeGroupRollups, computeWhitespace, computeWhitespaces } from './rollup.ts';
 import { accountSelection, computeSelection } from './selection.ts';
 import { buildQuarterDocuments, type QuarterDocuments } from './snapshot-documents.ts';
 import { accountStandings } from './standing.ts';
@@ -364,6 +364,19 @@ describe('group roll-ups and whitespace', () => {
       ['ALPHA', '8400.00', '10000.00', '0.00', '3000.00'],
       ['BETA', '0.00', '2000.00', '700.00', '0.00'],
     ]);
+    // A page of accounts at once (the API's batch), groups and members among them: each the
+    // same as on its own.
+    const page = [ids.A01!, ids.A03!, ids.A04!, ids.A12!];
+    for (const options of [{ group: true }, { group: false }]) {
+      const batch = await computeWhitespaces(db.em(), FIXTURE_QUARTER, page, options);
+      expect([...batch.keys()]).toEqual(page);
+      for (const id of page) {
+        expect(batch.get(id)).toEqual(await computeWhitespace(db.em(), FIXTURE_QUARTER, id, options));
+      }
+    }
+    expect((await computeWhitespaces(db.em(), FIXTURE_QUARTER, page, { group: true })).get(ids.A01!)).toEqual(
+      group,
+    );
     const beta = docs.portfolio.businessUnits.find(b => b.code === 'BETA')!;
     // BETA: no revenue; A04's 700 open; A05's 1000 won; 1 of 1 decided bids won; people 80;
     // one key account (A01) with BETA potential 2000 and no BETA revenue.

@@ -33,6 +33,7 @@ export {
   type BusinessUnitRef,
   computeGroupRollups,
   computeWhitespace,
+  computeWhitespaces,
   type GroupRollup,
   whitespaceCells,
 } from './rollup.ts';

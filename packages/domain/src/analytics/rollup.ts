@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { MAX_HIERARCHY_DEPTH } from '../accounts/hierarchy.ts';
 import { fromCents } from '../common/money.ts';
 import { quarterStart } from '../common/quarter.ts';
+import { placeholders } from '../db/read-rows.ts';
 import type { AccountSnapshotPayload, WhitespaceCell } from '../snapshots/snapshot.types.ts';
 import { type Period, periodOf } from './period.ts';
 import { plansAsOfSql } from './plan-as-of.ts';
@@ -220,19 +221,44 @@ export async function computeWhitespace(
   accountId: number,
   options: { group?: boolean } = {},
 ): Promise<WhitespaceCell[]> {
-  let ids = [accountId];
-  if (options.group) {
-    const rows = await query<{ id: number }>(
+  return (await computeWhitespaces(em, quarter, [accountId], options)).get(accountId) ?? [];
+}
+
+/**
+ * `computeWhitespace` of several accounts at once (a page of them): the same statements for
+ * any number of accounts.
+ */
+export async function computeWhitespaces(
+  em: EntityManager,
+  quarter: string,
+  accountIds: readonly number[],
+  options: { group?: boolean } = {},
+): Promise<Map<number, WhitespaceCell[]>> {
+  const roots = [...new Set(accountIds)];
+  // Each account's members: itself, and with `group` its descendants.
+  let members: { root: number; id: number }[] = roots.map(id => ({ root: id, id }));
+  if (options.group && roots.length) {
+    const rows = await query<{ root: number; id: number }>(
       em,
-      `with recursive tree(id, depth) as (
-         select id, 0 from account where id = ?
+      `with recursive tree(root, id, depth) as (
+         select id, id, 0 from account where id in (${placeholders(roots)})
          union all
-         select a.id, tree.depth + 1 from account a join tree on a.parent_id = tree.id where tree.depth < ?
-       ) select id from tree`,
-      [accountId, MAX_HIERARCHY_DEPTH],
+         select tree.root, a.id, tree.depth + 1 from account a join tree on a.parent_id = tree.id
+         where tree.depth < ?
+       ) select root, id from tree`,
+      [...roots, MAX_HIERARCHY_DEPTH],
     );
-    ids = rows.map(r => int(r.id));
+    members = rows.map(r => ({ root: int(r.root), id: int(r.id) }));
   }
-  const facts = await loadWhitespaceFacts(em, quarter, ids);
-  return whitespaceCells(facts, await businessUnits(em), true);
+  const facts = await loadWhitespaceFacts(em, quarter, [...new Set(members.map(m => m.id))]);
+  const factsOf = new Map<number, WhitespaceFacts[]>();
+  for (const f of facts) {
+    const list = factsOf.get(f.accountId);
+    if (list) list.push(f);
+    else factsOf.set(f.accountId, [f]);
+  }
+  const groupFacts = new Map<number, WhitespaceFacts[]>(roots.map(root => [root, []]));
+  for (const m of members) groupFacts.get(m.root)?.push(...(factsOf.get(m.id) ?? []));
+  const units = await businessUnits(em);
+  return new Map(roots.map(root => [root, whitespaceCells(groupFacts.get(root) ?? [], units, true)]));
 }

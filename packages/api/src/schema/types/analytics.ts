@@ -17,7 +17,7 @@ import {
   computePyramid,
   computeSelection,
   computeValue,
-  computeWhitespace,
+  computeWhitespaces,
   type GroupRollup,
   type KpiResult,
   placeholders,
@@ -330,6 +330,28 @@ const groupRollupOf = requestLoader(async (keys: string[], ctx) => {
   return keys.map(key => rollups.get(key) ?? null);
 });
 
+/**
+ * Each account's whitespace in a quarter, keyed `quarter group account-id` (group 0 or 1): one
+ * set of statements per quarter and kind a request asks for, not per account.
+ */
+const whitespaceOf = requestLoader(async (keys: string[], ctx) => {
+  const idsBy = new Map<string, number[]>();
+  for (const key of keys) {
+    const [quarter = '', group = '0', id] = key.split(' ');
+    const batch = `${quarter} ${group}`;
+    const ids = idsBy.get(batch);
+    if (ids) ids.push(Number(id));
+    else idsBy.set(batch, [Number(id)]);
+  }
+  const cells = new Map<string, WhitespaceCell[]>();
+  for (const [batch, ids] of idsBy) {
+    const [quarter = '', group] = batch.split(' ');
+    const byAccount = await computeWhitespaces(ctx.em, quarter, ids, { group: group === '1' });
+    for (const [id, list] of byAccount) cells.set(`${batch} ${id}`, list);
+  }
+  return keys.map(key => cells.get(key) ?? []);
+});
+
 const standingQuarter = {
   type: 'Quarter',
   description: 'The quarter, YYYY-Qn; default: the last quarter that has ended.',
@@ -379,7 +401,7 @@ builder.objectFields(AccountRef, t => ({
       group: t.arg.boolean({ description: 'Include all descendants.', defaultValue: false }),
     },
     resolve: (account: Account, args, ctx) =>
-      computeWhitespace(ctx.em, args.quarter, account.id, { group: args.group ?? false }),
+      whitespaceOf.resolve(ctx, `${args.quarter} ${args.group ? 1 : 0} ${account.id}`),
   }),
   groupRollup: t.field({
     type: GroupRollupRef,
