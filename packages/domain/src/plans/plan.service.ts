@@ -180,7 +180,8 @@ function recordStatusChange(
 async function loadUnits(em: EntityManager, ids: number[]): Promise<BusinessUnit[]> {
   const unique = [...new Set(ids)];
   const units = await em.find(BusinessUnit, { id: { $in: unique } });
-  const missing = ids.findIndex(id => !units.some(u => u.id === id));
+  const known = new Set(units.map(u => u.id));
+  const missing = ids.findIndex(id => !known.has(id));
   if (missing >= 0) {
     // The first unknown unit, as `findOrFail` reports one: with its class and id in the details,
     // the API names it by the global id its client sent, not by the database id.
