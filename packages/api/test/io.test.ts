@@ -65,6 +65,16 @@ afterAll(async () => {
   await db.close();
 });
 
+/** How many accounts the SQLite database at `database` holds. */
+async function accountsIn(database: string): Promise<number> {
+  const orm = await openOrm({ url: database });
+  try {
+    return (await tableCounts(orm.em.fork(), ['account'])).account ?? 0;
+  } finally {
+    await orm.close(true);
+  }
+}
+
 describe('kam import / export', () => {
   it('needs parents before their children across batches, and says so', async () => {
     const report = await importCsv(
@@ -543,12 +553,7 @@ describe.runIf(testDialect() === 'sqlite')('kam import --errors', () => {
       const nowhere = path.join(cliDir, 'no', 'such', 'errors.csv');
       expect(await kam('import', 'accounts', good, '--errors', nowhere)).toBe(1);
       expect(errors).toEqual([`kam: ${nowhere}: no such file or directory; check the path.`]);
-      const orm = await openOrm({ url: database });
-      try {
-        expect(await tableCounts(orm.em.fork(), ['account'])).toEqual({ account: 0 });
-      } finally {
-        await orm.close(true);
-      }
+      expect(await accountsIn(database)).toBe(0);
     } finally {
       cli.restore();
     }
@@ -588,12 +593,7 @@ describe.runIf(testDialect() === 'sqlite')(
           `kam: --out ${database} is the database (DATABASE_URL); the export would replace it. Give another file.`,
         ]);
         expect(readFileSync(database).equals(databaseBytes)).toBe(true);
-        const orm = await openOrm({ url: database });
-        try {
-          expect(await tableCounts(orm.em.fork(), ['account'])).toEqual({ account: 0 });
-        } finally {
-          await orm.close(true);
-        }
+        expect(await accountsIn(database)).toBe(0);
       } finally {
         cli.restore();
       }

@@ -127,6 +127,19 @@ async function countStatements(first: number) {
   return loggedStatements().filter(s => /^\[query\] (select|insert|update|delete|with)\b/i.test(s));
 }
 
+/** The reading statements of one accounts page query of `first` accounts, each node checked. */
+async function readsOfPage<N>(query: string, first: number, check: (node: N) => void): Promise<string[]> {
+  statements = [];
+  counting = true;
+  const res = await api.gql<{ accounts: { edges: { node: N }[] } }>(query, { first }, admin);
+  counting = false;
+  expect(res.body.errors).toBeUndefined();
+  const edges = res.body.data?.accounts.edges ?? [];
+  expect(edges).toHaveLength(first);
+  for (const { node } of edges) check(node);
+  return loggedStatements().filter(s => /^\[query\] (select|with)\b/i.test(s));
+}
+
 describe('N+1', () => {
   it('a 100-account page issues as many SQL statements as a 10-account page', async () => {
     await countStatements(10); // warm-up: the token's first use is recorded once a minute
@@ -139,28 +152,17 @@ describe('N+1', () => {
   });
 
   it('group roll-ups of a 100-account page, in two quarters, issue as many statements as of 10', async () => {
-    const rollups = async (first: number) => {
-      statements = [];
-      counting = true;
-      const res = await api.gql<{
-        accounts: { edges: { node: { q1: unknown; q2: unknown; again: unknown } }[] };
-      }>(
+    const rollups = (first: number) =>
+      readsOfPage<{ q1: unknown; q2: unknown; again: unknown }>(
         `query($first: Int!) { accounts(first: $first) { edges { node {
           q1: groupRollup(quarter: "2026-Q1") { descendants ttmRevenue }
           q2: groupRollup(quarter: "2026-Q2") { descendants ttmRevenue }
           again: groupRollup(quarter: "2026-Q2") { plans }
         } } } }`,
-        { first },
-        admin,
+        first,
+        // No account of this portfolio has children: every roll-up is null.
+        node => expect(node).toEqual({ q1: null, q2: null, again: null }),
       );
-      counting = false;
-      expect(res.body.errors).toBeUndefined();
-      const edges = res.body.data?.accounts.edges ?? [];
-      expect(edges).toHaveLength(first);
-      // No account of this portfolio has children: every roll-up is null.
-      for (const { node } of edges) expect(node).toEqual({ q1: null, q2: null, again: null });
-      return loggedStatements().filter(s => /^\[query\] (select|with)\b/i.test(s));
-    };
     await rollups(10); // warm-up
     const ten = await rollups(10);
     const hundred = await rollups(100);
@@ -168,35 +170,22 @@ describe('N+1', () => {
     // The page, and one roll-up statement per quarter asked for.
     expect(hundred.filter(s => /with recursive/i.test(s))).toHaveLength(2);
   });
-});
 
-describe('N+1 of the whitespace', () => {
   it('the whitespace of a 100-account page, alone and with its group, issues as many statements as of 10', async () => {
-    const whitespace = async (first: number) => {
-      statements = [];
-      counting = true;
-      const res = await api.gql<{
-        accounts: { edges: { node: { own: unknown[]; group: unknown[]; again: unknown[] } }[] };
-      }>(
+    const whitespace = (first: number) =>
+      readsOfPage<{ own: unknown[]; group: unknown[]; again: unknown[] }>(
         `query($first: Int!) { accounts(first: $first) { edges { node {
           own: whitespace(quarter: "2026-Q2") { businessUnitCode ttmRevenue whiteSpace }
           group: whitespace(quarter: "2026-Q2", group: true) { businessUnitCode ttmRevenue whiteSpace }
           again: whitespace(quarter: "2026-Q2") { potential }
         } } } }`,
-        { first },
-        admin,
+        first,
+        // No account of this portfolio has children: an account's group whitespace is its own.
+        node => {
+          expect(node.own.length).toBeGreaterThan(0);
+          expect(node.group).toEqual(node.own);
+        },
       );
-      counting = false;
-      expect(res.body.errors).toBeUndefined();
-      const edges = res.body.data?.accounts.edges ?? [];
-      expect(edges).toHaveLength(first);
-      // No account of this portfolio has children: an account's group whitespace is its own.
-      for (const { node } of edges) {
-        expect(node.own.length).toBeGreaterThan(0);
-        expect(node.group).toEqual(node.own);
-      }
-      return loggedStatements().filter(s => /^\[query\] (select|with)\b/i.test(s));
-    };
     await whitespace(10); // warm-up
     const ten = await whitespace(10);
     const hundred = await whitespace(100);
