@@ -4,19 +4,16 @@
  * variables of each request, and refused the same way when the measure comes from the cache.
  */
 import { parse } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { complexityVariables, measureOperation } from '../src/complexity.ts';
 import { schema } from '../src/schema/index.ts';
-import { type ApiHarness, startApi } from './harness.ts';
+import { type ApiHarness, startApiForFile } from './harness.ts';
 
 let api: ApiHarness;
 let token: string;
-beforeAll(async () => {
-  api = await startApi();
-  token = (await api.token('EXECUTIVE')).secret;
-});
-afterAll(async () => {
-  await api.close();
+startApiForFile((started, secret) => {
+  api = started;
+  token = secret;
 });
 
 const DEEP = 'children { children { children { id name externalRef } } }';

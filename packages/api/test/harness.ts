@@ -1,5 +1,6 @@
 import { type ApiRole, createApiToken, createPerson, systemActor } from '@kam/domain';
 import { createTestDatabase, type TestDatabase } from '@kam/domain/testing';
+import { afterAll, beforeAll } from 'vitest';
 import type { ApiConfig } from '../src/env.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
@@ -98,4 +99,23 @@ export async function startApi(
       await db.close();
     },
   };
+}
+
+/**
+ * The set-up most test files share: one server started before the file's tests with a token of
+ * `role`, handed to `ready` (which keeps them in the file's variables), and closed after them.
+ */
+export function startApiForFile(
+  ready: (api: ApiHarness, token: string) => void,
+  role: ApiRole = 'EXECUTIVE',
+  options?: Parameters<typeof startApi>[0],
+): void {
+  let api: ApiHarness | undefined;
+  beforeAll(async () => {
+    api = await startApi(options);
+    ready(api, (await api.token(role)).secret);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
 }

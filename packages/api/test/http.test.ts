@@ -1,15 +1,12 @@
 import { serverAudits } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHarness, startApi } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type ApiHarness, startApi, startApiForFile } from './harness.ts';
 
 let api: ApiHarness;
 let token: string;
-beforeAll(async () => {
-  api = await startApi();
-  token = (await api.token('EXECUTIVE')).secret;
-});
-afterAll(async () => {
-  await api.close();
+startApiForFile((started, secret) => {
+  api = started;
+  token = secret;
 });
 
 describe('GraphQL over HTTP compliance (graphql-http server audits)', () => {

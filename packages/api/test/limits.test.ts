@@ -1,16 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../src/limits.ts';
-import { type ApiHarness, startApi } from './harness.ts';
+import { type ApiHarness, startApi, startApiForFile } from './harness.ts';
 
 let api: ApiHarness;
 let token: string;
-beforeAll(async () => {
-  api = await startApi({ config: { maxBodyBytes: 64 * 1024 } });
-  token = (await api.token('EXECUTIVE')).secret;
-});
-afterAll(async () => {
-  await api.close();
-});
+startApiForFile(
+  (started, secret) => {
+    api = started;
+    token = secret;
+  },
+  'EXECUTIVE',
+  { config: { maxBodyBytes: 64 * 1024 } },
+);
 
 function errorOf(res: { body: { errors?: { message: string }[] } }): string {
   return res.body.errors?.map(e => e.message).join(' | ') ?? '';

@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHarness, startApi } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type ApiHarness, startApiForFile } from './harness.ts';
 
 let api: ApiHarness;
 let token: string;
-beforeAll(async () => {
-  api = await startApi();
-  token = (await api.token('EXECUTIVE')).secret;
-});
-afterAll(async () => {
-  await api.close();
+startApiForFile((started, secret) => {
+  api = started;
+  token = secret;
 });
 
 describe('input that costs the server more than it should', () => {

@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHarness, startApi } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type ApiHarness, startApiForFile } from './harness.ts';
 
 let api: ApiHarness;
 let admin: string;
-beforeAll(async () => {
-  api = await startApi();
-  admin = (await api.token('ADMIN')).secret;
-});
-afterAll(async () => {
-  await api.close();
-});
+startApiForFile((started, secret) => {
+  api = started;
+  admin = secret;
+}, 'ADMIN');
 
 describe('API smoke', () => {
   it('answers 401 without a token', async () => {
