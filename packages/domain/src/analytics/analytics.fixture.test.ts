@@ -468,7 +468,7 @@ describe('value, profitability, health and flags', () => {
     const h = account('A01').health!;
     // The data does not hold the whole year before (see "year-on-year figures"), so the margin trend
     // has no value and its weight is shared by the other five: each weight × 100 / 85.
-    // relationship 75 × 20/85 = 17.647; coverage 50 × 20/85 = 11.765; plan started 2026-01-01, 2 months ago,
+    // relationship 75 × 20/85 = 17.647; coverage 50 × 20/85 = 11.765; plan started 2026-01-01, 2 months and 30 days ago,
     // cadence 3 → 100 × 15/85 = 17.647; proven 100 × 15/85 = 17.647; satisfaction (5 + 4)/2 = 4.5 → 87.5 ×
     // 15/85 = 15.441. Score 80.147 → 80.1, GREEN (≥ 70). The contributions shown add up to the score:
     // rounded alone they would read 17.6 + 11.8 + 17.6 + 17.6 + 15.4 = 80.0; the unit left goes to the
@@ -486,7 +486,7 @@ describe('value, profitability, health and flags', () => {
     // Each component says why, in words: counts with their noun in the right number.
     expect(Object.fromEntries(h.components.map(c => [c.key, c.explanation]))).toMatchObject({
       planFreshness:
-        'Plan started 2026-01-01, 2 months before 2026-03-31; reviews are due every 3 months (next by 2026-04-01).',
+        'Plan started 2026-01-01, 2 months and 30 days before 2026-03-31; reviews are due every 3 months (next by 2026-04-01).',
       provenValue: '1 proven value recognised by the customer.',
       satisfaction: 'Mean survey score 4.5 of 5 from 2 responses in the last four quarters.',
       marginTrend: 'Not enough revenue history to see a margin trend.',

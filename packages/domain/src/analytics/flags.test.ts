@@ -65,16 +65,36 @@ describe('PLAN_REVIEW_OVERDUE', () => {
     expect(freshness('2026-04-20')).toMatchObject({
       value: 100,
       explanation:
-        'Plan approved 2026-04-20, 2 months before 2026-06-30; reviews are due every 3 months (next by 2026-07-20).',
+        'Plan approved 2026-04-20, 2 months and 10 days before 2026-06-30; reviews are due every 3 months (next by 2026-07-20).',
     });
     // Not yet approved (a draft past its start) or approved before its start: from the start.
     for (const approvedOn of [null, '2025-12-15']) {
+      // 5 months and 29 days (of the 30 to 2026-07-01, twice the cadence): (6 − 5.967) ÷ 3 → 1.1.
       expect(freshness(approvedOn)).toMatchObject({
-        value: 33.3,
+        value: 1.1,
         explanation:
-          'Plan started 2026-01-01, 5 months before 2026-06-30; reviews are due every 3 months (next by 2026-04-01).',
+          'Plan started 2026-01-01, 5 months and 29 days before 2026-06-30; reviews are due every 3 months (next by 2026-04-01).',
       });
     }
+  });
+
+  it('lowers plan freshness from the day the review is overdue, not from the next whole month', () => {
+    // Approved 2026-03-20, cadence 3: due by 2026-06-20. On 2026-06-30 the flag is up, and
+    // freshness counts 3 months and 10 days (10 of the 30 days to 2026-07-20): 88.9, not 100.
+    expect(kinds(plan({ approvedOn: '2026-03-20' }), '2026-06-30')).toEqual(['PLAN_REVIEW_OVERDUE']);
+    const dates = { lastReviewOn: null, planStartsOn: '2026-01-01', planApprovedOn: '2026-03-20' };
+    expect(planFreshness(dates, '2026-06-30')).toMatchObject({
+      value: 88.9,
+      explanation:
+        'Plan approved 2026-03-20, 3 months and 10 days before 2026-06-30; reviews are due every 3 months (next by 2026-06-20).',
+    });
+    // On the due date itself: not overdue, still 100; the day after, both change.
+    expect(kinds(plan({ approvedOn: '2026-03-20' }), '2026-06-20')).toEqual([]);
+    expect(planFreshness(dates, '2026-06-20').value).toBe(100);
+    expect(kinds(plan({ approvedOn: '2026-03-20' }), '2026-06-21')).toEqual(['PLAN_REVIEW_OVERDUE']);
+    expect(planFreshness(dates, '2026-06-21').value).toBeLessThan(100);
+    // Twice the cadence (2026-09-20) and later: 0.
+    expect(planFreshness(dates, '2026-09-20').value).toBe(0);
   });
 
   it('does not ask for an execution review of a plan that is not approved: it cannot take one', () => {

@@ -1,4 +1,4 @@
-import { addMonths, monthsBetween } from '../common/lookup.ts';
+import { addMonths, elapsedMonths } from '../common/lookup.ts';
 import { counted, signed } from '../common/words.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import type { AccountHealth, HealthComponent } from '../snapshots/snapshot.types.ts';
@@ -45,7 +45,8 @@ const LABELS: Record<HealthComponent['key'], string> = {
  * - relationship strength: the selection figure;
  * - stakeholder coverage: covered ÷ influence-4+ contacts × 100;
  * - plan freshness: 100 while the last review (before the first: the later of the plan's start
- *   and its approval) is within the review cadence, falling linearly to 0 at twice the cadence;
+ *   and its approval) is within the review cadence, falling linearly to 0 at twice the cadence,
+ *   counted in months and the days past the last whole month;
  *   0 without a plan;
  * - proven value: 100 with a proven, customer-recognised value, 50 with a proven value not
  *   yet recognised (and not rejected), 0 otherwise;
@@ -92,15 +93,21 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
       freshness = 100;
       freshnessText = 'The plan has not started yet.';
     } else {
-      const months = monthsBetween(since, asOf);
+      // In months and days, so that the value leaves 100 on the day after the review fell due,
+      // the day the PLAN_REVIEW_OVERDUE flag appears (flags.ts).
+      const { months, days, fractional } = elapsedMonths(since, asOf);
       freshness =
-        months <= cadence ? 100 : months >= 2 * cadence ? 0 : ((2 * cadence - months) / cadence) * 100;
+        fractional <= cadence
+          ? 100
+          : fractional >= 2 * cadence
+            ? 0
+            : ((2 * cadence - fractional) / cadence) * 100;
       const from = input.lastReviewOn
         ? 'Last execution review'
         : since === input.planStartsOn
           ? 'Plan started'
           : 'Plan approved';
-      freshnessText = `${from} ${since}, ${counted(months, 'month')} before ${asOf}; reviews are due every ${counted(cadence, 'month')} (next by ${addMonths(since, cadence)}).`;
+      freshnessText = `${from} ${since}, ${counted(months, 'month')}${days ? ` and ${counted(days, 'day')}` : ''} before ${asOf}; reviews are due every ${counted(cadence, 'month')} (next by ${addMonths(since, cadence)}).`;
     }
   }
   raw.push({ key: 'planFreshness', value: freshness, explanation: freshnessText });

@@ -121,3 +121,24 @@ export function monthsBetween(from: string, to: string): number {
   if (d2 < d1 && d2 < lastDayOfToMonth) months -= 1;
   return months;
 }
+
+const DAY_MS = 86_400_000;
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
+}
+
+/**
+ * `monthsBetween` and the days past the last whole month, with those days as a fraction of the
+ * month they fall in (2026-03-20 to 2026-06-30: 3 months and 10 days, 3 + 10/30): the measure
+ * that passes a whole number n exactly when `addMonths(from, n)` is passed.
+ */
+export function elapsedMonths(
+  from: string,
+  to: string,
+): { months: number; days: number; fractional: number } {
+  const months = monthsBetween(from, to);
+  const anchor = addMonths(from, months);
+  const days = daysBetween(anchor, to);
+  const fractional = days === 0 ? months : months + days / daysBetween(anchor, addMonths(from, months + 1));
+  return { months, days, fractional };
+}
