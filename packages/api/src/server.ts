@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import type { MikroORM } from '@kam/domain';
 import type { Logger } from './logger.ts';
 import type { KamYoga } from './yoga.ts';
@@ -59,6 +60,19 @@ function listenError(error: Error, host: string, port: number): Error {
   const what = LISTEN_ERRORS[(error as NodeJS.ErrnoException).code ?? ''];
   const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   return what ? new Error(`Cannot listen on ${address}: ${what}`) : error;
+}
+
+/**
+ * Fails as `startServer` would when nothing can listen on `host:port` (a taken port, an address
+ * this machine does not have), for commands that do slow work before they serve (`kam demo`).
+ */
+export async function assertCanListen(host: string, port: number): Promise<void> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', error => reject(listenError(error, host, port)));
+    probe.listen(port, host, () => resolve());
+  });
+  await new Promise<void>(resolve => probe.close(() => resolve()));
 }
 
 /**

@@ -5,7 +5,9 @@
  * is the embedded default.
  */
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,6 +108,37 @@ describe.runIf(testDialect() === 'sqlite')('kam demo', () => {
     expect(readdirSync(out).sort()).toEqual(['2026-Q3', 'index.html', 'notes.txt']);
     expect(existsSync(database)).toBe(false);
   });
+  it('serves on KAM_HOST and KAM_PORT unless told otherwise, and refuses a taken port before it builds', async () => {
+    // It served on 127.0.0.1:4000 whatever the environment said, and found a taken port only
+    // after seeding, closing and building everything.
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), 'kam-demo-'));
+      const database = path.join(dir, 'demo.sqlite');
+      const args = ['demo', '--accounts', '10', '--quarters', '1', '--report-quarters', '0'];
+      for (const [extra, env] of [
+        [[], { KAM_HOST: '127.0.0.1', KAM_PORT: String(port) }],
+        [['--port', String(port)], { KAM_PORT: '1' }],
+      ] as const) {
+        const failed = await run(process.execPath, [CLI, ...args, ...extra, '--database', database], {
+          cwd: dir,
+          env: { ...process.env, KAM_LOG_LEVEL: 'warn', ...env },
+          timeout: 60_000,
+        }).catch((error: { code: number; stderr: string }) => error);
+        expect((failed as { code: number }).code).toBe(1);
+        expect((failed as { stderr: string }).stderr).toBe(
+          `kam: Cannot listen on 127.0.0.1:${port}: another process already uses this port. Stop it, or choose another port (--port).\n`,
+        );
+        expect(existsSync(database)).toBe(false);
+      }
+    } finally {
+      taken.close();
+    }
+  });
+
   it('refuses to delete a --database that is not a SQLite file, before it touches anything', async () => {
     // The demo deletes its database first: `--database notes.txt` (or a path slipped into the
     // wrong option) used to delete that file, whatever it held.

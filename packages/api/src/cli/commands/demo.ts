@@ -3,7 +3,7 @@
  * portfolio, every quarter closed, both report sites built, then the API (with GraphiQL and
  * a demo token) and the report sites served on loopback.
  */
-import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import {
@@ -23,7 +23,7 @@ import type { Command } from 'commander';
 import sirv from 'sirv';
 import { apiConfigFrom, parseEnv } from '../../env.ts';
 import { createLogger } from '../../logger.ts';
-import { startServer } from '../../server.ts';
+import { assertCanListen, startServer } from '../../server.ts';
 import { createKamYoga } from '../../yoga.ts';
 import { openDatabase } from '../database.ts';
 import { wholeNumber } from '../options.ts';
@@ -37,8 +37,8 @@ interface DemoOptions {
   database: string;
   out: string;
   reportQuarters: string;
-  host: string;
-  port: string;
+  host?: string;
+  port?: string;
   serve: boolean;
 }
 
@@ -139,15 +139,14 @@ export function registerDemo(program: Command): void {
     .option('--database <file>', 'the demo database file (deleted and created afresh)', './data/demo.sqlite')
     .option('--out <dir>', 'where the report sites are published', './data/reports')
     .option('--report-quarters <n>', 'build the sites of the last N quarters', '2')
-    .option('--host <host>', 'interface to serve on', '127.0.0.1')
-    .option('--port <port>', 'port to serve on', '4000')
+    .option('--host <host>', 'interface to serve on (default: KAM_HOST, else 127.0.0.1)')
+    .option('--port <port>', 'port to serve on (default: KAM_PORT, else 4000)')
     .option('--no-serve', 'stop after building (do not serve)')
     .action(async (options: DemoOptions) => {
       const accounts = wholeNumber(options.accounts, '--accounts', 10, 1_000_000);
       const quarters = wholeNumber(options.quarters, '--quarters', 1, 40);
       const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 31 - 1);
       const reportQuarters = wholeNumber(options.reportQuarters, '--report-quarters', 0, quarters);
-      const port = wholeNumber(options.port, '--port', 0, 65535);
       const endQuarter = options.endQuarter
         ? parseQuarter(options.endQuarter, '--end-quarter')
         : defaultEndQuarter();
@@ -164,9 +163,11 @@ export function registerDemo(program: Command): void {
       const env = parseEnv({
         ...process.env,
         DATABASE_URL: file,
-        KAM_HOST: options.host,
-        KAM_PORT: String(port),
+        ...(options.host ? { KAM_HOST: options.host } : {}),
+        ...(options.port ? { KAM_PORT: String(wholeNumber(options.port, '--port', 0, 65535)) } : {}),
       });
+      // Before the minutes of work below: a taken port would only show when serving.
+      if (options.serve) await assertCanListen(env.KAM_HOST, env.KAM_PORT);
       const steps = stepper();
       const actor = systemActor('kam demo');
 
@@ -192,6 +193,7 @@ export function registerDemo(program: Command): void {
           }
         });
         rmSync(out, { recursive: true, force: true });
+        mkdirSync(out, { recursive: true });
         for (const quarter of report.quarters.slice(report.quarters.length - reportQuarters)) {
           await steps.run(`Report sites of ${quarter}`, () =>
             runReportBuild({ quarter, site: 'all', out, databaseUrl: file }, { quiet: true }),
@@ -250,9 +252,9 @@ export function registerDemo(program: Command): void {
           [
             '',
             `GraphQL API and GraphiQL: ${running.url}/graphql`,
-            `Report archive:           ${running.url}/reports/`,
             ...(reportQuarters > 0 && last
               ? [
+                  `Report archive:           ${running.url}/reports/`,
                   `KPI site:                 ${running.url}/reports/${last}/kpi/index.html`,
                   `Value-journey site:       ${running.url}/reports/${last}/journey/index.html`,
                 ]
