@@ -306,7 +306,8 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
   it('finds key accounts with Pagefind and sorts the index', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.base}2026-Q3/journey/accounts.html`);
-    await page.locator('#pagefind-search input').fill('Castell');
+    // Labelled by the box's visible heading, not only by Pagefind's title "Search".
+    await page.getByRole('textbox', { name: 'Search the account pages', exact: true }).fill('Castell');
     const result = page.locator('.pagefind-ui__result-link').first();
     await result.waitFor({ timeout: 10_000 });
     expect(await result.textContent()).toContain('Castell Pharma');
