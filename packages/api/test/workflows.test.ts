@@ -1396,6 +1396,18 @@ describe('reference data and settings (ADMIN)', () => {
     const list = await api.gql<{
       programmes: { checklist: { id: string; version: number; stage: string }[] }[];
     }>('{ programmes { checklist { id version stage } } }', {}, admin);
+    const [first] = list.body.data?.programmes[0]?.checklist ?? [];
+    const early = await mutate(api, admin, 'setChecklistItem', 'SetChecklistItemInput', {
+      id: first?.id,
+      expectedVersion: first?.version,
+      done: true,
+      on: '2000-01-01',
+    });
+    expect(early).toMatchObject({
+      __typename: 'DomainRuleError',
+      code: 'PROGRAMME_CHECKLIST_DATED_BEFORE_START',
+    });
+    expect(early.message).toContain('cannot be done on 2000-01-01');
     for (const item of list.body.data?.programmes[0]?.checklist.filter(i => i.stage === 'UNDERSTAND') ?? []) {
       await ok(
         api,

@@ -24,6 +24,12 @@ afterAll(async () => {
 
 const TABLES = ['intimacy_programme', 'programme_checklist_item'];
 
+/** A programme started on 2026-01-01, before the day `tickStage` ticks its items. */
+function startPilot(businessUnitId: number) {
+  return startProgramme(db.em(), { businessUnitId, startedOn: '2026-01-01' }, testActor);
+}
+
+/** Ticks every item of a stage, on 2026-01-15. */
 async function tickStage(programmeId: number, stage: (typeof PROGRAMME_STAGES)[number]) {
   const items = await db.em().find(ProgrammeChecklistItem, { programme: programmeId, stage });
   for (const item of items) {
@@ -56,7 +62,7 @@ describe('the customer-intimacy programme', () => {
 
   it('moves to the next stage only when the current checklist is done', async () => {
     const unit = await makeBusinessUnit(db.em());
-    const programme = await startProgramme(db.em(), { businessUnitId: unit.id }, testActor);
+    const programme = await startPilot(unit.id);
     const [first] = await db
       .em()
       .find(
@@ -83,7 +89,7 @@ describe('the customer-intimacy programme', () => {
 
   it('stages are taken in order and IMPLEMENT is the last', async () => {
     const unit = await makeBusinessUnit(db.em());
-    const programme = await startProgramme(db.em(), { businessUnitId: unit.id }, testActor);
+    const programme = await startPilot(unit.id);
     await tickStage(programme.id, 'UNDERSTAND');
     await expectRejected(
       db.em(),
@@ -152,10 +158,55 @@ describe('the customer-intimacy programme', () => {
   });
 });
 
+describe('the dates of a programme’s checklist', () => {
+  it('an item is not done before the programme started, and a refused date writes nothing', async () => {
+    const unit = await makeBusinessUnit(db.em(), { code: 'PILOT-DATES' });
+    const programme = await startProgramme(
+      db.em(),
+      { businessUnitId: unit.id, startedOn: '2026-03-01' },
+      testActor,
+    );
+    const [item] = await db
+      .em()
+      .find(
+        ProgrammeChecklistItem,
+        { programme: programme.id, stage: 'UNDERSTAND' },
+        { orderBy: { position: 'asc' } },
+      );
+    const tick = (on: string) =>
+      setChecklistItem(
+        db.em(),
+        { id: item?.id ?? 0, expectedVersion: item?.version ?? 0, done: true, on },
+        testActor,
+      );
+    const error = await expectRejected(
+      db.em(),
+      'PROGRAMME_CHECKLIST_DATED_BEFORE_START',
+      () => tick('2026-02-28'),
+      TABLES,
+    );
+    expect(error.category).toBe('RULE');
+    expect(error.message).toBe(
+      `The customer-intimacy programme of PILOT-DATES started on 2026-03-01; its checklist item "${DEFAULT_PROGRAMME_CHECKLISTS.UNDERSTAND[0]}" cannot be done on 2026-02-28. Date it on or after 2026-03-01.`,
+    );
+    expect(error.issues).toEqual([
+      {
+        path: ['on'],
+        message: 'before startedOn (2026-03-01)',
+        code: 'PROGRAMME_CHECKLIST_DATED_BEFORE_START',
+      },
+    ]);
+    const untouched = await db.em().findOneOrFail(ProgrammeChecklistItem, item?.id ?? 0);
+    expect([untouched.doneOn, untouched.version]).toEqual([null, item?.version]);
+    // The day it started is the first day an item can be done.
+    expect((await tick('2026-03-01')).doneOn).toBe('2026-03-01');
+  });
+});
+
 describe('optimistic locking of the programme', () => {
   it('a stale or missing expectedVersion is refused and changes nothing', async () => {
     const unit = await makeBusinessUnit(db.em());
-    const programme = await startProgramme(db.em(), { businessUnitId: unit.id }, testActor);
+    const programme = await startPilot(unit.id);
     await tickStage(programme.id, 'UNDERSTAND');
     await advanceProgrammeStage(db.em(), { id: programme.id, expectedVersion: 1 }, testActor);
     await expectRejected(
@@ -193,7 +244,7 @@ describe('optimistic locking of the programme', () => {
 describe.runIf(testDialect() === 'postgresql')('a checklist item changed while the stage advances', () => {
   async function readyToAdvance() {
     const unit = await makeBusinessUnit(db.em());
-    const programme = await startProgramme(db.em(), { businessUnitId: unit.id }, testActor);
+    const programme = await startPilot(unit.id);
     await tickStage(programme.id, 'UNDERSTAND');
     const [item] = await db
       .em()

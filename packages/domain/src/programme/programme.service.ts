@@ -60,6 +60,36 @@ export async function startProgramme(
   });
 }
 
+/**
+ * The day a checklist item is done: `on`, else today. Not before the programme started
+ * (`PROGRAMME_CHECKLIST_DATED_BEFORE_START`): its checklist would say work was done for a
+ * programme that did not exist yet.
+ */
+async function doneOnAfterStart(
+  tx: EntityManager,
+  item: ProgrammeChecklistItem,
+  on: string | undefined,
+): Promise<string> {
+  const date = on ?? today();
+  const { startedOn } = item.programme;
+  if (date >= startedOn) return date;
+  await tx.populate(item, ['programme.businessUnit']);
+  throw new DomainError(
+    'PROGRAMME_CHECKLIST_DATED_BEFORE_START',
+    `The customer-intimacy programme of ${item.programme.businessUnit.code} started on ${startedOn}; its checklist item ${quoted(item.text)} cannot be done on ${date}. Date it on or after ${startedOn}.`,
+    {
+      details: { startedOn, on: date },
+      issues: [
+        {
+          path: ['on'],
+          message: `before startedOn (${startedOn})`,
+          code: 'PROGRAMME_CHECKLIST_DATED_BEFORE_START',
+        },
+      ],
+    },
+  );
+}
+
 export const checkItemSchema = z.object({
   id: z.number().int().positive(),
   expectedVersion: versionSchema,
@@ -96,7 +126,7 @@ export async function setChecklistItem(
         `Checklist item ${quoted(item.text)} belongs to the ${item.stage} stage, which the programme completed before moving on; it is now at ${current}, and only the checklists of ${current} and later stages change.`,
       );
     }
-    item.doneOn = data.done ? (data.on ?? today()) : null;
+    item.doneOn = data.done ? await doneOnAfterStart(tx, item, data.on) : null;
     item.doneBy = data.done && data.doneById ? await findOrFail(tx, Person, data.doneById, 'Person') : null;
     return item;
   });

@@ -146,7 +146,7 @@ builder.mutationFields(t => ({
   setChecklistItem: t.field({
     type: ChecklistItemRef,
     description:
-      'Ticks (or unticks) a checklist item of a programme’s current stage or a later one; the checklist of a stage the programme has left no longer changes (ADMIN).',
+      'Ticks (or unticks) a checklist item of a programme’s current stage or a later one, on or after the day the programme started; the checklist of a stage the programme has left no longer changes (ADMIN).',
     authScopes: { admin: true },
     errors: described('setting a checklist item'),
     args: { input: t.arg({ type: SetChecklistItemInput, required: true, description: 'The item.' }) },
