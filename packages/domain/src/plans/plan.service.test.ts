@@ -806,6 +806,28 @@ describe('copying a plan to next year', () => {
     const following = await reload((await copyPlanToNextYear(db.em(), { id: calendar.id }, testActor)).id);
     expect([following.startsOn, following.endsOn]).toEqual(['2028-01-01', '2028-12-31']);
   });
+
+  it('keeps createPlan’s year limit: the plan of the last year a plan may be for is not copied', async () => {
+    const last = await draftPlan([sales], 2100);
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () => copyPlanToNextYear(db.em(), { id: last.id }, testActor),
+      PLAN_TABLES,
+    );
+    // As createPlan refuses { year: 2101 }: the same check, on the year the copy would be for.
+    expect(error.issues).toEqual([{ path: ['id'], message: expect.stringMatching(/2100/), code: 'TOO_BIG' }]);
+    expect(error.message).toMatch(
+      /^The 2100 plan of ACC-\d+ cannot be copied to next year: the copy would be for 2101, and a plan's year must be 2100 or earlier\.$/,
+    );
+    const created = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () => createPlan(db.em(), { accountId: last.account.id, year: 2101 }, testActor),
+      PLAN_TABLES,
+    );
+    expect(created.issues).toEqual([{ path: ['year'], message: error.issues[0]?.message, code: 'TOO_BIG' }]);
+  });
 });
 
 // SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.

@@ -11,6 +11,7 @@ import {
   parseInput,
   ruled,
   textSchema,
+  toFieldIssues,
   versionSchema,
 } from '../common/validation.ts';
 import {
@@ -82,9 +83,16 @@ export const PLAN_TARGET_TITLES: Record<(typeof TARGET_FIELDS)[number], string> 
   estimatedCostToServe: 'Estimated cost-to-serve',
 };
 
+/** The years a plan can be for: createPlan's `year`, and the year a copy to next year would be for. */
+const planYearSchema = z
+  .number()
+  .int()
+  .min(2000, 'must be 2000 or later')
+  .max(2100, 'must be 2100 or earlier');
+
 export const createPlanSchema = z.object({
   accountId: z.number().int().positive(),
-  year: z.number().int().min(2000).max(2100),
+  year: planYearSchema,
   businessUnitIds: z.array(z.number().int().positive()).max(50).default([]),
   ownerId: z.number().int().positive().nullish(),
   startsOn: isoDateSchema.optional(),
@@ -540,8 +548,25 @@ function aYearLater(isoDate: string): string {
 }
 
 /**
+ * The year after a plan's, checked as createPlan checks a year: a copy is refused where
+ * createPlan would refuse that year, with the same issue, at the plan's `id`.
+ */
+function nextPlanYear(source: AccountPlan): number {
+  const year = source.year + 1;
+  const result = planYearSchema.safeParse(year);
+  if (result.success) return result.data;
+  const issues = toFieldIssues(result.error.issues, ['id']);
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    `${planName(source)} cannot be copied to next year: the copy would be for ${year}, and a plan's year ${issues[0]?.message}.`,
+    { issues },
+  );
+}
+
+/**
  * Starts next year's plan as a DRAFT copy of this one (sections, targets, units, owner), over
- * the same period a year later.
+ * the same period a year later, whatever this plan's status (domain.md: next year's plan starts
+ * as a copy of this year's). Next year must be one createPlan takes.
  */
 export async function copyPlanToNextYear(
   em: EntityManager,
@@ -551,7 +576,7 @@ export async function copyPlanToNextYear(
   const data = parseInput(copyPlanSchema, input, 'plan');
   return writeAs(em, actor, async tx => {
     const source = await findPlan(tx, data.id);
-    const year = source.year + 1;
+    const year = nextPlanYear(source);
     // As createPlan: one plan per account and year, also when both are made at the same time.
     await lockRow(tx, Account, source.account.id);
     if (await tx.count(AccountPlan, { account: source.account, year })) {
