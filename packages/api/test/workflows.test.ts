@@ -3,6 +3,7 @@
  * error type (validation with a field path, not found, stale expectedVersion, forbidden,
  * a domain rule with the domain's code).
  */
+import { Settings } from '@kam/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
 import { everyPage, globalId, mutate, ok } from './workflow-client.ts';
@@ -1469,6 +1470,28 @@ describe('reference data and settings (ADMIN)', () => {
       'planReviewCadenceMonths',
     );
     expect(updated.planReviewCadenceMonths).toBe(6);
+  });
+
+  it('refuses a stale expectedVersion also before the settings row exists', async () => {
+    // A database without its settings row reads the defaults at version 1.
+    await api.db.em().nativeDelete(Settings, {});
+    const read = await api.gql<{ settings: { version: number } }>('{ settings { version } }', {}, admin);
+    expect(read.body.data?.settings.version).toBe(1);
+    const stale = await mutate(api, admin, 'updateSettings', 'UpdateSettingsInput', {
+      expectedVersion: 42,
+      patch: { plans: { reviewCadenceMonths: 6 } },
+    });
+    expect(stale).toMatchObject({ __typename: 'ConflictError', code: 'VERSION_CONFLICT', currentVersion: 1 });
+    expect(await api.db.em().count(Settings, {})).toBe(0);
+    const updated = await ok<{ version: number; planReviewCadenceMonths: number }>(
+      api,
+      admin,
+      'updateSettings',
+      'UpdateSettingsInput',
+      { expectedVersion: 1, patch: { plans: { reviewCadenceMonths: 6 } } },
+      'version planReviewCadenceMonths',
+    );
+    expect(updated).toEqual({ version: 2, planReviewCadenceMonths: 6 });
   });
 });
 

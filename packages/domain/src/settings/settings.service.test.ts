@@ -173,6 +173,48 @@ describe('changing settings', () => {
     expect(await db.em().count(Settings, {})).toBe(1);
   });
 
+  it('without a settings row, the version to send is 1, that of a fresh row; another is VERSION_CONFLICT', async () => {
+    // A database that `kam migrate` has not given its settings row (the settings read as the
+    // defaults, version 1, as the API's settings query says).
+    await db.em().nativeDelete(Settings, {});
+    for (const stale of [2, 7]) {
+      const error = await expectRejected(
+        db.em(),
+        'VERSION_CONFLICT',
+        () =>
+          updateSettings(
+            db.em(),
+            { expectedVersion: stale, patch: { plans: { reviewCadenceMonths: 2 } } },
+            testActor,
+          ),
+        ['settings'],
+      );
+      expect(error.details).toMatchObject({ entity: 'Settings', expectedVersion: stale, currentVersion: 1 });
+      expect(error.message).toContain(`you sent version ${stale}, the current version is 1`);
+    }
+    expect(await db.em().count(Settings, {})).toBe(0);
+    const row = await updateSettings(
+      db.em(),
+      { expectedVersion: 1, patch: { plans: { reviewCadenceMonths: 2 } } },
+      testActor,
+    );
+    // The change made version 2 of the settings: a second client that also read version 1 of the
+    // absent row is refused, as it would be had the row existed.
+    expect(row.version).toBe(2);
+    expect((await getSettings(db.em())).plans.reviewCadenceMonths).toBe(2);
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () =>
+        updateSettings(
+          db.em(),
+          { expectedVersion: 1, patch: { plans: { reviewCadenceMonths: 4 } } },
+          testActor,
+        ),
+      ['settings'],
+    );
+  });
+
   it('a change without expectedVersion is refused, so the lock cannot be skipped', async () => {
     const before = await getSettingsRow(db.em());
     const error = await expectRejected(

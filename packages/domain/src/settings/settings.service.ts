@@ -48,8 +48,14 @@ export async function updateSettings(
   parseInput(updateSettingsSchema, input, 'settings');
   return writeAs(em, actor, async tx => {
     let row = await getSettingsRow(tx);
-    if (!row) row = tx.create(Settings, { document: DEFAULT_SETTINGS });
-    else assertVersion('Settings', row, input.expectedVersion, 'The settings');
+    if (!row) {
+      // Without its row the settings read as the defaults at version 1, a fresh row's version:
+      // the row is written first, so the version is checked against it as against any row, and
+      // the change makes version 2 (a second client that read version 1 then conflicts too).
+      row = tx.create(Settings, { document: DEFAULT_SETTINGS });
+      await tx.flush();
+    }
+    assertVersion('Settings', row, input.expectedVersion, 'The settings');
     const merged = merge(
       row.document as unknown as Record<string, unknown>,
       input.patch as Record<string, unknown>,
