@@ -1303,6 +1303,19 @@ describe('reference data and settings (ADMIN)', () => {
       { segmentId: segment.id, elementId: element, importance: 5 },
       'importance',
     );
+    const other = elements.body.data?.serviceElements[1]?.id;
+    const twice = await mutate(api, admin, 'createServicePackage', 'CreateServicePackageInput', {
+      code: 'TWICE',
+      name: 'Twice',
+      segmentId: segment.id,
+      elements: [
+        { elementId: element, inclusion: 'INCLUDED' },
+        { elementId: other, inclusion: 'INCLUDED' },
+        { elementId: element, inclusion: 'CHARGED_SEPARATELY' },
+      ],
+    });
+    expect(twice).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED' });
+    expect(twice.fieldErrors).toEqual([{ path: ['elements', '2', 'elementId'], code: 'DUPLICATE_ROW' }]);
     const pack = await ok<{ id: string }>(
       api,
       admin,

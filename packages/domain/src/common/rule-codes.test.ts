@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { updateKpiSchema } from '../kpis/kpi.service.ts';
 import { opportunityRowSchema } from '../opportunities/opportunity.service.ts';
 import { createPlanSchema } from '../plans/plan.service.ts';
+import { createServicePackageSchema } from '../segments/segment.service.ts';
 import { settingsSchema } from '../settings/settings.schemas.ts';
 import { recordMeasurementSchema, recordSignalSchema, signalRowSchema } from '../signals/signal.schemas.ts';
 import { DOMAIN_ERROR_CODES } from './domain-error.ts';
@@ -81,6 +82,20 @@ const CASES: [string, z.ZodType, unknown, [string, string][]][] = [
     createPlanSchema,
     { accountId: 1, year: 2026, targets: { marginTargetPercent: '31.555' } },
     [['targets.marginTargetPercent', 'INVALID_PERCENTAGE']],
+  ],
+  [
+    'a service element listed twice in a package',
+    createServicePackageSchema,
+    {
+      code: 'GOLD',
+      name: 'Gold',
+      segmentId: 1,
+      elements: [
+        { elementId: 4, inclusion: 'INCLUDED' },
+        { elementId: 4, inclusion: 'CHARGED_SEPARATELY' },
+      ],
+    },
+    [['elements.1.elementId', 'DUPLICATE_ROW']],
   ],
   [
     'a measurement value above 100',

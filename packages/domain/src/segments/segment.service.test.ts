@@ -14,9 +14,11 @@ import { ElementImportance, ServiceElement, ServiceStandard } from './service-el
 
 let db: TestDatabase;
 let elementId: number;
+let otherElementId: number;
 beforeAll(async () => {
   db = await createTestDatabase();
   elementId = (await db.em().findOneOrFail(ServiceElement, { code: 'TECHNICAL_SUPPORT' })).id;
+  otherElementId = (await db.em().findOneOrFail(ServiceElement, { code: 'TRAINING' })).id;
 });
 afterAll(async () => {
   await db.close();
@@ -81,9 +83,10 @@ describe('segment codes, packages and the grid', () => {
       { code: 'SEG-B', name: 'B', buyerOrientation: 'LOYALTY' },
       testActor,
     );
-    await expectRejected(
+    // The element listed again is named by its place in the list, as an unknown element id is.
+    const twice = await expectRejected(
       db.em(),
-      'DUPLICATE_ROW',
+      'VALIDATION_FAILED',
       () =>
         createServicePackage(
           db.em(),
@@ -93,12 +96,23 @@ describe('segment codes, packages and the grid', () => {
             segmentId: a.id,
             elements: [
               { elementId, inclusion: 'INCLUDED' },
+              { elementId: otherElementId, inclusion: 'INCLUDED' },
               { elementId, inclusion: 'CHARGED_SEPARATELY' },
             ],
           },
           testActor,
         ),
       ['service_package', 'package_element'],
+    );
+    expect(twice.issues).toEqual([
+      {
+        path: ['elements', 2, 'elementId'],
+        message: 'the same element as elements.0; list each element once',
+        code: 'DUPLICATE_ROW',
+      },
+    ]);
+    expect(twice.message).toBe(
+      'Invalid service package: elements.2.elementId: the same element as elements.0; list each element once.',
     );
     const pkg = await createServicePackage(
       db.em(),

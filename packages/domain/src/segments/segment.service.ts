@@ -4,7 +4,14 @@ import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail } from '../common/lookup.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
-import { nameSchema, parseInput, scoreSchema, textSchema, versionSchema } from '../common/validation.ts';
+import {
+  nameSchema,
+  parseInput,
+  ruleIssue,
+  scoreSchema,
+  textSchema,
+  versionSchema,
+} from '../common/validation.ts';
 import {
   BUYER_ORIENTATIONS,
   ELEMENT_INCLUSIONS,
@@ -109,6 +116,23 @@ export const createServicePackageSchema = z.object({
   elements: z
     .array(z.object({ elementId: z.number().int().positive(), inclusion: z.enum(ELEMENT_INCLUSIONS) }))
     .max(100)
+    .superRefine((elements, ctx) => {
+      // An element has one inclusion in a package: a repeat is named at its own place in the list.
+      const first = new Map<number, number>();
+      elements.forEach(({ elementId }, i) => {
+        const earlier = first.get(elementId);
+        if (earlier === undefined) first.set(elementId, i);
+        else {
+          ctx.addIssue(
+            ruleIssue(
+              'DUPLICATE_ROW',
+              [i, 'elementId'],
+              `the same element as elements.${earlier}; list each element once`,
+            ),
+          );
+        }
+      });
+    })
     .default([]),
 });
 
@@ -130,16 +154,7 @@ export async function createServicePackage(
       segment,
       description: data.description ?? null,
     });
-    const seen = new Map<number, number>();
-    for (const [i, e] of data.elements.entries()) {
-      const first = seen.get(e.elementId);
-      if (first !== undefined) {
-        throw new DomainError(
-          'DUPLICATE_ROW',
-          `The same service element is listed twice (elements.${first} and elements.${i}); list each once.`,
-        );
-      }
-      seen.set(e.elementId, i);
+    for (const e of data.elements) {
       const element = await findOrFail(tx, ServiceElement, e.elementId, 'Service element');
       tx.create(PackageElement, { servicePackage, element, inclusion: e.inclusion });
     }

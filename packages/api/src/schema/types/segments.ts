@@ -280,7 +280,10 @@ const CreateServicePackageInput = builder.inputType('CreateServicePackageInput',
     name: t.string({ required: true, description: 'Display name.' }),
     segmentId: t.globalID({ required: true, description: 'The segment.' }),
     description: t.string({ description: 'What the package is.' }),
-    elements: t.field({ type: [PackageElementInput], description: 'Its elements and their inclusion.' }),
+    elements: t.field({
+      type: [PackageElementInput],
+      description: 'Its elements and their inclusion, each element once.',
+    }),
   }),
 });
 
