@@ -10,6 +10,7 @@ export { API_ROLES, type ApiRole, ApiToken, IdempotencyRecord } from './access/a
 // Use cases and their input schemas
 export * from './access/token.service.ts';
 export { Account } from './accounts/account.entity.ts';
+export { doingBusinessWithFilter, keyAccountFilter, latestTierFilter } from './accounts/account.filters.ts';
 export * from './accounts/account.schemas.ts';
 export * from './accounts/account.service.ts';
 export { QuarterlyFinancial } from './accounts/financial.entity.ts';
@@ -31,6 +32,7 @@ export { assertVersion, translateDatabaseError, writeAs } from './common/unit-of
 export * from './common/validation.ts';
 export * from './common/vocabulary.ts';
 export { ENTITIES } from './db/entities.ts';
+export { idInSet } from './db/id-set.ts';
 export { type MigrationReport, migrateDatabase, pendingMigrations } from './db/migrate.ts';
 export {
   createOrmConfig,

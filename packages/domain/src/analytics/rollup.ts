@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { MAX_HIERARCHY_DEPTH } from '../accounts/hierarchy.ts';
 import { fromCents } from '../common/money.ts';
 import { quarterStart } from '../common/quarter.ts';
+import { idSetCondition } from '../db/id-set.ts';
 import { placeholders } from '../db/read-rows.ts';
 import type { AccountSnapshotPayload, WhitespaceCell } from '../snapshots/snapshot.types.ts';
 import { type Period, periodOf } from './period.ts';
@@ -116,8 +117,10 @@ export async function loadWhitespaceFacts(
 ): Promise<WhitespaceFacts[]> {
   const p = typeof quarter === 'string' ? periodOf(quarter) : quarter;
   const t = sqlTrue(dialectOf(em));
-  const only = accountIds ? `and account_id in (${accountIds.map(() => '?').join(', ') || 'null'})` : '';
-  const ids = accountIds ?? [];
+  // A group's members can be most of the portfolio: one parameter, not one per account.
+  const members = accountIds ? idSetCondition(dialectOf(em), 'account_id', accountIds) : undefined;
+  const only = members ? `and ${members.sql}` : '';
+  const ids = members?.params ?? [];
   const ttmFrom = quarterStart(p.ttmStart);
   const rows = await query<Record<string, unknown>>(
     em,

@@ -1,16 +1,18 @@
 import {
   Account,
   createAccount,
+  doingBusinessWithFilter,
+  idInSet,
   KeyAccountDesignation,
+  keyAccountFilter,
+  latestTierFilter,
   mapRows,
-  Opportunity,
   placeholders,
   QuarterlyFinancial,
   selectRows,
   selectRowsJoined,
   subtractMoney,
   TeamMember,
-  TierAssessment,
   updateAccount,
 } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
@@ -295,23 +297,12 @@ builder.queryFields(t => ({
           );
         }
         const keyAccount = args.keyAccount ?? (args.keyAccountsOnly ? true : null);
+        // Every filter is a condition the database answers (a subquery, or one parameter for a
+        // set computed here): a list of matching ids grows with the portfolio, not the page.
         const only: Record<string, unknown>[] = [];
-        if (keyAccount != null) {
-          const key = await ctx.em.find(KeyAccountDesignation, { revokedOn: null }, { fields: ['account'] });
-          const ids = key.map(k => k.account.id);
-          only.push({ id: keyAccount ? { $in: ids } : { $nin: ids } });
-        }
+        if (keyAccount != null) only.push(keyAccountFilter(keyAccount));
         if (args.segmentId) only.push({ segment: decodeId(args.segmentId, 'Segment', 'segmentId') });
-        if (args.tier) {
-          const calls = await ctx.em.find(
-            TierAssessment,
-            {},
-            { fields: ['account', 'quarter', 'tier'], orderBy: { quarter: 'desc', id: 'desc' } },
-          );
-          const latest = new Map<number, string>();
-          for (const c of calls) if (!latest.has(c.account.id)) latest.set(c.account.id, c.tier);
-          only.push({ id: { $in: [...latest].filter(([, tier]) => tier === args.tier).map(([id]) => id) } });
-        }
+        if (args.tier) only.push(latestTierFilter(args.tier));
         if (args.pyramidLevel || args.quadrant) {
           const standings = await standingsIn(ctx, args.asOf);
           const ids: number[] = [];
@@ -320,15 +311,10 @@ builder.queryFields(t => ({
             if (args.quadrant && standing.quadrant !== args.quadrant) continue;
             ids.push(id);
           }
-          only.push({ id: { $in: ids } });
+          only.push(idInSet(ctx.em, ids));
         }
         if (args.businessUnitId) {
-          const unit = decodeId(args.businessUnitId, 'BusinessUnit', 'businessUnitId');
-          const [lines, opportunities] = await Promise.all([
-            ctx.em.find(QuarterlyFinancial, { businessUnit: unit }, { fields: ['account'] }),
-            ctx.em.find(Opportunity, { businessUnit: unit }, { fields: ['account'] }),
-          ]);
-          only.push({ id: { $in: [...new Set([...lines, ...opportunities].map(r => r.account.id))] } });
+          only.push(doingBusinessWithFilter(decodeId(args.businessUnitId, 'BusinessUnit', 'businessUnitId')));
         }
         if (only.length) where.$and = only;
         const page = await pageOf(ctx.em, Account, where, accountOrder.orderOf(args.orderBy), args, {
