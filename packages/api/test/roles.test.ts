@@ -7,7 +7,7 @@
 import { AuditEntry } from '@kam/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
-import { globalId, ok } from './workflow-client.ts';
+import { globalId, mutate, ok } from './workflow-client.ts';
 
 type Caller = 'ADMIN' | 'ACCOUNT_MANAGER' | 'ACCOUNT_MANAGER_OFF_TEAM' | 'EXECUTIVE' | 'INTEGRATION';
 const CALLERS: Caller[] = [
@@ -724,4 +724,90 @@ describe('role × mutation matrix', () => {
       }
     });
   }
+});
+
+describe('an account manager moving an account in the hierarchy', () => {
+  // Putting an account under a group adds it to that group's roll-up: the group's team decides.
+  const account = (externalRef: string) =>
+    ok<{ id: string }>(
+      api,
+      tokens.ADMIN,
+      'createAccount',
+      'CreateAccountInput',
+      { externalRef, name: externalRef },
+      'id',
+    );
+  const onTeam = (accountId: string) =>
+    ok(api, tokens.ADMIN, 'addTeamMember', 'AddTeamMemberInput', {
+      accountId,
+      personId: ids.managerPerson,
+      role: 'SUPPORT',
+    });
+  const readParent = async (id: string) => {
+    const res = await api.gql<{ node: { version: number; parent: { externalRef: string } | null } }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { version parent { externalRef } } } }',
+      { id },
+      tokens.ADMIN,
+    );
+    return res.body.data?.node;
+  };
+
+  it('refuses to put an account under a group whose team the manager is not on, and writes nothing', async () => {
+    const child = (await account('H-CHILD')).id;
+    const ownGroup = (await account('H-OWN-GROUP')).id;
+    const otherGroup = (await account('H-OTHER-GROUP')).id;
+    await onTeam(child);
+    await onTeam(ownGroup);
+    const before = await auditCount();
+    const refused = await mutate(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+      id: child,
+      expectedVersion: 1,
+      parentId: otherGroup,
+      industry: 'Moved',
+    });
+    expect(refused).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+    expect(refused.message).toBe(
+      'You are not on the team of H-OTHER-GROUP (H-OTHER-GROUP); putting H-CHILD under it would add H-CHILD to its group roll-up, so account managers move accounts only under accounts whose team they are on. Ask its key account manager or an administrator to add you, or an administrator to make the move.',
+    );
+    expect(await auditCount()).toBe(before);
+    expect(await readParent(child)).toEqual({ version: 1, parent: null });
+
+    // Under a group whose team they are on, it moves.
+    await ok(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+      id: child,
+      expectedVersion: 1,
+      parentId: ownGroup,
+    });
+    expect(await readParent(child)).toEqual({ version: 2, parent: { externalRef: 'H-OWN-GROUP' } });
+  });
+
+  it('lets the manager edit an account that stays under a group whose team they are not on', async () => {
+    // Sending the parent it already has (a form that sends the whole account) moves nothing.
+    const group = (await account('H-GROUP')).id;
+    const local = (await account('H-LOCAL')).id;
+    await onTeam(local);
+    await ok(api, tokens.ADMIN, 'updateAccount', 'UpdateAccountInput', {
+      id: local,
+      expectedVersion: 1,
+      parentId: group,
+    });
+    await ok(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+      id: local,
+      expectedVersion: 2,
+      parentId: group,
+      industry: 'Food',
+    });
+    expect(await readParent(local)).toEqual({ version: 3, parent: { externalRef: 'H-GROUP' } });
+  });
+
+  it('names a parent that does not exist as NotFoundError, not as a forbidden move', async () => {
+    const lone = (await account('H-LONE')).id;
+    await onTeam(lone);
+    const missing = await mutate(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+      id: lone,
+      expectedVersion: 1,
+      parentId: globalId('Account', 99_999),
+    });
+    expect(missing).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+  });
 });

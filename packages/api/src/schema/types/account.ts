@@ -15,7 +15,7 @@ import {
   TeamMember,
   updateAccount,
 } from '@kam/domain';
-import { assertCanWriteAccount } from '../../auth/permissions.ts';
+import { assertCanMoveAccountUnder, assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
@@ -390,13 +390,16 @@ builder.mutationFields(t => ({
   }),
   updateAccount: t.field({
     type: AccountRef,
-    description: 'Changes an account or moves it in the hierarchy (ADMIN, or its account manager).',
+    description:
+      'Changes an account or moves it in the hierarchy (ADMIN, or its account manager, who moves it only under an account whose team they are on too).',
     authScopes: { write: true },
     errors: {},
     args: { input: t.arg({ type: UpdateAccountInput, required: true }) },
     resolve: async (_, { input }, ctx) => {
       const id = decodeId(input.id, 'Account');
       await assertCanWriteAccount(ctx, id);
+      const parentId = optionalId(input.parentId, 'Account', 'parentId');
+      if (parentId != null) await assertCanMoveAccountUnder(ctx, id, parentId);
       return updateAccount(
         ctx.em,
         {
@@ -404,7 +407,7 @@ builder.mutationFields(t => ({
           expectedVersion: input.expectedVersion,
           externalRef: input.externalRef ?? undefined,
           name: input.name ?? undefined,
-          parentId: optionalId(input.parentId, 'Account', 'parentId'),
+          parentId,
           segmentId: optionalId(input.segmentId, 'Segment', 'segmentId'),
           industry: input.industry,
           country: input.country,
