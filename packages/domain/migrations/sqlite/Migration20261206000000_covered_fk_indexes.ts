@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * Drops the single-column index MikroORM had put on each many-to-one column that a declared
- * index or unique constraint already starts with (`skipCoveredForeignKeyIndexes` in
+ * index or unique constraint already starts with (`foreignKeyIndexes` in
  * src/db/orm-config.ts). Lookups and foreign-key checks use the composite index; inserts no
  * longer maintain a second one. PostgreSQL never had them.
  */

@@ -88,6 +88,8 @@ describe('migrations', () => {
       // SQLite only: PostgreSQL never had the indexes it drops.
       ...(db.dialect === 'sqlite' ? ['Migration20261206000000_covered_fk_indexes'] : []),
       'Migration20261206000001_plan_status_history',
+      // PostgreSQL only: SQLite had these indexes from the start.
+      ...(db.dialect === 'postgresql' ? ['Migration20261207000000_foreign_key_indexes'] : []),
     ]);
   });
 
@@ -183,6 +185,22 @@ describe('migrations', () => {
         'plan_action.plan_id',
       ]),
     );
+  });
+
+  it('index every foreign-key column (the first column of an index), on both databases', async () => {
+    // MikroORM's SQLite schema put an index on each many-to-one column; its PostgreSQL schema
+    // put none, so on PostgreSQL a page of contacts, signals or an opportunity's unit read the
+    // whole table, and deleting or locking a parent row scanned its children.
+    const leading = new Set((await indexColumns()).map(index => `${index.table}.${index.columns[0]}`));
+    const foreignKeys = [...db.orm.getMetadata().getAll().values()]
+      .filter(meta => !meta.virtual && !meta.embeddable && meta.tableName)
+      .flatMap(meta =>
+        meta.relations
+          .filter(prop => prop.kind === 'm:1' || (prop.kind === '1:1' && prop.owner))
+          .flatMap(prop => (prop.fieldNames ?? []).slice(0, 1).map(column => `${meta.tableName}.${column}`)),
+      );
+    expect(foreignKeys.length).toBeGreaterThan(30);
+    expect(foreignKeys.filter(column => !leading.has(column)).sort()).toEqual([]);
   });
 
   it('install the append-only triggers', async () => {

@@ -46,20 +46,23 @@ function isSafeIdentifier(name: string): boolean {
 }
 
 /**
- * MikroORM gives every many-to-one column an index of its own. Where a declared index or
- * unique constraint (not a partial one) already starts with that column, the single-column
- * index answers nothing the composite one does not, and every insert paid for it: skipped.
- * An explicit `.index()` on the property still wins.
+ * Every many-to-one column leads an index, on both databases: its own, or a declared index or
+ * unique constraint (not a partial one) that starts with it. MikroORM gives such columns an
+ * index of their own on SQLite only; on PostgreSQL, reading an opportunity's unit or a
+ * contact's survey responses, and checking a parent row's children, would scan the table.
+ * Where a declared index already starts with the column, the single-column one answers nothing
+ * the composite one does not, and every insert paid for it: skipped. An explicit `.index()` on
+ * the property still wins.
  */
-export function skipCoveredForeignKeyIndexes(meta: EntityMetadata): void {
+export function foreignKeyIndexes(meta: EntityMetadata): void {
   const leading = new Set<string>();
   for (const index of [...meta.indexes, ...meta.uniques]) {
     if (index.where || index.expression || index.disabled || !Array.isArray(index.properties)) continue;
     if (index.properties.length > 1) leading.add(index.properties[0] as string);
   }
   for (const prop of Object.values(meta.properties)) {
-    if (prop.kind === ReferenceKind.MANY_TO_ONE && prop.index === undefined && leading.has(prop.name)) {
-      prop.index = false;
+    if (prop.kind === ReferenceKind.MANY_TO_ONE && prop.index === undefined) {
+      prop.index = !leading.has(prop.name);
     }
   }
 }
@@ -84,7 +87,7 @@ export function createOrmConfig(options: DatabaseOptions): Options {
     subscribers: [new AuditSubscriber()],
     dataloader: DataloaderType.ALL,
     forceUtcTimezone: true,
-    discovery: { checkDuplicateFieldNames: true, onMetadata: skipCoveredForeignKeyIndexes },
+    discovery: { checkDuplicateFieldNames: true, onMetadata: foreignKeyIndexes },
     // The append-only triggers differ per dialect and are written by hand in the migrations.
     schemaGenerator: { ignoreTriggers: true },
     migrations: {
