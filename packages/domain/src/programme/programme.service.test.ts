@@ -29,10 +29,16 @@ function startPilot(businessUnitId: number) {
   return startProgramme(db.em(), { businessUnitId, startedOn: '2026-01-01' }, testActor);
 }
 
+/** The checklist items of a programme's stage, in their order. */
+function checklist(programmeId: number, stage: (typeof PROGRAMME_STAGES)[number]) {
+  return db
+    .em()
+    .find(ProgrammeChecklistItem, { programme: programmeId, stage }, { orderBy: { position: 'asc' } });
+}
+
 /** Ticks every item of a stage, on 2026-01-15. */
 async function tickStage(programmeId: number, stage: (typeof PROGRAMME_STAGES)[number]) {
-  const items = await db.em().find(ProgrammeChecklistItem, { programme: programmeId, stage });
-  for (const item of items) {
+  for (const item of await checklist(programmeId, stage)) {
     await setChecklistItem(
       db.em(),
       { id: item.id, expectedVersion: item.version, done: true, on: '2026-01-15' },
@@ -63,13 +69,7 @@ describe('the customer-intimacy programme', () => {
   it('moves to the next stage only when the current checklist is done', async () => {
     const unit = await makeBusinessUnit(db.em());
     const programme = await startPilot(unit.id);
-    const [first] = await db
-      .em()
-      .find(
-        ProgrammeChecklistItem,
-        { programme: programme.id, stage: 'UNDERSTAND' },
-        { orderBy: { position: 'asc' } },
-      );
+    const [first] = await checklist(programme.id, 'UNDERSTAND');
     await setChecklistItem(db.em(), { id: first?.id ?? 0, expectedVersion: 1, done: true }, testActor);
     const error = await expectRejected(
       db.em(),
@@ -123,13 +123,7 @@ describe('the customer-intimacy programme', () => {
     );
     await tickStage(programme.id, 'UNDERSTAND');
     await advanceProgrammeStage(db.em(), { id: programme.id, expectedVersion: 1 }, testActor);
-    const [item] = await db
-      .em()
-      .find(
-        ProgrammeChecklistItem,
-        { programme: programme.id, stage: 'UNDERSTAND' },
-        { orderBy: { position: 'asc' } },
-      );
+    const [item] = await checklist(programme.id, 'UNDERSTAND');
     for (const change of [{ done: false }, { done: true, on: '2026-02-01' }]) {
       const error = await expectRejected(
         db.em(),
@@ -166,13 +160,7 @@ describe('the dates of a programme’s checklist', () => {
       { businessUnitId: unit.id, startedOn: '2026-03-01' },
       testActor,
     );
-    const [item] = await db
-      .em()
-      .find(
-        ProgrammeChecklistItem,
-        { programme: programme.id, stage: 'UNDERSTAND' },
-        { orderBy: { position: 'asc' } },
-      );
+    const [item] = await checklist(programme.id, 'UNDERSTAND');
     const tick = (on: string) =>
       setChecklistItem(
         db.em(),

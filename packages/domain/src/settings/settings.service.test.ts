@@ -40,6 +40,16 @@ async function expectInvalid(
   expect(after?.document).toEqual(before?.document);
 }
 
+/** A review-cadence change sent with `expectedVersion`, refused as VERSION_CONFLICT with nothing written. */
+function staleCadenceChange(expectedVersion: number, reviewCadenceMonths: number) {
+  return expectRejected(
+    db.em(),
+    'VERSION_CONFLICT',
+    () => updateSettings(db.em(), { expectedVersion, patch: { plans: { reviewCadenceMonths } } }, testActor),
+    ['settings'],
+  );
+}
+
 describe('settings validation', () => {
   it('starts from the defaults of domain.md', async () => {
     const settings = await getSettings(db.em());
@@ -153,17 +163,7 @@ describe('changing settings', () => {
       { expectedVersion: version, patch: { plans: { reviewCadenceMonths: 6 } } },
       testActor,
     );
-    const error = await expectRejected(
-      db.em(),
-      'VERSION_CONFLICT',
-      () =>
-        updateSettings(
-          db.em(),
-          { expectedVersion: version, patch: { plans: { reviewCadenceMonths: 1 } } },
-          testActor,
-        ),
-      ['settings'],
-    );
+    const error = await staleCadenceChange(version, 1);
     expect(error.details).toMatchObject({
       entity: 'Settings',
       expectedVersion: version,
@@ -178,17 +178,7 @@ describe('changing settings', () => {
     // defaults, version 1, as the API's settings query says).
     await db.em().nativeDelete(Settings, {});
     for (const stale of [2, 7]) {
-      const error = await expectRejected(
-        db.em(),
-        'VERSION_CONFLICT',
-        () =>
-          updateSettings(
-            db.em(),
-            { expectedVersion: stale, patch: { plans: { reviewCadenceMonths: 2 } } },
-            testActor,
-          ),
-        ['settings'],
-      );
+      const error = await staleCadenceChange(stale, 2);
       expect(error.details).toMatchObject({ entity: 'Settings', expectedVersion: stale, currentVersion: 1 });
       expect(error.message).toContain(`you sent version ${stale}, the current version is 1`);
     }
@@ -202,17 +192,7 @@ describe('changing settings', () => {
     // absent row is refused, as it would be had the row existed.
     expect(row.version).toBe(2);
     expect((await getSettings(db.em())).plans.reviewCadenceMonths).toBe(2);
-    await expectRejected(
-      db.em(),
-      'VERSION_CONFLICT',
-      () =>
-        updateSettings(
-          db.em(),
-          { expectedVersion: 1, patch: { plans: { reviewCadenceMonths: 4 } } },
-          testActor,
-        ),
-      ['settings'],
-    );
+    await staleCadenceChange(1, 4);
   });
 
   it('a change without expectedVersion is refused, so the lock cannot be skipped', async () => {
