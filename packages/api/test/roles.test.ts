@@ -800,6 +800,44 @@ describe('an account manager moving an account in the hierarchy', () => {
     expect(await readParent(local)).toEqual({ version: 3, parent: { externalRef: 'H-GROUP' } });
   });
 
+  it('refuses to take an account out of a group whose team the manager is not on, and writes nothing', async () => {
+    // Detaching it (parentId null) or moving it to a group of their own drops it from the roll-up
+    // of a group whose team the manager is not on: that group's team decides.
+    const group = (await account('H-FOREIGN-GROUP')).id;
+    const own = (await account('H-MY-GROUP')).id;
+    const child = (await account('H-MEMBER')).id;
+    await onTeam(child);
+    await onTeam(own);
+    await ok(api, tokens.ADMIN, 'updateAccount', 'UpdateAccountInput', {
+      id: child,
+      expectedVersion: 1,
+      parentId: group,
+    });
+    const before = await auditCount();
+    for (const parentId of [null, own]) {
+      const refused = await mutate(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+        id: child,
+        expectedVersion: 2,
+        parentId,
+      });
+      expect(refused).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+      expect(refused.message).toBe(
+        'You are not on the team of H-FOREIGN-GROUP (H-FOREIGN-GROUP); taking H-MEMBER out of it would remove H-MEMBER from its group roll-up, so account managers move accounts out of a group only when they are on its team. Ask its key account manager or an administrator to add you, or an administrator to make the move.',
+      );
+    }
+    expect(await auditCount()).toBe(before);
+    expect(await readParent(child)).toEqual({ version: 2, parent: { externalRef: 'H-FOREIGN-GROUP' } });
+
+    // Once on the group's team, the manager may take it out.
+    await onTeam(group);
+    await ok(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+      id: child,
+      expectedVersion: 2,
+      parentId: null,
+    });
+    expect(await readParent(child)).toEqual({ version: 3, parent: null });
+  });
+
   it('names a parent that does not exist as NotFoundError, not as a forbidden move', async () => {
     const lone = (await account('H-LONE')).id;
     await onTeam(lone);

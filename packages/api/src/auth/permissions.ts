@@ -31,21 +31,35 @@ export async function assertCanWriteAccount(ctx: KamContext, accountId: number):
 }
 
 /**
- * Moving an account under a parent (after `assertCanWriteAccount` for the account itself): an
- * ACCOUNT_MANAGER must be on the new parent's team too, since the account then counts in that
- * group's roll-up. Keeping the parent it has moves nothing; a parent or account that does not
+ * Moving an account in the hierarchy (after `assertCanWriteAccount` for the account itself):
+ * an ACCOUNT_MANAGER must be on the team of the group it joins, since the account then counts in
+ * that group's roll-up, and of the group it leaves, whose roll-up it drops out of (`parentId`
+ * null detaches it). Keeping the parent it has moves nothing; an account or parent that does not
  * exist passes (the use case then reports NOT_FOUND).
  */
-export async function assertCanMoveAccountUnder(
+export async function assertCanMoveAccount(
   ctx: KamContext,
   accountId: number,
-  parentId: number,
+  parentId: number | null,
 ): Promise<void> {
   if (ctx.viewer.role === 'ADMIN') return;
-  const [account, parent] = await Promise.all([readAccount(ctx, accountId), readAccount(ctx, parentId)]);
-  if (!account || !parent || account.parent?.id === parentId) return;
-  if (await isOnTeam(ctx, parentId)) return;
-  throw new ForbiddenError(
-    `You are not on the team of ${parent.externalRef} (${parent.name}); putting ${account.externalRef} under it would add ${account.externalRef} to its group roll-up, so account managers move accounts only under accounts whose team they are on. Ask its key account manager or an administrator to add you, or an administrator to make the move.`,
-  );
+  const account = await readAccount(ctx, accountId);
+  const leaving = account?.parent?.id ?? null;
+  if (!account || leaving === parentId) return;
+  if (parentId !== null) {
+    const parent = await readAccount(ctx, parentId);
+    if (!parent) return;
+    if (!(await isOnTeam(ctx, parentId))) {
+      throw new ForbiddenError(
+        `You are not on the team of ${parent.externalRef} (${parent.name}); putting ${account.externalRef} under it would add ${account.externalRef} to its group roll-up, so account managers move accounts only under accounts whose team they are on. Ask its key account manager or an administrator to add you, or an administrator to make the move.`,
+      );
+    }
+  }
+  if (leaving !== null && !(await isOnTeam(ctx, leaving))) {
+    const group = await readAccount(ctx, leaving);
+    const named = group ? `${group.externalRef} (${group.name})` : 'its group';
+    throw new ForbiddenError(
+      `You are not on the team of ${named}; taking ${account.externalRef} out of it would remove ${account.externalRef} from its group roll-up, so account managers move accounts out of a group only when they are on its team. Ask its key account manager or an administrator to add you, or an administrator to make the move.`,
+    );
+  }
 }

@@ -15,7 +15,7 @@ import {
   TeamMember,
   updateAccount,
 } from '@kam/domain';
-import { assertCanMoveAccountUnder, assertCanWriteAccount } from '../../auth/permissions.ts';
+import { assertCanMoveAccount, assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { connectionComplexity, pageOf } from '../connection.ts';
@@ -391,7 +391,7 @@ builder.mutationFields(t => ({
   updateAccount: t.field({
     type: AccountRef,
     description:
-      'Changes an account or moves it in the hierarchy (ADMIN, or its account manager, who moves it only under an account whose team they are on too).',
+      'Changes an account or moves it in the hierarchy (ADMIN, or its account manager, who moves it into or out of a group only when on that group’s team too).',
     authScopes: { write: true },
     errors: {},
     args: { input: t.arg({ type: UpdateAccountInput, required: true }) },
@@ -399,7 +399,7 @@ builder.mutationFields(t => ({
       const id = decodeId(input.id, 'Account');
       await assertCanWriteAccount(ctx, id);
       const parentId = optionalId(input.parentId, 'Account', 'parentId');
-      if (parentId != null) await assertCanMoveAccountUnder(ctx, id, parentId);
+      if (parentId !== undefined) await assertCanMoveAccount(ctx, id, parentId);
       return updateAccount(
         ctx.em,
         {
