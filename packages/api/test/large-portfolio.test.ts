@@ -5,7 +5,7 @@
  * parameter, so no statement of a request grows with the portfolio, and the pages, cursors and
  * totals are those of the records. The portfolio is written set-based, in a few statements.
  */
-import { makeBusinessUnit } from '@kam/domain/testing';
+import { longestStatement, makeBusinessUnit, statementLog } from '@kam/domain/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApiForFile } from './harness.ts';
 
@@ -34,8 +34,7 @@ const MAX_STATEMENT_LENGTH = 8_000;
 let api: ApiHarness;
 let executive: string;
 let unitId: string;
-let recording = false;
-let longest = 0;
+const log = statementLog();
 
 startApiForFile(
   (started, token) => {
@@ -43,11 +42,7 @@ startApiForFile(
     executive = token;
   },
   'EXECUTIVE',
-  {
-    onQuery: sql => {
-      if (recording) longest = Math.max(longest, sql.length);
-    },
-  },
+  { onQuery: log.onQuery },
 );
 beforeAll(async () => {
   const connection = api.db.orm.em.getConnection();
@@ -100,16 +95,10 @@ const PAGE = 'totalCount edges { node { externalRef } } pageInfo { hasNextPage h
 
 /** A query's data, and the length of the longest SQL statement it ran. */
 async function measured<T>(query: string, variables: Record<string, unknown> = {}) {
-  longest = 0;
-  recording = true;
-  try {
-    const res = await api.gql<T>(query, variables, executive);
-    expect(res.body.errors).toBeUndefined();
-    if (!res.body.data) throw new Error('no data');
-    return { data: res.body.data, longest };
-  } finally {
-    recording = false;
-  }
+  const { result: res, statements } = await log.during(() => api.gql<T>(query, variables, executive));
+  expect(res.body.errors).toBeUndefined();
+  if (!res.body.data) throw new Error('no data');
+  return { data: res.body.data, longest: longestStatement(statements) };
 }
 
 /** One page of `accounts` with these filters (asOf 2026-Q3), and the longest statement. */

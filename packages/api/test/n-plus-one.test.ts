@@ -15,23 +15,20 @@ import {
   systemActor,
   TeamMember,
 } from '@kam/domain';
-import { makeBusinessUnit, makePerson } from '@kam/domain/testing';
+import { makeBusinessUnit, makePerson, statementLog } from '@kam/domain/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
 
 let api: ApiHarness;
 let admin: string;
-let counting = false;
-let statements: string[] = [];
+const log = statementLog();
 
 const ACCOUNTS = 110;
 const actor = systemActor('n-plus-one test');
 
 beforeAll(async () => {
   api = await startApi({
-    onQuery: sql => {
-      if (counting) statements.push(sql);
-    },
+    onQuery: log.onQuery,
   });
   admin = (await api.token('ADMIN')).secret;
   const rows = Array.from({ length: ACCOUNTS }, (_, i) => ({
@@ -92,28 +89,21 @@ const PAGE = `query($first: Int!) {
   }
 }`;
 
-/** The statements logged while counting, without the logger's colour codes. */
-function loggedStatements(): string[] {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape codes
-  return statements.map(s => s.replace(/\x1B\[[0-9;]*m/g, ''));
-}
-
 async function countStatements(first: number) {
-  statements = [];
-  counting = true;
-  const res = await api.gql<{
-    accounts: {
-      edges: {
-        node: {
-          team: unknown[];
-          latestFinancials: { quarter: string }[];
-          latestPlan: { status: string } | null;
-          health: { quarter: string; components: unknown[] } | null;
-        };
-      }[];
-    };
-  }>(PAGE, { first }, admin);
-  counting = false;
+  const { result: res, statements } = await log.during(() =>
+    api.gql<{
+      accounts: {
+        edges: {
+          node: {
+            team: unknown[];
+            latestFinancials: { quarter: string }[];
+            latestPlan: { status: string } | null;
+            health: { quarter: string; components: unknown[] } | null;
+          };
+        }[];
+      };
+    }>(PAGE, { first }, admin),
+  );
   expect(res.body.errors).toBeUndefined();
   const edges = res.body.data?.accounts.edges ?? [];
   expect(edges).toHaveLength(first);
@@ -124,20 +114,19 @@ async function countStatements(first: number) {
     // Health is computed for key accounts only (none here); its loader still runs, batched.
     expect(node.health).toBeNull();
   }
-  return loggedStatements().filter(s => /^\[query\] (select|insert|update|delete|with)\b/i.test(s));
+  return statements.filter(s => /^\[query\] (select|insert|update|delete|with)\b/i.test(s));
 }
 
 /** The reading statements of one accounts page query of `first` accounts, each node checked. */
 async function readsOfPage<N>(query: string, first: number, check: (node: N) => void): Promise<string[]> {
-  statements = [];
-  counting = true;
-  const res = await api.gql<{ accounts: { edges: { node: N }[] } }>(query, { first }, admin);
-  counting = false;
+  const { result: res, statements } = await log.during(() =>
+    api.gql<{ accounts: { edges: { node: N }[] } }>(query, { first }, admin),
+  );
   expect(res.body.errors).toBeUndefined();
   const edges = res.body.data?.accounts.edges ?? [];
   expect(edges).toHaveLength(first);
   for (const { node } of edges) check(node);
-  return loggedStatements().filter(s => /^\[query\] (select|with)\b/i.test(s));
+  return statements.filter(s => /^\[query\] (select|with)\b/i.test(s));
 }
 
 describe('N+1', () => {
@@ -197,14 +186,13 @@ describe('N+1', () => {
 
 describe('the accounts page loads the batched fields it selects before the nodes resolve', () => {
   const select = async (query: string) => {
-    statements = [];
-    counting = true;
-    const res = await api.gql<{ accounts: { edges: { node: Record<string, unknown> }[] } }>(query, {}, admin);
-    counting = false;
+    const { result: res, statements } = await log.during(() =>
+      api.gql<{ accounts: { edges: { node: Record<string, unknown> }[] } }>(query, {}, admin),
+    );
     expect(res.body.errors).toBeUndefined();
     return {
       nodes: res.body.data?.accounts.edges.map(edge => edge.node) ?? [],
-      sql: loggedStatements().filter(s => /^\[query\] select\b/i.test(s)),
+      sql: statements.filter(s => /^\[query\] select\b/i.test(s)),
     };
   };
 
@@ -391,13 +379,12 @@ describe('one account by id', () => {
     for (const account of [plain, key, revoked]) {
       const id = Buffer.from(`Account:${account.id}`).toString('base64');
       await api.gql(QUERY, { id }, admin); // the token's use is recorded once a minute
-      statements = [];
-      counting = true;
-      const res = await api.gql<{ node: Record<string, unknown> }>(QUERY, { id }, admin);
-      counting = false;
+      const { result: res, statements } = await log.during(() =>
+        api.gql<{ node: Record<string, unknown> }>(QUERY, { id }, admin),
+      );
       expect(res.body.errors).toBeUndefined();
       answers.push(res.body.data?.node);
-      const sql = loggedStatements().filter(s => /^\[query\] select\b/i.test(s));
+      const sql = statements.filter(s => /^\[query\] select\b/i.test(s));
       // The token, the account (with its key status), the team with its people, financials, plan.
       expect(sql, sql.join('\n')).toHaveLength(5);
       expect(sql.some(s => /from [`"]?person[`"]? where/i.test(s))).toBe(false);

@@ -4,22 +4,24 @@
  * (twice, once per branch of the query), and every member's figures count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, makeAccount, makeBusinessUnit, type TestDatabase } from '../testing/index.ts';
+import {
+  createTestDatabase,
+  longestStatement,
+  makeAccount,
+  makeBusinessUnit,
+  statementLog,
+  type TestDatabase,
+} from '../testing/index.ts';
 import { computeWhitespace } from './rollup.ts';
 
 const CHILDREN = 40_000;
 
 let db: TestDatabase;
 let rootId: number;
-let recording = false;
-let longest = 0;
+const log = statementLog();
 
 beforeAll(async () => {
-  db = await createTestDatabase({
-    onQuery: sql => {
-      if (recording) longest = Math.max(longest, sql.length);
-    },
-  });
+  db = await createTestDatabase({ onQuery: log.onQuery });
   const em = db.em();
   const unit = await makeBusinessUnit(em, { code: 'WS' });
   rootId = (await makeAccount(em, { externalRef: 'GROUP' })).id;
@@ -64,11 +66,9 @@ afterAll(async () => {
 
 describe('computeWhitespace of a group of 40,001 accounts', () => {
   it('counts every member, with a statement as short as for a small group', async () => {
-    longest = 0;
-    recording = true;
-    const cells = await computeWhitespace(db.em(), '2026-Q2', rootId, { group: true }).finally(() => {
-      recording = false;
-    });
+    const { result: cells, statements } = await log.during(() =>
+      computeWhitespace(db.em(), '2026-Q2', rootId, { group: true }),
+    );
     // Revenue 40,000 × 1.00; potential 40,000 × 2.00; pipeline 20,000 even members × 3.00.
     expect(cells).toEqual([
       {
@@ -82,6 +82,6 @@ describe('computeWhitespace of a group of 40,001 accounts', () => {
       },
     ]);
     // A list of the members' ids would be 40,001 × "?, " twice.
-    expect(longest).toBeLessThan(8_000);
+    expect(longestStatement(statements)).toBeLessThan(8_000);
   });
 });

@@ -7,4 +7,5 @@ export {
   dropScratchSchema,
 } from './pg-schema.ts';
 export { type Outcome, overlap } from './race.ts';
+export { longestStatement, type StatementLog, statementLog } from './statements.ts';
 export { createTestDatabase, type TestDatabase, testDialect } from './test-database.ts';
