@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { MikroORM } from '@kam/domain';
 import type { Logger } from './logger.ts';
 import type { KamYoga } from './yoga.ts';
@@ -62,16 +62,21 @@ function listenError(error: Error, host: string, port: number): Error {
   return what ? new Error(`Cannot listen on ${address}: ${what}`) : error;
 }
 
+/** Listens on `host:port`; a failure says which address and what to do (`listenError`). */
+function listen(server: NetServer, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', error => reject(listenError(error, host, port)));
+    server.listen(port, host, () => resolve());
+  });
+}
+
 /**
  * Fails as `startServer` would when nothing can listen on `host:port` (a taken port, an address
  * this machine does not have), for commands that do slow work before they serve (`kam demo`).
  */
 export async function assertCanListen(host: string, port: number): Promise<void> {
   const probe = createNetServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', error => reject(listenError(error, host, port)));
-    probe.listen(port, host, () => resolve());
-  });
+  await listen(probe, host, port);
   await new Promise<void>(resolve => probe.close(() => resolve()));
 }
 
@@ -110,10 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', error => reject(listenError(error, options.host, options.port)));
-    server.listen(options.port, options.host, () => resolve());
-  });
+  await listen(server, options.host, options.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
