@@ -46,14 +46,14 @@ export async function assertCanMoveAccount(
   const account = await readAccount(ctx, accountId);
   const leaving = account?.parent?.id ?? null;
   if (!account || leaving === parentId) return;
-  if (parentId !== null) {
+  if (parentId !== null && !(await isOnTeam(ctx, parentId))) {
     const parent = await readAccount(ctx, parentId);
-    if (!parent) return;
-    if (!(await isOnTeam(ctx, parentId))) {
+    if (parent) {
       throw new ForbiddenError(
         `You are not on the team of ${parent.externalRef} (${parent.name}); putting ${account.externalRef} under it would add ${account.externalRef} to its group roll-up, so account managers move accounts only under accounts whose team they are on. Ask its key account manager or an administrator to add you, or an administrator to make the move.`,
       );
     }
+    return;
   }
   if (leaving !== null && !(await isOnTeam(ctx, leaving))) {
     const group = await readAccount(ctx, leaving);
