@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { keyAccountSortKeys } from '../src/data/key-account-row.ts';
 import { businessUnitNamer, teamInRoleOrder } from '../src/data/vocabulary.ts';
 import {
   chartTooltipLabel,
@@ -234,6 +235,34 @@ describe('the account team on the account page', () => {
 });
 
 describe('sorting table columns', () => {
+  it('orders the key-account list by plan status, then plan year, and by health, worst first', () => {
+    type Row = Parameters<typeof keyAccountSortKeys>[0];
+    const row = (plan: Row['plan'], health: Row['health'] = null): Row => ({ plan, health });
+    const byPlan = (rows: Row[]) =>
+      rows
+        .map(r => ({ r, key: keyAccountSortKeys(r).plan }))
+        .sort((a, b) => compareCells(a.key, b.key))
+        .map(({ r }) => (r.plan ? `${r.plan.status} ${r.plan.year}` : 'none'));
+    expect(
+      byPlan([
+        row({ status: 'APPROVED', year: 2026 }),
+        row({ status: 'DRAFT', year: 2027 }),
+        row(null),
+        row({ status: 'APPROVED', year: 2025 }),
+        row({ status: 'CLOSED', year: 2024 }),
+      ]),
+    ).toEqual(['none', 'DRAFT 2027', 'APPROVED 2025', 'APPROVED 2026', 'CLOSED 2024']);
+    const health = (status: 'RED' | 'AMBER' | 'GREEN', score: number) =>
+      keyAccountSortKeys(row(null, { status, score })).health;
+    const healthKeys = [health('GREEN', 91.5), health('RED', 70), health('AMBER', 40), health('RED', 12.3)];
+    expect(healthKeys.sort(compareCells)).toEqual([
+      health('RED', 12.3),
+      health('RED', 70),
+      health('AMBER', 40),
+      health('GREEN', 91.5),
+    ]);
+  });
+
   it('orders formatted figures by the number they show', () => {
     const sorted = (cells: string[]) => [...cells].sort(compareCells);
     // Grouped money: "EUR 999,999" once sorted after "EUR 1,000,000" (digit runs "999" > "1").
