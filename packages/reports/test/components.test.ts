@@ -105,9 +105,26 @@ describe('KpiCard', () => {
   });
 
   it('says in words, not only colour, whether the KPI improves and meets its target', async () => {
-    const html = await card({ improving: false, onTarget: true });
+    const html = await card({
+      value: 55,
+      baseline: 60,
+      delta: -5,
+      target: 50,
+      improving: false,
+      onTarget: true,
+    });
     expect(html).toMatch(/status bad"><span aria-hidden="true">▼<\/span> worsening/);
     expect(html).toMatch(/status good"> · <span aria-hidden="true">✓<\/span> on target/);
+  });
+
+  it('points the arrow the way the value moved, and says whether that is better', async () => {
+    const lower = { direction: 'LOWER_IS_BETTER' as const, unit: 'PERCENT' as const };
+    const fell = await card({ ...lower, value: 8, baseline: 10, delta: -2, improving: true });
+    expect(fell).toMatch(/status good"><span aria-hidden="true">▼<\/span> improving/);
+    const rose = await card({ ...lower, value: 12, baseline: 10, delta: 2, improving: false });
+    expect(rose).toMatch(/status bad"><span aria-hidden="true">▲<\/span> worsening/);
+    const up = await card({ value: 72.5, baseline: 60, delta: 12.5, improving: true });
+    expect(up).toMatch(/status good"><span aria-hidden="true">▲<\/span> improving/);
   });
 
   it('calls an unchanged KPI unchanged, not worsening', async () => {
