@@ -176,6 +176,9 @@ describe('the change on a KPI card', () => {
     // Money is written compactly: the stored change; no baseline: the stored change (none).
     expect(shownKpiDelta(kpi('MONEY', 1234.56, 1000, 234.56))).toBe(234.56);
     expect(shownKpiDelta(kpi('PERCENT', 75.2, null, null))).toBeNull();
+    // A ratio's change is a difference, not a factor.
+    expect(formatKpiDelta(shownKpiDelta(kpi('RATIO', 2.6, 1.2, 1.4)), 'RATIO', 'EUR')).toBe('+1.40');
+    expect(formatKpiDelta(-0.25, 'RATIO', 'EUR')).toBe('−0.25');
   });
 });
 

@@ -316,6 +316,10 @@ export function formatKpiDelta(
       return `${sign}${oneDecimal.format(size)}${UNIT_SPACE}pp`;
     case 'MONEY':
       return `${sign}${formatMoneyCompact(size, currency)}`;
+    // A difference of two ratios, not a factor: 1.20× → 2.60× is "+1.40", where "+1.40×"
+    // would read as "1.4 times as much".
+    case 'RATIO':
+      return `${sign}${twoDecimals.format(size)}`;
     default:
       return `${sign}${formatKpiValue(size, unit, currency)}`;
   }
