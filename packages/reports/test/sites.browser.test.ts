@@ -338,7 +338,7 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
 
   it('prints every chart in its own proportions, not squeezed to the page width', async () => {
     // Browsers fire `beforeprint` while the page still has its screen layout, then lay it out
-    // for the A4 page of report.css (210 mm less 2 × 12 mm margins). Chart.js does not
+    // for the printed page (A4 here, the narrower paper: 210 mm less 2 × 12 mm margins). Chart.js does not
     // resize itself for print, so this replays exactly that in one task: the event, then the
     // print rules and the page width, then the drawing's box against the canvas's own pixels.
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -419,6 +419,10 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
     expect(trendsPdf.length).toBeGreaterThan(pdf.length);
     const header = await readFile(join(out, '2026-Q3', 'kpi', 'index.html'), 'utf8');
     expect(header).toContain('@page{@top-left{content:"kam KPI report · 2026-Q3 · revision 2');
+    // The paper is the reader's: the style sheet sets margins, not a size that would override
+    // the print dialog (a US reader gets Letter, 612 × 792 points).
+    const letter = await page.pdf({ format: 'Letter', preferCSSPageSize: true });
+    expect(letter.toString('latin1')).toMatch(/\/MediaBox\s*\[\s*0\s+0\s+612\s+792\s*\]/);
     await page.close();
     await trends.close();
   });

@@ -45,7 +45,10 @@ class KamChart extends HTMLElement {
   }
 }
 
-/** The width of report.css's printed page in CSS pixels: A4 (210 mm) less its 12 mm side margins. */
+/**
+ * The width a chart can have on a printed page, in CSS pixels: the narrower of A4 (210 mm) and
+ * US Letter (215.9 mm) less report.css's 12 mm side margins, so that it fits either paper.
+ */
 const PRINT_WIDTH = ((210 - 2 * 12) / 25.4) * 96;
 
 if (!customElements.get('kam-chart')) customElements.define('kam-chart', KamChart);
