@@ -155,7 +155,7 @@ describe('KPI detail', () => {
 describe('the change on a KPI card', () => {
   it('is the difference of the value and the baseline as the card writes them', () => {
     const kpi = (
-      unit: 'PERCENT' | 'SCORE' | 'MONEY',
+      unit: 'PERCENT' | 'SCORE' | 'MONEY' | 'RATIO',
       value: number | null,
       baseline: number | null,
       delta: number | null,
