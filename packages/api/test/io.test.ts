@@ -174,6 +174,41 @@ describe('kam import / export', () => {
     }
   });
 
+  it('imports a text cell of spaces as an empty cell: no value, exported empty', async () => {
+    const other = await createTestDatabase();
+    try {
+      const csv = `externalRef,name,parentRef,segmentCode,industry,country,customerSince
+E-1,Echo,,,   ,DE,
+E-2,Foxtrot,,,,DE,
+`;
+      const report = await importCsv(
+        other.em(),
+        'accounts',
+        file('blank.csv', csv),
+        { mode: 'ATOMIC', batchSize: 10 },
+        actor,
+      );
+      expect(report).toMatchObject({ created: 2, rejected: 0 });
+      type Row = { external_ref: string; industry: string | null };
+      const rows: Row[] = await other
+        .em()
+        .getConnection()
+        .execute<Row[]>('select external_ref, industry from account order by external_ref');
+      expect(rows.map(r => [r.external_ref, r.industry])).toEqual([
+        ['E-1', null],
+        ['E-2', null],
+      ]);
+      const exported = path.join(dir, 'blank-export.csv');
+      await exportCsvToFile(other.em(), 'accounts', exported);
+      expect(readFileSync(exported, 'utf8').split('\n').slice(1, 3)).toEqual([
+        'E-1,Echo,,,,DE,',
+        'E-2,Foxtrot,,,,DE,',
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('ATOMIC: one bad row in a later batch writes nothing at all, and names its line', async () => {
     const before = await tableCounts(db.em(), ['account', 'audit_entry']);
     const report = await importCsv(

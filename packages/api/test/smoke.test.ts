@@ -36,6 +36,32 @@ describe('API smoke', () => {
     });
   });
 
+  it('reads a blank industry back as null: on creation, and when an update sends one', async () => {
+    const created = await api.gql<{ createAccount: { data?: { id: string; industry: string | null } } }>(
+      `mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on CreateAccountSuccess { data { id industry } } } }`,
+      { input: { externalRef: 'A-BLANK', name: 'Blank', industry: '  ' } },
+      admin,
+    );
+    expect(created.body.data?.createAccount.data?.industry).toBeNull();
+    const food = await api.gql<{ createAccount: { data?: { id: string; industry: string | null } } }>(
+      `mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on CreateAccountSuccess { data { id industry } } } }`,
+      { input: { externalRef: 'A-FOOD', name: 'Food', industry: 'Food' } },
+      admin,
+    );
+    const updated = await api.gql<{ updateAccount: { data?: { industry: string | null; version: number } } }>(
+      `mutation($input: UpdateAccountInput!) { updateAccount(input: $input) { ... on UpdateAccountSuccess { data { industry version } } } }`,
+      { input: { id: food.body.data?.createAccount.data?.id, expectedVersion: 1, industry: ' ' } },
+      admin,
+    );
+    expect(updated.body.data?.updateAccount.data).toEqual({ industry: null, version: 2 });
+    const read = await api.gql<{ accountByRef: { industry: string | null } }>(
+      'query($ref: String!) { accountByRef(externalRef: $ref) { industry } }',
+      { ref: 'A-BLANK' },
+      admin,
+    );
+    expect(read.body.data?.accountByRef).toEqual({ industry: null });
+  });
+
   it('imports financials in bulk', async () => {
     const res = await api.gql<{
       importFinancials: { __typename: string; data: { created: number; rejected: number } };

@@ -5,6 +5,7 @@ import {
   moneySchema,
   nameSchema,
   nonNegativeMoneySchema,
+  optionalText,
   quarterSchema,
   versionSchema,
 } from '../common/validation.ts';
@@ -19,7 +20,7 @@ export const accountFieldsSchema = z.object({
   name: nameSchema,
   parentId: z.number().int().positive().nullish(),
   segmentId: z.number().int().positive().nullish(),
-  industry: z.string().trim().max(120).nullish(),
+  industry: optionalText(120),
   country: countrySchema.nullish(),
   customerSince: isoDateSchema.nullish(),
 });
@@ -41,7 +42,7 @@ export const accountRowSchema = z
     name: nameSchema,
     parentRef: externalRefSchema.nullish(),
     segmentCode: z.string().trim().max(40).nullish(),
-    industry: z.string().trim().max(120).nullish(),
+    industry: optionalText(120),
     country: countrySchema.nullish(),
     customerSince: isoDateSchema.nullish(),
   })

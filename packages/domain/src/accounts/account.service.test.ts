@@ -132,6 +132,57 @@ describe('accounts', () => {
 });
 
 // SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.
+describe('a blank optional text is no value', () => {
+  it('createAccount stores an industry of spaces as null and trims one with text', async () => {
+    const blank = await createAccount(
+      db.em(),
+      { externalRef: 'BLANK-1', name: 'Blank', industry: '  ' },
+      testActor,
+    );
+    const food = await createAccount(
+      db.em(),
+      { externalRef: 'BLANK-2', name: 'Food', industry: ' Food ' },
+      testActor,
+    );
+    expect((await db.em().findOneOrFail(Account, blank.id)).industry).toBeNull();
+    expect((await db.em().findOneOrFail(Account, food.id)).industry).toBe('Food');
+  });
+
+  it('updateAccount clears the industry with a blank one and keeps it when left out', async () => {
+    const account = await createAccount(
+      db.em(),
+      { externalRef: 'BLANK-3', name: 'Chem', industry: 'Chemicals' },
+      testActor,
+    );
+    await updateAccount(db.em(), { id: account.id, expectedVersion: 1, name: 'Chem Co' }, testActor);
+    expect((await db.em().findOneOrFail(Account, account.id)).industry).toBe('Chemicals');
+    await updateAccount(db.em(), { id: account.id, expectedVersion: 2, industry: ' \t ' }, testActor);
+    const reloaded = await db.em().findOneOrFail(Account, account.id);
+    expect([reloaded.industry, reloaded.version]).toEqual([null, 3]);
+    const audit = await db
+      .em()
+      .find(AuditEntry, { entityType: 'Account', entityId: String(account.id), action: 'UPDATE' });
+    expect(audit.at(-1)?.changes.industry).toEqual({ before: 'Chemicals', after: null });
+  });
+
+  it('says how long an industry may be, and writes nothing', async () => {
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        createAccount(
+          db.em(),
+          { externalRef: 'BLANK-4', name: 'Long', industry: 'x'.repeat(121) },
+          testActor,
+        ),
+      ['account'],
+    );
+    expect(error.issues).toEqual([
+      { path: ['industry'], code: 'TOO_BIG', message: 'must be at most 120 characters' },
+    ]);
+  });
+});
+
 describe.runIf(testDialect() === 'postgresql')('financial lines recorded at the same time', () => {
   it('never stores an account-level line beside a business unit line of the same quarter', async () => {
     // Each read the quarter's lines before the other committed and saw none: the quarter ended

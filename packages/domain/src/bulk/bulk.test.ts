@@ -575,6 +575,115 @@ describe('other bulk operations', () => {
   });
 });
 
+describe('a blank optional text is no value', () => {
+  it('upsertAccounts stores a blank industry as null, on a new account and over a stored one', async () => {
+    const first = await upsertAccounts(
+      db.em(),
+      [
+        { externalRef: 'BL-1', name: 'Blank one', industry: 'Chemicals' },
+        { externalRef: 'BL-2', name: 'Blank two', industry: '  ' },
+      ],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(first).toMatchObject({ created: 2, rejected: 0 });
+    const again = await upsertAccounts(
+      db.em(),
+      [
+        { externalRef: 'BL-1', name: 'Blank one', industry: ' \t' },
+        { externalRef: 'BL-2', name: 'Blank two' },
+      ],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    // A blank industry and one left out are the same row: BL-2 is unchanged.
+    expect(again).toMatchObject({ created: 0, updated: 1, unchanged: 1 });
+    const stored = await db
+      .em()
+      .find(Account, { externalRef: ['BL-1', 'BL-2'] }, { orderBy: { externalRef: 'asc' } });
+    expect(stored.map(a => [a.externalRef, a.industry])).toEqual([
+      ['BL-1', null],
+      ['BL-2', null],
+    ]);
+  });
+
+  it('upsertContacts, upsertOpportunities, recordSignals and recordSurveyResponses store blank texts as null', async () => {
+    expect(
+      await upsertContacts(
+        db.em(),
+        [
+          {
+            externalRef: 'CT-BLANK',
+            accountRef: 'B-2',
+            name: 'Bea Blank',
+            title: '  ',
+            function: 'OTHER',
+            influence: 2,
+            whatTheyValue: '\n\n',
+          },
+        ],
+        { mode: 'ATOMIC' },
+        testActor,
+      ),
+    ).toMatchObject({ created: 1, rejected: 0 });
+    // A blank lostReason is no reason: an OPEN bid may send it, as it may leave it out.
+    expect(
+      await upsertOpportunities(
+        db.em(),
+        [
+          {
+            externalRef: 'OP-BLANK',
+            accountRef: 'B-2',
+            businessUnitCode: 'EMEA',
+            name: 'Blank bid',
+            value: '10.00',
+            lostReason: ' ',
+          },
+        ],
+        { mode: 'ATOMIC' },
+        testActor,
+      ),
+    ).toMatchObject({ created: 1, rejected: 0 });
+    expect(
+      await recordSignals(
+        db.em(),
+        [
+          {
+            externalRef: 'SG-BLANK',
+            accountRef: 'B-2',
+            kind: 'ADVICE_REQUEST',
+            occurredOn: '2026-05-04',
+            topic: '  ',
+            note: ' ',
+          },
+        ],
+        { mode: 'ATOMIC' },
+        testActor,
+      ),
+    ).toMatchObject({ created: 1, rejected: 0 });
+    expect(
+      await recordSurveyResponses(
+        db.em(),
+        [{ externalRef: 'SV-BLANK', accountRef: 'B-2', respondedOn: '2026-07-01', score: 3, comment: '   ' }],
+        { mode: 'ATOMIC' },
+        testActor,
+      ),
+    ).toMatchObject({ created: 1, rejected: 0 });
+    const connection = db.em().getConnection();
+    expect(
+      await connection.execute(
+        `select c.title as title, c.what_they_value as what_they_value, o.lost_reason as lost_reason,
+                s.topic as topic, s.note as note, r.comment as comment
+           from contact c, opportunity o, customer_signal s, survey_response r
+          where c.external_ref = 'CT-BLANK' and o.external_ref = 'OP-BLANK'
+            and s.external_ref = 'SG-BLANK' and r.external_ref = 'SV-BLANK'`,
+      ),
+    ).toEqual([
+      { title: null, what_they_value: null, lost_reason: null, topic: null, note: null, comment: null },
+    ]);
+  });
+});
+
 describe('idempotency', () => {
   const rows = [line('B-1', '2024-Q1', '10.00', 'EMEA')];
   const call = (key: string, payload: unknown[]) =>

@@ -166,6 +166,24 @@ export const nameSchema = z
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters');
 export const textSchema = z.string().max(20_000, 'must be at most 20,000 characters');
+
+/**
+ * An optional free text (an industry, a title, a note): trimmed, at most `max` characters, and
+ * blank (empty or only whitespace) read as no value, `null`, so that a report or filter sees one
+ * kind of empty. Left out it stays `undefined`: an update keeps the stored value, while `null`
+ * or a blank text clears it.
+ */
+export function optionalText(
+  max: number,
+  message = `must be at most ${max.toLocaleString('en-US')} characters`,
+) {
+  return z
+    .string()
+    .trim()
+    .max(max, message)
+    .transform(v => (v === '' ? null : v))
+    .nullish();
+}
 export const idSchema = z.number().int().positive();
 export const versionSchema = z.number({ error: 'must be the version you last read' }).int().min(1);
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase, tableCounts } from '../testing/index.ts';
+import { createTestDatabase, makeAccount, type TestDatabase, tableCounts } from '../testing/index.ts';
 import { migrateDatabase, pendingMigrations } from './migrate.ts';
 
 let db: TestDatabase;
@@ -19,6 +19,7 @@ const APPEND_ONLY = [
   'plan_status_change',
 ];
 const REFERENCE_TABLES = ['settings', 'service_standard', 'service_element', 'kpi_definition'];
+const BLANK_OPTIONAL_TEXTS = 'Migration20261207100000_blank_optional_texts';
 
 async function triggerNames(): Promise<string[]> {
   const connection = db.em().getConnection();
@@ -90,6 +91,7 @@ describe('migrations', () => {
       'Migration20261206000001_plan_status_history',
       // PostgreSQL only: SQLite had these indexes from the start.
       ...(db.dialect === 'postgresql' ? ['Migration20261207000000_foreign_key_indexes'] : []),
+      BLANK_OPTIONAL_TEXTS,
     ]);
   });
 
@@ -131,6 +133,26 @@ describe('migrations', () => {
     await expect(connection.execute("update account_snapshot set health = 'x'")).rejects.toThrow(
       /append-only/,
     );
+  });
+
+  it('store the blank optional texts written before as null, and leave the others as they were', async () => {
+    // Before the inputs took a blank optional text as no value, "" and "  " were stored as text.
+    const blank = await makeAccount(db.em());
+    const spaces = await makeAccount(db.em());
+    const food = await makeAccount(db.em());
+    const connection = db.em().getConnection();
+    const setIndustry = (id: number, industry: string) =>
+      connection.execute('update account set industry = ? where id = ?', [industry, id]);
+    await setIndustry(blank.id, '');
+    await setIndustry(spaces.id, ' \t\n\u00a0 ');
+    await setIndustry(food.id, ' Food ');
+    await db.orm.migrator.down({ migrations: [BLANK_OPTIONAL_TEXTS] });
+    await migrateDatabase(db.orm);
+    const rows: { industry: string | null }[] = await connection.execute<{ industry: string | null }[]>(
+      'select industry from account where id in (?, ?, ?) order by id',
+      [blank.id, spaces.id, food.id],
+    );
+    expect(rows.map(r => r.industry)).toEqual([null, null, ' Food ']);
   });
 
   it('created the reference data once: 1 settings row, 7 service standards, 10 elements, 13 KPIs', async () => {

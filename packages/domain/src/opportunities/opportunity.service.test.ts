@@ -100,6 +100,17 @@ describe('opportunity outcomes: OPEN → WON or LOST, and a decided bid is final
     expect((await reload(opp.id)).outcome).toBe('LOST');
   });
 
+  it('a LOST bid with a blank reason has no reason (null)', async () => {
+    const opp = await open('Blank reason');
+    await loseOpportunity(
+      db.em(),
+      { id: opp.id, expectedVersion: 1, on: '2026-02-02', reason: '  ' },
+      testActor,
+    );
+    const lost = await reload(opp.id);
+    expect([lost.outcome, lost.lostReason]).toEqual(['LOST', null]);
+  });
+
   it('a qualified bid is not decided before it was qualified: the win rate would count it as qualified then', async () => {
     const opp = await open();
     await qualifyOpportunity(db.em(), { id: opp.id, expectedVersion: 1, on: '2026-05-01' }, testActor);

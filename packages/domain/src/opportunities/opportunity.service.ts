@@ -10,9 +10,9 @@ import {
   isoDateSchema,
   nameSchema,
   nonNegativeMoneySchema,
+  optionalText,
   parseInput,
   ruleIssue,
-  textSchema,
   versionSchema,
 } from '../common/validation.ts';
 import { OPPORTUNITY_OUTCOMES } from '../common/vocabulary.ts';
@@ -49,7 +49,7 @@ export const opportunityRowSchema = z
       .nullish()
       .transform(v => v ?? 'OPEN'),
     decidedOn: isoDateSchema.nullish(),
-    lostReason: textSchema.nullish(),
+    lostReason: optionalText(20_000),
   })
   .strict()
   .superRefine((row, ctx) => {
@@ -156,7 +156,7 @@ const stepSchema = z.object({
   id: z.number().int().positive(),
   expectedVersion: versionSchema,
   on: isoDateSchema.optional(),
-  reason: textSchema.nullish(),
+  reason: optionalText(20_000),
 });
 export type OpportunityStepInput = z.input<typeof stepSchema>;
 

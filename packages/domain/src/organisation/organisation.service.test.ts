@@ -65,3 +65,22 @@ describe('business units and people', () => {
     expect([reloaded.title, reloaded.active, reloaded.version]).toEqual(['KAM', true, 2]);
   });
 });
+
+describe('a blank optional text is no value', () => {
+  it('createPerson stores a blank title as null; updatePerson clears one with a blank', async () => {
+    const blank = await createPerson(
+      db.em(),
+      { name: 'Bo', email: 'bo@example.test', title: ' ' },
+      testActor,
+    );
+    expect((await db.em().findOneOrFail(Person, blank.id)).title).toBeNull();
+    const kam = await createPerson(
+      db.em(),
+      { name: 'Kit', email: 'kit@example.test', title: 'Key account manager' },
+      testActor,
+    );
+    await updatePerson(db.em(), { id: kam.id, expectedVersion: 1, title: '  ' }, testActor);
+    const reloaded = await db.em().findOneOrFail(Person, kam.id);
+    expect([reloaded.title, reloaded.version]).toEqual([null, 2]);
+  });
+});

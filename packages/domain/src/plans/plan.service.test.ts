@@ -232,6 +232,19 @@ describe('a plan is approved only with every involved business unit’s sign-off
   });
 });
 
+describe('a blank optional text is no value', () => {
+  it('a sign-off’s blank comment is stored as null', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
+    const signed = await signPlan(
+      db.em(),
+      { id: plan.id, businessUnitId: sales.id, signedById: salesLead.id, on: '2026-02-01', comment: ' \n ' },
+      testActor,
+    );
+    expect((await db.em().findOneOrFail(PlanSignOff, signed.id)).comment).toBeNull();
+  });
+});
+
 describe('only legal plan status transitions', () => {
   it('DRAFT cannot be approved, closed or returned to draft', async () => {
     const plan = await draftPlan();

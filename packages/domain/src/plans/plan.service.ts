@@ -8,6 +8,7 @@ import { assertVersion, writeAs } from '../common/unit-of-work.ts';
 import {
   isoDateSchema,
   moneySchema,
+  optionalText,
   parseInput,
   ruled,
   textSchema,
@@ -354,7 +355,7 @@ export const signPlanSchema = z.object({
   /** The submitted version the signer read; refused once the plan was submitted again. */
   versionNumber: z.number().int().positive().optional(),
   on: isoDateSchema.optional(),
-  comment: textSchema.nullish(),
+  comment: optionalText(20_000),
 });
 export type SignPlanInput = z.input<typeof signPlanSchema>;
 

@@ -10,7 +10,12 @@ import {
   updateSegment,
   updateServiceStandard,
 } from './segment.service.ts';
-import { ElementImportance, ServiceElement, ServiceStandard } from './service-element.entity.ts';
+import {
+  ElementImportance,
+  ServiceElement,
+  ServicePackage,
+  ServiceStandard,
+} from './service-element.entity.ts';
 
 let db: TestDatabase;
 let elementId: number;
@@ -160,5 +165,31 @@ describe('optimistic locking of segments and service standards', () => {
     expect([standard.text, standard.version]).toEqual(['Proactive KAM', 2]);
     const untouched = await db.em().findOneOrFail(ServiceStandard, { pyramidLevel: 'SUSPECT' });
     expect(untouched.text).toBe(DEFAULT_SERVICE_STANDARDS.SUSPECT);
+  });
+});
+
+describe('a blank optional text is no value', () => {
+  it('a segment’s blank channel and description, and a package’s blank description, are stored as null', async () => {
+    const segment = await createSegment(
+      db.em(),
+      { code: 'SEG-BLANK', name: 'Blank', buyerOrientation: 'PRICE', channel: '  ', description: ' \n' },
+      testActor,
+    );
+    const stored = await db.em().findOneOrFail(Segment, segment.id);
+    expect([stored.channel, stored.description]).toEqual([null, null]);
+    await updateSegment(
+      db.em(),
+      { id: segment.id, expectedVersion: 1, channel: 'Distributors', description: 'Resellers' },
+      testActor,
+    );
+    await updateSegment(db.em(), { id: segment.id, expectedVersion: 2, description: '' }, testActor);
+    const updated = await db.em().findOneOrFail(Segment, segment.id);
+    expect([updated.channel, updated.description]).toEqual(['Distributors', null]);
+    const pkg = await createServicePackage(
+      db.em(),
+      { code: 'PKG-BLANK', name: 'Blank', segmentId: segment.id, description: '   ' },
+      testActor,
+    );
+    expect((await db.em().findOneOrFail(ServicePackage, pkg.id)).description).toBeNull();
   });
 });

@@ -6,10 +6,10 @@ import { findOrFail } from '../common/lookup.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
 import {
   nameSchema,
+  optionalText,
   parseInput,
   ruleIssue,
   scoreSchema,
-  textSchema,
   versionSchema,
 } from '../common/validation.ts';
 import {
@@ -38,11 +38,11 @@ const codeSchema = z
 export const segmentFieldsSchema = z.object({
   name: nameSchema,
   buyerOrientation: z.enum(BUYER_ORIENTATIONS),
-  channel: z.string().trim().max(80).nullish(),
+  channel: optionalText(80),
   sizeClass: z.enum(SIZE_CLASSES).nullish(),
   scope: z.enum(SEGMENT_SCOPES).nullish(),
   growthProfile: z.enum(GROWTH_PROFILES).nullish(),
-  description: textSchema.nullish(),
+  description: optionalText(20_000),
 });
 export const createSegmentSchema = segmentFieldsSchema.extend({ code: codeSchema });
 export type CreateSegmentInput = z.input<typeof createSegmentSchema>;
@@ -112,7 +112,7 @@ export const createServicePackageSchema = z.object({
   code: codeSchema,
   name: nameSchema,
   segmentId: z.number().int().positive(),
-  description: textSchema.nullish(),
+  description: optionalText(20_000),
   elements: z
     .array(z.object({ elementId: z.number().int().positive(), inclusion: z.enum(ELEMENT_INCLUSIONS) }))
     .max(100)

@@ -104,6 +104,24 @@ describe('assessment scores are whole numbers 1–5', () => {
   });
 });
 
+describe('a blank optional text is no value', () => {
+  it('an assessment’s blank notes and a designation’s blank reason are stored as null', async () => {
+    const account = await makeAccount(db.em());
+    const assessment = await recordAssessment(
+      db.em(),
+      { accountId: account.id, ...scores, notes: '  \n' },
+      testActor,
+    );
+    expect((await db.em().findOneOrFail(SelectionAssessment, assessment.id)).notes).toBeNull();
+    const designation = await designateKeyAccount(
+      db.em(),
+      { accountId: account.id, designatedOn: '2026-01-05', reason: ' ' },
+      testActor,
+    );
+    expect((await db.em().findOneOrFail(KeyAccountDesignation, designation.id)).reason).toBeNull();
+  });
+});
+
 describe('a designation is reviewed at least 24 months out', () => {
   it('defaults the review to 24 months after the designation', async () => {
     const { designation } = await designatedOn('2026-02-10');

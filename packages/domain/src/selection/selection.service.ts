@@ -5,7 +5,14 @@ import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { addMonths, findOrFail, today } from '../common/lookup.ts';
 import { assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
-import { isoDateSchema, parseInput, scoreSchema, textSchema, versionSchema } from '../common/validation.ts';
+import {
+  isoDateSchema,
+  optionalText,
+  parseInput,
+  scoreSchema,
+  textSchema,
+  versionSchema,
+} from '../common/validation.ts';
 import { Person } from '../organisation/person.entity.ts';
 import { getSettings } from '../settings/settings.service.ts';
 import { SelectionAssessment } from './assessment.entity.ts';
@@ -26,7 +33,7 @@ export const recordAssessmentSchema = z.object({
   sustainableRevenue: z.boolean(),
   defectionInfluencesOthers: z.boolean(),
   winningImprovesOthers: z.boolean().nullish(),
-  notes: textSchema.nullish(),
+  notes: optionalText(20_000),
 });
 export type RecordAssessmentInput = z.input<typeof recordAssessmentSchema>;
 
@@ -54,7 +61,7 @@ export const designateSchema = z.object({
   /** Defaults to the configured review period after `designatedOn` (at least 24 months). */
   reviewDueOn: isoDateSchema.optional(),
   designatedById: z.number().int().positive().nullish(),
-  reason: textSchema.nullish(),
+  reason: optionalText(20_000),
 });
 export type DesignateInput = z.input<typeof designateSchema>;
 

@@ -4,10 +4,10 @@ import {
   externalRefSchema,
   isoDateSchema,
   nonNegativeMoneySchema,
+  optionalText,
   quarterSchema,
   ruled,
   ruleIssue,
-  textSchema,
 } from '../common/validation.ts';
 import { MEASUREMENT_KINDS, SENTIMENTS, SIGNAL_KINDS } from '../common/vocabulary.ts';
 
@@ -15,10 +15,10 @@ const signalFields = {
   kind: z.enum(SIGNAL_KINDS),
   occurredOn: isoDateSchema,
   sentiment: z.enum(SENTIMENTS).nullish(),
-  topic: z.string().trim().max(200).nullish(),
+  topic: optionalText(200),
   /** A referral's value: the business it brought, never negative. */
   value: nonNegativeMoneySchema.nullish(),
-  note: textSchema.nullish(),
+  note: optionalText(20_000),
 };
 
 function signalRules(
@@ -88,7 +88,7 @@ const surveyScore = z
 const surveyFields = {
   respondedOn: isoDateSchema,
   score: surveyScore,
-  comment: textSchema.nullish(),
+  comment: optionalText(20_000),
 };
 
 export const recordSurveySchema = z.object({

@@ -295,6 +295,34 @@ describe('changing part of a record keeps the rest', () => {
   });
 });
 
+describe('a blank optional text is no value', () => {
+  it('createContact stores a blank title and whatTheyValue as null; updateContact clears them with blanks', async () => {
+    const account = await makeAccount(db.em());
+    const blank = await createContact(
+      db.em(),
+      { ...contactInput(account.id, 3), title: '  ', whatTheyValue: '\n \n' },
+      testActor,
+    );
+    const stored = await db.em().findOneOrFail(Contact, blank.id);
+    expect([stored.title, stored.whatTheyValue]).toEqual([null, null]);
+
+    const cfo = await createContact(
+      db.em(),
+      { ...contactInput(account.id, 3), title: ' CFO ', whatTheyValue: 'Predictable cost' },
+      testActor,
+    );
+    expect([cfo.title, cfo.whatTheyValue]).toEqual(['CFO', 'Predictable cost']);
+    await updateContact(db.em(), { id: cfo.id, expectedVersion: 1, influence: 4 }, testActor);
+    await updateContact(
+      db.em(),
+      { id: cfo.id, expectedVersion: 2, title: '', whatTheyValue: '   ' },
+      testActor,
+    );
+    const reloaded = await db.em().findOneOrFail(Contact, cfo.id);
+    expect([reloaded.title, reloaded.whatTheyValue, reloaded.influence]).toEqual([null, null, 4]);
+  });
+});
+
 describe('optimistic locking of the team and the stakeholder map', () => {
   it('team members: a stale expectedVersion is VERSION_CONFLICT for an update and a removal', async () => {
     const account = await makeAccount(db.em());

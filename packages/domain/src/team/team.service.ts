@@ -10,8 +10,8 @@ import {
   influenceSchema,
   isoDateSchema,
   nameSchema,
+  optionalText,
   parseInput,
-  textSchema,
   versionSchema,
 } from '../common/validation.ts';
 import { CONTACT_FUNCTIONS, CONTACT_STANCES, TEAM_ROLES } from '../common/vocabulary.ts';
@@ -195,12 +195,12 @@ export async function removeTeamMember(
 
 export const contactFieldsSchema = z.object({
   name: nameSchema,
-  title: z.string().trim().max(200).nullish(),
+  title: optionalText(200),
   email: z.email().max(254).nullish(),
   function: z.enum(CONTACT_FUNCTIONS),
   influence: influenceSchema,
   stance: z.enum(CONTACT_STANCES).default('UNKNOWN'),
-  whatTheyValue: textSchema.nullish(),
+  whatTheyValue: optionalText(20_000),
   lastContactOn: isoDateSchema.nullish(),
 });
 

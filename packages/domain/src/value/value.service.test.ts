@@ -233,6 +233,18 @@ describe('an initiative is adopted only when both sides gain and the customer re
   });
 });
 
+describe('a blank optional text is no value', () => {
+  it('a recognition’s blank note is stored as null', async () => {
+    const at = await initiativeAt('REVIEW_AND_REFINE');
+    await recordCustomerRecognition(
+      db.em(),
+      { id: at.id, expectedVersion: at.version, recognised: true, on: '2026-04-01', note: '  ' },
+      testActor,
+    );
+    expect((await reload(at.id)).recognitionNote).toBeNull();
+  });
+});
+
 describe('only legal phase transitions', () => {
   it('phases are taken one at a time, in order', async () => {
     const initiative = await initiativeAt('ASSESS_CURRENT_SITUATION');

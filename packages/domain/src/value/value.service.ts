@@ -10,6 +10,7 @@ import {
   isoDateSchema,
   moneySchema,
   nameSchema,
+  optionalText,
   parseInput,
   textSchema,
   versionSchema,
@@ -173,7 +174,7 @@ export const recordRecognitionSchema = z.object({
   expectedVersion: versionSchema,
   recognised: z.boolean(),
   on: isoDateSchema.optional(),
-  note: textSchema.nullish(),
+  note: optionalText(20_000),
 });
 
 /**
