@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
 import { createTestDatabase, makeAccount, type TestDatabase, tableCounts } from '../testing/index.ts';
 import { migrateDatabase, pendingMigrations } from './migrate.ts';
 
@@ -20,6 +21,15 @@ const APPEND_ONLY = [
 ];
 const REFERENCE_TABLES = ['settings', 'service_standard', 'service_element', 'kpi_definition'];
 const BLANK_OPTIONAL_TEXTS = 'Migration20261207100000_blank_optional_texts';
+const SETTINGS_SINGLETON = 'Migration20261207110001_settings_singleton';
+
+/** Reverts the migrations from `name` on, leaving the database as it was just before `name` ran. */
+async function migrateDownToBefore(name: string): Promise<void> {
+  const executed = (await db.orm.migrator.getExecuted()).map(m => m.name);
+  const index = executed.indexOf(name);
+  if (index < 1) throw new Error(`${name} has not been applied (applied: ${executed.join(', ')})`);
+  await db.orm.migrator.down({ to: executed[index - 1] });
+}
 
 async function triggerNames(): Promise<string[]> {
   const connection = db.em().getConnection();
@@ -92,6 +102,7 @@ describe('migrations', () => {
       // PostgreSQL only: SQLite had these indexes from the start.
       ...(db.dialect === 'postgresql' ? ['Migration20261207000000_foreign_key_indexes'] : []),
       BLANK_OPTIONAL_TEXTS,
+      SETTINGS_SINGLETON,
     ]);
   });
 
@@ -133,6 +144,33 @@ describe('migrations', () => {
     await expect(connection.execute("update account_snapshot set health = 'x'")).rejects.toThrow(
       /append-only/,
     );
+  });
+
+  it('leave one settings row of a database that had two: the lowest id, the one reads used', async () => {
+    await migrateDownToBefore(SETTINGS_SINGLETON);
+    const connection = db.em().getConnection();
+    const [kept] = await connection.execute<{ id: number }[]>('select min(id) as id from settings');
+    // Two first changes at the same time could each insert a row (there was no unique key).
+    const usd = { ...DEFAULT_SETTINGS, currency: 'USD' };
+    await connection.execute(
+      'insert into settings (created_at, updated_at, version, document) values (?, ?, 2, ?)',
+      [new Date(), new Date(), JSON.stringify(usd)],
+    );
+    expect(await tableCounts(db.em(), ['settings'])).toEqual({ settings: 2 });
+    await migrateDatabase(db.orm);
+    const rows = await connection.execute<{ id: number; document: unknown }[]>(
+      'select id, document from settings',
+    );
+    expect(rows.map((r: { id: number }) => Number(r.id))).toEqual([Number(kept?.id)]);
+    const document = typeof rows[0]?.document === 'string' ? JSON.parse(rows[0].document) : rows[0]?.document;
+    expect(document.currency).toBe(DEFAULT_SETTINGS.currency);
+    // And from now on the table holds no second row.
+    await expect(
+      connection.execute(
+        'insert into settings (created_at, updated_at, version, document) values (?, ?, 1, ?)',
+        [new Date(), new Date(), JSON.stringify(usd)],
+      ),
+    ).rejects.toThrow(/unique|constraint/i);
   });
 
   it('store the blank optional texts written before as null, and leave the others as they were', async () => {

@@ -4,8 +4,7 @@ import { writeAs } from '../common/unit-of-work.ts';
 import type { KpiCode, KpiDirection, KpiUnit, ProgrammeStage, PyramidLevel } from '../common/vocabulary.ts';
 import { KpiDefinition } from '../kpis/kpi-definition.entity.ts';
 import { ServiceElement, ServiceStandard } from '../segments/service-element.entity.ts';
-import { Settings } from './settings.entity.ts';
-import { DEFAULT_SETTINGS } from './settings.schemas.ts';
+import { ensureSettingsRow } from './settings.service.ts';
 
 /** The default service standard of each pyramid level (002). */
 export const DEFAULT_SERVICE_STANDARDS: Record<PyramidLevel, string> = {
@@ -182,10 +181,9 @@ export const DEFAULT_PROGRAMME_CHECKLISTS: Record<ProgrammeStage, string[]> = {
 export async function ensureReferenceData(em: EntityManager, actor: Actor): Promise<number> {
   return writeAs(em, actor, async tx => {
     let created = 0;
-    if ((await tx.count(Settings, {})) === 0) {
-      tx.create(Settings, { document: DEFAULT_SETTINGS });
-      created++;
-    }
+    // As a first settings change does: `kam migrate` while someone saves the first change
+    // finds that change's row instead of failing on the unique key.
+    if ((await ensureSettingsRow(tx, actor)).created) created++;
     const standards = new Set((await tx.find(ServiceStandard, {})).map(s => s.pyramidLevel));
     for (const [level, text] of Object.entries(DEFAULT_SERVICE_STANDARDS) as [PyramidLevel, string][]) {
       if (!standards.has(level)) {

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
-import { createTestDatabase, expectRejected, type TestDatabase, testActor } from '../testing/index.ts';
+import { systemActor } from '../common/actor.ts';
+import type { DomainError } from '../common/domain-error.ts';
+import {
+  createTestDatabase,
+  expectRejected,
+  overlap,
+  type TestDatabase,
+  testActor,
+  testDialect,
+} from '../testing/index.ts';
+import { ensureReferenceData } from './reference-data.ts';
 import { Settings } from './settings.entity.ts';
 import { DEFAULT_SETTINGS, type KamSettings } from './settings.schemas.ts';
 import { getSettings, getSettingsRow, type UpdateSettingsInput, updateSettings } from './settings.service.ts';
@@ -210,5 +220,66 @@ describe('changing settings', () => {
     );
     expect(error.issues.map(i => i.path)).toEqual([['expectedVersion']]);
     expect((await getSettingsRow(db.em()))?.version).toBe(before?.version);
+  });
+});
+
+describe('the one settings row', () => {
+  it('the database refuses a second settings row', async () => {
+    if (!(await getSettingsRow(db.em()))) await ensureReferenceData(db.em(), systemActor('test'));
+    const connection = db.em().getConnection();
+    // Written around the use cases, as a script or an older kam could: the table itself says no.
+    await expect(
+      connection.execute(
+        'insert into settings (created_at, updated_at, version, document) values (?, ?, 1, ?)',
+        [new Date(), new Date(), JSON.stringify(DEFAULT_SETTINGS)],
+      ),
+    ).rejects.toThrow(/unique|constraint/i);
+    expect(await db.em().count(Settings, {})).toBe(1);
+  });
+});
+
+// SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.
+describe.runIf(testDialect() === 'postgresql')('the first settings change twice at the same time', () => {
+  const change = (reviewCadenceMonths: number) => (em: Parameters<typeof updateSettings>[0]) =>
+    updateSettings(em, { expectedVersion: 1, patch: { plans: { reviewCadenceMonths } } }, testActor);
+
+  it('writes one row: the first change makes version 2, the other is VERSION_CONFLICT', async () => {
+    // Each read no row before the other committed, and each inserted one: two settings rows,
+    // reads took the lower id, and the other change was lost without a word.
+    await db.em().nativeDelete(Settings, {});
+    const [first, second] = await overlap(db, change(2), change(4));
+    expect(first.ok ? first.value.version : first.error).toBe(2);
+    expect(second.ok ? 'two changes accepted' : (second.error as DomainError)).toMatchObject({
+      code: 'VERSION_CONFLICT',
+      details: { entity: 'Settings', expectedVersion: 1, currentVersion: 2 },
+    });
+    expect(await db.em().count(Settings, {})).toBe(1);
+    expect((await getSettingsRow(db.em()))?.version).toBe(2);
+    expect((await getSettings(db.em())).plans.reviewCadenceMonths).toBe(2);
+  });
+
+  it('a change sent with version 1 while `kam migrate` creates the row applies on top of it', async () => {
+    await db.em().nativeDelete(Settings, {});
+    const [seeded, changed] = await overlap(
+      db,
+      tx => ensureReferenceData(tx, systemActor('migrate')),
+      change(3),
+    );
+    // The other reference data exists already: only the settings row was missing.
+    expect(seeded.ok ? seeded.value : seeded.error).toBe(1);
+    expect(changed.ok ? changed.value.version : changed.error).toBe(2);
+    expect(await db.em().count(Settings, {})).toBe(1);
+    expect((await getSettings(db.em())).plans.reviewCadenceMonths).toBe(3);
+  });
+
+  it('`kam migrate` while the first change is being saved creates no second row', async () => {
+    await db.em().nativeDelete(Settings, {});
+    const [changed, seeded] = await overlap(db, change(5), em =>
+      ensureReferenceData(em, systemActor('migrate')),
+    );
+    expect(changed.ok ? changed.value.version : changed.error).toBe(2);
+    expect(seeded.ok ? seeded.value : seeded.error).toBe(0);
+    expect(await db.em().count(Settings, {})).toBe(1);
+    expect((await getSettings(db.em())).plans.reviewCadenceMonths).toBe(5);
   });
 });

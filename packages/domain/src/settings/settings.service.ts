@@ -1,20 +1,69 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
+import { insertAuditEntries } from '../audit/audit.writer.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
 import { describeIssues, parseInput, toFieldIssues, versionSchema } from '../common/validation.ts';
+import { dialectOfEm, toDbValue } from '../db/sql-writer.ts';
 import { Settings } from './settings.entity.ts';
 import { DEFAULT_SETTINGS, type KamSettings, settingsSchema } from './settings.schemas.ts';
 
 /** The current settings (the defaults when the row does not exist yet). */
 export async function getSettings(em: EntityManager): Promise<KamSettings> {
-  const row = await em.findOne(Settings, { id: { $gt: 0 } }, { orderBy: { id: 'asc' } });
+  const row = await getSettingsRow(em);
   return row ? settingsSchema.parse(row.document) : DEFAULT_SETTINGS;
 }
 
+/** The settings row (there is one at most), or null before `kam migrate` created it. */
 export async function getSettingsRow(em: EntityManager): Promise<Settings | null> {
-  return em.findOne(Settings, { id: { $gt: 0 } }, { orderBy: { id: 'asc' } });
+  return em.findOne(Settings, { singleton: true });
+}
+
+/**
+ * The settings row, created from the defaults (version 1) when there is none; `created` says
+ * whether this call created it. Run it inside the caller's transaction (`writeAs`).
+ *
+ * The insert is `on conflict (singleton) do nothing`: while another transaction is inserting
+ * the row, PostgreSQL makes this one wait until that one ends, and then reads its row (read
+ * committed: each statement sees what was committed before it). So two first changes at the
+ * same time serialise on the row's unique key instead of each creating a row, and the second
+ * is checked against the first's version like any change. The insert goes around the unit of
+ * work (which cannot say "do nothing"), so its audit record is written here.
+ */
+export async function ensureSettingsRow(
+  tx: EntityManager,
+  actor: Actor,
+): Promise<{ row: Settings; created: boolean }> {
+  const existing = await getSettingsRow(tx);
+  if (existing) return { row: existing, created: false };
+  const dialect = dialectOfEm(tx);
+  const now = toDbValue(dialect, new Date());
+  const inserted = await tx
+    .getConnection()
+    .execute<{ id: number }[]>(
+      'insert into settings (created_at, updated_at, version, singleton, document) values (?, ?, 1, true, ?) on conflict (singleton) do nothing returning id',
+      [now, now, toDbValue(dialect, DEFAULT_SETTINGS)],
+      'all',
+      tx.getTransactionContext(),
+    );
+  const row = await getSettingsRow(tx);
+  if (!row) throw new Error('The settings row was neither inserted nor found.');
+  const created = inserted.length > 0;
+  if (created) {
+    await insertAuditEntries(tx, actor, [
+      {
+        entityType: 'Settings',
+        entityId: String(row.id),
+        action: 'CREATE',
+        changes: {
+          document: { before: null, after: DEFAULT_SETTINGS },
+          singleton: { before: null, after: true },
+        },
+      },
+    ]);
+  }
+  return { row, created };
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -47,14 +96,11 @@ export async function updateSettings(
   // Without a version the lock below would be skipped: the version is required, as everywhere.
   parseInput(updateSettingsSchema, input, 'settings');
   return writeAs(em, actor, async tx => {
-    let row = await getSettingsRow(tx);
-    if (!row) {
-      // Without its row the settings read as the defaults at version 1, a fresh row's version:
-      // the row is written first, so the version is checked against it as against any row, and
-      // the change makes version 2 (a second client that read version 1 then conflicts too).
-      row = tx.create(Settings, { document: DEFAULT_SETTINGS });
-      await tx.flush();
-    }
+    // Without its row the settings read as the defaults at version 1, a fresh row's version:
+    // the row is written first, so the version is checked against it as against any row, and
+    // the change makes version 2 (a second client that read version 1 then conflicts too, also
+    // when both send their first change at the same time: see ensureSettingsRow).
+    const { row } = await ensureSettingsRow(tx, actor);
     assertVersion('Settings', row, input.expectedVersion, 'The settings');
     const merged = merge(
       row.document as unknown as Record<string, unknown>,
