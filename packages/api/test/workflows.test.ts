@@ -1135,6 +1135,43 @@ describe('signals, surveys and measurements', () => {
       { businessUnit: { code: 'EMEA' }, value: '72.50' },
     ]);
   });
+
+  it('takes a market written in another case or spacing as the same market, shown as first written', async () => {
+    const share = (market: string, value: string, expectedVersion?: number) =>
+      mutate<{ market: string; value: string; version: number }>(
+        api,
+        admin,
+        'recordOrganisationMeasurement',
+        'RecordOrganisationMeasurementInput',
+        { kind: 'MARKET_SHARE', quarter: '2026-Q2', market, value, expectedVersion },
+        'market value version',
+      );
+    const first = await share('DACH', '12.5');
+    expect(first.data).toEqual({ market: 'DACH', value: '12.50', version: 1 });
+    // The same answer as "DACH" a second time: a conflict naming the version to correct.
+    for (const spelling of ['DACH', 'dach', ' Dach  ']) {
+      expect(await share(spelling, '14')).toMatchObject({ __typename: 'ConflictError', currentVersion: 1 });
+    }
+    expect((await share('dach', '14', 1)).data).toEqual({ market: 'DACH', value: '14.00', version: 2 });
+    await share('Nordics', '8');
+    const read = await api.gql<{
+      organisationMeasurements: { market: string; value: string }[];
+      analytics: { kpis: { code: string; value: number; detail: Record<string, number> }[] };
+    }>(
+      `query { organisationMeasurements(kind: MARKET_SHARE, quarter: "2026-Q2") { market value }
+        analytics(quarter: "2026-Q2") { kpis { code value detail } } }`,
+      {},
+      admin,
+    );
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data?.organisationMeasurements).toEqual([
+      { market: 'DACH', value: '14.00' },
+      { market: 'Nordics', value: '8.00' },
+    ]);
+    // Two markets: (14.00 + 8.00) ÷ 2 = 11.00.
+    const marketShare = read.body.data?.analytics.kpis.find(k => k.code === 'MARKET_SHARE');
+    expect(marketShare).toMatchObject({ value: 11, detail: { DACH: 14, Nordics: 8 } });
+  });
 });
 
 describe('financials', () => {

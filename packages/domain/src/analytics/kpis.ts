@@ -64,6 +64,10 @@ export interface KpiFacts {
   referralValue: bigint;
   /** Measurements in hundredths, per scope. */
   peopleSatisfaction: { unitCode: string | null; hundredths: number }[];
+  /**
+   * One per market: measurements are unique per market key ("DACH" and "dach " are one market,
+   * signals/market.ts), each named as its market was first recorded.
+   */
   marketShare: { market: string; hundredths: number }[];
   /** Qualified bids decided in the TTM window, overall and per unit; and in the quarter alone. */
   won: number;

@@ -21,6 +21,7 @@ const APPEND_ONLY = [
 ];
 const REFERENCE_TABLES = ['settings', 'service_standard', 'service_element', 'kpi_definition'];
 const BLANK_OPTIONAL_TEXTS = 'Migration20261207100000_blank_optional_texts';
+const MARKET_SCOPE_KEYS = 'Migration20261207110000_market_scope_keys';
 const SETTINGS_SINGLETON = 'Migration20261207110001_settings_singleton';
 
 /** Reverts the migrations from `name` on, leaving the database as it was just before `name` ran. */
@@ -102,6 +103,7 @@ describe('migrations', () => {
       // PostgreSQL only: SQLite had these indexes from the start.
       ...(db.dialect === 'postgresql' ? ['Migration20261207000000_foreign_key_indexes'] : []),
       BLANK_OPTIONAL_TEXTS,
+      MARKET_SCOPE_KEYS,
       SETTINGS_SINGLETON,
     ]);
   });
@@ -171,6 +173,48 @@ describe('migrations', () => {
         [new Date(), new Date(), JSON.stringify(usd)],
       ),
     ).rejects.toThrow(/unique|constraint/i);
+  });
+
+  it('compare market names by their normalised form: one measurement per market, the latest recorded kept', async () => {
+    await migrateDownToBefore(MARKET_SCOPE_KEYS);
+    const connection = db.em().getConnection();
+    const at = (minute: number) => new Date(Date.UTC(2019, 3, 1, 9, minute));
+    // [quarter, market (as written, trimmed), value, version, last written]; market null: no market.
+    const rows: [string, string | null, string, number, Date][] = [
+      ['2019-Q1', 'DACH', '10.00', 1, at(1)],
+      ['2019-Q1', 'Dach', '11.00', 1, at(3)],
+      ['2019-Q1', 'dach', '12.00', 3, at(2)],
+      ['2019-Q1', 'North  America', '20.00', 1, at(1)],
+      ['2019-Q1', 'Nordics', '7.25', 2, at(1)],
+      ['2019-Q1', null, '30.00', 1, at(1)],
+      ['2019-Q2', 'dach', '13.00', 1, at(5)],
+      ['2019-Q2', 'north america', '21.00', 1, at(5)],
+    ];
+    for (const [quarter, market, value, version, written] of rows) {
+      await connection.execute(
+        `insert into organisation_measurement (created_at, updated_at, version, kind, quarter, market, scope_key, value)
+         values (?, ?, ?, 'MARKET_SHARE', ?, ?, ?, ?)`,
+        [written, written, version, quarter, market, market === null ? 'all' : `market:${market}`, value],
+      );
+    }
+    await migrateDatabase(db.orm);
+    type Row = { quarter: string; market: string | null; scope_key: string; value: string; version: number };
+    const after = await connection.execute<Row[]>(
+      `select quarter, market, scope_key, cast(value as text) as value, version from organisation_measurement
+        where quarter in ('2019-Q1', '2019-Q2') order by quarter, scope_key`,
+    );
+    expect(
+      after.map((r: Row) => [r.quarter, r.market, r.scope_key, Number(r.value), Number(r.version)]),
+    ).toEqual([
+      ['2019-Q1', null, 'all', 30, 1],
+      // DACH, Dach and dach were one market: Dach's 11.00 was written last and stays, under the
+      // market's first spelling, with a version above all three (a client that read any of them reloads).
+      ['2019-Q1', 'DACH', 'market:dach', 11, 4],
+      ['2019-Q1', 'Nordics', 'market:nordics', 7.25, 2],
+      ['2019-Q1', 'North America', 'market:north america', 20, 1],
+      ['2019-Q2', 'DACH', 'market:dach', 13, 1],
+      ['2019-Q2', 'North America', 'market:north america', 21, 1],
+    ]);
   });
 
   it('store the blank optional texts written before as null, and leave the others as they were', async () => {

@@ -58,6 +58,7 @@ import {
 import { Segment } from '../segments/segment.entity.ts';
 import { SelectionAssessment } from '../selection/assessment.entity.ts';
 import { KeyAccountDesignation } from '../selection/designation.entity.ts';
+import { marketScopeKey } from '../signals/market.ts';
 import { CustomerSignal, OrganisationMeasurement, SurveyResponse } from '../signals/signal.entity.ts';
 import { Contact } from '../team/contact.entity.ts';
 import { TeamMember } from '../team/team-member.entity.ts';
@@ -1047,7 +1048,7 @@ export async function seedDemoPortfolio(
           quarter,
           businessUnit: null,
           market,
-          scopeKey: `market:${market}`,
+          scopeKey: marketScopeKey(market),
           value: (8 + mi * 2.5 + qi * 0.15 + random.normal(0, 0.2)).toFixed(2),
         });
       }

@@ -66,9 +66,16 @@ export const MeasurementSchema = defineEntity({
     quarter: quarterProperty(),
     /** For people satisfaction: the business unit measured. */
     businessUnit: () => p.manyToOne(BusinessUnit).nullable(),
-    /** For market share: the served market measured. */
+    /**
+     * For market share: the served market measured, named as the market's first measurement
+     * named it (white space collapsed); see signals/market.ts.
+     */
     market: p.string().length(120).nullable(),
-    /** `bu:<code>`, `market:<name>` or `all`: one measurement per kind, quarter and scope. */
+    /**
+     * `bu:<code>`, `market:<key>` or `all`: one measurement per kind, quarter and scope. A market's
+     * key is its name in NFKC, white space collapsed, lower case (`marketScopeKey`), so "DACH"
+     * and "dach " are one market.
+     */
     scopeKey: p.string().length(160),
     /** The value, 0–100 (an index or a percentage), with up to two decimals. */
     value: p.decimal('string').precision(7).scale(2),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeKpis } from '../analytics/kpis.ts';
 import { createContact } from '../team/team.service.ts';
 import {
   createTestDatabase,
@@ -155,5 +156,66 @@ describe('organisation measurements', () => {
     const stored = await db.em().findOneOrFail(OrganisationMeasurement, first.id);
     // A decimal column: SQLite hands it back without its trailing zeros.
     expect([Number(stored.value), stored.version]).toEqual([73, 2]);
+  });
+});
+
+describe('markets', () => {
+  const share = (quarter: string, market: string, value: number, expectedVersion?: number) =>
+    recordMeasurement(db.em(), { kind: 'MARKET_SHARE', quarter, market, value, expectedVersion }, testActor);
+
+  it('are the same market whatever their case and spacing: a second spelling is the same measurement', async () => {
+    const first = await share('2027-Q1', 'DACH', 12.5);
+    expect([first.market, first.scopeKey]).toEqual(['DACH', 'market:dach']);
+    // As recording "DACH" twice: VERSION_CONFLICT naming the version to send, nothing written.
+    // Full-width letters are NFKC's compatibility forms of the same letters.
+    for (const spelling of ['DACH', 'dach', 'Dach ', '  dach  ', 'ＤＡＣＨ']) {
+      const error = await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2027-Q1', spelling, 14), [
+        'organisation_measurement',
+      ]);
+      expect(error.details).toMatchObject({ currentVersion: 1 });
+    }
+    // A correction under another spelling corrects that measurement and keeps the first spelling.
+    const corrected = await share('2027-Q1', 'dach', 14, 1);
+    expect([corrected.id, corrected.market, corrected.version]).toEqual([first.id, 'DACH', 2]);
+    await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2027-Q1', 'Dach', 15, 1), [
+      'organisation_measurement',
+    ]);
+    // Inner runs of spaces count as one; a later quarter is shown under the market's first spelling.
+    const spaced = await share('2027-Q1', 'North  America', 20);
+    expect([spaced.market, spaced.scopeKey]).toEqual(['North America', 'market:north america']);
+    for (const spelling of ['north america', 'NORTH\u00a0AMERICA', 'North \t America']) {
+      await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2027-Q1', spelling, 21), [
+        'organisation_measurement',
+      ]);
+    }
+    const later = await share('2027-Q2', 'dAcH', 16);
+    expect([later.market, later.scopeKey]).toEqual(['DACH', 'market:dach']);
+    expect(
+      await db.em().count(OrganisationMeasurement, { kind: 'MARKET_SHARE', quarter: { $like: '2027-%' } }),
+    ).toBe(3);
+    // NFKC writes ﷺ as 18 letters: 9 of them (within the 120 characters) make a key too long to store.
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () => share('2027-Q1', 'ﷺ'.repeat(9), 1),
+      ['organisation_measurement'],
+    );
+    expect(error.issues).toEqual([
+      { path: ['market'], message: 'too long once normalised', code: 'TOO_BIG' },
+    ]);
+  });
+
+  it('count once in the MARKET_SHARE KPI, under their first spelling', async () => {
+    await share('2028-Q3', 'Iberia', 10);
+    await share('2028-Q3', 'Benelux', 20);
+    await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2028-Q3', 'IBERIA', 40), [
+      'organisation_measurement',
+    ]);
+    await share('2028-Q3', 'iberia ', 12, 1);
+    const kpis = await computeKpis(db.em(), '2028-Q3', { trendQuarters: ['2028-Q3'] });
+    const marketShare = kpis.find(k => k.code === 'MARKET_SHARE');
+    // Two markets: (12.00 + 20.00) ÷ 2 = 16.00.
+    expect(marketShare?.value).toBe(16);
+    expect(marketShare?.detail).toEqual({ Benelux: 20, Iberia: 12 });
   });
 });

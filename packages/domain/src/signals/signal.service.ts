@@ -9,6 +9,7 @@ import { parseInput } from '../common/validation.ts';
 import { quoted } from '../common/words.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Contact } from '../team/contact.entity.ts';
+import { marketName, marketScopeKey } from './market.ts';
 import { CustomerSignal, OrganisationMeasurement, SurveyResponse } from './signal.entity.ts';
 import {
   type RecordMeasurementInput,
@@ -64,43 +65,68 @@ export async function recordSurveyResponse(em: EntityManager, input: RecordSurve
   });
 }
 
-/** Records (or corrects, with `expectedVersion`) an organisation measurement for a quarter. */
+/** The scope key column's length (`MeasurementSchema`). */
+const SCOPE_KEY_LENGTH = 160;
+
+/**
+ * Records (or corrects, with `expectedVersion`) an organisation measurement for a quarter.
+ * Markets compare by their key (market.ts): "Dach " in a quarter that has "DACH" is the same
+ * measurement, refused without `expectedVersion` and corrected with it, and keeps the name it
+ * was first recorded under; a market's new measurement takes that market's first name too.
+ */
 export async function recordMeasurement(em: EntityManager, input: RecordMeasurementInput, actor: Actor) {
   const data = parseInput(recordMeasurementSchema, input, 'measurement');
   return writeAs(em, actor, async tx => {
     const businessUnit = data.businessUnitId
       ? await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit')
       : null;
-    const scopeKey = businessUnit ? `bu:${businessUnit.code}` : data.market ? `market:${data.market}` : 'all';
+    const scopeKey = businessUnit
+      ? `bu:${businessUnit.code}`
+      : data.market
+        ? marketScopeKey(data.market)
+        : 'all';
+    if (scopeKey.length > SCOPE_KEY_LENGTH) {
+      // Only compatibility characters that NFKC expands (a ligature to its letters) can get here.
+      throw new DomainError('VALIDATION_FAILED', `Market ${quoted(data.market ?? '')} is too long.`, {
+        issues: [{ path: ['market'], message: 'too long once normalised', code: 'TOO_BIG' }],
+      });
+    }
     const existing = await tx.findOne(OrganisationMeasurement, {
       kind: data.kind,
       quarter: data.quarter,
       scopeKey,
     });
     if (existing) {
+      const label = `${data.kind} for ${existing.market ? `market ${quoted(existing.market)}` : scopeKey} in ${data.quarter}`;
       if (data.expectedVersion === undefined) {
         throw new DomainError(
           'VERSION_CONFLICT',
-          `${data.kind} for ${scopeKey} in ${data.quarter} is already recorded (version ${existing.version}); send expectedVersion ${existing.version} to correct it.`,
+          `${label} is already recorded (version ${existing.version}); send expectedVersion ${existing.version} to correct it.`,
           { details: { currentVersion: existing.version } },
         );
       }
-      assertVersion(
-        'OrganisationMeasurement',
-        existing,
-        data.expectedVersion,
-        `${data.kind} for ${scopeKey} in ${data.quarter}`,
-      );
+      assertVersion('OrganisationMeasurement', existing, data.expectedVersion, label);
       existing.value = data.value;
       return existing;
     }
+    const market = data.market ? await firstMarketName(tx, scopeKey, data.market) : null;
     return tx.create(OrganisationMeasurement, {
       kind: data.kind,
       quarter: data.quarter,
       businessUnit,
-      market: data.market ?? null,
+      market,
       scopeKey,
       value: data.value,
     });
   });
+}
+
+/** The name a market was first measured under (any quarter), else `written` as `marketName` writes it. */
+async function firstMarketName(tx: EntityManager, scopeKey: string, written: string): Promise<string> {
+  const first = await tx.findOne(
+    OrganisationMeasurement,
+    { scopeKey, market: { $ne: null } },
+    { orderBy: { id: 'asc' } },
+  );
+  return first?.market ?? marketName(written);
 }

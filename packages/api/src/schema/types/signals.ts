@@ -79,7 +79,8 @@ export const MeasurementRef = builder
       }),
       market: t.exposeString('market', {
         nullable: true,
-        description: 'For market share: the market measured.',
+        description:
+          'For market share: the market measured, named as the market was first recorded (markets compare case- and space-insensitively).',
       }),
       value: t.string({
         description: 'The value, 0–100 with two decimals, e.g. "72.50".',
@@ -171,7 +172,10 @@ const RecordMeasurementInput = builder.inputType('RecordOrganisationMeasurementI
     kind: t.field({ type: MeasurementKindEnum, required: true, description: 'What was measured.' }),
     quarter: t.field({ type: 'Quarter', required: true, description: 'The quarter.' }),
     businessUnitId: t.globalID({ description: 'For people satisfaction: the business unit.' }),
-    market: t.string({ description: 'For market share: the market.' }),
+    market: t.string({
+      description:
+        'For market share: the market. Case and spacing do not matter ("DACH" and "dach " are one market); it keeps the name it was first recorded with.',
+    }),
     value: t.string({ required: true, description: 'The value, 0–100 with at most two decimals.' }),
     expectedVersion: t.int({ description: 'To correct a recorded value: the version you read.' }),
   }),
