@@ -1,44 +1,15 @@
 import { Migration } from '@mikro-orm/migrations';
+import { clearBlankTexts } from '../shared/blank-optional-texts.ts';
 
-/**
- * Optional free texts store a blank value (empty, or only whitespace) as null since the inputs
- * read it as no value (`optionalText` in src/common/validation.ts): before, "" and "  " were
- * stored as text, a second kind of empty beside null for filters, reports and CSV exports. This
- * sets those stored blanks to null, in the columns the inputs now normalise. Whitespace is
- * what JavaScript's trim removes. Versions are not bumped: what a client read meant the same.
- */
-const COLUMNS: [table: string, column: string][] = [
-  ['account', 'industry'],
-  ['contact', 'title'],
-  ['contact', 'what_they_value'],
-  ['customer_signal', 'note'],
-  ['customer_signal', 'topic'],
-  ['key_account_designation', 'reason'],
-  ['opportunity', 'lost_reason'],
-  ['person', 'title'],
-  ['plan_sign_off', 'comment'],
-  ['segment', 'channel'],
-  ['segment', 'description'],
-  ['selection_assessment', 'notes'],
-  ['service_package', 'description'],
-  ['survey_response', 'comment'],
-  ['value_initiative', 'recognition_note'],
-];
-
-/** The code points of the whitespace String.prototype.trim removes. */
-const WHITESPACE = [
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
-  0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
-];
-
+/** Stored blank optional texts become null (see the shared module for why and which columns). */
 export class Migration20261207100000_blank_optional_texts extends Migration {
   override name = 'Migration20261207100000_blank_optional_texts';
 
   override up(): void {
-    const whitespace = WHITESPACE.map(code => `chr(${code})`).join(' || ');
-    for (const [table, column] of COLUMNS) {
-      this.addSql(`update "${table}" set "${column}" = null where btrim("${column}", ${whitespace}) = '';`);
-    }
+    clearBlankTexts(
+      this,
+      (column, whitespace) => `btrim(${column}, ${whitespace.map(code => `chr(${code})`).join(' || ')})`,
+    );
   }
 
   override down(): void {
