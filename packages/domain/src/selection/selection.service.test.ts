@@ -253,6 +253,25 @@ describe('designations are never deleted', () => {
     expect(await db.em().count(KeyAccountDesignation, { account: account.id })).toBe(2);
   });
 
+  it('revoking needs a reason in words: a blank one is refused and the designation stays', async () => {
+    const { designation: d } = await designatedOn('2026-01-01');
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () => revokeDesignation(db.em(), { id: d.id, expectedVersion: 1, reason: ' \n\t ' }, testActor),
+      ['key_account_designation'],
+    );
+    expect(error.issues.map(i => i.path)).toEqual([['reason']]);
+    expect(error.message).toMatch(/say why the account is no longer key/);
+    await revokeDesignation(
+      db.em(),
+      { id: d.id, expectedVersion: 1, reason: '  Lost the tender  ' },
+      testActor,
+    );
+    const stored = await db.em().fork().findOneOrFail(KeyAccountDesignation, d.id);
+    expect(stored.revocationReason).toBe('Lost the tender');
+  });
+
   it('the database refuses a DELETE of a designation, by SQL or through the ORM', async () => {
     const { designation: d } = await designatedOn('2026-01-01');
     const before = await tableCounts(db.em(), ['key_account_designation', 'audit_entry']);

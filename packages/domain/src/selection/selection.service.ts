@@ -190,7 +190,7 @@ export const revokeDesignationSchema = z.object({
   expectedVersion: versionSchema,
   revokedOn: isoDateSchema.optional(),
   revokedById: z.number().int().positive().nullish(),
-  reason: textSchema.min(1, 'say why the account is no longer key'),
+  reason: textSchema.trim().min(1, 'say why the account is no longer key'),
 });
 export type RevokeDesignationInput = z.input<typeof revokeDesignationSchema>;
 
