@@ -146,6 +146,80 @@ describe('kam import / export', () => {
     }
   });
 
+  it('exports text a spreadsheet would run as a formula behind an apostrophe, and imports it back as written', async () => {
+    const source = await createTestDatabase();
+    const other = await createTestDatabase();
+    try {
+      await seedReference(source);
+      await seedReference(other);
+      const names = [
+        '=HYPERLINK("http://evil.test","Open")',
+        '@SUM(1+1)',
+        "'=already quoted",
+        "'plain quote",
+        '-5',
+      ];
+      await upsertAccounts(
+        source.em(),
+        names.map((name, i) => ({ externalRef: `F-${i}`, name, industry: i === 0 ? '+cmd|calc' : null })),
+        { mode: 'ATOMIC' },
+        actor,
+      );
+      await importFinancials(
+        source.em(),
+        [
+          {
+            accountRef: 'F-1',
+            quarter: '2026-Q1',
+            revenue: '10.00',
+            grossProfit: '-12.50',
+            costToServe: '1.00',
+          },
+        ],
+        { mode: 'ATOMIC' },
+        actor,
+      );
+      const accounts = path.join(dir, 'formulas.csv');
+      await exportCsvToFile(source.em(), 'accounts', accounts);
+      const text = readFileSync(accounts, 'utf8');
+      expect(text.split('\n').slice(1, 6)).toEqual([
+        `F-0,"'=HYPERLINK(""http://evil.test"",""Open"")",,,'+cmd|calc,,`,
+        "F-1,'@SUM(1+1),,,,,",
+        "F-2,''=already quoted,,,,,",
+        "F-3,'plain quote,,,,,",
+        'F-4,-5,,,,,',
+      ]);
+      const financials = path.join(dir, 'formulas-financials.csv');
+      await exportCsvToFile(source.em(), 'financials', financials);
+      // A negative amount is a number, not a formula: left as it is.
+      expect(readFileSync(financials, 'utf8')).toContain('F-1,2026-Q1,,10.00,-12.50,1.00,,');
+      const report = await importCsv(
+        other.em(),
+        'accounts',
+        accounts,
+        { mode: 'ATOMIC', batchSize: 10 },
+        actor,
+      );
+      expect(report).toMatchObject({ created: 5, rejected: 0 });
+      type Row = { external_ref: string; name: string; industry: string | null };
+      const rows: Row[] = await other
+        .em()
+        .getConnection()
+        .execute<Row[]>(
+          `select external_ref, name, industry from account where external_ref like 'F-%' order by external_ref`,
+        );
+      expect(rows.map(r => [r.name, r.industry])).toEqual(
+        names.map((name, i) => [name, i === 0 ? '+cmd|calc' : null]),
+      );
+      const again = path.join(dir, 'formulas-2.csv');
+      await exportCsvToFile(other.em(), 'accounts', again);
+      expect(readFileSync(again, 'utf8')).toBe(text);
+    } finally {
+      await source.close();
+      await other.close();
+    }
+  });
+
   it('exports the same rows whatever the page size (keyset pages across the hierarchy)', async () => {
     const collect = async (kind: CsvKind, pageSize?: number) => {
       let text = '';

@@ -207,15 +207,38 @@ export const CSV_FORMATS: Record<CsvKind, CsvFormat> = {
 };
 
 /**
- * Turns a CSV record into a bulk row: empty cells are omitted, integer and boolean columns
- * are converted when they look right (otherwise left as text for the row validation to
- * reject with a clear message).
+ * Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return as a
+ * formula ("CSV injection": `=HYPERLINK(…)` in an account name becomes a link, or worse, when an
+ * export is opened in Excel). Such text is written with a leading apostrophe, which spreadsheets
+ * show as text and do not print; plain numbers (a negative amount) stay numbers, which is why
+ * this is not csv-stringify's `escape_formulas` (it would quote "-12.50" as well). Text that
+ * already starts with apostrophes before such a character gets one more, so that
+ * `fromSpreadsheetCell` on import gives back exactly what was exported.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const ESCAPED_FORMULA = /^'+[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?\d+(?:\.\d+)?$/;
+
+export function toSpreadsheetCell(cell: string): string {
+  return FORMULA_START.test(cell) && !PLAIN_NUMBER.test(cell) ? `'${cell}` : cell;
+}
+
+/** The text of a cell written by `toSpreadsheetCell` (or by a spreadsheet that escaped it the same way). */
+export function fromSpreadsheetCell(cell: string): string {
+  return ESCAPED_FORMULA.test(cell) ? cell.slice(1) : cell;
+}
+
+/**
+ * Turns a CSV record into a bulk row: empty cells are omitted, a formula escaped on export is
+ * read back as its text, integer and boolean columns are converted when they look right
+ * (otherwise left as text for the row validation to reject with a clear message).
  */
 export function recordToRow(format: CsvFormat, record: Record<string, string>): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const column of format.columns) {
-    const raw = record[column.name];
-    if (raw === undefined || raw === '') continue;
+    const cell = record[column.name];
+    if (cell === undefined || cell === '') continue;
+    const raw = fromSpreadsheetCell(cell);
     if (column.type === 'int' && /^-?\d+$/.test(raw.trim())) row[column.name] = Number(raw.trim());
     else if (column.type === 'bool' && /^(true|false)$/i.test(raw.trim()))
       row[column.name] = raw.trim().toLowerCase() === 'true';

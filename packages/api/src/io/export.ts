@@ -3,7 +3,7 @@ import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { EntityManager } from '@kam/domain';
 import { stringify } from 'csv-stringify/sync';
-import { CSV_FORMATS, type CsvKind } from './csv-formats.ts';
+import { CSV_FORMATS, type CsvKind, toSpreadsheetCell } from './csv-formats.ts';
 
 const PAGE = 5_000;
 
@@ -50,7 +50,9 @@ export async function exportCsv(
         const sql = `select * from (${select.replace(/^\s*select /, `select ${keySelect}, `)}${where} order by ${orderBy} limit ${pageSize}) page`;
         const page = await run(sql, after ?? []);
         if (!page.length) break;
-        await write(stringify(page.map((r: Record<string, unknown>) => format.toCells(r))));
+        await write(
+          stringify(page.map((r: Record<string, unknown>) => format.toCells(r).map(toSpreadsheetCell))),
+        );
         rows += page.length;
         const last = page[page.length - 1] as Record<string, unknown>;
         after = keyAliases.map(a => last[a]);
