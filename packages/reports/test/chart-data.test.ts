@@ -324,6 +324,14 @@ describe('portfolio charts', () => {
     expect(chart.spec.y).toMatchObject({ format: 'share', min: 0, max: 1 });
   });
 
+  it('draws no target line when the target was cleared, and says there is none', () => {
+    const chart = toWinRateChartData({ ...portfolio, winRate: { ...portfolio.winRate, target: null } });
+    expect(chart.spec.series.map(series => series.label)).toEqual(['Win rate']);
+    expect(chart.spec.title).toBe('Win rate by quarter');
+    expect(chart.summary).toMatch(/lost\); no target is set\.$/);
+    expect(chart.summary).not.toContain('80');
+  });
+
   it('stacks the tier distribution from tier 4 to tier 1, then the unassessed', () => {
     const chart = toTierDistributionChartData({
       ...portfolio,

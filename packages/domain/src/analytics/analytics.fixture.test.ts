@@ -8,6 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertAccounts } from '../bulk/accounts.bulk.ts';
 import { importFinancials } from '../bulk/financials.bulk.ts';
+import { updateKpiDefinition } from '../kpis/kpi.service.ts';
+import { KpiDefinition } from '../kpis/kpi-definition.entity.ts';
 import { createSegment } from '../segments/segment.service.ts';
 import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
 import type { AccountSnapshotPayload, KpiResult } from '../snapshots/snapshot.types.ts';
@@ -559,6 +561,26 @@ describe('the thirteen KPIs', () => {
     expect(docs.portfolio.winRate.trend.map(t => t.rate)).toEqual([null, null, null, 1, 0.5]);
     expect(docs.portfolio.winRate).toMatchObject({ won: 2, lost: 1, rate: 0.6667, target: 0.8 });
     expect(kpis.get('WIN_RATE')!.onTarget).toBe(false);
+  });
+
+  it('gives no target line when the WIN_RATE target was cleared (not an 80 % nobody set)', async () => {
+    const definition = await db.em().fork().findOneOrFail(KpiDefinition, { code: 'WIN_RATE' });
+    await updateKpiDefinition(
+      db.em(),
+      { code: 'WIN_RATE', expectedVersion: definition.version, target: null },
+      testActor,
+    );
+    try {
+      const cleared = await buildQuarterDocuments(db.em(), FIXTURE_QUARTER);
+      expect(cleared.portfolio.winRate).toMatchObject({ rate: 0.6667, target: null });
+    } finally {
+      const changed = await db.em().fork().findOneOrFail(KpiDefinition, { code: 'WIN_RATE' });
+      await updateKpiDefinition(
+        db.em(),
+        { code: 'WIN_RATE', expectedVersion: changed.version, target: '80' },
+        testActor,
+      );
+    }
   });
 });
 

@@ -171,7 +171,7 @@ export async function buildQuarterDocuments(
     won: current.won,
     lost: current.lost,
     rate: exactRatio(current.won, current.won + current.lost),
-    target: winTarget == null ? 0.8 : winTarget / 100,
+    target: winTarget == null ? null : winTarget / 100,
     wonValue: fromCents(current.wonValue),
     trend: trend.map(t => {
       const f = facts.get(t)!;

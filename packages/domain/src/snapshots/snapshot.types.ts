@@ -250,7 +250,8 @@ export interface WinRateSummary {
   won: number;
   lost: number;
   rate: number | null;
-  target: number;
+  /** The WIN_RATE KPI's target as a rate, 0–1 (domain §10: 0.8); null when its target was cleared. */
+  target: number | null;
   wonValue: Money;
   /** Per trend quarter, oldest first (bids decided in that quarter). */
   trend: { quarter: string; won: number; lost: number; rate: number | null }[];

@@ -219,7 +219,7 @@ export const portfolioSnapshotSchema = z.object({
     won: count,
     lost: count,
     rate: share.nullable(),
-    target: share,
+    target: share.nullable(),
     wonValue: money,
     trend: z.array(z.object({ quarter, won: count, lost: count, rate: share.nullable() })),
   }),

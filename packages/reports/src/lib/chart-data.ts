@@ -334,28 +334,34 @@ function yearOnYear(growth: number | null): string {
   return `${growth > 0 ? 'grew' : 'shrank'} ${formatShare(Math.abs(growth))}`;
 }
 
-/** Win rate per quarter against its target line (80 % by default). */
+/** Win rate per quarter against its target line (80 % by default; none when the target was cleared). */
 export function toWinRateChartData(portfolio: PortfolioData): ChartModel {
   const { winRate } = portfolio;
+  const { target } = winRate;
   return {
     spec: {
       kind: 'line',
-      title: 'Win rate by quarter against the target',
+      title: target == null ? 'Win rate by quarter' : 'Win rate by quarter against the target',
       labels: winRate.trend.map(point => point.quarter),
       series: [
         { label: 'Win rate', data: winRate.trend.map(point => point.rate) },
-        {
-          label: `Target (${formatShare(winRate.target)})`,
-          data: winRate.trend.map(() => winRate.target),
-          reference: true,
-        },
+        ...(target == null
+          ? []
+          : [
+              {
+                label: `Target (${formatShare(target)})`,
+                data: winRate.trend.map(() => target),
+                reference: true,
+              },
+            ]),
       ],
       y: { format: 'share', title: 'won ÷ decided qualified bids', min: 0, max: 1 },
       height: 240,
     },
     summary:
       `Win rate over the trailing four quarters: ${formatShare(winRate.rate)} ` +
-      `(${formatCount(winRate.won)} won, ${formatCount(winRate.lost)} lost) against a target of ${formatShare(winRate.target)}.`,
+      `(${formatCount(winRate.won)} won, ${formatCount(winRate.lost)} lost)` +
+      (target == null ? '; no target is set.' : ` against a target of ${formatShare(target)}.`),
     table: {
       caption: 'Qualified bids decided per quarter',
       columns: ['Quarter', 'Won', 'Lost', 'Win rate'],

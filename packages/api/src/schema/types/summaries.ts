@@ -711,7 +711,11 @@ export const WinRateSummaryRef = builder.objectRef<WinRateSummary>('WinRateSumma
       description: 'Won ÷ decided, 0–1; null without any.',
       resolve: w => w.rate,
     }),
-    target: t.exposeFloat('target', { description: 'The target rate, 0–1.' }),
+    target: t.exposeFloat('target', {
+      nullable: true,
+      description:
+        "The WIN_RATE KPI's target as a rate, 0–1 (80 % by default); null when its target was cleared.",
+    }),
     wonValue: t.field({ type: 'Money', description: 'The value of the bids won.', resolve: w => w.wonValue }),
     trend: t.field({
       type: [WinRatePointRef],
