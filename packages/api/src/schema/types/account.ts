@@ -348,7 +348,7 @@ const CreateAccountInput = builder.inputType('CreateAccountInput', {
 });
 
 const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
-  description: 'Changes to an account; omitted fields keep their value, null clears.',
+  description: 'Changes to an account; omitted fields keep their value, null clears (a blank industry too).',
   fields: t => ({
     id: t.globalID({ required: true, description: 'The account.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),

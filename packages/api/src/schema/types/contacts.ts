@@ -90,7 +90,8 @@ const CreateContactInput = builder.inputType('CreateContactInput', {
 });
 
 const UpdateContactInput = builder.inputType('UpdateContactInput', {
-  description: 'Changes to a contact; omitted fields keep their value, null clears.',
+  description:
+    'Changes to a contact; omitted fields keep their value, null clears (a blank title or whatTheyValue too).',
   fields: t => ({
     id: t.globalID({ required: true, description: 'The contact.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),

@@ -242,7 +242,8 @@ const CreateSegmentInput = builder.inputType('CreateSegmentInput', {
 });
 
 const UpdateSegmentInput = builder.inputType('UpdateSegmentInput', {
-  description: 'Changes to a segment; omitted fields keep their value, null clears.',
+  description:
+    'Changes to a segment; omitted fields keep their value, null clears (a blank channel or description too).',
   fields: t => ({
     id: t.globalID({ required: true, description: 'The segment.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
