@@ -17,6 +17,18 @@ import {
   TEXT_COLOUR,
 } from '../lib/palette.ts';
 
+/** The strokes drawn on a bar pattern's 8 × 8 tile: polylines, as x, y pairs. */
+const PATTERN_STROKES: Record<Exclude<BarPattern, 'solid' | 'dots'>, readonly (readonly number[])[]> = {
+  diagonal: [[0, 8, 8, 0]],
+  cross: [
+    [0, 0, 8, 8],
+    [0, 8, 8, 0],
+  ],
+  vertical: [[4, 0, 4, 8]],
+  horizontal: [[0, 4, 8, 4]],
+  zigzag: [[0, 6, 4, 2, 8, 6]],
+};
+
 /** A small repeating tile so that bars differ by texture, not only by colour. */
 function barFill(colour: string, pattern: BarPattern): string | CanvasPattern {
   if (pattern === 'solid') return colour;
@@ -33,34 +45,14 @@ function barFill(colour: string, pattern: BarPattern): string | CanvasPattern {
   context.fillStyle = colour;
   context.lineWidth = 2;
   context.beginPath();
-  switch (pattern) {
-    case 'diagonal':
-      context.moveTo(0, 8);
-      context.lineTo(8, 0);
-      break;
-    case 'cross':
-      context.moveTo(0, 0);
-      context.lineTo(8, 8);
-      context.moveTo(0, 8);
-      context.lineTo(8, 0);
-      break;
-    case 'vertical':
-      context.moveTo(4, 0);
-      context.lineTo(4, 8);
-      break;
-    case 'horizontal':
-      context.moveTo(0, 4);
-      context.lineTo(8, 4);
-      break;
-    case 'zigzag':
-      context.moveTo(0, 6);
-      context.lineTo(4, 2);
-      context.lineTo(8, 6);
-      break;
-    case 'dots':
-      context.arc(4, 4, 1.8, 0, Math.PI * 2);
-      context.fill();
-      break;
+  if (pattern === 'dots') {
+    context.arc(4, 4, 1.8, 0, Math.PI * 2);
+    context.fill();
+  } else {
+    for (const line of PATTERN_STROKES[pattern]) {
+      context.moveTo(line[0] ?? 0, line[1] ?? 0);
+      for (let i = 2; i < line.length; i += 2) context.lineTo(line[i] ?? 0, line[i + 1] ?? 0);
+    }
   }
   context.stroke();
   return context.createPattern(tile, 'repeat') ?? colour;
