@@ -7,7 +7,13 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { type ExecutionArgs, type GraphQLError, getOperationAST, getVariableValues } from 'graphql';
-import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import {
+  createGraphQLError,
+  createYoga,
+  isAsyncIterable,
+  type Plugin,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 import { useBodyLimit } from './body-limit.ts';
 import { useComplexityMeasure } from './complexity.ts';
 import {
@@ -35,6 +41,43 @@ function isIntentional(error: unknown): boolean {
     return false;
   const original = (error as GraphQLError).originalError;
   return !original || isIntentional(original);
+}
+
+/**
+ * graphql-js's hints (` Did you mean "accounts"?`, `… the enum value "TIER_1"?`) name fields,
+ * arguments, input fields, types and enum values; GraphQL names never contain "?".
+ */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/**
+ * The error without graphql-js's suggestions: with introspection off, a client probing with
+ * typos would otherwise read the schema out of the hints. Changed in place (validation errors
+ * are cached with their document; every request of this server wants them without).
+ */
+function withoutSuggestions<E extends Error>(error: E): E {
+  if (error.message.includes('Did you mean')) error.message = error.message.replace(SUGGESTION, '');
+  return error;
+}
+
+/**
+ * With introspection off, no error carries graphql-js's suggestions: those of validation (unknown
+ * fields, arguments, types, enum values in the document) and of the variables' coercion.
+ */
+function useHiddenSuggestions(): Plugin<KamContext> {
+  return {
+    onValidate() {
+      return ({ valid, result }) => {
+        if (!valid) result.forEach(withoutSuggestions);
+      };
+    },
+    onExecute() {
+      return {
+        onExecuteDone({ result }) {
+          if (!isAsyncIterable(result)) result.errors?.forEach(withoutSuggestions);
+        },
+      };
+    },
+  };
 }
 
 /** Empties the request's caches once its operation has run (see `endRequestCaches`). */
@@ -194,7 +237,7 @@ export function createKamYoga(deps: ServerDeps, options: YogaOptions = {}): KamY
       // A request a browser sends cross-site without a CORS preflight (a GET, or a POST as
       // text/plain, form-urlencoded or multipart) must carry `x-graphql-yoga-csrf`; JSON needs none.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
-      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...(config.introspection ? [] : [useDisableIntrospection(), useHiddenSuggestions()]),
       maxDepthPlugin({
         n: LIMITS.maxDepth,
         ignoreIntrospection: true,

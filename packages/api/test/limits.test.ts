@@ -166,4 +166,41 @@ describe('introspection', () => {
       await prod.close();
     }
   });
+
+  it('gives no field or argument suggestions when it is off, so a typo does not reveal the schema', async () => {
+    const prod = await startApi({ config: { introspection: false, env: 'production' } });
+    try {
+      const t = (await prod.token('ADMIN')).secret;
+      const typo = await prod.gql('{ acounts(first: 1) { edges { node { nam } } } }', undefined, t);
+      expect(typo.status).toBe(400);
+      expect(errorOf(typo)).toBe('Cannot query field "acounts" on type "Query".');
+      const argument = await prod.gql('{ accounts(frist: 1) { totalCount } }', undefined, t);
+      expect(errorOf(argument)).toContain('Unknown argument "frist" on field "Query.accounts".');
+      expect(errorOf(argument)).not.toMatch(/did you mean/i);
+      const enumValue = await prod.gql('{ accounts(first: 1, tier: TIER1) { totalCount } }', undefined, t);
+      expect(errorOf(enumValue)).toMatch(/TIER1/);
+      expect(errorOf(enumValue)).not.toMatch(/did you mean|TIER_1/i);
+      const variable = await prod.gql(
+        'query($tier: ValueTier) { accounts(first: 1, tier: $tier) { totalCount } }',
+        { tier: 'TIER1' },
+        t,
+      );
+      expect(errorOf(variable)).toMatch(/got invalid value "TIER1"/);
+      expect(errorOf(variable)).not.toMatch(/did you mean|TIER_1/i);
+      const type = await prod.gql(
+        'query($t: ValueTeir) { accounts(first: 1, tier: $t) { totalCount } }',
+        {},
+        t,
+      );
+      expect(errorOf(type)).toMatch(/Unknown type "ValueTeir"/);
+      expect(errorOf(type)).not.toMatch(/did you mean|ValueTier/i);
+    } finally {
+      await prod.close();
+    }
+  });
+
+  it('keeps the suggestions in development, where introspection is on', async () => {
+    const res = await api.gql('{ acounts(first: 1) { totalCount } }', undefined, token);
+    expect(errorOf(res)).toBe('Cannot query field "acounts" on type "Query". Did you mean "accounts"?');
+  });
 });
