@@ -31,13 +31,29 @@ export const DEFAULT_SERVICE_ELEMENTS: [code: string, name: string][] = [
   ['MARKETING_SUPPORT', 'Marketing support'],
 ];
 
+/**
+ * The values a KPI can take, which bound its target: a target outside them is a slip (8000 for
+ * 80 %, a satisfaction target of 42 on the 1–5 scale) that would leave the KPI off target forever.
+ */
+export interface KpiRange {
+  /** What the value is, for messages: "a percentage". */
+  of: string;
+  min: number;
+  max?: number;
+}
+
 interface KpiDefault {
   name: string;
   unit: KpiUnit;
   direction: KpiDirection;
   target: string | null;
+  /** None for the ratio of two growths, which can take any value. */
+  range?: KpiRange;
   description: string;
 }
+
+const SHARE: KpiRange = { of: 'a percentage', min: 0, max: 100 };
+const COUNT: KpiRange = { of: 'a count', min: 0 };
 
 /** The thirteen KPIs (000 §5) with their units and default targets. */
 export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
@@ -46,6 +62,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'PERCENT',
     direction: 'HIGHER_IS_BETTER',
     target: '95',
+    range: SHARE,
     description: 'Share of the accounts active a year earlier (TTM revenue > 0) that are still active.',
   },
   CUSTOMER_SATISFACTION: {
@@ -53,6 +70,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'SCORE',
     direction: 'HIGHER_IS_BETTER',
     target: '4.2',
+    range: { of: 'a mean survey score', min: 1, max: 5 },
     description: 'Mean survey score (1–5) of the responses recorded in the quarter.',
   },
   POSITIVE_FEEDBACK: {
@@ -60,6 +78,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'PERCENT',
     direction: 'HIGHER_IS_BETTER',
     target: '75',
+    range: SHARE,
     description:
       'Share of the feedback signals in the quarter that are positive; the detail also shows how regularly accounts give feedback.',
   },
@@ -68,6 +87,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'INDEX',
     direction: 'HIGHER_IS_BETTER',
     target: '75',
+    range: { of: 'an index', min: 0, max: 100 },
     description:
       'Our people satisfaction index (0–100), recorded per business unit; the portfolio value is the mean.',
   },
@@ -76,6 +96,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'PERCENT',
     direction: 'HIGHER_IS_BETTER',
     target: null,
+    range: SHARE,
     description: 'Our share of the served market, recorded per market; the portfolio value is the mean.',
   },
   CUSTOMER_LIFETIME_VALUE: {
@@ -83,6 +104,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'MONEY',
     direction: 'HIGHER_IS_BETTER',
     target: null,
+    range: { of: 'an amount', min: 0 },
     description:
       'Mean annual (TTM) gross profit of an active account × the expected lifetime 1 ÷ (1 − retention), capped by settings.',
   },
@@ -91,6 +113,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'PERCENT',
     direction: 'HIGHER_IS_BETTER',
     target: '10',
+    range: { of: 'a growth in percent', min: -100 },
     description:
       'Year-on-year growth of the key accounts’ TTM revenue (the detail also gives gross profit growth).',
   },
@@ -99,6 +122,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'PERCENT',
     direction: 'HIGHER_IS_BETTER',
     target: '80',
+    range: SHARE,
     description: 'Won ÷ decided qualified bids, over the bids decided in the trailing four quarters.',
   },
   ADVICE_REQUESTS: {
@@ -106,6 +130,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'COUNT',
     direction: 'HIGHER_IS_BETTER',
     target: null,
+    range: COUNT,
     description:
       'Customers asking our advice on a broad range of topics: advice-request signals in the quarter.',
   },
@@ -114,6 +139,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'COUNT',
     direction: 'HIGHER_IS_BETTER',
     target: null,
+    range: COUNT,
     description: 'Customers asking how to expand the partnership: expansion-request signals in the quarter.',
   },
   REFERRALS: {
@@ -121,6 +147,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'COUNT',
     direction: 'HIGHER_IS_BETTER',
     target: null,
+    range: COUNT,
     description:
       'Referral business from customers: referral signals in the quarter (the detail gives their value).',
   },
@@ -137,6 +164,7 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     unit: 'PERCENT',
     direction: 'HIGHER_IS_BETTER',
     target: '60',
+    range: SHARE,
     description:
       'Share of key accounts with at least one PROVEN value initiative that the customer recognises.',
   },
@@ -199,7 +227,7 @@ export async function ensureReferenceData(em: EntityManager, actor: Actor): Prom
       }
     });
     const kpis = new Set((await tx.find(KpiDefinition, {})).map(k => k.code));
-    for (const [code, d] of Object.entries(DEFAULT_KPIS) as [KpiCode, KpiDefault][]) {
+    for (const [code, { range: _range, ...d }] of Object.entries(DEFAULT_KPIS) as [KpiCode, KpiDefault][]) {
       if (!kpis.has(code)) {
         tx.create(KpiDefinition, { code, ...d, baselineQuarter: null });
         created++;
@@ -207,4 +235,14 @@ export async function ensureReferenceData(em: EntityManager, actor: Actor): Prom
     }
     return created;
   });
+}
+
+/** Why `target` (a decimal string) is outside the values `code` can take, or null when inside. */
+export function kpiTargetOutOfRange(code: KpiCode, target: string): string | null {
+  const range = DEFAULT_KPIS[code].range;
+  const value = Number(target);
+  if (!range || (value >= range.min && (range.max === undefined || value <= range.max))) return null;
+  const bounds = range.max === undefined ? `of at least ${range.min}` : `from ${range.min} to ${range.max}`;
+  const hint = range === SHARE ? ' (80 means 80 %)' : '';
+  return `${code} is ${range.of} ${bounds}${hint}; got ${target}`;
 }

@@ -43,7 +43,10 @@ const UpdateKpiDefinitionInput = builder.inputType('UpdateKpiDefinitionInput', {
   fields: t => ({
     code: t.field({ type: KpiCodeEnum, required: true, description: 'The KPI.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
-    target: t.string({ description: 'The target, a number with at most four decimals.' }),
+    target: t.string({
+      description:
+        'The target, a number with at most four decimals within the KPI’s values: a percentage 0–100 (80 means 80 %), a satisfaction score 1–5, an index 0–100, growth at least −100 %, an amount or count at least 0, any ratio.',
+    }),
     baselineQuarter: t.field({ type: 'Quarter', description: 'The baseline quarter.' }),
   }),
 });
