@@ -16,3 +16,13 @@ export function quoted(text: string, max = 60): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return `"${line.length > max ? `${line.slice(0, max - 1)}…` : line}"`;
 }
+
+/**
+ * The key two spellings of one free-text name share (a market, a geography): Unicode NFKC
+ * (full-width and other compatibility forms become plain letters, a no-break space a space),
+ * every run of white space one space, trimmed, lower case. "DACH", "Dach" and " dach " are one.
+ */
+export function nameKey(name: string): string {
+  // NFKC first: some compatibility characters decompose to capitals (ℌ → H), which then fold.
+  return name.normalize('NFKC').replace(/\s+/gu, ' ').trim().toLowerCase().normalize('NFKC');
+}

@@ -15,16 +15,15 @@
  * rules (its own copy: a migration does not change when this file does).
  */
 
+import { nameKey } from '../common/words.ts';
+
 /** The name of a market as shown: as written, white space collapsed to single spaces and trimmed. */
 export function marketName(name: string): string {
   return name.replace(/\s+/gu, ' ').trim();
 }
 
 /** The key two spellings of one market share: NFKC, white space collapsed and trimmed, lower case. */
-export function marketKey(name: string): string {
-  // NFKC first: some compatibility characters decompose to capitals (ℌ → H), which then fold.
-  return marketName(name.normalize('NFKC')).toLowerCase().normalize('NFKC');
-}
+export const marketKey = nameKey;
 
 /** The scope key of a market's measurements: `market:<key>`. */
 export function marketScopeKey(name: string): string {

@@ -127,6 +127,41 @@ describe('a contact’s influence is a whole number 1–5', () => {
 });
 
 describe('the account team', () => {
+  it('tells geographies apart ignoring case and spacing, as markets are', async () => {
+    const account = await makeAccount(db.em());
+    const [a, b] = [await makePerson(db.em()), await makePerson(db.em())];
+    await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: a.id, role: 'KEY_ACCOUNT_MANAGER', geography: 'DACH' },
+      testActor,
+    );
+    for (const geography of ['Dach', ' dach ', 'ＤＡＣＨ']) {
+      const error = await expectRejected(
+        db.em(),
+        'TEAM_LEAD_ALREADY_ASSIGNED',
+        () =>
+          addTeamMember(
+            db.em(),
+            { accountId: account.id, personId: b.id, role: 'KEY_ACCOUNT_MANAGER', geography },
+            testActor,
+          ),
+        ['team_member'],
+      );
+      expect(error.message).toContain(`already has a lead key account manager for DACH: ${a.name}.`);
+    }
+    const other = await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: b.id, role: 'KEY_ACCOUNT_MANAGER', geography: 'DACH North' },
+      testActor,
+    );
+    await expectRejected(
+      db.em(),
+      'TEAM_LEAD_ALREADY_ASSIGNED',
+      () => updateTeamMember(db.em(), { id: other.id, expectedVersion: 1, geography: 'dach' }, testActor),
+      ['team_member'],
+    );
+  });
+
   it('one lead key account manager per geography', async () => {
     const account = await makeAccount(db.em());
     const [a, b, c] = [await makePerson(db.em()), await makePerson(db.em()), await makePerson(db.em())];

@@ -15,7 +15,7 @@ import {
   versionSchema,
 } from '../common/validation.ts';
 import { CONTACT_FUNCTIONS, CONTACT_STANCES, TEAM_ROLES } from '../common/vocabulary.ts';
-import { quoted } from '../common/words.ts';
+import { nameKey, quoted } from '../common/words.ts';
 import { Person } from '../organisation/person.entity.ts';
 import { Contact } from './contact.entity.ts';
 import { TeamMember } from './team-member.entity.ts';
@@ -38,13 +38,17 @@ async function assertSingleLead(
   geography: string | null,
   exceptId: number | null,
 ): Promise<void> {
-  const leads = await em.find(TeamMember, { account: accountId, role: 'KEY_ACCOUNT_MANAGER', geography });
-  const lead = leads.find(l => l.id !== exceptId);
+  // Geographies are free text: "DACH", "Dach" and " dach " are one (compared as markets are).
+  const key = geography === null ? null : nameKey(geography);
+  const leads = await em.find(TeamMember, { account: accountId, role: 'KEY_ACCOUNT_MANAGER' });
+  const lead = leads.find(
+    l => l.id !== exceptId && (l.geography == null ? null : nameKey(l.geography)) === key,
+  );
   if (lead) {
     await em.populate(lead, ['person', 'account']);
     throw new DomainError(
       'TEAM_LEAD_ALREADY_ASSIGNED',
-      `${lead.account.externalRef} already has a lead key account manager${geography ? ` for ${geography}` : ''}: ${lead.person.name}. A multinational may have one per geography: set a geography, or remove the current lead first.`,
+      `${lead.account.externalRef} already has a lead key account manager${lead.geography ? ` for ${lead.geography}` : ''}: ${lead.person.name}. A multinational may have one per geography: set a geography, or remove the current lead first.`,
       { issues: [{ path: ['role'], message: 'one lead per geography', code: 'TEAM_LEAD_ALREADY_ASSIGNED' }] },
     );
   }

@@ -68,7 +68,10 @@ const AddTeamMemberInput = builder.inputType('AddTeamMemberInput', {
     accountId: t.globalID({ required: true, description: 'The account.' }),
     personId: t.globalID({ required: true, description: 'One of our people.' }),
     role: t.field({ type: TeamRoleEnum, required: true, description: 'Their role.' }),
-    geography: t.string({ description: 'The geography they cover (one lead per geography).' }),
+    geography: t.string({
+      description:
+        'The geography they cover (one lead per geography; "DACH", "Dach" and " dach " are one geography).',
+    }),
     reportsToId: t.globalID({ description: 'The team member they report to, on the same team.' }),
     since: t.field({ type: 'Date', description: 'Since when.' }),
   }),
