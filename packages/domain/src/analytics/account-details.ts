@@ -184,15 +184,14 @@ export function isKeyAt(
 }
 
 /**
- * The plan of the quarter's year per account as it stood on the quarter's last day: its status
- * and the version then under review from the plan's status history (`plan-as-of.ts`; a plan
- * created after that day is left out, one without history reads as it is now), its last review,
- * actions (an action done after the quarter's end counts as open) and the involved units that
- * had not signed that version by then.
+ * The plan in force on the quarter's last day per account (the one whose period covers it:
+ * `plan-as-of.ts`), as it stood that day: its status and the version then under review from the
+ * plan's status history (a plan created after that day is left out, one without history reads as
+ * it is now), its last review by then, actions (an action done after the quarter's end counts as
+ * open) and the involved units that had not signed that version by then.
  */
 export async function planFacts(em: EntityManager, p: Period): Promise<Map<number, PlanFacts>> {
-  const year = Number(p.quarter.slice(0, 4));
-  const asOf = plansAsOfSql(year, p.asOf);
+  const asOf = plansAsOfSql(p.asOf);
   const plans = await query<Record<string, unknown>>(
     em,
     `select p.id, p.account_id, p.year, pa.status, cast(p.starts_on as text) as starts_on,
@@ -207,10 +206,10 @@ export async function planFacts(em: EntityManager, p: Period): Promise<Map<numbe
     `select plan_id, reviewed_on, assessment from (
        select r.plan_id, cast(r.reviewed_on as text) as reviewed_on, r.assessment,
          row_number() over (partition by r.plan_id order by r.reviewed_on desc, r.id desc) as rn
-       from execution_review r join account_plan p on p.id = r.plan_id
-       where p.year = ? and r.reviewed_on <= ?
+       from execution_review r join (${asOf.sql}) pa on pa.plan_id = r.plan_id
+       where r.reviewed_on <= ?
      ) x where rn = 1`,
-    [year, p.asOf],
+    [...asOf.params, p.asOf],
   );
   // An action done after the quarter's end was still open on its last day (and overdue if due by then).
   const open = `(a.status in ('OPEN', 'IN_PROGRESS') or (a.status = 'DONE' and a.completed_on > ?))`;
@@ -220,8 +219,8 @@ export async function planFacts(em: EntityManager, p: Period): Promise<Map<numbe
        sum(case when ${open} then 1 else 0 end) as open_actions,
        sum(case when a.status = 'DONE' and (a.completed_on is null or a.completed_on <= ?) then 1 else 0 end) as done_actions,
        sum(case when ${open} and a.due_on < ? then 1 else 0 end) as overdue_actions
-     from plan_action a join account_plan p on p.id = a.plan_id where p.year = ? group by a.plan_id`,
-    [p.asOf, p.asOf, p.asOf, p.asOf, year],
+     from plan_action a join (${asOf.sql}) pa on pa.plan_id = a.plan_id group by a.plan_id`,
+    [p.asOf, p.asOf, p.asOf, p.asOf, ...asOf.params],
   );
   // The version under review on the day, and only the signatures given by then. (The units
   // involved keep no history: they change only while a plan is a draft, and are read as they are.)

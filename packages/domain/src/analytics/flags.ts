@@ -16,11 +16,12 @@ export interface FlagInputs {
 /**
  * The flags of a key account (domain §6–8), in FLAG_KINDS order:
  * - NO_LEAD_MANAGER / NO_SPONSOR: no team member with that role;
- * - PLAN_REVIEW_OVERDUE: the year's APPROVED, started plan has had no execution review within
- *   the cadence (from the last review, else the later of the plan's start and its approval).
+ * - PLAN_REVIEW_OVERDUE: the APPROVED plan in force (its period covers the day) has had no
+ *   execution review within the cadence (from the last review, else the later of the plan's
+ *   start and its approval).
  *   A DRAFT or IN_REVIEW plan cannot take an execution review (`recordExecutionReview` refuses
  *   it): it gets PLAN_NOT_APPROVED_PAST_START instead;
- * - PLAN_NOT_APPROVED_PAST_START: no plan for the year, or a DRAFT / IN_REVIEW plan whose start has passed;
+ * - PLAN_NOT_APPROVED_PAST_START: no plan in force, or a DRAFT / IN_REVIEW plan whose start has passed;
  * - PROCUREMENT_ONLY: every engaged contact (last contact within 12 months) is in procurement;
  * - DESIGNATION_REVIEW_OVERDUE: the designation's review date has passed;
  * - VALUE_NOT_RECOGNISED: no proven value the customer recognises.
@@ -47,7 +48,7 @@ export function keyAccountFlags(input: FlagInputs, settings: KamSettings, asOf: 
   if (!plan) {
     add(
       'PLAN_NOT_APPROVED_PAST_START',
-      `No key account plan for ${asOf.slice(0, 4)}: write one and get it signed.`,
+      `No key account plan in force on ${asOf}: write one and get it signed.`,
     );
   } else if ((plan.status === 'DRAFT' || plan.status === 'IN_REVIEW') && plan.startsOn < asOf) {
     add(

@@ -12,7 +12,7 @@ export interface HealthInputs {
   /** Influence-4+ contacts and how many of them have a counterpart. */
   influential: number;
   covered: number;
-  /** The plan of the year: whether there is one, its last review, its start and its approval. */
+  /** The plan in force: whether there is one, its last review, its start and its approval. */
   hasPlan: boolean;
   lastReviewOn: string | null;
   planStartsOn: string | null;
@@ -79,7 +79,7 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
   });
 
   let freshness = 0;
-  let freshnessText = 'No plan for this year: write and approve the key account plan.';
+  let freshnessText = 'No plan in force: write and approve the key account plan.';
   if (input.hasPlan) {
     const since =
       input.planStartsOn === null

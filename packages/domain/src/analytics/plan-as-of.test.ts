@@ -8,7 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Person } from '../organisation/person.entity.ts';
 import { AccountPlan, PlanUnit } from '../plans/account-plan.entity.ts';
-import { approvePlan, createPlan, returnPlanToDraft, signPlan, submitPlan } from '../plans/plan.service.ts';
+import {
+  approvePlan,
+  createPlan,
+  recordExecutionReview,
+  returnPlanToDraft,
+  signPlan,
+  submitPlan,
+} from '../plans/plan.service.ts';
+import { designateKeyAccount } from '../selection/selection.service.ts';
 import { createTestDatabase, makePerson, type TestDatabase, testActor } from '../testing/index.ts';
 import { buildFixturePortfolio, type Fixture } from './fixtures/portfolio.fixture.ts';
 import { computeGroupRollups } from './rollup.ts';
@@ -200,5 +208,104 @@ describe('a plan from before the status history', () => {
     expect(planIn('A07')).toMatchObject({ status: 'IN_REVIEW', missingSignOffs: [] });
     // As of today they are IN_REVIEW (version 1, BETA to sign) and APPROVED.
     expect([(await planOf('A06')).status, (await planOf('A07')).status]).toEqual(['IN_REVIEW', 'APPROVED']);
+  });
+});
+
+describe('a plan whose period is not the calendar year', () => {
+  it('is the plan of every quarter its period covers, and the next one takes over when it starts', async () => {
+    // A08 plans April to March: its 2025 plan (2025-04-01 to 2026-03-31) was approved on
+    // 2025-03-10 and reviewed on 2026-02-15; its 2026 plan (2026-04-01 to 2027-03-31) was drafted
+    // on 2026-03-15. On 2026-03-31 the 2025 plan was in force, reviewed six weeks earlier.
+    await designateKeyAccount(
+      db.em(),
+      { accountId: fixture.ids.A08!, designatedOn: '2025-01-01' },
+      testActor,
+    );
+    const plan2025 = await createPlan(
+      db.em(),
+      {
+        accountId: fixture.ids.A08!,
+        year: 2025,
+        startsOn: '2025-04-01',
+        endsOn: '2026-03-31',
+        businessUnitIds: [fixture.units.ALPHA],
+        on: '2025-03-01',
+      },
+      testActor,
+    );
+    const submitted = await submitPlan(
+      db.em(),
+      { id: plan2025.id, expectedVersion: plan2025.version, on: '2025-03-05' },
+      testActor,
+    );
+    await sign(plan2025.id, 'ALPHA', '2025-03-06');
+    await approvePlan(
+      db.em(),
+      { id: plan2025.id, expectedVersion: submitted.version, on: '2025-03-10' },
+      testActor,
+    );
+    await recordExecutionReview(
+      db.em(),
+      { planId: plan2025.id, reviewedOn: '2026-02-15', assessment: 'ON_TRACK', progress: 'On track.' },
+      testActor,
+    );
+    await createPlan(
+      db.em(),
+      {
+        accountId: fixture.ids.A08!,
+        year: 2026,
+        startsOn: '2026-04-01',
+        endsOn: '2027-03-31',
+        businessUnitIds: [fixture.units.ALPHA],
+        on: '2026-03-15',
+      },
+      testActor,
+    );
+    const a08 = await q1Account('A08');
+    expect(a08.plan).toMatchObject({
+      id: plan2025.id,
+      year: 2025,
+      status: 'APPROVED',
+      lastReviewOn: '2026-02-15',
+    });
+    expect(a08.flags.filter(f => f.kind.startsWith('PLAN_'))).toEqual([]);
+    expect(a08.health?.components.find(c => c.key === 'planFreshness')).toMatchObject({ value: 100 });
+
+    // 2025-Q4 (as of 2025-12-31): the same plan, not yet reviewed then.
+    const q4 = (await buildQuarterDocuments(db.em(), '2025-Q4')).accounts.find(a => a.externalRef === 'A08')!;
+    expect(q4.plan).toMatchObject({ id: plan2025.id, status: 'APPROVED', lastReviewOn: null });
+  });
+
+  it('leaves a quarter no plan covers without a plan, and says so by its date', async () => {
+    // A09's only plan runs from 2026-04-01: on 2026-03-31 no plan was in force.
+    await designateKeyAccount(
+      db.em(),
+      { accountId: fixture.ids.A09!, designatedOn: '2025-01-01' },
+      testActor,
+    );
+    await createPlan(
+      db.em(),
+      {
+        accountId: fixture.ids.A09!,
+        year: 2026,
+        startsOn: '2026-04-01',
+        endsOn: '2027-03-31',
+        businessUnitIds: [fixture.units.ALPHA],
+        on: '2026-03-01',
+      },
+      testActor,
+    );
+    const a09 = await q1Account('A09');
+    expect(a09.plan).toBeNull();
+    expect(a09.flags.filter(f => f.kind.startsWith('PLAN_'))).toEqual([
+      {
+        kind: 'PLAN_NOT_APPROVED_PAST_START',
+        message: 'No key account plan in force on 2026-03-31: write one and get it signed.',
+      },
+    ]);
+    expect(a09.health?.components.find(c => c.key === 'planFreshness')).toMatchObject({
+      value: 0,
+      explanation: 'No plan in force: write and approve the key account plan.',
+    });
   });
 });

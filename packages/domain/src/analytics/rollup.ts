@@ -22,8 +22,8 @@ function openPipelineWhere(alias: string, trueLiteral: string): string {
 /**
  * Group roll-ups (domain §1): for every account with children, itself plus all its
  * descendants (a recursive CTE over the hierarchy, any depth up to the limit): TTM revenue,
- * gross profit, cost-to-serve, open qualified pipeline and the plans of the quarter's year (those
- * that existed on its last day).
+ * gross profit, cost-to-serve, open qualified pipeline and the plans in force on the quarter's last
+ * day (those that existed then).
  * `rootIds` restricts the result to some parents.
  */
 export async function computeGroupRollups(
@@ -33,8 +33,8 @@ export async function computeGroupRollups(
 ): Promise<Map<number, GroupRollup>> {
   const p = typeof quarter === 'string' ? periodOf(quarter) : quarter;
   const t = sqlTrue(dialectOf(em));
-  // The plans of the quarter's year that existed on its last day.
-  const plans = plansAsOfSql(Number(p.quarter.slice(0, 4)), p.asOf);
+  // The plans in force on the quarter's last day that existed then.
+  const plans = plansAsOfSql(p.asOf);
   const roots = rootIds ? `where id in (${rootIds.map(() => '?').join(', ') || 'null'})` : '';
   const rows = await query<Record<string, unknown>>(
     em,
