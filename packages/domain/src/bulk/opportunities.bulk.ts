@@ -25,10 +25,18 @@ const SPEC: TableSpec = {
   versioned: true,
 };
 
+/** The row field that sets a stored property, where the names differ. */
+const ROW_FIELD: Record<string, string> = { account: 'accountRef', businessUnit: 'businessUnitCode' };
+
+/** "a", "a and b", "a, b and c". */
+function listed(names: string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 /**
  * Creates or updates opportunities keyed by `externalRef`. A decided opportunity (WON or
- * LOST) is final: a row that would change its outcome, decision date, value or
- * qualification is rejected.
+ * LOST) is final, as in `updateOpportunity`: a row that would change any of its fields is
+ * rejected (`OPPORTUNITY_ALREADY_DECIDED`); a row equal to it is unchanged.
  */
 export async function upsertOpportunities(
   em: EntityManager,
@@ -72,20 +80,20 @@ export async function upsertOpportunities(
       resolved.filter(r => {
         const s = stored.get(r.key);
         if (!s || s.values.outcome === 'OPEN') return true;
-        // The qualification is frozen too: it decides whether the bid counts in the win rate.
-        const changed = (
-          ['outcome', 'decidedOn', 'value', 'account', 'businessUnit', 'qualified'] as const
-        ).some(p => (s.values[p] ?? null) !== (r.values[p] ?? null));
-        if (changed) {
-          reject({
-            index: r.index,
-            path: ['outcome'],
-            code: 'OPPORTUNITY_ALREADY_DECIDED',
-            message: `Opportunity ${r.key} was already ${s.values.outcome} on ${s.values.decidedOn}; a decided bid is final. Record a new opportunity instead.`,
-          });
-          return false;
-        }
-        return true;
+        // Final as in updateOpportunity: every field, not only outcome, value and qualification
+        // (qualifiedOn dates the PROSPECT level and the qualified pipeline of past quarters).
+        const changed = SPEC.columns
+          .filter(c => (s.values[c.property] ?? null) !== (r.values[c.property] ?? null))
+          .map(c => ROW_FIELD[c.property] ?? c.property);
+        const [first] = changed;
+        if (first === undefined) return true;
+        reject({
+          index: r.index,
+          path: [first],
+          code: 'OPPORTUNITY_ALREADY_DECIDED',
+          message: `Opportunity ${r.key} was decided on ${s.values.decidedOn} as ${s.values.outcome} and cannot change (this row changes ${listed(changed)}). Send the row as stored, or record a new opportunity instead.`,
+        });
+        return false;
       }),
   });
 }

@@ -6,6 +6,7 @@ import {
   makeAccount,
   makeBusinessUnit,
   type TestDatabase,
+  tableCounts,
   testActor,
 } from '../testing/index.ts';
 import { Opportunity } from './opportunity.entity.ts';
@@ -169,6 +170,249 @@ describe('opportunity outcomes: OPEN → WON or LOST, and a decided bid is final
       '1000.00',
       true,
       1,
+    ]);
+  });
+});
+
+describe('a decided bid is final in the bulk path too, as in updateOpportunity', () => {
+  const decided = {
+    externalRef: 'OPP-FINAL-1',
+    accountRef: 'OPP-ACC',
+    businessUnitCode: 'OPP-BU',
+    name: 'Final bid',
+    value: '1000.00',
+    qualified: true,
+    qualifiedOn: '2026-01-05',
+    expectedCloseOn: '2026-03-31',
+    outcome: 'WON' as const,
+    decidedOn: '2026-02-10',
+  };
+  const lost = {
+    ...decided,
+    externalRef: 'OPP-FINAL-2',
+    outcome: 'LOST' as const,
+    lostReason: 'Price',
+  };
+  const fresh = (externalRef: string) => ({
+    externalRef,
+    accountRef: 'OPP-ACC',
+    businessUnitCode: 'OPP-BU',
+    name: 'Fresh bid',
+    value: '5.00',
+  });
+
+  beforeAll(async () => {
+    expect(await upsertOpportunities(db.em(), [decided, lost], { mode: 'ATOMIC' }, testActor)).toMatchObject({
+      created: 2,
+      rejected: 0,
+    });
+  });
+
+  async function storedBid(externalRef: string) {
+    const o = await db.em().findOneOrFail(Opportunity, { externalRef });
+    return {
+      name: o.name,
+      qualifiedOn: o.qualifiedOn,
+      expectedCloseOn: o.expectedCloseOn,
+      lostReason: o.lostReason ?? null,
+      version: o.version,
+    };
+  }
+
+  it('rejects a row that changes the name, qualifiedOn, expectedCloseOn or lostReason of a decided bid', async () => {
+    const changes: [Record<string, unknown>, string][] = [
+      [{ ...decided, name: 'Renamed' }, 'name'],
+      // qualifiedOn feeds the as-of PROSPECT level and the qualified pipeline: history would change.
+      [{ ...decided, qualifiedOn: '2020-01-01' }, 'qualifiedOn'],
+      [{ ...decided, expectedCloseOn: '2026-12-31' }, 'expectedCloseOn'],
+      [{ ...decided, expectedCloseOn: null }, 'expectedCloseOn'],
+      [{ ...lost, lostReason: 'Timing' }, 'lostReason'],
+      [{ ...lost, lostReason: null }, 'lostReason'],
+    ];
+    for (const [row, field] of changes) {
+      const r = await upsertOpportunities(db.em(), [row], { mode: 'PARTIAL' }, testActor);
+      const outcome = row.outcome as string;
+      expect(r).toMatchObject({ updated: 0, unchanged: 0, rejected: 1, written: false });
+      expect(r.rejections).toEqual([
+        {
+          index: 0,
+          path: [field],
+          code: 'OPPORTUNITY_ALREADY_DECIDED',
+          message: `Opportunity ${row.externalRef} was decided on 2026-02-10 as ${outcome} and cannot change (this row changes ${field}). Send the row as stored, or record a new opportunity instead.`,
+        },
+      ]);
+    }
+    expect(await storedBid('OPP-FINAL-1')).toEqual({
+      name: 'Final bid',
+      qualifiedOn: '2026-01-05',
+      expectedCloseOn: '2026-03-31',
+      lostReason: null,
+      version: 1,
+    });
+    expect((await storedBid('OPP-FINAL-2')).lostReason).toBe('Price');
+    expect((await storedBid('OPP-FINAL-2')).version).toBe(1);
+  });
+
+  it('names every field a row would change, the first as the path', async () => {
+    const r = await upsertOpportunities(
+      db.em(),
+      [{ ...decided, name: 'Renamed', qualifiedOn: '2020-01-01', expectedCloseOn: '2027-01-01' }],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(r.rejections.map(x => [x.index, x.path, x.code])).toEqual([
+      [0, ['name'], 'OPPORTUNITY_ALREADY_DECIDED'],
+    ]);
+    expect(r.rejections[0]?.message).toContain('(this row changes name, qualifiedOn and expectedCloseOn)');
+  });
+
+  it('ATOMIC writes nothing; PARTIAL writes the other rows', async () => {
+    const bad = { ...decided, qualifiedOn: '2020-01-01' };
+    const before = await tableCounts(db.em(), ['opportunity', 'audit_entry']);
+    const atomic = await upsertOpportunities(
+      db.em(),
+      [fresh('OPP-FINAL-NEW-1'), bad],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(atomic).toMatchObject({ created: 0, updated: 0, rejected: 1, written: false });
+    expect(atomic.rejections.map(x => [x.index, x.path, x.code])).toEqual([
+      [1, ['qualifiedOn'], 'OPPORTUNITY_ALREADY_DECIDED'],
+    ]);
+    expect(await tableCounts(db.em(), ['opportunity', 'audit_entry'])).toEqual(before);
+
+    const partial = await upsertOpportunities(
+      db.em(),
+      [fresh('OPP-FINAL-NEW-2'), bad],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(partial).toMatchObject({ created: 1, updated: 0, rejected: 1, written: true });
+    expect(partial.rejections.map(x => [x.index, x.path, x.code])).toEqual([
+      [1, ['qualifiedOn'], 'OPPORTUNITY_ALREADY_DECIDED'],
+    ]);
+    expect(await db.em().count(Opportunity, { externalRef: 'OPP-FINAL-NEW-2' })).toBe(1);
+    expect((await storedBid('OPP-FINAL-1')).qualifiedOn).toBe('2026-01-05');
+  });
+
+  it('a row equal to the stored decided bid is unchanged; an OPEN bid can still be decided', async () => {
+    expect(
+      await upsertOpportunities(
+        db.em(),
+        [decided, { ...lost, lostReason: '  Price ' }],
+        { mode: 'ATOMIC' },
+        testActor,
+      ),
+    ).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 0 });
+    const open = fresh('OPP-FINAL-OPEN');
+    expect(await upsertOpportunities(db.em(), [open], { mode: 'ATOMIC' }, testActor)).toMatchObject({
+      created: 1,
+    });
+    expect(
+      await upsertOpportunities(
+        db.em(),
+        [
+          {
+            ...open,
+            name: 'Won it',
+            qualified: true,
+            qualifiedOn: '2026-04-01',
+            outcome: 'WON',
+            decidedOn: '2026-05-01',
+          },
+        ],
+        { mode: 'ATOMIC' },
+        testActor,
+      ),
+    ).toMatchObject({ updated: 1, rejected: 0 });
+    const won = await db.em().findOneOrFail(Opportunity, { externalRef: 'OPP-FINAL-OPEN' });
+    expect([won.name, won.outcome, won.decidedOn, won.qualifiedOn]).toEqual([
+      'Won it',
+      'WON',
+      '2026-05-01',
+      '2026-04-01',
+    ]);
+  });
+});
+
+describe('only losing a bid takes a reason', () => {
+  it('winOpportunity and qualifyOpportunity refuse a reason instead of dropping it', async () => {
+    const opp = await open('Reasoned');
+    for (const [step, what] of [
+      [qualifyOpportunity, 'qualifying'],
+      [winOpportunity, 'winning'],
+    ] as const) {
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () =>
+          step(
+            db.em(),
+            { id: opp.id, expectedVersion: 1, on: '2026-01-10', reason: 'great price' },
+            testActor,
+          ),
+        TABLES,
+      );
+      expect(error.issues).toEqual([
+        {
+          path: ['reason'],
+          code: 'OPPORTUNITY_LOST_REASON_NOT_ALLOWED',
+          message: `only loseOpportunity takes a reason (why the bid was lost); leave reason empty when ${what} a bid`,
+        },
+      ]);
+    }
+    expect(await reload(opp.id)).toMatchObject({ outcome: 'OPEN', qualified: false, version: 1 });
+  });
+
+  it('a blank reason is no reason, as in the bulk path', async () => {
+    const opp = await open('Blank win reason');
+    await qualifyOpportunity(
+      db.em(),
+      { id: opp.id, expectedVersion: 1, on: '2026-01-10', reason: ' ' },
+      testActor,
+    );
+    const won = await winOpportunity(
+      db.em(),
+      { id: opp.id, expectedVersion: 2, on: '2026-02-10', reason: '' },
+      testActor,
+    );
+    expect([won.outcome, won.lostReason]).toEqual(['WON', null]);
+  });
+});
+
+describe('a malformed date is reported as such, not also as decided before qualified', () => {
+  const row = {
+    externalRef: 'OX-1',
+    accountRef: 'OPP-ACC',
+    businessUnitCode: 'OPP-BU',
+    name: 'x',
+    value: '10',
+    qualified: true,
+    qualifiedOn: '2026-01-05',
+    outcome: 'WON' as const,
+    decidedOn: '2026-02-10',
+  };
+  it.each([
+    ['decidedOn', { decidedOn: '10/02/2026' }],
+    ['decidedOn', { decidedOn: ' ' }],
+    ['qualifiedOn', { qualifiedOn: '2026-1-5' }],
+    ['qualifiedOn', { qualifiedOn: '2026-13-40' }],
+  ])('%s %j', async (field, change) => {
+    const before = await tableCounts(db.em(), ['opportunity']);
+    const r = await upsertOpportunities(db.em(), [{ ...row, ...change }], { mode: 'ATOMIC' }, testActor);
+    expect(r.rejections.map(x => [x.index, x.path, x.code])).toEqual([[0, [field], 'INVALID_FORMAT']]);
+    expect(await tableCounts(db.em(), ['opportunity'])).toEqual(before);
+  });
+
+  it('two valid dates are still compared', async () => {
+    const r = await upsertOpportunities(
+      db.em(),
+      [{ ...row, decidedOn: '2026-01-04' }],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(r.rejections.map(x => [x.path, x.code])).toEqual([
+      [['decidedOn'], 'OPPORTUNITY_DECIDED_BEFORE_QUALIFIED'],
     ]);
   });
 });

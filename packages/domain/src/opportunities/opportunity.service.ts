@@ -29,6 +29,11 @@ export const createOpportunitySchema = z.object({
 });
 export type CreateOpportunityInput = z.input<typeof createOpportunitySchema>;
 
+/** Whether a value is a valid YYYY-MM-DD date (a refinement still sees the raw, unparsed text). */
+function isIsoDate(value: unknown): value is string {
+  return isoDateSchema.safeParse(value).success;
+}
+
 /** One row of a bulk opportunity upsert, keyed by `externalRef`. */
 export const opportunityRowSchema = z
   .object({
@@ -89,8 +94,14 @@ export const opportunityRowSchema = z
         ),
       );
     }
-    if (row.qualified && row.qualifiedOn && row.decidedOn && row.decidedOn < row.qualifiedOn) {
-      // The win rate counts qualified bids by the quarter of their decision.
+    if (
+      row.qualified &&
+      isIsoDate(row.qualifiedOn) &&
+      isIsoDate(row.decidedOn) &&
+      row.decidedOn < row.qualifiedOn
+    ) {
+      // The win rate counts qualified bids by the quarter of their decision. A malformed date
+      // already has its own issue: compared as text it would also read as "before".
       ctx.addIssue(
         ruleIssue(
           'OPPORTUNITY_DECIDED_BEFORE_QUALIFIED',
@@ -160,6 +171,26 @@ const stepSchema = z.object({
 });
 export type OpportunityStepInput = z.input<typeof stepSchema>;
 
+/**
+ * The step input of qualifying or winning: a reason is why a bid was lost, so it is refused
+ * rather than silently dropped (as the bulk path refuses a lostReason on a row not LOST).
+ */
+function stepWithoutReason(doing: string) {
+  return stepSchema.superRefine((step, ctx) => {
+    if (step.reason) {
+      ctx.addIssue(
+        ruleIssue(
+          'OPPORTUNITY_LOST_REASON_NOT_ALLOWED',
+          ['reason'],
+          `only loseOpportunity takes a reason (why the bid was lost); leave reason empty when ${doing} a bid`,
+        ),
+      );
+    }
+  });
+}
+const qualifyStepSchema = stepWithoutReason('qualifying');
+const winStepSchema = stepWithoutReason('winning');
+
 function alreadyDecided(opp: Opportunity): DomainError {
   return new DomainError(
     'OPPORTUNITY_ALREADY_DECIDED',
@@ -167,9 +198,12 @@ function alreadyDecided(opp: Opportunity): DomainError {
   );
 }
 
-/** Marks an open opportunity as a qualified bid (it then counts in the win rate once decided). */
+/**
+ * Marks an open opportunity as a qualified bid (it then counts in the win rate once decided).
+ * A reason is refused: only a lost bid has one.
+ */
 export async function qualifyOpportunity(em: EntityManager, input: OpportunityStepInput, actor: Actor) {
-  const data = parseInput(stepSchema, input, 'qualification');
+  const data = parseInput(qualifyStepSchema, input, 'qualification');
   return writeAs(em, actor, async tx => {
     const opp = await findOrFail(tx, Opportunity, data.id, 'Opportunity');
     assertVersion('Opportunity', opp, data.expectedVersion, `Opportunity ${opp.externalRef}`);
@@ -181,7 +215,7 @@ export async function qualifyOpportunity(em: EntityManager, input: OpportunitySt
 }
 
 async function decide(em: EntityManager, input: OpportunityStepInput, actor: Actor, outcome: 'WON' | 'LOST') {
-  const data = parseInput(stepSchema, input, 'decision');
+  const data = parseInput(outcome === 'WON' ? winStepSchema : stepSchema, input, 'decision');
   return writeAs(em, actor, async tx => {
     const opp = await findOrFail(tx, Opportunity, data.id, 'Opportunity');
     assertVersion('Opportunity', opp, data.expectedVersion, `Opportunity ${opp.externalRef}`);
@@ -210,7 +244,7 @@ async function decide(em: EntityManager, input: OpportunityStepInput, actor: Act
   });
 }
 
-/** OPEN → WON. */
+/** OPEN → WON. A reason is refused: only a lost bid has one. */
 export function winOpportunity(em: EntityManager, input: OpportunityStepInput, actor: Actor) {
   return decide(em, input, actor, 'WON');
 }
