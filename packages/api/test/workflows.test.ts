@@ -448,6 +448,8 @@ describe('the account plan', () => {
         accountId: acme,
         year: 2026,
         businessUnitIds: [emea, apac],
+        // Drafted early in its year: its action below is done in June (not before the plan was drafted).
+        on: '2026-01-05',
         sections: { baselines: 'Revenue 1.2M', growthOpportunities: 'Cross-sell APAC' },
         targets: { revenueTarget: '1500000.00', marginTargetPercent: '31.5' },
       },
@@ -506,18 +508,16 @@ describe('the account plan', () => {
       signedById: globalId('Person', emeaSigner),
     });
     expect(onBehalf).toMatchObject({ __typename: 'ForbiddenError' });
-    // A signature for a version that is not the one in review is a conflict.
-    const staleRead = await mutate(api, admin, 'signPlan', 'SignPlanInput', {
+    // A signature for a version that was never submitted names one that does not exist: not
+    // found, as comparing with it is (a conflict is for an older version, submitted again since).
+    const unknownVersion = await mutate(api, admin, 'signPlan', 'SignPlanInput', {
       id: plan.id,
       businessUnitId: emea,
       signedById: globalId('Person', emeaSigner),
       versionNumber: 7,
     });
-    expect(staleRead).toMatchObject({
-      __typename: 'ConflictError',
-      code: 'VERSION_CONFLICT',
-      currentVersion: 1,
-    });
+    expect(unknownVersion).toMatchObject({ __typename: 'NotFoundError', code: 'PLAN_VERSION_NOT_FOUND' });
+    expect(unknownVersion.message).toBe('The 2026 plan of W-ACME has no version 7: its only version is 1.');
     for (const [unit, signer] of [
       [emea, emeaSigner],
       [apac, apacSigner],
@@ -681,6 +681,70 @@ describe('the account plan', () => {
       { key: 'baselines', text: 'As drafted' },
       { key: 'currentRelationship', text: 'Strong' },
     ]);
+  });
+
+  it('trims plan texts, clears a section sent null or blank, and keeps the version when nothing changes', async () => {
+    const sectionsOf = (data: { sections: { key: string; text: string }[] }) =>
+      Object.fromEntries(data.sections.map(x => [x.key, x.text]));
+    const plan = await ok<{ id: string; version: number; sections: { key: string; text: string }[] }>(
+      api,
+      admin,
+      'createPlan',
+      'CreatePlanInput',
+      {
+        accountId: globex,
+        year: 2035,
+        businessUnitIds: [emea],
+        on: '2035-01-05',
+        sections: { baselines: ' Revenue 2M ', customerValue: 'Uptime', growthOpportunities: 'More' },
+      },
+      'id version sections { key text }',
+    );
+    expect(sectionsOf(plan)).toMatchObject({ baselines: 'Revenue 2M', customerValue: 'Uptime' });
+    const update = (input: Record<string, unknown>) =>
+      ok<{ version: number; sections: { key: string; text: string }[] }>(
+        api,
+        admin,
+        'updatePlan',
+        'UpdatePlanInput',
+        { id: plan.id, expectedVersion: plan.version, ...input },
+        'version sections { key text }',
+      );
+    // Nothing to change, or the texts as stored: the version stays, so no other editor conflicts.
+    expect((await update({})).version).toBe(plan.version);
+    expect((await update({ sections: { baselines: 'Revenue 2M', customerValue: 'Uptime' } })).version).toBe(
+      plan.version,
+    );
+    const cleared = await update({ sections: { baselines: '   ', customerValue: null } });
+    expect(cleared.version).toBe(plan.version + 1);
+    expect(sectionsOf(cleared)).toMatchObject({
+      baselines: '',
+      customerValue: '',
+      growthOpportunities: 'More',
+    });
+    // An action is not done before its plan was drafted.
+    const action = await ok<{ id: string; version: number }>(
+      api,
+      admin,
+      'addPlanAction',
+      'AddPlanActionInput',
+      { planId: plan.id, description: 'Site visit' },
+      'id version',
+    );
+    const early = await mutate(api, admin, 'updatePlanAction', 'UpdatePlanActionInput', {
+      id: action.id,
+      expectedVersion: action.version,
+      status: 'DONE',
+      completedOn: '1999-03-01',
+    });
+    expect(early).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'VALIDATION_FAILED',
+      fieldErrors: [{ path: ['completedOn'], code: 'ACTION_COMPLETED_BEFORE_PLAN_DRAFTED' }],
+    });
+    expect(early.message).toBe(
+      'The 2035 plan of W-GLOBEX was drafted on 2035-01-05; its action "Site visit" cannot have been done on 1999-03-01, before that. Date completedOn on or after 2035-01-05.',
+    );
   });
 
   it('keeps a dated status history, in date order, for plans written with past dates', async () => {

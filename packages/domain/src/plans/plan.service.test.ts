@@ -17,6 +17,7 @@ import {
 } from '../testing/index.ts';
 import {
   AccountPlan,
+  ExecutionReview,
   PlanAction,
   PlanSignOff,
   PlanStatusChange,
@@ -413,7 +414,7 @@ describe('only legal plan status transitions', () => {
   });
 
   it('DONE and CANCELLED actions are final', async () => {
-    const plan = await draftPlan([sales]);
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
     const action = await addPlanAction(
       db.em(),
       { planId: plan.id, description: 'Run the workshop' },
@@ -885,5 +886,179 @@ describe.runIf(testDialect() === 'postgresql')('the same plan step twice at the 
     expect(first.ok).toBe(true);
     expect(second.ok ? second.value.id : second.error).toBe(first.ok ? first.value.id : 'none');
     expect(await db.em().count(PlanSignOff, { plan: plan.id, businessUnit: sales.id })).toBe(1);
+  });
+});
+
+describe('an update that changes nothing is no change', () => {
+  it('keeps the plan’s version, updatedAt and audit trail when nothing sent differs from what is stored', async () => {
+    const account: Account = await makeAccount(db.em());
+    const plan = await createPlan(
+      db.em(),
+      {
+        accountId: account.id,
+        year: 2026,
+        businessUnitIds: [sales.id, service.id],
+        ownerId: salesLead.id,
+        sections: { baselines: 'Start', customerValue: 'Uptime' },
+        targets: { revenueTarget: '1500000.00', marginTargetPercent: '31.5' },
+      },
+      testActor,
+    );
+    const before = await reload(plan.id);
+    const { updatedAt } = before;
+    const audit = await tableCounts(db.em(), ['audit_entry']);
+    for (const change of [
+      {},
+      { sections: { baselines: 'Start', customerValue: 'Uptime' } },
+      { targets: { revenueTarget: '1500000', marginTargetPercent: '31.50' } },
+      { ownerId: salesLead.id },
+      { businessUnitIds: [service.id, sales.id] },
+    ]) {
+      const updated = await updatePlan(db.em(), { id: plan.id, expectedVersion: 1, ...change }, testActor);
+      expect(updated.version).toBe(1);
+      const reloaded = await reload(plan.id);
+      expect([reloaded.version, reloaded.updatedAt.getTime()]).toEqual([1, updatedAt.getTime()]);
+    }
+    expect(await tableCounts(db.em(), ['audit_entry'])).toEqual(audit);
+    // A change of the units involved alone is a change of the plan: its version moves on.
+    const units = await updatePlan(
+      db.em(),
+      { id: plan.id, expectedVersion: 1, businessUnitIds: [sales.id] },
+      testActor,
+    );
+    expect(units.version).toBe(2);
+  });
+});
+
+describe('an action is not completed before its plan was drafted', () => {
+  it('refuses completedOn before the plan’s draft date, with its path, and writes nothing', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    const action = await addPlanAction(db.em(), { planId: plan.id, description: 'Kick-off' }, testActor);
+    for (const completedOn of ['1999-03-01', '2026-01-04']) {
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () =>
+          updatePlanAction(
+            db.em(),
+            { id: action.id, expectedVersion: 1, status: 'DONE', completedOn },
+            testActor,
+          ),
+        ['plan_action'],
+      );
+      expect(error.message).toBe(
+        `The 2026 plan of ${plan.account.externalRef} was drafted on 2026-01-05; its action "Kick-off" cannot have been done on ${completedOn}, before that. Date completedOn on or after 2026-01-05.`,
+      );
+      expect(error.issues).toEqual([
+        { path: ['completedOn'], message: 'before 2026-01-05', code: 'ACTION_COMPLETED_BEFORE_PLAN_DRAFTED' },
+      ]);
+    }
+    const unchanged = await db.em().findOneOrFail(PlanAction, action.id);
+    expect([unchanged.status, unchanged.completedOn, unchanged.version]).toEqual(['OPEN', null, 1]);
+    const done = await updatePlanAction(
+      db.em(),
+      { id: action.id, expectedVersion: 1, status: 'DONE', completedOn: '2026-01-05' },
+      testActor,
+    );
+    expect([done.status, done.completedOn]).toEqual(['DONE', '2026-01-05']);
+  });
+
+  it('a copied plan was drafted on the day it was copied', async () => {
+    const source = await draftPlan([sales], 2027, '2027-01-05');
+    const copy = await copyPlanToNextYear(db.em(), { id: source.id, on: '2027-11-02' }, testActor);
+    const action = await addPlanAction(db.em(), { planId: copy.id, description: 'Prepare' }, testActor);
+    await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        updatePlanAction(
+          db.em(),
+          { id: action.id, expectedVersion: 1, status: 'DONE', completedOn: '2027-11-01' },
+          testActor,
+        ),
+      ['plan_action'],
+    );
+  });
+});
+
+describe('signing a version that does not exist', () => {
+  it('is PLAN_VERSION_NOT_FOUND, as comparing with it is, not a conflict', async () => {
+    const plan = await draftPlan([sales]);
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1 }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_VERSION_NOT_FOUND',
+      () => sign(plan.id, sales, salesLead, undefined, 2),
+      PLAN_TABLES,
+    );
+    expect(error.message).toBe(
+      `The 2026 plan of ${plan.account.externalRef} has no version 2: its only version is 1.`,
+    );
+    const compared = await expectRejected(db.em(), 'PLAN_VERSION_NOT_FOUND', () =>
+      comparePlanVersions(db.em(), { planId: plan.id, from: 2 }),
+    );
+    expect(compared.message).toBe(error.message);
+    expect(await sign(plan.id, sales, salesLead, undefined, 1)).toMatchObject({ planVersionNumber: 1 });
+  });
+});
+
+describe('a plan’s free texts are trimmed; blank or null is the empty text', () => {
+  it('trims the sections; a blank or null section clears the text to ""', async () => {
+    const account: Account = await makeAccount(db.em());
+    const plan = await createPlan(
+      db.em(),
+      {
+        accountId: account.id,
+        year: 2026,
+        businessUnitIds: [sales.id],
+        sections: { baselines: '  Start \n', customerValue: '   ', requiredActions: null },
+      },
+      testActor,
+    );
+    let reloaded = await reload(plan.id);
+    expect([reloaded.baselines, reloaded.customerValue, reloaded.requiredActions]).toEqual(['Start', '', '']);
+    await updatePlan(
+      db.em(),
+      {
+        id: plan.id,
+        expectedVersion: 1,
+        sections: { customerValue: ' Uptime ', growthOpportunities: 'More' },
+      },
+      testActor,
+    );
+    await updatePlan(
+      db.em(),
+      { id: plan.id, expectedVersion: 2, sections: { baselines: '   ', customerValue: null } },
+      testActor,
+    );
+    reloaded = await reload(plan.id);
+    expect([reloaded.baselines, reloaded.customerValue, reloaded.growthOpportunities]).toEqual([
+      '',
+      '',
+      'More',
+    ]);
+    expect(reloaded.version).toBe(3);
+  });
+
+  it('trims an execution review’s blockers and help needed; blank is ""', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
+    await sign(plan.id, sales, salesLead, '2026-02-01');
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-02-02' }, testActor);
+    const review = await recordExecutionReview(
+      db.em(),
+      {
+        planId: plan.id,
+        reviewedOn: '2026-04-01',
+        assessment: 'ON_TRACK',
+        progress: 'Fine',
+        blockers: '  ',
+        helpNeeded: ' A sponsor \n',
+      },
+      testActor,
+    );
+    db.em().clear();
+    const stored = await db.em().findOneOrFail(ExecutionReview, review.id);
+    expect([stored.blockers, stored.helpNeeded]).toEqual(['', 'A sponsor']);
   });
 });

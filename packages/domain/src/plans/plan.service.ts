@@ -11,7 +11,6 @@ import {
   optionalText,
   parseInput,
   ruled,
-  textSchema,
   toFieldIssues,
   versionSchema,
 } from '../common/validation.ts';
@@ -39,11 +38,24 @@ import {
   PlanVersion,
 } from './account-plan.entity.ts';
 
+/**
+ * A plan's free text (a section, an execution review's blockers or help needed): trimmed, at
+ * most 20,000 characters. Its columns are NOT NULL, their empty value "": blank (empty or only
+ * whitespace) and `null` are both that empty text, so an update that sends either clears the
+ * stored text (as `optionalText` clears a nullable one). Left out it stays `undefined`.
+ */
+const planTextSchema = z
+  .string()
+  .trim()
+  .max(20_000, 'must be at most 20,000 characters')
+  .nullable()
+  .transform(v => v ?? '');
+
 const sectionsSchema = z
   .object(
-    Object.fromEntries(PLAN_SECTIONS.map(s => [s, textSchema.optional()])) as Record<
+    Object.fromEntries(PLAN_SECTIONS.map(s => [s, planTextSchema.optional()])) as Record<
       PlanSection,
-      z.ZodOptional<typeof textSchema>
+      z.ZodOptional<typeof planTextSchema>
     >,
   )
   .strict();
@@ -265,23 +277,39 @@ export async function updatePlan(
     const plan = await findPlan(tx, data.id);
     assertPlanVersion(plan, data.expectedVersion);
     if (plan.status !== 'DRAFT') throw notEditable(plan);
+    // Only what differs from what is stored is written: an update that changes nothing keeps
+    // the plan's version (and updatedAt), so nobody else's edit of it conflicts for nothing.
     const record = plan as unknown as Record<string, unknown>;
     for (const [section, text] of Object.entries(data.sections ?? {}))
-      if (text !== undefined) record[section] = text;
-    for (const [field, value] of Object.entries(data.targets ?? {}))
-      if (value !== undefined) record[field] = value;
-    if (data.ownerId !== undefined)
+      if (text !== undefined && text !== record[section]) record[section] = text;
+    for (const [field, value] of Object.entries(data.targets ?? {})) {
+      const target = field as (typeof TARGET_FIELDS)[number];
+      // Compared as frozen: SQLite reads a margin of 31.50 back as "31.5".
+      if (value !== undefined && targetText(target, value) !== targetText(target, record[field]))
+        record[field] = value;
+    }
+    if (data.ownerId !== undefined && (data.ownerId ?? null) !== (plan.owner?.id ?? null))
       plan.owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
     if (data.businessUnitIds) {
       const wanted = await loadUnits(tx, data.businessUnitIds);
       const current = await tx.find(PlanUnit, { plan });
-      for (const pu of current) if (!wanted.some(u => u.id === pu.businessUnit.id)) tx.remove(pu);
-      for (const unit of wanted) {
-        if (!current.some(pu => pu.businessUnit.id === unit.id))
-          tx.create(PlanUnit, { plan, businessUnit: unit });
+      let unitsChanged = false;
+      for (const pu of current) {
+        if (!wanted.some(u => u.id === pu.businessUnit.id)) {
+          tx.remove(pu);
+          unitsChanged = true;
+        }
       }
+      for (const unit of wanted) {
+        if (!current.some(pu => pu.businessUnit.id === unit.id)) {
+          tx.create(PlanUnit, { plan, businessUnit: unit });
+          unitsChanged = true;
+        }
+      }
+      // The units are rows of their own: a change of them alone is still a change of the plan,
+      // so its version moves on (and an editor who read the old units gets VERSION_CONFLICT).
+      if (unitsChanged) plan.updatedAt = new Date();
     }
-    plan.updatedAt = new Date();
     return plan;
   });
 }
@@ -371,6 +399,10 @@ export async function signPlan(em: EntityManager, input: SignPlanInput, actor: A
         'PLAN_INVALID_TRANSITION',
         `${planName(plan)} is ${plan.status}; only a plan IN_REVIEW can be signed.${plan.status === 'DRAFT' ? ' Submit it first.' : ''}`,
       );
+    }
+    if (data.versionNumber !== undefined && data.versionNumber > plan.latestVersionNumber) {
+      // Not a version submitted since it was read: one that was never submitted.
+      throw versionNotFound(plan, data.versionNumber);
     }
     if (data.versionNumber !== undefined && data.versionNumber !== plan.latestVersionNumber) {
       // A signature is for what the signer read: the plan was returned and submitted again since.
@@ -491,7 +523,11 @@ export async function returnPlanToDraft(em: EntityManager, input: PlanStepInput,
   });
 }
 
-/** Closes an APPROVED plan at the end of its year. */
+/**
+ * Closes an APPROVED plan: its year's execution ends, and its actions no longer change. Usually
+ * at the end of its period, but on any day (`on`, today when omitted) not before its last step
+ * or execution review: a plan may end early, e.g. when the account stops being a key account.
+ */
 export async function closePlan(em: EntityManager, input: PlanStepInput, actor: Actor) {
   const data = parseInput(planStepSchema, input, 'plan');
   return writeAs(em, actor, async tx => {
@@ -607,6 +643,21 @@ export async function copyPlanToNextYear(
   });
 }
 
+/** `PLAN_VERSION_NOT_FOUND` for a version number a (loaded) plan does not have, saying which it has. */
+function versionNotFound(plan: AccountPlan, n: number): DomainError {
+  const latest = plan.latestVersionNumber;
+  return new DomainError(
+    'PLAN_VERSION_NOT_FOUND',
+    `${planName(plan)} has no version ${n}: ${
+      latest === 0
+        ? 'it has not been submitted yet (submitting a plan freezes its content as a version)'
+        : latest === 1
+          ? 'its only version is 1'
+          : `its versions are 1 to ${latest}`
+    }.`,
+  );
+}
+
 export interface SectionDifference {
   key: string;
   title: string;
@@ -626,19 +677,7 @@ export async function comparePlanVersions(
   const plan = await findPlan(em, input.planId);
   const load = async (n: number) => {
     const v = await em.findOne(PlanVersion, { plan, number: n });
-    if (!v) {
-      const latest = plan.latestVersionNumber;
-      throw new DomainError(
-        'PLAN_VERSION_NOT_FOUND',
-        `${planName(plan)} has no version ${n}: ${
-          latest === 0
-            ? 'it has not been submitted yet (submitting a plan freezes its content as a version)'
-            : latest === 1
-              ? 'its only version is 1'
-              : `its versions are 1 to ${latest}`
-        }.`,
-      );
-    }
+    if (!v) throw versionNotFound(plan, n);
     return v.content;
   };
   const before = await load(input.from);
@@ -673,8 +712,8 @@ export const recordReviewSchema = z.object({
   reviewerId: z.number().int().positive().nullish(),
   assessment: z.enum(REVIEW_ASSESSMENTS),
   progress: z.string().trim().min(1, 'say how the plan is progressing against its targets').max(20_000),
-  blockers: textSchema.default(''),
-  helpNeeded: textSchema.default(''),
+  blockers: planTextSchema.default(''),
+  helpNeeded: planTextSchema.default(''),
   revenueToDate: moneySchema.nullish(),
 });
 export type RecordReviewInput = z.input<typeof recordReviewSchema>;
@@ -757,6 +796,36 @@ const ACTION_TRANSITIONS: Record<ActionStatus, ActionStatus[]> = {
   CANCELLED: [],
 };
 
+/**
+ * An action of a plan is not done before the plan was drafted (its first status step, CREATED or
+ * COPIED): the plan's action plan did not exist then. `VALIDATION_FAILED`, with the issue
+ * `ACTION_COMPLETED_BEFORE_PLAN_DRAFTED` at `completedOn` (as a decision dated before the
+ * qualification is refused).
+ */
+async function assertCompletedAfterDraft(tx: EntityManager, action: PlanAction, completedOn: string) {
+  const drafted = await tx.findOne(
+    PlanStatusChange,
+    { plan: action.plan },
+    { orderBy: [{ changedOn: 'asc' }, { id: 'asc' }], fields: ['changedOn'] },
+  );
+  if (drafted && completedOn < drafted.changedOn) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `${planName(action.plan)} was drafted on ${drafted.changedOn}; its action ${quoted(action.description)} cannot have been done on ${completedOn}, before that. Date completedOn on or after ${drafted.changedOn}.`,
+      {
+        details: { draftedOn: drafted.changedOn, completedOn },
+        issues: [
+          {
+            path: ['completedOn'],
+            message: `before ${drafted.changedOn}`,
+            code: 'ACTION_COMPLETED_BEFORE_PLAN_DRAFTED',
+          },
+        ],
+      },
+    );
+  }
+}
+
 export const updateActionSchema = z.object({
   id: z.number().int().positive(),
   expectedVersion: versionSchema,
@@ -812,8 +881,10 @@ export async function updatePlanAction(em: EntityManager, input: UpdateActionInp
           `Action ${quoted(action.description)} is ${current} and cannot become ${data.status}${ACTION_TRANSITIONS[current].length ? `; it can become ${ACTION_TRANSITIONS[current].join(', ')}` : ': DONE and CANCELLED are final'}.`,
         );
       }
+      const completedOn = data.status === 'DONE' ? (data.completedOn ?? today()) : null;
+      if (completedOn !== null) await assertCompletedAfterDraft(tx, action, completedOn);
       action.status = data.status;
-      action.completedOn = data.status === 'DONE' ? (data.completedOn ?? today()) : null;
+      action.completedOn = completedOn;
     }
     if (data.description !== undefined) action.description = data.description;
     if (data.ownerId !== undefined)

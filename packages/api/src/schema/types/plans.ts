@@ -452,7 +452,8 @@ builder.queryFields(t => ({
 }));
 
 const PlanSectionsInput = builder.inputType('PlanSectionsInput', {
-  description: 'Texts of the seven plan sections; omitted sections keep their text.',
+  description:
+    'Texts of the seven plan sections, trimmed. In an update an omitted section keeps its text, and one sent blank (empty or only whitespace) or null is cleared to the empty text "" (a section is never null).',
   fields: t => ({
     baselines: t.string({ description: PLAN_SECTION_TITLES.baselines }),
     currentRelationship: t.string({ description: PLAN_SECTION_TITLES.currentRelationship }),
@@ -527,7 +528,7 @@ const SignPlanInput = builder.inputType('SignPlanInput', {
     }),
     versionNumber: t.int({
       description:
-        'The submitted version the signer read (PlanVersion.number). When given, the signature is refused with a ConflictError if the plan was returned and submitted again since; when omitted, the version in review is signed.',
+        'The submitted version the signer read (PlanVersion.number). When given, the signature is refused with a ConflictError if the plan was returned and submitted again since, and with a NotFoundError (PLAN_VERSION_NOT_FOUND) if the plan has no such version; when omitted, the version in review is signed.',
     }),
     on: t.field({ type: 'Date', description: 'When (today when omitted).' }),
     comment: t.string({ description: 'A comment.' }),
@@ -553,8 +554,13 @@ const RecordExecutionReviewInput = builder.inputType('RecordExecutionReviewInput
     reviewedOn: t.field({ type: 'Date', description: 'When (today when omitted).' }),
     assessment: t.field({ type: ReviewAssessmentEnum, required: true, description: 'The verdict.' }),
     progress: t.string({ required: true, description: 'Progress against the targets.' }),
-    blockers: t.string({ description: 'What is blocking.' }),
-    helpNeeded: t.string({ description: 'What can be done to help the account manager.' }),
+    blockers: t.string({
+      description: 'What is blocking; trimmed, and the empty text "" when omitted, null or blank.',
+    }),
+    helpNeeded: t.string({
+      description:
+        'What can be done to help the account manager; trimmed, and the empty text "" when omitted, null or blank.',
+    }),
     revenueToDate: t.field({ type: 'Money', description: 'Revenue so far in the plan year.' }),
   }),
 });
@@ -596,9 +602,13 @@ function targets(input: Record<string, unknown> | null | undefined) {
   >;
 }
 
+/** The sections sent: null is kept, as a blank text, to clear a section ("" in the domain). */
 function sections(input: Record<string, string | null | undefined> | null | undefined) {
   if (!input) return undefined;
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v != null)) as Record<string, string>;
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string | null
+  >;
 }
 
 type StepRunner = typeof submitPlan;
@@ -648,7 +658,12 @@ planStep(
   'Sends a plan IN_REVIEW back to DRAFT for changes; its signatures stay with the old version.',
   returnPlanToDraft,
 );
-planStep('closePlan', 'closing a plan', 'Closes an APPROVED plan at the end of its year.', closePlan);
+planStep(
+  'closePlan',
+  'closing a plan',
+  'Closes an APPROVED plan on the day given (today when omitted): usually at the end of its period, but it may close early, e.g. when the account stops being a key account. Not dated before its last step or execution review; its actions then no longer change.',
+  closePlan,
+);
 
 builder.mutationFields(t => ({
   createPlan: t.field({
