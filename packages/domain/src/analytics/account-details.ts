@@ -11,6 +11,7 @@ import type {
   ValueCategory,
   ValueTier,
 } from '../common/vocabulary.ts';
+import { categoryAsOf, copiedAsOf } from './initiative-as-of.ts';
 import type { Period } from './period.ts';
 import { plansAsOfSql } from './plan-as-of.ts';
 import { bool, byteOrder, cents, centsOrNull, dialect, int, query, sqlTrue, text } from './sql.ts';
@@ -71,6 +72,7 @@ export interface InitiativeFacts {
   id: number;
   accountId: number;
   name: string;
+  /** As of the day read: EXPECTED once copied, the category before the copy until then. */
   category: ValueCategory;
   phase: DesignPhase;
   outcome: InitiativeOutcome | null;
@@ -78,6 +80,8 @@ export interface InitiativeFacts {
   supplierGain: bigint | null;
   customerRecognised: boolean;
   recognisedOn: string | null;
+  /** Copied by a competitor on or before the day read: it earns no premium. */
+  copied: boolean;
 }
 
 export interface ContactFacts {
@@ -272,7 +276,8 @@ export async function planFacts(em: EntityManager, p: Period): Promise<Map<numbe
 /**
  * Value initiatives started on or before the quarter's end, per account, by id, as they stood
  * that day: an outcome recorded later (ended after `asOf`) reads as none yet, a recognition
- * recorded later as not recognised. (Phase and category keep no history: they are current.)
+ * recorded later as not recognised, a copy by a competitor dated later as not copied (with the
+ * category it had before the copy). (Phase keeps no history: it is current.)
  */
 export async function initiativeFacts(
   em: EntityManager,
@@ -280,14 +285,15 @@ export async function initiativeFacts(
 ): Promise<Map<number, InitiativeFacts[]>> {
   const rows = await query<Record<string, unknown>>(
     em,
-    `select id, account_id, name, category, phase,
+    `select id, account_id, name, ${categoryAsOf()} as category, phase,
        case when ended_on > ? then null else outcome end as outcome,
        customer_gain, supplier_gain,
        case when customer_recognised = ${sqlTrue(dialect(em))} and (recognised_on is null or recognised_on <= ?)
          then 1 else 0 end as customer_recognised,
-       case when recognised_on <= ? then cast(recognised_on as text) end as recognised_on
+       case when recognised_on <= ? then cast(recognised_on as text) end as recognised_on,
+       ${copiedAsOf(dialect(em))} as copied
      from value_initiative where started_on <= ? order by id`,
-    [asOf, asOf, asOf, asOf],
+    [asOf, asOf, asOf, asOf, asOf, asOf],
   );
   return groupBy(
     rows.map(r => ({
@@ -301,6 +307,7 @@ export async function initiativeFacts(
       supplierGain: centsOrNull(r.supplier_gain),
       customerRecognised: bool(r.customer_recognised),
       recognisedOn: text(r.recognised_on),
+      copied: bool(r.copied),
     })),
   );
 }

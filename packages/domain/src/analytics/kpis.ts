@@ -6,6 +6,7 @@ import { DEFAULT_KPIS } from '../settings/reference-data.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import { getSettings } from '../settings/settings.service.ts';
 import type { KpiResult } from '../snapshots/snapshot.types.ts';
+import { categoryAsOf } from './initiative-as-of.ts';
 import {
   firstFinancialQuarter,
   hasWholePriorYear,
@@ -281,12 +282,12 @@ export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<
   const [value] = await query<Record<string, unknown>>(
     em,
     `select count(*) as keys, coalesce(sum(case when exists (
-        select 1 from value_initiative v where v.account_id = kd.account_id and v.category = 'PROVEN'
+        select 1 from value_initiative v where v.account_id = kd.account_id and ${categoryAsOf('v.')} = 'PROVEN'
           and v.customer_recognised = ${t} and (v.outcome is null or v.outcome <> 'REJECTED' or v.ended_on > ?)
           and (v.recognised_on is null or v.recognised_on <= ?) and v.started_on <= ?
       ) then 1 else 0 end), 0) as with_value
      from (${kd}) kd`,
-    [p.asOf, p.asOf, p.asOf],
+    [p.asOf, p.asOf, p.asOf, p.asOf],
   );
   facts.keyAccounts = int(value?.keys);
   facts.keyAccountsWithProvenValue = int(value?.with_value);

@@ -9,8 +9,9 @@ import { exactRatio } from './rounding.ts';
 
 /**
  * The value programme (domain §8): initiatives by category, phase and outcome; the measured
- * annual gains of ADOPTED, customer-recognised initiatives; and the key accounts with at
- * least one proven, customer-recognised value.
+ * annual gains of ADOPTED, customer-recognised initiatives (ours only while not copied by a
+ * competitor: a copied one earns no premium); and the key accounts with at least one proven,
+ * customer-recognised value.
  */
 export function summariseValue(
   initiatives: Map<number, InitiativeFacts[]>,
@@ -37,7 +38,9 @@ export function summariseValue(
         (i.recognisedOn === null || i.recognisedOn <= asOf)
       ) {
         customerGains += i.customerGain ?? 0n;
-        supplierGains += i.supplierGain ?? 0n;
+        // Copied by a competitor: EXPECTED value, no premium for us (domain §8); the customer
+        // still gains from it.
+        if (!i.copied) supplierGains += i.supplierGain ?? 0n;
       }
     }
   }

@@ -105,6 +105,7 @@ describe('migrations', () => {
       BLANK_OPTIONAL_TEXTS,
       MARKET_SCOPE_KEYS,
       SETTINGS_SINGLETON,
+      'Migration20261207170000_initiative_copied_on',
     ]);
   });
 

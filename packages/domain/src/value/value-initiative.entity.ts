@@ -31,6 +31,14 @@ export const ValueInitiativeSchema = defineEntity({
     recognitionNote: p.text().nullable(),
     /** A competitor copied it: it has become EXPECTED and earns no premium. */
     copiedByCompetitor: p.boolean().default(false),
+    /**
+     * The day it was copied: from then on it reads as EXPECTED, without premium; before, as
+     * `categoryBeforeCopy`. Null while not copied. (Copied before the day was recorded: its
+     * start day, set by migration Migration20261207170000_initiative_copied_on.)
+     */
+    copiedOn: p.date().nullable(),
+    /** Its category until it was copied (null while not copied, or copied before this was kept). */
+    categoryBeforeCopy: p.enum(VALUE_CATEGORIES).nullable(),
     revisionCount: p.integer().default(0),
     startedOn: p.date(),
     endedOn: p.date().nullable(),

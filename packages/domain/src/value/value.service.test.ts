@@ -243,6 +243,21 @@ describe('a blank optional text is no value', () => {
     );
     expect((await reload(at.id)).recognitionNote).toBeNull();
   });
+
+  it('the desired gains are trimmed, and blank ones stored as "" (the column is not nullable)', async () => {
+    const create = (desiredGains: string) =>
+      createValueInitiative(
+        db.em(),
+        { accountId, name: 'Trimmed gains', category: 'UNTAPPED', desiredGains },
+        testActor,
+      );
+    const blank = await create(' \t\n ');
+    const padded = await create('  5 % less scrap \n');
+    expect([(await reload(blank.id)).desiredGains, (await reload(padded.id)).desiredGains]).toEqual([
+      '',
+      '5 % less scrap',
+    ]);
+  });
 });
 
 describe('only legal phase transitions', () => {
@@ -384,6 +399,61 @@ describe('only legal phase transitions', () => {
       testActor,
     );
     expect([copied.category, copied.copiedByCompetitor]).toEqual(['EXPECTED', true]);
+  });
+
+  it('a copy is dated (today when omitted), keeps the category it had before, and is not dated before the start', async () => {
+    const initiative = await initiativeAt('ASSESS_CURRENT_SITUATION'); // UNTAPPED, started 2026-01-15
+    const early = await expectRejected(
+      db.em(),
+      'INITIATIVE_DATED_BEFORE_START',
+      () =>
+        markCopiedByCompetitor(
+          db.em(),
+          { id: initiative.id, expectedVersion: 1, on: '2026-01-14' },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(early.message).toMatch(
+      /^Initiative "Initiative at ASSESS_CURRENT_SITUATION" of ACC-\d+ started on 2026-01-15; its copy by a competitor cannot be dated 2026-01-14\. Date it on or after 2026-01-15\.$/,
+    );
+    expect(early.issues).toEqual([
+      { path: ['on'], message: 'before startedOn (2026-01-15)', code: 'INITIATIVE_DATED_BEFORE_START' },
+    ]);
+    expect((await reload(initiative.id)).copiedByCompetitor).toBe(false);
+
+    const copied = await markCopiedByCompetitor(
+      db.em(),
+      { id: initiative.id, expectedVersion: 1, on: '2026-01-15' },
+      testActor,
+    );
+    const stored = await reload(copied.id);
+    expect([stored.category, stored.copiedByCompetitor, stored.copiedOn, stored.categoryBeforeCopy]).toEqual([
+      'EXPECTED',
+      true,
+      '2026-01-15',
+      'UNTAPPED',
+    ]);
+    // Marked again: the copy day is corrected; the category before the copy stays UNTAPPED.
+    const redated = await markCopiedByCompetitor(
+      db.em(),
+      { id: initiative.id, expectedVersion: stored.version, on: '2026-02-01' },
+      testActor,
+    );
+    expect([redated.copiedOn, redated.categoryBeforeCopy, redated.category]).toEqual([
+      '2026-02-01',
+      'UNTAPPED',
+      'EXPECTED',
+    ]);
+
+    const undated = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const today = new Date().toISOString().slice(0, 10);
+    const copiedToday = await markCopiedByCompetitor(
+      db.em(),
+      { id: undated.id, expectedVersion: 1 },
+      testActor,
+    );
+    expect(copiedToday.copiedOn).toBe(today);
   });
 });
 

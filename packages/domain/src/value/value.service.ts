@@ -12,7 +12,6 @@ import {
   nameSchema,
   optionalText,
   parseInput,
-  textSchema,
   versionSchema,
 } from '../common/validation.ts';
 import { DESIGN_PHASES, type DesignPhase, VALUE_CATEGORIES } from '../common/vocabulary.ts';
@@ -26,12 +25,18 @@ export const REVISABLE_PHASES: DesignPhase[] = ['LIVE_TEST', 'REVIEW_AND_REFINE'
 /** Where a REVISED initiative restarts: testing. */
 export const REVISION_RESTART_PHASE: DesignPhase = 'TEST_PLAN';
 
+/**
+ * A free text stored in a NOT NULL column (the desired gains): trimmed like an optional text
+ * (`optionalText`), and blank (empty or only whitespace) stored as "", the column's no value.
+ */
+const requiredColumnText = z.string().trim().max(20_000, 'must be at most 20,000 characters');
+
 export const createInitiativeSchema = z.object({
   accountId: z.number().int().positive(),
   name: nameSchema,
   category: z.enum(VALUE_CATEGORIES),
   ownerId: z.number().int().positive().nullish(),
-  desiredGains: textSchema.default(''),
+  desiredGains: requiredColumnText.default(''),
   startedOn: isoDateSchema.optional(),
 });
 export type CreateInitiativeInput = z.input<typeof createInitiativeSchema>;
@@ -87,9 +92,9 @@ function ended(i: ValueInitiative): DomainError {
 }
 
 /**
- * The day an initiative's recognition or outcome takes effect: `on`, else today. Not before
+ * The day an initiative's recognition, outcome or copy takes effect: `on`, else today. Not before
  * the initiative started (`INITIATIVE_DATED_BEFORE_START`): its dates would say it was
- * recognised or ended before it existed.
+ * recognised, ended or copied before it existed.
  */
 function dateAfterStart(i: ValueInitiative, on: string | undefined, what: string): string {
   const date = on ?? today();
@@ -198,18 +203,30 @@ export async function recordCustomerRecognition(
   });
 }
 
-/** A competitor copied the initiative: it becomes EXPECTED value and earns no premium. */
+export const markCopiedSchema = stepSchema.extend({ on: isoDateSchema.optional() });
+
+/**
+ * A competitor copied the initiative on `on` (today when omitted, not before it started): from
+ * that day it is EXPECTED value and earns no premium; the category it had until then is kept in
+ * `categoryBeforeCopy`, so the quarters before read it as it was. Marking a copied initiative
+ * again corrects the day only (its category before the copy stays).
+ */
 export async function markCopiedByCompetitor(
   em: EntityManager,
-  input: z.input<typeof stepSchema>,
+  input: z.input<typeof markCopiedSchema>,
   actor: Actor,
 ) {
-  const data = parseInput(stepSchema, input, 'initiative');
+  const data = parseInput(markCopiedSchema, input, 'copy by a competitor');
   return writeAs(em, actor, async tx => {
     const initiative = await findInitiative(tx, data.id);
     assertInitiativeVersion(initiative, data.expectedVersion);
-    initiative.copiedByCompetitor = true;
-    initiative.category = 'EXPECTED';
+    const copiedOn = dateAfterStart(initiative, data.on, 'copy by a competitor');
+    if (!initiative.copiedByCompetitor) {
+      initiative.categoryBeforeCopy = initiative.category;
+      initiative.copiedByCompetitor = true;
+      initiative.category = 'EXPECTED';
+    }
+    initiative.copiedOn = copiedOn;
     return initiative;
   });
 }

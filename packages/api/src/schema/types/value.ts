@@ -88,6 +88,20 @@ ValueInitiativeRef.implement({
     copiedByCompetitor: t.exposeBoolean('copiedByCompetitor', {
       description: 'A competitor copied it: it is EXPECTED value now and earns no premium.',
     }),
+    copiedOn: t.field({
+      type: 'Date',
+      nullable: true,
+      description:
+        'When a competitor copied it: the quarters ending before read it with categoryBeforeCopy and its premium. Null while not copied; its start day for one copied before the day was kept.',
+      resolve: i => i.copiedOn ?? null,
+    }),
+    categoryBeforeCopy: t.field({
+      type: ValueCategoryEnum,
+      nullable: true,
+      description:
+        'Its category until a competitor copied it; null while not copied, or when copied before this was kept.',
+      resolve: i => i.categoryBeforeCopy ?? null,
+    }),
     revisionCount: t.exposeInt('revisionCount', { description: 'How often it was sent back to testing.' }),
     startedOn: t.field({ type: 'Date', description: 'When it started.', resolve: i => i.startedOn }),
     endedOn: t.field({
@@ -172,10 +186,15 @@ const CreateInitiativeInput = builder.inputType('CreateValueInitiativeInput', {
 });
 
 const InitiativeStepInput = builder.inputType('InitiativeStepInput', {
-  description: 'An initiative and the version you last read.',
+  description: 'An initiative copied by a competitor, the version you last read and the day of the copy.',
   fields: t => ({
     id: t.globalID({ required: true, description: 'The initiative.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    on: t.field({
+      type: 'Date',
+      description:
+        'When the competitor copied it (today when omitted; not before it started). Marking it again corrects the day.',
+    }),
   }),
 });
 
@@ -286,14 +305,19 @@ builder.mutationFields(t => ({
   }),
   markInitiativeCopiedByCompetitor: t.field({
     type: ValueInitiativeRef,
-    description: 'A competitor copied the initiative: it becomes EXPECTED value and earns no premium.',
+    description:
+      'A competitor copied the initiative on `on`: from that day it is EXPECTED value and earns no premium; the quarters before read it as it was.',
     authScopes: { write: true },
     errors: described('marking an initiative copied'),
     args: { input: t.arg({ type: InitiativeStepInput, required: true, description: 'The initiative.' }) },
     resolve: async (_, { input }, ctx) =>
       markCopiedByCompetitor(
         ctx.em,
-        { id: await initiativeId(ctx, input.id), expectedVersion: input.expectedVersion },
+        {
+          id: await initiativeId(ctx, input.id),
+          expectedVersion: input.expectedVersion,
+          on: input.on ?? undefined,
+        },
         ctx.actor,
       ),
   }),
