@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountData, KpiData, PortfolioData } from '../src/data/schemas.ts';
 import {
+  kpiMissingReasons,
   tierHeight,
   tierJourneySummary,
   toGrowthComparisonChartData,
@@ -186,6 +187,89 @@ describe('toKpiTrendChartData', () => {
   });
 });
 
+describe('the two win-rate charts', () => {
+  // performance.html draws each quarter's decided bids; trends.html the WIN_RATE KPI, which
+  // counts the bids decided in the trailing four quarters: the two must not read as one series.
+  it('says the performance chart counts each quarter alone, and the summary the trailing four quarters', () => {
+    const chart = toWinRateChartData(portfolio);
+    expect(chart.spec.title).toBe('Win rate of the bids decided in each quarter, against the target');
+    expect(chart.spec.series[0]!.label).toBe('Win rate, bids decided in the quarter');
+    expect(chart.spec.y.title).toBe('won ÷ qualified bids decided in the quarter');
+    expect(chart.table.caption).toBe('Qualified bids decided in each quarter');
+    expect(chart.table.columns).toEqual([
+      'Quarter',
+      'Won in the quarter',
+      'Lost in the quarter',
+      'Win rate in the quarter',
+    ]);
+    expect(chart.summary).toMatch(/^Win rate over the trailing four quarters \(the Win rate KPI\): /);
+    expect(chart.summary).toContain('each quarter below counts only the bids decided in it');
+  });
+
+  it('says the KPI trend is over the trailing four quarters', () => {
+    const chart = toKpiTrendChartData(kpi(), 'EUR');
+    expect(chart.spec.title).toBe('Win rate over the trailing four quarters, by quarter');
+    expect(chart.spec.series[0]!.label).toBe('Win rate, trailing four quarters');
+    expect(chart.table.caption).toBe('Win rate over the trailing four quarters, by quarter');
+    expect(chart.table.columns).toEqual(['Quarter', 'Win rate, trailing four quarters', 'Target']);
+  });
+});
+
+describe('kpiMissingReasons', () => {
+  const ratio = kpi({
+    code: 'KEY_VS_CONTROL_GROWTH',
+    name: 'Key accounts vs control group',
+    unit: 'RATIO',
+    target: null,
+    trend: [
+      { quarter: '2025-Q1', value: null },
+      { quarter: '2025-Q2', value: null },
+      { quarter: '2025-Q3', value: 2.5 },
+      { quarter: '2025-Q4', value: null },
+      { quarter: '2026-Q1', value: null },
+    ],
+  });
+  const growth = [
+    { quarter: '2025-Q1', keyAccountGrowth: null, controlGroupGrowth: null },
+    { quarter: '2025-Q2', keyAccountGrowth: null, controlGroupGrowth: 0.04 },
+    { quarter: '2025-Q3', keyAccountGrowth: 0.1, controlGroupGrowth: 0.04 },
+    { quarter: '2025-Q4', keyAccountGrowth: 0.12, controlGroupGrowth: -0.021 },
+    { quarter: '2026-Q1', keyAccountGrowth: 0.08, controlGroupGrowth: 0 },
+  ];
+
+  it('gives each quarter without a key-vs-control ratio its own reason', () => {
+    const reasons = kpiMissingReasons(ratio, growth);
+    expect([...reasons]).toEqual([
+      ['2025-Q1', 'the financial data does not hold the year before'],
+      ['2025-Q2', 'the key accounts had no revenue the year before'],
+      ['2025-Q4', 'the control group did not grow (−2.1\u00a0%)'],
+      ['2026-Q1', 'the control group did not grow (0.0\u00a0%)'],
+    ]);
+  });
+
+  it('writes the reason beside the dash in the trend table', () => {
+    const chart = toKpiTrendChartData(ratio, 'EUR', kpiMissingReasons(ratio, growth));
+    expect(chart.table.columns).toEqual([
+      'Quarter',
+      'Key accounts vs control group',
+      'Target',
+      'Why no value',
+    ]);
+    expect(chart.table.rows[3]).toEqual([
+      '2025-Q4',
+      '–',
+      '–',
+      'the control group did not grow (−2.1\u00a0%)',
+    ]);
+    expect(chart.table.rows[2]).toEqual(['2025-Q3', '2.50×', '–', '']);
+  });
+
+  it('gives no reasons for other KPIs, and no extra column without reasons', () => {
+    expect(kpiMissingReasons(kpi(), growth).size).toBe(0);
+    expect(toKpiTrendChartData(kpi(), 'EUR').table.columns).toHaveLength(3);
+  });
+});
+
 describe('portfolio charts', () => {
   it('puts the pyramid top level first, with its revenue share', () => {
     const chart = toPyramidChartData(portfolio);
@@ -326,9 +410,11 @@ describe('portfolio charts', () => {
 
   it('draws no target line when the target was cleared, and says there is none', () => {
     const chart = toWinRateChartData({ ...portfolio, winRate: { ...portfolio.winRate, target: null } });
-    expect(chart.spec.series.map(series => series.label)).toEqual(['Win rate']);
-    expect(chart.spec.title).toBe('Win rate by quarter');
-    expect(chart.summary).toMatch(/lost\); no target is set\.$/);
+    expect(chart.spec.series.map(series => series.label)).toEqual(['Win rate, bids decided in the quarter']);
+    expect(chart.spec.title).toBe('Win rate of the bids decided in each quarter');
+    expect(chart.summary).toMatch(
+      /lost\); no target is set; each quarter below counts only the bids decided in it\.$/,
+    );
     expect(chart.summary).not.toContain('80');
   });
 

@@ -6,6 +6,7 @@ import KpiCard from '../src/components/KpiCard.astro';
 import type { KpiData, PortfolioData } from '../src/data/schemas.ts';
 import { toKpiTrendChartData, toMatrixChartData } from '../src/lib/chart-data.ts';
 import type { ChartSpec } from '../src/lib/chart-spec.ts';
+import CustomersPage from '../src/sites/kpi/customers.astro';
 import PerformancePage from '../src/sites/kpi/performance.astro';
 import TrendsPage from '../src/sites/kpi/trends.astro';
 import { loadFixture } from './support/fixture.ts';
@@ -56,9 +57,11 @@ describe('ChartFigure', () => {
   it('renders the summary and every number as a table before any script runs', async () => {
     const chart = toKpiTrendChartData(winRate, 'EUR');
     const html = await container.renderToString(ChartFigure, { props: { chart, id: 'trend-win-rate' } });
-    expect(html).toContain('<figcaption id="trend-win-rate-caption">Win rate by quarter</figcaption>');
+    expect(html).toContain(
+      '<figcaption id="trend-win-rate-caption">Win rate over the trailing four quarters, by quarter</figcaption>',
+    );
     expect(html).toContain(`<p class="chart-summary" id="trend-win-rate-summary">${chart.summary}</p>`);
-    expect(html).toContain('<caption>Win rate by quarter</caption>');
+    expect(html).toContain('<caption>Win rate over the trailing four quarters, by quarter</caption>');
     for (const row of chart.table.rows) expect(html).toContain(`<th scope="row">${row[0]}</th>`);
     expect(html).toContain('aria-describedby="trend-win-rate-summary"');
   });
@@ -70,6 +73,15 @@ describe('ChartFigure', () => {
     expect(spec).toEqual(chart.spec);
     expect(attribute(html, 'data-label')).toBe(`${chart.spec.title}. ${chart.summary}`);
     expect(html).not.toContain('define:vars');
+  });
+
+  it('gives the chart frame its height only through CSS, so that without JavaScript it takes no space', async () => {
+    // An inline height held a blank 220–380 px box above the no-JS note; report.css applies
+    // --chart-height only when scripting is enabled.
+    const chart = toKpiTrendChartData(winRate, 'EUR');
+    const html = await container.renderToString(ChartFigure, { props: { chart, id: 'c' } });
+    expect(html).not.toMatch(/style="[^"]*(?<!-)height:/);
+    expect(html).toContain(`style="--chart-height:${chart.spec.height}px"`);
   });
 
   it('collapses long tables on screen', async () => {
@@ -226,5 +238,56 @@ describe('the trends page', () => {
     } finally {
       pageSnapshot.portfolio = undefined;
     }
+  });
+});
+
+describe('the trends page, key accounts vs control group', () => {
+  it('says per quarter why the ratio is missing, not that the data lacked the year before', async () => {
+    const ratio = portfolio.kpis.find(kpi => kpi.code === 'KEY_VS_CONTROL_GROWTH')!;
+    const quarters = ratio.trend.map(point => point.quarter);
+    const shrank = quarters.at(-2)!;
+    pageSnapshot.portfolio = {
+      ...portfolio,
+      kpis: portfolio.kpis.map(kpi =>
+        kpi === ratio
+          ? {
+              ...kpi,
+              trend: kpi.trend.map(point => (point.quarter === shrank ? { ...point, value: null } : point)),
+            }
+          : kpi,
+      ),
+      growth: {
+        ...portfolio.growth,
+        trend: portfolio.growth.trend.map(point =>
+          point.quarter === shrank ? { ...point, keyAccountGrowth: 0.12, controlGroupGrowth: -0.021 } : point,
+        ),
+      },
+    };
+    try {
+      const html = await container.renderToString(TrendsPage);
+      const start = html.indexOf('id="kpi-key-vs-control-growth"');
+      const section = html.slice(start, html.indexOf('</section>', start));
+      expect(section).toMatch(
+        new RegExp(
+          `<th scope="row">${shrank}</th><td class="num">–</td><td class="num">[^<]*</td>` +
+            '<td>the control group did not grow \\(−2\\.1\u00a0%\\)</td>',
+        ),
+      );
+      // The year-on-year note must not say every "–" comes before the data holds both years.
+      expect(section).not.toContain('(“–” before)');
+    } finally {
+      pageSnapshot.portfolio = undefined;
+    }
+  });
+});
+
+describe('the customers page', () => {
+  it('says the size bands are counted among the active accounts that are not key accounts', async () => {
+    const html = await container.renderToString(CustomersPage);
+    const text = html.replace(/\s+/g, ' ');
+    expect(text).toMatch(
+      /active accounts that are not key accounts are banded by TTM revenue rank among themselves/i,
+    );
+    expect(text).not.toContain('Active accounts are banded by TTM revenue rank');
   });
 });

@@ -139,6 +139,9 @@ const quadrantPlugin: Plugin = {
   },
 };
 
+/** Below this chart width (CSS pixels) ticks are written short: a phone, not a printed page. */
+const NARROW_CHART_WIDTH = 480;
+
 /** An axis's tick labels, by its array of ticks (Chart.js asks for them one tick at a time). */
 const tickLabels = new WeakMap<object, string[]>();
 
@@ -153,13 +156,20 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       ...(options.format === 'tier' ? { stepSize: 1 } : {}),
       precision: axisTickPrecision(options),
       // Written together, so that close ticks get the decimals that tell them apart (once per axis update).
-      callback: (value: number | string, index: number, ticks: { value: number }[]) => {
+      // Shorter on a narrow chart (a phone), where the full labels crowd out the axis title.
+      callback(
+        this: { chart?: { width: number } },
+        value: number | string,
+        index: number,
+        ticks: { value: number }[],
+      ) {
         if (typeof value !== 'number') return value;
         let labels = tickLabels.get(ticks);
         if (!labels) {
           labels = formatAxisTicks(
             ticks.map(tick => tick.value),
             options,
+            (this.chart?.width ?? Number.POSITIVE_INFINITY) < NARROW_CHART_WIDTH,
           );
           tickLabels.set(ticks, labels);
         }
@@ -180,7 +190,9 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       type: 'category',
       title: { display: Boolean(spec.x?.title), text: spec.x?.title ?? '', color: TEXT_COLOUR },
       grid: { display: false },
-      ticks: { color: TEXT_COLOUR, autoSkip: true, maxRotation: 0 },
+      // Chart.js skips labels closer than autoSkipPadding: its default 3 px let the quarters
+      // of a narrow chart read as one word ("2024-Q42025-Q2").
+      ticks: { color: TEXT_COLOUR, autoSkip: true, autoSkipPadding: 12, maxRotation: 0 },
       stacked: spec.stacked ?? false,
     };
   }

@@ -55,6 +55,8 @@ function makeFilter(input: HTMLInputElement) {
 
 for (const table of document.querySelectorAll<HTMLTableElement>('table[data-sortable]')) makeSortable(table);
 for (const input of document.querySelectorAll<HTMLInputElement>('input[data-filter-for]')) makeFilter(input);
+// Sentences that tell the reader to sort or filter, hidden until the controls work.
+for (const hint of document.querySelectorAll<HTMLElement>('[data-shown-with-controls]')) hint.hidden = false;
 
 const opened: HTMLDetailsElement[] = [];
 addEventListener('beforeprint', () => {

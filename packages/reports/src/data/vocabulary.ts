@@ -54,6 +54,13 @@ export const YEAR_ON_YEAR_KPIS: ReadonlySet<KpiCode> = new Set<KpiCode>([
 export const YEAR_ON_YEAR_NOTE =
   'Compares the trailing four quarters with the four before, so it is shown (“–” before) once the financial data holds both.';
 
+/**
+ * The same for a year-on-year KPI that can also be missing later (KEY_VS_CONTROL_GROWTH: no
+ * ratio when the control group did not grow), whose trend table gives each quarter's reason.
+ */
+export const YEAR_ON_YEAR_REASONS_NOTE =
+  'Compares the trailing four quarters with the four before; the table says why a quarter has no value (“–”).';
+
 const humanized = new Map<string, string>();
 
 /** "IN_REVIEW" → "In review"; "KEY_ACCOUNT_MANAGER" → "Key account manager". */

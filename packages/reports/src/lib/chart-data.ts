@@ -20,10 +20,67 @@ type ParetoPoint = PortfolioData['pareto']['curve'][number];
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** A KPI's trend by quarter, with its target as a reference line. */
-export function toKpiTrendChartData(kpi: KpiData, currency: string): ChartModel {
+/**
+ * The period a KPI's value covers, where its name alone does not say it: WIN_RATE counts the
+ * bids decided in the trailing four quarters, unlike the performance page's win rate of the
+ * bids decided in each quarter (`toWinRateChartData`).
+ */
+const KPI_PERIOD: Partial<Record<KpiData['code'], string>> = {
+  WIN_RATE: 'trailing four quarters',
+};
+
+/** A quarter's growth as the snapshot's growth trend gives it. */
+type GrowthPoint = PortfolioData['growth']['trend'][number];
+
+/**
+ * Why a KPI has no value in a quarter of its trend, by quarter, where the snapshot tells:
+ * KEY_VS_CONTROL_GROWTH has no ratio when the financial data does not hold the year before, when
+ * either group had no revenue the year before, or when the control group did not grow
+ * (docs/analytics.md). Each reason comes from that quarter's growths, not from today's.
+ */
+export function kpiMissingReasons(
+  kpi: Pick<KpiData, 'code' | 'trend'>,
+  growthTrend: readonly GrowthPoint[],
+): Map<string, string> {
+  const reasons = new Map<string, string>();
+  if (kpi.code !== 'KEY_VS_CONTROL_GROWTH') return reasons;
+  const growthIn = new Map(growthTrend.map(point => [point.quarter, point]));
+  for (const point of kpi.trend) {
+    if (point.value != null) continue;
+    const growth = growthIn.get(point.quarter);
+    const key = growth?.keyAccountGrowth ?? null;
+    const control = growth?.controlGroupGrowth ?? null;
+    if (!growth) {
+      reasons.set(point.quarter, 'the snapshot holds no growth figures for the quarter');
+    } else if (key == null && control == null) {
+      reasons.set(point.quarter, 'the financial data does not hold the year before');
+    } else if (key == null) {
+      reasons.set(point.quarter, 'the key accounts had no revenue the year before');
+    } else if (control == null) {
+      reasons.set(point.quarter, 'the control group had no revenue the year before');
+    } else if (control <= 0) {
+      reasons.set(point.quarter, `the control group did not grow (${formatGrowth(control)})`);
+    } else {
+      reasons.set(point.quarter, 'the snapshot holds no ratio for the quarter');
+    }
+  }
+  return reasons;
+}
+
+/**
+ * A KPI's trend by quarter, with its target as a reference line; with `missingReasons`
+ * (`kpiMissingReasons`), the table says beside each missing value why it is missing.
+ */
+export function toKpiTrendChartData(
+  kpi: KpiData,
+  currency: string,
+  missingReasons: ReadonlyMap<string, string> = new Map(),
+): ChartModel {
   const labels = kpi.trend.map(point => point.quarter);
-  const series: SeriesSpec[] = [{ label: kpi.name, data: kpi.trend.map(point => point.value) }];
+  const period = KPI_PERIOD[kpi.code];
+  const seriesLabel = period ? `${kpi.name}, ${period}` : kpi.name;
+  const title = period ? `${kpi.name} over the ${period}, by quarter` : `${kpi.name} by quarter`;
+  const series: SeriesSpec[] = [{ label: seriesLabel, data: kpi.trend.map(point => point.value) }];
   if (kpi.target != null) {
     series.push({
       label: `Target (${formatKpiValue(kpi.target, kpi.unit, currency)})`,
@@ -43,7 +100,7 @@ export function toKpiTrendChartData(kpi: KpiData, currency: string): ChartModel 
   return {
     spec: {
       kind: 'line',
-      title: `${kpi.name} by quarter`,
+      title,
       labels,
       series,
       y: {
@@ -61,9 +118,14 @@ export function toKpiTrendChartData(kpi: KpiData, currency: string): ChartModel 
     },
     summary,
     table: {
-      caption: `${kpi.name} by quarter`,
-      columns: ['Quarter', kpi.name, 'Target'],
-      rows: kpi.trend.map(point => [point.quarter, format(point.value), format(kpi.target)]),
+      caption: title,
+      columns: ['Quarter', seriesLabel, 'Target', ...(missingReasons.size > 0 ? ['Why no value'] : [])],
+      rows: kpi.trend.map(point => [
+        point.quarter,
+        format(point.value),
+        format(kpi.target),
+        ...(missingReasons.size > 0 ? [missingReasons.get(point.quarter) ?? ''] : []),
+      ]),
       numeric: [1, 2],
     },
   };
@@ -334,17 +396,25 @@ function yearOnYear(growth: number | null): string {
   return `${growth > 0 ? 'grew' : 'shrank'} ${formatShare(Math.abs(growth))}`;
 }
 
-/** Win rate per quarter against its target line (80 % by default; none when the target was cleared). */
+/**
+ * Win rate of the bids decided in each quarter against its target line (80 % by default; none
+ * when the target was cleared). Not the WIN_RATE KPI, which counts the trailing four quarters
+ * (the summary gives it): titles, labels and headings say which is which.
+ */
 export function toWinRateChartData(portfolio: PortfolioData): ChartModel {
   const { winRate } = portfolio;
   const { target } = winRate;
+  const kpiName = portfolio.kpis.find(kpi => kpi.code === 'WIN_RATE')?.name ?? 'Win rate';
   return {
     spec: {
       kind: 'line',
-      title: target == null ? 'Win rate by quarter' : 'Win rate by quarter against the target',
+      title:
+        target == null
+          ? 'Win rate of the bids decided in each quarter'
+          : 'Win rate of the bids decided in each quarter, against the target',
       labels: winRate.trend.map(point => point.quarter),
       series: [
-        { label: 'Win rate', data: winRate.trend.map(point => point.rate) },
+        { label: 'Win rate, bids decided in the quarter', data: winRate.trend.map(point => point.rate) },
         ...(target == null
           ? []
           : [
@@ -355,16 +425,17 @@ export function toWinRateChartData(portfolio: PortfolioData): ChartModel {
               },
             ]),
       ],
-      y: { format: 'share', title: 'won ÷ decided qualified bids', min: 0, max: 1 },
+      y: { format: 'share', title: 'won ÷ qualified bids decided in the quarter', min: 0, max: 1 },
       height: 240,
     },
     summary:
-      `Win rate over the trailing four quarters: ${formatShare(winRate.rate)} ` +
+      `Win rate over the trailing four quarters (the ${kpiName} KPI): ${formatShare(winRate.rate)} ` +
       `(${formatCount(winRate.won)} won, ${formatCount(winRate.lost)} lost)` +
-      (target == null ? '; no target is set.' : ` against a target of ${formatShare(target)}.`),
+      (target == null ? '; no target is set' : ` against a target of ${formatShare(target)}`) +
+      '; each quarter below counts only the bids decided in it.',
     table: {
-      caption: 'Qualified bids decided per quarter',
-      columns: ['Quarter', 'Won', 'Lost', 'Win rate'],
+      caption: 'Qualified bids decided in each quarter',
+      columns: ['Quarter', 'Won in the quarter', 'Lost in the quarter', 'Win rate in the quarter'],
       rows: winRate.trend.map(point => [
         point.quarter,
         formatCount(point.won),

@@ -172,10 +172,14 @@ function tickNumber(value: number, digits: number, compact: boolean): string {
  * An axis tick, shorter than a tooltip: "EUR 1.2M", "72.4 %", "+3 %", "2.5×", "3.85"; `extra`
  * more decimals where the usual ones would write two ticks alike (formatAxisTicks).
  */
-export function formatAxisTick(value: number, axis: AxisSpec, extra = 0): string {
+export function formatAxisTick(value: number, axis: AxisSpec, extra = 0, narrow = false): string {
   switch (axis.format) {
     case 'money':
-      return `${axis.currency ?? ''} ${tickNumber(value, 1 + extra, true)}`.trim();
+      // On a narrow chart the currency is left to the axis title when it names it ("TTM revenue
+      // (EUR)"): "EUR 120m" beside the title left no room for either.
+      return narrow && axis.currency && axis.title.includes(axis.currency)
+        ? tickNumber(value, 1 + extra, true)
+        : `${axis.currency ?? ''} ${tickNumber(value, 1 + extra, true)}`.trim();
     case 'share':
       return `${tickNumber(value * 100, 1 + extra, false)} %`;
     case 'growth':
@@ -184,8 +188,11 @@ export function formatAxisTick(value: number, axis: AxisSpec, extra = 0): string
       return `${tickNumber(value, 1 + extra, false)} %`;
     case 'ratio':
       return `${tickNumber(value, 1 + extra, false)}×`;
-    case 'tier':
-      return axis.tickLabels?.[value] ?? '';
+    case 'tier': {
+      const label = axis.tickLabels?.[value] ?? '';
+      // "Tier 1: Mutual benefit" → "Tier 1" on a narrow chart (the table names the tiers).
+      return narrow ? label.split(':')[0]! : label;
+    }
     default:
       return tickNumber(value, (axis.decimals === 2 ? 2 : 1) + extra, true);
   }
@@ -195,10 +202,10 @@ export function formatAxisTick(value: number, axis: AxisSpec, extra = 0): string
  * The labels of an axis's ticks, one per tick: with the fewest decimals that tell them apart,
  * so that ticks every EUR 50k do not read "EUR 4m, EUR 4m, EUR 4.1m, EUR 4.1m".
  */
-export function formatAxisTicks(values: readonly number[], axis: AxisSpec): string[] {
+export function formatAxisTicks(values: readonly number[], axis: AxisSpec, narrow = false): string[] {
   let labels: string[] = [];
   for (let extra = 0; extra <= 3; extra++) {
-    labels = values.map(value => formatAxisTick(value, axis, extra));
+    labels = values.map(value => formatAxisTick(value, axis, extra, narrow));
     if (new Set(labels).size === labels.length) break;
   }
   return labels;
