@@ -1,6 +1,13 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { fromCents } from '../common/money.ts';
-import { parseQuarter, type Quarter, quarterStart } from '../common/quarter.ts';
+import {
+  addQuarters,
+  parseQuarter,
+  type Quarter,
+  quarterFromIndex,
+  quarterIndex,
+  quarterStart,
+} from '../common/quarter.ts';
 import { KPI_CODES, type KpiCode, type KpiDirection, type KpiUnit } from '../common/vocabulary.ts';
 import { DEFAULT_KPIS } from '../settings/reference-data.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
@@ -8,6 +15,8 @@ import { getSettings } from '../settings/settings.service.ts';
 import type { KpiResult } from '../snapshots/snapshot.types.ts';
 import { categoryAsOf } from './initiative-as-of.ts';
 import {
+  type FirstDataQuarters,
+  firstDataQuarters,
   firstFinancialQuarter,
   hasWholePriorYear,
   type Period,
@@ -507,8 +516,64 @@ function decimalsOf(unit: KpiUnit): number {
 }
 
 /**
+ * The earliest quarter, from `from` (the first quarter with financial data) on, in which a KPI
+ * can have a value, given the first quarter of each kind of data it is computed from; null when
+ * it can have none up to the report quarter. A lower bound: the value may still be null then
+ * (no account active a year earlier, a control group that did not grow, every key designation
+ * revoked), so the baseline search steps on from it.
+ */
+function firstPossibleKpiQuarter(code: KpiCode, from: Quarter, data: FirstDataQuarters): Quarter | null {
+  const notBefore = (t: Quarter | null) => (t !== null && quarterIndex(t) < quarterIndex(from) ? from : t);
+  switch (code) {
+    case 'CUSTOMER_RETENTION':
+    case 'CUSTOMER_LIFETIME_VALUE':
+    case 'KEY_ACCOUNT_GROWTH':
+    case 'KEY_VS_CONTROL_GROWTH':
+      // Year-on-year: the prior TTM window (Q − 7 … Q − 4) must lie within the data (hasWholePriorYear).
+      return addQuarters(from, 7);
+    case 'CUSTOMER_SATISFACTION':
+      return data.survey;
+    case 'POSITIVE_FEEDBACK':
+      return data.feedback;
+    case 'PEOPLE_SATISFACTION':
+      return data.peopleSatisfaction;
+    case 'MARKET_SHARE':
+      return data.marketShare;
+    case 'WIN_RATE':
+      return notBefore(data.decision);
+    case 'VALUE_DEMONSTRATED':
+      return notBefore(data.designation);
+    case 'ADVICE_REQUESTS':
+    case 'EXPANSION_REQUESTS':
+    case 'REFERRALS':
+      // Counts: 0 without signals, a value in every quarter.
+      return from;
+  }
+}
+
+/**
+ * A KPI's value in the first quarter from `start` up to `quarter` in which it has one, or null.
+ * Reads the facts of the quarters it steps through (`valueAt`, cached by the caller).
+ */
+async function firstKpiValue(
+  start: Quarter | null,
+  quarter: Quarter,
+  valueAt: (t: Quarter) => Promise<number | null>,
+): Promise<{ quarter: Quarter; value: number } | null> {
+  if (start === null) return null;
+  for (let i = quarterIndex(start); i <= quarterIndex(quarter); i++) {
+    const t = quarterFromIndex(i);
+    const value = await valueAt(t);
+    if (value !== null) return { quarter: t, value };
+  }
+  return null;
+}
+
+/**
  * The thirteen KPIs of a quarter (domain §10): today's value, the baseline (the configured
- * baseline quarter, else the first trend quarter with a value), delta = today − baseline,
+ * baseline quarter unless it is after Q, else the KPI's value in the first quarter with one,
+ * counted from the first quarter with financial data: the same in every later report, whatever
+ * the trend window), delta = today − baseline,
  * whether it improves in the KPI's direction, whether the target is met, the trend over the
  * trend quarters, and per business unit where it applies.
  */
@@ -531,6 +596,16 @@ export async function computeKpis(
     return f;
   };
   for (const t of trend) await factsOf(t);
+  // Without a configured baseline quarter, the baseline is the first value from `from` on. When
+  // the trend window is exactly `from` … Q (the usual case up to eight quarters of data), it is
+  // the first trend point with a value; else the search starts, per KPI, at the first quarter
+  // its data exists (firstDataQuarters: one round trip, read at most once) and steps forward
+  // only while the value is null, so a KPI without data reads no facts at all.
+  const from = (await firstFinancialQuarter(em, q)) ?? q;
+  const trendIsHistory =
+    trend.length === quarterIndex(q) - quarterIndex(from) + 1 &&
+    trend.every((t, i) => quarterIndex(t) === quarterIndex(from) + i);
+  let firstData: FirstDataQuarters | undefined;
   const results: KpiResult[] = [];
   for (const def of definitions) {
     const points = [];
@@ -542,7 +617,16 @@ export async function computeKpis(
     if (baselineQuarter && baselineQuarter <= q) {
       baseline = kpiValue(def.code, await factsOf(baselineQuarter), settings).value;
     } else {
-      const first = points.find(pt => pt.value !== null);
+      let first: { quarter: Quarter; value: number | null } | null | undefined;
+      if (trendIsHistory) first = points.find(pt => pt.value !== null);
+      else {
+        firstData ??= await firstDataQuarters(em, from, q);
+        first = await firstKpiValue(
+          firstPossibleKpiQuarter(def.code, from, firstData),
+          q,
+          async t => kpiValue(def.code, await factsOf(t), settings).value,
+        );
+      }
       baselineQuarter = first?.quarter ?? null;
       baseline = first?.value ?? null;
     }

@@ -5,11 +5,13 @@ import {
   type Quarter,
   quarterEnd,
   quarterIndex,
+  quarterOf,
   quarterRange,
+  quarterStart,
 } from '../common/quarter.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import { getSettings } from '../settings/settings.service.ts';
-import { query } from './sql.ts';
+import { dialect, query, sqlTrue, text } from './sql.ts';
 
 /** The windows every figure of a quarter is computed over. */
 export interface Period {
@@ -44,6 +46,60 @@ export async function firstFinancialQuarter(em: EntityManager, quarter: string):
     [parseQuarter(quarter)],
   );
   return row?.first ? parseQuarter(row.first) : null;
+}
+
+/**
+ * The first quarter, from `from` up to `quarter`, of each kind of recorded data the KPIs are
+ * computed from (null when there is none): one round trip of index lookups (min over indexed
+ * columns), so that a KPI's baseline search starts where the KPI can first have a value.
+ */
+export interface FirstDataQuarters {
+  survey: Quarter | null;
+  feedback: Quarter | null;
+  peopleSatisfaction: Quarter | null;
+  marketShare: Quarter | null;
+  /** The quarter of the first qualified bid decided (won or lost) from the TTM window of `from` on. */
+  decision: Quarter | null;
+  /** The quarter of the first key-account designation. */
+  designation: Quarter | null;
+}
+
+export async function firstDataQuarters(
+  em: EntityManager,
+  from: Quarter,
+  quarter: Quarter,
+): Promise<FirstDataQuarters> {
+  const range = 'quarter >= ? and quarter <= ?';
+  const [row] = await query<Record<string, unknown>>(
+    em,
+    `select
+       (select min(quarter) from survey_response where ${range}) as survey,
+       (select min(quarter) from customer_signal where kind = 'FEEDBACK' and ${range}) as feedback,
+       (select min(quarter) from organisation_measurement where kind = 'PEOPLE_SATISFACTION' and ${range}) as people,
+       (select min(quarter) from organisation_measurement where kind = 'MARKET_SHARE' and ${range}) as market,
+       (select cast(min(decided_on) as text) from opportunity where qualified = ${sqlTrue(dialect(em))}
+          and outcome in ('WON', 'LOST') and decided_on >= ? and decided_on <= ?) as decided,
+       (select cast(min(designated_on) as text) from key_account_designation where designated_on <= ?) as designated`,
+    [
+      ...[from, quarter, from, quarter, from, quarter, from, quarter],
+      quarterStart(addQuarters(from, -3)),
+      quarterEnd(quarter),
+      quarterEnd(quarter),
+    ],
+  );
+  const quarterOrNull = (v: unknown) => (v == null ? null : parseQuarter(String(v)));
+  const dateQuarter = (v: unknown) => {
+    const d = text(v);
+    return d === null ? null : quarterOf(d);
+  };
+  return {
+    survey: quarterOrNull(row?.survey),
+    feedback: quarterOrNull(row?.feedback),
+    peopleSatisfaction: quarterOrNull(row?.people),
+    marketShare: quarterOrNull(row?.market),
+    decision: dateQuarter(row?.decided),
+    designation: dateQuarter(row?.designated),
+  };
 }
 
 /**

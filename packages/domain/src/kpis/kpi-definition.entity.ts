@@ -12,7 +12,11 @@ export const KpiDefinitionSchema = defineEntity({
     description: p.text(),
     unit: p.enum(KPI_UNITS),
     direction: p.enum(KPI_DIRECTIONS),
-    /** The quarter chosen as the baseline when the programme started; null = the first quarter with data. */
+    /**
+     * The quarter chosen as the baseline when the programme started; null (or a quarter after the
+     * report's) = the first quarter in which the KPI has a value, from the first quarter with
+     * financial data on (analytics/kpis.ts `computeKpis`): fixed, not the first of the trend window.
+     */
     baselineQuarter: quarterProperty().nullable(),
     /** Optional target, in the KPI's unit (a decimal string). */
     target: p.decimal('string').precision(14).scale(4).nullable(),
