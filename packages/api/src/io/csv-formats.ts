@@ -37,7 +37,10 @@ export interface CsvFormat {
   key: { what: string; path: string[]; of(record: Record<string, string>): string };
 }
 
-const cell = (record: Record<string, string>, column: string) => (record[column] ?? '').trim();
+// As the bulk operation will read it: un-escaped as `recordToRow` does, then trimmed by the row
+// schema. Read raw, `'-A1` (how kam export writes -A1) and `-A1` were two keys across batches.
+const cell = (record: Record<string, string>, column: string) =>
+  fromSpreadsheetCell(record[column] ?? '').trim();
 const byExternalRef = (what: string): CsvFormat['key'] => ({
   what,
   path: ['externalRef'],

@@ -11,6 +11,7 @@ import {
 import { type CsvError, parse } from 'csv-parse';
 import { unstorable } from '../text-guard.ts';
 import { CSV_FORMATS, type CsvKind, recordToRow } from './csv-formats.ts';
+import { CsvRecordGuard } from './csv-records.ts';
 import { SeenKeys } from './seen-keys.ts';
 
 export interface ImportOptions {
@@ -97,25 +98,8 @@ export async function importCsv(
     return header(line);
   };
   const input = createReadStream(file);
-  const parser = input.pipe(
-    parse({
-      columns,
-      bom: true,
-      skip_empty_lines: true,
-      trim: false,
-      info: true,
-      relax_column_count: false,
-      // A malformed record is rejected with its line, like a row that fails validation, instead
-      // of ending the import (and, in PARTIAL mode, leaving the batches before it written
-      // without a report).
-      skip_records_with_error: true,
-    }),
-  );
-  // A read error (the file removed or made unreadable while it is read) ends the import with
-  // that error, through the parser the batches are reading, instead of going unhandled.
-  input.on('error', error => parser.destroy(error));
-  // Rejections wait here until every line before theirs has been judged (the parser reports a
-  // malformed record ahead of the batch holding the rows read before it), then leave in file order.
+  // Rejections wait here until every line before theirs has been judged (a malformed record is
+  // found ahead of the batch holding the rows read before it), then leave in file order.
   let pending: ImportRejection[] = [];
   const reject = (rejection: ImportRejection) => {
     pending.push(rejection);
@@ -129,18 +113,48 @@ export async function importCsv(
       options.onRejection?.(rejection);
     }
   };
-  // The line of the first copy of every key sent in an earlier batch and not rejected there.
-  const seen = new SeenKeys();
-  parser.on('skip', (error: CsvError & { lines?: number }) => {
+  const malformed = (line: number, code: string, message: string) => {
     report.rows += 1;
     report.rejected += 1;
     reject({
       index: -1,
-      line: error.lines ?? 0,
+      line,
       path: [],
-      code: error.code,
-      message: `${error.message}. Check this line's quotes and commas against the header.`,
+      code,
+      message: `${message}. Check this line's quotes and commas against the header.`,
     });
+  };
+  // A record with a stray or unclosed quote never reaches csv-parse (see CsvRecordGuard): each
+  // is rejected once, by the line it starts on, and the lines after it are read as they are.
+  const guard = new CsvRecordGuard(record => malformed(record.line, record.code, record.message));
+  const parser = input.pipe(guard).pipe(
+    parse({
+      columns,
+      bom: true,
+      skip_empty_lines: true,
+      trim: false,
+      info: true,
+      relax_column_count: false,
+      // A record of the wrong number of fields is rejected with its line, like a row that fails
+      // validation, instead of ending the import (and, in PARTIAL mode, leaving the batches
+      // before it written without a report).
+      skip_records_with_error: true,
+    }),
+  );
+  // A read error (the file removed or made unreadable while it is read) ends the import with
+  // that error, through the parser the batches are reading, instead of going unhandled.
+  input.on('error', error => parser.destroy(error));
+  guard.on('error', error => parser.destroy(error));
+  // The parser stopped early (a failed batch): stop reading the file too.
+  parser.on('close', () => input.destroy());
+  // The line of the first copy of every key sent in an earlier batch and not rejected there.
+  const seen = new SeenKeys();
+  // Accounts: the line of every row rejected so far, by its external ref, so that a child in a
+  // later batch is told its parent's row was rejected, not that it should come first.
+  const rejectedRows = kind === 'accounts' ? new SeenKeys() : undefined;
+  parser.on('skip', (error: CsvError & { lines?: number }) => {
+    const line = guard.startOf(error.lines ?? 0);
+    malformed(line, error.code, error.message.replace(/ on line \d+$/, ` on line ${line}`));
   });
 
   const runBatches = async (tx: EntityManager) => {
@@ -160,10 +174,14 @@ export async function importCsv(
       report.updated += result.updated;
       report.unchanged += result.unchanged;
       report.rejected += result.rejected;
-      for (const { duplicate, ...r } of result.rejections) {
-        reject({ ...r, message: inFileTerms(r, duplicate, lines), line: lines[r.index] ?? 0 });
-      }
       const rejected = new Set(result.rejections.map(r => r.index));
+      rejectedRows?.add([...rejected].map(index => [keys[index] ?? '', lines[index] ?? 0]));
+      for (const { duplicate, ...r } of result.rejections) {
+        const parent = rejectedRows && parentInFileTerms(r, batch, lines, rejected, rejectedRows);
+        const message =
+          parent?.message ?? cellInFileTerms(format, r, batch) ?? inFileTerms(r, duplicate, lines);
+        reject({ ...r, ...parent, message, line: lines[r.index] ?? 0 });
+      }
       seen.add(keys.flatMap((key, index) => (rejected.has(index) ? [] : [[key, lines[index] ?? 0]])));
       release(lastLine);
       batch = [];
@@ -177,13 +195,16 @@ export async function importCsv(
     }>) {
       report.rows += 1;
       lastLine = info.lines;
+      // csv-parse counts a record's line where it ends; a user looks for it where it starts.
+      const line = guard.startOf(info.lines);
       // The API's text guard, per field: neither database stores these faithfully.
       const bad = Object.keys(record).find(column => unstorable(record[column] ?? ''));
       if (bad !== undefined) {
         report.rejected += 1;
+        rejectedRows?.add([[format.key.of(record), line]]);
         reject({
           index: -1,
-          line: info.lines,
+          line,
           path: [bad],
           code: 'UNSTORABLE_TEXT',
           message:
@@ -198,7 +219,7 @@ export async function importCsv(
         report.rejected += 1;
         reject({
           index: -1,
-          line: info.lines,
+          line,
           path: format.key.path,
           code: 'DUPLICATE_ROW',
           message: duplicateRowMessage(format.key.what, key, `in this file (first on line ${first})`),
@@ -206,7 +227,7 @@ export async function importCsv(
         continue;
       }
       batch.push(recordToRow(format, record));
-      lines.push(info.lines);
+      lines.push(line);
       keys.push(key);
       if (batch.length >= options.batchSize) await flush();
     }
@@ -240,6 +261,7 @@ export async function importCsv(
     }
   } finally {
     seen.close();
+    rejectedRows?.close();
   }
   return report;
 }
@@ -306,6 +328,53 @@ function inFileTerms(rejection: RowRejection, duplicate: RowRejection['duplicate
   return duplicateRowMessage(duplicate.what, duplicate.key, `in this file (first on line ${line})`);
 }
 
+/**
+ * A yes/no cell that is not true or false ("yes", "1", "x"), which `recordToRow` leaves as text:
+ * zod's "expected boolean, received string" does not say what to write.
+ */
+function cellInFileTerms(
+  format: (typeof CSV_FORMATS)[CsvKind],
+  rejection: RowRejection,
+  batch: Record<string, unknown>[],
+): string | undefined {
+  const [column, ...rest] = rejection.path;
+  if (rest.length || rejection.code !== 'INVALID_TYPE') return undefined;
+  if (!format.columns.some(c => c.name === column && c.type === 'bool')) return undefined;
+  const cell = batch[rejection.index]?.[String(column)];
+  if (typeof cell !== 'string') return undefined;
+  return `must be true or false, not ${JSON.stringify(cell)}; write true or false`;
+}
+
+/**
+ * An account rejected because its parent's row was rejected, in file terms: the bulk call names
+ * the parent's row by its index in the call ("fix row 0"), and, when the parent's row was in an
+ * earlier batch, only sees that no such account exists ("list parents before their children",
+ * wrong advice when the parent came first). Both name the parent's line instead.
+ */
+function parentInFileTerms(
+  rejection: RowRejection,
+  batch: Record<string, unknown>[],
+  lines: number[],
+  rejected: Set<number>,
+  rejectedRows: SeenKeys,
+): Pick<RowRejection, 'code' | 'message'> | undefined {
+  if (rejection.path.join('.') !== 'parentRef') return undefined;
+  if (rejection.code !== 'ACCOUNT_PARENT_ROW_REJECTED' && rejection.code !== 'NOT_FOUND') return undefined;
+  const refOf = (row: Record<string, unknown> | undefined, field: string) =>
+    typeof row?.[field] === 'string' ? row[field].trim() : undefined;
+  const row = batch[rejection.index];
+  const ref = refOf(row, 'externalRef');
+  const parentRef = refOf(row, 'parentRef');
+  if (ref === undefined || parentRef === undefined) return undefined;
+  const inBatch = batch.findIndex((r, i) => rejected.has(i) && refOf(r, 'externalRef') === parentRef);
+  const line = inBatch !== -1 ? lines[inBatch] : rejectedRows.lineOf(parentRef);
+  if (line === undefined) return undefined;
+  return {
+    code: 'ACCOUNT_PARENT_ROW_REJECTED',
+    message: `The row of parent ${parentRef} (line ${line}) was rejected, so ${ref} cannot be placed under it; fix line ${line} and import both rows again.`,
+  };
+}
+
 /** Validates the header line against the format: every required column present, no unknown one. */
 function checkHeader(format: (typeof CSV_FORMATS)[CsvKind], file: string) {
   return (header: string[]): string[] => {
@@ -328,7 +397,10 @@ function checkHeader(format: (typeof CSV_FORMATS)[CsvKind], file: string) {
       });
       // A file saved with another separator reads as one long column.
       const separator = [';', '\t', '|'].find(
-        sep => header.length === 1 && header[0]!.split(sep).filter(h => known.has(h)).length > 1,
+        // Names in quotes ("externalRef";"name") reach here as one field, externalRef";"name.
+        sep =>
+          header.length === 1 &&
+          header[0]!.split(sep).filter(h => known.has(h.replace(/^"|"$/g, ''))).length > 1,
       );
       const parts = separator
         ? [

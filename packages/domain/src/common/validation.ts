@@ -31,9 +31,18 @@ export function ruleIssue(code: DomainErrorCode, path: (string | number)[], mess
   return { code: 'custom' as const, path, message, params: { code } };
 }
 
+/**
+ * A schema's message for a value of the wrong type, but "is required" (code REQUIRED) when there
+ * is no value: a schema's own `error` replaces the global one above, and "must be a text
+ * identifier" for an empty CSV cell or a field left out does not say that it is missing.
+ */
+export function unlessMissing(message: string) {
+  return (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message);
+}
+
 /** An assessed score: a whole number 1–5. */
 export const scoreSchema = ruled(
-  z.number({ error: 'must be a whole number from 1 to 5' }),
+  z.number({ error: unlessMissing('must be a whole number from 1 to 5') }),
   v => Number.isInteger(v) && v >= 1 && v <= 5,
   'SCORE_OUT_OF_RANGE',
   'must be a whole number from 1 to 5',
@@ -42,8 +51,10 @@ export const scoreSchema = ruled(
 /** A contact's influence: a whole number 1–5. */
 export const influenceSchema = scoreSchema;
 
+/** A quarter, `2026-Q3`; spaces around it are dropped, as they are around amounts and numbers. */
 export const quarterSchema = z
-  .string({ error: INVALID_QUARTER_MESSAGE })
+  .string({ error: unlessMissing(INVALID_QUARTER_MESSAGE) })
+  .trim()
   .refine(isQuarter, {
     error: issue => quarterProblem(issue.input),
     params: { code: 'INVALID_QUARTER' },
@@ -63,6 +74,11 @@ export function moneyProblem(value: unknown): string {
     return `must be at most ${fromCents(MAX_MONEY_CENTS)} either way (kam stores amounts in cents exactly)`;
   }
   if (/^-?\d+\.\d{3,}$/.test(text)) return 'must have at most two decimals (whole cents), like 1250.50';
+  // A European spreadsheet's "1.234,50" or "1 234,50": both slips at once, so the amount is shown.
+  const european = /^(-?)(\d{1,3}(?:[.'\s]\d{3})+),(\d{1,2})$/.exec(text);
+  if (european) {
+    return `must be written ${european[1]}${european[2]!.replace(/\D/g, '')}.${european[3]}: without thousands separators, and with a point for the decimals`;
+  }
   if (/^-?\d{1,3}([,' ]\d{3})+(\.\d+)?$/.test(text)) {
     return 'must be written without thousands separators, like 1250.50';
   }
@@ -90,7 +106,7 @@ function centsOfInput(v: string | number): bigint | undefined {
  * parsed once (bulk calls check hundreds of thousands of amounts) into its canonical form.
  */
 export const moneySchema = z
-  .union([z.string(), z.number()], { error: 'must be a decimal amount like 1250.50' })
+  .union([z.string(), z.number()], { error: unlessMissing('must be a decimal amount like 1250.50') })
   .transform((v, ctx): Money => {
     const cents = centsOfInput(v);
     if (cents === undefined) {
@@ -150,12 +166,21 @@ export function dateProblem(value: unknown): string {
   return INVALID_DATE_MESSAGE;
 }
 
-export const isoDateSchema = z.iso.date({
-  error: issue => (issue.code === 'invalid_format' ? dateProblem(issue.input) : INVALID_DATE_MESSAGE),
-});
+/**
+ * An ISO calendar date, `YYYY-MM-DD`; spaces around it are dropped first (a string format checks
+ * before a `.trim()` after it would run, so the trimmed text goes through a pipe).
+ */
+export const isoDateSchema = z
+  .string({ error: unlessMissing(INVALID_DATE_MESSAGE) })
+  .trim()
+  .pipe(
+    z.iso.date({
+      error: issue => (issue.code === 'invalid_format' ? dateProblem(issue.input) : INVALID_DATE_MESSAGE),
+    }),
+  );
 
 export const externalRefSchema = z
-  .string({ error: 'must be a text identifier' })
+  .string({ error: unlessMissing('must be a text identifier') })
   .trim()
   .min(1, 'must not be empty')
   .max(120, 'must be at most 120 characters');
@@ -185,7 +210,10 @@ export function optionalText(
     .nullish();
 }
 export const idSchema = z.number().int().positive();
-export const versionSchema = z.number({ error: 'must be the version you last read' }).int().min(1);
+export const versionSchema = z
+  .number({ error: unlessMissing('must be the version you last read') })
+  .int()
+  .min(1);
 
 /**
  * Converts zod issues to field issues, keeping a rule's own code when it has one. A refinement
@@ -203,7 +231,7 @@ export function toFieldIssues(
       message: issue.message,
       code:
         params?.code ??
-        (issue.code === 'invalid_type' && issue.message === 'is required'
+        ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && issue.message === 'is required'
           ? 'REQUIRED'
           : issue.code === 'custom'
             ? 'VALIDATION_FAILED'
