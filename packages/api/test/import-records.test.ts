@@ -184,6 +184,21 @@ describe('kam import: cell values', () => {
     expect(opportunities).toMatchObject({ created: 1, rejected: 0 });
   });
 
+  it('reads a cell of spaces as an empty one', async () => {
+    await accounts('externalRef,name\nV-2,Blanks\n');
+    // Was INVALID_FORMAT for a date cell of spaces (and, on a decided bid, OPPORTUNITY_DECIDED_ON_REQUIRED too).
+    const report = await run(
+      'opportunities',
+      'externalRef,accountRef,businessUnitCode,name,value,qualified,qualifiedOn,outcome,decidedOn\n' +
+        'VB-1,V-2,EMEA,Open bid,10,false,   ,OPEN,  \n' +
+        'VB-2,V-2,EMEA,Won bid,10,true,2026-01-05,WON, \n',
+    );
+    expect(report).toMatchObject({ created: 1, rejected: 1 });
+    expect(report.rejections.map(r => [r.line, r.path, r.code])).toEqual([
+      [3, ['decidedOn'], 'OPPORTUNITY_DECIDED_ON_REQUIRED'],
+    ]);
+  });
+
   it('says an empty required cell is required', async () => {
     const report = await run(
       'contacts',

@@ -240,7 +240,8 @@ export function recordToRow(format: CsvFormat, record: Record<string, string>): 
   const row: Record<string, unknown> = {};
   for (const column of format.columns) {
     const cell = record[column.name];
-    if (cell === undefined || cell === '') continue;
+    // A cell of spaces is an empty cell: left out, as a blank optional text would be stored.
+    if (cell === undefined || cell.trim() === '') continue;
     const raw = fromSpreadsheetCell(cell);
     if (column.type === 'int' && /^-?\d+$/.test(raw.trim())) row[column.name] = Number(raw.trim());
     else if (column.type === 'bool' && /^(true|false)$/i.test(raw.trim()))

@@ -58,7 +58,8 @@ export const opportunityRowSchema = z
   })
   .strict()
   .superRefine((row, ctx) => {
-    if (row.outcome !== 'OPEN' && !row.decidedOn) {
+    // Absent, not malformed: a date of the wrong form (even blank) has its own issue.
+    if (row.outcome !== 'OPEN' && row.decidedOn == null) {
       ctx.addIssue(
         ruleIssue(
           'OPPORTUNITY_DECIDED_ON_REQUIRED',
