@@ -382,6 +382,42 @@ describe('live analytics through the API', () => {
     expect(accounts.some(account => account.flags.length > 0)).toBe(true);
   });
 
+  it('refuses a quarter that has not started, and answers the running one', async () => {
+    const now = new Date();
+    const running = now.getUTCFullYear() * 4 + Math.floor(now.getUTCMonth() / 3);
+    const quarterAt = (index: number) => `${Math.floor(index / 4)}-Q${(index % 4) + 1}`;
+    const next = quarterAt(running + 1);
+    const id = globalId(1);
+    for (const [query, field] of [
+      [`{ analytics(quarter: "${next}") { quarter pyramid { levels { level accounts } } } }`, 'quarter'],
+      [`{ node(id: "${id}") { ... on Account { pyramidLevel(quarter: "${next}") } } }`, 'quarter'],
+      [`{ node(id: "${id}") { ... on Account { quadrant(quarter: "${next}") } } }`, 'quarter'],
+      [`{ node(id: "${id}") { ... on Account { groupRollup(quarter: "${next}") { plans } } } }`, 'quarter'],
+      [
+        `{ node(id: "${id}") { ... on Account { whitespace(quarter: "${next}") { whiteSpace } } } }`,
+        'quarter',
+      ],
+      [`{ accounts(first: 1, asOf: "${next}", pyramidLevel: LAPSED) { totalCount } }`, 'asOf'],
+    ] as const) {
+      const res = await api.gql(query, {}, executive);
+      const [error] = (res.body.errors ?? []) as { message: string; extensions?: Record<string, unknown> }[];
+      expect(error?.message, query).toMatch(
+        new RegExp(`^${next} has not started yet \\(it starts on \\d{4}-\\d{2}-01\\)`),
+      );
+      expect(error?.extensions, query).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        fieldErrors: [{ path: [field], code: 'QUARTER_NOT_STARTED' }],
+      });
+    }
+    const current = await api.gql<{ analytics: { quarter: string } }>(
+      `{ analytics(quarter: "${quarterAt(running)}") { quarter pyramid { levels { level } } } }`,
+      {},
+      executive,
+    );
+    expect(current.body.errors).toBeUndefined();
+    expect(current.body.data?.analytics.quarter).toBe(quarterAt(running));
+  });
+
   it('refuses a malformed quarter with the expected form', async () => {
     const res = await api.gql(`{ analytics(quarter: "2026-3") { quarter } }`, {}, executive);
     expect(JSON.stringify(res.body.errors)).toMatch(/YYYY-Qn/);

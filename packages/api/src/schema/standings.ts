@@ -1,4 +1,4 @@
-import { type AccountStanding, accountStandings, lastEndedQuarter } from '@kam/domain';
+import { type AccountStanding, accountStandings, assertQuarterStarted, lastEndedQuarter } from '@kam/domain';
 import { type KamContext, requestCache } from '../context.ts';
 
 const byQuarter = requestCache((): Map<string, Promise<Map<number, AccountStanding>>> => new Map());
@@ -6,12 +6,15 @@ const byQuarter = requestCache((): Map<string, Promise<Map<number, AccountStandi
 /**
  * Every account's pyramid level and quadrant in `quarter` (default: the last quarter that has
  * ended), computed from the current data once per request and quarter: the accounts filters
- * and the Account fields of one request share it.
+ * and the Account fields of one request share it. A quarter that has not started is refused
+ * (`field` names the argument that gave it).
  */
 export function standingsIn(
   ctx: KamContext,
   quarter: string | null | undefined,
+  field: string,
 ): Promise<Map<number, AccountStanding>> {
+  if (quarter) assertQuarterStarted(quarter, field);
   const q = quarter ?? lastEndedQuarter();
   const cache = byQuarter(ctx);
   let standings = cache.get(q);
@@ -27,6 +30,7 @@ export async function standingOf(
   ctx: KamContext,
   quarter: string | null | undefined,
   accountId: number,
+  field: string,
 ): Promise<AccountStanding | undefined> {
-  return (await standingsIn(ctx, quarter)).get(accountId);
+  return (await standingsIn(ctx, quarter, field)).get(accountId);
 }

@@ -82,6 +82,7 @@ export const DOMAIN_ERROR_CODES = {
   SETTINGS_HEALTH_BANDS_INVERTED: 'VALIDATION',
 } as const satisfies Record<string, DomainErrorCategory>;
 
+  QUARTER_NOT_STARTED: 'VALIDATION',
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;
 
 /** One problem with one input field, addressed by its path (e.g. `['rows', 3, 'revenue']`). */

@@ -92,3 +92,21 @@ export function quarterEnd(quarter: Quarter): string {
 export function lastEndedQuarter(now: Date = new Date()): Quarter {
   return addQuarters(quarterOf(now), -1);
 }
+
+/**
+ * Refuses a quarter that has not started by `now` (UTC): it has no figures, and the analytics of
+ * it would read every customer as lapsed. The running quarter passes (its figures so far).
+ * `field` is the input that named it, for the error's path.
+ */
+export function assertQuarterStarted(quarter: string, field = 'quarter', now: Date = new Date()): void {
+  const startsOn = quarterStart(parseQuarter(quarter));
+  if (startsOn <= now.toISOString().slice(0, 10)) return;
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    `${quarter} has not started yet (it starts on ${startsOn}): it has no figures to compute. Ask for ${quarterOf(now)}, the running quarter, or an earlier one.`,
+    {
+      details: { quarter, startsOn },
+      issues: [{ path: [field], message: `starts on ${startsOn}`, code: 'QUARTER_NOT_STARTED' }],
+    },
+  );
+}

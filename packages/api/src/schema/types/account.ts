@@ -304,7 +304,7 @@ builder.queryFields(t => ({
         if (args.segmentId) only.push({ segment: decodeId(args.segmentId, 'Segment', 'segmentId') });
         if (args.tier) only.push(latestTierFilter(args.tier));
         if (args.pyramidLevel || args.quadrant) {
-          const standings = await standingsIn(ctx, args.asOf);
+          const standings = await standingsIn(ctx, args.asOf, 'asOf');
           const ids: number[] = [];
           for (const [id, standing] of standings) {
             if (args.pyramidLevel && standing.pyramidLevel !== args.pyramidLevel) continue;

@@ -9,6 +9,7 @@ import {
   type Account,
   type AccountFlag,
   type AccountHealth,
+  assertQuarterStarted,
   computeGroupRollups,
   computeJourney,
   computeKpis,
@@ -225,7 +226,10 @@ builder.queryFields(t => ({
     type: AnalyticsRef,
     description: 'The analytics of a quarter, computed now from the current data.',
     args: { quarter: t.arg({ type: 'Quarter', required: true, description: 'The quarter, YYYY-Qn.' }) },
-    resolve: (_, args) => ({ quarter: args.quarter }),
+    resolve: (_, args) => {
+      assertQuarterStarted(args.quarter);
+      return { quarter: args.quarter };
+    },
   }),
 }));
 
@@ -365,7 +369,7 @@ builder.objectFields(AccountRef, t => ({
     args: { quarter: t.arg(standingQuarter) },
     complexity: 10,
     resolve: async (account: Account, args, ctx) =>
-      (await standingOf(ctx, args.quarter, account.id))?.pyramidLevel ?? 'SUSPECT',
+      (await standingOf(ctx, args.quarter, account.id, 'quarter'))?.pyramidLevel ?? 'SUSPECT',
   }),
   quadrant: t.field({
     type: AccountQuadrantEnum,
@@ -375,7 +379,7 @@ builder.objectFields(AccountRef, t => ({
     args: { quarter: t.arg(standingQuarter) },
     complexity: 10,
     resolve: async (account: Account, args, ctx) =>
-      (await standingOf(ctx, args.quarter, account.id))?.quadrant ?? null,
+      (await standingOf(ctx, args.quarter, account.id, 'quarter'))?.quadrant ?? null,
   }),
   flags: t.field({
     type: [FlagRef],
@@ -400,8 +404,10 @@ builder.objectFields(AccountRef, t => ({
       quarter: t.arg({ type: 'Quarter', required: true, description: 'The quarter, YYYY-Qn.' }),
       group: t.arg.boolean({ description: 'Include all descendants.', defaultValue: false }),
     },
-    resolve: (account: Account, args, ctx) =>
-      whitespaceOf.resolve(ctx, `${args.quarter} ${args.group ? 1 : 0} ${account.id}`),
+    resolve: (account: Account, args, ctx) => {
+      assertQuarterStarted(args.quarter);
+      return whitespaceOf.resolve(ctx, `${args.quarter} ${args.group ? 1 : 0} ${account.id}`);
+    },
   }),
   groupRollup: t.field({
     type: GroupRollupRef,
@@ -410,6 +416,9 @@ builder.objectFields(AccountRef, t => ({
       'For a group account: its figures including all descendants in the quarter; null for a leaf.',
     complexity: 10,
     args: { quarter: t.arg({ type: 'Quarter', required: true, description: 'The quarter, YYYY-Qn.' }) },
-    resolve: (account: Account, args, ctx) => groupRollupOf.resolve(ctx, `${args.quarter} ${account.id}`),
+    resolve: (account: Account, args, ctx) => {
+      assertQuarterStarted(args.quarter);
+      return groupRollupOf.resolve(ctx, `${args.quarter} ${account.id}`);
+    },
   }),
 }));
