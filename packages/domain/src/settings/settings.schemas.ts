@@ -16,6 +16,9 @@ const weights = <T extends Record<string, z.ZodNumber>>(shape: T) =>
     'weights must add up to 100',
   );
 
+/** The ISO 4217 currency codes this runtime knows (Intl, from its ICU data). */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
 /**
  * Every configurable default of domain.md, with its default value. Stored as one JSON
  * document; an administrator changes it through `updateSettings`.
@@ -26,6 +29,12 @@ export const settingsSchema = z
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+      .refine(code => !/^[A-Z]{3}$/.test(code) || CURRENCIES.has(code), {
+        error: issue =>
+          `${JSON.stringify(issue.input)} is not an ISO 4217 currency code; write one such as EUR, USD or GBP`,
+        // The code of a malformed one (zod's invalid_format): both are "not a currency code".
+        params: { code: 'INVALID_FORMAT' },
+      })
       .default('EUR'),
     pyramid: z
       .object({
@@ -82,7 +91,10 @@ export const settingsSchema = z
         reviewMonths: z
           .number()
           .int()
-          .min(24, 'a designation is reviewed at most every 24 months')
+          .min(
+            24,
+            "must be at least 24: a designation's review is due at least 24 months after it is made or reviewed (reviewed not less than every two years)",
+          )
           .max(60)
           .default(24),
         /** A review is "due" this many days before `reviewDueOn`. */

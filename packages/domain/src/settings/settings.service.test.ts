@@ -124,7 +124,7 @@ describe('settings validation', () => {
     await expectInvalid(
       { designation: { reviewMonths: 12 } },
       ['patch', 'designation', 'reviewMonths'],
-      /24 months/,
+      /^must be at least 24: a designation's review is due at least 24 months after/,
     );
   });
 
@@ -135,6 +135,15 @@ describe('settings validation', () => {
       /surpriseWeight|unrecognized/i,
     );
     await expectInvalid({ currency: 'euro' }, ['patch', 'currency'], /ISO 4217/);
+    // Three capitals that are no currency: every snapshot would print amounts in "ZZZ".
+    await expectInvalid({ currency: 'ZZZ' }, ['patch', 'currency'], /"ZZZ" is not an ISO 4217 currency code/);
+    const error = await expectRejected(
+      db.em(),
+      'SETTINGS_INVALID',
+      () => updateSettings(db.em(), { expectedVersion: 1, patch: { currency: 'ZZZ' } }, testActor),
+      ['settings'],
+    );
+    expect(error.issues[0]?.code).toBe('INVALID_FORMAT');
   });
 });
 
