@@ -77,12 +77,12 @@ export const DOMAIN_ERROR_CODES = {
   MEASUREMENT_MARKET_NOT_ALLOWED: 'VALIDATION',
   MEASUREMENT_BUSINESS_UNIT_NOT_ALLOWED: 'VALIDATION',
   KPI_TARGET_OUT_OF_RANGE: 'VALIDATION',
+  QUARTER_NOT_STARTED: 'VALIDATION',
   SETTINGS_WEIGHTS_NOT_100: 'VALIDATION',
   SETTINGS_PYRAMID_SHARES_TOO_LARGE: 'VALIDATION',
   SETTINGS_HEALTH_BANDS_INVERTED: 'VALIDATION',
 } as const satisfies Record<string, DomainErrorCategory>;
 
-  QUARTER_NOT_STARTED: 'VALIDATION',
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;
 
 /** One problem with one input field, addressed by its path (e.g. `['rows', 3, 'revenue']`). */
