@@ -247,10 +247,13 @@ export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<
   facts.feedbackAccounts = int(regular?.accounts);
   facts.regularFeedbackAccounts = int(regular?.regular);
 
+  // Left out: a measurement stored without its unit or market (scope key "all", accepted before
+  // a scope was required), which has no scope to be averaged with (analytics.md).
   const measurements = await query<Record<string, unknown>>(
     em,
     `select m.kind, m.market, bu.code, cast(m.value as text) as value from organisation_measurement m
      left join business_unit bu on bu.id = m.business_unit_id where m.quarter = ?
+       and (m.business_unit_id is not null or m.market is not null)
      order by ${byteOrder(d, 'm.scope_key')}`,
     [p.quarter],
   );

@@ -20,6 +20,15 @@ const UNAUDITED = new Set(['AuditEntry', 'IdempotencyRecord', 'QuarterSnapshot',
 /** Bookkeeping fields that change on every write and say nothing about what changed. */
 const IGNORED_FIELDS = new Set(['updatedAt', 'version', 'createdAt', 'tokenHash']);
 
+/**
+ * Fields an UPDATE entry carries even when they did not change (the same before and after), so
+ * the entry says which record it is without another lookup: a token's revocation names the token
+ * (name, role, person and the first characters of its secret; never its hash).
+ */
+const IDENTIFYING_FIELDS: Record<string, readonly string[]> = {
+  ApiToken: ['name', 'role', 'person', 'prefix'],
+};
+
 /** Never in the trail. Snapshots are: closing a quarter records one entry for its QuarterSnapshot. */
 const NOT_IN_TRAIL = new Set(['AuditEntry', 'IdempotencyRecord']);
 
@@ -100,17 +109,39 @@ function describeChanges(
   const source = action === 'DELETE' ? original : payload;
   for (const field of Object.keys(source).sort()) {
     if (IGNORED_FIELDS.has(field)) continue;
-    const prop = cs.meta.properties[field as never] as { kind?: string } | undefined;
+    const prop = cs.meta.properties[field as never] as { kind?: string; runtimeType?: string } | undefined;
     if (prop && (prop.kind === '1:m' || prop.kind === 'm:n')) continue;
-    const before = action === 'CREATE' ? null : plain(original[field]);
+    // An update's payload holds the database's form of a datetime (epoch milliseconds on SQLite):
+    // read the entity's Date instead, so an update writes ISO strings as a create does.
+    const isDate = prop?.runtimeType === 'Date';
+    const before = action === 'CREATE' ? null : isDate ? isoDate(original[field]) : plain(original[field]);
     const after =
       action === 'DELETE'
         ? null
-        : plain(action === 'CREATE' ? readCurrent(cs.entity, field, payload) : payload[field]);
+        : action === 'CREATE' || isDate
+          ? plain(readCurrent(cs.entity, field, payload))
+          : plain(payload[field]);
     if (action === 'UPDATE' && Utils.equals(before, after)) continue;
     changes[field] = { before, after };
   }
+  if (action === 'UPDATE' && Object.keys(changes).length > 0) {
+    for (const field of IDENTIFYING_FIELDS[cs.meta.className] ?? []) {
+      if (field in changes || !(field in original)) continue;
+      const value = plain(original[field]);
+      changes[field] = { before: value, after: value };
+    }
+  }
   return Object.keys(changes).length > 0 || action !== 'UPDATE' ? changes : null;
+}
+
+/** A datetime as an ISO string, whichever form the unit of work kept it in (a Date, epoch ms, a text). */
+function isoDate(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' || typeof value === 'string') {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? value : date.toISOString();
+  }
+  return plain(value);
 }
 
 // For a create, read the value off the entity: after the insert it holds generated keys of related rows.

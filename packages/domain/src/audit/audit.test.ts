@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiToken } from '../access/api-token.entity.ts';
+import { createApiToken, revokeApiToken } from '../access/token.service.ts';
 import { Account } from '../accounts/account.entity.ts';
 import { createAccount, updateAccount } from '../accounts/account.service.ts';
 import { QuarterlyFinancial } from '../accounts/financial.entity.ts';
@@ -313,5 +315,54 @@ describe('bulk paths leave one audit record per changed row', () => {
     const account = await db.em().findOneOrFail(Account, { externalRef: 'BV-1' });
     expect(account.name).toBe('Meanwhile');
     expect(account.version).toBe(2);
+  });
+});
+
+describe('dates in the trail', () => {
+  it('an UPDATE records a datetime as an ISO string, before and after, as a CREATE does', async () => {
+    const person = await makePerson(db.em(), { name: 'Tess Token' });
+    const { token, secret } = await createApiToken(
+      db.em(),
+      { personId: person.id, role: 'INTEGRATION', name: 'Nightly sync', expiresAt: '2031-01-02T03:04:05Z' },
+      testActor,
+    );
+    await writeAs(db.em(), testActor, async tx => {
+      const stored = await tx.findOneOrFail(ApiToken, token.id);
+      stored.expiresAt = new Date('2032-06-07T08:09:10Z');
+    });
+    const [created, updated] = await trailOf('ApiToken', token.id);
+    expect(created?.changes.expiresAt).toEqual({ before: null, after: '2031-01-02T03:04:05.000Z' });
+    expect(updated?.changes.expiresAt).toEqual({
+      before: '2031-01-02T03:04:05.000Z',
+      after: '2032-06-07T08:09:10.000Z',
+    });
+    expect(secret.startsWith(created?.changes.prefix?.after as string)).toBe(true);
+  });
+
+  it("a token's revocation records when, and which token: its name, role, person and prefix", async () => {
+    const person = await makePerson(db.em(), { name: 'Rita Revoked' });
+    const { token, secret } = await createApiToken(
+      db.em(),
+      { personId: person.id, role: 'EXECUTIVE', name: 'Board deck' },
+      testActor,
+    );
+    const before = Date.now();
+    await revokeApiToken(db.em(), { id: token.id }, testActor);
+    const trail = await trailOf('ApiToken', token.id);
+    expect(trail.map(t => t.action)).toEqual(['CREATE', 'UPDATE']);
+    const changes = trail[1]?.changes ?? {};
+    expect(Object.keys(changes).sort()).toEqual(['name', 'person', 'prefix', 'revokedAt', 'role']);
+    // The token's identity did not change: the same before and after, so the entry says which token.
+    expect(changes.name).toEqual({ before: 'Board deck', after: 'Board deck' });
+    expect(changes.role).toEqual({ before: 'EXECUTIVE', after: 'EXECUTIVE' });
+    expect(changes.person).toEqual({ before: person.id, after: person.id });
+    expect(changes.prefix).toEqual({ before: secret.slice(0, 12), after: secret.slice(0, 12) });
+    expect(changes.revokedAt?.before).toBeNull();
+    const revokedAt = changes.revokedAt?.after;
+    expect(revokedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // Database timestamps may be truncated to the second on SQLite: allow one second.
+    expect(Date.parse(revokedAt as string)).toBeGreaterThanOrEqual(before - 1000);
+    // Never the secret's hash.
+    expect(JSON.stringify(trail.map(t => t.changes))).not.toContain('tokenHash');
   });
 });

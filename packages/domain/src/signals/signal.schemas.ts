@@ -115,7 +115,8 @@ export const recordMeasurementSchema = z
     kind: z.enum(MEASUREMENT_KINDS),
     quarter: quarterSchema,
     businessUnitId: z.number().int().positive().nullish(),
-    market: z.string().trim().min(1).max(120).nullish(),
+    // Blank is no market, as any optional text; MARKET_SHARE then says it needs one.
+    market: optionalText(120),
     value: ruled(
       z.union([z.string(), z.number()]).transform(v => String(v).trim()),
       v => /^\d{1,3}(\.\d{1,2})?$/.test(v) && Number(v) <= 100,
@@ -125,12 +126,25 @@ export const recordMeasurementSchema = z
     expectedVersion: z.number().int().min(1).optional(),
   })
   .superRefine((m, ctx) => {
+    // Each KPI is a mean over its scopes (domain.md §10): a value without one would be mixed in
+    // with no unit or market to stand for. A scope sent in the other field is one issue, at that
+    // field, saying where it goes.
     if (m.kind === 'PEOPLE_SATISFACTION' && m.market) {
       ctx.addIssue(
         ruleIssue(
           'MEASUREMENT_MARKET_NOT_ALLOWED',
           ['market'],
-          'people satisfaction is measured per business unit, not per market',
+          m.businessUnitId
+            ? 'people satisfaction is measured per business unit, not per market: leave out market'
+            : 'people satisfaction is measured per business unit, not per market: send businessUnitId instead',
+        ),
+      );
+    } else if (m.kind === 'PEOPLE_SATISFACTION' && !m.businessUnitId) {
+      ctx.addIssue(
+        ruleIssue(
+          'MEASUREMENT_BUSINESS_UNIT_REQUIRED',
+          ['businessUnitId'],
+          'people satisfaction is recorded per business unit: name the business unit it was measured in',
         ),
       );
     }
@@ -139,7 +153,17 @@ export const recordMeasurementSchema = z
         ruleIssue(
           'MEASUREMENT_BUSINESS_UNIT_NOT_ALLOWED',
           ['businessUnitId'],
-          'market share is measured per market, not per business unit',
+          m.market
+            ? 'market share is measured per market, not per business unit: leave out businessUnitId'
+            : 'market share is measured per market, not per business unit: send market instead',
+        ),
+      );
+    } else if (m.kind === 'MARKET_SHARE' && !m.market) {
+      ctx.addIssue(
+        ruleIssue(
+          'MEASUREMENT_MARKET_REQUIRED',
+          ['market'],
+          'market share is recorded per market: name the market it was measured in',
         ),
       );
     }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeKpis } from '../analytics/kpis.ts';
+import { writeAs } from '../common/unit-of-work.ts';
 import { createContact } from '../team/team.service.ts';
 import {
   createTestDatabase,
@@ -156,6 +157,134 @@ describe('organisation measurements', () => {
     const stored = await db.em().findOneOrFail(OrganisationMeasurement, first.id);
     // A decimal column: SQLite hands it back without its trailing zeros.
     expect([Number(stored.value), stored.version]).toEqual([73, 2]);
+  });
+  it('need their scope: people satisfaction a business unit, market share a market (a blank one is none)', async () => {
+    const unit = await makeBusinessUnit(db.em());
+    const cases = [
+      [
+        { kind: 'PEOPLE_SATISFACTION' as const, quarter: '2026-Q3', value: '0' },
+        'businessUnitId',
+        'MEASUREMENT_BUSINESS_UNIT_REQUIRED',
+      ],
+      [
+        { kind: 'PEOPLE_SATISFACTION' as const, quarter: '2026-Q3', businessUnitId: null, value: '0' },
+        'businessUnitId',
+        'MEASUREMENT_BUSINESS_UNIT_REQUIRED',
+      ],
+      [
+        { kind: 'MARKET_SHARE' as const, quarter: '2026-Q3', value: '100' },
+        'market',
+        'MEASUREMENT_MARKET_REQUIRED',
+      ],
+      [
+        { kind: 'MARKET_SHARE' as const, quarter: '2026-Q3', market: '  ', value: '100' },
+        'market',
+        'MEASUREMENT_MARKET_REQUIRED',
+      ],
+    ] as const;
+    for (const [input, field, code] of cases) {
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () => recordMeasurement(db.em(), input, testActor),
+        ['organisation_measurement'],
+      );
+      expect(error.issues.map(i => [i.path, i.code])).toEqual([[[field], code]]);
+      expect(error.message).toContain(field === 'market' ? 'name the market' : 'name the business unit');
+    }
+    // A scope in the other field is one issue, at that field, saying where the scope goes.
+    const misplaced = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        recordMeasurement(
+          db.em(),
+          { kind: 'PEOPLE_SATISFACTION', quarter: '2026-Q3', market: 'DACH', value: 70 },
+          testActor,
+        ),
+      ['organisation_measurement'],
+    );
+    expect(misplaced.issues.map(i => [i.path, i.code])).toEqual([
+      [['market'], 'MEASUREMENT_MARKET_NOT_ALLOWED'],
+    ]);
+    expect(misplaced.message).toContain('send businessUnitId instead');
+    // A blank market is no market: with a business unit, people satisfaction is recorded.
+    const recorded = await recordMeasurement(
+      db.em(),
+      { kind: 'PEOPLE_SATISFACTION', quarter: '2026-Q3', businessUnitId: unit.id, market: ' \t ', value: 70 },
+      testActor,
+    );
+    expect([recorded.market, recorded.scopeKey]).toEqual([null, `bu:${unit.code}`]);
+  });
+
+  it('a correction of a measurement not recorded yet is a conflict, and writes nothing', async () => {
+    const unit = await makeBusinessUnit(db.em());
+    const input = {
+      kind: 'PEOPLE_SATISFACTION' as const,
+      quarter: '2026-Q4',
+      businessUnitId: unit.id,
+      value: 75,
+      expectedVersion: 5,
+    };
+    const error = await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => recordMeasurement(db.em(), input, testActor),
+      ['organisation_measurement'],
+    );
+    expect(error.details).toMatchObject({ currentVersion: null });
+    expect(error.message).toContain('not recorded');
+    expect(error.message).toContain('leave out expectedVersion');
+    const share = { kind: 'MARKET_SHARE' as const, quarter: '2026-Q4', market: 'Levant', value: 5 };
+    await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => recordMeasurement(db.em(), { ...share, expectedVersion: 1 }, testActor),
+      ['organisation_measurement'],
+    );
+  });
+
+  it('stored without a scope (before it was required) are left out of the KPIs', async () => {
+    const unitA = await makeBusinessUnit(db.em(), { code: 'PS-A' });
+    const unitB = await makeBusinessUnit(db.em(), { code: 'PS-B' });
+    const quarter = '2029-Q1';
+    const record = (input: Parameters<typeof recordMeasurement>[1]) =>
+      recordMeasurement(db.em(), input, testActor);
+    await record({ kind: 'PEOPLE_SATISFACTION', quarter, businessUnitId: unitA.id, value: 70 });
+    await record({ kind: 'PEOPLE_SATISFACTION', quarter, businessUnitId: unitB.id, value: 75.5 });
+    await record({ kind: 'MARKET_SHARE', quarter, market: 'Iberia', value: 10 });
+    await record({ kind: 'MARKET_SHARE', quarter, market: 'Benelux', value: 20.5 });
+    // As the API stored them before a scope was required: scope key "all", no unit, no market.
+    await writeAs(db.em(), testActor, async tx => {
+      for (const [kind, value] of [
+        ['PEOPLE_SATISFACTION', '0.00'],
+        ['MARKET_SHARE', '100.00'],
+      ] as const) {
+        tx.create(OrganisationMeasurement, {
+          kind,
+          quarter,
+          businessUnit: null,
+          market: null,
+          scopeKey: 'all',
+          value,
+        });
+      }
+    });
+    const kpis = await computeKpis(db.em(), quarter, { trendQuarters: [quarter] });
+    const people = kpis.find(k => k.code === 'PEOPLE_SATISFACTION');
+    // The two units only: (70.00 + 75.50) ÷ 2 = 72.75, as their breakdown.
+    expect(people?.value).toBe(72.75);
+    expect(people?.byBusinessUnit).toEqual([
+      { businessUnitCode: 'PS-A', value: 70 },
+      { businessUnitCode: 'PS-B', value: 75.5 },
+    ]);
+    expect(people?.detail).toEqual({ measurements: 2 });
+    const market = kpis.find(k => k.code === 'MARKET_SHARE');
+    // The two markets only: (10.00 + 20.50) ÷ 2 = 15.25.
+    expect(market?.value).toBe(15.25);
+    expect(market?.detail).toEqual({ Benelux: 20.5, Iberia: 10 });
+    // Nothing stored is lost.
+    expect(await db.em().count(OrganisationMeasurement, { quarter, scopeKey: 'all' })).toBe(2);
   });
 });
 

@@ -69,7 +69,10 @@ export async function recordSurveyResponse(em: EntityManager, input: RecordSurve
 const SCOPE_KEY_LENGTH = 160;
 
 /**
- * Records (or corrects, with `expectedVersion`) an organisation measurement for a quarter.
+ * Records (or corrects, with `expectedVersion`) an organisation measurement for a quarter:
+ * people satisfaction of a business unit, market share of a market (the schema refuses one
+ * without its scope). An `expectedVersion` for a measurement not recorded is VERSION_CONFLICT
+ * with `currentVersion: null`, writing nothing.
  * Markets compare by their key (market.ts): "Dach " in a quarter that has "DACH" is the same
  * measurement, refused without `expectedVersion` and corrected with it, and keeps the name it
  * was first recorded under; a market's new measurement takes that market's first name too.
@@ -80,11 +83,8 @@ export async function recordMeasurement(em: EntityManager, input: RecordMeasurem
     const businessUnit = data.businessUnitId
       ? await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit')
       : null;
-    const scopeKey = businessUnit
-      ? `bu:${businessUnit.code}`
-      : data.market
-        ? marketScopeKey(data.market)
-        : 'all';
+    // The schema requires PEOPLE_SATISFACTION's unit and MARKET_SHARE's market: no scope is not an option.
+    const scopeKey = businessUnit ? `bu:${businessUnit.code}` : marketScopeKey(data.market ?? '');
     if (scopeKey.length > SCOPE_KEY_LENGTH) {
       // Only compatibility characters that NFKC expands (a ligature to its letters) can get here.
       throw new DomainError('VALIDATION_FAILED', `Market ${quoted(data.market ?? '')} is too long.`, {
@@ -96,6 +96,18 @@ export async function recordMeasurement(em: EntityManager, input: RecordMeasurem
       quarter: data.quarter,
       scopeKey,
     });
+    if (!existing && data.expectedVersion !== undefined) {
+      // An expectedVersion says the caller read a stored measurement: recording a new one would
+      // hide that they are looking at another quarter, unit or market than they think.
+      const scope = businessUnit
+        ? `business unit ${businessUnit.code}`
+        : `market ${quoted(marketName(data.market ?? ''))}`;
+      throw new DomainError(
+        'VERSION_CONFLICT',
+        `${data.kind} for ${scope} in ${data.quarter} is not recorded, so there is no version ${data.expectedVersion} to correct: check the quarter and the ${businessUnit ? 'business unit' : 'market'}, or leave out expectedVersion to record it.`,
+        { details: { currentVersion: null } },
+      );
+    }
     if (existing) {
       const label = `${data.kind} for ${existing.market ? `market ${quoted(existing.market)}` : scopeKey} in ${data.quarter}`;
       if (data.expectedVersion === undefined) {

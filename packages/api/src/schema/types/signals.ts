@@ -167,17 +167,22 @@ const RecordSurveyResponseInput = builder.inputType('RecordSurveyResponseInput',
 
 const RecordMeasurementInput = builder.inputType('RecordOrganisationMeasurementInput', {
   description:
-    'People satisfaction (per business unit) or market share (per market) for a quarter; correcting one needs expectedVersion.',
+    'People satisfaction (per business unit, required) or market share (per market, required) for a quarter; correcting one needs expectedVersion.',
   fields: t => ({
     kind: t.field({ type: MeasurementKindEnum, required: true, description: 'What was measured.' }),
     quarter: t.field({ type: 'Quarter', required: true, description: 'The quarter.' }),
-    businessUnitId: t.globalID({ description: 'For people satisfaction: the business unit.' }),
+    businessUnitId: t.globalID({
+      description: 'For people satisfaction, required: the business unit. Not for market share.',
+    }),
     market: t.string({
       description:
-        'For market share: the market. Case and spacing do not matter ("DACH" and "dach " are one market); it keeps the name it was first recorded with.',
+        'For market share, required (blank is none): the market. Case and spacing do not matter ("DACH" and "dach " are one market); it keeps the name it was first recorded with. Not for people satisfaction.',
     }),
     value: t.string({ required: true, description: 'The value, 0–100 with at most two decimals.' }),
-    expectedVersion: t.int({ description: 'To correct a recorded value: the version you read.' }),
+    expectedVersion: t.int({
+      description:
+        'To correct a recorded value: the version you read. Omit it to record a new value (sent for a value not recorded, it is a ConflictError with currentVersion null).',
+    }),
   }),
 });
 

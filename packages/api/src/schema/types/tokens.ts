@@ -154,7 +154,7 @@ builder.mutationFields(t => ({
   revokeApiToken: t.field({
     type: ApiTokenRef,
     description:
-      'Revokes a token: it is refused from the next request on (ADMIN). Revoking a revoked token changes nothing.',
+      'Revokes a token: it is refused from the next request on (ADMIN). Revoking a revoked token changes nothing. The audit entry names the token: its name, role, person and prefix, and revokedAt.',
     authScopes: { admin: true },
     errors: described('revoking an API token'),
     args: { id: t.arg.globalID({ required: true, description: 'The token.' }) },
