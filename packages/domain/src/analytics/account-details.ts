@@ -329,12 +329,19 @@ export interface TeamFacts {
   geography: string | null;
 }
 
-export async function teamFacts(em: EntityManager): Promise<Map<number, TeamFacts[]>> {
+/**
+ * The team of each account as it stood on the quarter's last day: a member who joined after it
+ * (`since` later; no `since` = always on it) is left out, and so is one whose person is no longer
+ * active (they count neither as the lead nor as the sponsor).
+ */
+export async function teamFacts(em: EntityManager, p: Period): Promise<Map<number, TeamFacts[]>> {
   const d = dialect(em);
   const rows = await query<Record<string, unknown>>(
     em,
     `select tm.account_id, p.name, tm.role, tm.geography from team_member tm join person p on p.id = tm.person_id
+     where p.active = ${sqlTrue(d)} and (tm.since is null or tm.since <= ?)
      order by tm.account_id, ${byteOrder(d, 'tm.role')}, ${byteOrder(d, 'p.name')}, tm.id`,
+    [p.asOf],
   );
   return groupBy(
     rows.map(r => ({

@@ -188,7 +188,7 @@ export async function buildQuarterDocuments(
   const figures = await quarterlyFigures(em, trend[0]!, p.quarter);
   const ytd = await revenueYearToDate(em, p.quarter);
   const plans = await planFacts(em, p);
-  const team = await teamFacts(em);
+  const team = await teamFacts(em, p);
   const contacts = await contactFacts(em);
   const surveys = await surveyFacts(em, p.ttmStart, p.quarter);
   const signals = await signalFacts(em, p.quarter);

@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Actor } from '../common/actor.ts';
+import { selectIn } from '../db/sql-writer.ts';
+import { personInactive } from '../team/team.errors.ts';
 import { type ContactRow, contactRowSchema, contactValues } from '../team/team.service.ts';
 import type { BulkOptions, BulkResult } from './bulk.types.ts';
-import { idsByKey, type TableSpec, upsertByExternalRef } from './bulk-engine.ts';
+import { type TableSpec, upsertByExternalRef } from './bulk-engine.ts';
 
 const SPEC: TableSpec = {
   table: 'contact',
@@ -37,13 +39,23 @@ export async function upsertContacts(
     schema: contactRowSchema,
     spec: SPEC,
     what: 'contact',
-    lookups: (tx, rows) =>
-      idsByKey(
+    lookups: async (tx, rows) => {
+      const emails = [
+        ...new Set(
+          rows.flatMap(r => (r.data.counterpartEmail ? [r.data.counterpartEmail.toLowerCase()] : [])),
+        ),
+      ];
+      const people = new Map<string, { id: number; name: string; active: boolean }>();
+      for (const p of await selectIn<{ id: number; email: string; name: string; active: unknown }>(
         tx,
-        'person',
-        'email',
-        rows.flatMap(r => (r.data.counterpartEmail ? [r.data.counterpartEmail.toLowerCase()] : [])),
-      ),
+        'select id, email, name, active from person where email in',
+        emails,
+      )) {
+        const active = p.active === true || p.active === 1 || p.active === '1';
+        people.set(String(p.email), { id: Number(p.id), name: String(p.name), active });
+      }
+      return people;
+    },
     build: ({ index, data }, account, people, reject) => {
       const email = data.counterpartEmail?.toLowerCase();
       const counterpart = email ? people.get(email) : null;
@@ -56,11 +68,17 @@ export async function upsertContacts(
         });
         return undefined;
       }
+      // An inactive person would count as coverage of the contact: refused, as createContact does.
+      if (counterpart && !counterpart.active) {
+        const refused = personInactive(counterpart.name, 'counterpartEmail', "a contact's counterpart");
+        reject({ index, path: ['counterpartEmail'], code: 'PERSON_INACTIVE', message: refused.message });
+        return undefined;
+      }
       return {
         externalRef: data.externalRef,
         account,
         ...contactValues(data),
-        counterpart: counterpart ?? null,
+        counterpart: counterpart?.id ?? null,
       };
     },
   });

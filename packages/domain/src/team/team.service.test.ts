@@ -4,6 +4,10 @@ import { AuditEntry } from '../audit/audit-entry.entity.ts';
 import { upsertContacts } from '../bulk/contacts.bulk.ts';
 import { writeAs } from '../common/unit-of-work.ts';
 import type { TeamRole } from '../common/vocabulary.ts';
+import { updatePerson } from '../organisation/organisation.service.ts';
+import type { Person } from '../organisation/person.entity.ts';
+import { SurveyResponse } from '../signals/signal.entity.ts';
+import { recordSurveyResponse } from '../signals/signal.service.ts';
 import {
   createTestDatabase,
   expectRejected,
@@ -468,5 +472,176 @@ describe.runIf(testDialect() === 'postgresql')('two leads named at the same time
     expect(first.ok).toBe(true);
     expect(second.ok ? 'two leads' : second.error).toMatchObject({ code: 'TEAM_LEAD_ALREADY_ASSIGNED' });
     expect(await db.em().count(TeamMember, { account: account.id, role: 'KEY_ACCOUNT_MANAGER' })).toBe(1);
+  });
+});
+
+describe('removing a contact clears it from its survey responses through the unit of work', () => {
+  it('each response’s contact is cleared as a change of its own: versioned and audited', async () => {
+    const account = await makeAccount(db.em());
+    const contact = await createContact(db.em(), contactInput(account.id, 4), testActor);
+    const responses = [];
+    for (const respondedOn of ['2026-02-01', '2026-05-01']) {
+      responses.push(
+        await recordSurveyResponse(
+          db.em(),
+          { accountId: account.id, contactId: contact.id, respondedOn, score: 4 },
+          testActor,
+        ),
+      );
+    }
+    await removeContact(db.em(), { id: contact.id, expectedVersion: 1 }, testActor);
+    for (const response of responses) {
+      const reloaded = await db.em().findOneOrFail(SurveyResponse, response.id);
+      // Its version moves on, so an edit based on the old contact conflicts.
+      expect([reloaded.contact, reloaded.version]).toEqual([null, 2]);
+      const trail = await db
+        .em()
+        .find(
+          AuditEntry,
+          { entityType: 'SurveyResponse', entityId: String(response.id) },
+          { orderBy: { id: 'asc' } },
+        );
+      expect(trail.map(t => t.action)).toEqual(['CREATE', 'UPDATE']);
+      expect(trail[1]?.changes.contact).toEqual({ before: contact.id, after: null });
+    }
+  });
+});
+
+describe('only an active person joins a team or is a counterpart', () => {
+  const inactivePerson = async (): Promise<Person> => {
+    const person = await makePerson(db.em());
+    return updatePerson(db.em(), { id: person.id, expectedVersion: 1, active: false }, testActor);
+  };
+
+  it('addTeamMember refuses an inactive person: a ValidationError with PERSON_INACTIVE on personId, nothing written', async () => {
+    const account = await makeAccount(db.em());
+    const person = await inactivePerson();
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        addTeamMember(
+          db.em(),
+          { accountId: account.id, personId: person.id, role: 'KEY_ACCOUNT_MANAGER' },
+          testActor,
+        ),
+      ['team_member'],
+    );
+    expect(error.message).toContain(`${person.name} is no longer active`);
+    expect(error.issues.map(i => [i.path, i.code])).toEqual([[['personId'], 'PERSON_INACTIVE']]);
+  });
+
+  it('createContact and updateContact refuse an inactive counterpart on counterpartId', async () => {
+    const account = await makeAccount(db.em());
+    const person = await inactivePerson();
+    const created = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () => createContact(db.em(), { ...contactInput(account.id, 5), counterpartId: person.id }, testActor),
+      ['contact'],
+    );
+    expect(created.issues.map(i => [i.path, i.code])).toEqual([[['counterpartId'], 'PERSON_INACTIVE']]);
+    const contact = await createContact(db.em(), contactInput(account.id, 5), testActor);
+    const updated = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        updateContact(db.em(), { id: contact.id, expectedVersion: 1, counterpartId: person.id }, testActor),
+      ['contact'],
+    );
+    expect(updated.issues.map(i => [i.path, i.code])).toEqual([[['counterpartId'], 'PERSON_INACTIVE']]);
+    const reloaded = await db.em().findOneOrFail(Contact, contact.id);
+    expect([reloaded.counterpart, reloaded.version]).toEqual([null, 1]);
+  });
+
+  it('upsertContacts rejects the row whose counterpartEmail is an inactive person, not the call', async () => {
+    const account = await makeAccount(db.em(), { externalRef: 'TEAM-INACTIVE' });
+    const [active, inactive] = [await makePerson(db.em()), await inactivePerson()];
+    const row = {
+      accountRef: 'TEAM-INACTIVE',
+      name: 'Bulk contact',
+      function: 'FINANCE' as const,
+      influence: 4,
+    };
+    const result = await upsertContacts(
+      db.em(),
+      [
+        { ...row, externalRef: 'TI-1', counterpartEmail: active.email },
+        { ...row, externalRef: 'TI-2', counterpartEmail: inactive.email.toUpperCase() },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result.created).toBe(1);
+    expect(result.rejections.map(r => [r.index, r.path.join('.'), r.code])).toEqual([
+      [1, 'counterpartEmail', 'PERSON_INACTIVE'],
+    ]);
+    expect(result.rejections[0]?.message).toContain(`${inactive.name} is no longer active`);
+    expect(await db.em().count(Contact, { account: account.id })).toBe(1);
+  });
+});
+
+describe('a team member’s geography', () => {
+  it('a blank geography is no geography (the whole account); a blank clears it in an update', async () => {
+    const account = await makeAccount(db.em());
+    for (const geography of ['', '  ']) {
+      const member = await addTeamMember(
+        db.em(),
+        { accountId: account.id, personId: (await makePerson(db.em())).id, role: 'SUPPORT', geography },
+        testActor,
+      );
+      expect((await db.em().findOneOrFail(TeamMember, member.id)).geography).toBeNull();
+    }
+    const member = await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: (await makePerson(db.em())).id, role: 'COACH', geography: ' EMEA ' },
+      testActor,
+    );
+    expect(member.geography).toBe('EMEA');
+    await updateTeamMember(db.em(), { id: member.id, expectedVersion: 1, geography: ' ' }, testActor);
+    const reloaded = await db.em().findOneOrFail(TeamMember, member.id);
+    expect([reloaded.geography, reloaded.version]).toEqual([null, 2]);
+  });
+
+  it('a geography over 80 characters says so', async () => {
+    const account = await makeAccount(db.em());
+    const person = await makePerson(db.em());
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        addTeamMember(
+          db.em(),
+          {
+            accountId: account.id,
+            personId: person.id,
+            role: 'SUPPORT',
+            geography: 'x'.repeat(81),
+          },
+          testActor,
+        ),
+      ['team_member'],
+    );
+    expect(error.issues.map(i => [i.path, i.message])).toEqual([
+      [['geography'], 'must be at most 80 characters'],
+    ]);
+  });
+});
+
+describe('reporting to oneself', () => {
+  it('is refused on the field reportsToId', async () => {
+    const account = await makeAccount(db.em());
+    const member = await newMember(account.id, 'SUPPORT');
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        updateTeamMember(db.em(), { id: member.id, expectedVersion: 1, reportsToId: member.id }, testActor),
+      ['team_member'],
+    );
+    expect(error.issues).toEqual([
+      { path: ['reportsToId'], message: 'cannot be the member themselves', code: 'VALIDATION_FAILED' },
+    ]);
+    expect((await db.em().findOneOrFail(TeamMember, member.id)).version).toBe(1);
   });
 });

@@ -17,10 +17,13 @@ import {
 import { CONTACT_FUNCTIONS, CONTACT_STANCES, TEAM_ROLES } from '../common/vocabulary.ts';
 import { nameKey, quoted } from '../common/words.ts';
 import { Person } from '../organisation/person.entity.ts';
+import { SurveyResponse } from '../signals/signal.entity.ts';
 import { Contact } from './contact.entity.ts';
+import { personInactive } from './team.errors.ts';
 import { TeamMember } from './team-member.entity.ts';
 
-const geographySchema = z.string().trim().min(1).max(80).nullish();
+/** A blank geography is none: the member covers the whole account (and a blank clears it). */
+const geographySchema = optionalText(80);
 
 export const addTeamMemberSchema = z.object({
   accountId: z.number().int().positive(),
@@ -82,6 +85,8 @@ export async function addTeamMember(
       lock: data.role === 'KEY_ACCOUNT_MANAGER',
     });
     const person = await findOrFail(tx, Person, data.personId, 'Person');
+    if (!person.active)
+      throw personInactive(person.name, 'personId', `on the team of ${account.externalRef}`);
     const geography = data.geography ?? null;
     if (await tx.count(TeamMember, { account, person, role: data.role })) {
       throw roleTaken(person.name, data.role, account.externalRef);
@@ -137,7 +142,19 @@ export async function updateTeamMember(em: EntityManager, input: UpdateTeamMembe
     }
     if (data.reportsToId !== undefined) {
       if (data.reportsToId === member.id) {
-        throw new DomainError('VALIDATION_FAILED', 'A team member cannot report to themselves.');
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'A team member cannot report to themselves: choose someone else on the account team, or send reportsToId null for no reporting line.',
+          {
+            issues: [
+              {
+                path: ['reportsToId'],
+                message: 'cannot be the member themselves',
+                code: 'VALIDATION_FAILED',
+              },
+            ],
+          },
+        );
       }
       const reportsTo = data.reportsToId
         ? await findOrFail(tx, TeamMember, data.reportsToId, 'Team member')
@@ -245,6 +262,13 @@ export function contactValues(data: z.output<typeof contactFieldsSchema>) {
   };
 }
 
+/** A contact's counterpart: one of our people, still active. */
+async function activeCounterpart(em: EntityManager, id: number): Promise<Person> {
+  const person = await findOrFail(em, Person, id, 'Person');
+  if (!person.active) throw personInactive(person.name, 'counterpartId', "a contact's counterpart");
+  return person;
+}
+
 /** Adds a contact to an account's stakeholder map (influence 1–5). */
 export async function createContact(
   em: EntityManager,
@@ -254,9 +278,7 @@ export async function createContact(
   const data = parseInput(createContactSchema, input, 'contact');
   return writeAs(em, actor, async tx => {
     const account = await findOrFail(tx, Account, data.accountId, 'Account');
-    const counterpart = data.counterpartId
-      ? await findOrFail(tx, Person, data.counterpartId, 'Person')
-      : null;
+    const counterpart = data.counterpartId ? await activeCounterpart(tx, data.counterpartId) : null;
     const externalRef = data.externalRef ?? `kam-contact-${crypto.randomUUID()}`;
     if (await tx.count(Contact, { externalRef })) {
       throw new DomainError(
@@ -300,7 +322,7 @@ export async function updateContact(
       if (value !== undefined) (contact as unknown as Record<string, unknown>)[key] = value;
     }
     if (counterpartId !== undefined) {
-      contact.counterpart = counterpartId ? await findOrFail(tx, Person, counterpartId, 'Person') : null;
+      contact.counterpart = counterpartId ? await activeCounterpart(tx, counterpartId) : null;
     }
     return contact;
   });
@@ -314,6 +336,9 @@ export async function removeContact(
   return writeAs(em, actor, async tx => {
     const contact = await findOrFail(tx, Contact, input.id, 'Contact');
     await assertVersionNamed('Contact', contact, input.expectedVersion, () => contactName(tx, contact));
+    // As removeTeamMember does for reports: each survey response's contact is cleared through the
+    // unit of work (versioned and audited), not by the foreign key's on-delete set null.
+    for (const response of await tx.find(SurveyResponse, { contact: contact.id })) response.contact = null;
     tx.remove(contact);
     return { id: input.id };
   });

@@ -53,7 +53,8 @@ TeamMemberRef.implement({
     since: t.field({
       type: 'Date',
       nullable: true,
-      description: 'Since when they hold the role.',
+      description:
+        'Since when they hold the role (null: always); a quarter that ended before this day does not show them.',
       resolve: m => m.since ?? null,
     }),
     version: t.exposeInt('version', {
@@ -66,14 +67,20 @@ const AddTeamMemberInput = builder.inputType('AddTeamMemberInput', {
   description: 'A person to add to an account team.',
   fields: t => ({
     accountId: t.globalID({ required: true, description: 'The account.' }),
-    personId: t.globalID({ required: true, description: 'One of our people.' }),
+    personId: t.globalID({
+      required: true,
+      description: 'One of our people, still active (else PERSON_INACTIVE).',
+    }),
     role: t.field({ type: TeamRoleEnum, required: true, description: 'Their role.' }),
     geography: t.string({
       description:
-        'The geography they cover (one lead per geography; "DACH", "Dach" and " dach " are one geography).',
+        'The geography they cover (one lead per geography; "DACH", "Dach" and " dach " are one geography); blank or omitted: the whole account.',
     }),
     reportsToId: t.globalID({ description: 'The team member they report to, on the same team.' }),
-    since: t.field({ type: 'Date', description: 'Since when.' }),
+    since: t.field({
+      type: 'Date',
+      description: 'Since when; a quarter that ended before this day does not show them on the team.',
+    }),
   }),
 });
 
@@ -83,7 +90,7 @@ const ChangeTeamMemberInput = builder.inputType('ChangeTeamMemberInput', {
     id: t.globalID({ required: true, description: 'The team member.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
     role: t.field({ type: TeamRoleEnum, description: 'The new role.' }),
-    geography: t.string({ description: 'The geography they cover.' }),
+    geography: t.string({ description: 'The geography they cover; blank or null: the whole account.' }),
     reportsToId: t.globalID({ description: 'The team member they report to (null: nobody).' }),
   }),
 });
