@@ -36,6 +36,11 @@ export interface AccountBaseRow {
   /** The designation current at the quarter's end, if any. */
   designationId: number | null;
   designatedOn: string | null;
+  /**
+   * The designation's review due date as of the quarter's last day: the one set by its last
+   * review on or before that day (`designation_review`), else the one it had before its first
+   * recorded review; a designation without recorded reviews reads its current due date.
+   */
   reviewDueOn: string | null;
   /** Percentiles 0–100 among active accounts (TTM revenue > 0); null for the others. */
   revenuePercentile: number | null;
@@ -104,7 +109,8 @@ export async function loadAccountBase(
       left join kd on kd.account_id = a.id
       left join qo on qo.account_id = a.id
     )
-    select b.*, cast(dd.designated_on as text) as designated_on, cast(dd.review_due_on as text) as review_due_on,
+    select b.*, cast(dd.designated_on as text) as designated_on,
+      cast(coalesce(lr.review_due_on, fr.previous_review_due_on, dd.review_due_on) as text) as review_due_on,
       cast(b.customer_since as text) as customer_since_text,
       case when b.rev > 0 then percent_rank() over (partition by ${activeKey} order by b.rev) end as p_rev,
       case when b.rev > 0 then percent_rank() over (partition by ${activeKey} order by ${float(d, 'b.gp')} / nullif(b.rev, 0)) end as p_margin,
@@ -114,6 +120,20 @@ export async function loadAccountBase(
       case when b.rev > 0 then ntile(10) over (partition by ${activeKey} order by b.rev desc, ${ref}) end as size_decile
     from b
     left join key_account_designation dd on dd.id = b.designation_id
+    left join (
+      select designation_id, review_due_on from (
+        select r.designation_id, r.review_due_on,
+          row_number() over (partition by r.designation_id order by r.reviewed_on desc, r.id desc) as rn
+        from designation_review r where r.reviewed_on <= ?
+      ) lrx where rn = 1
+    ) lr on lr.designation_id = b.designation_id
+    left join (
+      select designation_id, previous_review_due_on from (
+        select r.designation_id, r.previous_review_due_on,
+          row_number() over (partition by r.designation_id order by r.reviewed_on, r.id) as rn
+        from designation_review r
+      ) frx where rn = 1
+    ) fr on fr.designation_id = b.designation_id
     order by ${ref}`;
   const params = [
     p.ttmStart,
@@ -126,6 +146,7 @@ export async function loadAccountBase(
     p.priorEnd,
     p.ttmStart,
     p.quarter,
+    p.asOf,
     p.asOf,
     p.asOf,
     p.asOf,

@@ -28,6 +28,7 @@ import {
 } from '../segments/service-element.entity.ts';
 import { SelectionAssessment } from '../selection/assessment.entity.ts';
 import { KeyAccountDesignation } from '../selection/designation.entity.ts';
+import { KeyAccountDesignationReview } from '../selection/designation-review.entity.ts';
 import { Settings } from '../settings/settings.entity.ts';
 import { CustomerSignal, OrganisationMeasurement, SurveyResponse } from '../signals/signal.entity.ts';
 import { AccountSnapshot, QuarterSnapshot } from '../snapshots/snapshot.entity.ts';
@@ -50,6 +51,7 @@ export const ENTITIES = [
   QuarterlyFinancial,
   SelectionAssessment,
   KeyAccountDesignation,
+  KeyAccountDesignationReview,
   TierAssessment,
   TeamMember,
   Contact,

@@ -18,6 +18,7 @@ const APPEND_ONLY = [
   'account_snapshot',
   'plan_version',
   'plan_status_change',
+  'designation_review',
 ];
 const REFERENCE_TABLES = ['settings', 'service_standard', 'service_element', 'kpi_definition'];
 const BLANK_OPTIONAL_TEXTS = 'Migration20261207100000_blank_optional_texts';
@@ -106,6 +107,7 @@ describe('migrations', () => {
       MARKET_SCOPE_KEYS,
       SETTINGS_SINGLETON,
       'Migration20261207170000_initiative_copied_on',
+      'Migration20261207180000_designation_review_history',
     ]);
   });
 

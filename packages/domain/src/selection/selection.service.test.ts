@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAccountBase } from '../analytics/account-base.ts';
+import { addDays, computeSelection } from '../analytics/selection.ts';
+import { addMonths, today } from '../common/lookup.ts';
 import { writeAs } from '../common/unit-of-work.ts';
 import {
   createTestDatabase,
@@ -148,28 +151,47 @@ describe('a designation is reviewed at least 24 months out', () => {
       ['key_account_designation'],
     );
     expect(error.details).toEqual({ earliest: '2028-03-31' });
-    expect(error.issues[0]?.path).toEqual(['reviewDueOn']);
+    expect(error.category).toBe('VALIDATION');
+    expect(error.issues).toEqual([
+      {
+        path: ['reviewDueOn'],
+        message: 'must be on or after 2028-03-31',
+        code: 'DESIGNATION_REVIEW_TOO_SOON',
+      },
+    ]);
   });
 
   it('a review sets the next review at least 24 months after the review date', async () => {
-    const { designation: d } = await designatedOn('2026-01-01');
-    await expectRejected(
+    const { designation: d } = await designatedOn('2025-01-01');
+    const error = await expectRejected(
       db.em(),
       'DESIGNATION_REVIEW_TOO_SOON',
       () =>
         reviewDesignation(
           db.em(),
-          { id: d.id, expectedVersion: 1, reviewedOn: '2027-06-01', nextReviewDueOn: '2028-06-01' },
+          { id: d.id, expectedVersion: 1, reviewedOn: '2026-06-01', nextReviewDueOn: '2027-06-01' },
           testActor,
         ),
-      ['key_account_designation'],
+      ['key_account_designation', 'designation_review'],
+    );
+    // An input rule: a ValidationError naming the review's own field, nextReviewDueOn.
+    expect(error.category).toBe('VALIDATION');
+    expect(error.issues).toEqual([
+      {
+        path: ['nextReviewDueOn'],
+        message: 'must be on or after 2028-06-01',
+        code: 'DESIGNATION_REVIEW_TOO_SOON',
+      },
+    ]);
+    expect(error.message).toBe(
+      'The next review is due at least 24 months after 2026-06-01: nextReviewDueOn must be 2028-06-01 or later (got 2027-06-01).',
     );
     const reviewed = await reviewDesignation(
       db.em(),
-      { id: d.id, expectedVersion: 1, reviewedOn: '2027-06-01' },
+      { id: d.id, expectedVersion: 1, reviewedOn: '2026-06-01' },
       testActor,
     );
-    expect(reviewed.reviewDueOn).toBe('2029-06-01');
+    expect(reviewed.reviewDueOn).toBe('2028-06-01');
     expect(reviewed.version).toBe(2);
   });
 
@@ -249,7 +271,7 @@ describe('designations are never deleted', () => {
       ['2026-09-30', 'Consolidated into the group account'],
     ]);
     // Revoked: the account may be designated again, and both records stay.
-    await designateKeyAccount(db.em(), { accountId: account.id, designatedOn: '2027-01-01' }, testActor);
+    await designateKeyAccount(db.em(), { accountId: account.id, designatedOn: '2026-10-01' }, testActor);
     expect(await db.em().count(KeyAccountDesignation, { account: account.id })).toBe(2);
   });
 
@@ -320,5 +342,160 @@ describe.runIf(testDialect() === 'postgresql')('designating an account twice at 
     expect(first.ok).toBe(true);
     expect(second.ok ? 'designated twice' : second.error).toMatchObject({ code: 'ACCOUNT_ALREADY_KEY' });
     expect(await db.em().count(KeyAccountDesignation, { account: account.id, revokedOn: null })).toBe(1);
+  });
+});
+
+/** The day after today: nothing of a designation can have happened then yet. */
+const tomorrow = () => addDays(today(), 1);
+
+describe('a designation, its review and its revocation record what has happened: none is dated after today', () => {
+  it('refuses a designation dated tomorrow with DATE_IN_FUTURE at designatedOn, writing nothing; today is fine', async () => {
+    const account = await makeAccount(db.em());
+    const day = tomorrow();
+    const error = await expectRejected(
+      db.em(),
+      'DATE_IN_FUTURE',
+      () => designateKeyAccount(db.em(), { accountId: account.id, designatedOn: day }, testActor),
+      ['key_account_designation', 'designation_review'],
+    );
+    expect(error.category).toBe('VALIDATION');
+    expect(error.issues).toEqual([
+      { path: ['designatedOn'], message: `after today (${today()})`, code: 'DATE_IN_FUTURE' },
+    ]);
+    expect(error.message).toBe(
+      `designatedOn (${day}) is after today (${today()}): a designation is recorded once it has been made. Date it today or earlier.`,
+    );
+    const made = await designateKeyAccount(db.em(), { accountId: account.id }, testActor);
+    expect(made.designatedOn).toBe(today());
+  });
+
+  it('refuses a revocation dated tomorrow: the designation stays in force, unchanged', async () => {
+    const { designation: d } = await designatedOn('2026-01-01');
+    const error = await expectRejected(
+      db.em(),
+      'DATE_IN_FUTURE',
+      () =>
+        revokeDesignation(
+          db.em(),
+          { id: d.id, expectedVersion: 1, revokedOn: tomorrow(), reason: 'Will lose the tender' },
+          testActor,
+        ),
+      ['key_account_designation', 'designation_review'],
+    );
+    expect(error.issues.map(i => [i.path, i.code])).toEqual([[['revokedOn'], 'DATE_IN_FUTURE']]);
+    const stored = await db.em().fork().findOneOrFail(KeyAccountDesignation, d.id);
+    expect([stored.revokedOn, stored.revocationReason, stored.version]).toEqual([null, null, 1]);
+  });
+
+  it('refuses a review dated tomorrow: the due date stays and no review is recorded', async () => {
+    const { designation: d } = await designatedOn('2025-01-01');
+    const error = await expectRejected(
+      db.em(),
+      'DATE_IN_FUTURE',
+      () => reviewDesignation(db.em(), { id: d.id, expectedVersion: 1, reviewedOn: '2030-01-01' }, testActor),
+      ['key_account_designation', 'designation_review'],
+    );
+    expect(error.issues.map(i => [i.path, i.code])).toEqual([[['reviewedOn'], 'DATE_IN_FUTURE']]);
+    const stored = await db.em().fork().findOneOrFail(KeyAccountDesignation, d.id);
+    expect([stored.reviewDueOn, stored.version]).toEqual(['2027-01-01', 1]);
+  });
+});
+
+/** The review history of a designation, oldest first: [reviewedOn, previous due date, due date set]. */
+async function reviewsOf(designationId: number): Promise<string[][]> {
+  const rows: Record<string, unknown>[] = await db
+    .em()
+    .getConnection()
+    .execute<Record<string, unknown>[]>(
+      `select cast(reviewed_on as text) as r, cast(previous_review_due_on as text) as p, cast(review_due_on as text) as d
+         from designation_review where designation_id = ? order by reviewed_on, id`,
+      [designationId],
+    );
+  return rows.map(r => [String(r.r), String(r.p), String(r.d)]);
+}
+
+/** The review due date the analytics read for an account as of a quarter's last day. */
+async function dueAsOf(accountId: number, quarter: string): Promise<string | null | undefined> {
+  const base = await loadAccountBase(db.em(), quarter);
+  return base.find(r => r.id === accountId)?.reviewDueOn;
+}
+
+describe('a review is kept as history: the analytics read the due date as of the day', () => {
+  it('each review records its day and the due date it set; a past quarter keeps the due date it had', async () => {
+    const { account, designation: d } = await designatedOn('2023-01-10');
+    await reviewDesignation(db.em(), { id: d.id, expectedVersion: 1, reviewedOn: '2026-02-01' }, testActor);
+    await reviewDesignation(
+      db.em(),
+      { id: d.id, expectedVersion: 2, reviewedOn: '2026-06-01', nextReviewDueOn: '2028-09-01' },
+      testActor,
+    );
+    expect(await reviewsOf(d.id)).toEqual([
+      ['2026-02-01', '2025-01-10', '2028-02-01'],
+      ['2026-06-01', '2028-02-01', '2028-09-01'],
+    ]);
+    // On 2025-06-30 the review was overdue since 2025-01-10; the later reviews do not change that.
+    expect(await dueAsOf(account.id, '2025-Q2')).toBe('2025-01-10');
+    expect(await dueAsOf(account.id, '2026-Q1')).toBe('2028-02-01');
+    expect(await dueAsOf(account.id, '2026-Q2')).toBe('2028-09-01');
+    const q2 = await computeSelection(db.em(), '2025-Q2');
+    expect(q2.summary.reviewsDue.find(r => r.externalRef === account.externalRef)).toMatchObject({
+      reviewDueOn: '2025-01-10',
+      overdue: true,
+    });
+    const q1 = await computeSelection(db.em(), '2026-Q1');
+    expect(q1.summary.reviewsDue.find(r => r.externalRef === account.externalRef)).toBeUndefined();
+  });
+
+  it('refuses a review dated before the last review, at reviewedOn, writing nothing', async () => {
+    const { account, designation: d } = await designatedOn('2024-01-01');
+    await reviewDesignation(db.em(), { id: d.id, expectedVersion: 1, reviewedOn: '2026-06-01' }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () => reviewDesignation(db.em(), { id: d.id, expectedVersion: 2, reviewedOn: '2026-02-01' }, testActor),
+      ['key_account_designation', 'designation_review'],
+    );
+    expect(error.issues.map(i => i.path)).toEqual([['reviewedOn']]);
+    expect(error.message).toBe(
+      `reviewedOn (2026-02-01) is before the last review of the key-account designation of ${account.externalRef} (2026-06-01); date the review on or after 2026-06-01.`,
+    );
+    const stored = await db.em().fork().findOneOrFail(KeyAccountDesignation, d.id);
+    expect([stored.reviewDueOn, stored.version]).toEqual(['2028-06-01', 2]);
+    // The same day as the last review is fine: the later one counts.
+    await reviewDesignation(
+      db.em(),
+      { id: d.id, expectedVersion: 2, reviewedOn: '2026-06-01', nextReviewDueOn: '2028-12-01' },
+      testActor,
+    );
+    expect(await dueAsOf(account.id, '2026-Q2')).toBe('2028-12-01');
+  });
+
+  it('a designation reviewed before the history existed (no review rows) reads its current due date', async () => {
+    const { account, designation: d } = await designatedOn('2023-01-10');
+    // What a review before the history table did: it only overwrote the due date.
+    await db
+      .em()
+      .getConnection()
+      .execute('update key_account_designation set review_due_on = ? where id = ?', ['2027-03-01', d.id]);
+    expect(await dueAsOf(account.id, '2025-Q2')).toBe('2027-03-01');
+    expect(await dueAsOf(account.id, '2026-Q3')).toBe('2027-03-01');
+  });
+
+  it('the database refuses to change or delete a recorded review', async () => {
+    const { designation: d } = await designatedOn('2024-01-01');
+    await reviewDesignation(db.em(), { id: d.id, expectedVersion: 1, reviewedOn: '2026-03-01' }, testActor);
+    const connection = db.em().getConnection();
+    const before = await tableCounts(db.em(), ['designation_review']);
+    await expect(
+      connection.execute(
+        `update designation_review set review_due_on = '2030-01-01' where designation_id = ?`,
+        [d.id],
+      ),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      connection.execute('delete from designation_review where designation_id = ?', [d.id]),
+    ).rejects.toThrow(/append-only/);
+    expect(await tableCounts(db.em(), ['designation_review'])).toEqual(before);
+    expect(await reviewsOf(d.id)).toEqual([['2026-03-01', '2026-01-01', addMonths('2026-03-01', 24)]]);
   });
 });

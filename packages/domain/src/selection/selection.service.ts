@@ -17,6 +17,7 @@ import { Person } from '../organisation/person.entity.ts';
 import { getSettings } from '../settings/settings.service.ts';
 import { SelectionAssessment } from './assessment.entity.ts';
 import { KeyAccountDesignation } from './designation.entity.ts';
+import { KeyAccountDesignationReview } from './designation-review.entity.ts';
 
 export const recordAssessmentSchema = z.object({
   accountId: z.number().int().positive(),
@@ -74,21 +75,47 @@ export async function activeDesignation(em: EntityManager, accountId: number) {
   );
 }
 
-function assertReviewFarEnough(designatedOn: string, reviewDueOn: string, minimumMonths: number): void {
-  const earliest = addMonths(designatedOn, minimumMonths);
+/**
+ * A review due date at least `minimumMonths` after `from` (the designation or the review), else
+ * DESIGNATION_REVIEW_TOO_SOON at `field`: the input field of the due date in the caller's
+ * input (`reviewDueOn` of a designation, `nextReviewDueOn` of a review).
+ */
+function assertReviewFarEnough(
+  from: string,
+  reviewDueOn: string,
+  minimumMonths: number,
+  field: 'reviewDueOn' | 'nextReviewDueOn',
+  rule: string,
+): void {
+  const earliest = addMonths(from, minimumMonths);
   if (reviewDueOn < earliest) {
     throw new DomainError(
       'DESIGNATION_REVIEW_TOO_SOON',
-      `A key-account designation is reviewed at least ${minimumMonths} months after it is made: reviewDueOn must be ${earliest} or later (got ${reviewDueOn}).`,
+      `${rule} at least ${minimumMonths} months after ${from}: ${field} must be ${earliest} or later (got ${reviewDueOn}).`,
       {
         issues: [
-          {
-            path: ['reviewDueOn'],
-            message: `must be on or after ${earliest}`,
-            code: 'DESIGNATION_REVIEW_TOO_SOON',
-          },
+          { path: [field], message: `must be on or after ${earliest}`, code: 'DESIGNATION_REVIEW_TOO_SOON' },
         ],
         details: { earliest },
+      },
+    );
+  }
+}
+
+/**
+ * A designation, its review and its revocation record what has happened: a day after today is
+ * DATE_IN_FUTURE at `field`. The live reads (`isKeyAccount`, the current designation) and the
+ * analytics as of today then agree.
+ */
+function assertNotAfterToday(field: string, day: string, recorded: string): void {
+  const now = today();
+  if (day > now) {
+    throw new DomainError(
+      'DATE_IN_FUTURE',
+      `${field} (${day}) is after today (${now}): ${recorded}. Date it today or earlier.`,
+      {
+        issues: [{ path: [field], message: `after today (${now})`, code: 'DATE_IN_FUTURE' }],
+        details: { latest: now },
       },
     );
   }
@@ -109,8 +136,9 @@ export async function designateKeyAccount(em: EntityManager, input: DesignateInp
         `Account ${account.externalRef} is already a key account. Revoke or review its current designation instead of designating it again.`,
       );
     }
-    const settings = await getSettings(tx);
     const designatedOn = data.designatedOn ?? today();
+    assertNotAfterToday('designatedOn', designatedOn, 'a designation is recorded once it has been made');
+    const settings = await getSettings(tx);
     const previous = await tx.findOne(
       KeyAccountDesignation,
       { account, revokedOn: { $gt: designatedOn } },
@@ -130,7 +158,13 @@ export async function designateKeyAccount(em: EntityManager, input: DesignateInp
       );
     }
     const reviewDueOn = data.reviewDueOn ?? addMonths(designatedOn, settings.designation.reviewMonths);
-    assertReviewFarEnough(designatedOn, reviewDueOn, 24);
+    assertReviewFarEnough(
+      designatedOn,
+      reviewDueOn,
+      24,
+      'reviewDueOn',
+      'The first review of a key-account designation is due',
+    );
     const designatedBy = data.designatedById
       ? await findOrFail(tx, Person, data.designatedById, 'Person')
       : null;
@@ -156,15 +190,21 @@ export const reviewDesignationSchema = z.object({
 });
 export type ReviewDesignationInput = z.input<typeof reviewDesignationSchema>;
 
-/** Records that a designation was reviewed and confirmed; sets the next review (≥ 24 months out). */
+/**
+ * Records that a designation was reviewed and confirmed and sets the next review (≥ 24 months
+ * after the review). Each review is kept (`KeyAccountDesignationReview`, append-only) with the due
+ * date it set, so a past quarter still reads the due date it had. A review is dated on or after
+ * the designation and its last review, and not after today.
+ */
 export async function reviewDesignation(em: EntityManager, input: ReviewDesignationInput, actor: Actor) {
   const data = parseInput(reviewDesignationSchema, input, 'designation review');
   return writeAs(em, actor, async tx => {
     const designation = await findOrFail(tx, KeyAccountDesignation, data.id, 'Designation');
     await assertDesignationVersion(tx, designation, data.expectedVersion);
     if (designation.revokedOn) throw await alreadyRevoked(tx, designation);
-    const settings = await getSettings(tx);
     const reviewedOn = data.reviewedOn ?? today();
+    assertNotAfterToday('reviewedOn', reviewedOn, 'a review is recorded once it has taken place');
+    const settings = await getSettings(tx);
     if (reviewedOn < designation.designatedOn) {
       // The next review would then come sooner than 24 months after the designation.
       await tx.populate(designation, ['account']);
@@ -178,8 +218,37 @@ export async function reviewDesignation(em: EntityManager, input: ReviewDesignat
         },
       );
     }
+    const last = await tx.findOne(
+      KeyAccountDesignationReview,
+      { designation },
+      { orderBy: { reviewedOn: 'desc', id: 'desc' } },
+    );
+    if (last && reviewedOn < last.reviewedOn) {
+      // The history is read by date: an earlier review recorded later would move the due date
+      // back and rewrite the quarters between the two reviews.
+      await tx.populate(designation, ['account']);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `reviewedOn (${reviewedOn}) is before the last review of the key-account designation of ${designation.account.externalRef} (${last.reviewedOn}); date the review on or after ${last.reviewedOn}.`,
+        {
+          issues: [
+            {
+              path: ['reviewedOn'],
+              message: `before the last review (${last.reviewedOn})`,
+              code: 'VALIDATION_FAILED',
+            },
+          ],
+        },
+      );
+    }
     const next = data.nextReviewDueOn ?? addMonths(reviewedOn, settings.designation.reviewMonths);
-    assertReviewFarEnough(reviewedOn, next, 24);
+    assertReviewFarEnough(reviewedOn, next, 24, 'nextReviewDueOn', 'The next review is due');
+    tx.create(KeyAccountDesignationReview, {
+      designation,
+      reviewedOn,
+      previousReviewDueOn: designation.reviewDueOn,
+      reviewDueOn: next,
+    });
     designation.reviewDueOn = next;
     return designation;
   });
@@ -202,6 +271,7 @@ export async function revokeDesignation(em: EntityManager, input: RevokeDesignat
     await assertDesignationVersion(tx, designation, data.expectedVersion);
     if (designation.revokedOn) throw await alreadyRevoked(tx, designation);
     const revokedOn = data.revokedOn ?? today();
+    assertNotAfterToday('revokedOn', revokedOn, 'a revocation is recorded once the designation has ended');
     if (revokedOn < designation.designatedOn) {
       throw new DomainError(
         'VALIDATION_FAILED',

@@ -138,7 +138,10 @@ const DesignateKeyAccountInput = builder.inputType('DesignateKeyAccountInput', {
   description: 'Makes an account a key account.',
   fields: t => ({
     accountId: t.globalID({ required: true, description: 'The account.' }),
-    designatedOn: t.field({ type: 'Date', description: 'From when (today when omitted).' }),
+    designatedOn: t.field({
+      type: 'Date',
+      description: 'From when (today when omitted; not after today: DATE_IN_FUTURE).',
+    }),
     reviewDueOn: t.field({
       type: 'Date',
       description: 'When to review it: at least 24 months later (the configured period when omitted).',
@@ -152,7 +155,11 @@ const ReviewDesignationInput = builder.inputType('ReviewKeyAccountDesignationInp
   fields: t => ({
     accountId: t.globalID({ required: true, description: 'The key account.' }),
     expectedVersion: t.int({ required: true, description: 'The designation’s version you last read.' }),
-    reviewedOn: t.field({ type: 'Date', description: 'When it was reviewed (today when omitted).' }),
+    reviewedOn: t.field({
+      type: 'Date',
+      description:
+        'When it was reviewed (today when omitted): on or after the designation and its last review, not after today.',
+    }),
     nextReviewDueOn: t.field({ type: 'Date', description: 'The next review, at least 24 months out.' }),
   }),
 });
@@ -162,7 +169,10 @@ const RevokeDesignationInput = builder.inputType('RevokeKeyAccountInput', {
   fields: t => ({
     accountId: t.globalID({ required: true, description: 'The key account.' }),
     expectedVersion: t.int({ required: true, description: 'The designation’s version you last read.' }),
-    revokedOn: t.field({ type: 'Date', description: 'When it ends (today when omitted).' }),
+    revokedOn: t.field({
+      type: 'Date',
+      description: 'When it ends (today when omitted; not after today: DATE_IN_FUTURE).',
+    }),
     reason: t.string({ required: true, description: 'Why the account is no longer key.' }),
   }),
 });
