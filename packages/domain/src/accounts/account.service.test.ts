@@ -106,6 +106,32 @@ describe('accounts', () => {
     expect(lines.map(l => l.revenue)).toEqual(['0.10', '0.20', '12345678901234.05']);
   });
 
+  it('a correction of a financial line never recorded is a conflict, writing nothing', async () => {
+    const account = await makeAccount(db.em());
+    const error = await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () =>
+        recordFinancials(
+          db.em(),
+          {
+            accountId: account.id,
+            quarter: '2026-Q2',
+            revenue: '1',
+            grossProfit: '1',
+            costToServe: '0',
+            expectedVersion: 2,
+          },
+          testActor,
+        ),
+      ['quarterly_financial'],
+    );
+    expect(error.details).toEqual({ currentVersion: null });
+    expect(error.message).toBe(
+      `The financial line of ${account.externalRef} for 2026-Q2 is not recorded, so there is no version 2 to correct: check the account, the quarter and the business unit, or leave out expectedVersion to record it.`,
+    );
+  });
+
   it('rejects an invalid quarter and money with three decimals', async () => {
     const account = await makeAccount(db.em());
     const q = await expectRejected(

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail } from '../common/lookup.ts';
-import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { assertVersion, notRecorded, writeAs } from '../common/unit-of-work.ts';
 import { parseInput } from '../common/validation.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Segment } from '../segments/segment.entity.ts';
@@ -116,6 +116,13 @@ export async function recordFinancials(
       potential: data.potential ?? null,
       pricePremium: data.pricePremium ?? null,
     };
+    if (!existing && data.expectedVersion !== undefined) {
+      throw notRecorded(
+        `The financial line of ${account.externalRef} for ${data.quarter}${businessUnit ? ` (${businessUnit.code})` : ''}`,
+        data.expectedVersion,
+        'the account, the quarter and the business unit',
+      );
+    }
     if (existing) {
       if (data.expectedVersion === undefined) {
         throw new DomainError(

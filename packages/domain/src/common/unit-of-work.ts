@@ -84,6 +84,20 @@ export function translateDatabaseError(error: unknown, em?: EntityManager): unkn
  * A missing version is `VALIDATION_FAILED`, never a silent pass: a change to an existing record
  * always names the version it was based on.
  */
+/**
+ * `VERSION_CONFLICT` (with `currentVersion` null) for an `expectedVersion` sent to correct a
+ * record keyed by its scope (a quarter's tier, financial line or measurement) that is not
+ * stored: the caller read another record than they think, and recording a new one would hide
+ * it. `check` names what to check ("the account and the quarter").
+ */
+export function notRecorded(label: string, expectedVersion: number, check: string): DomainError {
+  return new DomainError(
+    'VERSION_CONFLICT',
+    `${label} is not recorded, so there is no version ${expectedVersion} to correct: check ${check}, or leave out expectedVersion to record it.`,
+    { details: { currentVersion: null } },
+  );
+}
+
 export function assertVersion(
   entityName: string,
   entity: { id: number; version: number },

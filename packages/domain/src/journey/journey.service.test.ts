@@ -70,6 +70,31 @@ describe('the quarterly tier assessment', () => {
     );
   });
 
+  it('a correction of a tier never assessed is a conflict, writing nothing', async () => {
+    const account = await makeAccount(db.em());
+    const error = await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () =>
+        assessTier(
+          db.em(),
+          {
+            accountId: account.id,
+            quarter: '2026-Q2',
+            tier: 'TIER_2',
+            evidence: 'Shared',
+            expectedVersion: 3,
+          },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.details).toEqual({ currentVersion: null });
+    expect(error.message).toBe(
+      `The 2026-Q2 tier of ${account.externalRef} is not recorded, so there is no version 3 to correct: check the account and the quarter, or leave out expectedVersion to record it.`,
+    );
+  });
+
   it('an existing assessment changes only with its current version', async () => {
     const account = await makeAccount(db.em());
     const input = {

@@ -4,7 +4,7 @@ import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail } from '../common/lookup.ts';
-import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { assertVersion, notRecorded, writeAs } from '../common/unit-of-work.ts';
 import { parseInput, quarterSchema, versionSchema } from '../common/validation.ts';
 import { VALUE_TIERS } from '../common/vocabulary.ts';
 import { Person } from '../organisation/person.entity.ts';
@@ -46,6 +46,13 @@ export async function assessTier(
     const account = await findOrFail(tx, Account, data.accountId, 'Account');
     const assessedBy = data.assessedById ? await findOrFail(tx, Person, data.assessedById, 'Person') : null;
     const existing = await tx.findOne(TierAssessment, { account, quarter: data.quarter });
+    if (!existing && data.expectedVersion !== undefined) {
+      throw notRecorded(
+        `The ${data.quarter} tier of ${account.externalRef}`,
+        data.expectedVersion,
+        'the account and the quarter',
+      );
+    }
     if (existing) {
       if (data.expectedVersion === undefined) {
         throw new DomainError(

@@ -4,7 +4,7 @@ import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail } from '../common/lookup.ts';
 import { quarterOf } from '../common/quarter.ts';
-import { assertVersion, writeAs } from '../common/unit-of-work.ts';
+import { assertVersion, notRecorded, writeAs } from '../common/unit-of-work.ts';
 import { parseInput } from '../common/validation.ts';
 import { quoted } from '../common/words.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
@@ -102,10 +102,10 @@ export async function recordMeasurement(em: EntityManager, input: RecordMeasurem
       const scope = businessUnit
         ? `business unit ${businessUnit.code}`
         : `market ${quoted(marketName(data.market ?? ''))}`;
-      throw new DomainError(
-        'VERSION_CONFLICT',
-        `${data.kind} for ${scope} in ${data.quarter} is not recorded, so there is no version ${data.expectedVersion} to correct: check the quarter and the ${businessUnit ? 'business unit' : 'market'}, or leave out expectedVersion to record it.`,
-        { details: { currentVersion: null } },
+      throw notRecorded(
+        `${data.kind} for ${scope} in ${data.quarter}`,
+        data.expectedVersion,
+        `the quarter and the ${businessUnit ? 'business unit' : 'market'}`,
       );
     }
     if (existing) {

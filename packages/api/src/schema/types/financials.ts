@@ -93,7 +93,10 @@ const RecordFinancialsInput = builder.inputType('RecordFinancialsInput', {
     costToServe: t.field({ type: 'Money', required: true, description: 'Cost to serve (not negative).' }),
     potential: t.field({ type: 'Money', description: 'Estimated potential wallet.' }),
     pricePremium: t.field({ type: 'Money', description: 'Price premium, where known.' }),
-    expectedVersion: t.int({ description: 'Required to change an existing line: the version you read.' }),
+    expectedVersion: t.int({
+      description:
+        'Required to change an existing line: the version you read. Omit it to record a new line (sent for a line not recorded, it is a ConflictError with currentVersion null).',
+    }),
   }),
 });
 

@@ -57,7 +57,8 @@ const AssessTierInput = builder.inputType('AssessTierInput', {
     tier: t.field({ type: ValueTierEnum, required: true, description: 'The tier.' }),
     evidence: t.string({ required: true, description: 'A short evidence note (required).' }),
     expectedVersion: t.int({
-      description: 'Required to change the quarter’s existing call: the version you read.',
+      description:
+        'Required to change the quarter’s existing call: the version you read. Omit it to record a first call (sent for a quarter not assessed, it is a ConflictError with currentVersion null).',
     }),
   }),
 });
