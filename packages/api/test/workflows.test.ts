@@ -367,7 +367,22 @@ describe('selection and the value journey', () => {
       tier: 'TIER_3',
       evidence: ' ',
     });
-    expect(noEvidence).toMatchObject({ __typename: 'DomainRuleError', code: 'TIER_EVIDENCE_REQUIRED' });
+    expect(noEvidence).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'TIER_EVIDENCE_REQUIRED',
+      fieldErrors: [{ path: ['evidence'], code: 'TIER_EVIDENCE_REQUIRED' }],
+    });
+    const notStarted = await mutate(api, manager.secret, 'assessTier', 'AssessTierInput', {
+      accountId: acme,
+      quarter: '2031-Q1',
+      tier: 'TIER_1',
+      evidence: 'good stuff',
+    });
+    expect(notStarted).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'VALIDATION_FAILED',
+      fieldErrors: [{ path: ['quarter'], code: 'QUARTER_NOT_STARTED' }],
+    });
     const first = await ok<{ version: number }>(
       api,
       manager.secret,
@@ -1496,14 +1511,16 @@ describe('reference data and settings (ADMIN)', () => {
     );
     expect(Number(kpi.target)).toBe(85);
 
-    const programme = await ok<{ id: string; version: number }>(
+    const programme = await ok<{ id: string; version: number; objectives: string }>(
       api,
       admin,
       'startProgramme',
       'StartProgrammeInput',
-      { businessUnitId: emea },
-      'id version',
+      { businessUnitId: emea, objectives: '  ' },
+      'id version objectives',
     );
+    // A blank text of a field that is not nullable is stored as "" (docs/api.md).
+    expect(programme.objectives).toBe('');
     const incomplete = await mutate(api, admin, 'advanceProgrammeStage', 'AdvanceProgrammeStageInput', {
       id: programme.id,
       expectedVersion: programme.version,
@@ -1523,10 +1540,22 @@ describe('reference data and settings (ADMIN)', () => {
       on: '2000-01-01',
     });
     expect(early).toMatchObject({
-      __typename: 'DomainRuleError',
+      __typename: 'ValidationError',
       code: 'PROGRAMME_CHECKLIST_DATED_BEFORE_START',
+      fieldErrors: [{ path: ['on'], code: 'PROGRAMME_CHECKLIST_DATED_BEFORE_START' }],
     });
     expect(early.message).toContain('cannot be done on 2000-01-01');
+    const late = await mutate(api, admin, 'setChecklistItem', 'SetChecklistItemInput', {
+      id: first?.id,
+      expectedVersion: first?.version,
+      done: true,
+      on: '2099-01-01',
+    });
+    expect(late).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'DATE_IN_FUTURE',
+      fieldErrors: [{ path: ['on'], code: 'DATE_IN_FUTURE' }],
+    });
     for (const item of list.body.data?.programmes[0]?.checklist.filter(i => i.stage === 'UNDERSTAND') ?? []) {
       await ok(
         api,

@@ -30,7 +30,6 @@ export const DOMAIN_ERROR_CODES = {
   FINANCIALS_MIXED_SCOPE: 'RULE',
   ACCOUNT_ALREADY_KEY: 'RULE',
   DESIGNATION_ALREADY_REVOKED: 'RULE',
-  TIER_EVIDENCE_REQUIRED: 'RULE',
   TEAM_LEAD_ALREADY_ASSIGNED: 'RULE',
   PLAN_ALREADY_EXISTS: 'RULE',
   PLAN_INVALID_TRANSITION: 'RULE',
@@ -54,7 +53,6 @@ export const DOMAIN_ERROR_CODES = {
   INITIATIVE_DATED_BEFORE_START: 'RULE',
   PROGRAMME_INVALID_TRANSITION: 'RULE',
   PROGRAMME_CHECKLIST_INCOMPLETE: 'RULE',
-  PROGRAMME_CHECKLIST_DATED_BEFORE_START: 'RULE',
   SETTINGS_INVALID: 'VALIDATION',
   QUARTER_HAS_NO_DATA: 'RULE',
   QUARTER_NOT_ENDED: 'RULE',
@@ -72,8 +70,15 @@ export const DOMAIN_ERROR_CODES = {
   ACTION_COMPLETED_BEFORE_PLAN_DRAFTED: 'VALIDATION',
   /** A designation's review due sooner than 24 months after the designation or the review. */
   DESIGNATION_REVIEW_TOO_SOON: 'VALIDATION',
-  /** A dated step (a designation, its review, its revocation) dated after today: record it once it happened. */
+  /**
+   * A dated step (a designation, its review, its revocation, a programme's checklist item done)
+   * dated after today: record it once it happened.
+   */
   DATE_IN_FUTURE: 'VALIDATION',
+  /** A tier assessment without a short evidence note (at `evidence`). */
+  TIER_EVIDENCE_REQUIRED: 'VALIDATION',
+  /** A programme's checklist item done before the programme started (at `on`). */
+  PROGRAMME_CHECKLIST_DATED_BEFORE_START: 'VALIDATION',
   SIGNAL_SENTIMENT_REQUIRED: 'VALIDATION',
   SIGNAL_SENTIMENT_NOT_ALLOWED: 'VALIDATION',
   SIGNAL_VALUE_NOT_ALLOWED: 'VALIDATION',

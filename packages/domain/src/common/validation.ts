@@ -209,6 +209,14 @@ export function optionalText(
     .transform(v => (v === '' ? null : v))
     .nullish();
 }
+
+/**
+ * A free text stored in a NOT NULL column (a value initiative's desired gains, a programme's
+ * objectives): trimmed like an optional text (`optionalText`), and blank (empty or only
+ * whitespace) stored as "", the column's no value. Give it `.default('')` where it may be left out.
+ */
+export const requiredColumnText = z.string().trim().max(20_000, 'must be at most 20,000 characters');
+
 export const idSchema = z.number().int().positive();
 export const versionSchema = z
   .number({ error: unlessMissing('must be the version you last read') })

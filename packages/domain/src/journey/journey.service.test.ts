@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import { addQuarters, quarterOf } from '../common/quarter.ts';
 import {
   createTestDatabase,
   expectRejected,
@@ -35,8 +36,37 @@ describe('the quarterly tier assessment', () => {
           ),
         TABLES,
       );
-      expect(error.issues[0]?.path).toEqual(['evidence']);
+      // An input-field rule: VALIDATION, so the API answers a ValidationError with the field.
+      expect(error.category).toBe('VALIDATION');
+      expect(error.issues).toEqual([
+        { path: ['evidence'], message: 'write the evidence for the tier', code: 'TIER_EVIDENCE_REQUIRED' },
+      ]);
     }
+  });
+
+  it('refuses a quarter that has not started, writing nothing; the running quarter is fine', async () => {
+    const account = await makeAccount(db.em());
+    const running = quarterOf(new Date());
+    for (const quarter of [addQuarters(running, 1), '2031-Q1']) {
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () =>
+          assessTier(
+            db.em(),
+            { accountId: account.id, quarter, tier: 'TIER_1', evidence: 'good stuff' },
+            testActor,
+          ),
+        TABLES,
+      );
+      expect(error.issues.map(i => [i.path, i.code])).toEqual([[['quarter'], 'QUARTER_NOT_STARTED']]);
+    }
+    const current = await assessTier(
+      db.em(),
+      { accountId: account.id, quarter: running, tier: 'TIER_2', evidence: 'good stuff' },
+      testActor,
+    );
+    expect(current.quarter).toBe(running);
   });
 
   it('takes only the four tiers and a YYYY-Qn quarter', async () => {

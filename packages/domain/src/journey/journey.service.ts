@@ -4,6 +4,7 @@ import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail } from '../common/lookup.ts';
+import { assertQuarterStarted } from '../common/quarter.ts';
 import { assertVersion, notRecorded, writeAs } from '../common/unit-of-work.ts';
 import { parseInput, quarterSchema, versionSchema } from '../common/validation.ts';
 import { VALUE_TIERS } from '../common/vocabulary.ts';
@@ -22,8 +23,9 @@ export const assessTierSchema = z.object({
 export type AssessTierInput = z.input<typeof assessTierSchema>;
 
 /**
- * Records the team's tier call for an account and quarter, with its evidence. The recorded
- * tier is the team's call; the product's suggestion never overwrites it.
+ * Records the team's tier call for an account and quarter (one that has started:
+ * QUARTER_NOT_STARTED at `quarter`), with its evidence. The recorded tier is the team's call;
+ * the product's suggestion never overwrites it.
  */
 export async function assessTier(
   em: EntityManager,
@@ -31,6 +33,9 @@ export async function assessTier(
   actor: Actor,
 ): Promise<TierAssessment> {
   const data = parseInput(assessTierSchema, input, 'tier assessment');
+  // A quarter that has not started has nothing to assess, and its tier would become the
+  // account's latest (the `accounts(tier:)` filter) before the running quarter's.
+  assertQuarterStarted(data.quarter, 'quarter');
   if (data.evidence.trim().length < 3) {
     throw new DomainError(
       'TIER_EVIDENCE_REQUIRED',

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../analytics/selection.ts';
+import { today } from '../common/lookup.ts';
 import { PROGRAMME_STAGES } from '../common/vocabulary.ts';
 import { DEFAULT_PROGRAMME_CHECKLISTS } from '../settings/reference-data.ts';
 import {
@@ -173,7 +175,8 @@ describe('the dates of a programme’s checklist', () => {
       () => tick('2026-02-28'),
       TABLES,
     );
-    expect(error.category).toBe('RULE');
+    // An input-field rule: VALIDATION, so the API answers a ValidationError with the field.
+    expect(error.category).toBe('VALIDATION');
     expect(error.message).toBe(
       `The customer-intimacy programme of PILOT-DATES started on 2026-03-01; its checklist item "${DEFAULT_PROGRAMME_CHECKLISTS.UNDERSTAND[0]}" cannot be done on 2026-02-28. Date it on or after 2026-03-01.`,
     );
@@ -188,6 +191,52 @@ describe('the dates of a programme’s checklist', () => {
     expect([untouched.doneOn, untouched.version]).toEqual([null, item?.version]);
     // The day it started is the first day an item can be done.
     expect((await tick('2026-03-01')).doneOn).toBe('2026-03-01');
+  });
+
+  it('an item is not done after today (DATE_IN_FUTURE at on), and a refused date writes nothing', async () => {
+    const unit = await makeBusinessUnit(db.em(), { code: 'PILOT-FUTURE' });
+    const programme = await startPilot(unit.id);
+    const [item] = await checklist(programme.id, 'UNDERSTAND');
+    const tick = (on?: string) =>
+      setChecklistItem(
+        db.em(),
+        { id: item?.id ?? 0, expectedVersion: item?.version ?? 0, done: true, on },
+        testActor,
+      );
+    for (const on of [addDays(today(), 1), '2099-01-01']) {
+      const error = await expectRejected(db.em(), 'DATE_IN_FUTURE', () => tick(on), TABLES);
+      expect(error.category).toBe('VALIDATION');
+      expect(error.issues).toEqual([
+        { path: ['on'], message: `after today (${today()})`, code: 'DATE_IN_FUTURE' },
+      ]);
+    }
+    const untouched = await db.em().findOneOrFail(ProgrammeChecklistItem, item?.id ?? 0);
+    expect([untouched.doneOn, untouched.version]).toEqual([null, item?.version]);
+    // Today, given or by default, is fine.
+    expect((await tick(today())).doneOn).toBe(today());
+  });
+});
+
+describe('the free texts of a programme', () => {
+  it('objectives are trimmed, and blank is stored as ""', async () => {
+    const blank = await startProgramme(
+      db.em(),
+      { businessUnitId: (await makeBusinessUnit(db.em())).id, startedOn: '2026-01-01', objectives: '  ' },
+      testActor,
+    );
+    const padded = await startProgramme(
+      db.em(),
+      {
+        businessUnitId: (await makeBusinessUnit(db.em())).id,
+        startedOn: '2026-01-01',
+        objectives: '  Win the pilot  ',
+      },
+      testActor,
+    );
+    const stored = await db
+      .em()
+      .find(IntimacyProgramme, { id: [blank.id, padded.id] }, { orderBy: { id: 'asc' } });
+    expect(stored.map(p => p.objectives)).toEqual(['', 'Win the pilot']);
   });
 });
 

@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { Actor } from '../common/actor.ts';
+import { assertNotAfterToday } from '../common/dated.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail, lockRow, today } from '../common/lookup.ts';
 import { assertVersion, assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
-import { isoDateSchema, parseInput, textSchema, versionSchema } from '../common/validation.ts';
+import { isoDateSchema, parseInput, requiredColumnText, versionSchema } from '../common/validation.ts';
 import { PROGRAMME_STAGES, type ProgrammeStage } from '../common/vocabulary.ts';
 import { quoted } from '../common/words.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
@@ -16,7 +17,8 @@ export const startProgrammeSchema = z.object({
   businessUnitId: z.number().int().positive(),
   changeLeaderId: z.number().int().positive().nullish(),
   startedOn: isoDateSchema.optional(),
-  objectives: textSchema.default(''),
+  /** Trimmed; blank (or left out) is stored as "". */
+  objectives: requiredColumnText.default(''),
 });
 
 /** Starts the customer-intimacy programme of a pilot business unit, with the default checklists (000 §4). */
@@ -61,9 +63,10 @@ export async function startProgramme(
 }
 
 /**
- * The day a checklist item is done: `on`, else today. Not before the programme started
+ * The day a checklist item is done: `on`, else today. Not after today (`DATE_IN_FUTURE`): an
+ * item done in 2099 would let its stage be advanced today. Not before the programme started
  * (`PROGRAMME_CHECKLIST_DATED_BEFORE_START`): its checklist would say work was done for a
- * programme that did not exist yet.
+ * programme that did not exist yet. Both at `on`.
  */
 async function doneOnAfterStart(
   tx: EntityManager,
@@ -71,6 +74,7 @@ async function doneOnAfterStart(
   on: string | undefined,
 ): Promise<string> {
   const date = on ?? today();
+  assertNotAfterToday('on', date, 'a checklist item is recorded done once the work is done');
   const { startedOn } = item.programme;
   if (date >= startedOn) return date;
   await tx.populate(item, ['programme.businessUnit']);

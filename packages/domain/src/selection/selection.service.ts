@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
+import { assertNotAfterToday } from '../common/dated.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { addMonths, findOrFail, today } from '../common/lookup.ts';
 import { assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
@@ -97,25 +98,6 @@ function assertReviewFarEnough(
           { path: [field], message: `must be on or after ${earliest}`, code: 'DESIGNATION_REVIEW_TOO_SOON' },
         ],
         details: { earliest },
-      },
-    );
-  }
-}
-
-/**
- * A designation, its review and its revocation record what has happened: a day after today is
- * DATE_IN_FUTURE at `field`. The live reads (`isKeyAccount`, the current designation) and the
- * analytics as of today then agree.
- */
-function assertNotAfterToday(field: string, day: string, recorded: string): void {
-  const now = today();
-  if (day > now) {
-    throw new DomainError(
-      'DATE_IN_FUTURE',
-      `${field} (${day}) is after today (${now}): ${recorded}. Date it today or earlier.`,
-      {
-        issues: [{ path: [field], message: `after today (${now})`, code: 'DATE_IN_FUTURE' }],
-        details: { latest: now },
       },
     );
   }

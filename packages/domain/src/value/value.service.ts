@@ -12,6 +12,7 @@ import {
   nameSchema,
   optionalText,
   parseInput,
+  requiredColumnText,
   versionSchema,
 } from '../common/validation.ts';
 import { DESIGN_PHASES, type DesignPhase, VALUE_CATEGORIES } from '../common/vocabulary.ts';
@@ -24,12 +25,6 @@ export const ADOPTABLE_PHASES: DesignPhase[] = ['REVIEW_AND_REFINE', 'ROLL_OUT']
 export const REVISABLE_PHASES: DesignPhase[] = ['LIVE_TEST', 'REVIEW_AND_REFINE', 'ROLL_OUT'];
 /** Where a REVISED initiative restarts: testing. */
 export const REVISION_RESTART_PHASE: DesignPhase = 'TEST_PLAN';
-
-/**
- * A free text stored in a NOT NULL column (the desired gains): trimmed like an optional text
- * (`optionalText`), and blank (empty or only whitespace) stored as "", the column's no value.
- */
-const requiredColumnText = z.string().trim().max(20_000, 'must be at most 20,000 characters');
 
 export const createInitiativeSchema = z.object({
   accountId: z.number().int().positive(),

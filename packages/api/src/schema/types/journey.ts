@@ -53,9 +53,17 @@ const AssessTierInput = builder.inputType('AssessTierInput', {
   description: 'The team’s tier call for an account and quarter.',
   fields: t => ({
     accountId: t.globalID({ required: true, description: 'The account.' }),
-    quarter: t.field({ type: 'Quarter', required: true, description: 'The quarter.' }),
+    quarter: t.field({
+      type: 'Quarter',
+      required: true,
+      description:
+        'The quarter: one that has started (the running quarter or an earlier one; else QUARTER_NOT_STARTED).',
+    }),
     tier: t.field({ type: ValueTierEnum, required: true, description: 'The tier.' }),
-    evidence: t.string({ required: true, description: 'A short evidence note (required).' }),
+    evidence: t.string({
+      required: true,
+      description: 'A short evidence note (required: TIER_EVIDENCE_REQUIRED).',
+    }),
     expectedVersion: t.int({
       description:
         'Required to change the quarter’s existing call: the version you read. Omit it to record a first call (sent for a quarter not assessed, it is a ConflictError with currentVersion null).',

@@ -101,7 +101,7 @@ const StartProgrammeInput = builder.inputType('StartProgrammeInput', {
     }),
     changeLeaderId: t.globalID({ description: 'The change leader.' }),
     startedOn: t.field({ type: 'Date', description: 'When (today when omitted).' }),
-    objectives: t.string({ description: 'The objectives.' }),
+    objectives: t.string({ description: 'The objectives (trimmed; blank or omitted is stored as "").' }),
   }),
 });
 
@@ -111,7 +111,11 @@ const SetChecklistItemInput = builder.inputType('SetChecklistItemInput', {
     id: t.globalID({ required: true, description: 'The item.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
     done: t.boolean({ required: true, description: 'Done or not.' }),
-    on: t.field({ type: 'Date', description: 'When (today when omitted).' }),
+    on: t.field({
+      type: 'Date',
+      description:
+        'When it was done (today when omitted): not after today (DATE_IN_FUTURE), nor before the programme started (PROGRAMME_CHECKLIST_DATED_BEFORE_START).',
+    }),
   }),
 });
 
