@@ -5,19 +5,29 @@ const bool = z
   .transform(v => v === 'true' || v === '1' || v === 'yes');
 
 /**
- * A number variable: an empty value (`KAM_PORT=${PORT}` with PORT unset) is refused by name,
- * where `z.coerce.number` would read it as 0 (a random port, no shutdown grace, V8's heap).
+ * A number variable, written in decimal digits (a fraction too with `fraction`). An empty value
+ * (`KAM_PORT=${PORT}` with PORT unset) is refused by name, where `z.coerce.number` read it as 0
+ * (a random port, no shutdown grace, V8's heap); so is any other spelling it read, such as
+ * `0x10` (16), `1e3` (1000) or ` 4107` with blanks around it.
  */
-const filled = <T extends z.ZodType>(schema: T) =>
+const decimal = <T extends z.ZodType>(
+  schema: T,
+  { format, fraction = false }: { format: string; fraction?: boolean },
+) =>
   z.preprocess((value, context) => {
-    if (typeof value === 'string' && value.trim() === '') {
+    if (typeof value !== 'string') return value;
+    if (value.trim() === '') {
       context.addIssue({
         code: 'custom',
         message: 'is empty; give a number or leave the variable unset for the default',
       });
       return z.NEVER;
     }
-    return value;
+    if (!(fraction ? /^\d+(\.\d+)?$/ : /^\d+$/).test(value)) {
+      context.addIssue({ code: 'custom', message: format });
+      return z.NEVER;
+    }
+    return Number(value);
   }, schema);
 
 /**
@@ -43,8 +53,14 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address, e.g. 127.0.0.1')
     .default('127.0.0.1'),
-  KAM_PORT: filled(
-    z.coerce.number({ error: 'must be a port number, 0 to 65535' }).int().min(0).max(65535).default(4000),
+  KAM_PORT: decimal(
+    z
+      .number()
+      .int()
+      .min(0, 'must be a port number, 0 to 65535')
+      .max(65535, 'must be a port number, 0 to 65535')
+      .default(4000),
+    { format: 'must be a port number written in digits, 0 to 65535' },
   ),
   /** `development` turns GraphiQL and introspection on by default; `production` turns them off. */
   KAM_ENV: z
@@ -58,31 +74,40 @@ export const envSchema = z.object({
     })
     .default('info'),
   /** Rows per bulk mutation call. */
-  KAM_MAX_BULK_ROWS: filled(z.coerce.number().int().min(1).max(100_000).default(10_000)),
+  KAM_MAX_BULK_ROWS: decimal(z.number().int().min(1).max(100_000).default(10_000), {
+    format: 'must be a whole number written in digits',
+  }),
   /** Largest accepted request body, bytes. */
-  KAM_MAX_BODY_BYTES: filled(
-    z.coerce
+  KAM_MAX_BODY_BYTES: decimal(
+    z
       .number()
       .int()
       .min(1024)
       .max(100_000_000)
       .default(8 * 1024 * 1024),
+    { format: 'must be a whole number written in digits' },
   ),
   /** PostgreSQL pool size. */
-  KAM_DB_POOL: filled(z.coerce.number().int().min(1).max(100).default(10)),
+  KAM_DB_POOL: decimal(z.number().int().min(1).max(100).default(10), {
+    format: 'must be a whole number written in digits',
+  }),
   /**
    * Old-space limit of `kam serve`, MB (src/cli/heap.ts): 256 by default, scaled up with the
    * bulk limits; 0 leaves V8's own sizing.
    */
-  KAM_MAX_HEAP_MB: filled(
-    z.coerce
-      .number({ error: 'must be a number of megabytes' })
+  KAM_MAX_HEAP_MB: decimal(
+    z
+      .number()
       .int('must be a whole number of megabytes')
       .refine(mb => mb === 0 || (mb >= 128 && mb <= 65_536), 'must be 0 (V8 decides) or 128 to 65536 MB')
       .optional(),
+    { format: 'must be a number of megabytes written in digits' },
   ),
   /** Seconds to let in-flight requests finish on shutdown. */
-  KAM_SHUTDOWN_GRACE: filled(z.coerce.number().min(0).max(600).default(20)),
+  KAM_SHUTDOWN_GRACE: decimal(z.number().min(0).max(600).default(20), {
+    format: 'must be a number of seconds written in digits, e.g. 20 or 2.5',
+    fraction: true,
+  }),
 });
 
 export type KamEnv = z.output<typeof envSchema>;

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { openOrm } from '@kam/domain';
 import { dropScratchDatabase, testDialect } from '@kam/domain/testing';
 import { describe, expect, it } from 'vitest';
+import { listenEnvFrom } from '../src/cli/options.ts';
 import { parseEnv } from '../src/env.ts';
 import { cliOn } from './cli.ts';
 
@@ -74,6 +75,80 @@ describe('an empty number in the environment', () => {
       KAM_MAX_HEAP_MB: 0,
     });
     expect(parseEnv({})).toMatchObject({ KAM_PORT: 4000, KAM_SHUTDOWN_GRACE: 20, KAM_MAX_BULK_ROWS: 10_000 });
+  });
+});
+
+describe('a number in the environment', () => {
+  it('is written in decimal digits, or refused with its variable and value (KAM_PORT=0x10 listened on 16)', () => {
+    // z.coerce.number read hex, exponents, signs and surrounding blanks: 0x10 → 16, 1e3 → 1000.
+    for (const value of ['0x10', '1e3', ' 4107', '4107 ', '+4107', '4107.0', '0b11', '4_107']) {
+      expect(() => parseEnv({ KAM_PORT: value }), JSON.stringify(value)).toThrow(
+        `Invalid configuration:\n  KAM_PORT: must be a port number written in digits, 0 to 65535; got ${JSON.stringify(value)}`,
+      );
+    }
+    for (const [name, says] of [
+      ['KAM_MAX_BULK_ROWS', 'must be a whole number written in digits'],
+      ['KAM_MAX_BODY_BYTES', 'must be a whole number written in digits'],
+      ['KAM_DB_POOL', 'must be a whole number written in digits'],
+      ['KAM_MAX_HEAP_MB', 'must be a number of megabytes written in digits'],
+    ] as const) {
+      for (const value of ['0x10', '1e3', ' 20', '20 ', '+20']) {
+        expect(() => parseEnv({ [name]: value }), `${name}=${JSON.stringify(value)}`).toThrow(
+          `Invalid configuration:\n  ${name}: ${says}; got ${JSON.stringify(value)}`,
+        );
+      }
+    }
+    for (const value of ['0x10', '1e1', ' 5', '5 ', '+5', '.5', '5.']) {
+      expect(() => parseEnv({ KAM_SHUTDOWN_GRACE: value }), JSON.stringify(value)).toThrow(
+        `Invalid configuration:\n  KAM_SHUTDOWN_GRACE: must be a number of seconds written in digits, e.g. 20 or 2.5; got ${JSON.stringify(value)}`,
+      );
+    }
+    expect(
+      parseEnv({
+        KAM_PORT: '4107',
+        KAM_MAX_BULK_ROWS: '500',
+        KAM_MAX_BODY_BYTES: '65536',
+        KAM_DB_POOL: '4',
+        KAM_MAX_HEAP_MB: '768',
+        KAM_SHUTDOWN_GRACE: '2.5',
+      }),
+    ).toMatchObject({
+      KAM_PORT: 4107,
+      KAM_MAX_BULK_ROWS: 500,
+      KAM_MAX_BODY_BYTES: 65536,
+      KAM_DB_POOL: 4,
+      KAM_MAX_HEAP_MB: 768,
+      KAM_SHUTDOWN_GRACE: 2.5,
+    });
+  });
+});
+
+describe('--host and --port of kam serve and kam demo', () => {
+  it('override KAM_HOST and KAM_PORT, and leave them alone when not given', () => {
+    expect(listenEnvFrom({})).toEqual({});
+    expect(listenEnvFrom({ host: '0.0.0.0', port: '4107' })).toEqual({
+      KAM_HOST: '0.0.0.0',
+      KAM_PORT: '4107',
+    });
+    expect(parseEnv({ KAM_PORT: '4000', ...listenEnvFrom({ port: '4107' }) }).KAM_PORT).toBe(4107);
+  });
+
+  it("are refused when empty, naming the option, instead of serving on the default (--port '' served on 4000)", () => {
+    expect(() => listenEnvFrom({ port: '' })).toThrow(
+      '--port is empty; give a port number (0 to 65535), or leave the option out for KAM_PORT or 4000.',
+    );
+    expect(() => listenEnvFrom({ port: ' ' })).toThrow('--port is empty');
+    expect(() => listenEnvFrom({ host: '' })).toThrow(
+      '--host is empty; give a host name or IP address, or leave the option out for KAM_HOST or 127.0.0.1.',
+    );
+  });
+
+  it('refuses a port not written in decimal digits, naming the option and the value (--port 0x10 served on 16)', () => {
+    for (const value of ['0x10', '1e3', ' 4107', '4107 ', '+4107', '-1', '4107.0', '65536', 'http']) {
+      expect(() => listenEnvFrom({ port: value }), JSON.stringify(value)).toThrow(
+        `--port must be a port number written in digits, 0 to 65535; got ${JSON.stringify(value)}.`,
+      );
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 /** Putting a built site in place of the published one, one build per output folder at a time. */
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { lock } from 'proper-lockfile';
 
@@ -18,7 +18,10 @@ export async function withOutputLock<T>(
   fn: () => Promise<T>,
   { staleMs = 120_000 }: { staleMs?: number } = {},
 ): Promise<T> {
-  await mkdir(outDir, { recursive: true });
+  await assertFolderPath(outDir);
+  // The first folder this build creates (undefined when outDir was there): a build that fails
+  // removes the folders it made, if they are still empty, and never one that was there before.
+  const created = await mkdir(outDir, { recursive: true });
   let release: () => Promise<void>;
   try {
     release = await lock(outDir, {
@@ -31,15 +34,53 @@ export async function withOutputLock<T>(
       onCompromised: () => {},
     });
   } catch (error) {
+    await removeEmptyFolders(outDir, created);
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     throw new Error(
       `Another report build is writing to ${outDir} (a build that stopped without finishing leaves its lock for up to ${Math.round(staleMs / 60_000)} minutes). Wait for it to finish, or build into another --out folder; one build makes both sites with --site all.`,
     );
   }
+  let failed = true;
   try {
-    return await fn();
+    const result = await fn();
+    failed = false;
+    return result;
   } finally {
     await release();
+    if (failed) await removeEmptyFolders(outDir, created);
+  }
+}
+
+/**
+ * Refuses an output folder that is a file, or lies under one, with what to give instead (Node
+ * would say "EEXIST: file already exists, mkdir …" or "ENOTDIR").
+ */
+async function assertFolderPath(outDir: string): Promise<void> {
+  for (let at = outDir; ; at = dirname(at)) {
+    const stats = await stat(at).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+      throw error;
+    });
+    if (stats?.isDirectory()) return;
+    if (stats) {
+      throw new Error(
+        `--out ${outDir}${at === outDir ? '' : `: ${at}`} is a file, not a folder; give the folder the report sites are published in.`,
+      );
+    }
+    if (dirname(at) === at) return;
+  }
+}
+
+/** Removes `outDir` and its parents up to `created` while they are empty (rmdir refuses any other). */
+async function removeEmptyFolders(outDir: string, created: string | undefined): Promise<void> {
+  if (!created) return;
+  for (let at = outDir; ; at = dirname(at)) {
+    try {
+      await rmdir(at);
+    } catch {
+      return;
+    }
+    if (at === created || dirname(at) === at) return;
   }
 }
 

@@ -87,6 +87,59 @@ describe('one build per output folder at a time', () => {
     expect(await withOutputLock(out, async () => 'next ran')).toBe('next ran');
   });
 
+  it('leaves no folder behind when the build fails in a folder it created, and keeps the folders that were there', async () => {
+    // `report build --quarter 2020-Q1 --out DIR` failed with "No snapshot of 2020-Q1" and left
+    // DIR behind, empty (and its missing parents): the lock was taken before the snapshot was found.
+    root = await mkdtemp(join(tmpdir(), 'kam-lock-'));
+    const fail = (out: string, write?: string) =>
+      expect(
+        withOutputLock(out, async () => {
+          if (write) await writeFile(join(out, write), 'partial');
+          throw new Error('No snapshot of 2020-Q1');
+        }),
+      ).rejects.toThrow('No snapshot of 2020-Q1');
+
+    await fail(join(root, 'new', 'nested', 'out'));
+    expect(await readdir(root)).toEqual([]);
+
+    const existing = join(root, 'existing');
+    await mkdir(existing);
+    await fail(existing);
+    expect(await readdir(existing)).toEqual([]);
+
+    const published = join(root, 'published');
+    await mkdir(join(published, '2026-Q3'), { recursive: true });
+    await writeFile(join(published, 'index.html'), 'archive');
+    await fail(published);
+    expect((await readdir(published)).sort()).toEqual(['2026-Q3', 'index.html']);
+
+    // What a failed build wrote is not deleted with its folder.
+    const written = join(root, 'written');
+    await fail(written, 'index.html');
+    expect(await readdir(written)).toEqual(['index.html']);
+  });
+
+  it('refuses an output folder that is a file, saying so, before it writes anything', async () => {
+    // It printed Node's "EEXIST: file already exists, mkdir '…/afile'".
+    root = await mkdtemp(join(tmpdir(), 'kam-lock-'));
+    const file = join(root, 'afile');
+    await writeFile(file, 'mine');
+    let ran = false;
+    for (const [out, says] of [
+      [file, `--out ${file} is a file, not a folder`],
+      [join(file, 'reports'), `--out ${join(file, 'reports')}: ${file} is a file, not a folder`],
+    ]) {
+      await expect(
+        withOutputLock(out as string, async () => {
+          ran = true;
+        }),
+      ).rejects.toThrow(`${says}; give the folder the report sites are published in.`);
+    }
+    expect(ran).toBe(false);
+    expect(await readFile(file, 'utf8')).toBe('mine');
+    expect(await readdir(root)).toEqual(['afile']);
+  });
+
   it('takes over the lock of a build that died once it is stale', async () => {
     root = await mkdtemp(join(tmpdir(), 'kam-lock-'));
     const out = join(root, 'out');
@@ -112,5 +165,20 @@ describe('one build per output folder at a time', () => {
         }),
       ).rejects.toThrow(`Another report build is writing to ${out}`);
     });
+  });
+
+  it('the report build that finds no snapshot leaves no output folder behind', async () => {
+    root = await mkdtemp(join(tmpdir(), 'kam-lock-'));
+    const out = join(root, 'out');
+    await expect(
+      buildReports({
+        outDir: out,
+        quarter: '2020-Q1',
+        site: 'kpi',
+        apiUrl: 'http://127.0.0.1:9/graphql',
+        apiToken: 'x',
+      }),
+    ).rejects.toThrow();
+    expect(await readdir(root)).toEqual([]);
   });
 });

@@ -8,3 +8,36 @@ export function wholeNumber(value: string, option: string, min: number, max: num
   }
   return n;
 }
+
+/**
+ * The variables `--host` and `--port` override (`kam serve`, `kam demo`). An option given but
+ * empty (`--port "$PORT"` with PORT unset) is refused by name, as an empty KAM_PORT is, instead
+ * of falling back to the default; a port is written in decimal digits (not `0x10` or `1e3`).
+ */
+export function listenEnvFrom(options: { host?: string; port?: string }): {
+  KAM_HOST?: string;
+  KAM_PORT?: string;
+} {
+  const { host, port } = options;
+  if (host !== undefined && host.trim() === '') {
+    throw new Error(
+      '--host is empty; give a host name or IP address, or leave the option out for KAM_HOST or 127.0.0.1.',
+    );
+  }
+  if (port !== undefined) {
+    if (port.trim() === '') {
+      throw new Error(
+        '--port is empty; give a port number (0 to 65535), or leave the option out for KAM_PORT or 4000.',
+      );
+    }
+    if (!/^\d+$/.test(port) || Number(port) > 65535) {
+      throw new Error(
+        `--port must be a port number written in digits, 0 to 65535; got ${JSON.stringify(port)}.`,
+      );
+    }
+  }
+  return {
+    ...(host !== undefined ? { KAM_HOST: host } : {}),
+    ...(port !== undefined ? { KAM_PORT: port } : {}),
+  };
+}

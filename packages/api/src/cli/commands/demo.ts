@@ -26,7 +26,7 @@ import { createLogger } from '../../logger.ts';
 import { assertCanListen, startServer } from '../../server.ts';
 import { createKamYoga } from '../../yoga.ts';
 import { openDatabase } from '../database.ts';
-import { wholeNumber } from '../options.ts';
+import { listenEnvFrom, wholeNumber } from '../options.ts';
 import { runReportBuild } from '../reports.ts';
 
 interface DemoOptions {
@@ -163,8 +163,7 @@ export function registerDemo(program: Command): void {
       const env = parseEnv({
         ...process.env,
         DATABASE_URL: file,
-        ...(options.host ? { KAM_HOST: options.host } : {}),
-        ...(options.port ? { KAM_PORT: String(wholeNumber(options.port, '--port', 0, 65535)) } : {}),
+        ...listenEnvFrom(options),
       });
       // Before the minutes of work below: a taken port would only show when serving.
       if (options.serve) await assertCanListen(env.KAM_HOST, env.KAM_PORT);

@@ -5,6 +5,7 @@ import { startServer } from '../../server.ts';
 import { createKamYoga } from '../../yoga.ts';
 import { assertMigrated, openDatabase, redact } from '../database.ts';
 import { applyServeHeapLimits, heapFlagsOf, heapLimitMb } from '../heap.ts';
+import { listenEnvFrom } from '../options.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -15,8 +16,7 @@ export function registerServe(program: Command): void {
     .action(async (options: { host?: string; port?: string }) => {
       const env = parseEnv({
         ...process.env,
-        ...(options.host ? { KAM_HOST: options.host } : {}),
-        ...(options.port ? { KAM_PORT: options.port } : {}),
+        ...listenEnvFrom(options),
       });
       // Before anything opens: this may re-execute the process with kam's heap limits.
       const heap = applyServeHeapLimits(env);
