@@ -94,8 +94,9 @@ export function lastEndedQuarter(now: Date = new Date()): Quarter {
 }
 
 /**
- * Refuses a quarter that has not started by `now` (UTC): it has no figures, and the analytics of
- * it would read every customer as lapsed. The running quarter passes (its figures so far).
+ * Refuses a quarter that has not started by `now` (UTC): it has no figures (the analytics of it
+ * would read every customer as lapsed) and nothing to assess (a tier of it would become the
+ * account's latest). The running quarter passes (its figures so far).
  * `field` is the input that named it, for the error's path.
  */
 export function assertQuarterStarted(quarter: string, field = 'quarter', now: Date = new Date()): void {
@@ -103,7 +104,7 @@ export function assertQuarterStarted(quarter: string, field = 'quarter', now: Da
   if (startsOn <= now.toISOString().slice(0, 10)) return;
   throw new DomainError(
     'VALIDATION_FAILED',
-    `${quarter} has not started yet (it starts on ${startsOn}): it has no figures to compute. Ask for ${quarterOf(now)}, the running quarter, or an earlier one.`,
+    `${quarter} has not started yet (it starts on ${startsOn}): nothing of it can be computed or assessed yet. Use ${quarterOf(now)}, the running quarter, or an earlier one.`,
     {
       details: { quarter, startsOn },
       issues: [{ path: [field], message: `starts on ${startsOn}`, code: 'QUARTER_NOT_STARTED' }],
