@@ -190,8 +190,6 @@ export const nameSchema = z
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters');
-export const textSchema = z.string().max(20_000, 'must be at most 20,000 characters');
-
 /**
  * An optional free text (an industry, a title, a note): trimmed, at most `max` characters, and
  * blank (empty or only whitespace) read as no value, `null`, so that a report or filter sees one

@@ -10,6 +10,7 @@ import {
   moneySchema,
   optionalText,
   parseInput,
+  requiredColumnText,
   ruled,
   toFieldIssues,
   versionSchema,
@@ -44,12 +45,7 @@ import {
  * whitespace) and `null` are both that empty text, so an update that sends either clears the
  * stored text (as `optionalText` clears a nullable one). Left out it stays `undefined`.
  */
-const planTextSchema = z
-  .string()
-  .trim()
-  .max(20_000, 'must be at most 20,000 characters')
-  .nullable()
-  .transform(v => v ?? '');
+const planTextSchema = requiredColumnText.nullable().transform(v => v ?? '');
 
 const sectionsSchema = z
   .object(

@@ -10,8 +10,8 @@ import {
   isoDateSchema,
   optionalText,
   parseInput,
+  requiredColumnText,
   scoreSchema,
-  textSchema,
   versionSchema,
 } from '../common/validation.ts';
 import { Person } from '../organisation/person.entity.ts';
@@ -241,7 +241,7 @@ export const revokeDesignationSchema = z.object({
   expectedVersion: versionSchema,
   revokedOn: isoDateSchema.optional(),
   revokedById: z.number().int().positive().nullish(),
-  reason: textSchema.trim().min(1, 'say why the account is no longer key'),
+  reason: requiredColumnText.min(1, 'say why the account is no longer key'),
 });
 export type RevokeDesignationInput = z.input<typeof revokeDesignationSchema>;
 
