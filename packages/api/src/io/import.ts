@@ -177,7 +177,7 @@ export async function importCsv(
       const rejected = new Set(result.rejections.map(r => r.index));
       rejectedRows?.add([...rejected].map(index => [keys[index] ?? '', lines[index] ?? 0]));
       for (const { duplicate, ...r } of result.rejections) {
-        const parent = rejectedRows && parentInFileTerms(r, batch, lines, rejected, rejectedRows);
+        const parent = rejectedRows && parentInFileTerms(r, batch, rejectedRows);
         const message =
           parent?.message ?? cellInFileTerms(format, r, batch) ?? inFileTerms(r, duplicate, lines);
         reject({ ...r, ...parent, message, line: lines[r.index] ?? 0 });
@@ -354,8 +354,7 @@ function cellInFileTerms(
 function parentInFileTerms(
   rejection: RowRejection,
   batch: Record<string, unknown>[],
-  lines: number[],
-  rejected: Set<number>,
+  /** Every row rejected so far, this batch's included, by its key. */
   rejectedRows: SeenKeys,
 ): Pick<RowRejection, 'code' | 'message'> | undefined {
   if (rejection.path.join('.') !== 'parentRef') return undefined;
@@ -366,8 +365,7 @@ function parentInFileTerms(
   const ref = refOf(row, 'externalRef');
   const parentRef = refOf(row, 'parentRef');
   if (ref === undefined || parentRef === undefined) return undefined;
-  const inBatch = batch.findIndex((r, i) => rejected.has(i) && refOf(r, 'externalRef') === parentRef);
-  const line = inBatch !== -1 ? lines[inBatch] : rejectedRows.lineOf(parentRef);
+  const line = rejectedRows.lineOf(parentRef);
   if (line === undefined) return undefined;
   return {
     code: 'ACCOUNT_PARENT_ROW_REJECTED',
