@@ -2,9 +2,11 @@ import {
   type ChangeSet,
   ChangeSetType,
   type EntityManager,
+  type EntityProperty,
   type EventSubscriber,
   type FlushEventArgs,
   helper,
+  type Platform,
   type TransactionEventArgs,
   Utils,
 } from '@mikro-orm/core';
@@ -14,8 +16,17 @@ import { actorOf } from './actor-context.ts';
 import { insertAuditEntries } from './audit.writer.ts';
 import { type AuditChanges, AuditEntry } from './audit-entry.entity.ts';
 
-/** Entities whose writes are not business changes (the trail itself, idempotency bookkeeping, snapshots). */
-const UNAUDITED = new Set(['AuditEntry', 'IdempotencyRecord', 'QuarterSnapshot', 'AccountSnapshot']);
+/**
+ * Never in the trail: the trail itself, the idempotency bookkeeping, and a closed quarter's
+ * account snapshots (closing a quarter is one entry, for its QuarterSnapshot).
+ */
+const NOT_IN_TRAIL = ['AuditEntry', 'IdempotencyRecord', 'AccountSnapshot'];
+
+/** In the trail, but written by their own use case rather than recorded here: closing a quarter. */
+const AUDITED_BY_USE_CASE = ['QuarterSnapshot'];
+
+/** Entities whose unit-of-work writes this subscriber does not record. */
+const UNAUDITED = new Set([...NOT_IN_TRAIL, ...AUDITED_BY_USE_CASE]);
 
 /** Bookkeeping fields that change on every write and say nothing about what changed. */
 const IGNORED_FIELDS = new Set(['updatedAt', 'version', 'createdAt', 'tokenHash']);
@@ -29,13 +40,10 @@ const IDENTIFYING_FIELDS: Record<string, readonly string[]> = {
   ApiToken: ['name', 'role', 'person', 'prefix'],
 };
 
-/** Never in the trail. Snapshots are: closing a quarter records one entry for its QuarterSnapshot. */
-const NOT_IN_TRAIL = new Set(['AuditEntry', 'IdempotencyRecord']);
-
 /** The kinds of record (entity class names) the audit trail can hold entries for, sorted. */
 export function auditedRecordKinds(em: EntityManager): string[] {
   return [...em.getMetadata()]
-    .filter(meta => !meta.embeddable && !meta.abstract && !NOT_IN_TRAIL.has(meta.className))
+    .filter(meta => !meta.embeddable && !meta.abstract && !NOT_IN_TRAIL.includes(meta.className))
     .map(meta => meta.className)
     .sort();
 }
@@ -84,8 +92,9 @@ export class AuditSubscriber implements EventSubscriber {
     pendingByEm.delete(em);
     const actor = actorOf(em);
     if (!actor) return;
+    const platform = em.getPlatform();
     const entries = pending.flatMap(({ cs, action, deleted }) => {
-      const changes = describeChanges(cs, action, deleted);
+      const changes = describeChanges(cs, action, platform, deleted);
       if (!changes) return [];
       const id = helper(cs.entity).getPrimaryKey();
       return [{ entityType: cs.meta.className, entityId: String(id), action, changes }];
@@ -101,6 +110,7 @@ export class AuditSubscriber implements EventSubscriber {
 function describeChanges(
   cs: ChangeSet<object>,
   action: AuditAction,
+  platform: Platform,
   deleted?: Record<string, unknown>,
 ): AuditChanges | null {
   const changes: AuditChanges = {};
@@ -109,39 +119,46 @@ function describeChanges(
   const source = action === 'DELETE' ? original : payload;
   for (const field of Object.keys(source).sort()) {
     if (IGNORED_FIELDS.has(field)) continue;
-    const prop = cs.meta.properties[field as never] as { kind?: string; runtimeType?: string } | undefined;
+    const prop = cs.meta.properties[field as never] as EntityProperty | undefined;
     if (prop && (prop.kind === '1:m' || prop.kind === 'm:n')) continue;
-    // An update's payload holds the database's form of a datetime (epoch milliseconds on SQLite):
-    // read the entity's Date instead, so an update writes ISO strings as a create does.
-    const isDate = prop?.runtimeType === 'Date';
-    const before = action === 'CREATE' ? null : isDate ? isoDate(original[field]) : plain(original[field]);
+    // The unit of work keeps an update's and a delete's values in their database form (cents,
+    // JSON text, epoch milliseconds): convert them back, so they read as a create's do.
+    const before = action === 'CREATE' ? null : plain(fromDatabase(prop, original[field], platform));
     const after =
       action === 'DELETE'
         ? null
-        : action === 'CREATE' || isDate
+        : action === 'CREATE'
           ? plain(readCurrent(cs.entity, field, payload))
-          : plain(payload[field]);
+          : plain(fromDatabase(prop, payload[field], platform));
     if (action === 'UPDATE' && Utils.equals(before, after)) continue;
     changes[field] = { before, after };
   }
   if (action === 'UPDATE' && Object.keys(changes).length > 0) {
     for (const field of IDENTIFYING_FIELDS[cs.meta.className] ?? []) {
       if (field in changes || !(field in original)) continue;
-      const value = plain(original[field]);
+      const prop = cs.meta.properties[field as never] as EntityProperty | undefined;
+      const value = plain(fromDatabase(prop, original[field], platform));
       changes[field] = { before: value, after: value };
     }
   }
   return Object.keys(changes).length > 0 || action !== 'UPDATE' ? changes : null;
 }
 
-/** A datetime as an ISO string, whichever form the unit of work kept it in (a Date, epoch ms, a text). */
-function isoDate(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number' || typeof value === 'string') {
-    const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? value : date.toISOString();
+/**
+ * A value as the unit of work keeps it (its database form) in the form the entity holds it:
+ * through the property's custom type (money, JSON, dates …) as MikroORM itself reverses its
+ * snapshots, and a datetime as a Date whichever form it was kept in (a Date, epoch ms, a text).
+ */
+function fromDatabase(prop: EntityProperty | undefined, value: unknown, platform: Platform): unknown {
+  if (value === null || value === undefined || !prop) return value;
+  if (prop.customType) {
+    return prop.customType.convertToJSValue(value, platform, { mode: 'hydration', force: true });
   }
-  return plain(value);
+  if (prop.runtimeType === 'Date' && (typeof value === 'number' || typeof value === 'string')) {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? value : date;
+  }
+  return value;
 }
 
 // For a create, read the value off the entity: after the insert it holds generated keys of related rows.

@@ -2,13 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiToken } from '../access/api-token.entity.ts';
 import { createApiToken, revokeApiToken } from '../access/token.service.ts';
 import { Account } from '../accounts/account.entity.ts';
-import { createAccount, updateAccount } from '../accounts/account.service.ts';
+import { createAccount, recordFinancials, updateAccount } from '../accounts/account.service.ts';
 import { QuarterlyFinancial } from '../accounts/financial.entity.ts';
 import { upsertAccounts } from '../bulk/accounts.bulk.ts';
 import { applyChanges, classify, loadStored, type TableSpec } from '../bulk/bulk-engine.ts';
 import { importFinancials } from '../bulk/financials.bulk.ts';
 import type { Actor } from '../common/actor.ts';
 import { writeAs } from '../common/unit-of-work.ts';
+import {
+  createOpportunity,
+  qualifyOpportunity,
+  updateOpportunity,
+} from '../opportunities/opportunity.service.ts';
+import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
+import { getSettingsRow, updateSettings } from '../settings/settings.service.ts';
 import {
   createTestDatabase,
   expectRejected,
@@ -19,6 +26,7 @@ import {
   tableCounts,
   testActor,
 } from '../testing/index.ts';
+import { auditedRecordKinds } from './audit.subscriber.ts';
 import { AuditEntry } from './audit-entry.entity.ts';
 
 let db: TestDatabase;
@@ -364,5 +372,104 @@ describe('dates in the trail', () => {
     expect(Date.parse(revokedAt as string)).toBeGreaterThanOrEqual(before - 1000);
     // Never the secret's hash.
     expect(JSON.stringify(trail.map(t => t.changes))).not.toContain('tokenHash');
+  });
+});
+
+describe('an UPDATE records values in the form a CREATE does', () => {
+  it('money: a decimal string before and after, not the stored cents', async () => {
+    const account = await makeAccount(db.em());
+    const input = { accountId: account.id, quarter: '2026-Q4', revenue: '1000.00', grossProfit: '300.00' };
+    const line = await recordFinancials(db.em(), { ...input, costToServe: '50.00' }, testActor);
+    await recordFinancials(db.em(), { ...input, costToServe: '75.50', expectedVersion: 1 }, testActor);
+    const [created, updated] = await trailOf('QuarterlyFinancial', line.id);
+    expect(created?.changes.costToServe).toEqual({ before: null, after: '50.00' });
+    expect(updated?.action).toBe('UPDATE');
+    // Only the cost changed; revenue and gross profit are the same amounts, so not recorded.
+    expect(updated?.changes).toEqual({ costToServe: { before: '50.00', after: '75.50' } });
+  });
+
+  it('money, a date and a flag of an opportunity, as its CREATE records them', async () => {
+    const account = await makeAccount(db.em());
+    const unit = await makeBusinessUnit(db.em());
+    const opp = await createOpportunity(
+      db.em(),
+      {
+        accountId: account.id,
+        businessUnitId: unit.id,
+        name: 'Fleet renewal',
+        value: '172670.52',
+        expectedCloseOn: '2026-12-15',
+      },
+      testActor,
+    );
+    await updateOpportunity(
+      db.em(),
+      { id: opp.id, expectedVersion: 1, value: '12345.67', expectedCloseOn: '2027-01-31' },
+      testActor,
+    );
+    await qualifyOpportunity(db.em(), { id: opp.id, expectedVersion: 2, on: '2026-11-02' }, testActor);
+    const [created, updated, qualified] = await trailOf('Opportunity', opp.id);
+    expect(created?.changes.value).toEqual({ before: null, after: '172670.52' });
+    expect(created?.changes.qualified).toEqual({ before: null, after: false });
+    expect(updated?.changes).toEqual({
+      value: { before: '172670.52', after: '12345.67' },
+      expectedCloseOn: { before: '2026-12-15', after: '2027-01-31' },
+    });
+    expect(qualified?.changes).toEqual({
+      qualified: { before: false, after: true },
+      qualifiedOn: { before: null, after: '2026-11-02' },
+    });
+  });
+
+  it('a deleted line records its amounts as decimal strings', async () => {
+    const account = await makeAccount(db.em());
+    const line = await recordFinancials(
+      db.em(),
+      {
+        accountId: account.id,
+        quarter: '2026-Q3',
+        revenue: '1000.00',
+        grossProfit: '300.00',
+        costToServe: '12.34',
+      },
+      testActor,
+    );
+    await writeAs(db.em(), testActor, async tx => {
+      tx.remove(await tx.findOneOrFail(QuarterlyFinancial, line.id));
+    });
+    const [, deleted] = await trailOf('QuarterlyFinancial', line.id);
+    expect(deleted?.action).toBe('DELETE');
+    expect(deleted?.changes.revenue).toEqual({ before: '1000.00', after: null });
+    expect(deleted?.changes.costToServe).toEqual({ before: '12.34', after: null });
+  });
+
+  it('JSON: the settings document is an object before and after, as in its CREATE', async () => {
+    await updateSettings(
+      db.em(),
+      { expectedVersion: 1, patch: { plans: { reviewCadenceMonths: 6 } } },
+      testActor,
+    );
+    const row = await getSettingsRow(db.em());
+    const [created, updated] = await trailOf('Settings', row?.id ?? 0);
+    expect(created?.changes.document).toEqual({ before: null, after: DEFAULT_SETTINGS });
+    expect(updated?.action).toBe('UPDATE');
+    expect(Object.keys(updated?.changes ?? {})).toEqual(['document']);
+    expect(updated?.changes.document?.before).toEqual(DEFAULT_SETTINGS);
+    expect(updated?.changes.document?.after).toEqual({
+      ...DEFAULT_SETTINGS,
+      plans: { ...DEFAULT_SETTINGS.plans, reviewCadenceMonths: 6 },
+    });
+  });
+});
+
+describe('the kinds of record the trail offers', () => {
+  it('are exactly the kinds that can have entries: a closed quarter is one QuarterSnapshot entry', () => {
+    const kinds = auditedRecordKinds(db.em());
+    expect(kinds).toContain('QuarterSnapshot');
+    expect(kinds).toContain('Account');
+    // An account's snapshot is part of its quarter's entry, never an entry of its own.
+    expect(kinds).not.toContain('AccountSnapshot');
+    expect(kinds).not.toContain('AuditEntry');
+    expect(kinds).not.toContain('IdempotencyRecord');
   });
 });
