@@ -3,6 +3,7 @@ import { Account } from '../accounts/account.entity.ts';
 import { QuarterlyFinancial } from '../accounts/financial.entity.ts';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
 import { DomainError } from '../common/domain-error.ts';
+import { today } from '../common/lookup.ts';
 import { Opportunity } from '../opportunities/opportunity.entity.ts';
 import {
   createTestDatabase,
@@ -571,6 +572,102 @@ describe('other bulk operations', () => {
     expect(surveys.rejections.map(r => [r.index, r.code])).toEqual([
       [1, 'VALIDATION_FAILED'],
       [2, 'SCORE_OUT_OF_RANGE'],
+    ]);
+  });
+
+  it('upsertContacts refuses to move a contact to another account: PARTIAL rejects the row, ATOMIC the call', async () => {
+    // A contact answers surveys for its own account (recordSurveyResponse refuses another's):
+    // moved, its stored responses would be answered by a contact of another account.
+    const row = { accountRef: 'B-1', name: 'Mo Mover', function: 'FINANCE' as const, influence: 3 };
+    await upsertContacts(db.em(), [{ ...row, externalRef: 'CT-MOVE' }], { mode: 'ATOMIC' }, testActor);
+    await recordSurveyResponses(
+      db.em(),
+      [
+        {
+          externalRef: 'SV-MOVE',
+          accountRef: 'B-1',
+          contactRef: 'CT-MOVE',
+          respondedOn: '2026-07-01',
+          score: 4,
+        },
+      ],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    const moved = { ...row, externalRef: 'CT-MOVE', accountRef: 'B-2' };
+    const message =
+      'Contact CT-MOVE belongs to B-1; a contact cannot move to another account. Create a new contact on B-2 (another externalRef) and remove this one if it left.';
+    const partial = await upsertContacts(
+      db.em(),
+      [moved, { ...row, externalRef: 'CT-STAY', accountRef: 'B-2' }],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(partial).toMatchObject({ created: 1, updated: 0, rejected: 1 });
+    expect(partial.rejections).toEqual([
+      { index: 0, path: ['accountRef'], code: 'CONTACT_ACCOUNT_CHANGE', message },
+    ]);
+    const atomic = await upsertContacts(
+      db.em(),
+      [{ ...row, externalRef: 'CT-NEW', accountRef: 'B-2' }, moved],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(atomic).toMatchObject({ created: 0, updated: 0, rejected: 1, written: false });
+    expect(atomic.rejections).toEqual([
+      { index: 1, path: ['accountRef'], code: 'CONTACT_ACCOUNT_CHANGE', message },
+    ]);
+    const [stored] = await db
+      .em()
+      .getConnection()
+      .execute<{ account_ref: string; version: number }[]>(
+        "select a.external_ref as account_ref, c.version from contact c join account a on a.id = c.account_id where c.external_ref = 'CT-MOVE'",
+      );
+    expect([stored?.account_ref, Number(stored?.version)]).toEqual(['B-1', 1]);
+    const [created] = await db
+      .em()
+      .getConnection()
+      .execute<{ n: number }[]>("select count(*) as n from contact where external_ref = 'CT-NEW'");
+    expect(Number(created?.n)).toBe(0);
+  });
+
+  it('recordSignals and recordSurveyResponses reject a row dated after today with DATE_IN_FUTURE at its date', async () => {
+    const now = today();
+    const signals = await recordSignals(
+      db.em(),
+      [
+        { externalRef: 'SG-TODAY', accountRef: 'B-1', kind: 'ADVICE_REQUEST', occurredOn: now },
+        { externalRef: 'SG-LATER', accountRef: 'B-1', kind: 'ADVICE_REQUEST', occurredOn: '2030-01-01' },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(signals).toMatchObject({ created: 1, rejected: 1 });
+    expect(signals.rejections).toEqual([
+      {
+        index: 1,
+        path: ['occurredOn'],
+        code: 'DATE_IN_FUTURE',
+        message: `occurredOn (2030-01-01) is after today (${now}): a signal is recorded once it has happened. Date it today or earlier.`,
+      },
+    ]);
+    const surveys = await recordSurveyResponses(
+      db.em(),
+      [
+        { externalRef: 'SV-LATER', accountRef: 'B-1', respondedOn: '2099-01-01', score: 4 },
+        { externalRef: 'SV-TODAY', accountRef: 'B-1', respondedOn: now, score: 4 },
+      ],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(surveys).toMatchObject({ created: 0, rejected: 1, written: false });
+    expect(surveys.rejections).toEqual([
+      {
+        index: 0,
+        path: ['respondedOn'],
+        code: 'DATE_IN_FUTURE',
+        message: `respondedOn (2099-01-01) is after today (${now}): a survey response is recorded once it has been given. Date it today or earlier.`,
+      },
     ]);
   });
 });

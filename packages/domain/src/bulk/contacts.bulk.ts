@@ -27,19 +27,35 @@ const SPEC: TableSpec = {
   versioned: true,
 };
 
-/** Creates or updates stakeholder-map contacts keyed by their `externalRef` (influence 1–5). */
+/**
+ * Creates or updates stakeholder-map contacts keyed by their `externalRef` (influence 1–5). A
+ * stored contact stays on its account: its survey responses are answered for that account.
+ */
 export async function upsertContacts(
   em: EntityManager,
   input: readonly ContactRow[] | readonly unknown[],
   options: BulkOptions,
   actor: Actor,
 ): Promise<BulkResult> {
+  // What `accept` checks against the stored contacts, by row index: the account the row names,
+  // and the inactive counterpart it names (the row is refused only if it names them anew).
+  const accountRefs = new Map<number, string>();
+  const inactiveCounterparts = new Map<number, string>();
+  // The external refs of the accounts the stored contacts are on, by account id.
+  const storedAccountRefs = new Map<number, string>();
   return upsertByExternalRef(em, input, options, actor, {
     operation: 'upsertContacts',
     schema: contactRowSchema,
     spec: SPEC,
     what: 'contact',
     lookups: async (tx, rows) => {
+      for (const a of await selectIn<{ id: number; external_ref: string }>(
+        tx,
+        'select distinct a.id, a.external_ref from account a join contact c on c.account_id = a.id where c.external_ref in',
+        rows.map(r => r.data.externalRef),
+      )) {
+        storedAccountRefs.set(Number(a.id), String(a.external_ref));
+      }
       const emails = [
         ...new Set(
           rows.flatMap(r => (r.data.counterpartEmail ? [r.data.counterpartEmail.toLowerCase()] : [])),
@@ -68,12 +84,8 @@ export async function upsertContacts(
         });
         return undefined;
       }
-      // An inactive person would count as coverage of the contact: refused, as createContact does.
-      if (counterpart && !counterpart.active) {
-        const refused = personInactive(counterpart.name, 'counterpartEmail', "a contact's counterpart");
-        reject({ index, path: ['counterpartEmail'], code: 'PERSON_INACTIVE', message: refused.message });
-        return undefined;
-      }
+      if (counterpart && !counterpart.active) inactiveCounterparts.set(index, counterpart.name);
+      accountRefs.set(index, data.accountRef);
       return {
         externalRef: data.externalRef,
         account,
@@ -81,5 +93,38 @@ export async function upsertContacts(
         counterpart: counterpart?.id ?? null,
       };
     },
+    accept: (resolved, stored, reject) =>
+      resolved.filter(row => {
+        const current = stored.get(row.key);
+        let accepted = true;
+        // bulk-engine's update writes every column: a new account_id would move the contact,
+        // leaving its survey responses answered by a contact of another account.
+        if (current && current.values.account !== row.values.account) {
+          const from =
+            storedAccountRefs.get(Number(current.values.account)) ?? `account ${current.values.account}`;
+          const to = accountRefs.get(row.index);
+          reject({
+            index: row.index,
+            path: ['accountRef'],
+            code: 'CONTACT_ACCOUNT_CHANGE',
+            message: `Contact ${row.key} belongs to ${from}; a contact cannot move to another account. Create a new contact on ${to} (another externalRef) and remove this one if it left.`,
+          });
+          accepted = false;
+        }
+        // An inactive person would count as coverage of the contact: refused where the row names
+        // them anew, as createContact and updateContact do; a counterpart already stored stays.
+        const inactive = inactiveCounterparts.get(row.index);
+        if (inactive !== undefined && (current?.values.counterpart ?? null) !== row.values.counterpart) {
+          const refused = personInactive(inactive, 'counterpartEmail', "a contact's counterpart");
+          reject({
+            index: row.index,
+            path: ['counterpartEmail'],
+            code: refused.code,
+            message: refused.message,
+          });
+          accepted = false;
+        }
+        return accepted;
+      }),
   });
 }

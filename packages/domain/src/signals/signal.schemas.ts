@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { happenedOn } from '../common/dated.ts';
 import { quarterOf } from '../common/quarter.ts';
 import {
   externalRefSchema,
@@ -10,6 +11,11 @@ import {
   ruleIssue,
 } from '../common/validation.ts';
 import { MEASUREMENT_KINDS, SENTIMENTS, SIGNAL_KINDS } from '../common/vocabulary.ts';
+
+/** Why a signal is not dated after today (`assertNotAfterToday`). */
+export const SIGNAL_HAPPENED = 'a signal is recorded once it has happened';
+/** Why a survey response is not dated after today (`assertNotAfterToday`). */
+export const SURVEY_GIVEN = 'a survey response is recorded once it has been given';
 
 const signalFields = {
   kind: z.enum(SIGNAL_KINDS),
@@ -55,7 +61,12 @@ export type RecordSignalInput = z.input<typeof recordSignalSchema>;
 
 /** One row of a bulk `recordSignals`, keyed by `externalRef`. */
 export const signalRowSchema = z
-  .object({ externalRef: externalRefSchema, accountRef: externalRefSchema, ...signalFields })
+  .object({
+    externalRef: externalRefSchema,
+    accountRef: externalRefSchema,
+    ...signalFields,
+    occurredOn: happenedOn('occurredOn', SIGNAL_HAPPENED),
+  })
   .strict()
   .superRefine(signalRules);
 export type SignalRow = z.input<typeof signalRowSchema>;
@@ -106,6 +117,7 @@ export const surveyRowSchema = z
     accountRef: externalRefSchema,
     contactRef: externalRefSchema.nullish(),
     ...surveyFields,
+    respondedOn: happenedOn('respondedOn', SURVEY_GIVEN),
   })
   .strict();
 export type SurveyRow = z.input<typeof surveyRowSchema>;

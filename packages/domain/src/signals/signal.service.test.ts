@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeKpis } from '../analytics/kpis.ts';
+import { today } from '../common/lookup.ts';
 import { writeAs } from '../common/unit-of-work.ts';
 import { createContact } from '../team/team.service.ts';
 import {
@@ -112,6 +113,48 @@ describe('survey responses', () => {
           testActor,
         ),
       ['survey_response'],
+    );
+  });
+});
+
+describe('a signal and a survey response record what has happened: neither is dated after today', () => {
+  it('recordSignal refuses occurredOn after today with DATE_IN_FUTURE at occurredOn, writing nothing; today is fine', async () => {
+    const error = await expectRejected(
+      db.em(),
+      'DATE_IN_FUTURE',
+      () =>
+        recordSignal(
+          db.em(),
+          { accountId, kind: 'FEEDBACK', occurredOn: '2031-11-02', sentiment: 'POSITIVE' },
+          testActor,
+        ),
+      ['customer_signal'],
+    );
+    expect(error.category).toBe('VALIDATION');
+    expect(error.issues).toEqual([
+      { path: ['occurredOn'], message: `after today (${today()})`, code: 'DATE_IN_FUTURE' },
+    ]);
+    expect(error.message).toBe(
+      `occurredOn (2031-11-02) is after today (${today()}): a signal is recorded once it has happened. Date it today or earlier.`,
+    );
+    const signal = await recordSignal(
+      db.em(),
+      { accountId, kind: 'FEEDBACK', occurredOn: today(), sentiment: 'POSITIVE' },
+      testActor,
+    );
+    expect(signal.occurredOn).toBe(today());
+  });
+
+  it('recordSurveyResponse refuses respondedOn after today with DATE_IN_FUTURE at respondedOn, writing nothing', async () => {
+    const error = await expectRejected(
+      db.em(),
+      'DATE_IN_FUTURE',
+      () => recordSurveyResponse(db.em(), { accountId, respondedOn: '2099-01-01', score: 4 }, testActor),
+      ['survey_response'],
+    );
+    expect(error.issues.map(i => [i.path, i.code])).toEqual([[['respondedOn'], 'DATE_IN_FUTURE']]);
+    expect(error.message).toBe(
+      `respondedOn (2099-01-01) is after today (${today()}): a survey response is recorded once it has been given. Date it today or earlier.`,
     );
   });
 });

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
+import { assertNotAfterToday } from '../common/dated.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail } from '../common/lookup.ts';
 import { quarterOf } from '../common/quarter.ts';
@@ -18,6 +19,8 @@ import {
   recordMeasurementSchema,
   recordSignalSchema,
   recordSurveySchema,
+  SIGNAL_HAPPENED,
+  SURVEY_GIVEN,
   signalValues,
 } from './signal.schemas.ts';
 
@@ -27,9 +30,13 @@ function refTaken(what: string, ref: string): DomainError {
   });
 }
 
-/** Records a customer signal: feedback (with sentiment), advice or expansion request, referral (with value). */
+/**
+ * Records a customer signal: feedback (with sentiment), advice or expansion request, referral (with
+ * value). It records what has happened: `occurredOn` is not after today (DATE_IN_FUTURE).
+ */
 export async function recordSignal(em: EntityManager, input: RecordSignalInput, actor: Actor) {
   const data = parseInput(recordSignalSchema, input, 'signal');
+  assertNotAfterToday('occurredOn', data.occurredOn, SIGNAL_HAPPENED);
   return writeAs(em, actor, async tx => {
     const account = await findOrFail(tx, Account, data.accountId, 'Account');
     const externalRef = data.externalRef ?? `kam-signal-${crypto.randomUUID()}`;
@@ -38,9 +45,10 @@ export async function recordSignal(em: EntityManager, input: RecordSignalInput, 
   });
 }
 
-/** Records one satisfaction survey response (score 1–5). */
+/** Records one satisfaction survey response (score 1–5), given by today (`respondedOn`, else DATE_IN_FUTURE). */
 export async function recordSurveyResponse(em: EntityManager, input: RecordSurveyInput, actor: Actor) {
   const data = parseInput(recordSurveySchema, input, 'survey response');
+  assertNotAfterToday('respondedOn', data.respondedOn, SURVEY_GIVEN);
   return writeAs(em, actor, async tx => {
     const account = await findOrFail(tx, Account, data.accountId, 'Account');
     const contact = data.contactId ? await findOrFail(tx, Contact, data.contactId, 'Contact') : null;

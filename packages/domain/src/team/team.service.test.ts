@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../analytics/selection.ts';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
 import { upsertContacts } from '../bulk/contacts.bulk.ts';
+import { today } from '../common/lookup.ts';
 import { writeAs } from '../common/unit-of-work.ts';
 import type { TeamRole } from '../common/vocabulary.ts';
 import { updatePerson } from '../organisation/organisation.service.ts';
@@ -518,7 +520,7 @@ describe('only an active person joins a team or is a counterpart', () => {
     const person = await inactivePerson();
     const error = await expectRejected(
       db.em(),
-      'VALIDATION_FAILED',
+      'PERSON_INACTIVE',
       () =>
         addTeamMember(
           db.em(),
@@ -527,6 +529,7 @@ describe('only an active person joins a team or is a counterpart', () => {
         ),
       ['team_member'],
     );
+    expect(error.category).toBe('VALIDATION');
     expect(error.message).toContain(`${person.name} is no longer active`);
     expect(error.issues.map(i => [i.path, i.code])).toEqual([[['personId'], 'PERSON_INACTIVE']]);
   });
@@ -536,15 +539,16 @@ describe('only an active person joins a team or is a counterpart', () => {
     const person = await inactivePerson();
     const created = await expectRejected(
       db.em(),
-      'VALIDATION_FAILED',
+      'PERSON_INACTIVE',
       () => createContact(db.em(), { ...contactInput(account.id, 5), counterpartId: person.id }, testActor),
       ['contact'],
     );
+    expect(created.category).toBe('VALIDATION');
     expect(created.issues.map(i => [i.path, i.code])).toEqual([[['counterpartId'], 'PERSON_INACTIVE']]);
     const contact = await createContact(db.em(), contactInput(account.id, 5), testActor);
     const updated = await expectRejected(
       db.em(),
-      'VALIDATION_FAILED',
+      'PERSON_INACTIVE',
       () =>
         updateContact(db.em(), { id: contact.id, expectedVersion: 1, counterpartId: person.id }, testActor),
       ['contact'],
@@ -578,6 +582,162 @@ describe('only an active person joins a team or is a counterpart', () => {
     ]);
     expect(result.rejections[0]?.message).toContain(`${inactive.name} is no longer active`);
     expect(await db.em().count(Contact, { account: account.id })).toBe(1);
+  });
+});
+
+describe('a counterpart who has since left stays on the contacts that name them', () => {
+  it('upsertContacts takes a stored row again (unchanged, or changing other fields) and refuses it only where the row newly names them', async () => {
+    await makeAccount(db.em(), { externalRef: 'TEAM-LEFT' });
+    const [leaver, colleague] = [await makePerson(db.em()), await makePerson(db.em())];
+    const row = {
+      accountRef: 'TEAM-LEFT',
+      name: 'Kept contact',
+      function: 'FINANCE' as const,
+      influence: 4,
+      stance: 'NEUTRAL' as const,
+    };
+    const stored = [
+      { ...row, externalRef: 'TL-1', counterpartEmail: leaver.email },
+      { ...row, externalRef: 'TL-2', counterpartEmail: leaver.email },
+      { ...row, externalRef: 'TL-3', counterpartEmail: colleague.email },
+      { ...row, externalRef: 'TL-4' },
+    ];
+    expect(await upsertContacts(db.em(), stored, { mode: 'ATOMIC' }, testActor)).toMatchObject({
+      created: 4,
+    });
+    await updatePerson(db.em(), { id: leaver.id, expectedVersion: 1, active: false }, testActor);
+
+    // The stored contacts, exported, import again as they are (kam export … then kam import --mode ATOMIC).
+    expect(await upsertContacts(db.em(), stored, { mode: 'ATOMIC' }, testActor)).toMatchObject({
+      unchanged: 4,
+      rejected: 0,
+      written: false,
+    });
+    const result = await upsertContacts(
+      db.em(),
+      [
+        // The same counterpart (e-mail in capitals) and another influence: an update.
+        { ...row, externalRef: 'TL-1', counterpartEmail: leaver.email.toUpperCase(), influence: 5 },
+        // The leaver newly named, instead of an active colleague or of no counterpart: refused.
+        { ...row, externalRef: 'TL-3', counterpartEmail: leaver.email },
+        { ...row, externalRef: 'TL-4', counterpartEmail: leaver.email },
+        // A new contact naming the leaver: refused.
+        { ...row, externalRef: 'TL-5', counterpartEmail: leaver.email },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result).toMatchObject({ created: 0, updated: 1, rejected: 3 });
+    expect(result.rejections.map(r => [r.index, r.path.join('.'), r.code])).toEqual([
+      [1, 'counterpartEmail', 'PERSON_INACTIVE'],
+      [2, 'counterpartEmail', 'PERSON_INACTIVE'],
+      [3, 'counterpartEmail', 'PERSON_INACTIVE'],
+    ]);
+    expect(result.rejections[0]?.message).toContain(`${leaver.name} is no longer active`);
+    const contacts = await db
+      .em()
+      .fork()
+      .find(Contact, { externalRef: { $like: 'TL-%' } });
+    expect(
+      contacts
+        .map(c => [c.externalRef, c.counterpart?.id ?? null, c.influence, c.version])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    ).toEqual([
+      ['TL-1', leaver.id, 5, 2],
+      ['TL-2', leaver.id, 4, 1],
+      ['TL-3', colleague.id, 4, 1],
+      ['TL-4', null, 4, 1],
+    ]);
+  });
+
+  it('updateContact keeps a counterpart who has left when it is sent again, and refuses to name them anew', async () => {
+    const account = await makeAccount(db.em());
+    const leaver = await makePerson(db.em());
+    const kept = await createContact(
+      db.em(),
+      { ...contactInput(account.id, 3), counterpartId: leaver.id },
+      testActor,
+    );
+    const other = await createContact(db.em(), contactInput(account.id, 3), testActor);
+    await updatePerson(db.em(), { id: leaver.id, expectedVersion: 1, active: false }, testActor);
+    const updated = await updateContact(
+      db.em(),
+      { id: kept.id, expectedVersion: 1, counterpartId: leaver.id, influence: 4 },
+      testActor,
+    );
+    expect([updated.counterpart?.id, updated.influence, updated.version]).toEqual([leaver.id, 4, 2]);
+    const refused = await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () => updateContact(db.em(), { id: other.id, expectedVersion: 1, counterpartId: leaver.id }, testActor),
+      ['contact'],
+    );
+    expect(refused.issues.map(i => [i.path, i.code])).toEqual([[['counterpartId'], 'PERSON_INACTIVE']]);
+  });
+});
+
+describe('the day we last spoke with a contact has happened: lastContactOn is not after today', () => {
+  const tomorrow = () => addDays(today(), 1);
+  const refusal = (day: string) =>
+    `lastContactOn (${day}) is after today (${today()}): it records when we last spoke with them. Date it today or earlier.`;
+
+  it('createContact and updateContact refuse it with DATE_IN_FUTURE at lastContactOn, writing nothing; today is fine', async () => {
+    const account = await makeAccount(db.em());
+    const day = tomorrow();
+    const created = await expectRejected(
+      db.em(),
+      'DATE_IN_FUTURE',
+      () => createContact(db.em(), { ...contactInput(account.id, 3), lastContactOn: day }, testActor),
+      ['contact'],
+    );
+    expect(created.category).toBe('VALIDATION');
+    expect(created.message).toBe(refusal(day));
+    expect(created.issues).toEqual([
+      { path: ['lastContactOn'], message: `after today (${today()})`, code: 'DATE_IN_FUTURE' },
+    ]);
+    const contact = await createContact(
+      db.em(),
+      { ...contactInput(account.id, 3), lastContactOn: today() },
+      testActor,
+    );
+    const updated = await expectRejected(
+      db.em(),
+      'DATE_IN_FUTURE',
+      () =>
+        updateContact(
+          db.em(),
+          { id: contact.id, expectedVersion: 1, lastContactOn: '2029-01-01' },
+          testActor,
+        ),
+      ['contact'],
+    );
+    expect(updated.issues.map(i => [i.path, i.code])).toEqual([[['lastContactOn'], 'DATE_IN_FUTURE']]);
+    const reloaded = await db.em().fork().findOneOrFail(Contact, contact.id);
+    expect([reloaded.lastContactOn, reloaded.version]).toEqual([today(), 1]);
+  });
+
+  it('upsertContacts rejects the row with DATE_IN_FUTURE at lastContactOn and the same message', async () => {
+    await makeAccount(db.em(), { externalRef: 'TEAM-FUTURE' });
+    const row = {
+      accountRef: 'TEAM-FUTURE',
+      name: 'Dated contact',
+      function: 'FINANCE' as const,
+      influence: 3,
+    };
+    const day = tomorrow();
+    const result = await upsertContacts(
+      db.em(),
+      [
+        { ...row, externalRef: 'TF-1', lastContactOn: today() },
+        { ...row, externalRef: 'TF-2', lastContactOn: day },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result).toMatchObject({ created: 1, rejected: 1 });
+    expect(result.rejections).toEqual([
+      { index: 1, path: ['lastContactOn'], code: 'DATE_IN_FUTURE', message: refusal(day) },
+    ]);
   });
 });
 

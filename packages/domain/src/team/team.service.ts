@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
+import { assertNotAfterToday, happenedOn } from '../common/dated.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail, lockRow } from '../common/lookup.ts';
 import { assertVersionNamed, writeAs } from '../common/unit-of-work.ts';
@@ -214,6 +215,9 @@ export async function removeTeamMember(
   });
 }
 
+/** Why a contact's lastContactOn is not after today (`assertNotAfterToday`). */
+const LAST_CONTACT = 'it records when we last spoke with them';
+
 export const contactFieldsSchema = z.object({
   name: nameSchema,
   title: optionalText(200),
@@ -239,6 +243,7 @@ export const contactRowSchema = contactFieldsSchema
     accountRef: externalRefSchema,
     /** Our counterpart, by e-mail. */
     counterpartEmail: z.email().nullish(),
+    lastContactOn: happenedOn('lastContactOn', LAST_CONTACT).nullish(),
     // A row is the whole record: a stance sent as null (an empty field) is left out, UNKNOWN.
     stance: z
       .enum(CONTACT_STANCES)
@@ -276,6 +281,7 @@ export async function createContact(
   actor: Actor,
 ): Promise<Contact> {
   const data = parseInput(createContactSchema, input, 'contact');
+  if (data.lastContactOn) assertNotAfterToday('lastContactOn', data.lastContactOn, LAST_CONTACT);
   return writeAs(em, actor, async tx => {
     const account = await findOrFail(tx, Account, data.accountId, 'Account');
     const counterpart = data.counterpartId ? await activeCounterpart(tx, data.counterpartId) : null;
@@ -314,6 +320,7 @@ export async function updateContact(
   actor: Actor,
 ): Promise<Contact> {
   const data = parseInput(updateContactSchema, input, 'contact');
+  if (data.lastContactOn) assertNotAfterToday('lastContactOn', data.lastContactOn, LAST_CONTACT);
   return writeAs(em, actor, async tx => {
     const contact = await findOrFail(tx, Contact, data.id, 'Contact');
     await assertVersionNamed('Contact', contact, data.expectedVersion, () => contactName(tx, contact));
@@ -321,7 +328,8 @@ export async function updateContact(
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined) (contact as unknown as Record<string, unknown>)[key] = value;
     }
-    if (counterpartId !== undefined) {
+    // A counterpart who has left stays where they are named: only naming them anew is refused.
+    if (counterpartId !== undefined && counterpartId !== (contact.counterpart?.id ?? null)) {
       contact.counterpart = counterpartId ? await activeCounterpart(tx, counterpartId) : null;
     }
     return contact;
