@@ -146,9 +146,26 @@ describe('API tokens through the API (ADMIN)', () => {
         ...input,
       });
     const past = await create({ expiresAt: '2020-01-01T00:00:00Z' });
-    expect(past).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['expiresAt'] }] });
+    expect(past).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'EXPIRY_NOT_IN_FUTURE',
+      message:
+        'expiresAt (2020-01-01T00:00:00.000Z) is not in the future: the token would never work. Give a later instant, or leave expiresAt out for a token that does not expire.',
+      fieldErrors: [{ path: ['expiresAt'], code: 'EXPIRY_NOT_IN_FUTURE' }],
+    });
+    // Before: "Invalid token: name: Too small: expected string to have >=1 characters." (zod's words).
     const blank = await create({ name: '   ' });
-    expect(blank).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['name'] }] });
+    expect(blank).toMatchObject({
+      __typename: 'ValidationError',
+      message: 'Invalid API token: name: must not be empty.',
+      fieldErrors: [{ path: ['name'], code: 'TOO_SMALL' }],
+    });
+    const long = await create({ name: 'x'.repeat(121) });
+    expect(long).toMatchObject({
+      __typename: 'ValidationError',
+      message: 'Invalid API token: name: must be at most 120 characters.',
+      fieldErrors: [{ path: ['name'], code: 'TOO_BIG' }],
+    });
     const notAPerson = await create({ personId: globalId('BusinessUnit', 1) });
     expect(notAPerson).toMatchObject({
       __typename: 'ValidationError',
@@ -260,6 +277,12 @@ describe.runIf(testDialect() === 'sqlite')('kam token create on the command line
       expect(errors[0]).toBe(
         'kam: --expires must be an ISO 8601 instant such as 2026-11-23T10:00:00Z; got tomorrow.',
       );
+      // A date already past is named as the option, as the malformed ones are (not as expiresAt).
+      errors.length = 0;
+      expect(await create('2020-01-01')).toBe(1);
+      expect(errors).toEqual([
+        'kam: --expires must be in the future (an expired token would never work); got 2020-01-01.',
+      ]);
       expect(await create('2099-12-31')).toBe(0);
       const orm = await openOrm({ url: database });
       try {

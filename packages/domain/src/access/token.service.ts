@@ -19,7 +19,7 @@ export function hashTokenSecret(secret: string): string {
 export const createTokenSchema = z.object({
   personId: z.number().int().positive(),
   role: z.enum(API_ROLES),
-  name: z.string().trim().min(1).max(120),
+  name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
   /** Optional expiry; must be in the future. */
   expiresAt: z.coerce.date().nullish(),
 });
@@ -34,11 +34,13 @@ export async function createApiToken(
   input: CreateTokenInput,
   actor: Actor,
 ): Promise<{ token: ApiToken; secret: string }> {
-  const data = parseInput(createTokenSchema, input, 'token');
+  const data = parseInput(createTokenSchema, input, 'API token');
   if (data.expiresAt && data.expiresAt.getTime() <= Date.now()) {
-    throw new DomainError('VALIDATION_FAILED', 'expiresAt must be in the future.', {
-      issues: [{ path: ['expiresAt'], message: 'must be in the future', code: 'VALIDATION_FAILED' }],
-    });
+    throw new DomainError(
+      'EXPIRY_NOT_IN_FUTURE',
+      `expiresAt (${data.expiresAt.toISOString()}) is not in the future: the token would never work. Give a later instant, or leave expiresAt out for a token that does not expire.`,
+      { issues: [{ path: ['expiresAt'], message: 'must be in the future', code: 'EXPIRY_NOT_IN_FUTURE' }] },
+    );
   }
   return writeAs(em, actor, async tx => {
     const person = await findOrFail(tx, Person, data.personId, 'Person');

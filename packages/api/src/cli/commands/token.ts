@@ -41,6 +41,9 @@ export function registerToken(program: Command): void {
       if (expiresAt !== null && !(expiresAt instanceof Date)) {
         throw new Error(`--expires ${expiresAt.problem}; got ${options.expires}.`);
       }
+      if (expiresAt !== null && expiresAt.getTime() <= Date.now()) {
+        throw new Error(`--expires must be in the future (an expired token would never work); got ${options.expires}.`);
+      }
       await withDatabase(async orm => {
         const em = orm.em.fork();
         const person = /^\d+$/.test(options.person)
