@@ -181,3 +181,25 @@ describe('a field sent as null', () => {
     });
   });
 });
+
+describe('a code that names nothing', () => {
+  it('is rejected with where to find the codes, for segments as for business units', async () => {
+    const res = await api.gql<{
+      upsertAccounts: { data?: { rejections: { index: number; path: string[]; code: string; message: string }[] } };
+    }>(
+      `mutation($rows: [AccountRowInput!]!) { upsertAccounts(rows: $rows, mode: PARTIAL) {
+         ... on UpsertAccountsSuccess { data { rejections { index path code message } } } } }`,
+      { rows: [{ externalRef: 'B-SEG', name: 'Segmented', segmentCode: 'price_local' }] },
+      integration,
+    );
+    expect(res.body.data?.upsertAccounts.data?.rejections).toEqual([
+      {
+        index: 0,
+        path: ['segmentCode'],
+        code: 'NOT_FOUND',
+        message:
+          'No segment has code price_local; codes are matched exactly, capitals included (the segments query lists them).',
+      },
+    ]);
+  });
+});

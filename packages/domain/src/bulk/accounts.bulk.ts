@@ -13,6 +13,7 @@ import {
   rejectDuplicates,
   runBulk,
   type TableSpec,
+  unknownSegmentCode,
   validateRows,
 } from './bulk-engine.ts';
 
@@ -129,12 +130,7 @@ export async function upsertAccounts(
         });
       for (const { index, data } of rows) {
         if (data.segmentCode && !segments.has(data.segmentCode)) {
-          fail({
-            index,
-            path: ['segmentCode'],
-            code: 'NOT_FOUND',
-            message: `No segment has code ${data.segmentCode}.`,
-          });
+          fail(unknownSegmentCode(index, data.segmentCode));
         }
         if (data.parentRef && !batchParent.has(data.parentRef) && !stored.has(data.parentRef)) {
           const parentIndex = invalidRows.get(data.parentRef);

@@ -345,14 +345,24 @@ export function unknownAccountRef(index: number, accountRef: string): RowRejecti
   };
 }
 
-/** The rejection of a row whose `businessUnitCode` names no business unit. */
-export function unknownBusinessUnitCode(index: number, code: string): RowRejection {
+/** The rejection of a row whose `field` names a code of no `what` ("business unit"); `listedBy` is the query listing them. */
+function unknownCode(index: number, field: string, what: string, code: string, listedBy: string): RowRejection {
   return {
     index,
-    path: ['businessUnitCode'],
+    path: [field],
     code: 'NOT_FOUND',
-    message: `No business unit has code ${code}; codes are matched exactly, capitals included (the businessUnits query lists them).`,
+    message: `No ${what} has code ${code}; codes are matched exactly, capitals included (the ${listedBy} query lists them).`,
   };
+}
+
+/** The rejection of a row whose `businessUnitCode` names no business unit. */
+export function unknownBusinessUnitCode(index: number, code: string): RowRejection {
+  return unknownCode(index, 'businessUnitCode', 'business unit', code, 'businessUnits');
+}
+
+/** The rejection of a row whose `segmentCode` names no segment. */
+export function unknownSegmentCode(index: number, code: string): RowRejection {
+  return unknownCode(index, 'segmentCode', 'segment', code, 'segments');
 }
 
 /** Maps each distinct key to its id, e.g. external refs to account ids. */
