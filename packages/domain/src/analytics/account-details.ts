@@ -90,6 +90,7 @@ export interface ContactFacts {
   function: ContactFunction;
   influence: number;
   stance: ContactStance;
+  /** The counterpart while they are an active person; null without one or once they have left. */
   counterpartName: string | null;
   lastContactOn: string | null;
 }
@@ -353,13 +354,18 @@ export async function teamFacts(em: EntityManager, p: Period): Promise<Map<numbe
   );
 }
 
+/**
+ * The stakeholder map of each account, most influential first. A counterpart who is no longer an
+ * active person is left out (as on the team, `teamFacts`): the map then agrees with the coverage
+ * counted by `contactCoverage`, where such a contact is not covered.
+ */
 export async function contactFacts(em: EntityManager): Promise<Map<number, ContactFacts[]>> {
   const d = dialect(em);
   const rows = await query<Record<string, unknown>>(
     em,
     `select c.account_id, c.name, c.function, c.influence, c.stance, p.name as counterpart,
        cast(c.last_contact_on as text) as last_contact_on
-     from contact c left join person p on p.id = c.counterpart_id
+     from contact c left join person p on p.id = c.counterpart_id and p.active = ${sqlTrue(d)}
      order by c.account_id, c.influence desc, ${byteOrder(d, 'c.name')}, c.id`,
   );
   return groupBy(

@@ -496,6 +496,27 @@ describe('value, profitability, health and flags', () => {
     expect(account('A03').health).toBeNull();
   });
 
+  it('counts a key account without influential contacts as coverage 0, not as missing', () => {
+    const h = account('A02').health!;
+    // A02's only contact has influence 2: coverage 0 keeps its weight (no sharing), so unmapped
+    // decision makers lower the score. The margin trend has no value (as for A01): weights × 100/85.
+    // relationship 68.8 × 20/85 = 16.188; coverage 0; no plan in force → freshness 0; only a perceived
+    // value → proven 0; satisfaction one response of 4 → 75 × 15/85 = 13.235. Score 29.424 → 29.4, RED
+    // (< 40). (With coverage dropped out, the weights × 100/65 gave 21.169 + 17.308 = 38.5.)
+    expect(h.components.map(c => [c.key, c.value, c.weight, c.contribution])).toEqual([
+      ['relationshipStrength', 68.8, 20, 16.2],
+      ['stakeholderCoverage', 0, 20, 0],
+      ['planFreshness', 0, 15, 0],
+      ['provenValue', 0, 15, 0],
+      ['satisfaction', 75, 15, 13.2],
+      ['marginTrend', null, 15, 0],
+    ]);
+    expect([h.score, h.status]).toEqual([29.4, 'RED']);
+    expect(h.components.find(c => c.key === 'stakeholderCoverage')!.explanation).toBe(
+      'No influential (4+) contacts on the stakeholder map: map the decision makers.',
+    );
+  });
+
   it('flags what needs attention', () => {
     expect(account('A01').flags.map(f => f.kind)).toEqual(['PLAN_NOT_APPROVED_PAST_START']);
     // Said in words an executive reads, not as the status code.

@@ -4,12 +4,13 @@ import type { KamSettings } from '../settings/settings.schemas.ts';
 import type { AccountHealth, HealthComponent } from '../snapshots/snapshot.types.ts';
 import { reviewCadenceFrom } from './account-details.ts';
 import { round, roundToTotal } from './rounding.ts';
+import { coverageScore } from './selection.ts';
 
 /** What the health of a key account is computed from (all as of the quarter's end). */
 export interface HealthInputs {
   /** Relationship strength 0–100 from selection; null when never assessed. */
   relationshipStrength: number | null;
-  /** Influence-4+ contacts and how many of them have a counterpart. */
+  /** Influence-4+ contacts and how many of them have an active counterpart (`contactCoverage`). */
   influential: number;
   covered: number;
   /** The plan in force: whether there is one, its last review, its start and its approval. */
@@ -43,7 +44,9 @@ const LABELS: Record<HealthComponent['key'], string> = {
  * weight and its contribution = value × effective weight ÷ 100, where a component without
  * data drops out and its weight is shared among the others in proportion to their weights.
  * - relationship strength: the selection figure;
- * - stakeholder coverage: covered ÷ influence-4+ contacts × 100;
+ * - stakeholder coverage: influence-4+ contacts whose counterpart is an active person ÷
+ *   influence-4+ contacts × 100; 0 without influence-4+ contacts (it never drops out: unmapped
+ *   decision makers are not covered, so removing an uncovered one cannot raise the score);
  * - plan freshness: 100 while the last review (before the first: the later of the plan's start
  *   and its approval) is within the review cadence, falling linearly to 0 at twice the cadence,
  *   counted in months and the days past the last whole month;
@@ -71,7 +74,7 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
 
   raw.push({
     key: 'stakeholderCoverage',
-    value: input.influential === 0 ? null : (input.covered / input.influential) * 100,
+    value: coverageScore(input),
     explanation:
       input.influential === 0
         ? 'No influential (4+) contacts on the stakeholder map: map the decision makers.'

@@ -8,7 +8,7 @@ import type { AccountSnapshotPayload, SelectionSummary } from '../snapshots/snap
 import { type AccountBaseRow, loadAccountBase } from './account-base.ts';
 import { type Period, periodOf } from './period.ts';
 import { score } from './rounding.ts';
-import { compareText, int, query } from './sql.ts';
+import { compareText, dialect, int, query, sqlTrue } from './sql.ts';
 
 export type SelectionSettings = KamSettings['selection'];
 
@@ -26,7 +26,9 @@ export interface AssessmentScores {
 
 export interface Coverage {
   contacts: number;
+  /** Contacts with influence 4 or 5. */
   influential: number;
+  /** Influential contacts whose counterpart is an active person. */
   covered: number;
 }
 
@@ -86,9 +88,13 @@ export function yearsScore(customerSince: string | null, asOf: string, yearsForF
   return Math.min(100, (years / yearsForFull) * 100);
 }
 
-/** Stakeholder coverage 0–100: the share of influence-4+ contacts with a counterpart; null without such contacts. */
-export function coverageScore(c: Coverage | undefined): number | null {
-  if (!c || c.influential === 0) return null;
+/**
+ * Stakeholder coverage 0–100: the share of influence-4+ contacts whose counterpart is an active
+ * person; 0 without such contacts (unmapped decision makers are not covered), in relationship
+ * strength and in health alike.
+ */
+export function coverageScore(c: Pick<Coverage, 'influential' | 'covered'> | undefined): number {
+  if (!c || c.influential === 0) return 0;
   return (c.covered / c.influential) * 100;
 }
 
@@ -110,9 +116,9 @@ export type AccountSelection = AccountSnapshotPayload['selection'];
 /**
  * The selection figures of one account (domain §4). Attractiveness = the weighted financial
  * and strategic scores (a missing financial score counts 0); relationship strength = the
- * weighted attitude, years-as-customer and stakeholder-coverage scores (missing coverage
- * counts 0), each weighted unrounded and rounded once. The quadrant compares the rounded
- * figures with the thresholds.
+ * weighted attitude, years-as-customer and stakeholder-coverage scores (coverage 0 without
+ * influential contacts), each weighted unrounded and rounded once. The quadrant compares the
+ * rounded figures with the thresholds.
  */
 export function accountSelection(
   row: AccountBaseRow,
@@ -143,7 +149,7 @@ export function accountSelection(
   const relationship = score(
     (rw.attitude * attitude +
       rw.yearsAsCustomer * yearsScore(row.customerSince, asOf, s.yearsForFullLoyalty) +
-      rw.stakeholderCoverage * (coverageScore(coverage) ?? 0)) /
+      rw.stakeholderCoverage * coverageScore(coverage)) /
       100,
   );
   return {
@@ -190,14 +196,21 @@ export async function latestAssessments(
   );
 }
 
-/** Contacts, influence-4+ contacts and those of them with a counterpart, per account. */
+/**
+ * Contacts, influence-4+ contacts and those of them covered, per account: the one count of
+ * stakeholder coverage, for selection, the account documents and health. A contact is covered
+ * when its counterpart is an active person: someone who has left is nobody's peer (the API
+ * refuses an inactive person as a counterpart for that reason). People keep no history of being
+ * active, so their current state is read for past quarters too, as for the team (`teamFacts`).
+ */
 export async function contactCoverage(em: EntityManager): Promise<Map<number, Coverage>> {
   const rows = await query<Record<string, unknown>>(
     em,
-    `select account_id, count(*) as contacts,
-       sum(case when influence >= 4 then 1 else 0 end) as influential,
-       sum(case when influence >= 4 and counterpart_id is not null then 1 else 0 end) as covered
-     from contact group by account_id`,
+    `select c.account_id, count(*) as contacts,
+       sum(case when c.influence >= 4 then 1 else 0 end) as influential,
+       sum(case when c.influence >= 4 and p.active = ${sqlTrue(dialect(em))} then 1 else 0 end) as covered
+     from contact c left join person p on p.id = c.counterpart_id
+     group by c.account_id`,
   );
   return new Map(
     rows.map(r => [
@@ -210,6 +223,8 @@ export async function contactCoverage(em: EntityManager): Promise<Map<number, Co
 export interface SelectionResult {
   summary: SelectionSummary;
   byAccount: Map<number, AccountSelection>;
+  /** The stakeholder coverage the figures were computed from, per account (`contactCoverage`). */
+  coverage: Map<number, Coverage>;
 }
 
 /** Builds the selection summary from an account base and the per-account selection figures. */
@@ -317,5 +332,6 @@ export async function computeSelection(
       period.asOf,
     ),
     byAccount,
+    coverage,
   };
 }

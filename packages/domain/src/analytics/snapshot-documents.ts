@@ -233,8 +233,8 @@ export async function buildQuarterDocuments(
     const provenNotRecognised = accountInitiatives.filter(
       i => i.category === 'PROVEN' && i.outcome !== 'REJECTED' && !isProvenRecognised(i, p.asOf),
     ).length;
-    const influential = accountContacts.filter(c => c.influence >= 4);
-    const covered = influential.filter(c => c.counterpartName !== null).length;
+    // Counted once, by selection's `contactCoverage` (a counterpart covers only while active).
+    const { influential, covered } = selection.coverage.get(row.id) ?? { influential: 0, covered: 0 };
     const survey = surveys.get(row.id);
     const flags = isKey
       ? keyAccountFlags(
@@ -346,9 +346,9 @@ export async function buildQuarterDocuments(
           ? null
           : {
               contacts: accountContacts.length,
-              influential: influential.length,
+              influential,
               covered,
-              coverage: exactRatio(covered, influential.length),
+              coverage: exactRatio(covered, influential),
               byFunction: [...byFunction.entries()]
                 .sort((a, b) => compareText(a[0], b[0]))
                 .map(([fn, v]) => ({
@@ -368,7 +368,7 @@ export async function buildQuarterDocuments(
         ? accountHealth(
             {
               relationshipStrength: sel.relationshipStrength,
-              influential: influential.length,
+              influential,
               covered,
               hasPlan: plan !== undefined,
               lastReviewOn: plan?.lastReviewOn ?? null,

@@ -336,7 +336,7 @@ const StakeholderRef = builder
       }),
       counterpartName: t.string({
         nullable: true,
-        description: 'Their counterpart on our side.',
+        description: 'Their counterpart on our side, while an active person (none once they have left).',
         resolve: c => c.counterpartName,
       }),
     }),
@@ -349,7 +349,7 @@ export const AccountSnapshotStakeholdersRef = builder
     fields: t => ({
       contacts: t.exposeInt('contacts', { description: 'Contacts at the customer.' }),
       influential: t.exposeInt('influential', { description: 'Those with influence 4 or 5.' }),
-      covered: t.exposeInt('covered', { description: 'Influential contacts with a counterpart.' }),
+      covered: t.exposeInt('covered', { description: 'Influential contacts whose counterpart is an active person.' }),
       coverage: t.float({
         nullable: true,
         description: 'Covered ÷ influential, 0–1; null without influential contacts.',
