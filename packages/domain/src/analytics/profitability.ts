@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { fromCents } from '../common/money.ts';
 import type { ProfitabilitySummary, SizeBand } from '../snapshots/snapshot.types.ts';
 import { type AccountBaseRow, loadAccountBase } from './account-base.ts';
-import { exactRatio } from './rounding.ts';
+import { margin } from './rounding.ts';
 
 /** Contribution = gross profit − cost-to-serve (domain §9). */
 export function contributionOf(row: Pick<AccountBaseRow, 'ttmGrossProfit' | 'ttmCostToServe'>): bigint {
@@ -33,8 +33,8 @@ export function summariseProfitability(base: AccountBaseRow[]): ProfitabilitySum
       ttmRevenue: fromCents(b.rev),
       ttmGrossProfit: fromCents(b.gp),
       ttmContribution: fromCents(b.contribution),
-      grossMargin: exactRatio(b.gp, b.rev),
-      contributionMargin: exactRatio(b.contribution, b.rev),
+      grossMargin: margin(b.gp, b.rev),
+      contributionMargin: margin(b.contribution, b.rev),
     }));
   const keyAccounts = base
     .filter(r => r.designationId !== null)
@@ -43,7 +43,7 @@ export function summariseProfitability(base: AccountBaseRow[]): ProfitabilitySum
       externalRef: r.externalRef,
       name: r.name,
       ttmRevenue: fromCents(r.ttmRevenue),
-      contributionMargin: exactRatio(contributionOf(r), r.ttmRevenue),
+      contributionMargin: margin(contributionOf(r), r.ttmRevenue),
     }));
   return { bySize, keyAccounts };
 }

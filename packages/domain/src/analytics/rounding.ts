@@ -103,6 +103,15 @@ export function yearOnYearGrowth(current: bigint, prior: bigint, wholePriorYear:
   return wholePriorYear ? growth(current, prior) : null;
 }
 
+/**
+ * A margin (gross profit or contribution ÷ revenue, 4 decimals); null unless revenue is positive:
+ * over no or negative revenue the signs cancel, and a loss (−39.85 of −99.90) would read as a
+ * healthy 39.9 %.
+ */
+export function margin(amount: bigint, revenue: bigint): number | null {
+  return revenue > 0n ? exactRatio(amount, revenue) : null;
+}
+
 /** A share as a percentage (0–100) with 2 decimals, exact on integers; null when the denominator is 0. */
 export function percent(numerator: bigint | number, denominator: bigint | number): number | null {
   return exactRatio(BigInt(numerator) * 100n, BigInt(denominator), 2);

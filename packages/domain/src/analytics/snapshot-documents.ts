@@ -52,7 +52,7 @@ import {
   type WhitespaceFacts,
   whitespaceCells,
 } from './rollup.ts';
-import { exactRatio, yearOnYearGrowth } from './rounding.ts';
+import { exactRatio, margin, yearOnYearGrowth } from './rounding.ts';
 import { computeSelection } from './selection.ts';
 import { compareText } from './sql.ts';
 import { summariseValue } from './value.ts';
@@ -282,8 +282,8 @@ export async function buildQuarterDocuments(
         grossProfit: fromCents(row.ttmGrossProfit),
         costToServe: fromCents(row.ttmCostToServe),
         contribution: fromCents(contribution),
-        grossMargin: exactRatio(row.ttmGrossProfit, row.ttmRevenue),
-        contributionMargin: exactRatio(contribution, row.ttmRevenue),
+        grossMargin: margin(row.ttmGrossProfit, row.ttmRevenue),
+        contributionMargin: margin(contribution, row.ttmRevenue),
         priorRevenue: fromCents(row.priorRevenue),
         revenueGrowth: yearOnYearGrowth(row.ttmRevenue, row.priorRevenue, wholePriorYear),
       },

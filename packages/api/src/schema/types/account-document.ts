@@ -59,12 +59,12 @@ export const AccountSnapshotTtmRef = builder.objectRef<Doc['ttm']>('AccountSnaps
     }),
     grossMargin: t.float({
       nullable: true,
-      description: 'Gross profit ÷ revenue; null without revenue.',
+      description: 'Gross profit ÷ revenue; null unless revenue is positive.',
       resolve: m => m.grossMargin,
     }),
     contributionMargin: t.float({
       nullable: true,
-      description: 'Contribution ÷ revenue; null without revenue.',
+      description: 'Contribution ÷ revenue; null unless revenue is positive.',
       resolve: m => m.contributionMargin,
     }),
     priorRevenue: t.field({

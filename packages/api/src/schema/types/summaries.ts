@@ -437,12 +437,12 @@ const SizeBandRef = builder.objectRef<ProfitabilitySummary['bySize'][number]>('S
     }),
     grossMargin: t.float({
       nullable: true,
-      description: 'Gross profit ÷ revenue; null without revenue.',
+      description: 'Gross profit ÷ revenue; null unless revenue is positive.',
       resolve: b => b.grossMargin,
     }),
     contributionMargin: t.float({
       nullable: true,
-      description: 'Contribution ÷ revenue; null without revenue.',
+      description: 'Contribution ÷ revenue; null unless revenue is positive.',
       resolve: b => b.contributionMargin,
     }),
   }),
@@ -457,7 +457,7 @@ const KeyAccountProfitabilityRef = builder
       ttmRevenue: t.field({ type: 'Money', description: 'Its TTM revenue.', resolve: k => k.ttmRevenue }),
       contributionMargin: t.float({
         nullable: true,
-        description: 'Contribution ÷ revenue; null without revenue.',
+        description: 'Contribution ÷ revenue; null unless revenue is positive.',
         resolve: k => k.contributionMargin,
       }),
     }),
