@@ -2004,3 +2004,87 @@ describe('orders', () => {
     expect(await order({ field: 'CREATED_AT', direction: 'DESC' })).toEqual(['W-AAA', 'W-GLOBEX', 'W-ACME']);
   });
 });
+
+// Last: it adds an account, a contact and a bid that the counts above do not expect.
+describe('update inputs', () => {
+  it('refuse null for a field every record has (it cannot be cleared), naming the field, and write nothing', async () => {
+    // An account of its own, so the other tests' counts of contacts and bids stay theirs.
+    const account = (
+      await ok<{ id: string }>(api, admin, 'createAccount', 'CreateAccountInput', { externalRef: 'W-NULLS', name: 'Nulls' }, 'id')
+    ).id;
+    const contact = await ok<{ id: string; version: number }>(
+      api,
+      admin,
+      'createContact',
+      'CreateContactInput',
+      { accountId: account, name: 'Noor Null', function: 'FINANCE', influence: 3 },
+      'id version',
+    );
+    for (const field of ['name', 'function', 'influence', 'stance']) {
+      const refused = await mutate(api, admin, 'updateContact', 'UpdateContactInput', {
+        id: contact.id,
+        expectedVersion: contact.version,
+        [field]: null,
+      });
+      expect(refused, field).toMatchObject({
+        __typename: 'ValidationError',
+        code: 'VALIDATION_FAILED',
+        message: `${field} cannot be cleared: every contact has one. Send the new value, or leave ${field} out to keep the current one.`,
+      });
+      expect(refused.fieldErrors).toEqual([{ path: [field], code: 'REQUIRED' }]);
+    }
+    const segment = await ok<{ id: string; version: number }>(
+      api,
+      admin,
+      'createSegment',
+      'CreateSegmentInput',
+      { code: 'NULLS', name: 'Nulls', buyerOrientation: 'PRICE' },
+      'id version',
+    );
+    const unit = await ok<{ id: string; version: number }>(
+      api,
+      admin,
+      'createBusinessUnit',
+      'CreateBusinessUnitInput',
+      { code: 'NULLS', name: 'Nulls', kind: 'GEOGRAPHY' },
+      'id version',
+    );
+    const bid = await ok<{ id: string; version: number }>(
+      api,
+      admin,
+      'createOpportunity',
+      'CreateOpportunityInput',
+      { accountId: account, businessUnitId: emea, name: 'Null bid', value: '100.00' },
+      'id version',
+    );
+    const cases: [string, string, string, { id: string; version: number }][] = [
+      ['updateSegment', 'UpdateSegmentInput', 'name', segment],
+      ['updateSegment', 'UpdateSegmentInput', 'buyerOrientation', segment],
+      ['updateBusinessUnit', 'UpdateBusinessUnitInput', 'name', unit],
+      ['updateBusinessUnit', 'UpdateBusinessUnitInput', 'kind', unit],
+      ['updateOpportunity', 'UpdateOpportunityInput', 'name', bid],
+      ['updateOpportunity', 'UpdateOpportunityInput', 'value', bid],
+    ];
+    for (const [mutation, input, field, record] of cases) {
+      const refused = await mutate(api, admin, mutation, input, {
+        id: record.id,
+        expectedVersion: record.version,
+        [field]: null,
+      });
+      expect(refused, `${mutation} ${field}`).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED' });
+      expect(refused.fieldErrors).toEqual([{ path: [field], code: 'REQUIRED' }]);
+    }
+    // Nothing was written: every record keeps its first version.
+    const read = await api.gql<{ nodes: { version: number }[] }>(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Contact { version } ... on Segment { version } ... on BusinessUnit { version } ... on Opportunity { version } } }`,
+      { ids: [contact.id, segment.id, unit.id, bid.id] },
+      admin,
+    );
+    expect(read.body.data?.nodes).toEqual([
+      { version: contact.version },
+      { version: segment.version },
+      { version: unit.version },
+      { version: bid.version },
+    ]);
+  });
+});

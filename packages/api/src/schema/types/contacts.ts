@@ -7,7 +7,7 @@ import { entityNode } from '../node.ts';
 import { AccountRef } from './account.ts';
 import { PersonRef } from './organisation.ts';
 import { ContactFunctionEnum, ContactStanceEnum } from './vocabulary.ts';
-import { assertCanWriteRecord, described, maybeId, optionalId, RemovalRef } from './workflow.ts';
+import { assertCanWriteRecord, described, maybeId, notCleared, optionalId, RemovalRef } from './workflow.ts';
 
 export const ContactRef = entityNode(Contact, 'Contact');
 ContactRef.implement({
@@ -91,7 +91,7 @@ const CreateContactInput = builder.inputType('CreateContactInput', {
 
 const UpdateContactInput = builder.inputType('UpdateContactInput', {
   description:
-    'Changes to a contact; omitted fields keep their value, null clears (a blank title or whatTheyValue too).',
+    'Changes to a contact; omitted fields keep their value, null clears an optional one (a blank title or whatTheyValue too); name, function, influence and stance cannot be cleared.',
   fields: t => ({
     id: t.globalID({ required: true, description: 'The contact.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
@@ -161,12 +161,12 @@ builder.mutationFields(t => ({
         {
           id,
           expectedVersion: input.expectedVersion,
-          name: input.name ?? undefined,
+          name: notCleared(input.name, 'name', 'contact'),
           title: input.title,
           email: input.email,
-          function: input.function ?? undefined,
-          influence: input.influence ?? undefined,
-          stance: input.stance ?? undefined,
+          function: notCleared(input.function, 'function', 'contact'),
+          influence: notCleared(input.influence, 'influence', 'contact'),
+          stance: notCleared(input.stance, 'stance', 'contact'),
           whatTheyValue: input.whatTheyValue,
           lastContactOn: input.lastContactOn,
           counterpartId: optionalId(input.counterpartId, 'Person', 'counterpartId'),

@@ -17,7 +17,7 @@ import { connectionOrder } from '../order.ts';
 import { AccountRef } from './account.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { OpportunityOutcomeEnum } from './vocabulary.ts';
-import { assertCanWriteRecord, connectionTypes, described } from './workflow.ts';
+import { assertCanWriteRecord, connectionTypes, described, notCleared } from './workflow.ts';
 
 export const OpportunityRef = entityNode(Opportunity, 'Opportunity');
 OpportunityRef.implement({
@@ -170,7 +170,8 @@ const CreateOpportunityInput = builder.inputType('CreateOpportunityInput', {
 });
 
 const UpdateOpportunityInput = builder.inputType('UpdateOpportunityInput', {
-  description: 'Changes to an open opportunity.',
+  description:
+    'Changes to an open opportunity; omitted fields keep their value; name and value cannot be cleared (null is refused), the expected close date can.',
   fields: t => ({
     id: t.globalID({ required: true, description: 'The opportunity.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
@@ -262,8 +263,8 @@ builder.mutationFields(t => ({
         {
           id,
           expectedVersion: input.expectedVersion,
-          name: input.name ?? undefined,
-          value: input.value ?? undefined,
+          name: notCleared(input.name, 'name', 'opportunity'),
+          value: notCleared(input.value, 'value', 'opportunity'),
           expectedCloseOn: input.expectedCloseOn,
         },
         ctx.actor,

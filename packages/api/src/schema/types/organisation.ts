@@ -12,7 +12,7 @@ import { connectionComplexity, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { entityNode, entityOrRow } from '../node.ts';
 import { searchFilter } from '../search.ts';
-import { connectionTypes } from './workflow.ts';
+import { connectionTypes, notCleared } from './workflow.ts';
 
 export const BusinessUnitKindEnum = builder.enumType('BusinessUnitKind', {
   description: 'How a business unit divides the company: by geography, offering or industry.',
@@ -103,7 +103,7 @@ const CreateBusinessUnitInput = builder.inputType('CreateBusinessUnitInput', {
 });
 
 const UpdateBusinessUnitInput = builder.inputType('UpdateBusinessUnitInput', {
-  description: 'Changes to a business unit.',
+  description: 'Changes to a business unit; omitted fields keep their value (null is refused: both are required).',
   fields: t => ({
     id: t.globalID({ required: true, description: 'The business unit.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
@@ -156,8 +156,8 @@ builder.mutationFields(t => ({
         {
           ...input,
           id: decodeId(input.id, 'BusinessUnit'),
-          name: input.name ?? undefined,
-          kind: input.kind ?? undefined,
+          name: notCleared(input.name, 'name', 'business unit'),
+          kind: notCleared(input.kind, 'kind', 'business unit'),
         },
         ctx.actor,
       ),

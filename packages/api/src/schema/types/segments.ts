@@ -28,7 +28,7 @@ import {
   SegmentScopeEnum,
   SizeClassEnum,
 } from './vocabulary.ts';
-import { described } from './workflow.ts';
+import { described, notCleared } from './workflow.ts';
 
 export const ServiceElementRef = entityNode(ServiceElement, 'ServiceElement');
 ServiceElementRef.implement({
@@ -243,7 +243,7 @@ const CreateSegmentInput = builder.inputType('CreateSegmentInput', {
 
 const UpdateSegmentInput = builder.inputType('UpdateSegmentInput', {
   description:
-    'Changes to a segment; omitted fields keep their value, null clears (a blank channel or description too).',
+    'Changes to a segment; omitted fields keep their value, null clears an optional one (a blank channel or description too); name and buyerOrientation cannot be cleared.',
   fields: t => ({
     id: t.globalID({ required: true, description: 'The segment.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
@@ -336,8 +336,8 @@ builder.mutationFields(t => ({
         {
           ...input,
           id: decodeId(input.id, 'Segment'),
-          name: input.name ?? undefined,
-          buyerOrientation: input.buyerOrientation ?? undefined,
+          name: notCleared(input.name, 'name', 'segment'),
+          buyerOrientation: notCleared(input.buyerOrientation, 'buyerOrientation', 'segment'),
         },
         ctx.actor,
       ),

@@ -11,6 +11,7 @@ import { builder } from '../../builder.ts';
 type KamTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
 import type { KamContext } from '../../context.ts';
+import { ValidationError } from '../../errors.ts';
 import type { Page } from '../connection.ts';
 import { decodeId, type GlobalId } from '../ids.ts';
 
@@ -54,6 +55,21 @@ export function connectionTypes(what: string) {
 /** A global id argument that may be omitted (undefined), cleared (null) or set. */
 export function optionalId(value: GlobalId | null | undefined, type: string, field: string) {
   return value === undefined ? undefined : value === null ? null : decodeId(value, type, field);
+}
+
+/**
+ * A field of an update input that every record has: left out, the stored value stays; null,
+ * which clears the optional fields of the same input, is refused (it cannot be cleared).
+ */
+export function notCleared<T>(value: T | null | undefined, field: string, record: string): T | undefined {
+  if (value !== null) return value;
+  throw ValidationError.at(
+    [field],
+    `${field} cannot be cleared: every ${record} has one. Send the new value, or leave ${field} out to keep the current one.`,
+    'cannot be null',
+    'VALIDATION_FAILED',
+    'REQUIRED',
+  );
 }
 
 /** The numeric id behind a global id that may be omitted. */
