@@ -83,13 +83,13 @@ function installStatementCache(db: BetterSqlite3.Database): void {
 }
 
 /**
- * SQL functions kam's queries use on SQLite. `kam_lower` lower-cases text as JavaScript does
+ * SQL functions kam's queries use on SQLite. `kam_lower` lower-cases text (in NFC) as JavaScript does
  * (every script, not only A–Z as SQLite's `lower()`), for `containsIgnoringCase`
  * (`text-search.ts`); deterministic, so SQLite may factor it out of a query like a built-in.
  */
 function registerFunctions(db: BetterSqlite3.Database): void {
   db.function(SQLITE_LOWER_FUNCTION, { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? value.toLowerCase() : value,
+    typeof value === 'string' ? value.normalize('NFC').toLowerCase() : value,
   );
 }
 

@@ -3,8 +3,8 @@ import { dialectOfEm } from './sql-writer.ts';
 
 /**
  * The SQL function kam's SQLite driver registers on every connection (`sqlite-driver.ts`): the
- * text lower-cased by JavaScript's `toLowerCase`. SQLite's own `lower()` and LIKE fold only
- * A–Z, so "österreich" would not find "Österreich".
+ * text in Unicode's composed form (NFC) lower-cased by JavaScript's `toLowerCase`. SQLite's own
+ * `lower()` and LIKE fold only A–Z, so "österreich" would not find "Österreich".
  */
 export const SQLITE_LOWER_FUNCTION = 'kam_lower';
 
@@ -26,8 +26,10 @@ function columnOf(em: EntityManager, property: string): string {
  * A filter for a search box: any of `properties` contains `text`, ignoring case the same way on
  * both databases: PostgreSQL with ILIKE; SQLite, whose LIKE ignores only ASCII case, by
  * comparing both sides lower-cased with `kam_lower` (still in SQL: nothing is loaded to be
- * filtered). `%` and `_` in the text are matched as themselves, not as wildcards: "100%"
- * does not find every record.
+ * filtered). Both sides are compared in Unicode's composed form (NFC), so "Bergström" typed
+ * finds a name stored with "o" and a combining diaeresis (as macOS and some exports write it).
+ * `%` and `_` in the text are matched as themselves, not as wildcards: "100%" does not find
+ * every record.
  */
 export function containsIgnoringCase(
   em: EntityManager,
@@ -36,12 +38,17 @@ export function containsIgnoringCase(
 ): { $or: Record<string, unknown>[] } {
   const escaped = (t: string) => `%${t.replace(/[\\%_]/g, c => `\\${c}`)}%`;
   if (dialectOfEm(em) === 'postgresql') {
-    const pattern = escaped(text);
+    const pattern = escaped(text.normalize('NFC'));
     return {
-      $or: properties.map(property => ({ [property]: { $ilike: raw(`? escape '\\'`, [pattern]) } })),
+      $or: properties.map(property => {
+        const column = columnOf(em, property);
+        return {
+          [raw(alias => `normalize(${alias}.${column}, NFC)`)]: { $ilike: raw(`? escape '\\'`, [pattern]) },
+        };
+      }),
     };
   }
-  const pattern = escaped(text.toLowerCase());
+  const pattern = escaped(text.normalize('NFC').toLowerCase());
   return {
     $or: properties.map(property => {
       const column = columnOf(em, property);
