@@ -398,6 +398,8 @@ describe('live analytics through the API', () => {
         'quarter',
       ],
       [`{ accounts(first: 1, asOf: "${next}", pyramidLevel: LAPSED) { totalCount } }`, 'asOf'],
+      // asOf alone (no pyramidLevel or quadrant to compute for it) was ignored: every account.
+      [`{ accounts(first: 1, asOf: "${next}") { totalCount } }`, 'asOf'],
     ] as const) {
       const res = await api.gql(query, {}, executive);
       const [error] = (res.body.errors ?? []) as { message: string; extensions?: Record<string, unknown> }[];

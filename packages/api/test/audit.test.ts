@@ -219,6 +219,15 @@ describe('the audit trail', () => {
     expect((await ask('since: "2026-12-01T00:00:00Z", until: "2026-11-01T00:00:00Z"'))?.message).toBe(
       'since (2026-12-01T00:00:00.000Z) is not before until (2026-11-01T00:00:00.000Z); swap them.',
     );
+    // Equal bounds are not the wrong way round: swapping them would change nothing.
+    const empty = await ask('since: "2026-12-07", until: "2026-12-07"');
+    expect(empty?.message).toBe(
+      'since and until are both 2026-12-07T00:00:00.000Z: the range is empty, as until is exclusive; give until a later time.',
+    );
+    expect(empty?.extensions).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fieldErrors: [{ path: ['until'] }],
+    });
     expect((await ask('actorId: $id', { id: account.id }, '($id: ID)'))?.extensions).toMatchObject({
       code: 'INVALID_ID',
     });

@@ -135,6 +135,37 @@ describe('closed quarters through the API', () => {
     expect(JSON.stringify(big.body.errors)).toMatch(/first must be between 1 and 100/);
     const cursor = await api.gql(SNAPSHOT, { quarter: '2026-Q3', after: 'bm9wZQ' }, executive);
     expect(JSON.stringify(cursor.body.errors)).toMatch(/cursor is not valid/);
+    // Only the form endCursor is written in: "", no position, or a position written another way
+    // (exponent, space, sign, leading zero) used to be read as the first page or some position.
+    const encoded = (text: string) => Buffer.from(text).toString('base64url');
+    for (const after of [
+      '',
+      encoded('snapshot-account:'),
+      encoded('snapshot-account:1e3'),
+      encoded('snapshot-account: 5'),
+      encoded('snapshot-account:+5'),
+      encoded('snapshot-account:05'),
+      encoded('snapshot-account:5.0'),
+      `${encoded('snapshot-account:5')}!`,
+    ]) {
+      const res = await api.gql(SNAPSHOT, { quarter: '2026-Q3', first: 1, after }, executive);
+      expect(res.body.data?.snapshot, after).toBeNull();
+      expect(res.body.errors?.[0]?.message, after).toBe(
+        'The cursor is not valid; use an endCursor returned by this connection.',
+      );
+      expect(res.body.errors?.[0]?.extensions, after).toMatchObject({
+        code: 'INVALID_CURSOR',
+        fieldErrors: [{ path: ['after'] }],
+      });
+    }
+    // The canonical form pages on after the position it names.
+    const fifth = await api.gql<SnapshotData>(
+      SNAPSHOT,
+      { quarter: '2026-Q3', first: 1, after: encoded('snapshot-account:5') },
+      executive,
+    );
+    expect(fifth.body.errors).toBeUndefined();
+    expect(fifth.body.data?.snapshot?.accounts.edges.map(e => e.node.externalRef)).toEqual(['A-0006']);
     const quarter = await api.gql(SNAPSHOT, { quarter: '2026Q3' }, executive);
     expect(quarter.body.errors?.[0]?.message).toContain(
       `Quarter must be written 2026-Q3 (year, hyphen, capital Q and the quarter's number); got "2026Q3".`,

@@ -251,7 +251,10 @@ export async function pageOf<T extends object>(
 
 type Bound<V> = { arg: string; value: V | null | undefined };
 
-/** Refuses a `from`–`to` pair given the wrong way round, naming both arguments and values. */
+/**
+ * Refuses a `from`–`to` pair given the wrong way round, naming both arguments and values, and
+ * equal bounds with an exclusive `to` (an empty range, which swapping would not change).
+ */
 export function assertInOrder<V extends string | Date>(
   from: Bound<V>,
   to: Bound<V> & { inclusive: boolean },
@@ -259,6 +262,13 @@ export function assertInOrder<V extends string | Date>(
   if (from.value == null || to.value == null) return;
   if (to.inclusive ? from.value <= to.value : from.value < to.value) return;
   const show = (v: V) => (v instanceof Date ? v.toISOString() : v);
+  if (show(from.value) === show(to.value)) {
+    throw ValidationError.at(
+      [to.arg],
+      `${from.arg} and ${to.arg} are both ${show(to.value)}: the range is empty, as ${to.arg} is exclusive; give ${to.arg} a later time.`,
+      `equal to ${from.arg}, and exclusive`,
+    );
+  }
   const wrong = to.inclusive ? 'after' : 'not before';
   throw ValidationError.at(
     [from.arg],

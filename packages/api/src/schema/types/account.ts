@@ -1,5 +1,6 @@
 import {
   Account,
+  assertQuarterStarted,
   createAccount,
   doingBusinessWithFilter,
   idInSet,
@@ -287,6 +288,9 @@ builder.queryFields(t => ({
       },
       complexity: connectionComplexity,
       resolve: async (_, args, ctx, info) => {
+        // Refused whenever given, not only with the filters it is for: a quarter that has not
+        // started, sent alone, used to answer every account as if it were valid.
+        if (args.asOf) assertQuarterStarted(args.asOf, 'asOf');
         const where = searchFilter(ctx, ['name', 'externalRef'], args.search);
         if (args.parentId) where.parent = decodeId(args.parentId, 'Account', 'parentId');
         if (args.keyAccountsOnly && args.keyAccount === false) {

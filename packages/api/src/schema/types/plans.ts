@@ -406,7 +406,9 @@ const planOrder = connectionOrder(
     CREATED_AT: { property: 'createdAt', description: 'When the plan was created.' },
     UPDATED_AT: { property: 'updatedAt', description: 'When the plan last changed.' },
   },
-  { description: 'newest year first', order: { year: 'desc', id: 'asc' } },
+  // Exactly YEAR DESC (ties by id in the same direction), so that the two read the same pages and
+  // take each other's cursors.
+  { description: 'newest year first', order: { year: 'desc', id: 'desc' } },
 );
 
 builder.queryFields(t => ({

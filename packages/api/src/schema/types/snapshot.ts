@@ -60,10 +60,16 @@ function encodeCursor(position: number): string {
   return Buffer.from(`${CURSOR_PREFIX}${position}`).toString('base64url');
 }
 
+/**
+ * The position in a cursor written by encodeCursor, and only in that form: `Number` would also
+ * read "" as 0, "1e3" as 1000 and " 5" as 5, and base64url decoding skips characters it does not
+ * know, so the cursor must be exactly what encodeCursor writes for the position.
+ */
 function decodeCursor(cursor: string): number {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const position = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : Number.NaN;
-  if (!Number.isInteger(position) || position < 0) {
+  const digits = text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length) : '';
+  const position = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+  if (!Number.isSafeInteger(position) || encodeCursor(position) !== cursor) {
     throw ValidationError.at(
       ['after'],
       'The cursor is not valid; use an endCursor returned by this connection.',
@@ -383,7 +389,7 @@ export const QuarterSnapshotRef = builder.objectRef<SnapshotInfo>('QuarterSnapsh
         const first = pageSize({ first: args.first ?? 100 }).first ?? 100;
         const page = await pageAccountSnapshots(ctx.em, s.id, {
           first,
-          after: args.after ? decodeCursor(args.after) : null,
+          after: args.after == null ? null : decodeCursor(args.after),
           keyAccountsOnly: args.keyAccountsOnly ?? false,
         });
         const edges = page.rows.map(row => ({

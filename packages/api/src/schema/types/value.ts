@@ -159,6 +159,17 @@ builder.queryField('valueInitiatives', t =>
       },
       complexity: connectionComplexity,
       resolve: (_, args, ctx) => {
+        // In progress is no outcome or REVISED: an outcome on the other side of inProgress asks
+        // for initiatives that cannot exist, refused as accounts refuses keyAccount's opposite.
+        if (args.inProgress != null && args.outcome && (args.outcome === 'REVISED') !== args.inProgress) {
+          throw ValidationError.at(
+            ['inProgress'],
+            args.inProgress
+              ? `inProgress: true and outcome: ${args.outcome} contradict each other: an initiative in progress has no outcome or REVISED. Give outcome alone, or inProgress: false for every ended one.`
+              : 'inProgress: false and outcome: REVISED contradict each other: a REVISED initiative is still in progress. Give outcome alone, or inProgress: true for every one in progress.',
+            `contradicts outcome: ${args.outcome}`,
+          );
+        }
         const where: Record<string, unknown> = {};
         if (args.phase) where.phase = args.phase;
         if (args.outcome) where.outcome = args.outcome;
