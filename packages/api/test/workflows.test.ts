@@ -2010,7 +2010,14 @@ describe('update inputs', () => {
   it('refuse null for a field every record has (it cannot be cleared), naming the field, and write nothing', async () => {
     // An account of its own, so the other tests' counts of contacts and bids stay theirs.
     const account = (
-      await ok<{ id: string }>(api, admin, 'createAccount', 'CreateAccountInput', { externalRef: 'W-NULLS', name: 'Nulls' }, 'id')
+      await ok<{ id: string }>(
+        api,
+        admin,
+        'createAccount',
+        'CreateAccountInput',
+        { externalRef: 'W-NULLS', name: 'Nulls' },
+        'id',
+      )
     ).id;
     const contact = await ok<{ id: string; version: number }>(
       api,
@@ -2057,7 +2064,10 @@ describe('update inputs', () => {
       { accountId: account, businessUnitId: emea, name: 'Null bid', value: '100.00' },
       'id version',
     );
+    const accountVersion = { id: account, version: 1 };
     const cases: [string, string, string, { id: string; version: number }][] = [
+      ['updateAccount', 'UpdateAccountInput', 'externalRef', accountVersion],
+      ['updateAccount', 'UpdateAccountInput', 'name', accountVersion],
       ['updateSegment', 'UpdateSegmentInput', 'name', segment],
       ['updateSegment', 'UpdateSegmentInput', 'buyerOrientation', segment],
       ['updateBusinessUnit', 'UpdateBusinessUnitInput', 'name', unit],
@@ -2071,16 +2081,20 @@ describe('update inputs', () => {
         expectedVersion: record.version,
         [field]: null,
       });
-      expect(refused, `${mutation} ${field}`).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED' });
+      expect(refused, `${mutation} ${field}`).toMatchObject({
+        __typename: 'ValidationError',
+        code: 'VALIDATION_FAILED',
+      });
       expect(refused.fieldErrors).toEqual([{ path: [field], code: 'REQUIRED' }]);
     }
     // Nothing was written: every record keeps its first version.
     const read = await api.gql<{ nodes: { version: number }[] }>(
-      `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Contact { version } ... on Segment { version } ... on BusinessUnit { version } ... on Opportunity { version } } }`,
-      { ids: [contact.id, segment.id, unit.id, bid.id] },
+      `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Account { version } ... on Contact { version } ... on Segment { version } ... on BusinessUnit { version } ... on Opportunity { version } } }`,
+      { ids: [account, contact.id, segment.id, unit.id, bid.id] },
       admin,
     );
     expect(read.body.data?.nodes).toEqual([
+      { version: 1 },
       { version: contact.version },
       { version: segment.version },
       { version: unit.version },

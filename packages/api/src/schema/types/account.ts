@@ -29,7 +29,7 @@ import { standingsIn } from '../standings.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { TeamMemberRef } from './team.ts';
 import { AccountQuadrantEnum, PyramidLevelEnum, ValueTierEnum } from './vocabulary.ts';
-import { connectionTypes } from './workflow.ts';
+import { connectionTypes, notCleared, optionalId } from './workflow.ts';
 
 export const QuarterlyFinancialRef = builder.objectRef<QuarterlyFinancial>('QuarterlyFinancial').implement({
   description:
@@ -352,7 +352,8 @@ const CreateAccountInput = builder.inputType('CreateAccountInput', {
 });
 
 const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
-  description: 'Changes to an account; omitted fields keep their value, null clears (a blank industry too).',
+  description:
+    'Changes to an account; omitted fields keep their value, null clears an optional one (a blank industry too); externalRef and name cannot be cleared.',
   fields: t => ({
     id: t.globalID({ required: true, description: 'The account.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
@@ -367,12 +368,6 @@ const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
     customerSince: t.field({ type: 'Date', description: 'First sale.' }),
   }),
 });
-
-const optionalId = (
-  value: { typename: string; id: string | number } | null | undefined,
-  type: string,
-  field: string,
-) => (value === undefined ? undefined : value === null ? null : decodeId(value, type, field));
 
 builder.mutationFields(t => ({
   createAccount: t.field({
@@ -409,8 +404,8 @@ builder.mutationFields(t => ({
         {
           id,
           expectedVersion: input.expectedVersion,
-          externalRef: input.externalRef ?? undefined,
-          name: input.name ?? undefined,
+          externalRef: notCleared(input.externalRef, 'externalRef', 'account'),
+          name: notCleared(input.name, 'name', 'account'),
           parentId,
           segmentId: optionalId(input.segmentId, 'Segment', 'segmentId'),
           industry: input.industry,
