@@ -23,6 +23,17 @@ export interface AuthScopes {
   oversee: boolean;
 }
 
+/** The scopes of the request's role. */
+function scopesOf(context: KamContext): AuthScopes {
+  const { role } = context.viewer;
+  return {
+    admin: role === 'ADMIN',
+    bulk: role === 'ADMIN' || role === 'INTEGRATION',
+    write: role === 'ADMIN' || role === 'ACCOUNT_MANAGER',
+    oversee: role === 'ADMIN' || role === 'EXECUTIVE',
+  };
+}
+
 export const builder = new SchemaBuilder<{
   Context: KamContext;
   AuthScopes: AuthScopes;
@@ -50,12 +61,7 @@ export const builder = new SchemaBuilder<{
   ],
   defaultFieldNullability: false,
   scopeAuth: {
-    authScopes: context => ({
-      admin: context.viewer.role === 'ADMIN',
-      bulk: context.viewer.role === 'ADMIN' || context.viewer.role === 'INTEGRATION',
-      write: context.viewer.role === 'ADMIN' || context.viewer.role === 'ACCOUNT_MANAGER',
-      oversee: context.viewer.role === 'ADMIN' || context.viewer.role === 'EXECUTIVE',
-    }),
+    authScopes: scopesOf,
     unauthorizedError: (_parent, context, info) =>
       new ForbiddenError(
         `Your role ${context.viewer.role} may not use ${info.parentType.name}.${info.fieldName}. Ask an administrator for a token with the right role.`,
@@ -73,8 +79,10 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: decodeGlobalIdLeniently,
     nodeQueryOptions: {
       description: 'Fetches any object by its global id.',
-      resolve: (_root, args, _ctx, info, resolveNode) => {
+      resolve: (_root, args, ctx, info, resolveNode) => {
         checkNodeIds([args.id], info, 'id');
+        const refused = nodeRefusal(args.id, ctx);
+        if (refused) throw refused;
         return resolveNode(args.id);
       },
     },
@@ -85,9 +93,14 @@ export const builder = new SchemaBuilder<{
         field: 1,
         multiplier: args.ids.length,
       })),
-      resolve: (_root, args, _ctx, info, resolveNodes) => {
+      resolve: async (_root, args, ctx, info, resolveNodes) => {
         checkNodeIds(args.ids, info, 'ids');
-        return resolveNodes(args.ids);
+        // A refused id is an error in its own place (graphql-js completes an Error item as a
+        // null with its error), not of the whole list: the list is not nullable.
+        const refused = args.ids.map(id => nodeRefusal(id, ctx));
+        const nodes = await resolveNodes(args.ids.filter((_, index) => !refused[index]));
+        let next = 0;
+        return refused.map(error => error ?? nodes[next++]) as typeof nodes;
       },
     },
     nodeTypeOptions: { description: 'An object with a global id.' },
@@ -101,6 +114,23 @@ export const builder = new SchemaBuilder<{
     disabled: true,
   },
 });
+
+/**
+ * Node types whose object type needs a scope (AuditEntry's `authScopes`). node(id:) and
+ * nodes(ids:) refuse them before loading: the type's scope guards its fields, but `__typename`
+ * has no resolver, so it told a role without the scope whether such a record existed.
+ */
+const NODE_SCOPES: Readonly<Record<string, keyof AuthScopes>> = { AuditEntry: 'oversee' };
+
+/** Why the request's role may not read the node of `id`, or null when it may. */
+function nodeRefusal({ typename }: { typename: string }, context: KamContext): ForbiddenError | null {
+  const scope = NODE_SCOPES[typename];
+  return scope && !scopesOf(context)[scope]
+    ? new ForbiddenError(
+        `Your role ${context.viewer.role} may not read ${typename} records. Ask an administrator for a token with the right role.`,
+      )
+    : null;
+}
 
 function capitalise(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);

@@ -179,8 +179,20 @@ describe('the audit trail', () => {
       expect(res.body.data, role).toEqual({ node: null, nodes: [null] });
       expect(res.body.errors?.[0]?.extensions?.code, role).toBe('FORBIDDEN');
       expect(res.body.errors?.[0]?.message, role).toMatch(
-        new RegExp(`^Your role ${role} may not use AuditEntry\\.\\w+\\. Ask an administrator`),
+        new RegExp(`^Your role ${role} may not read AuditEntry records\\. Ask an administrator`),
       );
+      // Not even whether an entry exists: __typename alone (which no field resolver guards)
+      // answered AuditEntry for an entry and null for an unknown id.
+      const exists = await api.gql(
+        'query($a: ID!, $b: ID!) { a: node(id: $a) { __typename } b: node(id: $b) { __typename } }',
+        { a: entry?.id, b: Buffer.from('AuditEntry:999999').toString('base64') },
+        secret,
+      );
+      expect(exists.body.data, role).toEqual({ a: null, b: null });
+      expect(
+        exists.body.errors?.map(e => e.extensions?.code),
+        role,
+      ).toEqual(['FORBIDDEN', 'FORBIDDEN']);
     }
     // Those who may read the trail still read an entry by its id.
     const executive = await api.token('EXECUTIVE');
@@ -230,6 +242,23 @@ describe('the audit trail', () => {
     });
     expect((await ask('actorId: $id', { id: account.id }, '($id: ID)'))?.extensions).toMatchObject({
       code: 'INVALID_ID',
+    });
+    // An empty recordType or requestId (a script's unset variable) read the whole trail.
+    const noKind = await ask('recordType: ""');
+    expect(noKind?.message).toMatch(
+      /^recordType is empty: give a kind of record \(Kinds: .*\bAccount, AccountPlan\b.*\), or leave recordType out for every kind\.$/,
+    );
+    expect(noKind?.extensions).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fieldErrors: [{ path: ['recordType'] }],
+    });
+    const noRequest = await ask('requestId: ""');
+    expect(noRequest?.message).toBe(
+      'requestId is empty: give the request id of a call (its x-request-id), or leave requestId out for every request.',
+    );
+    expect(noRequest?.extensions).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fieldErrors: [{ path: ['requestId'] }],
     });
   });
 

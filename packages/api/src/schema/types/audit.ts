@@ -127,8 +127,15 @@ builder.queryField('auditTrail', t =>
           where.entityType = typename;
           where.entityId = String(id);
         }
-        if (args.recordType) {
+        if (args.recordType != null) {
           const known = auditedRecordKinds(ctx.em);
+          if (args.recordType === '') {
+            throw ValidationError.at(
+              ['recordType'],
+              `recordType is empty: give a kind of record (Kinds: ${known.join(', ')}), or leave recordType out for every kind.`,
+              'empty',
+            );
+          }
           if (!known.includes(args.recordType)) {
             const asked = args.recordType.replace(/[\s_-]/g, '').toLowerCase();
             const near = known.find(kind => kind.toLowerCase() === asked);
@@ -144,7 +151,14 @@ builder.queryField('auditTrail', t =>
         }
         if (args.actorId) where.actorPersonId = decodeId(args.actorId, 'Person', 'actorId');
         if (args.action) where.action = args.action;
-        if (args.requestId) where.requestId = args.requestId;
+        if (args.requestId === '') {
+          throw ValidationError.at(
+            ['requestId'],
+            'requestId is empty: give the request id of a call (its x-request-id), or leave requestId out for every request.',
+            'empty',
+          );
+        }
+        if (args.requestId != null) where.requestId = args.requestId;
         const occurredAt = rangeCondition(
           { arg: 'since', value: args.since },
           { arg: 'until', value: args.until, inclusive: false },
