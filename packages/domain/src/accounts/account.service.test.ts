@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
 import { importFinancials } from '../bulk/financials.bulk.ts';
+import { addQuarters, parseQuarter, quarterOf, quarterStart } from '../common/quarter.ts';
 import {
   createTestDatabase,
   expectRejected,
@@ -154,6 +155,31 @@ describe('accounts', () => {
       ),
     );
     expect(m.issues[0]?.path).toEqual(['revenue']);
+  });
+
+  it('refuses a quarter that has not started (financials are actuals), writing nothing', async () => {
+    const account = await makeAccount(db.em());
+    const running = quarterOf(new Date());
+    const figures = { revenue: '10.00', grossProfit: '1.00', costToServe: '1.00' };
+    for (const quarter of [addQuarters(running, 1), parseQuarter('2031-Q4')]) {
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () => recordFinancials(db.em(), { accountId: account.id, quarter, ...figures }, testActor),
+        ['quarterly_financial'],
+      );
+      expect(error.issues).toEqual([
+        { path: ['quarter'], message: `starts on ${quarterStart(quarter)}`, code: 'QUARTER_NOT_STARTED' },
+      ]);
+      expect(error.message).toBe(
+        `${quarter} has not started yet (it starts on ${quarterStart(quarter)}): nothing of it can be recorded, computed or assessed yet. Use ${running}, the running quarter, or an earlier one.`,
+      );
+    }
+    // The running quarter's figures so far, and the first quarter kam takes.
+    for (const quarter of [running, '1900-Q1']) {
+      const line = await recordFinancials(db.em(), { accountId: account.id, quarter, ...figures }, testActor);
+      expect(line.quarter).toBe(quarter);
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail } from '../common/lookup.ts';
+import { assertQuarterStarted } from '../common/quarter.ts';
 import { assertVersion, notRecorded, writeAs } from '../common/unit-of-work.ts';
 import { parseInput } from '../common/validation.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
@@ -91,6 +92,8 @@ export async function updateAccount(
  * Records one quarter's figures for an account, as an account-level line or for one
  * business unit. An account's quarter is either split by unit or not, never both, so
  * that nothing is counted twice. Updating an existing line needs its `expectedVersion`.
+ * The figures are actuals: a quarter that has not started is refused (QUARTER_NOT_STARTED at
+ * `quarter`); the running quarter takes its figures so far.
  */
 export async function recordFinancials(
   em: EntityManager,
@@ -98,6 +101,8 @@ export async function recordFinancials(
   actor: Actor,
 ): Promise<QuarterlyFinancial> {
   const data = parseInput(recordFinancialsSchema, input, 'financials');
+  // A quarter to come would become the account's latest financials, which no analytics can show.
+  assertQuarterStarted(data.quarter, 'quarter');
   return writeAs(em, actor, async tx => {
     // Locked: a whole-account line and a unit line recorded at once would each find no line of
     // the other scope, and the quarter would be counted twice.

@@ -3,6 +3,7 @@ import { Account } from '../accounts/account.entity.ts';
 import { type FinancialRow, financialRowSchema } from '../accounts/account.schemas.ts';
 import type { Actor } from '../common/actor.ts';
 import { lockRows } from '../common/lookup.ts';
+import { quarterNotStarted } from '../common/quarter.ts';
 import type { BulkOptions, BulkResult } from './bulk.types.ts';
 import {
   applyChanges,
@@ -48,6 +49,8 @@ const ACCOUNT_LEVEL: TableSpec = {
 /**
  * Imports quarterly financials keyed by account external ref, quarter and business unit
  * code (omit the code for an account-level line). Set-based, audited, ATOMIC or PARTIAL.
+ * The figures are actuals: a row of a quarter that has not started is rejected
+ * (QUARTER_NOT_STARTED at `quarter`), as `recordFinancials` refuses it.
  */
 export async function importFinancials(
   em: EntityManager,
@@ -57,6 +60,19 @@ export async function importFinancials(
 ): Promise<BulkResult> {
   const operation = 'importFinancials';
   const validated = validateRows(input, financialRowSchema, options, operation);
+  const now = new Date();
+  validated.rows = validated.rows.filter(({ index, data }) => {
+    const refused = quarterNotStarted(data.quarter, 'quarter', now);
+    if (refused) {
+      validated.rejections.push({
+        index,
+        path: ['quarter'],
+        code: 'QUARTER_NOT_STARTED',
+        message: refused.message,
+      });
+    }
+    return !refused;
+  });
   // An empty code is an account-level line, as a code left out (`build` below): the same key.
   rejectDuplicates(
     validated,

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordFinancials } from '../accounts/account.service.ts';
+import { computeKpis } from '../analytics/kpis.ts';
+import { periodOf } from '../analytics/period.ts';
 import { assessTier } from '../journey/journey.service.ts';
 import { updateKpiDefinition } from '../kpis/kpi.service.ts';
 import { recordMeasurement } from '../signals/signal.service.ts';
+import { closeQuarter } from '../snapshots/close-quarter.ts';
 import {
   createTestDatabase,
   expectRejected,
@@ -17,6 +20,8 @@ import {
   isQuarter,
   parseQuarter,
   quarterEnd,
+  quarterFromIndex,
+  quarterIndex,
   quarterOf,
   quarterRange,
   quarterStart,
@@ -83,6 +88,55 @@ describe('quarter format YYYY-Qn (pure)', () => {
   });
 });
 
+describe('quarters of the years 1900 to 2999 (pure)', () => {
+  it('accepts the first and the last year, and refuses the years around them', () => {
+    for (const good of ['1900-Q1', '2999-Q4']) expect(isQuarter(good), good).toBe(true);
+    for (const bad of ['0000-Q1', '0999-Q4', '1899-Q4', '3000-Q1', '9999-Q4'])
+      expect(isQuarter(bad), bad).toBe(false);
+  });
+
+  it('says which years a quarter may be in', () => {
+    // Was "must be written 0000-Q1 (year, hyphen, …)": telling the user to write what they wrote.
+    for (const bad of ['0000-Q1', '0999-Q4', '1899-Q4', '3000-Q1'])
+      expect(refusalOf(quarterSchema, bad), bad).toBe(
+        `must be a quarter of the years 1900 to 2999, written YYYY-Qn; there is no ${bad} in kam`,
+      );
+    let caught: unknown;
+    try {
+      parseQuarter('0000-Q1');
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as DomainError).code).toBe('INVALID_QUARTER');
+    expect((caught as DomainError).message).toBe(
+      'quarter must be a quarter of the years 1900 to 2999, written YYYY-Qn; there is no 0000-Q1 in kam; got "0000-Q1".',
+    );
+  });
+
+  it('writes every year of quarter arithmetic with four digits, so its results parse again', () => {
+    // Was `-1-Q-2` for 0000-Q1 − 3 quarters, which quarterIndex then refused ("Not a quarter").
+    expect(quarterFromIndex(0)).toBe('0000-Q1');
+    expect(quarterFromIndex(999 * 4 + 3)).toBe('0999-Q4');
+    expect(quarterFromIndex(9999 * 4 + 3)).toBe('9999-Q4');
+    expect(() => quarterFromIndex(-3)).toThrow(RangeError);
+    expect(() => quarterFromIndex(10_000 * 4)).toThrow(RangeError);
+    expect(quarterOf('0999-12-31')).toBe('0999-Q4');
+    expect(quarterStart('0999-Q4')).toBe('0999-10-01');
+    // Eight quarters (the year-on-year window) before the first quarter allowed.
+    expect(addQuarters('1900-Q1', -8)).toBe('1898-Q1');
+    expect(quarterIndex(addQuarters('1900-Q1', -8))).toBe(1898 * 4);
+    expect(trailingQuarters('1900-Q1', 9)[0]).toBe('1898-Q1');
+    expect(periodOf('1900-Q1')).toMatchObject({
+      ttmStart: '1899-Q2',
+      priorStart: '1898-Q2',
+      priorEnd: '1899-Q1',
+      previousQuarter: '1899-Q4',
+    });
+    expect(quarterEnd('2999-Q4')).toBe('2999-12-31');
+    expect(addQuarters('2999-Q4', 8)).toBe('3001-Q4');
+  });
+});
+
 describe('a refused quarter says how to write it', () => {
   const why = (value: unknown) => refusalOf(quarterSchema, value);
   it('shows the spelling meant, or says that a year has four quarters', () => {
@@ -122,7 +176,7 @@ describe('use cases refuse a malformed quarter and write nothing', () => {
   });
 
   it('recordFinancials', async () => {
-    for (const quarter of ['2026-Q5', '2026-q1', '2026-1']) {
+    for (const quarter of ['2026-Q5', '2026-q1', '2026-1', '0000-Q1', '0999-Q4', '1899-Q4']) {
       const error = await expectRejected(
         db.em(),
         'INVALID_QUARTER',
@@ -172,6 +226,35 @@ describe('use cases refuse a malformed quarter and write nothing', () => {
         ),
       ['kpi_definition'],
     );
+  });
+});
+
+describe('the first quarter allowed has analytics and closes', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const account = await makeAccount(db.em());
+    for (const quarter of ['1900-Q1', '1900-Q2'])
+      await recordFinancials(
+        db.em(),
+        { accountId: account.id, quarter, revenue: '10.00', grossProfit: '1.00', costToServe: '1.00' },
+        testActor,
+      );
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('computes the KPIs, whose baseline search steps back from the first quarter with data', async () => {
+    for (const quarter of ['1900-Q1', '1900-Q2', '1902-Q1']) {
+      const kpis = await computeKpis(db.em(), quarter);
+      expect(kpis, quarter).toHaveLength(13);
+    }
+  });
+
+  it('closes it', async () => {
+    const closed = await closeQuarter(db.em(), '1900-Q1', testActor);
+    expect(closed).toMatchObject({ quarter: '1900-Q1', revision: 1, accounts: 1 });
   });
 });
 
