@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeKpis } from '../analytics/kpis.ts';
 import { today } from '../common/lookup.ts';
+import { addQuarters, quarterOf } from '../common/quarter.ts';
 import { writeAs } from '../common/unit-of-work.ts';
 import { createContact } from '../team/team.service.ts';
 import {
@@ -174,6 +175,29 @@ describe('organisation measurements', () => {
     }
   });
 
+  it('are of a quarter that has started (they measure what was), the running one included', async () => {
+    const unit = await makeBusinessUnit(db.em());
+    const next = addQuarters(quarterOf(new Date()), 1);
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        recordMeasurement(
+          db.em(),
+          { kind: 'PEOPLE_SATISFACTION', quarter: next, businessUnitId: unit.id, value: 70 },
+          testActor,
+        ),
+      ['organisation_measurement'],
+    );
+    expect(error.issues.map(i => [i.path, i.code])).toEqual([[['quarter'], 'QUARTER_NOT_STARTED']]);
+    const running = await recordMeasurement(
+      db.em(),
+      { kind: 'PEOPLE_SATISFACTION', quarter: quarterOf(new Date()), businessUnitId: unit.id, value: 70 },
+      testActor,
+    );
+    expect(running.value).toBe('70.00');
+  });
+
   it('a recorded measurement is corrected only with its current version', async () => {
     const unit = await makeBusinessUnit(db.em());
     const input = {
@@ -290,7 +314,7 @@ describe('organisation measurements', () => {
   it('stored without a scope (before it was required) are left out of the KPIs', async () => {
     const unitA = await makeBusinessUnit(db.em(), { code: 'PS-A' });
     const unitB = await makeBusinessUnit(db.em(), { code: 'PS-B' });
-    const quarter = '2029-Q1';
+    const quarter = '2019-Q1';
     const record = (input: Parameters<typeof recordMeasurement>[1]) =>
       recordMeasurement(db.em(), input, testActor);
     await record({ kind: 'PEOPLE_SATISFACTION', quarter, businessUnitId: unitA.id, value: 70 });
@@ -336,40 +360,40 @@ describe('markets', () => {
     recordMeasurement(db.em(), { kind: 'MARKET_SHARE', quarter, market, value, expectedVersion }, testActor);
 
   it('are the same market whatever their case and spacing: a second spelling is the same measurement', async () => {
-    const first = await share('2027-Q1', 'DACH', 12.5);
+    const first = await share('2021-Q1', 'DACH', 12.5);
     expect([first.market, first.scopeKey]).toEqual(['DACH', 'market:dach']);
     // As recording "DACH" twice: VERSION_CONFLICT naming the version to send, nothing written.
     // Full-width letters are NFKC's compatibility forms of the same letters.
     for (const spelling of ['DACH', 'dach', 'Dach ', '  dach  ', 'ＤＡＣＨ']) {
-      const error = await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2027-Q1', spelling, 14), [
+      const error = await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2021-Q1', spelling, 14), [
         'organisation_measurement',
       ]);
       expect(error.details).toMatchObject({ currentVersion: 1 });
     }
     // A correction under another spelling corrects that measurement and keeps the first spelling.
-    const corrected = await share('2027-Q1', 'dach', 14, 1);
+    const corrected = await share('2021-Q1', 'dach', 14, 1);
     expect([corrected.id, corrected.market, corrected.version]).toEqual([first.id, 'DACH', 2]);
-    await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2027-Q1', 'Dach', 15, 1), [
+    await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2021-Q1', 'Dach', 15, 1), [
       'organisation_measurement',
     ]);
     // Inner runs of spaces count as one; a later quarter is shown under the market's first spelling.
-    const spaced = await share('2027-Q1', 'North  America', 20);
+    const spaced = await share('2021-Q1', 'North  America', 20);
     expect([spaced.market, spaced.scopeKey]).toEqual(['North America', 'market:north america']);
     for (const spelling of ['north america', 'NORTH\u00a0AMERICA', 'North \t America']) {
-      await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2027-Q1', spelling, 21), [
+      await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2021-Q1', spelling, 21), [
         'organisation_measurement',
       ]);
     }
-    const later = await share('2027-Q2', 'dAcH', 16);
+    const later = await share('2021-Q2', 'dAcH', 16);
     expect([later.market, later.scopeKey]).toEqual(['DACH', 'market:dach']);
     expect(
-      await db.em().count(OrganisationMeasurement, { kind: 'MARKET_SHARE', quarter: { $like: '2027-%' } }),
+      await db.em().count(OrganisationMeasurement, { kind: 'MARKET_SHARE', quarter: { $like: '2021-%' } }),
     ).toBe(3);
     // NFKC writes ﷺ as 18 letters: 9 of them (within the 120 characters) make a key too long to store.
     const error = await expectRejected(
       db.em(),
       'VALIDATION_FAILED',
-      () => share('2027-Q1', 'ﷺ'.repeat(9), 1),
+      () => share('2021-Q1', 'ﷺ'.repeat(9), 1),
       ['organisation_measurement'],
     );
     expect(error.issues).toEqual([
@@ -378,13 +402,13 @@ describe('markets', () => {
   });
 
   it('count once in the MARKET_SHARE KPI, under their first spelling', async () => {
-    await share('2028-Q3', 'Iberia', 10);
-    await share('2028-Q3', 'Benelux', 20);
-    await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2028-Q3', 'IBERIA', 40), [
+    await share('2020-Q3', 'Iberia', 10);
+    await share('2020-Q3', 'Benelux', 20);
+    await expectRejected(db.em(), 'VERSION_CONFLICT', () => share('2020-Q3', 'IBERIA', 40), [
       'organisation_measurement',
     ]);
-    await share('2028-Q3', 'iberia ', 12, 1);
-    const kpis = await computeKpis(db.em(), '2028-Q3', { trendQuarters: ['2028-Q3'] });
+    await share('2020-Q3', 'iberia ', 12, 1);
+    const kpis = await computeKpis(db.em(), '2020-Q3', { trendQuarters: ['2020-Q3'] });
     const marketShare = kpis.find(k => k.code === 'MARKET_SHARE');
     // Two markets: (12.00 + 20.00) ÷ 2 = 16.00.
     expect(marketShare?.value).toBe(16);

@@ -4,7 +4,7 @@ import type { Actor } from '../common/actor.ts';
 import { assertNotAfterToday } from '../common/dated.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail } from '../common/lookup.ts';
-import { quarterOf } from '../common/quarter.ts';
+import { assertQuarterStarted, quarterOf } from '../common/quarter.ts';
 import { assertVersion, notRecorded, writeAs } from '../common/unit-of-work.ts';
 import { parseInput } from '../common/validation.ts';
 import { quoted } from '../common/words.ts';
@@ -87,6 +87,8 @@ const SCOPE_KEY_LENGTH = 160;
  */
 export async function recordMeasurement(em: EntityManager, input: RecordMeasurementInput, actor: Actor) {
   const data = parseInput(recordMeasurementSchema, input, 'measurement');
+  // It measures what was, as financials are actuals: a quarter to come has nothing to measure.
+  assertQuarterStarted(data.quarter, 'quarter');
   return writeAs(em, actor, async tx => {
     const businessUnit = data.businessUnitId
       ? await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit')
