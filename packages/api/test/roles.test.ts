@@ -131,6 +131,15 @@ const MATRIX: Record<string, Call> = {
       costToServe: '0',
     })),
   },
+  removeFinancials: {
+    scope: 'admin',
+    // The line recordFinancials wrote: removed by ADMIN (version 1), after every refused caller.
+    call: input('removeFinancials', 'RemoveFinancialsInput', () => ({
+      accountId: ids.account,
+      quarter: '2026-Q1',
+      expectedVersion: 1,
+    })),
+  },
   closeQuarter: {
     scope: 'admin',
     call: () => ({

@@ -2102,3 +2102,59 @@ describe('update inputs', () => {
     ]);
   });
 });
+
+describe('removing a financial line', () => {
+  it('takes away a line recorded in the wrong scope, with its version, so the split lines can go in', async () => {
+    const account = (
+      await ok<{ id: string }>(
+        api,
+        admin,
+        'createAccount',
+        'CreateAccountInput',
+        { externalRef: 'W-FIN-RM', name: 'Removal' },
+        'id',
+      )
+    ).id;
+    const figures = { quarter: '2026-Q1', revenue: '100.00', grossProfit: '30.00', costToServe: '5.00' };
+    await ok(api, admin, 'recordFinancials', 'RecordFinancialsInput', { accountId: account, ...figures });
+    const mixed = await mutate(api, admin, 'recordFinancials', 'RecordFinancialsInput', {
+      accountId: account,
+      businessUnitId: emea,
+      ...figures,
+    });
+    expect(mixed).toMatchObject({ __typename: 'DomainRuleError', code: 'FINANCIALS_MIXED_SCOPE' });
+    expect(mixed.message).toContain('removeFinancials');
+    const line = { accountId: account, quarter: '2026-Q1' };
+    const stale = await mutate(api, admin, 'removeFinancials', 'RemoveFinancialsInput', {
+      ...line,
+      expectedVersion: 2,
+    });
+    expect(stale).toMatchObject({ __typename: 'ConflictError', currentVersion: 1 });
+    // ADMIN only, as recordFinancials: an account manager is refused before the resolver runs.
+    const asManager = await api.gql(
+      'mutation($input: RemoveFinancialsInput!) { removeFinancials(input: $input) { __typename } }',
+      { input: { ...line, expectedVersion: 1 } },
+      manager.secret,
+    );
+    expect(asManager.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const removed = await ok<{ quarter: string; revenue: string; businessUnit: null }>(
+      api,
+      admin,
+      'removeFinancials',
+      'RemoveFinancialsInput',
+      { ...line, expectedVersion: 1 },
+      'quarter revenue businessUnit { code }',
+    );
+    expect(removed).toEqual({ quarter: '2026-Q1', revenue: '100.00', businessUnit: null });
+    const again = await mutate(api, admin, 'removeFinancials', 'RemoveFinancialsInput', {
+      ...line,
+      expectedVersion: 1,
+    });
+    expect(again).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    await ok(api, admin, 'recordFinancials', 'RecordFinancialsInput', {
+      accountId: account,
+      businessUnitId: emea,
+      ...figures,
+    });
+  });
+});

@@ -67,6 +67,15 @@ export const recordFinancialsSchema = financialFieldsSchema.extend({
 });
 export type RecordFinancialsInput = z.input<typeof recordFinancialsSchema>;
 
+/** Which financial line to remove: the account, the quarter and the unit (none: the account-level line). */
+export const removeFinancialsSchema = z.object({
+  accountId: z.number().int().positive(),
+  quarter: quarterSchema,
+  businessUnitId: z.number().int().positive().nullish(),
+  expectedVersion: versionSchema,
+});
+export type RemoveFinancialsInput = z.input<typeof removeFinancialsSchema>;
+
 /** One row of a bulk financials import, keyed by account external ref, quarter and business unit code. */
 export const financialRowSchema = financialFieldsSchema
   .extend({

@@ -14,7 +14,7 @@ import {
   testDialect,
 } from '../testing/index.ts';
 import { Account } from './account.entity.ts';
-import { createAccount, recordFinancials, updateAccount } from './account.service.ts';
+import { createAccount, recordFinancials, removeFinancials, updateAccount } from './account.service.ts';
 import { QuarterlyFinancial } from './financial.entity.ts';
 
 let db: TestDatabase;
@@ -184,6 +184,76 @@ describe('accounts', () => {
 });
 
 // SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.
+describe('removing a financial line', () => {
+  it('removes a line recorded in the wrong scope, with its version, audited; then the right lines go in', async () => {
+    const account = await makeAccount(db.em());
+    const unit = await makeBusinessUnit(db.em());
+    const line = await recordFinancials(
+      db.em(),
+      { accountId: account.id, quarter: '2026-Q1', revenue: '100', grossProfit: '30', costToServe: '5' },
+      testActor,
+    );
+    // The unit's line cannot go beside the account-level one.
+    await expectRejected(
+      db.em(),
+      'FINANCIALS_MIXED_SCOPE',
+      () =>
+        recordFinancials(
+          db.em(),
+          {
+            accountId: account.id,
+            businessUnitId: unit.id,
+            quarter: '2026-Q1',
+            revenue: '100',
+            grossProfit: '30',
+            costToServe: '5',
+          },
+          testActor,
+        ),
+      ['quarterly_financial'],
+    );
+    const remove = (expectedVersion: number, businessUnitId: number | null = null) =>
+      removeFinancials(
+        db.em(),
+        { accountId: account.id, quarter: '2026-Q1', businessUnitId, expectedVersion },
+        testActor,
+      );
+    const stale = await expectRejected(db.em(), 'VERSION_CONFLICT', () => remove(2), ['quarterly_financial']);
+    expect(stale.details).toMatchObject({ currentVersion: 1 });
+    const missing = await expectRejected(db.em(), 'NOT_FOUND', () => remove(1, unit.id), [
+      'quarterly_financial',
+    ]);
+    expect(missing.message).toBe(
+      `The financial line of ${account.externalRef} for 2026-Q1 (${unit.code}) is not recorded; there is nothing to remove (the account's lines are listed by Account.quarterlyFinancials).`,
+    );
+    const removed = await remove(1);
+    expect([removed.id, removed.revenue]).toEqual([line.id, '100.00']);
+    expect(await db.em().count(QuarterlyFinancial, { account: account.id })).toBe(0);
+    const entry = await db.em().findOneOrFail(AuditEntry, {
+      entityType: 'QuarterlyFinancial',
+      entityId: String(line.id),
+      action: 'DELETE',
+    });
+    expect(entry.changes).toMatchObject({
+      revenue: { before: '100.00', after: null },
+      quarter: { before: '2026-Q1' },
+    });
+    const split = await recordFinancials(
+      db.em(),
+      {
+        accountId: account.id,
+        businessUnitId: unit.id,
+        quarter: '2026-Q1',
+        revenue: '100',
+        grossProfit: '30',
+        costToServe: '5',
+      },
+      testActor,
+    );
+    expect(split.businessUnit?.id).toBe(unit.id);
+  });
+});
+
 describe('a blank optional text is no value', () => {
   it('createAccount stores an industry of spaces as null and trims one with text', async () => {
     const blank = await createAccount(

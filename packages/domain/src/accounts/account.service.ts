@@ -12,7 +12,9 @@ import {
   type CreateAccountInput,
   createAccountSchema,
   type RecordFinancialsInput,
+  type RemoveFinancialsInput,
   recordFinancialsSchema,
+  removeFinancialsSchema,
   type UpdateAccountInput,
   updateAccountSchema,
 } from './account.schemas.ts';
@@ -123,7 +125,7 @@ export async function recordFinancials(
     };
     if (!existing && data.expectedVersion !== undefined) {
       throw notRecorded(
-        `The financial line of ${account.externalRef} for ${data.quarter}${businessUnit ? ` (${businessUnit.code})` : ''}`,
+        lineName(account, data.quarter, businessUnit),
         data.expectedVersion,
         'the account, the quarter and the business unit',
       );
@@ -140,7 +142,7 @@ export async function recordFinancials(
         'QuarterlyFinancial',
         existing,
         data.expectedVersion,
-        `The financial line of ${account.externalRef} for ${data.quarter}${businessUnit ? ` (${businessUnit.code})` : ''}`,
+        lineName(account, data.quarter, businessUnit),
       );
       Object.assign(existing, values);
       return existing;
@@ -152,6 +154,49 @@ export async function recordFinancials(
 export function mixedScope(accountRef: string, quarter: string): DomainError {
   return new DomainError(
     'FINANCIALS_MIXED_SCOPE',
-    `Financials of ${accountRef} for ${quarter} are either split by business unit or recorded for the whole account, not both. Send all lines with a business unit, or one line without.`,
+    `Financials of ${accountRef} for ${quarter} are either split by business unit or recorded for the whole account, not both. Send all lines with a business unit, or one line without (removeFinancials takes away a line recorded the other way).`,
   );
+}
+
+/** "The financial line of CRM-1 for 2026-Q1 (EMEA)": a line by its account, quarter and unit. */
+function lineName(account: Account, quarter: string, businessUnit: BusinessUnit | null): string {
+  return `The financial line of ${account.externalRef} for ${quarter}${businessUnit ? ` (${businessUnit.code})` : ''}`;
+}
+
+/**
+ * Removes one financial line, found by account, quarter and business unit (none: the
+ * account-level line), with the version read: a line recorded for the wrong quarter, unit or
+ * scope would otherwise stay for good (imports only create and update). The audit trail keeps
+ * it (a DELETE entry with its figures). Closed quarters keep what their snapshots showed;
+ * closing the quarter again counts without it.
+ */
+export async function removeFinancials(
+  em: EntityManager,
+  input: RemoveFinancialsInput,
+  actor: Actor,
+): Promise<QuarterlyFinancial> {
+  const data = parseInput(removeFinancialsSchema, input, 'financial line');
+  return writeAs(em, actor, async tx => {
+    // Locked as recordFinancials locks it: the scope rule reads the account's lines of a quarter.
+    const account = await findOrFail(tx, Account, data.accountId, 'Account', { lock: true });
+    const businessUnit = data.businessUnitId
+      ? await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit')
+      : null;
+    const line = await tx.findOne(QuarterlyFinancial, { account, quarter: data.quarter, businessUnit });
+    if (!line) {
+      throw new DomainError(
+        'NOT_FOUND',
+        `${lineName(account, data.quarter, businessUnit)} is not recorded; there is nothing to remove (the account's lines are listed by Account.quarterlyFinancials).`,
+        { details: { entity: 'Financial line', type: 'QuarterlyFinancial' } },
+      );
+    }
+    assertVersion(
+      'QuarterlyFinancial',
+      line,
+      data.expectedVersion,
+      lineName(account, data.quarter, businessUnit),
+    );
+    tx.remove(line);
+    return line;
+  });
 }

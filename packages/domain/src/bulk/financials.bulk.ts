@@ -152,7 +152,7 @@ export async function importFinancials(
             index: r.index,
             path: ['businessUnitCode'],
             code: 'FINANCIALS_MIXED_SCOPE',
-            message: `This account's ${r.values.quarter} figures would be both split by business unit and recorded for the whole account. Send all its lines with a business unit code, or one line without.`,
+            message: `This account's ${r.values.quarter} figures would be both split by business unit and recorded for the whole account. Send all its lines with a business unit code, or one line without (removeFinancials takes away a stored line of the other kind).`,
           });
           return false;
         }

@@ -1,5 +1,5 @@
 /** Profitability per account and quarter (domain §9): ranges of quarters, the latest quarter, recording. */
-import { mapRows, placeholders, QuarterlyFinancial, recordFinancials } from '@kam/domain';
+import { mapRows, placeholders, QuarterlyFinancial, recordFinancials, removeFinancials } from '@kam/domain';
 import { builder } from '../../builder.ts';
 import { assertInOrder } from '../connection.ts';
 import { decodeId } from '../ids.ts';
@@ -116,6 +116,41 @@ builder.mutationField('recordFinancials', t =>
           accountId: decodeId(input.accountId, 'Account', 'accountId'),
           businessUnitId: maybeId(input.businessUnitId, 'BusinessUnit', 'businessUnitId'),
           expectedVersion: input.expectedVersion ?? undefined,
+        },
+        ctx.actor,
+      ),
+  }),
+);
+
+const RemoveFinancialsInput = builder.inputType('RemoveFinancialsInput', {
+  description:
+    'The financial line to remove: the account, the quarter and the business unit (omit it for the account-level line), with the version you read.',
+  fields: t => ({
+    accountId: t.globalID({ required: true, description: 'The account.' }),
+    businessUnitId: t.globalID({
+      description: 'The business unit of the line; omit for the account-level line.',
+    }),
+    quarter: t.field({ type: 'Quarter', required: true, description: 'The quarter.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+  }),
+});
+
+builder.mutationField('removeFinancials', t =>
+  t.field({
+    type: QuarterlyFinancialRef,
+    description:
+      'Removes one financial line recorded for the wrong quarter, unit or scope (ADMIN); the audit trail keeps it. Closed quarters keep their snapshots; close the quarter again to count without it.',
+    authScopes: { admin: true },
+    errors: described('removing financials', 'The line as it was before it was removed.'),
+    args: { input: t.arg({ type: RemoveFinancialsInput, required: true, description: 'The line.' }) },
+    resolve: (_, { input }, ctx) =>
+      removeFinancials(
+        ctx.em,
+        {
+          accountId: decodeId(input.accountId, 'Account', 'accountId'),
+          businessUnitId: maybeId(input.businessUnitId, 'BusinessUnit', 'businessUnitId'),
+          quarter: input.quarter,
+          expectedVersion: input.expectedVersion,
         },
         ctx.actor,
       ),
