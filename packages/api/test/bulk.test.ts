@@ -185,7 +185,9 @@ describe('a field sent as null', () => {
 describe('a code that names nothing', () => {
   it('is rejected with where to find the codes, for segments as for business units', async () => {
     const res = await api.gql<{
-      upsertAccounts: { data?: { rejections: { index: number; path: string[]; code: string; message: string }[] } };
+      upsertAccounts: {
+        data?: { rejections: { index: number; path: string[]; code: string; message: string }[] };
+      };
     }>(
       `mutation($rows: [AccountRowInput!]!) { upsertAccounts(rows: $rows, mode: PARTIAL) {
          ... on UpsertAccountsSuccess { data { rejections { index path code message } } } } }`,

@@ -346,7 +346,13 @@ export function unknownAccountRef(index: number, accountRef: string): RowRejecti
 }
 
 /** The rejection of a row whose `field` names a code of no `what` ("business unit"); `listedBy` is the query listing them. */
-function unknownCode(index: number, field: string, what: string, code: string, listedBy: string): RowRejection {
+function unknownCode(
+  index: number,
+  field: string,
+  what: string,
+  code: string,
+  listedBy: string,
+): RowRejection {
   return {
     index,
     path: [field],

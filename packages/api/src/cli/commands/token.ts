@@ -42,7 +42,9 @@ export function registerToken(program: Command): void {
         throw new Error(`--expires ${expiresAt.problem}; got ${options.expires}.`);
       }
       if (expiresAt !== null && expiresAt.getTime() <= Date.now()) {
-        throw new Error(`--expires must be in the future (an expired token would never work); got ${options.expires}.`);
+        throw new Error(
+          `--expires must be in the future (an expired token would never work); got ${options.expires}.`,
+        );
       }
       await withDatabase(async orm => {
         const em = orm.em.fork();

@@ -349,7 +349,9 @@ export const AccountSnapshotStakeholdersRef = builder
     fields: t => ({
       contacts: t.exposeInt('contacts', { description: 'Contacts at the customer.' }),
       influential: t.exposeInt('influential', { description: 'Those with influence 4 or 5.' }),
-      covered: t.exposeInt('covered', { description: 'Influential contacts whose counterpart is an active person.' }),
+      covered: t.exposeInt('covered', {
+        description: 'Influential contacts whose counterpart is an active person.',
+      }),
       coverage: t.float({
         nullable: true,
         description: 'Covered ÷ influential, 0–1; null without influential contacts.',

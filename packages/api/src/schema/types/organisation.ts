@@ -103,7 +103,8 @@ const CreateBusinessUnitInput = builder.inputType('CreateBusinessUnitInput', {
 });
 
 const UpdateBusinessUnitInput = builder.inputType('UpdateBusinessUnitInput', {
-  description: 'Changes to a business unit; omitted fields keep their value (null is refused: both are required).',
+  description:
+    'Changes to a business unit; omitted fields keep their value (null is refused: both are required).',
   fields: t => ({
     id: t.globalID({ required: true, description: 'The business unit.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
