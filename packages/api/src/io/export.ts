@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import type { EntityManager } from '@kam/domain';
+import { dialectOfEm, type EntityManager } from '@kam/domain';
 import { stringify } from 'csv-stringify/sync';
 import { CSV_FORMATS, type CsvKind, toSpreadsheetCell } from './csv-formats.ts';
 
@@ -29,40 +29,47 @@ export async function exportCsv(
   const { select, keyColumns, orderBy, tree, treeIndex } = format.page;
   const keyAliases = keyColumns.map((_, i) => `k${i}`);
   const keySelect = keyColumns.map((c, i) => `${c} as ${keyAliases[i]}`).join(', ');
-  return em.transactional(async tx => {
-    const connection = tx.getConnection();
-    const ctx = tx.getTransactionContext();
-    const run = (sql: string, params: unknown[] = []) =>
-      connection.execute<Record<string, unknown>[]>(sql, params, 'all', ctx);
-    if (tree) {
-      // Temporary: private to this connection, gone with it (and dropped below).
-      await run('drop table if exists kam_export_tree');
-      await run(`create temporary table kam_export_tree as ${tree}`);
-      await run(`create index kam_export_tree_order on kam_export_tree (${treeIndex ?? 'id'})`);
-    }
-    try {
-      let after: unknown[] | null = null;
-      let rows = 0;
-      for (;;) {
-        const where = after
-          ? ` where (${keyColumns.join(', ')}) > (${keyColumns.map(() => '?').join(', ')})`
-          : '';
-        const sql = `select * from (${select.replace(/^\s*select /, `select ${keySelect}, `)}${where} order by ${orderBy} limit ${pageSize}) page`;
-        const page = await run(sql, after ?? []);
-        if (!page.length) break;
-        await write(
-          stringify(page.map((r: Record<string, unknown>) => format.toCells(r).map(toSpreadsheetCell))),
-        );
-        rows += page.length;
-        const last = page[page.length - 1] as Record<string, unknown>;
-        after = keyAliases.map(a => last[a]);
-        if (page.length < pageSize) break;
+  return em.transactional(
+    async tx => {
+      const connection = tx.getConnection();
+      const ctx = tx.getTransactionContext();
+      const run = (sql: string, params: unknown[] = []) =>
+        connection.execute<Record<string, unknown>[]>(sql, params, 'all', ctx);
+      if (tree) {
+        // Temporary: private to this connection, gone with it (and dropped below).
+        await run('drop table if exists kam_export_tree');
+        await run(`create temporary table kam_export_tree as ${tree}`);
+        await run(`create index kam_export_tree_order on kam_export_tree (${treeIndex ?? 'id'})`);
       }
-      return rows;
-    } finally {
-      if (tree) await run('drop table if exists kam_export_tree');
-    }
-  });
+      try {
+        let after: unknown[] | null = null;
+        let rows = 0;
+        for (;;) {
+          const where = after
+            ? ` where (${keyColumns.join(', ')}) > (${keyColumns.map(() => '?').join(', ')})`
+            : '';
+          const sql = `select * from (${select.replace(/^\s*select /, `select ${keySelect}, `)}${where} order by ${orderBy} limit ${pageSize}) page`;
+          const page = await run(sql, after ?? []);
+          if (!page.length) break;
+          await write(
+            stringify(page.map((r: Record<string, unknown>) => format.toCells(r).map(toSpreadsheetCell))),
+          );
+          rows += page.length;
+          const last = page[page.length - 1] as Record<string, unknown>;
+          after = keyAliases.map(a => last[a]);
+          if (page.length < pageSize) break;
+        }
+        return rows;
+      } finally {
+        if (tree) await run('drop table if exists kam_export_tree');
+      }
+      // Read-only on SQLite, so that it begins deferred and reads its snapshot without holding the
+      // write lock other processes wait for (kam's SQLite driver begins other transactions
+      // immediate). Not on PostgreSQL, whose read-only transactions may not create the temporary
+      // table; its snapshot blocks no writer anyway.
+    },
+    { readOnly: dialectOfEm(em) === 'sqlite' },
+  );
 }
 
 /**

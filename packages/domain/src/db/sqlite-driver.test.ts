@@ -280,3 +280,71 @@ describe.runIf(testDialect() === 'sqlite')('reads of one turn of the event loop'
     expect(await nameOf(account.id)).toBe('In a transaction');
   });
 });
+
+describe.runIf(testDialect() === 'sqlite')('transactions of two processes on one file', () => {
+  let dir: string;
+  let orm: MikroORM;
+  /** Another process's connection: it gives up at once instead of waiting for the lock. */
+  let other: BetterSqlite3.Database;
+  const rename = (id: number, name: string) =>
+    other.prepare('update account set name = ? where id = ?').run(name, id);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kam-locks-'));
+    orm = await openOrm({ url: join(dir, 'kam.sqlite') });
+    await migrateDatabase(orm);
+    other = new Sqlite(join(dir, 'kam.sqlite'));
+    other.pragma('busy_timeout = 0');
+  });
+  afterAll(async () => {
+    other.close();
+    await orm.close(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a write transaction holds the write lock from its start, so it never reads what another commit makes stale', async () => {
+    const account = await makeAccount(orm.em.fork(), { name: 'Start' });
+    // A use case that reads, then writes (as closeQuarter does for seconds). Begun deferred, the
+    // other process's commit in between made its first write fail: "database is locked".
+    let otherTried: unknown;
+    await orm.em.fork().transactional(async tx => {
+      await tx
+        .getConnection()
+        .execute('select name from account where id = ?', [account.id], 'all', tx.getTransactionContext());
+      try {
+        rename(account.id, 'Other');
+      } catch (error) {
+        otherTried = error;
+      }
+      await tx
+        .getConnection()
+        .execute(
+          'update account set name = ? where id = ?',
+          ['Mine', account.id],
+          'run',
+          tx.getTransactionContext(),
+        );
+    });
+    // The other process had to wait its turn (with its busy timeout it would have waited, then written).
+    expect((otherTried as { code?: string } | undefined)?.code).toBe('SQLITE_BUSY');
+    expect(other.prepare('select name from account where id = ?').get(account.id)).toEqual({ name: 'Mine' });
+    rename(account.id, 'Other');
+    expect(other.prepare('select name from account where id = ?').get(account.id)).toEqual({ name: 'Other' });
+  });
+
+  it('a read-only transaction does not hold it: other processes write meanwhile', async () => {
+    const account = await makeAccount(orm.em.fork(), { name: 'Read' });
+    await orm.em.fork().transactional(
+      async tx => {
+        await tx
+          .getConnection()
+          .execute('select name from account where id = ?', [account.id], 'all', tx.getTransactionContext());
+        rename(account.id, 'Written meanwhile');
+      },
+      { readOnly: true },
+    );
+    expect(other.prepare('select name from account where id = ?').get(account.id)).toEqual({
+      name: 'Written meanwhile',
+    });
+  });
+});

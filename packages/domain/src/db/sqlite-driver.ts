@@ -6,8 +6,8 @@ import { CompiledQuery } from 'kysely';
 import { SQLITE_LOWER_FUNCTION } from './text-search.ts';
 
 /**
- * kam's SQLite driver: MikroORM's better-sqlite3 driver with four changes that keep a
- * long-running process fast and its memory flat.
+ * kam's SQLite driver: MikroORM's better-sqlite3 driver with five changes: the first four keep a
+ * long-running process fast and its memory flat, the fifth lets processes write in turn.
  *
  * 1. **Bound parameters.** MikroORM formats every value into the SQL text before it runs
  *    (`select … where id = 42`). Here the values are bound to the `?` placeholders
@@ -38,6 +38,13 @@ import { SQLITE_LOWER_FUNCTION } from './text-search.ts';
  *    statement that is not a plain `select`, or kysely (a transaction, a stream). Those reads
  *    see the database as the first of them did, as if they had run at once, which direct
  *    statements do anyway; writes of other connections show from the next turn on.
+ * 5. **A transaction takes the write lock when it begins** (`begin immediate`), unless it is
+ *    declared read-only (`em.transactional(…, { readOnly: true })`, as the CSV export's is). A
+ *    deferred transaction reads first and asks for the write lock at its first write; if another
+ *    process (a second `kam close-quarter`, `kam serve` beside the CLI) committed in between,
+ *    SQLite refuses it at once with "database is locked" (its snapshot is stale, so waiting
+ *    cannot help). Begun immediate, it waits its turn (`busy_timeout`) and then reads the other's
+ *    commit. Within one process kysely runs one transaction at a time anyway.
  */
 
 /** The most statements kept; beyond it, statements are prepared per use (and not cached). */
@@ -274,6 +281,10 @@ interface HeldConnectionDriver {
   init(): Promise<void>;
   acquireConnection(options?: unknown): Promise<unknown>;
   releaseConnection(connection: unknown, options?: unknown): Promise<void>;
+  beginTransaction(
+    connection: { executeQuery(query: CompiledQuery): Promise<unknown> },
+    settings: { accessMode?: string },
+  ): Promise<void>;
 }
 
 /** A plain read: a `select` or a `with … select` (not a write with `returning`, not a pragma). */
@@ -314,6 +325,12 @@ export class KamSqliteConnection extends SqliteConnection {
       driver.releaseConnection = (connection, options) => {
         this.#held -= 1;
         return release(connection, options);
+      };
+      // Point 5 above: a transaction takes the write lock when it begins, unless it only reads.
+      driver.beginTransaction = async (connection, settings) => {
+        await connection.executeQuery(
+          CompiledQuery.raw(settings.accessMode === 'read only' ? 'begin' : 'begin immediate'),
+        );
       };
       return driver as unknown as ReturnType<typeof createDriver>;
     };
