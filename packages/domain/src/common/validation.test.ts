@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  canonicalDecimal,
+  decimalSchema,
   externalRefSchema,
   influenceSchema,
   isoDateSchema,
@@ -78,5 +80,68 @@ describe('an amount written the European way', () => {
     // The hints that fired before still do.
     expect(moneyProblem('1,234.50')).toBe('must be written without thousands separators, like 1250.50');
     expect(moneyProblem('1234,50')).toBe('must use a point for the decimals, like 1250.50');
+  });
+});
+
+describe('a decimal number (decimalSchema)', () => {
+  const target = decimalSchema(10, 4);
+
+  it('is kept in its canonical text, as a decimal column reads it back', () => {
+    expect(
+      ['007', '-0', '-0.000', ' 095.50 ', '-00.2500', '0.0001', '9999999999.9999'].map(canonicalDecimal),
+    ).toEqual(['7', '0', '0', '95.5', '-0.25', '0.0001', '9999999999.9999']);
+    expect(target.parse('007')).toBe('7');
+    expect(target.parse(-0)).toBe('0');
+    expect(target.parse(12.5)).toBe('12.5');
+    // Leading zeros are not digits of the number: eleven written, seven that count.
+    expect(target.parse('00001234567')).toBe('1234567');
+  });
+
+  it('says how to write one that is wrong, naming the slip', () => {
+    expect(issues(target, '80%')).toEqual([
+      ['INVALID_DECIMAL', 'must be written 80, without the percent sign (80 means 80 %)'],
+    ]);
+    expect(issues(target, '12.5 %')).toEqual([
+      ['INVALID_DECIMAL', 'must be written 12.5, without the percent sign (12.5 means 12.5 %)'],
+    ]);
+    expect(issues(target, '1.234,50')).toEqual([
+      [
+        'INVALID_DECIMAL',
+        'must be written 1234.50: without thousands separators, and with a point for the decimals',
+      ],
+    ]);
+    expect(issues(target, '1,000.50')).toEqual([
+      ['INVALID_DECIMAL', 'must be written without thousands separators, like 12.5'],
+    ]);
+    expect(issues(target, '4,2')).toEqual([
+      ['INVALID_DECIMAL', 'must use a point for the decimals, like 12.5'],
+    ]);
+    expect(issues(target, 1e21)).toEqual([
+      ['INVALID_DECIMAL', 'must be written out, not in exponent notation, like 12.5'],
+    ]);
+    expect(issues(target, '€50')).toEqual([
+      ['INVALID_DECIMAL', 'must be a plain number without a unit, a currency sign or a code, like 12.5'],
+    ]);
+    expect(issues(target, '1.23456')).toEqual([
+      ['INVALID_DECIMAL', 'must have at most 4 decimals, like 12.5'],
+    ]);
+    expect(issues(target, '-12345678901')).toEqual([
+      [
+        'INVALID_DECIMAL',
+        'must have at most 10 digits before the point (at most 9999999999.9999 either way)',
+      ],
+    ]);
+    expect(issues(target, undefined)).toEqual([['REQUIRED', 'is required']]);
+  });
+
+  it('is not read by a rule of its object when it is malformed', () => {
+    let ruleRan = false;
+    const schema = z.object({ target }).superRefine(() => {
+      ruleRan = true;
+    });
+    expect(schema.safeParse({ target: '80%' }).success).toBe(false);
+    expect(ruleRan).toBe(false);
+    expect(schema.safeParse({ target: '80' }).success).toBe(true);
+    expect(ruleRan).toBe(true);
   });
 });

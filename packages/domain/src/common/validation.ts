@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DomainError, type DomainErrorCode, type FieldIssue } from './domain-error.ts';
 import { fromCents, MAX_MONEY_CENTS, type Money, toCents } from './money.ts';
 import { INVALID_QUARTER_MESSAGE, isQuarter, type Quarter, quarterProblem } from './quarter.ts';
+import { counted } from './words.ts';
 
 // A missing required field says so, instead of zod's "expected string, received undefined".
 z.config({
@@ -64,6 +65,27 @@ export const quarterSchema = z
 const INVALID_MONEY_MESSAGE = 'must be a decimal amount with at most two decimals, like 1250.50';
 
 /**
+ * The hint for a number written as a spreadsheet shows it (thousands separators, a decimal
+ * comma, both at once, exponent notation), or null when it is none of these; `example` is a
+ * number written right.
+ */
+function spreadsheetSlip(text: string, example: string): string | null {
+  // A European spreadsheet's "1.234,50" or "1 234,50": both slips at once, so the number is shown.
+  const european = /^(-?)(\d{1,3}(?:[.'\s]\d{3})+),(\d{1,2})$/.exec(text);
+  if (european) {
+    return `must be written ${european[1]}${european[2]!.replace(/\D/g, '')}.${european[3]}: without thousands separators, and with a point for the decimals`;
+  }
+  if (/^-?\d{1,3}([,' ]\d{3})+(\.\d+)?$/.test(text)) {
+    return `must be written without thousands separators, like ${example}`;
+  }
+  if (/^-?\d+,\d{1,2}$/.test(text)) return `must use a point for the decimals, like ${example}`;
+  if (/^-?\d+(\.\d+)?e[+-]?\d+$/i.test(text)) {
+    return `must be written out, not in exponent notation, like ${example}`;
+  }
+  return null;
+}
+
+/**
  * Why an amount was refused, in words that say how to write it: the usual slips of a
  * spreadsheet export (thousands separators, a decimal comma, a currency sign, a third decimal,
  * exponent notation) each get their own hint; anything else the general rule.
@@ -74,21 +96,87 @@ export function moneyProblem(value: unknown): string {
     return `must be at most ${fromCents(MAX_MONEY_CENTS)} either way (kam stores amounts in cents exactly)`;
   }
   if (/^-?\d+\.\d{3,}$/.test(text)) return 'must have at most two decimals (whole cents), like 1250.50';
-  // A European spreadsheet's "1.234,50" or "1 234,50": both slips at once, so the amount is shown.
-  const european = /^(-?)(\d{1,3}(?:[.'\s]\d{3})+),(\d{1,2})$/.exec(text);
-  if (european) {
-    return `must be written ${european[1]}${european[2]!.replace(/\D/g, '')}.${european[3]}: without thousands separators, and with a point for the decimals`;
-  }
-  if (/^-?\d{1,3}([,' ]\d{3})+(\.\d+)?$/.test(text)) {
-    return 'must be written without thousands separators, like 1250.50';
-  }
-  if (/^-?\d+,\d{1,2}$/.test(text)) return 'must use a point for the decimals, like 1250.50';
-  if (/^-?\d+(\.\d+)?e[+-]?\d+$/i.test(text))
-    return 'must be written out, not in exponent notation, like 1250.50';
+  const slip = spreadsheetSlip(text, '1250.50');
+  if (slip) return slip;
   if (/\d/.test(text) && /[^\d.,\s+-]/.test(text)) {
     return 'must be a plain number without a currency sign or code, like 1250.50 (amounts are in the reporting currency)';
   }
   return INVALID_MONEY_MESSAGE;
+}
+
+/** A decimal number written plainly: its sign, the digits before the point and those after it. */
+const DECIMAL_PATTERN = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Why `value` is not a decimal number with at most `integerDigits` digits before the point and
+ * `decimals` after it (a `decimal(integerDigits + decimals, decimals)` column), in words that say
+ * how to write it, or null when it is one. Leading zeros count for nothing ("007" is 7); the
+ * slips of a spreadsheet get their own hints, as amounts do, and so does a percent sign.
+ */
+export function decimalProblem(value: unknown, integerDigits: number, decimals: number): string | null {
+  const text = String(value).trim();
+  const example = '12.5';
+  const number = DECIMAL_PATTERN.exec(text);
+  if (number) {
+    if ((number[3] ?? '').length > decimals) {
+      return `must have at most ${counted(decimals, 'decimal')}, like ${example}`;
+    }
+    if (number[2]!.replace(/^0+/, '').length > integerDigits) {
+      const largest = `${'9'.repeat(integerDigits)}${decimals > 0 ? `.${'9'.repeat(decimals)}` : ''}`;
+      return `must have at most ${counted(integerDigits, 'digit')} before the point (at most ${largest} either way)`;
+    }
+    return null;
+  }
+  const percent = /^(-?\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (percent)
+    return `must be written ${percent[1]}, without the percent sign (${percent[1]} means ${percent[1]} %)`;
+  const slip = spreadsheetSlip(text, example);
+  if (slip) return slip;
+  if (/\d/.test(text) && /[^\d.,\s+-]/.test(text)) {
+    return `must be a plain number without a unit, a currency sign or a code, like ${example}`;
+  }
+  return `must be a number with at most ${counted(decimals, 'decimal')}, like ${example}`;
+}
+
+/**
+ * The canonical text of a decimal number that `decimalProblem` accepts, as kam writes its own
+ * (the default KPI targets "80", "4.2") and SQLite reads a `decimal` column back: no leading
+ * zeros, no trailing zeros after the point, no point without decimals, and no "-0" ("007" → "7",
+ * "-0.0" → "0", "12.5000" → "12.5"). Exact: text in, text out, no float in between.
+ */
+export function canonicalDecimal(text: string): string {
+  const [, sign, whole, fraction] = DECIMAL_PATTERN.exec(text.trim()) ?? [];
+  if (whole === undefined) throw new RangeError(`Not a decimal number: ${JSON.stringify(text)}`);
+  const units = whole.replace(/^0+(?=\d)/, '');
+  const decimalsWritten = (fraction ?? '').replace(/0+$/, '');
+  const body = decimalsWritten ? `${units}.${decimalsWritten}` : units;
+  return sign && body !== '0' ? `-${body}` : body;
+}
+
+/**
+ * A decimal number for a `decimal(integerDigits + decimals, decimals)` column, given as a string
+ * ("12.5") or a number, parsed into its canonical text (`canonicalDecimal`). A malformed one is
+ * INVALID_DECIMAL, saying how to write it (`decimalProblem`), and it aborts: a rule of the
+ * object over the number (a range) does not run on a text that is not one.
+ */
+export function decimalSchema(integerDigits: number, decimals: number) {
+  return z
+    .union([z.string(), z.number()], {
+      error: unlessMissing(`must be a number with at most ${counted(decimals, 'decimal')}, like 12.5`),
+    })
+    .transform((v, ctx): string => {
+      const problem = decimalProblem(v, integerDigits, decimals);
+      if (problem) {
+        ctx.addIssue({
+          code: 'custom',
+          message: problem,
+          params: { code: 'INVALID_DECIMAL' },
+          continue: false,
+        });
+        return z.NEVER;
+      }
+      return canonicalDecimal(String(v));
+    });
 }
 
 /** Cents of a money input within the range kam stores, or undefined. */

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kpiDefinitions } from '../analytics/kpis.ts';
+import { addQuarters, quarterOf } from '../common/quarter.ts';
 import { KPI_CODES, type KpiCode } from '../common/vocabulary.ts';
 import { createTestDatabase, expectRejected, type TestDatabase, testActor } from '../testing/index.ts';
 import { updateKpiDefinition } from './kpi.service.ts';
@@ -120,5 +122,126 @@ describe('KPI definitions', () => {
     expect(error.details).toMatchObject({ entity: 'KpiDefinition', expectedVersion: 1, currentVersion: 2 });
     const kpi = await db.em().findOneOrFail(KpiDefinition, { code: 'MARKET_SHARE' });
     expect([Number(kpi.target), kpi.version]).toEqual([25, 2]);
+  });
+
+  /** The version a KPI has now (the tests above move some on). */
+  async function versionOf(code: KpiCode) {
+    return (await db.em().findOneOrFail(KpiDefinition, { code })).version;
+  }
+
+  it('a malformed target is INVALID_DECIMAL alone, told how to write it, not also out of range', async () => {
+    // "80%" and "1,000.50" were also KPI_TARGET_OUT_OF_RANGE "…; got 80%": the range was checked
+    // on a text that is not a number.
+    const cases: [KpiCode, string, string][] = [
+      ['WIN_RATE', '80%', 'must be written 80, without the percent sign (80 means 80 %)'],
+      ['CUSTOMER_LIFETIME_VALUE', '1,000.50', 'must be written without thousands separators, like 12.5'],
+      ['WIN_RATE', '80,5', 'must use a point for the decimals, like 12.5'],
+      ['WIN_RATE', '8e1', 'must be written out, not in exponent notation, like 12.5'],
+      ['REFERRALS', 'lots', 'must be a number with at most 4 decimals, like 12.5'],
+    ];
+    for (const [code, target, message] of cases) {
+      const version = await versionOf(code);
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () => updateKpiDefinition(db.em(), { code, expectedVersion: version, target }, testActor),
+        ['kpi_definition'],
+      );
+      expect(error.issues).toEqual([{ path: ['target'], code: 'INVALID_DECIMAL', message }]);
+      expect(await versionOf(code)).toBe(version);
+    }
+  });
+
+  it('a target with too many digits before the point is told that limit, not the decimals', async () => {
+    // Was "must be a number with at most four decimals" for a target with two.
+    for (const target of ['99999999999999999999.99', '12345678901']) {
+      const expectedVersion = await versionOf('CUSTOMER_LIFETIME_VALUE');
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () =>
+          updateKpiDefinition(
+            db.em(),
+            { code: 'CUSTOMER_LIFETIME_VALUE', expectedVersion, target },
+            testActor,
+          ),
+        ['kpi_definition'],
+      );
+      expect(error.issues).toEqual([
+        {
+          path: ['target'],
+          code: 'INVALID_DECIMAL',
+          message: 'must have at most 10 digits before the point (at most 9999999999.9999 either way)',
+        },
+      ]);
+    }
+    // The largest target the column holds: ten digits before the point, four after it.
+    const kpi = await updateKpiDefinition(
+      db.em(),
+      {
+        code: 'CUSTOMER_LIFETIME_VALUE',
+        expectedVersion: await versionOf('CUSTOMER_LIFETIME_VALUE'),
+        target: '9999999999.9999',
+      },
+      testActor,
+    );
+    expect(kpi.target).toBe('9999999999.9999');
+  });
+
+  it('stores a target in its canonical decimal form, as the defaults are written', async () => {
+    // "007" was stored and shown as "007", "-0" as "-0".
+    const cases: [KpiCode, string | number, string][] = [
+      ['REFERRALS', '007', '7'],
+      ['ADVICE_REQUESTS', '-0', '0'],
+      ['ADVICE_REQUESTS', '-0.000', '0'],
+      ['CUSTOMER_RETENTION', ' 095.50 ', '95.5'],
+      ['KEY_VS_CONTROL_GROWTH', '-00.2500', '-0.25'],
+      ['WIN_RATE', 80, '80'],
+    ];
+    for (const [code, target, stored] of cases) {
+      const kpi = await updateKpiDefinition(
+        db.em(),
+        { code, expectedVersion: await versionOf(code), target },
+        testActor,
+      );
+      expect(kpi.target).toBe(stored);
+      const view = (await kpiDefinitions(db.em())).find(k => k.code === code);
+      expect(view?.target).toBe(Number(stored));
+    }
+  });
+
+  it('refuses a baseline quarter that has not started, writing nothing; a past one stays accepted', async () => {
+    // 2030-Q1 was accepted, and the analytics fell back to the first quarter with data without a word.
+    const next = addQuarters(quarterOf(new Date()), 1);
+    for (const baselineQuarter of [next, '2030-Q1']) {
+      const version = await versionOf('PEOPLE_SATISFACTION');
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () =>
+          updateKpiDefinition(
+            db.em(),
+            { code: 'PEOPLE_SATISFACTION', expectedVersion: version, baselineQuarter },
+            testActor,
+          ),
+        ['kpi_definition'],
+      );
+      expect(error.issues.map(i => [i.path, i.code])).toEqual([[['baselineQuarter'], 'QUARTER_NOT_STARTED']]);
+      const kpi = await db.em().findOneOrFail(KpiDefinition, { code: 'PEOPLE_SATISFACTION' });
+      expect([kpi.baselineQuarter, kpi.version]).toEqual([null, version]);
+    }
+    // The running quarter has started; a past quarter without data falls back as docs/analytics.md says.
+    for (const baselineQuarter of [quarterOf(new Date()), '1990-Q1']) {
+      const kpi = await updateKpiDefinition(
+        db.em(),
+        {
+          code: 'PEOPLE_SATISFACTION',
+          expectedVersion: await versionOf('PEOPLE_SATISFACTION'),
+          baselineQuarter,
+        },
+        testActor,
+      );
+      expect(kpi.baselineQuarter).toBe(baselineQuarter);
+    }
   });
 });
