@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Actor } from '../common/actor.ts';
+import { listed } from '../common/words.ts';
 import { type OpportunityRow, opportunityRowSchema } from '../opportunities/opportunity.service.ts';
 import type { BulkOptions, BulkResult } from './bulk.types.ts';
 import { idsByKey, type TableSpec, unknownBusinessUnitCode, upsertByExternalRef } from './bulk-engine.ts';
@@ -27,11 +28,6 @@ const SPEC: TableSpec = {
 
 /** The row field that sets a stored property, where the names differ. */
 const ROW_FIELD: Record<string, string> = { account: 'accountRef', businessUnit: 'businessUnitCode' };
-
-/** "a", "a and b", "a, b and c". */
-function listed(names: string[]): string {
-  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-}
 
 /**
  * Creates or updates opportunities keyed by `externalRef`. A decided opportunity (WON or

@@ -104,11 +104,13 @@ export function assertVersion(
   expectedVersion: number | undefined,
   /** How the message names the record; "<entityName> <id>" when omitted. */
   label = `${entityName} ${entity.id}`,
+  /** Whether `label` is a plural noun ("The settings"): the message then says "were" and "them". */
+  { plural = false }: { plural?: boolean } = {},
 ): void {
   if (expectedVersion === undefined) {
     throw new DomainError(
       'VALIDATION_FAILED',
-      `${label} exists (version ${entity.version}): send expectedVersion ${entity.version} to change it.`,
+      `${label} ${plural ? 'exist' : 'exists'} (version ${entity.version}): send expectedVersion ${entity.version} to change it.`,
       {
         issues: [{ path: ['expectedVersion'], message: 'is required', code: 'REQUIRED' }],
         details: { entity: entityName, id: entity.id, currentVersion: entity.version },
@@ -118,7 +120,7 @@ export function assertVersion(
   if (entity.version !== expectedVersion) {
     throw new DomainError(
       'VERSION_CONFLICT',
-      `${label} was changed by someone else: you sent version ${expectedVersion}, the current version is ${entity.version}. Reload it, reapply your change and send version ${entity.version}.`,
+      `${label} ${plural ? 'were' : 'was'} changed by someone else: you sent version ${expectedVersion}, the current version is ${entity.version}. Reload ${plural ? 'them' : 'it'}, reapply your change and send version ${entity.version}.`,
       { details: { entity: entityName, id: entity.id, expectedVersion, currentVersion: entity.version } },
     );
   }

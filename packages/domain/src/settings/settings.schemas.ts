@@ -1,20 +1,50 @@
 import { z } from 'zod';
-import { ruled } from '../common/validation.ts';
+import type { DomainErrorCode } from '../common/domain-error.ts';
+import { unlessMissing } from '../common/validation.ts';
 
-const weight = z.number().min(0).max(100);
-const threshold = z.number().min(0).max(100);
-
-function sumsTo100(weights: Record<string, number>): boolean {
-  return Math.abs(Object.values(weights).reduce((a, b) => a + b, 0) - 100) < 1e-9;
+/**
+ * A number setting from `min` to `max`, refused in kam's words ("must be at most 100"), as the
+ * schemas of common/validation.ts give their bounds, rather than zod's "Too big: expected number
+ * to be <=100".
+ */
+function settingNumber(min: number, max: number, { int = false }: { int?: boolean } = {}) {
+  const number = z.number({ error: unlessMissing('must be a number') });
+  return (int ? number.int('must be a whole number') : number)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 }
 
+/** A share strictly between 0 and 1 (a pyramid band). */
+const share = z
+  .number({ error: unlessMissing('must be a number') })
+  .gt(0, 'must be above 0')
+  .lt(1, 'must be below 1');
+
+const weight = settingNumber(0, 100);
+const threshold = settingNumber(0, 100);
+
+/** Σ of the weights, without the float noise of adding decimals (33.3 + 33.3 + 33.5 = 100.1). */
+function sumOf(weights: Record<string, number>): number {
+  return Math.round(Object.values(weights).reduce((a, b) => a + b, 0) * 1e9) / 1e9;
+}
+
+/**
+ * A group of weights that must add up to 100 (SETTINGS_WEIGHTS_NOT_100). The message gives each
+ * weight with its value and their sum, as checked: after a patch is merged into the stored
+ * settings, so with the weights the patch left out (`updateSettings` says which those were).
+ */
 const weights = <T extends Record<string, z.ZodNumber>>(shape: T) =>
-  ruled(
-    z.object(shape).strict(),
-    w => sumsTo100(w as Record<string, number>),
-    'SETTINGS_WEIGHTS_NOT_100',
-    'weights must add up to 100',
-  );
+  z
+    .object(shape)
+    .strict()
+    .refine(w => sumOf(w as Record<string, number>) === 100, {
+      error: issue => {
+        const w = issue.input as Record<string, number>;
+        const terms = Object.keys(shape).map(key => `${key} ${w[key]}`);
+        return `must add up to 100, but ${terms.join(' + ')} = ${sumOf(w)}`;
+      },
+      params: { code: 'SETTINGS_WEIGHTS_NOT_100' satisfies DomainErrorCode },
+    });
 
 /** The ISO 4217 currency codes this runtime knows (Intl, from its ICU data). */
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
@@ -39,14 +69,14 @@ export const settingsSchema = z
     pyramid: z
       .object({
         /** Share of active accounts (by TTM revenue rank) that are ACTIVE_LARGE. */
-        largeShare: z.number().gt(0).lt(1).default(0.1),
+        largeShare: share.default(0.1),
         /** Share of active accounts that are ACTIVE_MEDIUM, after the large ones. */
-        mediumShare: z.number().gt(0).lt(1).default(0.3),
+        mediumShare: share.default(0.3),
       })
       .strict()
       .refine(v => v.largeShare + v.mediumShare < 1, {
         message: 'largeShare + mediumShare must be below 1',
-        params: { code: 'SETTINGS_PYRAMID_SHARES_TOO_LARGE' },
+        params: { code: 'SETTINGS_PYRAMID_SHARES_TOO_LARGE' satisfies DomainErrorCode },
       })
       .default({ largeShare: 0.1, mediumShare: 0.3 }),
     selection: z
@@ -69,7 +99,7 @@ export const settingsSchema = z
           stakeholderCoverage: weight,
         }).default({ attitude: 70, yearsAsCustomer: 15, stakeholderCoverage: 15 }),
         /** Years as a customer that earn the full years-as-customer score. */
-        yearsForFullLoyalty: z.number().int().min(1).max(50).default(10),
+        yearsForFullLoyalty: settingNumber(1, 50, { int: true }).default(10),
         attractivenessThreshold: threshold.default(60),
         relationshipThreshold: threshold.default(60),
         /** Stage one of selection: the financial score a candidate needs. */
@@ -89,23 +119,23 @@ export const settingsSchema = z
       .object({
         /** The review of a designation is at least this many months out; never below 24 (000). */
         reviewMonths: z
-          .number()
-          .int()
+          .number({ error: unlessMissing('must be a number') })
+          .int('must be a whole number')
           .min(
             24,
             "must be at least 24: a designation's review is due at least 24 months after it is made or reviewed (reviewed not less than every two years)",
           )
-          .max(60)
+          .max(60, 'must be at most 60')
           .default(24),
         /** A review is "due" this many days before `reviewDueOn`. */
-        reviewDueWarningDays: z.number().int().min(0).max(365).default(90),
+        reviewDueWarningDays: settingNumber(0, 365, { int: true }).default(90),
       })
       .strict()
       .default({ reviewMonths: 24, reviewDueWarningDays: 90 }),
     plans: z
       .object({
         /** Execution reviews are expected at this cadence; a plan without one inside it is flagged. */
-        reviewCadenceMonths: z.number().int().min(1).max(12).default(3),
+        reviewCadenceMonths: settingNumber(1, 12, { int: true }).default(3),
       })
       .strict()
       .default({ reviewCadenceMonths: 3 }),
@@ -134,7 +164,7 @@ export const settingsSchema = z
       .strict()
       .refine(v => v.redBelow < v.greenFrom, {
         message: 'redBelow must be lower than greenFrom',
-        params: { code: 'SETTINGS_HEALTH_BANDS_INVERTED' },
+        params: { code: 'SETTINGS_HEALTH_BANDS_INVERTED' satisfies DomainErrorCode },
       })
       .default({
         weights: {
@@ -151,7 +181,7 @@ export const settingsSchema = z
     lifetime: z
       .object({
         /** Cap on the expected customer lifetime derived from retention, in years. */
-        maxExpectedLifetimeYears: z.number().min(1).max(100).default(20),
+        maxExpectedLifetimeYears: settingNumber(1, 100).default(20),
       })
       .strict()
       .default({ maxExpectedLifetimeYears: 20 }),
@@ -162,3 +192,20 @@ export type KamSettings = z.output<typeof settingsSchema>;
 export type KamSettingsInput = z.input<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: KamSettings = settingsSchema.parse({});
+
+/**
+ * The settings allowed at `path` of the settings document (`[]` for the top level, `['selection']`
+ * for the selection's), in the schema's order; empty where `path` names no group of settings.
+ */
+export function settingKeysAt(path: readonly (string | number)[]): string[] {
+  let schema: z.ZodType = settingsSchema;
+  for (const key of path) {
+    schema = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;
+    if (!(schema instanceof z.ZodObject)) return [];
+    const next = (schema.shape as Record<string, z.ZodType>)[String(key)];
+    if (!next) return [];
+    schema = next;
+  }
+  schema = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}

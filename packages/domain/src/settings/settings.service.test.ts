@@ -147,6 +147,134 @@ describe('settings validation', () => {
   });
 });
 
+describe('settings error messages', () => {
+  it('a weights error names the weights after the merge, their sum, and those the patch kept', async () => {
+    // The stored financial weights are the defaults 40/30/30: the patch sets revenue 40 and
+    // margin 60, growthPotential keeps 30, so 40 + 60 + 30 = 130.
+    await expectInvalid(
+      { selection: { financialWeights: { revenue: 40, margin: 60 } } },
+      ['patch', 'selection', 'financialWeights'],
+      /^must add up to 100, but revenue 40 \+ margin 60 \+ growthPotential 30 = 130 \(growthPotential was not in the patch and kept its stored value: a patch changes only the settings it names\)$/,
+    );
+    // 25 + 25 (sent) = 50: nothing kept, so nothing to explain.
+    await expectInvalid(
+      { selection: { attractivenessWeights: { financial: 25, strategic: 25 } } },
+      ['patch', 'selection', 'attractivenessWeights'],
+      /^must add up to 100, but financial 25 \+ strategic 25 = 50$/,
+    );
+    // 10 + 15 (stored) + 15 (stored) = 40.
+    await expectInvalid(
+      { selection: { relationshipWeights: { attitude: 10 } } },
+      ['patch', 'selection', 'relationshipWeights'],
+      /^must add up to 100, but attitude 10 \+ yearsAsCustomer 15 \+ stakeholderCoverage 15 = 40 \(yearsAsCustomer and stakeholderCoverage were not in the patch and kept their stored values: /,
+    );
+    // 30 + 20 + 15 + 15 + 15 + 15 = 110.
+    await expectInvalid(
+      { health: { weights: { relationshipStrength: 30 } } },
+      ['patch', 'health', 'weights'],
+      /^must add up to 100, but relationshipStrength 30 \+ stakeholderCoverage 20 \+ planFreshness 15 \+ provenValue 15 \+ satisfaction 15 \+ marginTrend 15 = 110 \(stakeholderCoverage, planFreshness, provenValue, satisfaction and marginTrend were not in the patch and kept their stored values: /,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'SETTINGS_INVALID',
+      async () =>
+        updateSettings(
+          db.em(),
+          {
+            expectedVersion: await currentVersion(),
+            patch: { selection: { financialWeights: { revenue: 40, margin: 60 } } },
+          },
+          testActor,
+        ),
+      ['settings'],
+    );
+    expect(error.issues[0]?.code).toBe('SETTINGS_WEIGHTS_NOT_100');
+    expect(error.message).toContain('selection.financialWeights: must add up to 100, but');
+  });
+
+  it('an unknown setting is named with the settings allowed at its place', async () => {
+    await expectInvalid(
+      { selection: { foo: 1 } } as unknown as UpdateSettingsInput['patch'],
+      ['patch', 'selection'],
+      /^unknown setting selection\.foo; the settings under selection are: financialWeights, attractivenessWeights, relationshipWeights, yearsForFullLoyalty, attractivenessThreshold, relationshipThreshold, financialScreenThreshold$/,
+    );
+    await expectInvalid(
+      { foo: 1, bar: 2 } as unknown as UpdateSettingsInput['patch'],
+      ['patch'],
+      /^unknown settings foo and bar; the top-level settings are: currency, pyramid, selection, designation, plans, health, lifetime$/,
+    );
+    await expectInvalid(
+      { health: { weights: { margin: 10 } } } as unknown as UpdateSettingsInput['patch'],
+      ['patch', 'health', 'weights'],
+      /^unknown setting health\.weights\.margin; the settings under health\.weights are: relationshipStrength, stakeholderCoverage, planFreshness, provenValue, satisfaction, marginTrend$/,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'SETTINGS_INVALID',
+      async () =>
+        updateSettings(
+          db.em(),
+          { expectedVersion: await currentVersion(), patch: { plans: { foo: 1 } } as never },
+          testActor,
+        ),
+      ['settings'],
+    );
+    expect(error.issues[0]?.code).toBe('UNRECOGNIZED_KEYS');
+  });
+
+  it("a value out of its range is told in kam's words, with its bound", async () => {
+    await expectInvalid(
+      { selection: { attractivenessThreshold: 120 } },
+      ['patch', 'selection', 'attractivenessThreshold'],
+      /^must be at most 100$/,
+    );
+    await expectInvalid(
+      { selection: { financialScreenThreshold: -1 } },
+      ['patch', 'selection', 'financialScreenThreshold'],
+      /^must be at least 0$/,
+    );
+    await expectInvalid(
+      { designation: { reviewDueWarningDays: 400 } },
+      ['patch', 'designation', 'reviewDueWarningDays'],
+      /^must be at most 365$/,
+    );
+    await expectInvalid(
+      { selection: { yearsForFullLoyalty: 2.5 } },
+      ['patch', 'selection', 'yearsForFullLoyalty'],
+      /^must be a whole number$/,
+    );
+    await expectInvalid(
+      { pyramid: { largeShare: 0 } },
+      ['patch', 'pyramid', 'largeShare'],
+      /^must be above 0$/,
+    );
+    // 0.1 (stored) + 1 is not below 1 either.
+    await expectInvalid(
+      { pyramid: { mediumShare: 1 } },
+      ['patch', 'pyramid', 'mediumShare'],
+      /^must be below 1$/,
+      [['patch', 'pyramid']],
+    );
+    await expectInvalid(
+      { lifetime: { maxExpectedLifetimeYears: 0 } },
+      ['patch', 'lifetime', 'maxExpectedLifetimeYears'],
+      /^must be at least 1$/,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'SETTINGS_INVALID',
+      async () =>
+        updateSettings(
+          db.em(),
+          { expectedVersion: await currentVersion(), patch: { selection: { attractivenessThreshold: 120 } } },
+          testActor,
+        ),
+      ['settings'],
+    );
+    expect(error.issues[0]?.code).toBe('TOO_BIG');
+  });
+});
+
 describe('changing settings', () => {
   it('stores a valid change, keeps what the patch leaves out, bumps the version and audits it', async () => {
     const version = await currentVersion();
@@ -183,6 +311,9 @@ describe('changing settings', () => {
       testActor,
     );
     const error = await staleCadenceChange(version, 1);
+    expect(error.message).toBe(
+      `The settings were changed by someone else: you sent version ${version}, the current version is ${version + 1}. Reload them, reapply your change and send version ${version + 1}.`,
+    );
     expect(error.details).toMatchObject({
       entity: 'Settings',
       expectedVersion: version,

@@ -5,9 +5,10 @@ import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
 import { describeIssues, parseInput, toFieldIssues, versionSchema } from '../common/validation.ts';
+import { listed } from '../common/words.ts';
 import { dialectOfEm, toDbValue } from '../db/sql-writer.ts';
 import { Settings } from './settings.entity.ts';
-import { DEFAULT_SETTINGS, type KamSettings, settingsSchema } from './settings.schemas.ts';
+import { DEFAULT_SETTINGS, type KamSettings, settingKeysAt, settingsSchema } from './settings.schemas.ts';
 
 /** The current settings (the defaults when the row does not exist yet). */
 export async function getSettings(em: EntityManager): Promise<KamSettings> {
@@ -87,6 +88,45 @@ function merge(base: Record<string, unknown>, patch: Record<string, unknown>): R
   return out;
 }
 
+/** The value at `path` of a (patch) document, or undefined. */
+function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
+  let value = document;
+  for (const key of path) {
+    if (!value || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * A settings issue in words that say what to send: an unknown setting with the settings allowed
+ * at its place, and a weights sum with the weights the patch left out, which kept their stored
+ * values (the sum is checked after the patch is merged into the stored settings).
+ */
+function explained(issue: z.core.$ZodIssue, patch: Record<string, unknown>): z.core.$ZodIssue {
+  const path = issue.path.map(p => (typeof p === 'symbol' ? String(p) : p));
+  if (issue.code === 'unrecognized_keys') {
+    const names = issue.keys.map(key => [...path, key].join('.'));
+    const where = path.length ? `the settings under ${path.join('.')} are` : 'the top-level settings are';
+    const message = `unknown setting${names.length === 1 ? '' : 's'} ${listed(names)}; ${where}: ${settingKeysAt(path).join(', ')}`;
+    return { ...issue, message };
+  }
+  const params = 'params' in issue ? (issue.params as { code?: string } | undefined) : undefined;
+  if (params?.code === 'SETTINGS_WEIGHTS_NOT_100') {
+    const sent = valueAt(patch, issue.path);
+    const kept = settingKeysAt(path).filter(
+      key => !(sent && typeof sent === 'object' && Object.hasOwn(sent, key)),
+    );
+    if (kept.length === 0) return issue;
+    const note =
+      kept.length === 1
+        ? `${kept[0]} was not in the patch and kept its stored value`
+        : `${listed(kept)} were not in the patch and kept their stored values`;
+    return { ...issue, message: `${issue.message} (${note}: a patch changes only the settings it names)` };
+  }
+  return issue;
+}
+
 /** Changes settings. The whole resulting document is validated; an invalid value changes nothing. */
 export async function updateSettings(
   em: EntityManager,
@@ -101,14 +141,17 @@ export async function updateSettings(
     // the change makes version 2 (a second client that read version 1 then conflicts too, also
     // when both send their first change at the same time: see ensureSettingsRow).
     const { row } = await ensureSettingsRow(tx, actor);
-    assertVersion('Settings', row, input.expectedVersion, 'The settings');
+    assertVersion('Settings', row, input.expectedVersion, 'The settings', { plural: true });
     const merged = merge(
       row.document as unknown as Record<string, unknown>,
       input.patch as Record<string, unknown>,
     );
     const result = settingsSchema.safeParse(merged);
     if (!result.success) {
-      const issues = toFieldIssues(result.error.issues, ['patch']);
+      const issues = toFieldIssues(
+        result.error.issues.map(issue => explained(issue, input.patch as Record<string, unknown>)),
+        ['patch'],
+      );
       throw new DomainError('SETTINGS_INVALID', `Invalid settings: ${describeIssues(issues)}.`, { issues });
     }
     row.document = result.data;
