@@ -17,7 +17,7 @@ export { QuarterlyFinancial } from './accounts/financial.entity.ts';
 export { ancestorIds, assertValidParent, MAX_HIERARCHY_DEPTH } from './accounts/hierarchy.ts';
 export * from './analytics/index.ts';
 export { auditedRecordKinds } from './audit/audit.subscriber.ts';
-export { type AuditRecord, insertAuditEntries } from './audit/audit.writer.ts';
+export { ACTOR_LABEL_MAX_LENGTH, type AuditRecord, insertAuditEntries } from './audit/audit.writer.ts';
 export { type AuditChanges, AuditEntry } from './audit/audit-entry.entity.ts';
 // Bulk paths, analytics, snapshots and the demo portfolio
 export * from './bulk/index.ts';

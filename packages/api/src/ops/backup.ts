@@ -1,10 +1,16 @@
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { dialectOf, type MikroORM, sqlitePath } from '@kam/domain';
 import type Database from 'better-sqlite3';
+import { assertNotAFolder, notASqliteDatabase } from '../cli/database.ts';
 
 /** Copies every remaining page in one step: one read transaction, so the copy is consistent. */
 const ALL_PAGES = 0x7fffffff;
+
+const MIGRATION_TABLE = 'mikro_orm_migrations';
+/** The tables `kam migrate` fills with reference data (ensureReferenceData), audited as by `migrate`. */
+const REFERENCE_TABLES = new Set(['settings', 'service_standard', 'service_element', 'kpi_definition']);
+const MIGRATE_ACTOR = 'migrate';
 
 type NativeSqlite = Database.Database;
 
@@ -34,15 +40,16 @@ export interface BackupReport {
  */
 export async function backupDatabase(orm: MikroORM, databaseUrl: string, out: string): Promise<BackupReport> {
   assertSqlite(databaseUrl, 'kam backup');
+  // The empty path is the working folder, which would be said to "already exist".
+  if (out.trim() === '') throw new Error('--out is empty; give the path of the backup file to create.');
   const target = path.resolve(out);
+  assertNotTheDatabase(databaseUrl, target, 'choose a new file name for the backup');
   if (existsSync(target)) throw new Error(`${target} already exists; choose a new file name for the backup.`);
   if (!existsSync(path.dirname(target))) {
     throw new Error(
       `${path.dirname(target)} does not exist: create the folder, or choose another place for --out.`,
     );
   }
-  if (path.resolve(sqlitePath(databaseUrl)) === target)
-    throw new Error('The backup file cannot be the database itself.');
   const db = await nativeClient(orm);
   // A copy of a database that is not kam's (an empty one a mistyped DATABASE_URL opened) would
   // only be refused afterwards, and left behind to block the next attempt.
@@ -63,9 +70,56 @@ export async function backupDatabase(orm: MikroORM, databaseUrl: string, out: st
 
 function hasMigrationTable(db: NativeSqlite): boolean {
   const { n } = db
-    .prepare("select count(*) as n from sqlite_master where type = 'table' and name = 'mikro_orm_migrations'")
-    .get() as { n: number };
+    .prepare("select count(*) as n from sqlite_master where type = 'table' and name = ?")
+    .get(MIGRATION_TABLE) as { n: number };
   return n > 0;
+}
+
+/** The path with its links resolved, as far as it exists (a backup's --out does not yet). */
+function realPath(file: string): string {
+  const resolved = path.resolve(file);
+  if (existsSync(resolved)) return realpathSync(resolved);
+  const parent = path.dirname(resolved);
+  return parent === resolved ? resolved : path.join(realPath(parent), path.basename(resolved));
+}
+
+/** A backup made onto the database, or restored from it, would copy the database onto itself. */
+function assertNotTheDatabase(databaseUrl: string, file: string, advice: string): void {
+  if (realPath(sqlitePath(databaseUrl)) === realPath(file))
+    throw new Error(`The backup file cannot be the database itself: ${advice}.`);
+}
+
+/**
+ * The first table in which a SQLite file holds data, or null. Data is any row, except, in a kam
+ * database, the migration table, the reference data `kam migrate` writes and the audit entries
+ * it writes for them: a database just made by `kam migrate` holds none. A change to the
+ * reference data is audited under whoever made it, and so is data.
+ */
+async function tableWithData(file: string): Promise<string | null> {
+  const { db, close } = await openReadOnly(file);
+  try {
+    const tables = db
+      .prepare(
+        // The audit trail last: the message names the table of the data itself when there is one.
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name = 'audit_entry', name",
+      )
+      .pluck()
+      .all() as string[];
+    const kam = tables.includes(MIGRATION_TABLE);
+    for (const table of tables) {
+      if (kam && (table === MIGRATION_TABLE || REFERENCE_TABLES.has(table))) continue;
+      const row =
+        kam && table === 'audit_entry'
+          ? db.prepare('select 1 from audit_entry where actor_label <> ? limit 1').get(MIGRATE_ACTOR)
+          : db.prepare(`select 1 from "${table.replaceAll('"', '""')}" limit 1`).get();
+      if (row) return table;
+    }
+    return null;
+  } catch (error) {
+    throw notASqliteDatabase(file, error) ?? error;
+  } finally {
+    close();
+  }
 }
 
 /**
@@ -114,8 +168,9 @@ export async function checkIntegrity(file: string): Promise<void> {
 
 /**
  * Restores a backup into the configured SQLite database with the online backup API (the
- * reverse direction), after checking the backup's integrity; a database that holds data is
- * replaced only with `force`. Stop the server first.
+ * reverse direction), after checking the backup's integrity; a database that holds data (see
+ * `tableWithData`) is replaced only with `force`, and a file that is not a SQLite database
+ * never. Stop the server first.
  */
 export async function restoreDatabase(
   databaseUrl: string,
@@ -123,11 +178,14 @@ export async function restoreDatabase(
   options: { force?: boolean } = {},
 ): Promise<{ pages: number }> {
   assertSqlite(databaseUrl, 'kam restore');
+  if (backupFile.trim() === '')
+    throw new Error('The backup file is empty; give the path of a file made by kam backup.');
   const source = path.resolve(backupFile);
   if (!existsSync(source))
     throw new Error(`${source} does not exist: give the path of a file made by kam backup.`);
   if (!statSync(source).isFile())
     throw new Error(`${source} is not a file: give the path of a file made by kam backup.`);
+  assertNotTheDatabase(databaseUrl, source, 'give a file made by kam backup');
   // The backup is checked before anything else is said about the database it would replace.
   await checkIntegrity(source);
   if (sqlitePath(databaseUrl) === ':memory:') {
@@ -136,9 +194,12 @@ export async function restoreDatabase(
     );
   }
   const target = path.resolve(sqlitePath(databaseUrl));
-  if (existsSync(target) && statSync(target).size > 0 && !options.force) {
+  assertNotAFolder(target);
+  // Asked with --force too: a file that is not a database is refused, not overwritten.
+  const table = existsSync(target) ? await tableWithData(target) : null;
+  if (table && !options.force) {
     throw new Error(
-      `${target} already holds a database; pass --force to replace it with ${source} (stop the server first).`,
+      `${target} already holds data (rows in ${table}); pass --force to replace it with ${source} (stop the server first).`,
     );
   }
   // As `kam migrate` does: a new machine's data folder may not be there yet.

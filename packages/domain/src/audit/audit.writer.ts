@@ -15,6 +15,9 @@ const AUDIT_COLUMNS = [
   'changes',
 ];
 
+/** The characters of an actor's label the trail keeps (the column's width; a snapshot's closed_by too). */
+export const ACTOR_LABEL_MAX_LENGTH = 200;
+
 export interface AuditRecord {
   entityType: string;
   entityId: string;
@@ -34,7 +37,7 @@ export async function insertAuditEntries(
 ): Promise<void> {
   if (records.length === 0) return;
   const occurredAt = new Date();
-  const label = actor.label.slice(0, 200);
+  const label = actor.label.slice(0, ACTOR_LABEL_MAX_LENGTH);
   const requestId = actor.requestId ?? null;
   // Plain multi-row inserts (no entity per record): the bulk paths write one record per row.
   await writeRowsReturning(

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { buildQuarterDocuments } from '../analytics/snapshot-documents.ts';
 import { query } from '../analytics/sql.ts';
-import { insertAuditEntries } from '../audit/audit.writer.ts';
+import { ACTOR_LABEL_MAX_LENGTH, insertAuditEntries } from '../audit/audit.writer.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { lockOnPostgreSql, today } from '../common/lookup.ts';
@@ -113,7 +113,7 @@ export async function closeQuarter(
             q,
             revision,
             closedAt,
-            actor.label.slice(0, 200),
+            actor.label.slice(0, ACTOR_LABEL_MAX_LENGTH),
             docs.accounts.length,
             checksum,
             portfolioPayload,
