@@ -82,15 +82,26 @@ export async function startApi(
       return { secret, personId: person.id };
     },
     async gql(query, variables, secret) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json',
-          ...(secret ? { authorization: `Bearer ${secret}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
+      const send = () =>
+        fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/graphql-response+json',
+            ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+          },
+          body: JSON.stringify({ query, variables }),
+        });
+      let response: Response;
+      try {
+        response = await send();
+      } catch (error) {
+        // A kept-alive connection that the server closed as idle (its keepAliveTimeout) just as
+        // the client reused it is reset before the request is read: sent again on a new one.
+        // Seen on a loaded machine after a long step without requests (a CI run's n-plus-one).
+        if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+        response = await send();
+      }
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: JSON.parse(text) };
     },
