@@ -349,6 +349,50 @@ describe('portfolio charts', () => {
     );
   });
 
+  it('writes band margins and group growth from the amounts, not the stored ratios rounded again', () => {
+    const [first, ...rest] = portfolio.profitability.bySize;
+    const band = {
+      ...first!,
+      ttmRevenue: '100000.00',
+      ttmGrossProfit: '30049.00', // 30.049 %, stored 0.3005 (which read 30.1 %)
+      ttmContribution: '21447.00', // 21.447 %, stored 0.2145 (which read 21.5 %)
+      grossMargin: 0.3005,
+      contributionMargin: 0.2145,
+    };
+    const chart = toMarginBySizeChartData({
+      ...portfolio,
+      profitability: { ...portfolio.profitability, bySize: [band, ...rest] },
+    });
+    expect(chart.table.rows[0]![3]).toBe('30.0\u00a0%');
+    expect(chart.table.rows[0]![5]).toBe('21.4\u00a0%');
+    expect(chart.summary).toMatch(
+      /^The largest 10 % of accounts earn a contribution margin of 21\.4\u00a0%;/,
+    );
+    const growth = toGrowthComparisonChartData({
+      ...portfolio,
+      growth: {
+        ...portfolio.growth,
+        ratio: 1,
+        // (107546 − 100000) ÷ 100000 = 7.546 %, stored 0.0755
+        keyAccounts: {
+          ...portfolio.growth.keyAccounts,
+          ttmRevenue: '107546.00',
+          priorTtmRevenue: '100000.00',
+          revenueGrowth: 0.0755,
+        },
+        controlGroup: {
+          ...portfolio.growth.controlGroup,
+          ttmRevenue: '107546.00',
+          priorTtmRevenue: '100000.00',
+          revenueGrowth: 0.0755,
+        },
+      },
+    });
+    expect(growth.summary).toBe(
+      'Key accounts grew 7.5\u00a0% year on year, the control group grew 7.5\u00a0%: 1.00 times the growth.',
+    );
+  });
+
   it('does not call a shrinking group "n times the growth"', () => {
     const withGrowth = (key: number | null, control: number | null, ratio: number | null) =>
       toGrowthComparisonChartData({
@@ -356,10 +400,15 @@ describe('portfolio charts', () => {
         growth: {
           ...portfolio.growth,
           ratio,
-          keyAccounts: { ...portfolio.growth.keyAccounts, revenueGrowth: key },
-          controlGroup: { ...portfolio.growth.controlGroup, revenueGrowth: control },
+          keyAccounts: { ...portfolio.growth.keyAccounts, ...revenues(key), revenueGrowth: key },
+          controlGroup: { ...portfolio.growth.controlGroup, ...revenues(control), revenueGrowth: control },
         },
       }).summary;
+    // The amounts behind a growth: the pages write it from them.
+    const revenues = (growth: number | null) => ({
+      ttmRevenue: (100_000 * (1 + (growth ?? 0))).toFixed(2),
+      priorTtmRevenue: '100000.00',
+    });
     // Both shrank, the key accounts twice as fast: the ratio is 2, but that is no growth.
     expect(withGrowth(-0.1, -0.05, 2)).toBe(
       'Key accounts shrank 10.0\u00a0% year on year, the control group shrank 5.0\u00a0%.',
@@ -531,14 +580,33 @@ describe('account charts', () => {
     const ttm = account().ttm;
     expect(
       toProfitabilityTrendChartData(
-        account({ ttm: { ...ttm, revenue: '1000', revenueGrowth: 0.125 } }),
+        account({ ttm: { ...ttm, revenue: '1000', priorRevenue: '800.00', revenueGrowth: 0.25 } }),
         'EUR',
       ).summary,
-    ).toMatch(/^TTM revenue EUR\u00a01,000 \(\+12\.5\u00a0% year on year\), /);
+    ).toMatch(/^TTM revenue EUR\u00a01,000 \(\+25\.0\u00a0% year on year\), /);
     expect(
       toProfitabilityTrendChartData(account({ ttm: { ...ttm, revenue: '1000', revenueGrowth: null } }), 'EUR')
         .summary,
     ).toMatch(/^TTM revenue EUR\u00a01,000 \(no year-on-year comparison\), /);
+  });
+
+  it('writes the margin and growth from the amounts, not the stored 4-decimal ratios rounded again', () => {
+    const ttm = {
+      ...account().ttm,
+      revenue: '100000.00',
+      contribution: '21447.00', // 21447 ÷ 100000 = 21.447 %, stored 0.2145
+      contributionMargin: 0.2145,
+      priorRevenue: '92929.00', // (100000 − 92929) ÷ 92929 = 7.6091… %, stored 0.0761
+      revenueGrowth: 0.0761,
+    };
+    expect(toProfitabilityTrendChartData(account({ ttm }), 'EUR').summary).toBe(
+      'TTM revenue EUR\u00a0100,000 (+7.6\u00a0% year on year), contribution EUR\u00a021,447, a contribution margin of 21.4\u00a0%.',
+    );
+    // (107546 − 100000) ÷ 100000 = 7.546 %, stored 0.0755 (which read +7.6 %)
+    const growing = { ...ttm, revenue: '107546.00', priorRevenue: '100000.00', revenueGrowth: 0.0755 };
+    expect(toProfitabilityTrendChartData(account({ ttm: growing }), 'EUR').summary).toMatch(
+      /^TTM revenue EUR\u00a0107,546 \(\+7\.5\u00a0% year on year\), /,
+    );
   });
 
   it('explains health by component, or draws nothing without a score', () => {

@@ -2,10 +2,12 @@ import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import ChartFigure from '../src/components/ChartFigure.astro';
 import DataTable from '../src/components/DataTable.astro';
+import FlagList from '../src/components/FlagList.astro';
 import KpiCard from '../src/components/KpiCard.astro';
 import type { KpiData, PortfolioData } from '../src/data/schemas.ts';
 import { toKpiTrendChartData, toMatrixChartData } from '../src/lib/chart-data.ts';
 import type { ChartSpec } from '../src/lib/chart-spec.ts';
+import AttentionPage from '../src/sites/kpi/attention.astro';
 import CustomersPage from '../src/sites/kpi/customers.astro';
 import PerformancePage from '../src/sites/kpi/performance.astro';
 import TrendsPage from '../src/sites/kpi/trends.astro';
@@ -126,7 +128,10 @@ describe('KpiCard', () => {
       onTarget: true,
     });
     expect(html).toMatch(/status bad"><span aria-hidden="true">▼<\/span> worsening/);
-    expect(html).toMatch(/status good"> · <span aria-hidden="true">✓<\/span> on target/);
+    // The separator outside both parts: a narrow card breaks the line there, not past its border.
+    expect(html).toMatch(
+      /worsening<\/span> · <span class="status good"><span aria-hidden="true">✓<\/span> on target/,
+    );
   });
 
   it('points the arrow the way the value moved, and says whether that is better', async () => {
@@ -289,5 +294,59 @@ describe('the customers page', () => {
       /active accounts that are not key accounts are banded by TTM revenue rank among themselves/i,
     );
     expect(text).not.toContain('Active accounts are banded by TTM revenue rank');
+  });
+});
+
+describe('the customers page, movements between pyramid levels', () => {
+  it('sorts the From and To columns in pyramid order, not alphabetically', async () => {
+    const html = await container.renderToString(CustomersPage);
+    const table =
+      /<caption>Accounts that changed pyramid level<\/caption>[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
+    // Fixture: ACTIVE_LARGE → KEY, ACTIVE_MEDIUM → ACTIVE_LARGE, …, PROSPECT → ACTIVE_SMALL.
+    // Pyramid order from the bottom: Suspect 1, Prospect 2, Lapsed 3, Active small 4, medium 5, large 6, Key 7.
+    const rows = [
+      ...table.matchAll(
+        /<tr><th scope="row" data-sort="(\d+)">([^<]*)<\/th><td data-sort="(\d+)">([^<]*)<\/td>/g,
+      ),
+    ].map(match => [match[1], match[2], match[3], match[4]]);
+    expect(rows).toEqual([
+      ['6', 'Active, large', '7', 'Key account'],
+      ['5', 'Active, medium', '6', 'Active, large'],
+      ['5', 'Active, medium', '4', 'Active, small'],
+      ['4', 'Active, small', '3', 'Lapsed'],
+      ['2', 'Prospect', '4', 'Active, small'],
+    ]);
+  });
+});
+
+describe('flags', () => {
+  const flags = [
+    {
+      kind: 'VALUE_NOT_RECOGNISED' as const,
+      message:
+        'No proven value that the customer recognises: get recognition for delivered value or design a new initiative.',
+    },
+    { kind: 'NO_SPONSOR' as const, message: 'No sponsor on the team: ask a director to back the account.' },
+  ];
+
+  it('read their message once, not the flag name and then the message saying it again', async () => {
+    const html = await container.renderToString(FlagList, { props: { flags } });
+    const text = html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(text).toContain(
+      'No proven value that the customer recognises: get recognition for delivered value or design a new initiative.',
+    );
+    expect(text).toContain('No sponsor on the team: ask a director to back the account.');
+    expect(text).not.toContain('No proven value recognised by the customer');
+    expect(text).not.toContain('No executive sponsor');
+    expect(html).toContain('<strong>No proven value that the customer recognises</strong>: get recognition');
+  });
+
+  it('on the attention page, once each', async () => {
+    const html = await container.renderToString(AttentionPage);
+    const text = html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    // The fixture's flags: no sponsor, procurement only, plan review overdue.
+    expect(text).not.toMatch(/No executive sponsor: No sponsor/);
+    expect(html).toContain('<strong>No sponsor on the team</strong>: ask a director to back the account.');
+    expect(html).not.toContain('<strong>No executive sponsor:</strong>');
   });
 });

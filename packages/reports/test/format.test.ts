@@ -4,6 +4,7 @@ import { businessUnitNamer, teamInRoleOrder } from '../src/data/vocabulary.ts';
 import {
   chartTooltipLabel,
   fixedFormat,
+  flagMessageParts,
   formatAxisValue,
   formatDate,
   formatGrowth,
@@ -14,7 +15,9 @@ import {
   formatShare,
   kpiDetailRows,
   shareOfTarget,
+  shownGrowth,
   shownKpiDelta,
+  shownMargin,
   targetSummary,
 } from '../src/lib/format.ts';
 import { compareCells, rowMatchesFilter } from '../src/lib/sort.ts';
@@ -356,6 +359,17 @@ describe('filtering the key-account list', () => {
     expect(rowMatchesFilter(row('Tier 3: Differentiator'), '  tier   3 ')).toBe(true);
   });
 
+  it('ignores accents, in the words typed and in the cells: "bergstrom" finds Bergström', () => {
+    const bergstrom = ['Bergström Foods', 'KA-1007', 'Tier 2: Value add'];
+    expect(rowMatchesFilter(bergstrom, 'bergstrom')).toBe(true);
+    expect(rowMatchesFilter(bergstrom, 'Bergström')).toBe(true);
+    expect(rowMatchesFilter(['Bergstrom Foods'], 'BERGSTRÖM')).toBe(true);
+    // Decomposed (NFD) text as a keyboard may send it: o + combining diaeresis.
+    expect(rowMatchesFilter(bergstrom, 'bergstro\u0308m')).toBe(true);
+    expect(rowMatchesFilter(['Société Générale'], 'societe generale')).toBe(true);
+    expect(rowMatchesFilter(bergstrom, 'bergstrum')).toBe(false);
+  });
+
   it('matches any cell, ignoring case and spacing, and shows every row for an empty filter', () => {
     const elbe = row('Tier 2: Value add');
     expect(rowMatchesFilter(elbe, 'elbe motors')).toBe(true);
@@ -365,5 +379,64 @@ describe('filtering the key-account list', () => {
     expect(rowMatchesFilter(elbe, 'approved')).toBe(false);
     expect(rowMatchesFilter(elbe, '')).toBe(true);
     expect(rowMatchesFilter(elbe, '   ')).toBe(true);
+  });
+});
+
+describe('margins and growth shown from the amounts', () => {
+  // The snapshot stores ratios to 4 decimals; rounding those again to the tenth of a percent
+  // shown rounds twice: 21447 ÷ 100000 = 0.21447 is stored 0.2145 and would read 21.5 %.
+  it('a margin of 21.447 % reads 21.4 %, not the stored 0.2145 rounded again', () => {
+    expect(formatShare(0.2145)).toBe('21.5\u00a0%');
+    expect(shownMargin('21447.00', '100000.00', 0.2145)).toBe(0.214);
+    expect(formatShare(shownMargin('21447.00', '100000.00', 0.2145))).toBe('21.4\u00a0%');
+  });
+
+  it('growth of 7.546 % reads +7.5 %, not the stored 0.0755 rounded again', () => {
+    // (107546.00 − 100000.00) ÷ 100000.00 = 0.07546
+    expect(formatGrowth(0.0755)).toBe('+7.6\u00a0%');
+    expect(formatGrowth(shownGrowth('107546.00', '100000.00', 0.0755))).toBe('+7.5\u00a0%');
+    // Cents count: (1000.76 − 1000.00) ÷ 1000.00 = 0.00076 → 0.1 %
+    expect(shownGrowth('1000.76', '1000.00', 0.0008)).toBe(0.001);
+  });
+
+  it('rounds an exact tie once, half away from zero, as the domain does', () => {
+    // 21450 ÷ 100000 = 0.2145 exactly → 21.5 %
+    expect(formatShare(shownMargin('21450.00', '100000.00', 0.2145))).toBe('21.5\u00a0%');
+    // (92450 − 100000) ÷ 100000 = −0.0755 exactly → −7.6 %
+    expect(formatGrowth(shownGrowth('92450.00', '100000.00', -0.0755))).toBe('−7.6\u00a0%');
+    // A negative margin: −0.05 of 200.00 = −0.00025 → −0.0 rounds to 0
+    expect(shownMargin('-0.05', '200.00', -0.0003)).toBe(0);
+  });
+
+  it('grows over the size of a negative base, as the domain does: −400 → −40 is +90 %', () => {
+    // (−40 − −400) ÷ |−400| = 0.9
+    expect(shownGrowth('-40.00', '-400.00', 0.9)).toBe(0.9);
+  });
+
+  it('stays empty where the snapshot has no ratio (no positive revenue; not the whole prior year)', () => {
+    expect(shownMargin('-39.85', '-99.90', null)).toBeNull();
+    expect(shownGrowth('107546.00', '100000.00', null)).toBeNull();
+  });
+});
+
+describe('a flag on the account page and the attention list', () => {
+  it('reads its message once: what is wrong, then what to do', () => {
+    expect(
+      flagMessageParts(
+        'No proven value that the customer recognises: get recognition for delivered value or design a new initiative.',
+      ),
+    ).toEqual([
+      'No proven value that the customer recognises',
+      ': get recognition for delivered value or design a new initiative.',
+    ]);
+    expect(
+      flagMessageParts(
+        'The last execution review was on 2026-01-15; one was due by 2026-04-15. Record a review.',
+      ),
+    ).toEqual([
+      'The last execution review was on 2026-01-15; one was due by 2026-04-15',
+      '. Record a review.',
+    ]);
+    expect(flagMessageParts('Something is wrong')).toEqual(['Something is wrong', '']);
   });
 });

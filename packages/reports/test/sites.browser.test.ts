@@ -166,6 +166,8 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
     if (!ahead?.inYearTarget) throw new Error(`the fixture has no plan with a target for ${AHEAD_REF}`);
     ahead.revenueYearToDate = (Number(ahead.inYearTarget) * 1.25).toFixed(2);
     ahead.missingSignOffs = ['SERVICES', 'DACH'];
+    // A headline figure as long as the demo's (it overflowed its box at 1280 px and in print).
+    fixture.portfolio.totals.ttmRevenue = '1281784613.00';
     stub = await startGraphQLStub({ snapshots: [fixture, asQuarter(fixture, '2026-Q2')] });
     fetched.push(...(await buildSite(stub, out, '2026-Q2', 'kpi')));
     // The journey site of 2026-Q2 after its KPI site: the KPI site must then link to it.
@@ -375,6 +377,60 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
         if (Math.abs(box.shown / box.drawn - 1) > 0.02 || box.overflow > 1)
           problems.push(`${path}: drawn ${box.drawn.toFixed(2)}:1, printed ${box.shown.toFixed(2)}:1`);
       }
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('clips no text of a KPI card or a headline figure, on screen from 320 px up and in print', async () => {
+    // Text wider than its box runs past the card's border (on screen) or is cut at the card's or
+    // the page's edge (in print): every text's right edge must stay inside its card or fact.
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    // 703 px: A4 less the print margins (210 mm − 2 × 12 mm), the width page.pdf() lays out at.
+    const layouts = [
+      { width: 320, media: 'screen' },
+      { width: 900, media: 'screen' },
+      // Four cards a row at their narrowest (the status lines ran past the border).
+      { width: 1100, media: 'screen' },
+      { width: 1280, media: 'screen' },
+      { width: 1440, media: 'screen' },
+      { width: 703, media: 'print' },
+    ] as const;
+    await page.goto(`${server.base}2026-Q3/kpi/index.html`);
+    for (const { width, media } of layouts) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.emulateMedia({ media });
+      const clipped = await page.evaluate(() => {
+        const found: string[] = [];
+        const boxes = document.querySelectorAll<HTMLElement>('.cards .card, .facts > div');
+        for (const box of boxes) {
+          const frame = box.getBoundingClientRect();
+          // The inside of the border: text may use the padding, not cross the border.
+          const right = frame.left + box.clientLeft + box.clientWidth;
+          const name = box.querySelector('h3, dt')?.textContent?.trim() ?? box.className;
+          if (box.scrollWidth > box.clientWidth + 1)
+            found.push(`${name}: scrolls (${box.scrollWidth} > ${box.clientWidth})`);
+          const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (!node.textContent?.trim()) continue;
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            for (const rect of range.getClientRects()) {
+              if (rect.width > 0 && rect.right > right + 1)
+                found.push(
+                  `${name}: "${node.textContent.trim()}" ends at ${Math.round(rect.right)} > ${Math.round(right)}`,
+                );
+            }
+          }
+          for (const child of box.querySelectorAll('svg')) {
+            if (child.getBoundingClientRect().right > right + 1) found.push(`${name}: its sparkline`);
+          }
+        }
+        if (boxes.length === 0) found.push('no KPI cards or facts found');
+        return found;
+      });
+      problems.push(...clipped.map(problem => `${width} px ${media}: ${problem}`));
     }
     await page.close();
     expect(problems).toEqual([]);

@@ -14,6 +14,8 @@ import {
   formatScore,
   formatShare,
   moneyToNumber,
+  shownGrowth,
+  shownMargin,
 } from './format.ts';
 
 type ParetoPoint = PortfolioData['pareto']['curve'][number];
@@ -296,6 +298,11 @@ function quadrantName(quadrant: PortfolioData['selection']['matrix'][number]['qu
   }[quadrant];
 }
 
+type SizeBand = PortfolioData['profitability']['bySize'][number];
+
+const contributionMarginOf = (band: SizeBand) =>
+  shownMargin(band.ttmContribution, band.ttmRevenue, band.contributionMargin);
+
 /** Margin against size: revenue per size decile (bars) and margins (lines, right axis). */
 export function toMarginBySizeChartData(portfolio: PortfolioData): ChartModel {
   const bands = portfolio.profitability.bySize;
@@ -324,8 +331,8 @@ export function toMarginBySizeChartData(portfolio: PortfolioData): ChartModel {
     },
     summary:
       largest && smallest
-        ? `The largest 10 % of accounts earn a contribution margin of ${formatShare(largest.contributionMargin)}; ` +
-          `the smallest 10 % earn ${formatShare(smallest.contributionMargin)}.`
+        ? `The largest 10 % of accounts earn a contribution margin of ${formatShare(contributionMarginOf(largest))}; ` +
+          `the smallest 10 % earn ${formatShare(contributionMarginOf(smallest))}.`
         : 'No active accounts.',
     table: {
       caption: 'Active accounts in ten size bands, largest first',
@@ -341,9 +348,9 @@ export function toMarginBySizeChartData(portfolio: PortfolioData): ChartModel {
         String(band.decile),
         formatCount(band.accounts),
         formatMoney(band.ttmRevenue, currency),
-        formatShare(band.grossMargin),
+        formatShare(shownMargin(band.ttmGrossProfit, band.ttmRevenue, band.grossMargin)),
         formatMoney(band.ttmContribution, currency),
-        formatShare(band.contributionMargin),
+        formatShare(contributionMarginOf(band)),
       ]),
       numeric: [1, 2, 3, 4, 5],
     },
@@ -353,6 +360,10 @@ export function toMarginBySizeChartData(portfolio: PortfolioData): ChartModel {
 /** Key accounts against the control group: year-on-year revenue growth per quarter. */
 export function toGrowthComparisonChartData(portfolio: PortfolioData): ChartModel {
   const { growth } = portfolio;
+  const groupGrowth = (group: PortfolioData['growth']['keyAccounts']) =>
+    shownGrowth(group.ttmRevenue, group.priorTtmRevenue, group.revenueGrowth);
+  const keyAccountGrowth = groupGrowth(growth.keyAccounts);
+  const controlGroupGrowth = groupGrowth(growth.controlGroup);
   return {
     spec: {
       kind: 'line',
@@ -366,10 +377,10 @@ export function toGrowthComparisonChartData(portfolio: PortfolioData): ChartMode
       height: 260,
     },
     summary:
-      growth.keyAccounts.revenueGrowth == null && growth.controlGroup.revenueGrowth == null
+      keyAccountGrowth == null && controlGroupGrowth == null
         ? 'No year-on-year growth yet: it compares the trailing four quarters with the four before, and the financial data does not hold both.'
-        : `Key accounts ${yearOnYear(growth.keyAccounts.revenueGrowth)} year on year, the control group ` +
-          `${yearOnYear(growth.controlGroup.revenueGrowth)}` +
+        : `Key accounts ${yearOnYear(keyAccountGrowth)} year on year, the control group ` +
+          `${yearOnYear(controlGroupGrowth)}` +
           // "n times the growth" only when both grew: with a shrinking group the ratio reads backwards.
           (growth.ratio != null &&
           (growth.keyAccounts.revenueGrowth ?? 0) > 0 &&
@@ -548,7 +559,9 @@ export function toTierTimelineChartData(account: AccountData): ChartModel {
 /** An account's revenue, gross profit and contribution by quarter. */
 export function toProfitabilityTrendChartData(account: AccountData, currency: string): ChartModel {
   const quarters = account.financials;
-  const margin = account.ttm.contributionMargin;
+  const { ttm } = account;
+  const margin = shownMargin(ttm.contribution, ttm.revenue, ttm.contributionMargin);
+  const growth = shownGrowth(ttm.revenue, ttm.priorRevenue, ttm.revenueGrowth);
   return {
     spec: {
       kind: 'bar',
@@ -563,8 +576,8 @@ export function toProfitabilityTrendChartData(account: AccountData, currency: st
       height: 240,
     },
     summary:
-      `TTM revenue ${formatMoney(account.ttm.revenue, currency)} (${account.ttm.revenueGrowth == null ? 'no year-on-year comparison' : `${formatGrowth(account.ttm.revenueGrowth)} year on year`}), ` +
-      `contribution ${formatMoney(account.ttm.contribution, currency)}, a contribution margin of ${formatShare(margin)}.`,
+      `TTM revenue ${formatMoney(ttm.revenue, currency)} (${growth == null ? 'no year-on-year comparison' : `${formatGrowth(growth)} year on year`}), ` +
+      `contribution ${formatMoney(ttm.contribution, currency)}, a contribution margin of ${formatShare(margin)}.`,
     table: {
       caption: 'Revenue, gross profit, cost-to-serve and contribution by quarter',
       columns: ['Quarter', 'Revenue', 'Gross profit', 'Cost-to-serve', 'Contribution'],

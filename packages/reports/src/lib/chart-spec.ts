@@ -80,6 +80,11 @@ export interface TableSpec {
   rows: string[][];
   /** Columns holding numbers (right-aligned). */
   numeric?: number[];
+  /**
+   * For a sortable table, the order of cells whose text does not sort as it reads (pyramid
+   * levels bottom to top), row by row like `rows`: written as `data-sort`; null for none.
+   */
+  sortKeys?: (string | number | null)[][];
 }
 
 /** A chart as the pages use it: the drawing, the sentence that says what it shows, and its numbers. */

@@ -2,6 +2,7 @@
  * Formatting for people: one locale (en-GB) and the snapshot's reporting currency. Money
  * arrives as exact decimal strings; it is turned into a number only for display and charts.
  */
+import { exactRatio } from '@kam/domain/rounding';
 import type { KpiData } from '../data/schemas.ts';
 import type { AxisSpec, ChartSpec } from './chart-spec.ts';
 
@@ -116,6 +117,51 @@ export function formatGrowth(value: number | null | undefined): string {
   if (value == null) return DASH;
   const text = `${oneDecimal.format(percentOf(Math.abs(value)))}${UNIT_SPACE}%`;
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
+}
+
+/** Money "1234.50" in whole cents, exactly; null when it is not written that way. */
+function cents(value: string): bigint | null {
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(value);
+  if (!match) return null;
+  const [, minus, whole = '', fraction = ''] = match;
+  const size = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
+  return minus ? -size : size;
+}
+
+const abs = (value: bigint) => (value < 0n ? -value : value);
+
+/**
+ * numerator ÷ denominator as a 0–1 ratio to the tenth of a percent that the pages show (three
+ * decimals), from the integers exactly and rounded once, by the domain's own rounding.
+ */
+function shownRatio(numerator: bigint, denominator: bigint): number {
+  return exactRatio(numerator, denominator, 3) ?? 0;
+}
+
+/**
+ * A margin (gross profit or contribution ÷ revenue) as the pages show it, computed from the
+ * amounts: the snapshot's ratio is already rounded to 4 decimals, and rounding that again to the
+ * tenth of a percent rounds twice (21,447 of 100,000 is stored 0.2145 and would read 21.5 %, not
+ * 21.4 %). Null where the snapshot's margin is (no positive revenue); the stored ratio when the
+ * amounts cannot be read.
+ */
+export function shownMargin(amount: string, revenue: string, stored: number | null): number | null {
+  if (stored == null) return null;
+  const part = cents(amount);
+  const whole = cents(revenue);
+  return part == null || whole == null || whole <= 0n ? stored : shownRatio(part, whole);
+}
+
+/**
+ * Year-on-year growth, (current − prior) ÷ |prior| as the domain defines it, as the pages show
+ * it, from the amounts (7.546 % is stored 0.0755 and would read +7.6 %). Null where the
+ * snapshot's growth is (no prior revenue, or not the whole prior year in the data).
+ */
+export function shownGrowth(current: string, prior: string, stored: number | null): number | null {
+  if (stored == null) return null;
+  const now = cents(current);
+  const before = cents(prior);
+  return now == null || before == null || before === 0n ? stored : shownRatio(now - before, abs(before));
 }
 
 export function formatCount(value: number | null | undefined): string {
@@ -443,6 +489,16 @@ export function kpiDetailRows(kpi: Pick<KpiData, 'code' | 'detail'>, currency: s
     ]);
   }
   return rows;
+}
+
+/**
+ * A flag's message split where what is wrong ends and what to do begins: at its first colon or
+ * full stop ("No sponsor on the team" | ": ask a director to back the account."); the whole
+ * message and nothing after it when it has neither.
+ */
+export function flagMessageParts(message: string): [problem: string, remedy: string] {
+  const end = /[:.]\s/.exec(message)?.index ?? -1;
+  return end < 0 ? [message, ''] : [message.slice(0, end), message.slice(end)];
 }
 
 // Formatters are made once: constructing an Intl formatter costs more than rendering a table row.

@@ -24,12 +24,16 @@ export function compareCells(a: string, b: string): number {
   return a.localeCompare(b, 'en-GB', { numeric: true, sensitivity: 'base' });
 }
 
-/** Lower case, every run of white space (a no-break space too) one space. */
-const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+/**
+ * Lower case without accents ("Bergström" → "bergstrom": letters decomposed, their combining
+ * marks dropped), every run of white space (a no-break space too) one space.
+ */
+const normalise = (text: string) =>
+  text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 
 /**
  * Whether a table row passes the list filter (client/tables.ts): the words typed, as a phrase,
- * in one of its cells, case and spacing aside. Not each word anywhere in the row: "Tier 1" would
+ * in one of its cells, case, accents and spacing aside. Not each word anywhere in the row: "Tier 1" would
  * keep every row, since every reference and most amounts hold a 1.
  */
 export function rowMatchesFilter(cells: readonly string[], query: string): boolean {

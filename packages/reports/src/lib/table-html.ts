@@ -26,15 +26,20 @@ export function tableHtml(table: TableSpec, options: { id?: string; sortable?: b
     html += `<th scope="col"${cls(index)}>${escapeHtml(column)}</th>`;
   });
   html += '</tr></thead><tbody>';
-  for (const row of table.rows) {
+  table.rows.forEach((row, rowIndex) => {
+    const keys = table.sortKeys?.[rowIndex];
+    const sort = (index: number) => {
+      const key = keys?.[index];
+      return key == null ? '' : ` data-sort="${escapeHtml(String(key))}"`;
+    };
     html += '<tr>';
     row.forEach((cell, index) => {
       html +=
         index === 0
-          ? `<th scope="row"${cls(0)}>${escapeHtml(cell)}</th>`
-          : `<td${cls(index)}>${escapeHtml(cell)}</td>`;
+          ? `<th scope="row"${cls(0)}${sort(0)}>${escapeHtml(cell)}</th>`
+          : `<td${cls(index)}${sort(index)}>${escapeHtml(cell)}</td>`;
     });
     html += '</tr>';
-  }
+  });
   return `${html}</tbody></table>`;
 }
