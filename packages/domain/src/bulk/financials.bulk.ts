@@ -61,8 +61,14 @@ export async function importFinancials(
   const operation = 'importFinancials';
   const validated = validateRows(input, financialRowSchema, options, operation);
   const now = new Date();
+  // Judged once per quarter: a call of 10,000 rows names a handful.
+  const refusals = new Map<string, ReturnType<typeof quarterNotStarted>>();
   validated.rows = validated.rows.filter(({ index, data }) => {
-    const refused = quarterNotStarted(data.quarter, 'quarter', now);
+    let refused = refusals.get(data.quarter);
+    if (refused === undefined) {
+      refused = quarterNotStarted(data.quarter, 'quarter', now);
+      refusals.set(data.quarter, refused);
+    }
     if (refused) {
       validated.rejections.push({
         index,
