@@ -69,18 +69,26 @@ export async function loadAccountBase(
   const activeKey = 'case when b.rev > 0 then 1 else 0 end';
   const rankKey = 'case when b.rev > 0 and b.designation_id is null then 1 else 0 end';
   const sql = `
-    with fin as (
+    with q as (
+      -- Each account's quarters, its business units' lines netted: a sale and a credit of one
+      -- quarter on two units is no revenue in that quarter ("earlier" and "sold" read quarters).
+      select account_id, quarter, sum(revenue) as revenue, sum(gross_profit) as gross_profit,
+        sum(cost_to_serve) as cost_to_serve, sum(coalesce(potential, 0)) as potential
+      from quarterly_financial
+      where quarter <= ?
+      group by account_id, quarter
+    ),
+    fin as (
       select account_id,
         sum(case when quarter >= ? then revenue else 0 end) as rev,
         sum(case when quarter >= ? then gross_profit else 0 end) as gp,
         sum(case when quarter >= ? then cost_to_serve else 0 end) as cts,
-        sum(case when quarter >= ? then coalesce(potential, 0) else 0 end) as pot,
+        sum(case when quarter >= ? then potential else 0 end) as pot,
         sum(case when quarter >= ? and quarter <= ? then revenue else 0 end) as prior_rev,
         sum(case when quarter >= ? and quarter <= ? then gross_profit else 0 end) as prior_gp,
         max(case when quarter < ? and revenue > 0 then 1 else 0 end) as earlier,
         max(case when revenue > 0 then 1 else 0 end) as sold
-      from quarterly_financial
-      where quarter <= ?
+      from q
       group by account_id
     ),
     kd as (
@@ -136,16 +144,16 @@ export async function loadAccountBase(
     ) fr on fr.designation_id = b.designation_id
     order by ${ref}`;
   const params = [
-    p.ttmStart,
-    p.ttmStart,
-    p.ttmStart,
-    p.ttmStart,
-    p.priorStart,
-    p.priorEnd,
-    p.priorStart,
-    p.priorEnd,
-    p.ttmStart,
     p.quarter,
+    p.ttmStart,
+    p.ttmStart,
+    p.ttmStart,
+    p.ttmStart,
+    p.priorStart,
+    p.priorEnd,
+    p.priorStart,
+    p.priorEnd,
+    p.ttmStart,
     p.asOf,
     p.asOf,
     p.asOf,

@@ -126,6 +126,37 @@ describe('pyramid', () => {
     }
   });
 
+  it('does not call an account lapsed whose only earlier quarter nets to zero over its units', async () => {
+    // A11 (a qualified opportunity, never sold) books 1,000 on ALPHA and a credit of 1,000 on BETA
+    // in 2025-Q1, before the TTM window: no revenue in that quarter, so not LAPSED ("revenue in an
+    // earlier quarter"), and it never sold, so it stays a PROSPECT, as with no lines at all.
+    const own = await createTestDatabase();
+    try {
+      const em = own.em();
+      await buildFixturePortfolio(em);
+      const before = (await computePyramid(em, FIXTURE_QUARTER)).levels;
+      const line = (businessUnitCode: string, revenue: string) => ({
+        accountRef: 'A11',
+        quarter: '2025-Q1',
+        businessUnitCode,
+        revenue,
+        grossProfit: '0',
+        costToServe: '0',
+      });
+      const result = await importFinancials(
+        em,
+        [line('ALPHA', '1000'), line('BETA', '-1000')],
+        { mode: 'ATOMIC' },
+        testActor,
+      );
+      expect(result.rejected).toBe(0);
+      const after = (await computePyramid(em, FIXTURE_QUARTER)).levels;
+      expect(after.map(l => [l.level, l.accounts])).toEqual(before.map(l => [l.level, l.accounts]));
+    } finally {
+      await own.close();
+    }
+  });
+
   it('shows no moves in the first quarter on record: there is no quarter before to move from', async () => {
     // 2025-Q1 is the first quarter with financial data: A01…A10 active, A11 PROSPECT, A12 SUSPECT.
     // Against the empty 2024-Q4 the ten active accounts would each have "risen" from SUSPECT.
