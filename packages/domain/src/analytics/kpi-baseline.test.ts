@@ -5,8 +5,10 @@
  * report computed with a two-quarter trend window that does not reach back to that quarter.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateKpiDefinition } from '../kpis/kpi.service.ts';
+import { KpiDefinition } from '../kpis/kpi-definition.entity.ts';
 import type { KpiResult } from '../snapshots/snapshot.types.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/index.ts';
+import { createTestDatabase, type TestDatabase, testActor } from '../testing/index.ts';
 import { buildFixturePortfolio } from './fixtures/portfolio.fixture.ts';
 import { computeKpis, type KpiFacts } from './kpis.ts';
 
@@ -100,5 +102,45 @@ describe('the baseline without a configured baseline quarter', () => {
     expect(whole.map(k => ({ code: k.code, ...baselineOf(k) }))).toEqual(
       whole.map(k => ({ code: k.code, ...baselineOf(q1.get(k.code)) })),
     );
+  });
+});
+
+describe('a configured baseline quarter', () => {
+  it('before the first quarter with financial data has no value, not a count of 0', async () => {
+    // The fixture's data starts in 2025-Q1; nothing was recorded in 2024-Q4, so a count read there
+    // (0) would show all of today's advice requests as improvement.
+    const own = await createTestDatabase();
+    try {
+      const em = own.em();
+      await buildFixturePortfolio(em);
+      const kpi = await em.findOneOrFail(KpiDefinition, { code: 'ADVICE_REQUESTS' });
+      await updateKpiDefinition(
+        em,
+        { code: 'ADVICE_REQUESTS', expectedVersion: kpi.version, baselineQuarter: '2024-Q4' },
+        testActor,
+      );
+      const advice = (await computeKpis(em, '2026-Q1')).find(k => k.code === 'ADVICE_REQUESTS')!;
+      expect({ ...baselineOf(advice), delta: advice.delta, improving: advice.improving }).toEqual({
+        baselineQuarter: '2024-Q4',
+        baseline: null,
+        delta: null,
+        improving: null,
+      });
+      // From the first quarter with data on, the configured quarter's value is the baseline.
+      await updateKpiDefinition(
+        em,
+        {
+          code: 'ADVICE_REQUESTS',
+          expectedVersion: (await em.fork().findOneOrFail(KpiDefinition, { code: 'ADVICE_REQUESTS' }))
+            .version,
+          baselineQuarter: '2025-Q1',
+        },
+        testActor,
+      );
+      const fromData = (await computeKpis(em, '2026-Q1')).find(k => k.code === 'ADVICE_REQUESTS')!;
+      expect(baselineOf(fromData)).toEqual({ baselineQuarter: '2025-Q1', baseline: 0 });
+    } finally {
+      await own.close();
+    }
   });
 });

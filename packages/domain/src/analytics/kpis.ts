@@ -618,7 +618,10 @@ export async function computeKpis(
     let baselineQuarter = def.baselineQuarter;
     let baseline: number | null = null;
     if (baselineQuarter && baselineQuarter <= q) {
-      baseline = kpiValue(def.code, await factsOf(baselineQuarter), settings).value;
+      // Before the first quarter with financial data nothing was recorded: no value there (a
+      // count would read 0 and show all of today's as improvement).
+      baseline =
+        baselineQuarter < from ? null : kpiValue(def.code, await factsOf(baselineQuarter), settings).value;
     } else {
       let first: { quarter: Quarter; value: number | null } | null | undefined;
       if (trendIsHistory) first = points.find(pt => pt.value !== null);
