@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false (or 1/0, yes/no)' })
   .transform(v => v === 'true' || v === '1' || v === 'yes');
 
 /**
@@ -30,6 +30,15 @@ const decimal = <T extends z.ZodType>(
     return Number(value);
   }, schema);
 
+/** A host name or IP address (IPv6 in brackets or not), as KAM_HOST and `--host` take it. */
+export const HOST_PATTERN = /^[A-Za-z0-9.:[\]-]+$/;
+
+/** A whole number from `min` to `max`, each bound said in words ("must be 1 to 100 rows"). */
+const wholeBetween = (min: number, max: number, unit: string) => {
+  const range = `must be ${min.toLocaleString('en')} to ${max.toLocaleString('en')} ${unit}`;
+  return z.number().int(`${range}, a whole number`).min(min, range).max(max, range);
+};
+
 /**
  * The API's configuration, read from the environment once and validated: a bad value stops
  * the process at start with a message naming the variable and what it accepts.
@@ -51,7 +60,7 @@ export const envSchema = z.object({
     .default('./data/kam.sqlite'),
   KAM_HOST: z
     .string()
-    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address, e.g. 127.0.0.1')
+    .regex(HOST_PATTERN, 'must be a host name or IP address, e.g. 127.0.0.1')
     .default('127.0.0.1'),
   KAM_PORT: decimal(
     z
@@ -74,21 +83,15 @@ export const envSchema = z.object({
     })
     .default('info'),
   /** Rows per bulk mutation call. */
-  KAM_MAX_BULK_ROWS: decimal(z.number().int().min(1).max(100_000).default(10_000), {
+  KAM_MAX_BULK_ROWS: decimal(wholeBetween(1, 100_000, 'rows').default(10_000), {
     format: 'must be a whole number written in digits',
   }),
   /** Largest accepted request body, bytes. */
-  KAM_MAX_BODY_BYTES: decimal(
-    z
-      .number()
-      .int()
-      .min(1024)
-      .max(100_000_000)
-      .default(8 * 1024 * 1024),
-    { format: 'must be a whole number written in digits' },
-  ),
+  KAM_MAX_BODY_BYTES: decimal(wholeBetween(1024, 100_000_000, 'bytes').default(8 * 1024 * 1024), {
+    format: 'must be a whole number written in digits',
+  }),
   /** PostgreSQL pool size. */
-  KAM_DB_POOL: decimal(z.number().int().min(1).max(100).default(10), {
+  KAM_DB_POOL: decimal(wholeBetween(1, 100, 'connections').default(10), {
     format: 'must be a whole number written in digits',
   }),
   /**
@@ -104,10 +107,13 @@ export const envSchema = z.object({
     { format: 'must be a number of megabytes written in digits' },
   ),
   /** Seconds to let in-flight requests finish on shutdown. */
-  KAM_SHUTDOWN_GRACE: decimal(z.number().min(0).max(600).default(20), {
-    format: 'must be a number of seconds written in digits, e.g. 20 or 2.5',
-    fraction: true,
-  }),
+  KAM_SHUTDOWN_GRACE: decimal(
+    z.number().min(0, 'must be 0 to 600 seconds').max(600, 'must be 0 to 600 seconds').default(20),
+    {
+      format: 'must be a number of seconds written in digits, e.g. 20 or 2.5',
+      fraction: true,
+    },
+  ),
 });
 
 export type KamEnv = z.output<typeof envSchema>;

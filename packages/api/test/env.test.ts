@@ -51,6 +51,22 @@ describe('the environment', () => {
   });
 });
 
+describe('a number out of its range', () => {
+  it('is told its range in words, with its unit (not zod\'s "Too small: expected number to be >=1")', () => {
+    for (const [name, value, says] of [
+      ['KAM_DB_POOL', '0', 'must be 1 to 100 connections'],
+      ['KAM_DB_POOL', '101', 'must be 1 to 100 connections'],
+      ['KAM_MAX_BULK_ROWS', '0', 'must be 1 to 100,000 rows'],
+      ['KAM_MAX_BODY_BYTES', '1000', 'must be 1,024 to 100,000,000 bytes'],
+      ['KAM_SHUTDOWN_GRACE', '601', 'must be 0 to 600 seconds'],
+    ] as const) {
+      expect(() => parseEnv({ [name]: value }), `${name}=${value}`).toThrow(
+        `Invalid configuration:\n  ${name}: ${says}; got "${value}"`,
+      );
+    }
+  });
+});
+
 describe('an empty number in the environment', () => {
   it('is refused with its variable, not read as 0 (KAM_PORT= listened on a random port)', () => {
     // `KAM_PORT=${PORT}` with PORT unset, in a shell or a compose file, gives an empty value:
@@ -144,11 +160,24 @@ describe('--host and --port of kam serve and kam demo', () => {
   });
 
   it('refuses a port not written in decimal digits, naming the option and the value (--port 0x10 served on 16)', () => {
-    for (const value of ['0x10', '1e3', ' 4107', '4107 ', '+4107', '-1', '4107.0', '65536', 'http']) {
+    for (const value of ['0x10', '1e3', ' 4107', '4107 ', '+4107', '-1', '4107.0', 'http']) {
       expect(() => listenEnvFrom({ port: value }), JSON.stringify(value)).toThrow(
         `--port must be a port number written in digits, 0 to 65535; got ${JSON.stringify(value)}.`,
       );
     }
+    // Digits, but out of range: said so, not "written in digits".
+    for (const value of ['65536', '99999']) {
+      expect(() => listenEnvFrom({ port: value }), value).toThrow(
+        `--port must be a port number, 0 to 65535; got ${value}.`,
+      );
+    }
+  });
+
+  it('refuses a host that is no host name or address by the option, not by KAM_HOST', () => {
+    expect(() => listenEnvFrom({ host: 'a b' })).toThrow(
+      '--host must be a host name or IP address, e.g. 127.0.0.1; got "a b".',
+    );
+    expect(listenEnvFrom({ host: '::1' })).toEqual({ KAM_HOST: '::1' });
   });
 });
 

@@ -1,4 +1,5 @@
 /** Parsing of command-line option values, with one-line errors that say what is expected. */
+import { HOST_PATTERN } from '../env.ts';
 
 /** A whole number from `min` to `max`, or an error naming the option. */
 export function wholeNumber(value: string, option: string, min: number, max: number): number {
@@ -24,17 +25,21 @@ export function listenEnvFrom(options: { host?: string; port?: string }): {
       '--host is empty; give a host name or IP address, or leave the option out for KAM_HOST or 127.0.0.1.',
     );
   }
+  if (host !== undefined && !HOST_PATTERN.test(host)) {
+    throw new Error(`--host must be a host name or IP address, e.g. 127.0.0.1; got ${JSON.stringify(host)}.`);
+  }
   if (port !== undefined) {
     if (port.trim() === '') {
       throw new Error(
         '--port is empty; give a port number (0 to 65535), or leave the option out for KAM_PORT or 4000.',
       );
     }
-    if (!/^\d+$/.test(port) || Number(port) > 65535) {
+    if (!/^\d+$/.test(port)) {
       throw new Error(
         `--port must be a port number written in digits, 0 to 65535; got ${JSON.stringify(port)}.`,
       );
     }
+    if (Number(port) > 65535) throw new Error(`--port must be a port number, 0 to 65535; got ${port}.`);
   }
   return {
     ...(host !== undefined ? { KAM_HOST: host } : {}),
