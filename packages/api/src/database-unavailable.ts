@@ -1,6 +1,7 @@
-// Connection-level failures (the database is down, restarting or out of connections), as
+// Connection-level failures (the database is down, restarting, gone or out of connections), as
 // opposed to errors in a query: node's socket codes and PostgreSQL's SQLSTATE classes 08
-// (connection exception), 57P0x (operator intervention) and 53300 (too many connections).
+// (connection exception), 57P0x (operator intervention), 53300 (too many connections), 3D000
+// (the database was dropped or renamed) and 28 (the login is refused, e.g. after a password change).
 const CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -18,6 +19,9 @@ const CODES = new Set([
   '57P02',
   '57P03',
   '53300',
+  '3D000',
+  '28000',
+  '28P01',
 ]);
 const MESSAGES =
   /Connection terminated|connect ECONNREFUSED|terminating connection due to|the database system is (starting up|shutting down|in recovery mode)|Client has encountered a connection error|timeout exceeded when trying to connect|Connection is closed/i;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -407,6 +407,34 @@ E-2,Foxtrot,,,,DE,
     );
   });
 
+  it('ATOMIC: refuses a bad header the clean way even when the transaction is slow to begin', async () => {
+    // On PostgreSQL, beginning the transaction is a round trip: the parser had already rejected
+    // the header by then, with no one listening, and about half the runs crashed the process
+    // with "Unhandled 'error' event" instead of this message. A slow begin makes it certain.
+    const em = db.em();
+    const transactional = em.transactional.bind(em);
+    const slowBegin = vi.spyOn(em, 'transactional').mockImplementation(async (work, options) => {
+      await new Promise(resolve => setTimeout(resolve, 200));
+      return transactional(work, options);
+    });
+    try {
+      await expect(
+        importCsv(
+          em,
+          'accounts',
+          file('slow-begin.csv', 'externalRef,name,extra1\nB-1,Begin\n'),
+          { mode: 'ATOMIC', batchSize: 10 },
+          actor,
+        ),
+      ).rejects.toThrow(
+        /slow-begin\.csv: unknown column\(s\) extra1\. Expected the header externalRef,name,.*Nothing was imported\.$/,
+      );
+      expect(slowBegin).toHaveBeenCalledOnce();
+    } finally {
+      slowBegin.mockRestore();
+    }
+  });
+
   it('names the column meant when only its case differs, and a header split by another separator', async () => {
     const run = (name: string, content: string) =>
       importCsv(db.em(), 'accounts', file(name, content), { mode: 'PARTIAL', batchSize: 10 }, actor);
@@ -703,6 +731,62 @@ describe.runIf(testDialect() === 'sqlite')(
         ]);
         expect(readFileSync(database).equals(databaseBytes)).toBe(true);
         expect(await accountsIn(database)).toBe(0);
+      } finally {
+        cli.restore();
+      }
+    });
+  },
+);
+
+describe.runIf(testDialect() === 'sqlite')(
+  'kam import --errors and kam export --out naming a journal file of the database',
+  () => {
+    it('refuses the -wal, -shm and -journal files before they exist (also through a linked folder), and the database stays readable', async () => {
+      const cliDir = mkdtempSync(path.join(tmpdir(), 'kam-journal-'));
+      const database = path.join(cliDir, 'kam.sqlite');
+      // The same folder by another name: the check compares resolved paths, not only existing files.
+      const linked = path.join(mkdtempSync(path.join(tmpdir(), 'kam-journal-link-')), 'db');
+      symlinkSync(cliDir, linked);
+      const cli = cliOn(database);
+      const { kam, errors } = cli;
+      try {
+        expect(await kam('migrate')).toBe(0);
+        const input = path.join(cliDir, 'accounts.csv');
+        // A rejected row: the rejection text is what overwrote the WAL frames.
+        writeFileSync(input, 'externalRef,name\nJ-1,Kept\nJ-2,\n');
+        // Nobody has the database open: its journal files do not exist, so comparing existing
+        // files (by inode) let `--errors kam.sqlite-wal` through, and SQLite then used the
+        // rejections file as its WAL: the text ended up in the database file.
+        expect(readdirSync(cliDir).sort()).toEqual(['accounts.csv', 'kam.sqlite']);
+        const journals = ['-wal', '-shm', '-journal'].flatMap(suffix => [
+          `${database}${suffix}`,
+          path.join(linked, `kam.sqlite${suffix}`),
+        ]);
+        for (const file of journals) {
+          errors.length = 0;
+          expect(await kam('import', 'accounts', input, '--mode', 'PARTIAL', '--errors', file)).toBe(1);
+          expect(errors).toEqual([
+            `kam: --errors ${file} is a journal file of the database (DATABASE_URL); give another file for the rejections. Nothing was imported.`,
+          ]);
+          errors.length = 0;
+          // SQLite deletes its WAL when the database closes: the export was reported, then gone.
+          expect(await kam('export', 'accounts', '--out', file)).toBe(1);
+          expect(errors).toEqual([
+            `kam: --out ${file} is a journal file of the database (DATABASE_URL); the export would replace it. Give another file.`,
+          ]);
+        }
+        expect(readdirSync(cliDir).sort()).toEqual(['accounts.csv', 'kam.sqlite']);
+        expect(readFileSync(database).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
+        const out = path.join(cliDir, 'export.csv');
+        expect(await kam('export', 'accounts', '--out', out)).toBe(0);
+        expect(readFileSync(out, 'utf8').split('\n')[0]).toBe(
+          'externalRef,name,parentRef,segmentCode,industry,country,customerSince',
+        );
+        // The import itself still works, with the rejections written where asked.
+        const rejections = path.join(cliDir, 'rejections.csv');
+        expect(await kam('import', 'accounts', input, '--mode', 'PARTIAL', '--errors', rejections)).toBe(2);
+        expect(readFileSync(rejections, 'utf8')).toMatch(/^line,field,code,message\n3,name,REQUIRED,/);
+        expect(await accountsIn(database)).toBe(1);
       } finally {
         cli.restore();
       }

@@ -147,6 +147,11 @@ export async function importCsv(
   guard.on('error', error => parser.destroy(error));
   // The parser stopped early (a failed batch): stop reading the file too.
   parser.on('close', () => input.destroy());
+  // The parser can fail before the batches start reading it: it checks the header as soon as the
+  // file's first chunk arrives, while ATOMIC is still waiting for its transaction to begin (a
+  // round trip on PostgreSQL). Unheard, that error crashed the process ("Unhandled 'error'
+  // event"); heard here, it stays on the parser, and the `for await` below throws it.
+  parser.on('error', () => {});
   // The line of the first copy of every key sent in an earlier batch and not rejected there.
   const seen = new SeenKeys();
   // Accounts: the line of every row rejected so far, by its external ref, so that a child in a

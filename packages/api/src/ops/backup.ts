@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { dialectOf, type MikroORM, sqlitePath } from '@kam/domain';
 import type Database from 'better-sqlite3';
 import { assertNotAFolder, notASqliteDatabase } from '../cli/database.ts';
+import { resolvedPath } from './paths.ts';
 
 /** Copies every remaining page in one step: one read transaction, so the copy is consistent. */
 const ALL_PAGES = 0x7fffffff;
@@ -75,17 +76,9 @@ function hasMigrationTable(db: NativeSqlite): boolean {
   return n > 0;
 }
 
-/** The path with its links resolved, as far as it exists (a backup's --out does not yet). */
-function realPath(file: string): string {
-  const resolved = path.resolve(file);
-  if (existsSync(resolved)) return realpathSync(resolved);
-  const parent = path.dirname(resolved);
-  return parent === resolved ? resolved : path.join(realPath(parent), path.basename(resolved));
-}
-
 /** A backup made onto the database, or restored from it, would copy the database onto itself. */
 function assertNotTheDatabase(databaseUrl: string, file: string, advice: string): void {
-  if (realPath(sqlitePath(databaseUrl)) === realPath(file))
+  if (resolvedPath(sqlitePath(databaseUrl)) === resolvedPath(file))
     throw new Error(`The backup file cannot be the database itself: ${advice}.`);
 }
 

@@ -1,5 +1,6 @@
-import { testDialect } from '@kam/domain/testing';
+import { createScratchDatabase, dropScratchDatabase, testDialect } from '@kam/domain/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable } from '../../src/database-unavailable.ts';
 import { createPrivatePostgres, type PrivatePostgres, postgresBinDir } from './private-postgres.ts';
 import {
   bootstrapAdmin,
@@ -30,9 +31,11 @@ const skipReason = !postgresProject
     : undefined;
 
 let cluster: PrivatePostgres | undefined;
+let dropCluster: PrivatePostgres | undefined;
 afterAll(async () => {
   await killAllChildren();
   await cluster?.destroy();
+  await dropCluster?.destroy();
 });
 
 const ACCOUNT = 'query($r: String!) { accountByRef(externalRef: $r) { name version } }';
@@ -157,4 +160,87 @@ describe.skipIf(skipReason !== undefined)('database loss: PostgreSQL stops under
       await server.kill('SIGTERM');
     }
   }, 150_000);
+});
+
+describe.skipIf(skipReason !== undefined)(
+  'database loss: the database is dropped under a running server',
+  () => {
+    it(`answers 503 DATABASE_UNAVAILABLE with Retry-After, not "Unexpected error."${skipReason ? ` (skipped: ${skipReason})` : ''}`, async () => {
+      dropCluster = await createPrivatePostgres(bin as string);
+      await dropCluster.start();
+      // The server's database is not the cluster's `postgres`: that one is where it is dropped from.
+      const database = await createScratchDatabase(dropCluster.url, 'kamops');
+      const env = { DATABASE_URL: database.url, KAM_DB_POOL: '4' };
+      await runKam(['migrate'], env);
+      const token = await bootstrapAdmin(env);
+      const server = await startServerProcess(env);
+      try {
+        const before = await gql(server.graphql, ACCOUNT, { r: 'NONE' }, token);
+        expect(before.status).toBe(200);
+        expect(before.body.errors).toBeUndefined();
+        // `DROP DATABASE … WITH (FORCE)` ends the server's sessions (57P01); every new connection is
+        // then refused with 3D000 (invalid_catalog_name), which was answered 200 "Unexpected error.".
+        await dropScratchDatabase(dropCluster.url, database.name);
+        expect((await fetch(`${server.base}/ready`)).status).toBe(503);
+        for (let probe = 0; probe < 6; probe++) {
+          const query = probe % 2 ? ACCOUNT : UPSERT;
+          const variables =
+            probe % 2 ? { r: 'NONE' } : { rows: [{ externalRef: `DROP-${probe}`, name: 'x' }] };
+          const response = await fetch(server.graphql, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              accept: 'application/graphql-response+json',
+              authorization: `Bearer ${token}`,
+            },
+            body: JSON.stringify({ query, variables }),
+            signal: AbortSignal.timeout(ANSWER_BOUND_MS),
+          });
+          const body = (await response.json()) as {
+            errors?: { message: string; extensions?: { code?: string } }[];
+          };
+          expect(
+            { status: response.status, retryAfter: response.headers.get('retry-after'), errors: body.errors },
+            `probe ${probe}`,
+          ).toEqual({
+            status: 503,
+            retryAfter: '5',
+            errors: [
+              expect.objectContaining({
+                extensions: expect.objectContaining({ code: 'DATABASE_UNAVAILABLE' }),
+              }),
+            ],
+          });
+        }
+        expect(server.alive()).toBe(true);
+        expect(server.output.some(line => line.includes('unexpected error'))).toBe(false);
+      } finally {
+        await server.kill('SIGTERM');
+      }
+    }, 120_000);
+  },
+);
+
+describe('database loss: which errors say the database cannot be reached', () => {
+  // PostgreSQL's errors as pg raises them (FATAL, with the SQLSTATE as `code`), wrapped the way
+  // they reach yoga's error mask.
+  const pgError = (code: string, message: string) =>
+    new Error('query failed', { cause: Object.assign(new Error(message), { code, severity: 'FATAL' }) });
+
+  it('counts a dropped database and a refused login as unavailable, not as a failed query', () => {
+    // 3D000 after `DROP DATABASE … WITH (FORCE)`; 28P01 / 28000 after the password was changed or
+    // the login revoked under a running server: each was answered "Unexpected error.".
+    expect(isDatabaseUnavailable(pgError('3D000', 'database "kamops" does not exist'))).toBe(true);
+    expect(isDatabaseUnavailable(pgError('28P01', 'password authentication failed for user "kam"'))).toBe(
+      true,
+    );
+    expect(isDatabaseUnavailable(pgError('28000', 'role "kam" is not permitted to log in'))).toBe(true);
+    for (const code of ['57P01', '57P02', '57P03', '08006', '53300'])
+      expect(isDatabaseUnavailable(pgError(code, 'connection lost')), code).toBe(true);
+    // Errors in a query stay unexpected: a missing table, a broken constraint.
+    expect(isDatabaseUnavailable(pgError('42P01', 'relation "account" does not exist'))).toBe(false);
+    expect(isDatabaseUnavailable(pgError('23505', 'duplicate key value violates unique constraint'))).toBe(
+      false,
+    );
+  });
 });

@@ -15,6 +15,7 @@ import { parseEnv } from '../../env.ts';
 import { CSV_FORMATS, CSV_KINDS, type CsvKind } from '../../io/csv-formats.ts';
 import { exportCsvToFile } from '../../io/export.ts';
 import { importCsv, readableFileSize } from '../../io/import.ts';
+import { resolvedPath } from '../../ops/paths.ts';
 import { assertMigrated, openDatabase } from '../database.ts';
 
 /** Whether two paths name one existing file (also through a link or another spelling of the path). */
@@ -24,12 +25,22 @@ function sameFile(a: string, b: string): boolean {
   return !!first && !!second && first.dev === second.dev && first.ino === second.ino;
 }
 
-/** Whether `file` is the SQLite database of `databaseUrl` or one of its journal files. */
-function isDatabaseFile(file: string, databaseUrl: string): boolean {
-  if (dialectOf(databaseUrl) !== 'sqlite') return false;
+/**
+ * What `file` is to the SQLite database of `databaseUrl` ("the database (DATABASE_URL)", or one
+ * of its journal files), else null. Writing any of them destroys the database: a journal file
+ * exists only while the database is open, so the paths are compared, not only existing files.
+ */
+function databaseFileRole(file: string, databaseUrl: string): string | null {
+  if (dialectOf(databaseUrl) !== 'sqlite') return null;
   const database = sqlitePath(databaseUrl);
-  if (database === ':memory:') return false;
-  return [database, `${database}-wal`, `${database}-shm`, `${database}-journal`].some(f => sameFile(file, f));
+  if (database === ':memory:') return null;
+  const target = resolvedPath(file);
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    const companion = `${database}${suffix}`;
+    if (sameFile(file, companion) || target === resolvedPath(companion))
+      return suffix ? 'a journal file of the database (DATABASE_URL)' : 'the database (DATABASE_URL)';
+  }
+  return null;
 }
 
 /**
@@ -40,7 +51,8 @@ function assertErrorsFileIsNew(errors: string, input: string, databaseUrl: strin
   const refuse = (what: string) =>
     new Error(`--errors ${errors} is ${what}; give another file for the rejections. Nothing was imported.`);
   if (sameFile(errors, input)) throw refuse('the CSV file being imported');
-  if (isDatabaseFile(errors, databaseUrl)) throw refuse('the database (DATABASE_URL)');
+  const role = databaseFileRole(errors, databaseUrl);
+  if (role !== null) throw refuse(role);
 }
 
 function kindOf(value: string): CsvKind {
@@ -146,12 +158,10 @@ export function registerImportExport(program: Command): void {
     .action(async (kindArg: string, options: { out: string }) => {
       const kind = kindOf(kindArg);
       const env = parseEnv(process.env);
-      // The export replaces its --out file: never with the database it reads.
-      if (options.out !== '-' && isDatabaseFile(options.out, env.DATABASE_URL)) {
-        throw new Error(
-          `--out ${options.out} is the database (DATABASE_URL); the export would replace it. Give another file.`,
-        );
-      }
+      // The export replaces its --out file: never with the database it reads, nor its journal.
+      const role = options.out === '-' ? null : databaseFileRole(options.out, env.DATABASE_URL);
+      if (role !== null)
+        throw new Error(`--out ${options.out} is ${role}; the export would replace it. Give another file.`);
       const orm = await openDatabase(env);
       try {
         await assertMigrated(orm);
