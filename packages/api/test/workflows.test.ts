@@ -714,7 +714,7 @@ describe('the account plan', () => {
         accountId: globex,
         year: 2035,
         businessUnitIds: [emea],
-        on: '2035-01-05',
+        on: '2025-01-05',
         sections: { baselines: ' Revenue 2M ', customerValue: 'Uptime', growthOpportunities: 'More' },
       },
       'id version sections { key text }',
@@ -762,7 +762,7 @@ describe('the account plan', () => {
       fieldErrors: [{ path: ['completedOn'], code: 'ACTION_COMPLETED_BEFORE_PLAN_DRAFTED' }],
     });
     expect(early.message).toBe(
-      'The 2035 plan of W-GLOBEX was drafted on 2035-01-05; its action "Site visit" cannot have been done on 1999-03-01, before that. Date completedOn on or after 2035-01-05.',
+      'The 2035 plan of W-GLOBEX was drafted on 2025-01-05; its action "Site visit" cannot have been done on 1999-03-01, before that. Date completedOn on or after 2025-01-05.',
     );
   });
 
@@ -780,11 +780,11 @@ describe('the account plan', () => {
       admin,
       'createPlan',
       'CreatePlanInput',
-      { accountId: acme, year: 2030, businessUnitIds: [emea], on: '2029-11-20' },
+      { accountId: acme, year: 2020, businessUnitIds: [emea], on: '2019-11-20' },
       `id version ${history}`,
     );
     expect(plan.statusHistory).toEqual([
-      { step: 'CREATED', fromStatus: null, status: 'DRAFT', changedOn: '2029-11-20', versionNumber: 0 },
+      { step: 'CREATED', fromStatus: null, status: 'DRAFT', changedOn: '2019-11-20', versionNumber: 0 },
     ]);
     const stepOn = (name: string, expectedVersion: number, on: string) =>
       mutate<{ version: number; status: string }>(
@@ -796,28 +796,28 @@ describe('the account plan', () => {
         'version status',
       );
     // Before the plan was drafted: refused, nothing written.
-    const early = await stepOn('submitPlan', plan.version, '2029-11-01');
+    const early = await stepOn('submitPlan', plan.version, '2019-11-01');
     expect(early).toMatchObject({
       __typename: 'DomainRuleError',
       code: 'PLAN_STEP_BEFORE_LAST_STEP',
-      message: expect.stringContaining('Date it on or after 2029-11-20'),
+      message: expect.stringContaining('Date it on or after 2019-11-20'),
     });
-    const submitted = await stepOn('submitPlan', plan.version, '2029-12-01');
+    const submitted = await stepOn('submitPlan', plan.version, '2019-12-01');
     expect(submitted.data?.status).toBe('IN_REVIEW');
-    const returned = await stepOn('returnPlanToDraft', submitted.data?.version ?? 0, '2029-12-03');
+    const returned = await stepOn('returnPlanToDraft', submitted.data?.version ?? 0, '2019-12-03');
     expect(returned.data?.status).toBe('DRAFT');
     const next = await ok<{ year: number; statusHistory: Change[] }>(
       api,
       admin,
       'copyPlanToNextYear',
       'CopyPlanInput',
-      { id: plan.id, on: '2030-11-15' },
+      { id: plan.id, on: '2020-11-15' },
       `year ${history}`,
     );
     expect(next).toEqual({
-      year: 2031,
+      year: 2021,
       statusHistory: [
-        { step: 'COPIED', fromStatus: null, status: 'DRAFT', changedOn: '2030-11-15', versionNumber: 0 },
+        { step: 'COPIED', fromStatus: null, status: 'DRAFT', changedOn: '2020-11-15', versionNumber: 0 },
       ],
     });
     const read = await api.gql<{ node: { statusHistory: Change[] } }>(
@@ -826,19 +826,19 @@ describe('the account plan', () => {
       admin,
     );
     expect(read.body.data?.node.statusHistory).toEqual([
-      { step: 'CREATED', fromStatus: null, status: 'DRAFT', changedOn: '2029-11-20', versionNumber: 0 },
+      { step: 'CREATED', fromStatus: null, status: 'DRAFT', changedOn: '2019-11-20', versionNumber: 0 },
       {
         step: 'SUBMITTED',
         fromStatus: 'DRAFT',
         status: 'IN_REVIEW',
-        changedOn: '2029-12-01',
+        changedOn: '2019-12-01',
         versionNumber: 1,
       },
       {
         step: 'RETURNED_TO_DRAFT',
         fromStatus: 'IN_REVIEW',
         status: 'DRAFT',
-        changedOn: '2029-12-03',
+        changedOn: '2019-12-03',
         versionNumber: 1,
       },
     ]);
@@ -2156,5 +2156,44 @@ describe('removing a financial line', () => {
       businessUnitId: emea,
       ...figures,
     });
+  });
+});
+
+describe('an initiative outcome with a field it does not take', () => {
+  it('is refused at that field instead of the field being dropped (a REVISED date, a target without COMBINED)', async () => {
+    const create = async (name: string) =>
+      ok<{ id: string; version: number }>(
+        api,
+        admin,
+        'createValueInitiative',
+        'CreateValueInitiativeInput',
+        { accountId: globex, name, category: 'UNTAPPED' },
+        'id version',
+      );
+    const initiative = await create('Outcome fields');
+    const other = await create('Outcome target');
+    const revised = await mutate(api, admin, 'setInitiativeOutcome', 'SetInitiativeOutcomeInput', {
+      id: initiative.id,
+      expectedVersion: initiative.version,
+      outcome: 'REVISED',
+      on: '2026-06-01',
+    });
+    expect(revised).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['on'] }] });
+    const rejected = await mutate(api, admin, 'setInitiativeOutcome', 'SetInitiativeOutcomeInput', {
+      id: initiative.id,
+      expectedVersion: initiative.version,
+      outcome: 'REJECTED',
+      combinedIntoId: other.id,
+    });
+    expect(rejected).toMatchObject({
+      __typename: 'ValidationError',
+      fieldErrors: [{ path: ['combinedIntoId'] }],
+    });
+    const read = await api.gql<{ node: { version: number; outcome: string | null } }>(
+      'query($id: ID!) { node(id: $id) { ... on ValueInitiative { version outcome } } }',
+      { id: initiative.id },
+      admin,
+    );
+    expect(read.body.data?.node).toEqual({ version: initiative.version, outcome: null });
   });
 });

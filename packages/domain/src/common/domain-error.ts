@@ -39,6 +39,7 @@ export const DOMAIN_ERROR_CODES = {
   PLAN_HAS_NO_BUSINESS_UNITS: 'RULE',
   PLAN_NOT_SIGNED_BY_ALL_UNITS: 'RULE',
   PLAN_UNIT_NOT_INVOLVED: 'RULE',
+  PLAN_UNIT_ALREADY_SIGNED: 'RULE',
   PLAN_SIGNER_NOT_IN_UNIT: 'RULE',
   PLAN_NOT_IN_EXECUTION: 'RULE',
   PLAN_STEP_BEFORE_LAST_STEP: 'RULE',
@@ -73,8 +74,9 @@ export const DOMAIN_ERROR_CODES = {
   /** A designation's review due sooner than 24 months after the designation or the review. */
   DESIGNATION_REVIEW_TOO_SOON: 'VALIDATION',
   /**
-   * A dated step (a designation, its review, its revocation, a programme's checklist item done)
-   * dated after today: record it once it happened.
+   * A step that records what has happened (a designation, its review and revocation, a
+   * programme's start and checklist items, plan steps and reviews, value initiative steps,
+   * signals, survey responses, last contacts) dated after today: record it once it happened.
    */
   DATE_IN_FUTURE: 'VALIDATION',
   /** A tier assessment without a short evidence note (at `evidence`). */

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../accounts/account.entity.ts';
+import { addDays } from '../analytics/selection.ts';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import { today } from '../common/lookup.ts';
 import type { BusinessUnit } from '../organisation/business-unit.entity.ts';
+import { updatePerson } from '../organisation/organisation.service.ts';
 import type { Person } from '../organisation/person.entity.ts';
 import {
   createTestDatabase,
@@ -285,7 +288,7 @@ describe('only legal plan status transitions', () => {
         PLAN_TABLES,
       );
     }
-    await closePlan(db.em(), { id: plan.id, expectedVersion: 3, on: '2026-12-31' }, testActor);
+    await closePlan(db.em(), { id: plan.id, expectedVersion: 3 }, testActor);
     for (const step of [submitPlan, returnPlanToDraft, approvePlan, closePlan]) {
       await expectRejected(
         db.em(),
@@ -295,7 +298,7 @@ describe('only legal plan status transitions', () => {
       );
     }
     const reloaded = await reload(plan.id);
-    expect([reloaded.status, reloaded.closedOn, reloaded.version]).toEqual(['CLOSED', '2026-12-31', 4]);
+    expect([reloaded.status, reloaded.closedOn, reloaded.version]).toEqual(['CLOSED', today(), 4]);
   });
 
   it('only a DRAFT plan is edited; a CLOSED plan takes no new actions', async () => {
@@ -381,26 +384,26 @@ describe('only legal plan status transitions', () => {
     await approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-02-01' }, testActor);
     const review = { planId: plan.id, assessment: 'ON_TRACK' as const, progress: 'Fine' };
     await recordExecutionReview(db.em(), { ...review, reviewedOn: '2026-06-30' }, testActor);
-    await recordExecutionReview(db.em(), { ...review, reviewedOn: '2026-12-20' }, testActor);
+    await recordExecutionReview(db.em(), { ...review, reviewedOn: '2026-11-20' }, testActor);
     const error = await expectRejected(
       db.em(),
       'PLAN_NOT_IN_EXECUTION',
-      () => closePlan(db.em(), { id: plan.id, expectedVersion: 3, on: '2026-12-01' }, testActor),
+      () => closePlan(db.em(), { id: plan.id, expectedVersion: 3, on: '2026-11-01' }, testActor),
       [...PLAN_TABLES, 'execution_review'],
     );
     expect(error.message).toBe(
-      `The 2026 plan of ${externalRef} was reviewed in execution on 2026-12-20; it cannot be closed on 2026-12-01, before that review. Date the closing on or after 2026-12-20.`,
+      `The 2026 plan of ${externalRef} was reviewed in execution on 2026-11-20; it cannot be closed on 2026-11-01, before that review. Date the closing on or after 2026-11-20.`,
     );
     expect(error.issues).toEqual([
       {
         path: ['on'],
-        message: 'before the last execution review (2026-12-20)',
+        message: 'before the last execution review (2026-11-20)',
         code: 'PLAN_NOT_IN_EXECUTION',
       },
     ]);
     expect((await reload(plan.id)).status).toBe('APPROVED');
-    const closed = await closePlan(db.em(), { id: plan.id, expectedVersion: 3, on: '2026-12-20' }, testActor);
-    expect([closed.status, closed.closedOn]).toEqual(['CLOSED', '2026-12-20']);
+    const closed = await closePlan(db.em(), { id: plan.id, expectedVersion: 3, on: '2026-11-20' }, testActor);
+    expect([closed.status, closed.closedOn]).toEqual(['CLOSED', '2026-11-20']);
   });
 
   it('one plan per account and year', async () => {
@@ -576,21 +579,20 @@ describe('the status history of a plan', () => {
     await sign(plan.id, sales, salesLead, '2026-02-02');
     await sign(plan.id, service, serviceLead, '2026-02-02');
     await approvePlan(db.em(), { id: plan.id, expectedVersion: 4, on: '2026-02-03' }, testActor);
-    await closePlan(db.em(), { id: plan.id, expectedVersion: 5, on: '2026-12-31' }, testActor);
-    const next = await copyPlanToNextYear(db.em(), { id: plan.id, on: '2026-12-31' }, testActor);
+    await closePlan(db.em(), { id: plan.id, expectedVersion: 5, on: '2026-11-30' }, testActor);
+    const next = await copyPlanToNextYear(db.em(), { id: plan.id, on: '2026-11-30' }, testActor);
     expect(await historyOf(plan.id)).toEqual([
       ['CREATED', null, 'DRAFT', '2026-01-05', 0],
       ['SUBMITTED', 'DRAFT', 'IN_REVIEW', '2026-01-20', 1],
       ['RETURNED_TO_DRAFT', 'IN_REVIEW', 'DRAFT', '2026-01-25', 1],
       ['SUBMITTED', 'DRAFT', 'IN_REVIEW', '2026-01-28', 2],
       ['APPROVED', 'IN_REVIEW', 'APPROVED', '2026-02-03', 2],
-      ['CLOSED', 'APPROVED', 'CLOSED', '2026-12-31', 2],
+      ['CLOSED', 'APPROVED', 'CLOSED', '2026-11-30', 2],
     ]);
-    expect(await historyOf(next.id)).toEqual([['COPIED', null, 'DRAFT', '2026-12-31', 0]]);
+    expect(await historyOf(next.id)).toEqual([['COPIED', null, 'DRAFT', '2026-11-30', 0]]);
     // A step without a day is dated the day it is recorded.
     const undated = await draftPlan([sales]);
-    const today = new Date().toISOString().slice(0, 10);
-    expect(await historyOf(undated.id)).toEqual([['CREATED', null, 'DRAFT', today, 0]]);
+    expect(await historyOf(undated.id)).toEqual([['CREATED', null, 'DRAFT', today(), 0]]);
   });
 
   it('refuses a step dated before the plan’s last step, and writes nothing', async () => {
@@ -964,8 +966,8 @@ describe('an action is not completed before its plan was drafted', () => {
   });
 
   it('a copied plan was drafted on the day it was copied', async () => {
-    const source = await draftPlan([sales], 2027, '2027-01-05');
-    const copy = await copyPlanToNextYear(db.em(), { id: source.id, on: '2027-11-02' }, testActor);
+    const source = await draftPlan([sales], 2027, '2026-01-05');
+    const copy = await copyPlanToNextYear(db.em(), { id: source.id, on: '2026-11-02' }, testActor);
     const action = await addPlanAction(db.em(), { planId: copy.id, description: 'Prepare' }, testActor);
     await expectRejected(
       db.em(),
@@ -973,7 +975,7 @@ describe('an action is not completed before its plan was drafted', () => {
       () =>
         updatePlanAction(
           db.em(),
-          { id: action.id, expectedVersion: 1, status: 'DONE', completedOn: '2027-11-01' },
+          { id: action.id, expectedVersion: 1, status: 'DONE', completedOn: '2026-11-01' },
           testActor,
         ),
       ['plan_action'],
@@ -1060,5 +1062,211 @@ describe('a plan’s free texts are trimmed; blank or null is the empty text', (
     db.em().clear();
     const stored = await db.em().findOneOrFail(ExecutionReview, review.id);
     expect([stored.blockers, stored.helpNeeded]).toEqual(['', 'A sponsor']);
+  });
+});
+
+describe('a plan step records what has happened: not dated after today', () => {
+  const tomorrow = () => addDays(today(), 1);
+  const inFuture = (field: string) => [
+    { path: [field], message: `after today (${today()})`, code: 'DATE_IN_FUTURE' },
+  ];
+
+  it('createPlan and copyPlanToNextYear refuse an on after today (DATE_IN_FUTURE at on), writing nothing', async () => {
+    const account = await makeAccount(db.em());
+    const created = await expectRejected(
+      db.em(),
+      'DATE_IN_FUTURE',
+      () =>
+        createPlan(
+          db.em(),
+          { accountId: account.id, year: 2027, businessUnitIds: [sales.id], on: '2099-08-01' },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+    expect(created.category).toBe('VALIDATION');
+    expect(created.message).toBe(
+      `on (2099-08-01) is after today (${today()}): a plan's step or signature is recorded once it has happened. Date it today or earlier.`,
+    );
+    expect(created.issues).toEqual(inFuture('on'));
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    const copied = await expectRejected(
+      db.em(),
+      'DATE_IN_FUTURE',
+      () => copyPlanToNextYear(db.em(), { id: plan.id, on: tomorrow() }, testActor),
+      PLAN_TABLES,
+    );
+    expect(copied.issues).toEqual(inFuture('on'));
+    // Today is fine, given or by default.
+    const copy = await copyPlanToNextYear(db.em(), { id: plan.id, on: today() }, testActor);
+    expect(await historyOf(copy.id)).toEqual([['COPIED', null, 'DRAFT', today(), 0]]);
+  });
+
+  it('submitting, signing, returning, approving and closing refuse an on after today, writing nothing', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    const refuse = async (step: () => Promise<unknown>) => {
+      const error = await expectRejected(db.em(), 'DATE_IN_FUTURE', step, [...PLAN_TABLES, 'plan_sign_off']);
+      expect(error.issues).toEqual(inFuture('on'));
+    };
+    await refuse(() => submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: tomorrow() }, testActor));
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
+    await refuse(() =>
+      returnPlanToDraft(db.em(), { id: plan.id, expectedVersion: 2, on: '2099-01-01' }, testActor),
+    );
+    await refuse(() => sign(plan.id, sales, salesLead, tomorrow()));
+    await sign(plan.id, sales, salesLead, '2026-02-01');
+    await refuse(() => approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: tomorrow() }, testActor));
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-02-01' }, testActor);
+    await refuse(() => closePlan(db.em(), { id: plan.id, expectedVersion: 3, on: '2099-01-01' }, testActor));
+    expect(await historyOf(plan.id)).toEqual([
+      ['CREATED', null, 'DRAFT', '2026-01-05', 0],
+      ['SUBMITTED', 'DRAFT', 'IN_REVIEW', '2026-01-20', 1],
+      ['APPROVED', 'IN_REVIEW', 'APPROVED', '2026-02-01', 1],
+    ]);
+    // Closed today, as it can be once nothing is dated later.
+    const closed = await closePlan(db.em(), { id: plan.id, expectedVersion: 3 }, testActor);
+    expect([closed.status, closed.closedOn]).toEqual(['CLOSED', today()]);
+  });
+
+  it('an execution review is not dated after today (DATE_IN_FUTURE at reviewedOn), so the plan can still be closed today', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
+    await sign(plan.id, sales, salesLead, '2026-02-01');
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-02-01' }, testActor);
+    const review = { planId: plan.id, assessment: 'ON_TRACK' as const, progress: 'Fine' };
+    for (const reviewedOn of [tomorrow(), '2099-09-30']) {
+      const error = await expectRejected(
+        db.em(),
+        'DATE_IN_FUTURE',
+        () => recordExecutionReview(db.em(), { ...review, reviewedOn }, testActor),
+        ['execution_review'],
+      );
+      expect(error.message).toBe(
+        `reviewedOn (${reviewedOn}) is after today (${today()}): an execution review is recorded once it has taken place. Date it today or earlier.`,
+      );
+      expect(error.issues).toEqual(inFuture('reviewedOn'));
+    }
+    await recordExecutionReview(db.em(), { ...review, reviewedOn: today() }, testActor);
+    const closed = await closePlan(db.em(), { id: plan.id, expectedVersion: 3 }, testActor);
+    expect([closed.status, closed.closedOn]).toEqual(['CLOSED', today()]);
+  });
+
+  it('an action is not completed after today (DATE_IN_FUTURE at completedOn): DONE is final', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    const action = await addPlanAction(db.em(), { planId: plan.id, description: 'Kick-off' }, testActor);
+    for (const completedOn of [tomorrow(), '2099-01-01']) {
+      const error = await expectRejected(
+        db.em(),
+        'DATE_IN_FUTURE',
+        () =>
+          updatePlanAction(
+            db.em(),
+            { id: action.id, expectedVersion: 1, status: 'DONE', completedOn },
+            testActor,
+          ),
+        ['plan_action'],
+      );
+      expect(error.message).toBe(
+        `completedOn (${completedOn}) is after today (${today()}): an action is recorded done once it has been done. Date it today or earlier.`,
+      );
+      expect(error.issues).toEqual(inFuture('completedOn'));
+    }
+    const unchanged = await db.em().findOneOrFail(PlanAction, action.id);
+    expect([unchanged.status, unchanged.completedOn, unchanged.version]).toEqual(['OPEN', null, 1]);
+  });
+});
+
+describe('a copy of a plan is not drafted before its source was', () => {
+  it('refuses a copy dated before the source plan’s first step, naming that day, at on; that day itself is fine', async () => {
+    const plan = await draftPlan([sales], 2026, '2026-03-10');
+    for (const on of ['1999-01-01', '2026-03-09']) {
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () => copyPlanToNextYear(db.em(), { id: plan.id, on }, testActor),
+        PLAN_TABLES,
+      );
+      expect(error.message).toBe(
+        `The 2026 plan of ${plan.account.externalRef} was drafted on 2026-03-10; its copy to next year cannot be drafted on ${on}, before it. Date the copy on or after 2026-03-10.`,
+      );
+      expect(error.issues).toEqual([
+        { path: ['on'], message: 'before 2026-03-10', code: 'VALIDATION_FAILED' },
+      ]);
+    }
+    const copy = await copyPlanToNextYear(db.em(), { id: plan.id, on: '2026-03-10' }, testActor);
+    expect(await historyOf(copy.id)).toEqual([['COPIED', null, 'DRAFT', '2026-03-10', 0]]);
+  });
+});
+
+describe('who signs a plan for a business unit', () => {
+  it('a person who is no longer active does not sign (PERSON_INACTIVE at signedById), writing nothing', async () => {
+    const leaver = await makePerson(db.em(), { name: 'Lena Leaver', businessUnitId: sales.id });
+    await updatePerson(db.em(), { id: leaver.id, expectedVersion: 1, active: false }, testActor);
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () => sign(plan.id, sales, leaver, '2026-02-01'),
+      [...PLAN_TABLES, 'plan_sign_off'],
+    );
+    expect(error.category).toBe('VALIDATION');
+    expect(error.message).toBe(
+      `Lena Leaver is no longer active and cannot be the signer of a plan for ${sales.code}. Choose an active person, or make Lena Leaver active again first (updatePerson).`,
+    );
+    expect(error.issues).toEqual([
+      { path: ['signedById'], message: 'not an active person', code: 'PERSON_INACTIVE' },
+    ]);
+    // The signature would have counted towards approval.
+    await expectRejected(db.em(), 'PLAN_NOT_SIGNED_BY_ALL_UNITS', () =>
+      approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-02-01' }, testActor),
+    );
+  });
+
+  it('a unit signs a version once: the same signature again is a no-op, another is PLAN_UNIT_ALREADY_SIGNED', async () => {
+    const colleague = await makePerson(db.em(), { name: 'Carla Colleague', businessUnitId: sales.id });
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
+    const signAs = (person: Person, comment?: string, on?: string) =>
+      signPlan(
+        db.em(),
+        { id: plan.id, businessUnitId: sales.id, signedById: person.id, on, comment },
+        testActor,
+      );
+    const first = await signAs(salesLead, 'ok', '2026-02-01');
+    // The same signature again (a retry, with its day or without) answers with the one stored,
+    // and writes nothing.
+    const before = await tableCounts(db.em(), ['plan_sign_off', 'audit_entry']);
+    expect((await signAs(salesLead, 'ok', '2026-02-01')).id).toBe(first.id);
+    expect((await signAs(salesLead, 'ok')).id).toBe(first.id);
+    expect(await tableCounts(db.em(), ['plan_sign_off', 'audit_entry'])).toEqual(before);
+    for (const [person, comment, on] of [
+      [colleague, 'second', '2026-02-01'],
+      [colleague, 'ok', '2026-02-01'],
+      [salesLead, 'changed my mind', '2026-02-01'],
+      [salesLead, undefined, '2026-02-01'],
+      [salesLead, 'ok', '2026-02-02'],
+    ] as const) {
+      const error = await expectRejected(
+        db.em(),
+        'PLAN_UNIT_ALREADY_SIGNED',
+        () => signAs(person, comment, on),
+        [...PLAN_TABLES, 'plan_sign_off'],
+      );
+      expect(error.category).toBe('RULE');
+      expect(error.message).toBe(
+        `${sales.name} (${sales.code}) has already signed version 1 of the 2026 plan of ${plan.account.externalRef}: ${salesLead.name} signed it on 2026-02-01 with the comment "ok". A unit signs a version once; to sign again, return the plan to draft and submit it again.`,
+      );
+      expect(error.details).toEqual({
+        businessUnit: sales.code,
+        versionNumber: 1,
+        signedBy: salesLead.name,
+        signedOn: '2026-02-01',
+      });
+    }
+    const stored = await db.em().fork().find(PlanSignOff, { plan: plan.id });
+    expect(stored.map(s => [s.signedBy.id, s.comment, s.signedOn])).toEqual([
+      [salesLead.id, 'ok', '2026-02-01'],
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
+import { assertNotAfterToday } from '../common/dated.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { addMonths, findOrFail, lockRow, missingRecordMessage, today } from '../common/lookup.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
@@ -28,6 +29,7 @@ import {
 import { quoted } from '../common/words.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Person } from '../organisation/person.entity.ts';
+import { personInactive } from '../team/team.errors.ts';
 import {
   AccountPlan,
   ExecutionReview,
@@ -151,13 +153,30 @@ function invalidTransition(plan: AccountPlan, to: PlanStatus, allowedFrom: PlanS
   );
 }
 
+/** Why a plan's status step or a sign-off is not dated after today (`assertNotAfterToday`). */
+const STEP_HAPPENED = "a plan's step or signature is recorded once it has happened";
+
 /**
- * The day a status step takes effect: the step's `on`, else today. A step cannot be dated
- * before the plan's last recorded step (`PLAN_STEP_BEFORE_LAST_STEP`): the status history
- * would then say the plan was, on some days, in a status it had already left.
+ * The day a plan's first step (CREATED or COPIED) takes effect: `on`, else today; not after today
+ * (`DATE_IN_FUTURE` at `on`): a plan drafted in the future would refuse every later step until then.
+ */
+function firstStepDate(on: string | undefined): string {
+  const date = on ?? today();
+  assertNotAfterToday('on', date, STEP_HAPPENED);
+  return date;
+}
+
+/**
+ * The day a status step takes effect: the step's `on`, else today. Not after today
+ * (`DATE_IN_FUTURE`): the status history records what has happened, and a step dated later
+ * would say the plan was in its old status until then (and refuse every step before that day).
+ * A step cannot be dated before the plan's last recorded step (`PLAN_STEP_BEFORE_LAST_STEP`):
+ * the status history would then say the plan was, on some days, in a status it had already left.
+ * Both at `on`.
  */
 async function stepDate(tx: EntityManager, plan: AccountPlan, on: string | undefined): Promise<string> {
   const date = on ?? today();
+  assertNotAfterToday('on', date, STEP_HAPPENED);
   const last = await tx.findOne(
     PlanStatusChange,
     { plan },
@@ -194,6 +213,16 @@ function recordStatusChange(
   });
 }
 
+/** The day a plan was drafted: its first status step (CREATED or COPIED); null for none. */
+async function draftedOn(tx: EntityManager, plan: AccountPlan): Promise<string | null> {
+  const first = await tx.findOne(
+    PlanStatusChange,
+    { plan },
+    { orderBy: [{ changedOn: 'asc' }, { id: 'asc' }], fields: ['changedOn'] },
+  );
+  return first?.changedOn ?? null;
+}
+
 async function loadUnits(em: EntityManager, ids: number[]): Promise<BusinessUnit[]> {
   const unique = [...new Set(ids)];
   const units = await em.find(BusinessUnit, { id: { $in: unique } });
@@ -211,13 +240,17 @@ async function loadUnits(em: EntityManager, ids: number[]): Promise<BusinessUnit
   return units;
 }
 
-/** Creates a DRAFT plan for an account and year. One plan per account and year. */
+/**
+ * Creates a DRAFT plan for an account and year, drafted on `on` (today when omitted, not after
+ * today). One plan per account and year.
+ */
 export async function createPlan(
   em: EntityManager,
   input: CreatePlanInput,
   actor: Actor,
 ): Promise<AccountPlan> {
   const data = parseInput(createPlanSchema, input, 'plan');
+  const draftedOn = firstStepDate(data.on);
   return writeAs(em, actor, async tx => {
     // Locked: a plan for the same account and year created at the same time waits for this one
     // and then sees it, so it is refused as PLAN_ALREADY_EXISTS, not on the unique key.
@@ -247,7 +280,7 @@ export async function createPlan(
     }
     for (const unit of await loadUnits(tx, data.businessUnitIds))
       tx.create(PlanUnit, { plan, businessUnit: unit });
-    recordStatusChange(tx, plan, 'CREATED', null, data.on ?? today());
+    recordStatusChange(tx, plan, 'CREATED', null, draftedOn);
     return plan;
   });
 }
@@ -383,12 +416,17 @@ export const signPlanSchema = z.object({
 });
 export type SignPlanInput = z.input<typeof signPlanSchema>;
 
-/** A business unit signs the submitted version of a plan, through one of its people. */
+/**
+ * A business unit signs the submitted version of a plan, through one of its active people, on
+ * `on` (today when omitted, not after today). A unit signs a version once: the same signature
+ * again (same signer and comment, and the same day when one is given) answers with the stored
+ * one; a different one is `PLAN_UNIT_ALREADY_SIGNED`.
+ */
 export async function signPlan(em: EntityManager, input: SignPlanInput, actor: Actor): Promise<PlanSignOff> {
   const data = parseInput(signPlanSchema, input, 'sign-off');
   return writeAs(em, actor, async tx => {
     // Locked: a second signature of the same unit at the same time waits for this one and then
-    // finds it (and returns it), as it does one after the other.
+    // finds it (and returns it, or refuses a different one), as it does one after the other.
     const plan = await findPlan(tx, data.id, { lock: true });
     if (plan.status !== 'IN_REVIEW') {
       throw new DomainError(
@@ -431,12 +469,22 @@ export async function signPlan(em: EntityManager, input: SignPlanInput, actor: A
         `${signer.name} is not a member of ${unit.code}; a plan is signed for a business unit by one of its own people${signer.businessUnit ? '' : ` (${signer.name} belongs to no business unit)`}.`,
       );
     }
+    // A signature counts towards approval: as for a team role, not by someone who has left.
+    if (!signer.active)
+      throw personInactive(signer.name, 'signedById', `the signer of a plan for ${unit.code}`);
     const existing = await tx.findOne(PlanSignOff, {
       plan,
       businessUnit: unit,
       planVersionNumber: plan.latestVersionNumber,
     });
-    if (existing) return existing;
+    if (existing) {
+      const same =
+        existing.signedBy.id === signer.id &&
+        existing.comment === (data.comment ?? null) &&
+        (data.on === undefined || data.on === existing.signedOn);
+      if (same) return existing;
+      throw await alreadySigned(tx, plan, unit, existing);
+    }
     // Not before the submission being signed (the plan's last step).
     const signedOn = await stepDate(tx, plan, data.on);
     return tx.create(PlanSignOff, {
@@ -448,6 +496,33 @@ export async function signPlan(em: EntityManager, input: SignPlanInput, actor: A
       comment: data.comment ?? null,
     });
   });
+}
+
+/**
+ * `PLAN_UNIT_ALREADY_SIGNED` for a signature of a unit that has signed the plan's submitted
+ * version already, differently (another signer, another comment or another day): saying who
+ * signed it, when, and how to sign again.
+ */
+async function alreadySigned(
+  tx: EntityManager,
+  plan: AccountPlan,
+  unit: BusinessUnit,
+  existing: PlanSignOff,
+): Promise<DomainError> {
+  await tx.populate(existing, ['signedBy']);
+  const { signedBy, signedOn, planVersionNumber, comment } = existing;
+  return new DomainError(
+    'PLAN_UNIT_ALREADY_SIGNED',
+    `${unit.name} (${unit.code}) has already signed version ${planVersionNumber} of ${planName(plan, { inSentence: true })}: ${signedBy.name} signed it on ${signedOn} ${comment ? `with the comment ${quoted(comment)}` : 'without a comment'}. A unit signs a version once; to sign again, return the plan to draft and submit it again.`,
+    {
+      details: {
+        businessUnit: unit.code,
+        versionNumber: planVersionNumber,
+        signedBy: signedBy.name,
+        signedOn,
+      },
+    },
+  );
 }
 
 /** The involved units that have not signed the plan's submitted version. */
@@ -599,7 +674,8 @@ function nextPlanYear(source: AccountPlan): number {
 /**
  * Starts next year's plan as a DRAFT copy of this one (sections, targets, units, owner), over
  * the same period a year later, whatever this plan's status (domain.md: next year's plan starts
- * as a copy of this year's). Next year must be one createPlan takes.
+ * as a copy of this year's). Next year must be one createPlan takes. The copy is drafted on `on`
+ * (today when omitted): not after today, and not before this plan was drafted.
  */
 export async function copyPlanToNextYear(
   em: EntityManager,
@@ -607,9 +683,21 @@ export async function copyPlanToNextYear(
   actor: Actor,
 ) {
   const data = parseInput(copyPlanSchema, input, 'plan');
+  const copiedOn = firstStepDate(data.on);
   return writeAs(em, actor, async tx => {
     const source = await findPlan(tx, data.id);
     const year = nextPlanYear(source);
+    const sourceDraftedOn = await draftedOn(tx, source);
+    if (sourceDraftedOn && copiedOn < sourceDraftedOn) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `${planName(source)} was drafted on ${sourceDraftedOn}; its copy to next year cannot be drafted on ${copiedOn}, before it. Date the copy on or after ${sourceDraftedOn}.`,
+        {
+          details: { draftedOn: sourceDraftedOn, on: copiedOn },
+          issues: [{ path: ['on'], message: `before ${sourceDraftedOn}`, code: 'VALIDATION_FAILED' }],
+        },
+      );
+    }
     // As createPlan: one plan per account and year, also when both are made at the same time.
     await lockRow(tx, Account, source.account.id);
     if (await tx.count(AccountPlan, { account: source.account, year })) {
@@ -634,7 +722,7 @@ export async function copyPlanToNextYear(
     for (const unit of await tx.find(PlanUnit, { plan: source })) {
       tx.create(PlanUnit, { plan, businessUnit: unit.businessUnit });
     }
-    recordStatusChange(tx, plan, 'COPIED', null, data.on ?? today());
+    recordStatusChange(tx, plan, 'COPIED', null, copiedOn);
     return plan;
   });
 }
@@ -714,7 +802,10 @@ export const recordReviewSchema = z.object({
 });
 export type RecordReviewInput = z.input<typeof recordReviewSchema>;
 
-/** Records an execution review of an APPROVED plan: progress, blockers, and the help needed. */
+/**
+ * Records an execution review of an APPROVED plan: progress, blockers, and the help needed, on
+ * `reviewedOn` (today when omitted): not after today, not before the approval.
+ */
 export async function recordExecutionReview(em: EntityManager, input: RecordReviewInput, actor: Actor) {
   const data = parseInput(recordReviewSchema, input, 'execution review');
   return writeAs(em, actor, async tx => {
@@ -726,6 +817,8 @@ export async function recordExecutionReview(em: EntityManager, input: RecordRevi
       );
     }
     const reviewedOn = data.reviewedOn ?? today();
+    // A review dated later would keep the plan from being closed until then.
+    assertNotAfterToday('reviewedOn', reviewedOn, 'an execution review is recorded once it has taken place');
     if (plan.approvedOn && reviewedOn < plan.approvedOn) {
       throw new DomainError(
         'PLAN_NOT_IN_EXECUTION',
@@ -793,27 +886,25 @@ const ACTION_TRANSITIONS: Record<ActionStatus, ActionStatus[]> = {
 };
 
 /**
- * An action of a plan is not done before the plan was drafted (its first status step, CREATED or
- * COPIED): the plan's action plan did not exist then. `VALIDATION_FAILED`, with the issue
- * `ACTION_COMPLETED_BEFORE_PLAN_DRAFTED` at `completedOn` (as a decision dated before the
- * qualification is refused).
+ * An action of a plan is done by today (`DATE_IN_FUTURE` at `completedOn`): DONE is final, and an
+ * action done in 2099 would read as open in every quarter until then. It is not done before the
+ * plan was drafted (`draftedOn`): the plan's action plan did not exist then. `VALIDATION_FAILED`,
+ * with the issue `ACTION_COMPLETED_BEFORE_PLAN_DRAFTED` at `completedOn` (as a decision dated
+ * before the qualification is refused).
  */
 async function assertCompletedAfterDraft(tx: EntityManager, action: PlanAction, completedOn: string) {
-  const drafted = await tx.findOne(
-    PlanStatusChange,
-    { plan: action.plan },
-    { orderBy: [{ changedOn: 'asc' }, { id: 'asc' }], fields: ['changedOn'] },
-  );
-  if (drafted && completedOn < drafted.changedOn) {
+  assertNotAfterToday('completedOn', completedOn, 'an action is recorded done once it has been done');
+  const drafted = await draftedOn(tx, action.plan);
+  if (drafted && completedOn < drafted) {
     throw new DomainError(
       'VALIDATION_FAILED',
-      `${planName(action.plan)} was drafted on ${drafted.changedOn}; its action ${quoted(action.description)} cannot have been done on ${completedOn}, before that. Date completedOn on or after ${drafted.changedOn}.`,
+      `${planName(action.plan)} was drafted on ${drafted}; its action ${quoted(action.description)} cannot have been done on ${completedOn}, before that. Date completedOn on or after ${drafted}.`,
       {
-        details: { draftedOn: drafted.changedOn, completedOn },
+        details: { draftedOn: drafted, completedOn },
         issues: [
           {
             path: ['completedOn'],
-            message: `before ${drafted.changedOn}`,
+            message: `before ${drafted}`,
             code: 'ACTION_COMPLETED_BEFORE_PLAN_DRAFTED',
           },
         ],

@@ -215,6 +215,28 @@ describe('the dates of a programme’s checklist', () => {
     // Today, given or by default, is fine.
     expect((await tick(today())).doneOn).toBe(today());
   });
+
+  it('a programme does not start after today (DATE_IN_FUTURE at startedOn): its checklist could never be ticked', async () => {
+    const unit = await makeBusinessUnit(db.em(), { code: 'PILOT-LATER' });
+    for (const startedOn of [addDays(today(), 1), '2099-01-01']) {
+      const error = await expectRejected(
+        db.em(),
+        'DATE_IN_FUTURE',
+        () => startProgramme(db.em(), { businessUnitId: unit.id, startedOn }, testActor),
+        TABLES,
+      );
+      expect(error.category).toBe('VALIDATION');
+      expect(error.message).toBe(
+        `startedOn (${startedOn}) is after today (${today()}): a programme is recorded as started once it has started. Date it today or earlier.`,
+      );
+      expect(error.issues).toEqual([
+        { path: ['startedOn'], message: `after today (${today()})`, code: 'DATE_IN_FUTURE' },
+      ]);
+    }
+    // Today is fine, and the unit can still start its programme.
+    const started = await startProgramme(db.em(), { businessUnitId: unit.id, startedOn: today() }, testActor);
+    expect(started.startedOn).toBe(today());
+  });
 });
 
 describe('the free texts of a programme', () => {

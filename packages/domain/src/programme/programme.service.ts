@@ -21,13 +21,20 @@ export const startProgrammeSchema = z.object({
   objectives: requiredColumnText.default(''),
 });
 
-/** Starts the customer-intimacy programme of a pilot business unit, with the default checklists (000 §4). */
+/**
+ * Starts the customer-intimacy programme of a pilot business unit, with the default checklists
+ * (000 §4), on `startedOn` (today when omitted), not after today (`DATE_IN_FUTURE`).
+ */
 export async function startProgramme(
   em: EntityManager,
   input: z.input<typeof startProgrammeSchema>,
   actor: Actor,
 ) {
   const data = parseInput(startProgrammeSchema, input, 'programme');
+  const startedOn = data.startedOn ?? today();
+  // A programme started after today would be stuck: none of its checklist items could be ticked
+  // (not before the start, not after today), so its stage would never advance.
+  assertNotAfterToday('startedOn', startedOn, 'a programme is recorded as started once it has started');
   return writeAs(em, actor, async tx => {
     const businessUnit = await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit');
     if (await tx.count(IntimacyProgramme, { businessUnit })) {
@@ -43,7 +50,7 @@ export async function startProgramme(
       businessUnit,
       changeLeader,
       stage: 'UNDERSTAND',
-      startedOn: data.startedOn ?? today(),
+      startedOn,
       objectives: data.objectives,
     });
     for (const stage of PROGRAMME_STAGES) {

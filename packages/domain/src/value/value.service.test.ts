@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../analytics/selection.ts';
+import { today } from '../common/lookup.ts';
 import { DESIGN_PHASES, type DesignPhase } from '../common/vocabulary.ts';
 import {
   createTestDatabase,
@@ -556,12 +558,18 @@ describe('an initiative is not recognised or ended before it started', () => {
     ]);
   });
 
-  it('an initiative that starts later cannot be rejected or combined today', async () => {
+  it('an initiative stored with a later start cannot be rejected or combined today', async () => {
+    // createValueInitiative refuses a start after today (DATE_IN_FUTURE); a row stored before it
+    // did is still not ended before it started.
     const later = await createValueInitiative(
       db.em(),
-      { accountId, name: 'Starts next year', category: 'UNTAPPED', startedOn: '2999-01-01' },
+      { accountId, name: 'Starts next year', category: 'UNTAPPED' },
       testActor,
     );
+    await db
+      .em()
+      .getConnection()
+      .execute('update value_initiative set started_on = ? where id = ?', ['2999-01-01', later.id]);
     const running = await initiativeAt('ASSESS_CURRENT_SITUATION');
     for (const early of [
       () =>
@@ -639,6 +647,180 @@ describe('an initiative is not recognised or ended before it started', () => {
       'COMBINED',
       '2026-03-01',
       target.id,
+    ]);
+  });
+});
+
+describe('a start, a recognition, an outcome or a copy has happened: not dated after today', () => {
+  const tomorrow = () => addDays(today(), 1);
+
+  it('createValueInitiative refuses a startedOn after today (DATE_IN_FUTURE at startedOn); today is fine', async () => {
+    for (const startedOn of [tomorrow(), '2099-01-01']) {
+      const error = await expectRejected(
+        db.em(),
+        'DATE_IN_FUTURE',
+        () =>
+          createValueInitiative(
+            db.em(),
+            { accountId, name: 'Later', category: 'UNTAPPED', startedOn },
+            testActor,
+          ),
+        TABLES,
+      );
+      expect(error.category).toBe('VALIDATION');
+      expect(error.message).toBe(
+        `startedOn (${startedOn}) is after today (${today()}): an initiative is recorded as started once it has started. Date it today or earlier.`,
+      );
+      expect(error.issues).toEqual([
+        { path: ['startedOn'], message: `after today (${today()})`, code: 'DATE_IN_FUTURE' },
+      ]);
+    }
+    const started = await createValueInitiative(
+      db.em(),
+      { accountId, name: 'Today', category: 'UNTAPPED', startedOn: today() },
+      testActor,
+    );
+    expect(started.startedOn).toBe(today());
+  });
+
+  it('refuses a recognition, an adoption, a rejection, a combination or a copy after today, at on, writing nothing', async () => {
+    const adoptable = await withGains('100.00', '50.00', true);
+    const running = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const target = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const later = tomorrow();
+    const steps = [
+      [
+        'recognition',
+        later,
+        () =>
+          recordCustomerRecognition(
+            db.em(),
+            { id: running.id, expectedVersion: running.version, recognised: true, on: later },
+            testActor,
+          ),
+      ],
+      [
+        'adoption',
+        '2099-01-01',
+        () =>
+          recordInitiativeOutcome(
+            db.em(),
+            { outcome: 'ADOPTED', id: adoptable.id, expectedVersion: adoptable.version, on: '2099-01-01' },
+            testActor,
+          ),
+      ],
+      [
+        'rejection',
+        later,
+        () =>
+          recordInitiativeOutcome(
+            db.em(),
+            { outcome: 'REJECTED', id: running.id, expectedVersion: running.version, on: later },
+            testActor,
+          ),
+      ],
+      [
+        'combination',
+        '2099-12-31',
+        () =>
+          recordInitiativeOutcome(
+            db.em(),
+            {
+              outcome: 'COMBINED',
+              id: running.id,
+              expectedVersion: running.version,
+              combinedIntoId: target.id,
+              on: '2099-12-31',
+            },
+            testActor,
+          ),
+      ],
+      [
+        'copy by a competitor',
+        later,
+        () =>
+          markCopiedByCompetitor(
+            db.em(),
+            { id: running.id, expectedVersion: running.version, on: later },
+            testActor,
+          ),
+      ],
+    ] as const;
+    for (const [what, on, step] of steps) {
+      const error = await expectRejected(db.em(), 'DATE_IN_FUTURE', step, TABLES);
+      expect(error.message).toBe(
+        `on (${on}) is after today (${today()}): an initiative's ${what} is recorded once it has happened. Date it today or earlier.`,
+      );
+      expect(error.issues).toEqual([
+        { path: ['on'], message: `after today (${today()})`, code: 'DATE_IN_FUTURE' },
+      ]);
+    }
+    const [adoptableNow, runningNow] = [await reload(adoptable.id), await reload(running.id)];
+    expect([adoptableNow.outcome, adoptableNow.endedOn, adoptableNow.version]).toEqual([
+      null,
+      null,
+      adoptable.version,
+    ]);
+    expect([
+      runningNow.customerRecognised,
+      runningNow.outcome,
+      runningNow.copiedByCompetitor,
+      runningNow.version,
+    ]).toEqual([false, null, false, running.version]);
+    // Today is fine.
+    const adopted = await recordInitiativeOutcome(
+      db.em(),
+      { outcome: 'ADOPTED', id: adoptable.id, expectedVersion: adoptable.version, on: today() },
+      testActor,
+    );
+    expect([adopted.outcome, adopted.endedOn]).toEqual(['ADOPTED', today()]);
+  });
+});
+
+describe('a field that does not apply to an outcome is refused, not dropped', () => {
+  it('REVISED takes no on; only COMBINED takes combinedIntoId (VALIDATION_FAILED at the field), writing nothing', async () => {
+    const tested = await initiativeAt('LIVE_TEST');
+    const other = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const base = { id: tested.id, expectedVersion: tested.version };
+    const refused = [
+      [
+        ['on'],
+        'on: does not apply to REVISED: a revision sends the initiative back to testing and is not dated; leave on out',
+        () => recordInitiativeOutcome(db.em(), { ...base, outcome: 'REVISED', on: '2026-06-01' }, testActor),
+      ],
+      [
+        ['combinedIntoId'],
+        'combinedIntoId: does not apply to REJECTED: only COMBINED joins another initiative; leave combinedIntoId out, or set the outcome COMBINED',
+        () =>
+          recordInitiativeOutcome(
+            db.em(),
+            { ...base, outcome: 'REJECTED', combinedIntoId: other.id },
+            testActor,
+          ),
+      ],
+      [
+        ['combinedIntoId'],
+        'combinedIntoId: does not apply to REVISED: only COMBINED joins another initiative; leave combinedIntoId out, or set the outcome COMBINED',
+        () =>
+          recordInitiativeOutcome(
+            db.em(),
+            { ...base, outcome: 'REVISED', combinedIntoId: other.id },
+            testActor,
+          ),
+      ],
+    ] as const;
+    for (const [path, described, step] of refused) {
+      const error = await expectRejected(db.em(), 'VALIDATION_FAILED', step, TABLES);
+      expect(error.category).toBe('VALIDATION');
+      expect(error.message).toBe(`Invalid outcome: ${described}.`);
+      expect(error.issues.map(i => [i.path, i.code])).toEqual([[path, 'VALIDATION_FAILED']]);
+    }
+    const unchanged = await reload(tested.id);
+    expect([unchanged.outcome, unchanged.phase, unchanged.endedOn, unchanged.version]).toEqual([
+      null,
+      'LIVE_TEST',
+      null,
+      tested.version,
     ]);
   });
 });

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
+import { assertNotAfterToday } from '../common/dated.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail, today } from '../common/lookup.ts';
 import { isPositiveMoney } from '../common/money.ts';
@@ -13,6 +14,7 @@ import {
   optionalText,
   parseInput,
   requiredColumnText,
+  ruleIssue,
   versionSchema,
 } from '../common/validation.ts';
 import { DESIGN_PHASES, type DesignPhase, VALUE_CATEGORIES } from '../common/vocabulary.ts';
@@ -36,9 +38,14 @@ export const createInitiativeSchema = z.object({
 });
 export type CreateInitiativeInput = z.input<typeof createInitiativeSchema>;
 
-/** Starts a value initiative with a pilot account, at the first design phase. */
+/**
+ * Starts a value initiative with a pilot account, at the first design phase, on `startedOn`
+ * (today when omitted), not after today (`DATE_IN_FUTURE`).
+ */
 export async function createValueInitiative(em: EntityManager, input: CreateInitiativeInput, actor: Actor) {
   const data = parseInput(createInitiativeSchema, input, 'value initiative');
+  const startedOn = data.startedOn ?? today();
+  assertNotAfterToday('startedOn', startedOn, 'an initiative is recorded as started once it has started');
   return writeAs(em, actor, async tx => {
     const account = await findOrFail(tx, Account, data.accountId, 'Account');
     const owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
@@ -50,7 +57,7 @@ export async function createValueInitiative(em: EntityManager, input: CreateInit
       phase: 'ASSESS_CURRENT_SITUATION',
       outcome: null,
       desiredGains: data.desiredGains,
-      startedOn: data.startedOn ?? today(),
+      startedOn,
     });
   });
 }
@@ -87,12 +94,15 @@ function ended(i: ValueInitiative): DomainError {
 }
 
 /**
- * The day an initiative's recognition, outcome or copy takes effect: `on`, else today. Not before
- * the initiative started (`INITIATIVE_DATED_BEFORE_START`): its dates would say it was
- * recognised, ended or copied before it existed.
+ * The day an initiative's recognition, outcome or copy takes effect: `on`, else today. Not after
+ * today (`DATE_IN_FUTURE`): it records what has happened, and the list and the analytics as of
+ * today would disagree about it. Not before the initiative started
+ * (`INITIATIVE_DATED_BEFORE_START`): its dates would say it was recognised, ended or copied
+ * before it existed. Both at `on`.
  */
 function dateAfterStart(i: ValueInitiative, on: string | undefined, what: string): string {
   const date = on ?? today();
+  assertNotAfterToday('on', date, `an initiative's ${what} is recorded once it has happened`);
   if (date < i.startedOn) {
     throw new DomainError(
       'INITIATIVE_DATED_BEFORE_START',
@@ -226,32 +236,71 @@ export async function markCopiedByCompetitor(
   });
 }
 
-export const recordOutcomeSchema = z.discriminatedUnion('outcome', [
-  z.object({
-    outcome: z.literal('ADOPTED'),
-    id: z.number().int().positive(),
-    expectedVersion: versionSchema,
-    on: isoDateSchema.optional(),
-  }),
-  z.object({
-    outcome: z.literal('REJECTED'),
-    id: z.number().int().positive(),
-    expectedVersion: versionSchema,
-    on: isoDateSchema.optional(),
-  }),
-  z.object({
-    outcome: z.literal('REVISED'),
-    id: z.number().int().positive(),
-    expectedVersion: versionSchema,
-  }),
-  z.object({
-    outcome: z.literal('COMBINED'),
-    id: z.number().int().positive(),
-    expectedVersion: versionSchema,
-    combinedIntoId: z.number().int().positive(),
-    on: isoDateSchema.optional(),
-  }),
-]);
+/**
+ * A field that does not apply to the outcome sent: taken by the schema only to be refused (at its
+ * own path, by `recordOutcomeSchema`), not silently dropped.
+ */
+const notForThisOutcome = {
+  on: isoDateSchema.nullish(),
+  combinedIntoId: z.number().int().positive().nullish(),
+};
+
+/**
+ * An outcome with the fields that apply to it: `on` (today when omitted) for the outcomes that
+ * end an initiative, not for REVISED (a revision sends it back to testing and is not dated);
+ * `combinedIntoId` for COMBINED only. A field sent with an outcome it does not apply to is
+ * refused at its path (VALIDATION_FAILED), not dropped.
+ */
+export const recordOutcomeSchema = z
+  .discriminatedUnion('outcome', [
+    z.object({
+      outcome: z.literal('ADOPTED'),
+      id: z.number().int().positive(),
+      expectedVersion: versionSchema,
+      on: isoDateSchema.optional(),
+      combinedIntoId: notForThisOutcome.combinedIntoId,
+    }),
+    z.object({
+      outcome: z.literal('REJECTED'),
+      id: z.number().int().positive(),
+      expectedVersion: versionSchema,
+      on: isoDateSchema.optional(),
+      combinedIntoId: notForThisOutcome.combinedIntoId,
+    }),
+    z.object({
+      outcome: z.literal('REVISED'),
+      id: z.number().int().positive(),
+      expectedVersion: versionSchema,
+      ...notForThisOutcome,
+    }),
+    z.object({
+      outcome: z.literal('COMBINED'),
+      id: z.number().int().positive(),
+      expectedVersion: versionSchema,
+      combinedIntoId: z.number().int().positive(),
+      on: isoDateSchema.optional(),
+    }),
+  ])
+  .superRefine((data, ctx) => {
+    if (data.outcome === 'REVISED' && data.on != null) {
+      ctx.addIssue(
+        ruleIssue(
+          'VALIDATION_FAILED',
+          ['on'],
+          'does not apply to REVISED: a revision sends the initiative back to testing and is not dated; leave on out',
+        ),
+      );
+    }
+    if (data.outcome !== 'COMBINED' && data.combinedIntoId != null) {
+      ctx.addIssue(
+        ruleIssue(
+          'VALIDATION_FAILED',
+          ['combinedIntoId'],
+          `does not apply to ${data.outcome}: only COMBINED joins another initiative; leave combinedIntoId out, or set the outcome COMBINED`,
+        ),
+      );
+    }
+  });
 export type RecordOutcomeInput = z.input<typeof recordOutcomeSchema>;
 
 /**

@@ -342,11 +342,21 @@ builder.mutationFields(t => ({
     resolve: async (_, { input }, ctx) => {
       const base = { id: await initiativeId(ctx, input.id), expectedVersion: input.expectedVersion };
       const on = input.on ?? undefined;
+      // Passed on whatever the outcome, so that the domain refuses one that does not apply (a
+      // REVISED's date, a combinedIntoId without COMBINED) instead of it being dropped here.
+      const target =
+        input.combinedIntoId == null
+          ? undefined
+          : decodeId(input.combinedIntoId, 'ValueInitiative', 'combinedIntoId');
       switch (input.outcome) {
         case 'REVISED':
-          return recordInitiativeOutcome(ctx.em, { ...base, outcome: 'REVISED' }, ctx.actor);
+          return recordInitiativeOutcome(
+            ctx.em,
+            { ...base, outcome: 'REVISED', on, combinedIntoId: target },
+            ctx.actor,
+          );
         case 'COMBINED': {
-          if (!input.combinedIntoId) {
+          if (target === undefined) {
             throw ValidationError.at(
               ['combinedIntoId'],
               'COMBINED needs combinedIntoId: the initiative it joins.',
@@ -355,15 +365,18 @@ builder.mutationFields(t => ({
               'REQUIRED',
             );
           }
-          const combinedIntoId = decodeId(input.combinedIntoId, 'ValueInitiative', 'combinedIntoId');
           return recordInitiativeOutcome(
             ctx.em,
-            { ...base, outcome: 'COMBINED', combinedIntoId, on },
+            { ...base, outcome: 'COMBINED', combinedIntoId: target, on },
             ctx.actor,
           );
         }
         default:
-          return recordInitiativeOutcome(ctx.em, { ...base, outcome: input.outcome, on }, ctx.actor);
+          return recordInitiativeOutcome(
+            ctx.em,
+            { ...base, outcome: input.outcome, on, combinedIntoId: target },
+            ctx.actor,
+          );
       }
     },
   }),
