@@ -1,4 +1,5 @@
 import { Type } from '@mikro-orm/core';
+import { centsOfText } from './cents.ts';
 import { DomainError } from './domain-error.ts';
 
 /**
@@ -11,7 +12,6 @@ import { DomainError } from './domain-error.ts';
  */
 export type Money = string;
 
-const MONEY_PATTERN = /^(-)?(\d{1,16})(?:\.(\d{1,2}))?$/;
 /**
  * Largest amount we accept, in cents: 2^53 − 1 (90,071,992,547,409.91). Cents travel to and
  * from the drivers as JS numbers (better-sqlite3 reads integers as numbers), which are exact
@@ -24,8 +24,8 @@ export const MAX_MONEY_CENTS = BigInt(Number.MAX_SAFE_INTEGER);
 export function toCents(value: string | number | bigint, field = 'amount'): bigint {
   if (typeof value === 'bigint') return value * 100n;
   const text = typeof value === 'number' ? numberToPlainString(value) : value.trim();
-  const match = text === null ? null : MONEY_PATTERN.exec(text);
-  if (!match) {
+  const cents = text === null ? null : centsOfText(text);
+  if (cents === null) {
     throw new DomainError(
       'INVALID_MONEY',
       `${field} must be a decimal amount with at most two decimals, like 1250.50; got ${JSON.stringify(value)}.`,
@@ -40,10 +40,7 @@ export function toCents(value: string | number | bigint, field = 'amount'): bigi
       },
     );
   }
-  const units = BigInt(match[2] ?? '0');
-  const fraction = BigInt((match[3] ?? '').padEnd(2, '0'));
-  const cents = units * 100n + fraction;
-  return match[1] ? -cents : cents;
+  return cents;
 }
 
 function numberToPlainString(value: number): string | null {

@@ -2,7 +2,8 @@
  * Formatting for people: one locale (en-GB) and the snapshot's reporting currency. Money
  * arrives as exact decimal strings; it is turned into a number only for display and charts.
  */
-import { exactRatio } from '@kam/domain/rounding';
+import { centsOfText } from '@kam/domain/cents';
+import { absolute, exactRatio } from '@kam/domain/rounding';
 import type { KpiData } from '../data/schemas.ts';
 import type { AxisSpec, ChartSpec } from './chart-spec.ts';
 
@@ -119,17 +120,6 @@ export function formatGrowth(value: number | null | undefined): string {
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
 }
 
-/** Money "1234.50" in whole cents, exactly; null when it is not written that way. */
-function cents(value: string): bigint | null {
-  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(value);
-  if (!match) return null;
-  const [, minus, whole = '', fraction = ''] = match;
-  const size = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
-  return minus ? -size : size;
-}
-
-const abs = (value: bigint) => (value < 0n ? -value : value);
-
 /**
  * numerator ÷ denominator as a 0–1 ratio to the tenth of a percent that the pages show (three
  * decimals), from the integers exactly and rounded once, by the domain's own rounding.
@@ -147,8 +137,8 @@ function shownRatio(numerator: bigint, denominator: bigint): number {
  */
 export function shownMargin(amount: string, revenue: string, stored: number | null): number | null {
   if (stored == null) return null;
-  const part = cents(amount);
-  const whole = cents(revenue);
+  const part = centsOfText(amount);
+  const whole = centsOfText(revenue);
   return part == null || whole == null || whole <= 0n ? stored : shownRatio(part, whole);
 }
 
@@ -159,9 +149,9 @@ export function shownMargin(amount: string, revenue: string, stored: number | nu
  */
 export function shownGrowth(current: string, prior: string, stored: number | null): number | null {
   if (stored == null) return null;
-  const now = cents(current);
-  const before = cents(prior);
-  return now == null || before == null || before === 0n ? stored : shownRatio(now - before, abs(before));
+  const now = centsOfText(current);
+  const before = centsOfText(prior);
+  return now == null || before == null || before === 0n ? stored : shownRatio(now - before, absolute(before));
 }
 
 export function formatCount(value: number | null | undefined): string {
