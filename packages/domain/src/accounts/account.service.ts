@@ -106,12 +106,7 @@ export async function recordFinancials(
   // A quarter to come would become the account's latest financials, which no analytics can show.
   assertQuarterStarted(data.quarter, 'quarter');
   return writeAs(em, actor, async tx => {
-    // Locked: a whole-account line and a unit line recorded at once would each find no line of
-    // the other scope, and the quarter would be counted twice.
-    const account = await findOrFail(tx, Account, data.accountId, 'Account', { lock: true });
-    const businessUnit = data.businessUnitId
-      ? await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit')
-      : null;
+    const { account, businessUnit } = await lineScope(tx, data.accountId, data.businessUnitId);
     const lines = await tx.find(QuarterlyFinancial, { account, quarter: data.quarter });
     const mixed = lines.some(l => (l.businessUnit === null) !== (businessUnit === null));
     if (mixed) throw mixedScope(account.externalRef, data.quarter);
@@ -158,6 +153,24 @@ export function mixedScope(accountRef: string, quarter: string): DomainError {
   );
 }
 
+/**
+ * The account of a financial line, locked, and its business unit (none: the account-level line).
+ * Locked because the scope rule reads the account's lines of a quarter: a whole-account line and
+ * a unit line recorded (or one removed) at once would each miss the other, and the quarter would
+ * be counted twice.
+ */
+async function lineScope(
+  tx: EntityManager,
+  accountId: number,
+  businessUnitId: number | null | undefined,
+): Promise<{ account: Account; businessUnit: BusinessUnit | null }> {
+  const account = await findOrFail(tx, Account, accountId, 'Account', { lock: true });
+  const businessUnit = businessUnitId
+    ? await findOrFail(tx, BusinessUnit, businessUnitId, 'Business unit')
+    : null;
+  return { account, businessUnit };
+}
+
 /** "The financial line of CRM-1 for 2026-Q1 (EMEA)": a line by its account, quarter and unit. */
 function lineName(account: Account, quarter: string, businessUnit: BusinessUnit | null): string {
   return `The financial line of ${account.externalRef} for ${quarter}${businessUnit ? ` (${businessUnit.code})` : ''}`;
@@ -177,11 +190,7 @@ export async function removeFinancials(
 ): Promise<QuarterlyFinancial> {
   const data = parseInput(removeFinancialsSchema, input, 'financial line');
   return writeAs(em, actor, async tx => {
-    // Locked as recordFinancials locks it: the scope rule reads the account's lines of a quarter.
-    const account = await findOrFail(tx, Account, data.accountId, 'Account', { lock: true });
-    const businessUnit = data.businessUnitId
-      ? await findOrFail(tx, BusinessUnit, data.businessUnitId, 'Business unit')
-      : null;
+    const { account, businessUnit } = await lineScope(tx, data.accountId, data.businessUnitId);
     const line = await tx.findOne(QuarterlyFinancial, { account, quarter: data.quarter, businessUnit });
     if (!line) {
       throw new DomainError(
