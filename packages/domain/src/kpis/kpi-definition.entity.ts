@@ -1,5 +1,10 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { baseProperties, quarterProperty, versionProperty } from '../common/base.properties.ts';
+import {
+  baseProperties,
+  decimalProperty,
+  quarterProperty,
+  versionProperty,
+} from '../common/base.properties.ts';
 import { KPI_CODES, KPI_DIRECTIONS, KPI_UNITS } from '../common/vocabulary.ts';
 
 export const KpiDefinitionSchema = defineEntity({
@@ -19,7 +24,7 @@ export const KpiDefinitionSchema = defineEntity({
      */
     baselineQuarter: quarterProperty().nullable(),
     /** Optional target, in the KPI's unit (a decimal string). */
-    target: p.decimal('string').precision(14).scale(4).nullable(),
+    target: decimalProperty(14, 4).nullable(),
   },
 });
 

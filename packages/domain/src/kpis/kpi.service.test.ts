@@ -31,6 +31,20 @@ describe('KPI definitions', () => {
     expect([Number(kpi.target), kpi.baselineQuarter, kpi.version]).toEqual([12.5, '2026-Q1', 2]);
   });
 
+  it('reads targets back as the same canonical text on every database ("12.5", "80", not "12.5000")', async () => {
+    await updateKpiDefinition(
+      db.em(),
+      { code: 'CUSTOMER_RETENTION', expectedVersion: 1, target: '0.2500' },
+      testActor,
+    );
+    const read = await db.em().find(KpiDefinition, { code: ['REFERRALS', 'WIN_RATE', 'CUSTOMER_RETENTION'] });
+    expect(Object.fromEntries(read.map(k => [k.code, k.target]))).toEqual({
+      REFERRALS: '12.5',
+      WIN_RATE: '80',
+      CUSTOMER_RETENTION: '0.25',
+    });
+  });
+
   it('refuses a malformed target or baseline and an unknown KPI, writing nothing', async () => {
     for (const target of ['lots', '1.23456', '1e3']) {
       const error = await expectRejected(

@@ -1,6 +1,11 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { Account } from '../accounts/account.entity.ts';
-import { baseProperties, moneyProperty, versionProperty } from '../common/base.properties.ts';
+import {
+  baseProperties,
+  decimalProperty,
+  moneyProperty,
+  versionProperty,
+} from '../common/base.properties.ts';
 import { ACTION_STATUSES, PLAN_STATUSES, PLAN_STEPS, REVIEW_ASSESSMENTS } from '../common/vocabulary.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Person } from '../organisation/person.entity.ts';
@@ -29,8 +34,8 @@ export const AccountPlanSchema = defineEntity({
     actionPlanAndDeal: p.text().default(''),
     // Quantified targets and estimates.
     revenueTarget: moneyProperty().nullable(),
-    /** Target gross margin, percent with up to two decimals (e.g. "31.50"). */
-    marginTargetPercent: p.decimal('string').precision(7).scale(2).nullable(),
+    /** Target gross margin, percent with up to two decimals (read as "31.5" on every database). */
+    marginTargetPercent: decimalProperty(7, 2).nullable(),
     inYearTarget: moneyProperty().nullable(),
     estimatedCustomerValue: moneyProperty().nullable(),
     estimatedInvestment: moneyProperty().nullable(),

@@ -2,6 +2,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { Account } from '../accounts/account.entity.ts';
 import {
   baseProperties,
+  decimalProperty,
   moneyProperty,
   quarterProperty,
   versionProperty,
@@ -78,7 +79,7 @@ export const MeasurementSchema = defineEntity({
      */
     scopeKey: p.string().length(160),
     /** The value, 0–100 (an index or a percentage), with up to two decimals. */
-    value: p.decimal('string').precision(7).scale(2),
+    value: decimalProperty(7, 2),
   },
 });
 /** An organisation-level measurement: people satisfaction or market share (domain §10). */
