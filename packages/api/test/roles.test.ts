@@ -215,6 +215,13 @@ const MATRIX: Record<string, Call> = {
     scope: 'admin',
     call: input('startProgramme', 'StartProgrammeInput', () => ({ businessUnitId: ids.unit2 })),
   },
+  updateProgramme: {
+    scope: 'admin',
+    call: input('updateProgramme', 'UpdateProgrammeInput', () => ({
+      ...step(() => ids.programme)(),
+      objectives: 'Three pilots',
+    })),
+  },
   setChecklistItem: {
     scope: 'admin',
     call: input('setChecklistItem', 'SetChecklistItemInput', () => ({

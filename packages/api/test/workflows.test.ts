@@ -1586,6 +1586,49 @@ describe('reference data and settings (ADMIN)', () => {
     });
     expect(reopened).toMatchObject({ __typename: 'DomainRuleError', code: 'PROGRAMME_INVALID_TRANSITION' });
 
+    // The change leader is appointed in TEST ("Appoint a change leader"), after the start.
+    const leader = await ok<{ id: string }>(
+      api,
+      admin,
+      'createPerson',
+      'CreatePersonInput',
+      { name: 'Lena Lead', email: 'lena.lead@example.test' },
+      'id',
+    );
+    const led = await ok<{ changeLeader: { name: string }; objectives: string; version: number }>(
+      api,
+      admin,
+      'updateProgramme',
+      'UpdateProgrammeInput',
+      {
+        id: programme.id,
+        expectedVersion: programme.version + 1,
+        changeLeaderId: leader.id,
+        objectives: ' Pilot ',
+      },
+      'changeLeader { name } objectives version',
+    );
+    expect(led).toEqual({
+      changeLeader: { name: 'Lena Lead' },
+      objectives: 'Pilot',
+      version: programme.version + 2,
+    });
+    const stale = await mutate(api, admin, 'updateProgramme', 'UpdateProgrammeInput', {
+      id: programme.id,
+      expectedVersion: programme.version,
+      changeLeaderId: null,
+    });
+    expect(stale).toMatchObject({ __typename: 'ConflictError', code: 'VERSION_CONFLICT' });
+    const unled = await ok<{ changeLeader: null; objectives: string }>(
+      api,
+      admin,
+      'updateProgramme',
+      'UpdateProgrammeInput',
+      { id: programme.id, expectedVersion: led.version, changeLeaderId: null, objectives: null },
+      'changeLeader { name } objectives',
+    );
+    expect(unled).toEqual({ changeLeader: null, objectives: '' });
+
     const settings = await api.gql<{ settings: { version: number; planReviewCadenceMonths: number } }>(
       '{ settings { version planReviewCadenceMonths } }',
       {},
@@ -1617,6 +1660,44 @@ describe('reference data and settings (ADMIN)', () => {
       'planReviewCadenceMonths',
     );
     expect(updated.planReviewCadenceMonths).toBe(6);
+
+    // The checklists a programme starts with are settings too.
+    const blank = await mutate(api, admin, 'updateSettings', 'UpdateSettingsInput', {
+      expectedVersion: (version ?? 0) + 1,
+      patch: { programme: { checklists: { TEST: [] } } },
+    });
+    expect(blank).toMatchObject({ __typename: 'ValidationError', code: 'SETTINGS_INVALID' });
+    expect(blank.fieldErrors?.[0]?.path).toEqual(['patch', 'programme', 'checklists', 'TEST']);
+    await ok(
+      api,
+      admin,
+      'updateSettings',
+      'UpdateSettingsInput',
+      {
+        expectedVersion: (version ?? 0) + 1,
+        patch: { programme: { checklists: { UNDERSTAND: ['Agree the pilot'] } } },
+      },
+      'version',
+    );
+    const apac = await ok<{ id: string }>(
+      api,
+      admin,
+      'createBusinessUnit',
+      'CreateBusinessUnitInput',
+      { code: 'APAC-PILOT', name: 'APAC pilot', kind: 'GEOGRAPHY' },
+      'id',
+    );
+    const started = await ok<{ checklist: { stage: string; text: string }[] }>(
+      api,
+      admin,
+      'startProgramme',
+      'StartProgrammeInput',
+      { businessUnitId: apac.id },
+      'checklist { stage text }',
+    );
+    expect(started.checklist.filter(i => i.stage === 'UNDERSTAND').map(i => i.text)).toEqual([
+      'Agree the pilot',
+    ]);
   });
 
   it('refuses a stale expectedVersion also before the settings row exists', async () => {

@@ -3,18 +3,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../analytics/selection.ts';
 import { today } from '../common/lookup.ts';
 import { PROGRAMME_STAGES } from '../common/vocabulary.ts';
-import { DEFAULT_PROGRAMME_CHECKLISTS } from '../settings/reference-data.ts';
+import { updatePerson } from '../organisation/organisation.service.ts';
+import { DEFAULT_PROGRAMME_CHECKLISTS } from '../settings/settings.schemas.ts';
+import { getSettingsRow, updateSettings } from '../settings/settings.service.ts';
 import {
   createTestDatabase,
   expectRejected,
   makeBusinessUnit,
+  makePerson,
   overlap,
   type TestDatabase,
   testActor,
   testDialect,
 } from '../testing/index.ts';
 import { IntimacyProgramme, ProgrammeChecklistItem } from './programme.entity.ts';
-import { advanceProgrammeStage, setChecklistItem, startProgramme } from './programme.service.ts';
+import {
+  advanceProgrammeStage,
+  setChecklistItem,
+  startProgramme,
+  updateProgramme,
+} from './programme.service.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -64,6 +72,106 @@ describe('the customer-intimacy programme', () => {
       db.em(),
       'DUPLICATE_ROW',
       () => startProgramme(db.em(), { businessUnitId: unit.id }, testActor),
+      TABLES,
+    );
+  });
+
+  it('starts with the checklists of the settings; a programme already running keeps its own', async () => {
+    const running = await startPilot((await makeBusinessUnit(db.em())).id);
+    const patchChecklists = async (checklists: Record<string, string[]>) =>
+      updateSettings(
+        db.em(),
+        {
+          expectedVersion: (await getSettingsRow(db.em()))?.version ?? 1,
+          patch: { programme: { checklists } },
+        },
+        testActor,
+      );
+    await patchChecklists({ UNDERSTAND: ['Agree the pilot with the board'], IMPLEMENT: ['Roll out'] });
+    try {
+      const later = await startPilot((await makeBusinessUnit(db.em())).id);
+      expect((await checklist(later.id, 'UNDERSTAND')).map(i => [i.position, i.text])).toEqual([
+        [1, 'Agree the pilot with the board'],
+      ]);
+      expect((await checklist(later.id, 'IMPLEMENT')).map(i => i.text)).toEqual(['Roll out']);
+      expect((await checklist(later.id, 'TEST')).map(i => i.text)).toEqual(DEFAULT_PROGRAMME_CHECKLISTS.TEST);
+      expect((await checklist(running.id, 'UNDERSTAND')).map(i => i.text)).toEqual(
+        DEFAULT_PROGRAMME_CHECKLISTS.UNDERSTAND,
+      );
+    } finally {
+      await patchChecklists(DEFAULT_PROGRAMME_CHECKLISTS);
+    }
+  });
+
+  it('names, changes and clears the change leader and edits the objectives, with the version', async () => {
+    const unit = await makeBusinessUnit(db.em(), { code: 'PILOT-LEAD' });
+    const programme = await startPilot(unit.id);
+    expect(programme.changeLeader).toBeNull();
+    const leader = await makePerson(db.em(), { name: 'Lena Lead' });
+    const named = await updateProgramme(
+      db.em(),
+      { id: programme.id, expectedVersion: 1, changeLeaderId: leader.id, objectives: '  Win three pilots ' },
+      testActor,
+    );
+    expect([named.changeLeader?.id, named.objectives, named.version]).toEqual([
+      leader.id,
+      'Win three pilots',
+      2,
+    ]);
+    const kept = await updateProgramme(
+      db.em(),
+      { id: programme.id, expectedVersion: 2, objectives: 'Win two' },
+      testActor,
+    );
+    expect([kept.changeLeader?.id, kept.objectives]).toEqual([leader.id, 'Win two']);
+    const cleared = await updateProgramme(
+      db.em(),
+      { id: programme.id, expectedVersion: 3, changeLeaderId: null },
+      testActor,
+    );
+    expect([cleared.changeLeader, cleared.objectives, cleared.version]).toEqual([null, 'Win two', 4]);
+    const stale = await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () => updateProgramme(db.em(), { id: programme.id, expectedVersion: 3, objectives: 'Lost' }, testActor),
+      TABLES,
+    );
+    expect(stale.message).toContain('The customer-intimacy programme of PILOT-LEAD');
+    await expectRejected(
+      db.em(),
+      'NOT_FOUND',
+      () =>
+        updateProgramme(
+          db.em(),
+          { id: programme.id, expectedVersion: 4, changeLeaderId: 999_999 },
+          testActor,
+        ),
+      TABLES,
+    );
+  });
+
+  it('a person who is no longer active is not named change leader, at the start or later', async () => {
+    const unit = await makeBusinessUnit(db.em(), { code: 'PILOT-GONE' });
+    const gone = await makePerson(db.em(), { name: 'Gina Gone' });
+    await updatePerson(db.em(), { id: gone.id, expectedVersion: 1, active: false }, testActor);
+    const atStart = await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () => startProgramme(db.em(), { businessUnitId: unit.id, changeLeaderId: gone.id }, testActor),
+      TABLES,
+    );
+    expect(atStart.issues[0]?.path).toEqual(['changeLeaderId']);
+    expect(atStart.message).toContain('Gina Gone is no longer active and cannot be the change leader');
+    const programme = await startPilot(unit.id);
+    await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () =>
+        updateProgramme(
+          db.em(),
+          { id: programme.id, expectedVersion: 1, changeLeaderId: gone.id },
+          testActor,
+        ),
       TABLES,
     );
   });

@@ -10,7 +10,8 @@ import { PROGRAMME_STAGES, type ProgrammeStage } from '../common/vocabulary.ts';
 import { quoted } from '../common/words.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Person } from '../organisation/person.entity.ts';
-import { DEFAULT_PROGRAMME_CHECKLISTS } from '../settings/reference-data.ts';
+import { getSettings } from '../settings/settings.service.ts';
+import { personInactive } from '../team/team.errors.ts';
 import { IntimacyProgramme, ProgrammeChecklistItem } from './programme.entity.ts';
 
 export const startProgrammeSchema = z.object({
@@ -22,8 +23,9 @@ export const startProgrammeSchema = z.object({
 });
 
 /**
- * Starts the customer-intimacy programme of a pilot business unit, with the default checklists
- * (000 §4), on `startedOn` (today when omitted), not after today (`DATE_IN_FUTURE`).
+ * Starts the customer-intimacy programme of a pilot business unit, with the checklists of the
+ * settings (`programme.checklists`, by default those of 000 §4; a programme keeps the ones it
+ * started with), on `startedOn` (today when omitted), not after today (`DATE_IN_FUTURE`).
  */
 export async function startProgramme(
   em: EntityManager,
@@ -43,9 +45,8 @@ export async function startProgramme(
         `${businessUnit.code} already runs a customer-intimacy programme.`,
       );
     }
-    const changeLeader = data.changeLeaderId
-      ? await findOrFail(tx, Person, data.changeLeaderId, 'Person')
-      : null;
+    const changeLeader = data.changeLeaderId ? await activeChangeLeader(tx, data.changeLeaderId) : null;
+    const { checklists } = (await getSettings(tx)).programme;
     const programme = tx.create(IntimacyProgramme, {
       businessUnit,
       changeLeader,
@@ -54,7 +55,7 @@ export async function startProgramme(
       objectives: data.objectives,
     });
     for (const stage of PROGRAMME_STAGES) {
-      DEFAULT_PROGRAMME_CHECKLISTS[stage].forEach((text, i) => {
+      checklists[stage].forEach((text, i) => {
         tx.create(ProgrammeChecklistItem, {
           programme,
           stage,
@@ -67,6 +68,52 @@ export async function startProgramme(
     }
     return programme;
   });
+}
+
+/** The person named change leader, who must be active (PERSON_INACTIVE at `changeLeaderId`). */
+async function activeChangeLeader(tx: EntityManager, id: number): Promise<Person> {
+  const person = await findOrFail(tx, Person, id, 'Person');
+  if (!person.active) throw personInactive(person.name, 'changeLeaderId', 'the change leader');
+  return person;
+}
+
+export const updateProgrammeSchema = z.object({
+  id: z.number().int().positive(),
+  expectedVersion: versionSchema,
+  /** null takes the change leader off the programme; left out keeps them. */
+  changeLeaderId: z.number().int().positive().nullish(),
+  /** Trimmed; blank is stored as "". Left out keeps them. */
+  objectives: requiredColumnText.optional(),
+});
+
+/**
+ * Names, changes or clears a programme's change leader (who is typically appointed in the TEST
+ * stage, "Appoint a change leader") and edits its objectives. Omitted fields keep their value.
+ */
+export async function updateProgramme(
+  em: EntityManager,
+  input: z.input<typeof updateProgrammeSchema>,
+  actor: Actor,
+) {
+  const data = parseInput(updateProgrammeSchema, input, 'programme');
+  return writeAs(em, actor, async tx => {
+    const programme = await findOrFail(tx, IntimacyProgramme, data.id, 'Programme', { lock: true });
+    await assertVersionNamed('IntimacyProgramme', programme, data.expectedVersion, () =>
+      programmeName(tx, programme),
+    );
+    if (data.changeLeaderId !== undefined) {
+      programme.changeLeader =
+        data.changeLeaderId === null ? null : await activeChangeLeader(tx, data.changeLeaderId);
+    }
+    if (data.objectives !== undefined) programme.objectives = data.objectives;
+    return programme;
+  });
+}
+
+/** "The customer-intimacy programme of PILOT", for messages. */
+async function programmeName(tx: EntityManager, programme: IntimacyProgramme): Promise<string> {
+  await tx.populate(programme, ['businessUnit']);
+  return `The customer-intimacy programme of ${programme.businessUnit.code}`;
 }
 
 /**
@@ -154,10 +201,9 @@ export async function advanceProgrammeStage(
 ) {
   return writeAs(em, actor, async tx => {
     const programme = await findOrFail(tx, IntimacyProgramme, input.id, 'Programme', { lock: true });
-    await assertVersionNamed('IntimacyProgramme', programme, input.expectedVersion, async () => {
-      await tx.populate(programme, ['businessUnit']);
-      return `The customer-intimacy programme of ${programme.businessUnit.code}`;
-    });
+    await assertVersionNamed('IntimacyProgramme', programme, input.expectedVersion, () =>
+      programmeName(tx, programme),
+    );
     const next = PROGRAMME_STAGES[PROGRAMME_STAGES.indexOf(programme.stage) + 1];
     if (!next || (input.toStage && input.toStage !== next)) {
       throw new DomainError(

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Actor } from '../common/actor.ts';
 import { writeAs } from '../common/unit-of-work.ts';
-import type { KpiCode, KpiDirection, KpiUnit, ProgrammeStage, PyramidLevel } from '../common/vocabulary.ts';
+import type { KpiCode, KpiDirection, KpiUnit, PyramidLevel } from '../common/vocabulary.ts';
 import { KpiDefinition } from '../kpis/kpi-definition.entity.ts';
 import { ServiceElement, ServiceStandard } from '../segments/service-element.entity.ts';
 import { ensureSettingsRow } from './settings.service.ts';
@@ -168,37 +168,6 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
     description:
       'Share of key accounts with at least one PROVEN value initiative that the customer recognises.',
   },
-};
-
-/** The default checklist of each programme stage (000 §4). */
-export const DEFAULT_PROGRAMME_CHECKLISTS: Record<ProgrammeStage, string[]> = {
-  UNDERSTAND: [
-    'Evaluate customer intimacy as a strategy',
-    'Understand the implications of the transformation',
-    'Secure Executive Board buy-in',
-    'Identify the pilot',
-    'Communicate',
-  ],
-  TEST: [
-    'Appoint a change leader',
-    'Educate the management team of the pilot business',
-    'Secure buy-in',
-    'Establish or review the people satisfaction status',
-    'Develop and implement an improvement plan',
-    'Introduce problem solving and empowerment',
-    'Identify and implement the sales and key account management development programme',
-    'Identify and implement peer management relationship programmes',
-    'Baseline customer and people metrics',
-    'Set and communicate objectives as a result of baselining',
-  ],
-  LEARN: [
-    'Understand progress against objectives and improvement plans',
-    'Proactively take customer feedback',
-    'Regular people briefings',
-    'Management by walking about to solicit people views',
-    'Initiate improvement actions',
-  ],
-  IMPLEMENT: ['Decide whether to implement across the business', 'Take each business through Test and Learn'],
 };
 
 /**

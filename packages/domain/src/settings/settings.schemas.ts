@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DomainErrorCode } from '../common/domain-error.ts';
 import { unlessMissing } from '../common/validation.ts';
+import type { ProgrammeStage } from '../common/vocabulary.ts';
 
 /**
  * A number setting from `min` to `max`, refused in kam's words ("must be at most 100"), as the
@@ -44,6 +45,70 @@ const weights = <T extends Record<string, z.ZodNumber>>(shape: T) =>
         return `must add up to 100, but ${terms.join(' + ')} = ${sumOf(w)}`;
       },
       params: { code: 'SETTINGS_WEIGHTS_NOT_100' satisfies DomainErrorCode },
+    });
+
+/** The default checklist of each programme stage (000 §4). */
+export const DEFAULT_PROGRAMME_CHECKLISTS: Record<ProgrammeStage, string[]> = {
+  UNDERSTAND: [
+    'Evaluate customer intimacy as a strategy',
+    'Understand the implications of the transformation',
+    'Secure Executive Board buy-in',
+    'Identify the pilot',
+    'Communicate',
+  ],
+  TEST: [
+    'Appoint a change leader',
+    'Educate the management team of the pilot business',
+    'Secure buy-in',
+    'Establish or review the people satisfaction status',
+    'Develop and implement an improvement plan',
+    'Introduce problem solving and empowerment',
+    'Identify and implement the sales and key account management development programme',
+    'Identify and implement peer management relationship programmes',
+    'Baseline customer and people metrics',
+    'Set and communicate objectives as a result of baselining',
+  ],
+  LEARN: [
+    'Understand progress against objectives and improvement plans',
+    'Proactively take customer feedback',
+    'Regular people briefings',
+    'Management by walking about to solicit people views',
+    'Initiate improvement actions',
+  ],
+  IMPLEMENT: ['Decide whether to implement across the business', 'Take each business through Test and Learn'],
+};
+
+/**
+ * One stage's checklist: 1–30 items (a stage is passed when its items are done, so an empty one
+ * would be passed unseen), each trimmed, 1–300 characters (the checklist item's column), none
+ * twice in a stage (case and spacing aside).
+ */
+const stageChecklist = (stage: ProgrammeStage) =>
+  z
+    .array(
+      z
+        .string({ error: unlessMissing('must be a text') })
+        .trim()
+        .min(1, 'must not be blank')
+        .max(300, 'must be at most 300 characters'),
+      { error: unlessMissing('must be a list of texts') },
+    )
+    .min(1, 'must list at least one item: a stage is passed when its checklist is done')
+    .max(30, 'must list at most 30 items')
+    .superRefine((items, ctx) => {
+      const seen = new Map<string, number>();
+      items.forEach((item, i) => {
+        const key = item.replace(/\s+/g, ' ').toLowerCase();
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, i);
+        else {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `${JSON.stringify(item)} is listed twice in the ${stage} checklist (as item ${first + 1} too)`,
+          });
+        }
+      });
     });
 
 /** The ISO 4217 currency codes this runtime knows (Intl, from its ICU data). */
@@ -178,6 +243,21 @@ export const settingsSchema = z
         redBelow: 40,
         greenFrom: 70,
       }),
+    programme: z
+      .object({
+        /** The checklist of each stage a customer-intimacy programme starts with (000 §4). */
+        checklists: z
+          .object({
+            UNDERSTAND: stageChecklist('UNDERSTAND').default(DEFAULT_PROGRAMME_CHECKLISTS.UNDERSTAND),
+            TEST: stageChecklist('TEST').default(DEFAULT_PROGRAMME_CHECKLISTS.TEST),
+            LEARN: stageChecklist('LEARN').default(DEFAULT_PROGRAMME_CHECKLISTS.LEARN),
+            IMPLEMENT: stageChecklist('IMPLEMENT').default(DEFAULT_PROGRAMME_CHECKLISTS.IMPLEMENT),
+          } satisfies Record<ProgrammeStage, z.ZodType>)
+          .strict()
+          .default(DEFAULT_PROGRAMME_CHECKLISTS),
+      })
+      .strict()
+      .default({ checklists: DEFAULT_PROGRAMME_CHECKLISTS }),
     lifetime: z
       .object({
         /** Cap on the expected customer lifetime derived from retention, in years. */

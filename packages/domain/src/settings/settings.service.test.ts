@@ -147,6 +147,67 @@ describe('settings validation', () => {
   });
 });
 
+describe('programme checklists', () => {
+  it('default to the checklists of 000 §4, and a patch replaces the list of a stage as a whole', async () => {
+    const settings = await getSettings(db.em());
+    expect(settings.programme.checklists.IMPLEMENT).toEqual([
+      'Decide whether to implement across the business',
+      'Take each business through Test and Learn',
+    ]);
+    const changed = await updateSettings(
+      db.em(),
+      {
+        expectedVersion: await currentVersion(),
+        patch: {
+          programme: { checklists: { LEARN: ['  Quarterly pulse survey ', 'Review the objectives'] } },
+        },
+      },
+      testActor,
+    );
+    const document = changed.document as unknown as KamSettings;
+    expect(document.programme.checklists.LEARN).toEqual(['Quarterly pulse survey', 'Review the objectives']);
+    expect(document.programme.checklists.TEST).toEqual(DEFAULT_SETTINGS.programme.checklists.TEST);
+    await updateSettings(
+      db.em(),
+      { expectedVersion: await currentVersion(), patch: { programme: DEFAULT_SETTINGS.programme } },
+      testActor,
+    );
+  });
+
+  it('a stage needs one item at least, at most 30, none blank, longer than 300 characters or twice', async () => {
+    await expectInvalid(
+      { programme: { checklists: { TEST: [] } } },
+      ['patch', 'programme', 'checklists', 'TEST'],
+      /^must list at least one item: a stage is passed when its checklist is done$/,
+    );
+    await expectInvalid(
+      { programme: { checklists: { TEST: Array.from({ length: 31 }, (_, i) => `Step ${i + 1}`) } } },
+      ['patch', 'programme', 'checklists', 'TEST'],
+      /^must list at most 30 items$/,
+    );
+    await expectInvalid(
+      { programme: { checklists: { LEARN: ['Listen', '   '] } } },
+      ['patch', 'programme', 'checklists', 'LEARN', 1],
+      /^must not be blank$/,
+    );
+    await expectInvalid(
+      { programme: { checklists: { LEARN: ['x'.repeat(301)] } } },
+      ['patch', 'programme', 'checklists', 'LEARN', 0],
+      /^must be at most 300 characters$/,
+    );
+    await expectInvalid(
+      { programme: { checklists: { UNDERSTAND: ['Communicate', 'Listen', ' communicate'] } } },
+      ['patch', 'programme', 'checklists', 'UNDERSTAND', 2],
+      /^"communicate" is listed twice in the UNDERSTAND checklist \(as item 1 too\)$/,
+    );
+    await expectInvalid(
+      { programme: { checklists: { DECIDE: ['Decide'] } } } as unknown as UpdateSettingsInput['patch'],
+      ['patch', 'programme', 'checklists'],
+      /^unknown setting programme\.checklists\.DECIDE; the settings under programme\.checklists are: UNDERSTAND, TEST, LEARN, IMPLEMENT$/,
+    );
+  });
+});
+
 describe('settings error messages', () => {
   it('a weights error names the weights after the merge, their sum, and those the patch kept', async () => {
     // The stored financial weights are the defaults 40/30/30: the patch sets revenue 40 and
@@ -201,7 +262,7 @@ describe('settings error messages', () => {
     await expectInvalid(
       { foo: 1, bar: 2 } as unknown as UpdateSettingsInput['patch'],
       ['patch'],
-      /^unknown settings foo and bar; the top-level settings are: currency, pyramid, selection, designation, plans, health, lifetime$/,
+      /^unknown settings foo and bar; the top-level settings are: currency, pyramid, selection, designation, plans, health, programme, lifetime$/,
     );
     await expectInvalid(
       { health: { weights: { margin: 10 } } } as unknown as UpdateSettingsInput['patch'],
@@ -295,7 +356,11 @@ describe('changing settings', () => {
     expect(settings.health).toEqual(DEFAULT_SETTINGS.health);
     const [update] = await db
       .em()
-      .find(AuditEntry, { entityType: 'Settings', entityId: String(row.id), action: 'UPDATE' });
+      .find(
+        AuditEntry,
+        { entityType: 'Settings', entityId: String(row.id), action: 'UPDATE' },
+        { orderBy: { id: 'desc' }, limit: 1 },
+      );
     // A JSON column is recorded as its JSON text, before and after alike.
     const change = update?.changes.document as { before: unknown; after: unknown };
     const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as KamSettings;

@@ -5,6 +5,7 @@ import {
   ProgrammeChecklistItem,
   setChecklistItem,
   startProgramme,
+  updateProgramme,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
 import { decodeId } from '../ids.ts';
@@ -12,7 +13,7 @@ import { groupedBy } from '../loaders.ts';
 import { entityNode } from '../node.ts';
 import { BusinessUnitRef, PersonRef } from './organisation.ts';
 import { ProgrammeStageEnum } from './vocabulary.ts';
-import { described, maybeId } from './workflow.ts';
+import { described, maybeId, optionalId } from './workflow.ts';
 
 export const ChecklistItemRef = entityNode(ProgrammeChecklistItem, 'ProgrammeChecklistItem');
 ChecklistItemRef.implement({
@@ -93,15 +94,30 @@ builder.queryField('programmes', t =>
 );
 
 const StartProgrammeInput = builder.inputType('StartProgrammeInput', {
-  description: 'Starts the programme of a pilot business unit, with the default checklists.',
+  description:
+    'Starts the programme of a pilot business unit, with the checklists of the settings (programme.checklists).',
   fields: t => ({
     businessUnitId: t.globalID({
       required: true,
       description: 'The pilot business unit (one programme per unit).',
     }),
-    changeLeaderId: t.globalID({ description: 'The change leader.' }),
+    changeLeaderId: t.globalID({
+      description: 'The change leader, an active person (or name one later with updateProgramme).',
+    }),
     startedOn: t.field({ type: 'Date', description: 'When (today when omitted).' }),
     objectives: t.string({ description: 'The objectives (trimmed; blank or omitted is stored as "").' }),
+  }),
+});
+
+const UpdateProgrammeInput = builder.inputType('UpdateProgrammeInput', {
+  description: 'Changes a programme’s change leader or objectives; omitted fields keep their value.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The programme.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    changeLeaderId: t.globalID({
+      description: 'The change leader, an active person (PERSON_INACTIVE otherwise); null takes them off.',
+    }),
+    objectives: t.string({ description: 'The objectives (trimmed; blank or null is stored as "").' }),
   }),
 });
 
@@ -143,6 +159,25 @@ builder.mutationFields(t => ({
           changeLeaderId: maybeId(input.changeLeaderId, 'Person', 'changeLeaderId'),
           startedOn: input.startedOn ?? undefined,
           objectives: input.objectives ?? undefined,
+        },
+        ctx.actor,
+      ),
+  }),
+  updateProgramme: t.field({
+    type: ProgrammeRef,
+    description:
+      'Names, changes or takes off a programme’s change leader (typically appointed in the TEST stage) and edits its objectives (ADMIN).',
+    authScopes: { admin: true },
+    errors: described('updating a programme'),
+    args: { input: t.arg({ type: UpdateProgrammeInput, required: true, description: 'The change.' }) },
+    resolve: (_, { input }, ctx) =>
+      updateProgramme(
+        ctx.em,
+        {
+          id: decodeId(input.id, 'IntimacyProgramme'),
+          expectedVersion: input.expectedVersion,
+          changeLeaderId: optionalId(input.changeLeaderId, 'Person', 'changeLeaderId'),
+          objectives: input.objectives === null ? '' : input.objectives,
         },
         ctx.actor,
       ),

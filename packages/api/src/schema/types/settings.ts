@@ -11,10 +11,10 @@ interface SettingsView {
 
 export const SettingsRef = builder.objectRef<SettingsView>('Settings').implement({
   description:
-    'The configurable defaults: pyramid bands, selection weights and thresholds, designation review period, review cadence, health weights.',
+    'The configurable defaults: currency, pyramid bands, selection weights and thresholds, designation review period, review cadence, health weights and bands, the programme checklists, the lifetime cap.',
   fields: t => ({
     version: t.exposeInt('version', {
-      description: 'Optimistic-lock version; send it back as expectedVersion .',
+      description: 'Optimistic-lock version; send it back as expectedVersion.',
     }),
     document: t.field({
       type: 'JSON',
