@@ -8,6 +8,7 @@ import { DomainError } from '../common/domain-error.ts';
 import { centsFromDb, fromCents, toCents } from '../common/money.ts';
 import { writeAs } from '../common/unit-of-work.ts';
 import { toFieldIssues } from '../common/validation.ts';
+import { counted } from '../common/words.ts';
 import { type SqlValue, selectIn, writeRowsReturning } from '../db/sql-writer.ts';
 import {
   type BulkOptions,
@@ -238,7 +239,16 @@ export function validateRows<S extends z.ZodType>(
     throw new DomainError(
       'BATCH_TOO_LARGE',
       `${operation} accepts at most ${max} rows per call; you sent ${input.length}. Split the rows into several calls.`,
-      { details: { maxRows: max, received: input.length } },
+      {
+        details: { maxRows: max, received: input.length },
+        issues: [
+          {
+            path: ['rows'],
+            message: `at most ${counted(max, 'row')} per call; ${input.length} sent`,
+            code: 'BATCH_TOO_LARGE',
+          },
+        ],
+      },
     );
   }
   const out: Validated<z.output<S>> = { rows: [], rejections: [] };
