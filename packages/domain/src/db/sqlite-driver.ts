@@ -3,7 +3,7 @@ import { AbstractSqlDriver, NativeQueryBuilder, raw, SqlitePlatform } from '@mik
 import { SqliteConnection, MikroORM as SqliteMikroORM } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery } from 'kysely';
-import { SQLITE_LOWER_FUNCTION } from './text-search.ts';
+import { foldCase, SQLITE_LOWER_FUNCTION } from './text-search.ts';
 
 /**
  * kam's SQLite driver: MikroORM's better-sqlite3 driver with five changes: the first four keep a
@@ -90,13 +90,13 @@ function installStatementCache(db: BetterSqlite3.Database): void {
 }
 
 /**
- * SQL functions kam's queries use on SQLite. `kam_lower` lower-cases text (in NFC) as JavaScript does
- * (every script, not only A–Z as SQLite's `lower()`), for `containsIgnoringCase`
+ * SQL functions kam's queries use on SQLite. `kam_lower` folds text for a case-insensitive search
+ * (`foldCase`: every script, not only A–Z as SQLite's `lower()`), for `containsIgnoringCase`
  * (`text-search.ts`); deterministic, so SQLite may factor it out of a query like a built-in.
  */
 function registerFunctions(db: BetterSqlite3.Database): void {
   db.function(SQLITE_LOWER_FUNCTION, { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? value.normalize('NFC').toLowerCase() : value,
+    typeof value === 'string' ? foldCase(value) : value,
   );
 }
 

@@ -3,10 +3,31 @@ import { dialectOfEm } from './sql-writer.ts';
 
 /**
  * The SQL function kam's SQLite driver registers on every connection (`sqlite-driver.ts`): the
- * text in Unicode's composed form (NFC) lower-cased by JavaScript's `toLowerCase`. SQLite's own
- * `lower()` and LIKE fold only A–Z, so "österreich" would not find "Österreich".
+ * text folded by `foldCase`. SQLite's own `lower()` and LIKE fold only A–Z, so "österreich" would
+ * not find "Österreich".
  */
 export const SQLITE_LOWER_FUNCTION = 'kam_lower';
+
+/**
+ * A text folded for a case-insensitive search, as PostgreSQL folds it (`lower()` under a UTF-8
+ * locale, then a final sigma as a sigma): in Unicode's composed form (NFC), every letter
+ * lower-cased on its own, by its one-letter lower case. JavaScript's `toLowerCase` of a whole
+ * text differs in two places, which the slow path mends: "İ" becomes "i" plus a combining dot
+ * (PostgreSQL: "i"), and "Σ" at the end of a word becomes "ς" (PostgreSQL: "σ"); "ς" typed in a
+ * search is folded to "σ" too, so "αθηνας" finds "ΑΘΗΝΑΣ" on both databases.
+ */
+export function foldCase(text: string): string {
+  const composed = text.normalize('NFC');
+  const lower = composed.toLowerCase();
+  // Only "İ" lengthens in lower case, and only sigmas fold by context: anything else is done.
+  if (lower.length === composed.length && !lower.includes('ς')) return lower;
+  let folded = '';
+  for (const letter of composed) {
+    const one = letter.toLowerCase();
+    folded += one === 'ς' ? 'σ' : String.fromCodePoint(one.codePointAt(0) ?? 0);
+  }
+  return folded;
+}
 
 /** The column of `property`: the same on every entity that has it (`name`, `email`, `externalRef`). */
 function columnOf(em: EntityManager, property: string): string {
@@ -24,9 +45,9 @@ function columnOf(em: EntityManager, property: string): string {
 
 /**
  * A filter for a search box: any of `properties` contains `text`, ignoring case the same way on
- * both databases: PostgreSQL with ILIKE; SQLite, whose LIKE ignores only ASCII case, by
- * comparing both sides lower-cased with `kam_lower` (still in SQL: nothing is loaded to be
- * filtered). Both sides are compared in Unicode's composed form (NFC), so "Bergström" typed
+ * both databases, by comparing both sides folded (`foldCase`): PostgreSQL with `lower()` and a
+ * final sigma translated; SQLite, whose LIKE ignores only ASCII case, with `kam_lower` (still in
+ * SQL: nothing is loaded to be filtered). Both sides are compared in Unicode's composed form (NFC), so "Bergström" typed
  * finds a name stored with "o" and a combining diaeresis (as macOS and some exports write it).
  * `%` and `_` in the text are matched as themselves, not as wildcards: "100%" does not find
  * every record.
@@ -37,18 +58,19 @@ export function containsIgnoringCase(
   text: string,
 ): { $or: Record<string, unknown>[] } {
   const escaped = (t: string) => `%${t.replace(/[\\%_]/g, c => `\\${c}`)}%`;
+  const pattern = escaped(foldCase(text));
   if (dialectOfEm(em) === 'postgresql') {
-    const pattern = escaped(text.normalize('NFC'));
     return {
       $or: properties.map(property => {
         const column = columnOf(em, property);
         return {
-          [raw(alias => `normalize(${alias}.${column}, NFC)`)]: { $ilike: raw(`? escape '\\'`, [pattern]) },
+          [raw(alias => `translate(lower(normalize(${alias}.${column}, NFC)), 'ς', 'σ')`)]: {
+            $like: raw(`? escape '\\'`, [pattern]),
+          },
         };
       }),
     };
   }
-  const pattern = escaped(text.normalize('NFC').toLowerCase());
   return {
     $or: properties.map(property => {
       const column = columnOf(em, property);
