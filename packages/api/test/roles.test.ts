@@ -43,6 +43,10 @@ const ids = {
   programme: '',
   item: '',
   element: '',
+  /** A service element and a package of the fixtures for the update and removal mutations. */
+  element2: '',
+  spareElement: '',
+  sparePackage: '',
   /** A token of the fixture person, for revokeApiToken (not one the callers use). */
   token: '',
 };
@@ -202,6 +206,42 @@ const MATRIX: Record<string, Call> = {
       text: 'Win them back',
       expectedVersion: 1,
     })),
+  },
+  createServiceElement: {
+    scope: 'admin',
+    call: input('createServiceElement', 'CreateServiceElementInput', () => ({ code: 'M-EL', name: 'E' })),
+  },
+  updateServiceElement: {
+    scope: 'admin',
+    call: input('updateServiceElement', 'UpdateServiceElementInput', () => ({
+      id: ids.element2,
+      expectedVersion: 1,
+      name: 'E2',
+    })),
+  },
+  removeServiceElement: {
+    scope: 'admin',
+    call: input(
+      'removeServiceElement',
+      'RemoveServiceElementInput',
+      step(() => ids.spareElement),
+    ),
+  },
+  updateServicePackage: {
+    scope: 'admin',
+    call: input('updateServicePackage', 'UpdateServicePackageInput', () => ({
+      id: ids.package,
+      expectedVersion: 1,
+      name: 'P2',
+    })),
+  },
+  removeServicePackage: {
+    scope: 'admin',
+    call: input(
+      'removeServicePackage',
+      'RemoveServicePackageInput',
+      step(() => ids.sparePackage),
+    ),
   },
   updateKpiDefinition: {
     scope: 'admin',
@@ -694,6 +734,27 @@ beforeAll(async () => {
     admin,
   );
   ids.element = elements.body.data?.serviceElements[0]?.id ?? '';
+  const element = (code: string) =>
+    ok<{ id: string }>(
+      api,
+      admin,
+      'createServiceElement',
+      'CreateServiceElementInput',
+      { code, name: code },
+      'id',
+    );
+  ids.element2 = (await element('M-E2')).id;
+  ids.spareElement = (await element('M-SPARE')).id;
+  ids.sparePackage = (
+    await ok<{ id: string }>(
+      api,
+      admin,
+      'createServicePackage',
+      'CreateServicePackageInput',
+      { code: 'M-SPARE', name: 'Spare', segmentId: ids.segment },
+      'id',
+    )
+  ).id;
 });
 afterAll(async () => {
   await api.close();

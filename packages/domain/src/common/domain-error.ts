@@ -56,6 +56,10 @@ export const DOMAIN_ERROR_CODES = {
   INITIATIVE_DATED_BEFORE_START: 'RULE',
   PROGRAMME_INVALID_TRANSITION: 'RULE',
   PROGRAMME_CHECKLIST_INCOMPLETE: 'RULE',
+  /** A service element that a service package includes or charges separately cannot be removed. */
+  SERVICE_ELEMENT_IN_USE: 'RULE',
+  /** A service package that a cell of the segmentation grid names cannot be removed. */
+  SERVICE_PACKAGE_IN_USE: 'RULE',
   SETTINGS_INVALID: 'VALIDATION',
   QUARTER_HAS_NO_DATA: 'RULE',
   QUARTER_NOT_ENDED: 'RULE',

@@ -9,8 +9,9 @@ export interface MigrationReport {
 
 /**
  * Brings a database up to date: applies every pending migration (each in a transaction),
- * then creates the reference data that is missing (settings, service standards, the ten
- * service elements, KPI definitions). Safe to run again; it never changes existing rows.
+ * then creates the reference data that is missing (settings, service standards, KPI
+ * definitions, and the ten service elements when there are none: an administrator's removal
+ * stays). Safe to run again; it never changes existing rows.
  */
 export async function migrateDatabase(orm: MikroORM): Promise<MigrationReport> {
   const applied = await orm.migrator.up();

@@ -171,8 +171,9 @@ export const DEFAULT_KPIS: Record<KpiCode, KpiDefault> = {
 };
 
 /**
- * Creates the reference data that is missing: the settings row, the service standards,
- * the ten service elements and the KPI definitions. Never changes a row that exists.
+ * Creates the reference data that is missing: the settings row, the service standards, the ten
+ * service elements (into an empty table only) and the KPI definitions. Never changes a row that
+ * exists.
  * Returns how many rows it created.
  */
 export async function ensureReferenceData(em: EntityManager, actor: Actor): Promise<number> {
@@ -188,13 +189,15 @@ export async function ensureReferenceData(em: EntityManager, actor: Actor): Prom
         created++;
       }
     }
-    const elements = new Set((await tx.find(ServiceElement, {})).map(e => e.code));
-    DEFAULT_SERVICE_ELEMENTS.forEach(([code, name], position) => {
-      if (!elements.has(code)) {
+    // The elements are the administrator's once they exist (createServiceElement,
+    // removeServiceElement): the ten defaults go into an empty table only, so a removed default
+    // does not come back with the next `kam migrate`.
+    if ((await tx.count(ServiceElement, {})) === 0) {
+      DEFAULT_SERVICE_ELEMENTS.forEach(([code, name], position) => {
         tx.create(ServiceElement, { code, name, position: position + 1 });
         created++;
-      }
-    });
+      });
+    }
     const kpis = new Set((await tx.find(KpiDefinition, {})).map(k => k.code));
     for (const [code, { range: _range, ...d }] of Object.entries(DEFAULT_KPIS) as [KpiCode, KpiDefault][]) {
       if (!kpis.has(code)) {

@@ -1,10 +1,16 @@
 /** Segments, service elements and packages, the segmentation grid and service standards (domain §2–3). */
 import {
   createSegment,
+  createServiceElement,
   createServicePackage,
   ElementImportance,
   GridCell,
+  MAX_CODE_LENGTH,
+  MAX_PACKAGE_ELEMENTS,
+  MAX_SERVICE_STANDARD_LENGTH,
   PackageElement,
+  removeServiceElement,
+  removeServicePackage,
   Segment,
   ServiceElement,
   ServicePackage,
@@ -13,6 +19,8 @@ import {
   setGridCell,
   setPackageElement,
   updateSegment,
+  updateServiceElement,
+  updateServicePackage,
   updateServiceStandard,
 } from '@kam/domain';
 import { builder } from '../../builder.ts';
@@ -28,7 +36,7 @@ import {
   SegmentScopeEnum,
   SizeClassEnum,
 } from './vocabulary.ts';
-import { described, notCleared } from './workflow.ts';
+import { described, notCleared, RemovalRef } from './workflow.ts';
 
 export const ServiceElementRef = entityNode(ServiceElement, 'ServiceElement');
 ServiceElementRef.implement({
@@ -38,7 +46,10 @@ ServiceElementRef.implement({
     code: t.exposeString('code', { description: 'Stable code, e.g. TECHNICAL_SUPPORT.' }),
     name: t.exposeString('name', { description: 'Display name.' }),
     description: t.exposeString('description', { nullable: true, description: 'What it is.' }),
-    position: t.exposeInt('position', { description: 'Display order.' }),
+    position: t.exposeInt('position', { description: 'Display order: 1 first, the elements numbered 1..n.' }),
+    version: t.exposeInt('version', {
+      description: 'Optimistic-lock version; send it back as expectedVersion.',
+    }),
   }),
 });
 
@@ -72,6 +83,9 @@ ServicePackageRef.implement({
     code: t.exposeString('code', { description: 'Stable code.' }),
     name: t.exposeString('name', { description: 'Display name.' }),
     description: t.exposeString('description', { nullable: true, description: 'What the package is.' }),
+    version: t.exposeInt('version', {
+      description: 'Optimistic-lock version; send it back as expectedVersion.',
+    }),
     segment: t.field({ type: SegmentRef, description: 'The segment it serves.', resolve: p => p.segment.id }),
     elements: t.loadableList({
       type: PackageElementRef,
@@ -217,8 +231,14 @@ builder.queryFields(t => ({
   }),
 }));
 
+/** The limits of the service model's texts, as the domain checks them. */
+const CODE = `Upper-case letters, digits, _ or -, at most ${MAX_CODE_LENGTH} characters; unique; it cannot be changed later.`;
+const NAME = 'Display name, at most 200 characters.';
+const DESCRIPTION = 'at most 20,000 characters';
+const CLEARS = 'blank or null clears it';
+
 const SegmentFields = {
-  name: 'Display name.',
+  name: NAME,
   channel: 'The sales channel.',
   description: 'What characterises the segment.',
 };
@@ -226,7 +246,7 @@ const SegmentFields = {
 const CreateSegmentInput = builder.inputType('CreateSegmentInput', {
   description: 'A new segment.',
   fields: t => ({
-    code: t.string({ required: true, description: 'Upper-case code, unique.' }),
+    code: t.string({ required: true, description: CODE }),
     name: t.string({ required: true, description: SegmentFields.name }),
     buyerOrientation: t.field({
       type: BuyerOrientationEnum,
@@ -277,13 +297,13 @@ const PackageElementInput = builder.inputType('PackageElementInput', {
 const CreateServicePackageInput = builder.inputType('CreateServicePackageInput', {
   description: 'A segment’s service package.',
   fields: t => ({
-    code: t.string({ required: true, description: 'Upper-case code, unique.' }),
-    name: t.string({ required: true, description: 'Display name.' }),
+    code: t.string({ required: true, description: CODE }),
+    name: t.string({ required: true, description: NAME }),
     segmentId: t.globalID({ required: true, description: 'The segment.' }),
-    description: t.string({ description: 'What the package is.' }),
+    description: t.string({ description: `What the package is, ${DESCRIPTION}.` }),
     elements: t.field({
       type: [PackageElementInput],
-      description: 'Its elements and their inclusion, each element once.',
+      description: `Its elements and their inclusion, each element once, at most ${MAX_PACKAGE_ELEMENTS}.`,
     }),
   }),
 });
@@ -310,7 +330,64 @@ const UpdateServiceStandardInput = builder.inputType('UpdateServiceStandardInput
   description: 'The new service standard of a pyramid level.',
   fields: t => ({
     pyramidLevel: t.field({ type: PyramidLevelEnum, required: true, description: 'The level.' }),
-    text: t.string({ required: true, description: 'The standard.' }),
+    text: t.string({
+      required: true,
+      description: `The standard, 1 to ${MAX_SERVICE_STANDARD_LENGTH.toLocaleString('en-US')} characters.`,
+    }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+  }),
+});
+
+const CreateServiceElementInput = builder.inputType('CreateServiceElementInput', {
+  description: 'A new service element.',
+  fields: t => ({
+    code: t.string({ required: true, description: CODE }),
+    name: t.string({ required: true, description: NAME }),
+    description: t.string({ description: `What it is, ${DESCRIPTION}.` }),
+    position: t.int({
+      description:
+        'Its place in the display order, from 1 (first) to the number of elements + 1 (last, also when left out); the elements from there on move one down.',
+    }),
+  }),
+});
+
+const UpdateServiceElementInput = builder.inputType('UpdateServiceElementInput', {
+  description: 'Changes to a service element; omitted fields keep their value. Its code stays.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The service element.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    name: t.string({ description: `${NAME} Cannot be cleared.` }),
+    description: t.string({ description: `What it is, ${DESCRIPTION}; ${CLEARS}.` }),
+    position: t.int({
+      description:
+        'Moves it to this place in the display order, from 1 (first) to the number of elements (last); the elements in between move up or down one.',
+    }),
+  }),
+});
+
+const RemoveServiceElementInput = builder.inputType('RemoveServiceElementInput', {
+  description: 'A service element to remove.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The service element.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+  }),
+});
+
+const UpdateServicePackageInput = builder.inputType('UpdateServicePackageInput', {
+  description:
+    'Changes to a service package; omitted fields keep their value. Its code and segment stay; setPackageElement changes its elements.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The service package.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    name: t.string({ description: `${NAME} Cannot be cleared.` }),
+    description: t.string({ description: `What the package is, ${DESCRIPTION}; ${CLEARS}.` }),
+  }),
+});
+
+const RemoveServicePackageInput = builder.inputType('RemoveServicePackageInput', {
+  description: 'A service package to remove.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The service package.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
   }),
 });
@@ -424,5 +501,84 @@ builder.mutationFields(t => ({
       input: t.arg({ type: UpdateServiceStandardInput, required: true, description: 'The standard.' }),
     },
     resolve: (_, { input }, ctx) => updateServiceStandard(ctx.em, input, ctx.actor),
+  }),
+  createServiceElement: t.field({
+    type: ServiceElementRef,
+    description: 'Adds a service element, last or at a position (ADMIN).',
+    authScopes: { admin: true },
+    errors: described('creating a service element'),
+    args: {
+      input: t.arg({ type: CreateServiceElementInput, required: true, description: 'The element.' }),
+    },
+    resolve: (_, { input }, ctx) => createServiceElement(ctx.em, input, ctx.actor),
+  }),
+  updateServiceElement: t.field({
+    type: ServiceElementRef,
+    description: 'Renames, re-describes or moves a service element (ADMIN).',
+    authScopes: { admin: true },
+    errors: described('updating a service element'),
+    args: {
+      input: t.arg({ type: UpdateServiceElementInput, required: true, description: 'The change.' }),
+    },
+    resolve: (_, { input }, ctx) =>
+      updateServiceElement(
+        ctx.em,
+        {
+          ...input,
+          id: decodeId(input.id, 'ServiceElement'),
+          name: notCleared(input.name, 'name', 'service element'),
+          position: notCleared(input.position, 'position', 'service element'),
+        },
+        ctx.actor,
+      ),
+  }),
+  removeServiceElement: t.field({
+    type: RemovalRef,
+    description:
+      'Removes a service element with the segments’ ratings of it, unless a package includes it or charges it separately (ADMIN; the audit trail keeps the records).',
+    authScopes: { admin: true },
+    errors: described('removing a service element', 'The removed service element’s id.'),
+    args: {
+      input: t.arg({ type: RemoveServiceElementInput, required: true, description: 'The element.' }),
+    },
+    resolve: async (_, { input }, ctx) => {
+      const id = decodeId(input.id, 'ServiceElement');
+      await removeServiceElement(ctx.em, { id, expectedVersion: input.expectedVersion }, ctx.actor);
+      return { typename: 'ServiceElement', id };
+    },
+  }),
+  updateServicePackage: t.field({
+    type: ServicePackageRef,
+    description: 'Renames or re-describes a service package (ADMIN).',
+    authScopes: { admin: true },
+    errors: described('updating a service package'),
+    args: {
+      input: t.arg({ type: UpdateServicePackageInput, required: true, description: 'The change.' }),
+    },
+    resolve: (_, { input }, ctx) =>
+      updateServicePackage(
+        ctx.em,
+        {
+          ...input,
+          id: decodeId(input.id, 'ServicePackage'),
+          name: notCleared(input.name, 'name', 'service package'),
+        },
+        ctx.actor,
+      ),
+  }),
+  removeServicePackage: t.field({
+    type: RemovalRef,
+    description:
+      'Removes a service package with its elements’ inclusions, unless a cell of the segmentation grid names it (ADMIN; the audit trail keeps the records).',
+    authScopes: { admin: true },
+    errors: described('removing a service package', 'The removed service package’s id.'),
+    args: {
+      input: t.arg({ type: RemoveServicePackageInput, required: true, description: 'The package.' }),
+    },
+    resolve: async (_, { input }, ctx) => {
+      const id = decodeId(input.id, 'ServicePackage');
+      await removeServicePackage(ctx.em, { id, expectedVersion: input.expectedVersion }, ctx.actor);
+      return { typename: 'ServicePackage', id };
+    },
   }),
 }));
