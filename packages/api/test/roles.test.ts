@@ -915,6 +915,121 @@ describe('an account manager moving an account in the hierarchy', () => {
     expect(await readParent(child)).toEqual({ version: 3, parent: null });
   });
 
+  // A group roll-up is the group and all its descendants: a move takes the account out of the
+  // roll-up of every group above it, and into that of every group above its new place, up to the
+  // nearest group above both (which, with the groups above it, keeps the account).
+  const placeUnder = (id: string, parentId: string) =>
+    ok(api, tokens.ADMIN, 'updateAccount', 'UpdateAccountInput', { id, expectedVersion: 1, parentId });
+  const RULE =
+    'so account managers move accounts only when they are on the team of every group whose roll-up the account joins or leaves. Ask its key account manager or an administrator to add you, or an administrator to make the move.';
+
+  it('refuses to take an account out of a group above its parent whose team the manager is not on', async () => {
+    // H-TOP → H-MID → H-PARENT → H-LEAF; the manager is on the teams of H-LEAF, H-PARENT and
+    // H-MINE. Moving H-LEAF under H-MINE used to pass and drop it from H-TOP's and H-MID's roll-ups.
+    const top = (await account('H-TOP')).id;
+    const mid = (await account('H-MID')).id;
+    const parent = (await account('H-PARENT')).id;
+    const leaf = (await account('H-LEAF')).id;
+    const mine = (await account('H-MINE')).id;
+    await placeUnder(mid, top);
+    await placeUnder(parent, mid);
+    await placeUnder(leaf, parent);
+    for (const id of [leaf, parent, mine]) await onTeam(id);
+    const move = (parentId: string | null) =>
+      mutate(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+        id: leaf,
+        expectedVersion: 2,
+        parentId,
+      });
+    const refusal = (group: string) =>
+      `You are not on the team of ${group} (${group}); taking H-LEAF out of H-PARENT would also remove H-LEAF from the group roll-up of ${group}, above H-PARENT, ${RULE}`;
+
+    let before = await auditCount();
+    for (const parentId of [mine, null]) {
+      const refused = await move(parentId);
+      expect(refused).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+      // The nearest group they are not on is named first.
+      expect(refused.message).toBe(refusal('H-MID'));
+    }
+    expect(await auditCount()).toBe(before);
+    await onTeam(mid);
+    before = await auditCount();
+    expect((await move(mine)).message).toBe(refusal('H-TOP'));
+    expect(await auditCount()).toBe(before);
+    expect(await readParent(leaf)).toEqual({ version: 2, parent: { externalRef: 'H-PARENT' } });
+
+    // On the team of every group it leaves, the manager may move it.
+    await onTeam(top);
+    await ok(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+      id: leaf,
+      expectedVersion: 2,
+      parentId: mine,
+    });
+    expect(await readParent(leaf)).toEqual({ version: 3, parent: { externalRef: 'H-MINE' } });
+  });
+
+  it('refuses to put an account under a group inside a group whose team the manager is not on', async () => {
+    // H-UPPER → H-TARGET; the manager is on the teams of H-ROAMER and H-TARGET, not H-UPPER.
+    const upper = (await account('H-UPPER')).id;
+    const target = (await account('H-TARGET')).id;
+    const roamer = (await account('H-ROAMER')).id;
+    await placeUnder(target, upper);
+    await onTeam(roamer);
+    await onTeam(target);
+    const before = await auditCount();
+    const refused = await mutate(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+      id: roamer,
+      expectedVersion: 1,
+      parentId: target,
+    });
+    expect(refused).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+    expect(refused.message).toBe(
+      `You are not on the team of H-UPPER (H-UPPER); putting H-ROAMER under H-TARGET would also add H-ROAMER to the group roll-up of H-UPPER, above H-TARGET, ${RULE}`,
+    );
+    expect(await auditCount()).toBe(before);
+    expect(await readParent(roamer)).toEqual({ version: 1, parent: null });
+  });
+
+  it('lets the manager move an account within a group whose team they are not on', async () => {
+    // H-HOLDING → H-EAST, H-WEST; H-SHOP under H-EAST. Moving H-SHOP to H-WEST, or up to
+    // H-HOLDING itself, leaves H-HOLDING's roll-up as it is: only the teams of H-EAST and H-WEST
+    // (and H-SHOP) decide.
+    const holding = (await account('H-HOLDING')).id;
+    const east = (await account('H-EAST')).id;
+    const west = (await account('H-WEST')).id;
+    const shop = (await account('H-SHOP')).id;
+    await placeUnder(east, holding);
+    await placeUnder(west, holding);
+    await placeUnder(shop, east);
+    for (const id of [shop, east, west]) await onTeam(id);
+    await ok(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+      id: shop,
+      expectedVersion: 2,
+      parentId: west,
+    });
+    await ok(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+      id: shop,
+      expectedVersion: 3,
+      parentId: holding,
+    });
+    expect(await readParent(shop)).toEqual({ version: 4, parent: { externalRef: 'H-HOLDING' } });
+  });
+
+  it('answers a move under the account’s own descendant with the cycle, not a forbidden move', async () => {
+    // H-ANCESTOR → H-DESCENDANT, the manager on H-ANCESTOR's team only: the use case's rule
+    // (an account is never its own ancestor) is the answer that helps.
+    const ancestor = (await account('H-ANCESTOR')).id;
+    const descendant = (await account('H-DESCENDANT')).id;
+    await placeUnder(descendant, ancestor);
+    await onTeam(ancestor);
+    const cycle = await mutate(api, tokens.ACCOUNT_MANAGER, 'updateAccount', 'UpdateAccountInput', {
+      id: ancestor,
+      expectedVersion: 1,
+      parentId: descendant,
+    });
+    expect(cycle).toMatchObject({ code: 'ACCOUNT_HIERARCHY_CYCLE' });
+  });
+
   it('names a parent that does not exist as NotFoundError, not as a forbidden move', async () => {
     const lone = (await account('H-LONE')).id;
     await onTeam(lone);

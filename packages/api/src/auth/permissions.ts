@@ -1,4 +1,4 @@
-import { Account, TeamMember } from '@kam/domain';
+import { Account, ancestorIds, TeamMember } from '@kam/domain';
 import type { KamContext } from '../context.ts';
 import { ForbiddenError } from '../errors.ts';
 
@@ -30,12 +30,24 @@ export async function assertCanWriteAccount(ctx: KamContext, accountId: number):
   );
 }
 
+/** The ids among `accountIds` of the accounts whose team the viewer is on, read in one query. */
+async function teamsOf(ctx: KamContext, accountIds: number[]): Promise<Set<number>> {
+  if (accountIds.length === 0) return new Set();
+  const memberships = await ctx.em
+    .fork()
+    .find(TeamMember, { person: ctx.viewer.personId, account: { $in: accountIds } }, { fields: ['account'] });
+  return new Set(memberships.map(m => m.account.id));
+}
+
 /**
  * Moving an account in the hierarchy (after `assertCanWriteAccount` for the account itself):
- * an ACCOUNT_MANAGER must be on the team of the group it joins, since the account then counts in
- * that group's roll-up, and of the group it leaves, whose roll-up it drops out of (`parentId`
- * null detaches it). Keeping the parent it has moves nothing; an account or parent that does not
- * exist passes (the use case then reports NOT_FOUND).
+ * a group roll-up is the group and all its descendants, so the account leaves the roll-up of every
+ * group above it and joins that of every group above its new place (`parentId` null detaches it),
+ * up to the nearest group above both, whose roll-up (and those above it) keeps the account. An
+ * ACCOUNT_MANAGER must be on the team of each group it joins or leaves; the nearest one they are
+ * not on is named. Keeping the parent it has moves nothing; an account or parent that does not
+ * exist, or a parent below the account itself, passes (the use case then reports NOT_FOUND or
+ * ACCOUNT_HIERARCHY_CYCLE).
  */
 export async function assertCanMoveAccount(
   ctx: KamContext,
@@ -46,20 +58,38 @@ export async function assertCanMoveAccount(
   const account = await readAccount(ctx, accountId);
   const leaving = account?.parent?.id ?? null;
   if (!account || leaving === parentId) return;
-  if (parentId !== null && !(await isOnTeam(ctx, parentId))) {
-    const parent = await readAccount(ctx, parentId);
-    if (parent) {
-      throw new ForbiddenError(
-        `You are not on the team of ${parent.externalRef} (${parent.name}); putting ${account.externalRef} under it would add ${account.externalRef} to its group roll-up, so account managers move accounts only under accounts whose team they are on. Ask its key account manager or an administrator to add you, or an administrator to make the move.`,
-      );
-    }
-    return;
-  }
-  if (leaving !== null && !(await isOnTeam(ctx, leaving))) {
-    const group = await readAccount(ctx, leaving);
-    const named = group ? `${group.externalRef} (${group.name})` : 'its group';
+  // One recursive query per side, nearest group first.
+  const em = ctx.em.fork();
+  const above = leaving === null ? [] : await ancestorIds(em, accountId);
+  const below = parentId === null ? [] : [parentId, ...(await ancestorIds(em, parentId))];
+  if (below.includes(accountId)) return;
+  const kept = above.find(id => below.includes(id));
+  const until = (chain: number[]) => (kept === undefined ? chain : chain.slice(0, chain.indexOf(kept)));
+  const [leaves, joins] = [until(above), until(below)];
+  const teams = await teamsOf(ctx, [...joins, ...leaves]);
+  const joined = joins.find(id => !teams.has(id));
+  const left = leaves.find(id => !teams.has(id));
+  const outside = joined ?? left;
+  if (outside === undefined) return;
+  // The group they are not on, and the parent through which the account joins or leaves it.
+  const group = await readAccount(ctx, outside);
+  const through = joined === undefined ? leaving : parentId;
+  const parent = through === null ? null : await readAccount(ctx, through);
+  if (!group || !parent) return;
+  const [ref, named] = [account.externalRef, `${group.externalRef} (${group.name})`];
+  const rest =
+    'Ask its key account manager or an administrator to add you, or an administrator to make the move.';
+  const everyGroup = `so account managers move accounts only when they are on the team of every group whose roll-up the account joins or leaves. ${rest}`;
+  if (joined === undefined) {
     throw new ForbiddenError(
-      `You are not on the team of ${named}; taking ${account.externalRef} out of it would remove ${account.externalRef} from its group roll-up, so account managers move accounts out of a group only when they are on its team. Ask its key account manager or an administrator to add you, or an administrator to make the move.`,
+      outside === leaving
+        ? `You are not on the team of ${named}; taking ${ref} out of it would remove ${ref} from its group roll-up, so account managers move accounts out of a group only when they are on its team. ${rest}`
+        : `You are not on the team of ${named}; taking ${ref} out of ${parent.externalRef} would also remove ${ref} from the group roll-up of ${group.externalRef}, above ${parent.externalRef}, ${everyGroup}`,
     );
   }
+  throw new ForbiddenError(
+    outside === parentId
+      ? `You are not on the team of ${named}; putting ${ref} under it would add ${ref} to its group roll-up, so account managers move accounts only under accounts whose team they are on. ${rest}`
+      : `You are not on the team of ${named}; putting ${ref} under ${parent.externalRef} would also add ${ref} to the group roll-up of ${group.externalRef}, above ${parent.externalRef}, ${everyGroup}`,
+  );
 }

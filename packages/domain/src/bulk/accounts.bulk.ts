@@ -146,72 +146,69 @@ export async function upsertAccounts(
           });
         }
       }
-      // First the rows that would be their own ancestors; they keep their stored parents.
-      for (const { index, data } of rows) {
-        if (bad.has(index) || !data.parentRef) continue;
-        if (walk(data.externalRef, data.parentRef).selfCycle)
-          fail(cycleRejection(index, data.externalRef, data.parentRef));
-      }
-      for (const { index, data } of rows) if (bad.has(index)) batchParent.delete(data.externalRef);
-      for (const { index, data } of rows) {
-        if (bad.has(index) || !data.parentRef) continue;
-        const { loop, levels } = walk(data.externalRef, data.parentRef);
-        if (loop) fail(cycleRejection(index, data.externalRef, data.parentRef));
-        else if (levels > MAX_HIERARCHY_DEPTH) {
-          fail({
-            index,
-            path: ['parentRef'],
-            code: 'ACCOUNT_HIERARCHY_TOO_DEEP',
-            message: `The hierarchy above ${data.externalRef} would be ${levels} levels deep; the limit is ${MAX_HIERARCHY_DEPTH}.`,
-          });
-        }
-      }
-      // PARTIAL: a row under a new account whose row was rejected would be written without its
-      // parent (and an existing account would lose the one it has): it is rejected too, and so,
-      // in turn, are the rows under it. ATOMIC writes nothing anyway and lists the rows at fault.
-      const rowIndex = new Map(rows.map(r => [r.data.externalRef, r.index]));
-      for (let cascaded = options.mode === 'PARTIAL'; cascaded; ) {
-        cascaded = false;
-        for (const { index, data } of rows) {
-          if (bad.has(index) || !data.parentRef || stored.has(data.parentRef)) continue;
-          const parentIndex = rowIndex.get(data.parentRef);
-          if (parentIndex !== undefined && bad.has(parentIndex)) {
-            parentRowRejected(index, data.externalRef, data.parentRef, parentIndex);
-            cascaded = true;
-          }
-        }
-      }
-      const good = rows.filter(r => !bad.has(r.index));
       const existing = await loadStored(
         tx,
         SPEC,
-        good.map(r => r.data.externalRef),
+        rows.map(r => r.data.externalRef),
       );
-      const knownIds = await idsByKey(
-        tx,
-        'account',
-        'external_ref',
-        good.flatMap(r => (r.data.parentRef ? [r.data.parentRef] : [])),
-      );
-      // An existing account moving under another: its own subtree counts towards the depth.
-      for (const r of good) {
-        const current = existing.get(r.data.externalRef);
-        const parentId = r.data.parentRef ? knownIds.get(r.data.parentRef) : null;
-        if (current && r.data.parentRef && current.values.parent !== parentId) {
-          let levels = 1;
-          for (let p: string | null | undefined = r.data.parentRef; p; p = parentOf(p)) levels += 1;
-          const height = await subtreeHeight(tx, current.id);
-          if (levels + height > MAX_HIERARCHY_DEPTH) {
+      const heights = new Map<number, number>();
+      const rowIndex = new Map(rows.map(r => [r.data.externalRef, r.index]));
+      // A rejected row keeps what is stored, which can close a loop or deepen the hierarchy
+      // through rows already checked: check again until a pass rejects no further row.
+      for (let rejected = -1; rejected !== bad.size; ) {
+        rejected = bad.size;
+        for (const { index, data } of rows) if (bad.has(index)) batchParent.delete(data.externalRef);
+        // First the rows that would be their own ancestors; they keep their stored parents.
+        for (const { index, data } of rows) {
+          if (bad.has(index) || !data.parentRef) continue;
+          if (walk(data.externalRef, data.parentRef).selfCycle)
+            fail(cycleRejection(index, data.externalRef, data.parentRef));
+        }
+        if (bad.size > rejected) continue;
+        for (const { index, data } of rows) {
+          if (bad.has(index) || !data.parentRef) continue;
+          const { loop, levels } = walk(data.externalRef, data.parentRef);
+          if (loop) fail(cycleRejection(index, data.externalRef, data.parentRef));
+          else if (levels > MAX_HIERARCHY_DEPTH) {
             fail({
-              index: r.index,
+              index,
               path: ['parentRef'],
               code: 'ACCOUNT_HIERARCHY_TOO_DEEP',
-              message: `Moving ${r.data.externalRef} (with ${height} level(s) below it) under ${r.data.parentRef} would exceed the ${MAX_HIERARCHY_DEPTH}-level limit.`,
+              message: `The hierarchy above ${data.externalRef} would be ${levels} levels deep; the limit is ${MAX_HIERARCHY_DEPTH}.`,
+            });
+            continue;
+          }
+          // An existing account moving under another: its own subtree counts towards the depth.
+          const current = existing.get(data.externalRef);
+          if (!current || stored.get(data.externalRef) === data.parentRef) continue;
+          const height = heights.get(current.id) ?? (await subtreeHeight(tx, current.id));
+          heights.set(current.id, height);
+          if (levels + height > MAX_HIERARCHY_DEPTH) {
+            fail({
+              index,
+              path: ['parentRef'],
+              code: 'ACCOUNT_HIERARCHY_TOO_DEEP',
+              message: `Moving ${data.externalRef} (with ${height} level(s) below it) under ${data.parentRef} would exceed the ${MAX_HIERARCHY_DEPTH}-level limit.`,
             });
           }
         }
+        if (bad.size > rejected) continue;
+        // PARTIAL: a row under a new account whose row was rejected would be written without its
+        // parent (and an existing account would lose the one it has): it is rejected too, and so,
+        // in turn, are the rows under it. ATOMIC writes nothing anyway and lists the rows at fault.
+        for (let cascaded = options.mode === 'PARTIAL'; cascaded; ) {
+          cascaded = false;
+          for (const { index, data } of rows) {
+            if (bad.has(index) || !data.parentRef || stored.has(data.parentRef)) continue;
+            const parentIndex = rowIndex.get(data.parentRef);
+            if (parentIndex !== undefined && bad.has(parentIndex)) {
+              parentRowRejected(index, data.externalRef, data.parentRef, parentIndex);
+              cascaded = true;
+            }
+          }
+        }
       }
-      return { rows: good.filter(r => !bad.has(r.index)), segments, existing };
+      return { rows: rows.filter(r => !bad.has(r.index)), segments, existing };
     },
     async (tx, plan) => {
       const byRef = new Map(plan.rows.map(r => [r.data.externalRef, r]));

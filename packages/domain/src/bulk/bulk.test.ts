@@ -394,6 +394,77 @@ describe('upsertAccounts', () => {
     const kid = await db.em().findOneOrFail(Account, { externalRef: 'PR-KID' }, { populate: ['parent'] });
     expect(kid.parent?.externalRef).toBe('PR-OLD');
   });
+
+  it('rejects a row that closes a loop through the stored parent of a rejected row, in both modes', async () => {
+    // Stored: RJ-0 ← RJ-1 ← RJ-2. The RJ-1 row is rejected, so RJ-1 keeps its parent RJ-0, and
+    // RJ-0 under RJ-2 would close RJ-0 → RJ-2 → RJ-1 → RJ-0 (this call used to loop forever).
+    await upsertAccounts(
+      db.em(),
+      [
+        { externalRef: 'RJ-1', name: 'Rj one', parentRef: 'RJ-0' },
+        { externalRef: 'RJ-2', name: 'Rj two', parentRef: 'RJ-1' },
+        { externalRef: 'RJ-0', name: 'Rj zero' },
+      ],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    const before = await tableCounts(db.em(), ['account', 'audit_entry']);
+    const under = { externalRef: 'RJ-0', name: 'Rj zero', parentRef: 'RJ-2' };
+    const calls = [
+      { mode: 'ATOMIC', first: { parentRef: 'NO-SUCH-PARENT' }, path: 'parentRef' },
+      { mode: 'PARTIAL', first: { parentRef: null, segmentCode: 'NO_SUCH_SEGMENT' }, path: 'segmentCode' },
+    ] as const;
+    for (const { mode, first, path } of calls) {
+      const result = await upsertAccounts(
+        db.em(),
+        [{ externalRef: 'RJ-1', name: 'Rj one', ...first }, under],
+        { mode },
+        testActor,
+      );
+      expect(result).toMatchObject({ created: 0, updated: 0, rejected: 2, written: false });
+      expect(result.rejections.map(r => [r.index, r.path.join('.'), r.code])).toEqual([
+        [0, path, 'NOT_FOUND'],
+        [1, 'parentRef', 'ACCOUNT_HIERARCHY_CYCLE'],
+      ]);
+      expect(result.rejections[1]?.message).toBe(
+        'Putting RJ-0 under RJ-2 would make it its own ancestor; choose a parent outside its own group.',
+      );
+    }
+    expect(await tableCounts(db.em(), ['account', 'audit_entry'])).toEqual(before);
+    const zero = await db.em().findOneOrFail(Account, { externalRef: 'RJ-0' }, { populate: ['parent'] });
+    expect(zero.parent).toBeNull();
+  });
+
+  it('rejects a row that closes a loop through a stored account whose row was rejected under a rejected parent row', async () => {
+    // Stored: RC-X ← RC-K. PARTIAL rejects the RC-K row (its parent row RC-NEW is rejected), so
+    // RC-K stays under RC-X, and RC-X under RC-K would make a loop that was written as it stood.
+    await upsertAccounts(
+      db.em(),
+      [
+        { externalRef: 'RC-X', name: 'Rc x' },
+        { externalRef: 'RC-K', name: 'Rc k', parentRef: 'RC-X' },
+      ],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    const result = await upsertAccounts(
+      db.em(),
+      [
+        { externalRef: 'RC-NEW', name: 'Rc new', segmentCode: 'NOPE' },
+        { externalRef: 'RC-K', name: 'Rc k', parentRef: 'RC-NEW' },
+        { externalRef: 'RC-X', name: 'Rc x', parentRef: 'RC-K' },
+      ],
+      { mode: 'PARTIAL' },
+      testActor,
+    );
+    expect(result.rejections.map(r => [r.index, r.code])).toEqual([
+      [0, 'NOT_FOUND'],
+      [1, 'ACCOUNT_PARENT_ROW_REJECTED'],
+      [2, 'ACCOUNT_HIERARCHY_CYCLE'],
+    ]);
+    const x = await db.em().findOneOrFail(Account, { externalRef: 'RC-X' }, { populate: ['parent'] });
+    expect(x.parent).toBeNull();
+  });
 });
 
 describe('other bulk operations', () => {

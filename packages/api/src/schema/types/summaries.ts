@@ -507,7 +507,10 @@ export const GroupRollupRef = builder.objectRef<GroupRollup>('GroupRollup').impl
       description: 'Open qualified opportunities of the group.',
       resolve: g => g.openQualifiedPipeline,
     }),
-    plans: t.exposeInt('plans', { description: 'Account plans of the quarter’s year across the group.' }),
+    plans: t.exposeInt('plans', {
+      description:
+        'Account plans across the group in force on the quarter’s last day (those that existed then).',
+    }),
   }),
 });
 
