@@ -838,3 +838,114 @@ describe.runIf(testDialect() === 'sqlite')('kam export --out FILE that fails', (
     ]);
   });
 });
+
+// The command line in process on its own SQLite file: once is enough (not again for PostgreSQL).
+describe.runIf(testDialect() === 'sqlite')('kam import opportunities on the command line', () => {
+  const cliDir = mkdtempSync(path.join(tmpdir(), 'kam-import-lines-'));
+  const database = path.join(cliDir, 'kam.sqlite');
+  const HEADER =
+    'externalRef,accountRef,businessUnitCode,name,value,qualified,qualifiedOn,expectedCloseOn,outcome,decidedOn,lostReason';
+  /** `kam import opportunities` of `lines` joined by `eol`: its exit code and the --errors file's rows. */
+  async function importOpportunities(name: string, lines: string[], eol: string, ...options: string[]) {
+    const input = path.join(cliDir, `${name}.csv`);
+    writeFileSync(input, `${[HEADER, ...lines].join(eol)}${eol}`);
+    const errorsFile = path.join(cliDir, `${name}-errors.csv`);
+    const cli = cliOn(database);
+    try {
+      const code = await cli.kam(
+        'import',
+        'opportunities',
+        input,
+        '--mode',
+        'PARTIAL',
+        '--errors',
+        errorsFile,
+        ...options,
+      );
+      const rejections = parse(readFileSync(errorsFile, 'utf8'), { columns: true }) as Record<
+        string,
+        string
+      >[];
+      return { code, rejections };
+    } finally {
+      cli.restore();
+    }
+  }
+
+  beforeAll(async () => {
+    const cli = cliOn(database);
+    try {
+      expect(await cli.kam('migrate')).toBe(0);
+    } finally {
+      cli.restore();
+    }
+    const orm = await openOrm({ url: database });
+    try {
+      await createBusinessUnit(orm.em.fork(), { code: 'NORDICS', name: 'Nordics', kind: 'GEOGRAPHY' }, actor);
+      await upsertAccounts(
+        orm.em.fork(),
+        [{ externalRef: 'CRM-100011', name: 'Lines' }],
+        { mode: 'ATOMIC' },
+        actor,
+      );
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+    ['CR', '\r'],
+  ])(
+    'names a rejected record by the line it starts on in a %s file, after quoted fields over several lines',
+    async (name, eol) => {
+      const row = (ref: string, text: string, value: string, extra = '') =>
+        `${ref}-${name},CRM-100011,NORDICS,${text},${value},false,,,OPEN,,${extra}`;
+      const { code, rejections } = await importOpportunities(
+        `lines-${name}`,
+        [
+          row('LN-1', `"two${eol}lines"`, '1.001'), // lines 2–3
+          row('LN-2', 'ok', '1.00'), // line 4
+          row('LN-3', `"three${eol}more${eol}lines"`, '1.001'), // lines 5–7
+          row('LN-4', 'ok', '1.001'), // line 8
+          row('LN-5', '"a" b', '1.00'), // line 9: a stray quote (kam's record guard)
+          row('LN-6', 'ok', '1.00', ',extra'), // line 10: a field too many (csv-parse)
+          row('LN-7', 'ok', '1.001'), // line 11
+        ],
+        eol,
+        // A batch a row: the rejections leave in file order as each batch is judged.
+        '--batch',
+        '1',
+      );
+      expect(code).toBe(2);
+      // Was, in a CRLF file, lines 4, 10, 12 and 13 (csv-parse counts a \r\n inside quotes as two
+      // lines); in a CR file 3, 7, and an unclosed quote on line 10 (its lines were not split).
+      expect(rejections.map(r => [r.line, r.field, r.code])).toEqual([
+        ['2', 'value', 'INVALID_MONEY'],
+        ['5', 'value', 'INVALID_MONEY'],
+        ['8', 'value', 'INVALID_MONEY'],
+        ['9', '', 'CSV_INVALID_CLOSING_QUOTE'],
+        ['10', '', 'CSV_RECORD_INCONSISTENT_COLUMNS'],
+        ['11', 'value', 'INVALID_MONEY'],
+      ]);
+      expect(rejections[3]?.message).toMatch(/ on line 9 /);
+      expect(rejections[4]?.message).toMatch(/ on line 10\. /);
+    },
+  );
+
+  it('rejects a decision or qualification dated after today, by its line and field', async () => {
+    const { rejections } = await importOpportunities(
+      'future',
+      [
+        'F-1,CRM-100011,NORDICS,Future win,10,true,2099-01-01,,WON,2099-10-01,',
+        'F-2,CRM-100011,NORDICS,Forecast,10,false,,2099-01-01,OPEN,,',
+      ],
+      '\n',
+    );
+    expect(rejections.map(r => [r.line, r.field, r.code])).toEqual([
+      ['2', 'qualifiedOn', 'DATE_IN_FUTURE'],
+      ['2', 'decidedOn', 'DATE_IN_FUTURE'],
+    ]);
+  });
+});

@@ -27,21 +27,35 @@ const MAX_RECORD_CHARS = 1_000_000;
  * characters, `""` counting two): until then a line break is inside a quoted field. A record
  * that never balances (a missing closing quote) is rejected at the end of the file or after
  * `MAX_RECORD_CHARS`, and the lines after its first are read again as records of their own.
+ * A line ends at a \r\n, a \n or a \r alone (files from Windows, Unix and old Macs), and lines
+ * are numbered as an editor shows them; `startOf` turns csv-parse's count into these numbers.
  *
  * The first record (the header) is passed on as it is; csv-parse and the header check judge it.
  */
 export class CsvRecordGuard extends Transform {
   readonly #decoder = new StringDecoder('utf8');
   readonly #onMalformed: (record: MalformedRecord) => void;
-  /** The first line of every record that spans several lines, by its last line. */
+  /**
+   * The line a record starts on, by the line csv-parse reports for it, where the two differ: a
+   * record over several lines, and every record after a \r\n inside a quoted field.
+   */
   readonly #starts = new Map<number, number>();
   #carry = '';
+  /** The line of the file the next line read is on. */
   #line = 1;
+  /**
+   * The line csv-parse counts the next line read on. It counts every \r and every \n it reads,
+   * and steps over only the \n of a \r\n that ends a record of a file whose records end with
+   * \r\n: a \r\n inside a quoted field is two lines to it, and one in the file.
+   */
+  #parserLine = 1;
+  /** The line break that ends the file's records, as csv-parse finds it: the first one outside quotes. */
+  #recordBreak: string | undefined;
   #first = true;
   #sawHeader = false;
   /** Records passed on by the `#read` under way, pushed at its end as one chunk. */
   #out: string[] = [];
-  #open: { start: number; lines: string[]; chars: number } | undefined;
+  #open: { start: LineAt; lines: string[]; chars: number } | undefined;
 
   readonly #maxRecordChars: number;
 
@@ -65,7 +79,7 @@ export class CsvRecordGuard extends Transform {
       this.#first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    const end = text.lastIndexOf('\n') + 1;
+    const end = wholeLinesEnd(text);
     this.#carry = text.slice(end);
     const lines = text.slice(0, end);
     if (!end) {
@@ -73,9 +87,18 @@ export class CsvRecordGuard extends Transform {
       done();
       return;
     }
-    if (this.#sawHeader && !this.#open && !lines.includes('"')) {
-      // Lines without a quote are each a well-formed record: passed on as they are.
-      for (let at = lines.indexOf('\n'); at !== -1; at = lines.indexOf('\n', at + 1)) this.#line++;
+    if (
+      this.#sawHeader &&
+      !this.#open &&
+      !lines.includes('"') &&
+      this.#line === this.#parserLine &&
+      (this.#recordBreak === '\r\n' || !lines.includes('\r\n'))
+    ) {
+      // Lines without a quote are each a well-formed record, on the line csv-parse counts it on
+      // (a \r\n is two lines to it only where it does not end the file's records): passed on as they are.
+      const count = lineBreaks(lines);
+      this.#line += count;
+      this.#parserLine += count;
       this.push(lines);
     } else {
       this.#read(splitLines(lines));
@@ -86,11 +109,11 @@ export class CsvRecordGuard extends Transform {
   override _flush(done: TransformCallback): void {
     const rest = this.#carry + this.#decoder.end();
     this.#carry = '';
-    if (rest) this.#read([this.#first && rest.charCodeAt(0) === 0xfeff ? rest.slice(1) : rest]);
+    if (rest) this.#read(splitLines(this.#first && rest.charCodeAt(0) === 0xfeff ? rest.slice(1) : rest));
     while (this.#open) {
       const { start, lines } = this.#open;
       this.#open = undefined;
-      this.#read(this.#reject(start, lines, unclosed(start)));
+      this.#read(this.#reject(start, lines, unclosed(start.line)));
     }
     done();
   }
@@ -108,60 +131,108 @@ export class CsvRecordGuard extends Transform {
 
   /** Takes the next line; returns the lines to read again (after a malformed record). */
   #take(line: string): string[] {
-    const number = this.#line++;
+    const at: LineAt = { line: this.#line++, parserLine: this.#parserLine };
     const odd = quotesIn(line) % 2 === 1;
-    if (!this.#open) {
-      if (!odd) return this.#record(number, [line]);
-      this.#open = { start: number, lines: [line], chars: line.length };
+    const open = this.#open;
+    // The line's break ends the record where its quotes balance; else it is inside a quoted field.
+    const ends = open ? odd : !odd;
+    this.#parserLine += this.#parserBreaks(line, ends);
+    if (!open) {
+      if (ends) return this.#record(at, at, [line]);
+      this.#open = { start: at, lines: [line], chars: line.length };
       return [];
     }
-    const open = this.#open;
     open.lines.push(line);
     open.chars += line.length;
-    if (odd) {
+    if (ends) {
       this.#open = undefined;
-      return this.#record(open.start, open.lines);
+      return this.#record(open.start, at, open.lines);
     }
     if (open.chars > this.#maxRecordChars) {
       this.#open = undefined;
-      return this.#reject(open.start, open.lines, unclosed(open.start));
+      return this.#reject(open.start, open.lines, unclosed(open.start.line));
     }
     return [];
   }
 
-  /** A record with balanced quotes: passed on if well-formed, else rejected. */
-  #record(start: number, lines: string[]): string[] {
+  /**
+   * How many lines csv-parse counts for the line break that ends `line`: one, but two for a \r\n
+   * inside a quoted field (`ends` false) or ending a record of a file whose records end otherwise.
+   */
+  #parserBreaks(line: string, ends: boolean): number {
+    const lineBreak = lineBreakOf(line);
+    if (ends && lineBreak) this.#recordBreak ??= lineBreak;
+    if (lineBreak !== '\r\n') return lineBreak ? 1 : 0;
+    return ends && this.#recordBreak === '\r\n' ? 1 : 2;
+  }
+
+  /** A record with balanced quotes, from `start` to the line `last`: passed on if well-formed, else rejected. */
+  #record(start: LineAt, last: LineAt, lines: string[]): string[] {
     const text = lines.join('');
     if (!this.#sawHeader) {
       if (text.trim() !== '') this.#sawHeader = true;
       this.#out.push(text);
       return [];
     }
-    const problem = malformation(text.replace(/\r?\n$/, ''), start);
+    const record = text.slice(0, text.length - lineBreakOf(text).length);
+    const problem = malformation(record, start.line);
     if (problem) return this.#reject(start, lines, problem);
-    if (lines.length > 1) this.#starts.set(start + lines.length - 1, start);
+    // csv-parse reports a record by its last line, as it counts (an empty line it skips unreported).
+    if (last.parserLine !== start.line && record !== '') this.#starts.set(last.parserLine, start.line);
     this.#out.push(text);
     return [];
   }
 
   /** Reports the record on `start`, passes an empty line in its place, and gives back the lines after. */
-  #reject(start: number, lines: string[], problem: MalformedRecord): string[] {
+  #reject(start: LineAt, lines: string[], problem: MalformedRecord): string[] {
     this.#onMalformed(problem);
     // Its own line break: csv-parse takes the first one it meets (\r\n, say) for the file's.
-    this.#out.push(/\r?\n$/.exec(lines[0]!)?.[0] ?? '');
-    this.#line = start + 1;
+    const lineBreak = lineBreakOf(lines[0]!);
+    this.#out.push(lineBreak);
+    this.#line = start.line + 1;
+    this.#parserLine = start.parserLine + this.#parserBreaks(lineBreak, true);
     return lines.slice(1);
   }
 }
 
+/** Where a line starts: its line in the file, and the line csv-parse counts it on. */
+interface LineAt {
+  line: number;
+  parserLine: number;
+}
+
+/** A line break: \r\n, \n, or \r alone. */
+const LINE_BREAK = /\r\n?|\n/g;
+
+/** The line break that ends `line` ('' for the file's last line without one). */
+function lineBreakOf(line: string): string {
+  return /(?:\r\n?|\n)$/.exec(line)?.[0] ?? '';
+}
+
+/**
+ * Where the whole lines of `text` end: after its last line break, but a \r at its very end waits
+ * for the next chunk, which may start with the \n of a \r\n.
+ */
+function wholeLinesEnd(text: string): number {
+  const cr = text.length > 1 ? text.lastIndexOf('\r', text.length - 2) : -1;
+  return Math.max(text.lastIndexOf('\n'), cr) + 1;
+}
+
+/** How many line breaks `text` holds. */
+function lineBreaks(text: string): number {
+  return text.match(LINE_BREAK)?.length ?? 0;
+}
+
+/** The lines of `text`, each with its line break (but a last one without). */
 function splitLines(text: string): string[] {
   const lines: string[] = [];
-  for (let from = 0; from < text.length; ) {
-    const at = text.indexOf('\n', from);
-    const end = at === -1 ? text.length : at + 1;
+  let from = 0;
+  for (const match of text.matchAll(LINE_BREAK)) {
+    const end = match.index + match[0].length;
     lines.push(text.slice(from, end));
     from = end;
   }
+  if (from < text.length) lines.push(text.slice(from));
   return lines;
 }
 

@@ -199,9 +199,10 @@ export async function importCsv(
       info: { lines: number };
     }>) {
       report.rows += 1;
-      lastLine = info.lines;
       // csv-parse counts a record's line where it ends; a user looks for it where it starts.
+      // Its count runs ahead of the file's after a \r\n inside quotes: rejections wait by the file's.
       const line = guard.startOf(info.lines);
+      lastLine = line;
       // The API's text guard, per field: neither database stores these faithfully.
       const bad = Object.keys(record).find(column => unstorable(record[column] ?? ''));
       if (bad !== undefined) {

@@ -517,6 +517,7 @@ describe('other bulk operations', () => {
       name: 'Line 4 retrofit',
       value: '50000',
       qualified: true,
+      qualifiedOn: '2026-01-20',
       outcome: 'WON' as const,
       decidedOn: '2026-02-10',
     };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { DomainError } from './domain-error.ts';
 import { today } from './lookup.ts';
 import { isoDateSchema, ruleIssue } from './validation.ts';
@@ -26,11 +27,15 @@ export function assertNotAfterToday(field: string, day: string, recorded: string
 
 /**
  * The date of a bulk row that records what has happened (`assertNotAfterToday`'s rule as a
- * schema): a day after today is DATE_IN_FUTURE at the field, with the same message.
+ * schema): a day after today is DATE_IN_FUTURE at the field, with the same message. Judged only
+ * once the text is a date: "2099-13-40" is malformed, not also after today.
  */
 export function happenedOn(field: string, recorded: string) {
-  return isoDateSchema.superRefine((day, ctx) => {
-    const now = today();
-    if (day > now) ctx.addIssue(ruleIssue('DATE_IN_FUTURE', [], futureDayMessage(field, day, now, recorded)));
-  });
+  return isoDateSchema.pipe(
+    z.string().superRefine((day, ctx) => {
+      const now = today();
+      if (day > now)
+        ctx.addIssue(ruleIssue('DATE_IN_FUTURE', [], futureDayMessage(field, day, now, recorded)));
+    }),
+  );
 }

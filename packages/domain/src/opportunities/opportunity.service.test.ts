@@ -456,3 +456,113 @@ describe('optimistic locking of opportunities', () => {
     ]);
   });
 });
+
+describe('qualifying, winning and losing a bid record what has happened: never after today', () => {
+  const now = () => new Date().toISOString().slice(0, 10);
+  const tomorrow = () => {
+    const d = new Date(`${now()}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+  };
+
+  it('qualifyOpportunity, winOpportunity and loseOpportunity dated after today are DATE_IN_FUTURE at on', async () => {
+    const opp = await open('Future steps');
+    for (const [step, on, recorded] of [
+      [qualifyOpportunity, tomorrow(), 'a bid is recorded as qualified once it has been qualified'],
+      [winOpportunity, '2030-01-01', 'a bid is recorded as won or lost once it has been decided'],
+      [loseOpportunity, '2027-06-30', 'a bid is recorded as won or lost once it has been decided'],
+    ] as const) {
+      const error = await expectRejected(
+        db.em(),
+        'DATE_IN_FUTURE',
+        () => step(db.em(), { id: opp.id, expectedVersion: 1, on }, testActor),
+        TABLES,
+      );
+      expect(error.issues).toEqual([
+        { path: ['on'], message: `after today (${now()})`, code: 'DATE_IN_FUTURE' },
+      ]);
+      expect(error.message).toBe(
+        `on (${on}) is after today (${now()}): ${recorded}. Date it today or earlier.`,
+      );
+    }
+    expect(await reload(opp.id)).toMatchObject({ outcome: 'OPEN', qualified: false, version: 1 });
+  });
+
+  const row = {
+    externalRef: 'OPP-FUT-1',
+    accountRef: 'OPP-ACC',
+    businessUnitCode: 'OPP-BU',
+    name: 'Future bid',
+    value: '10.00',
+    qualified: true,
+    qualifiedOn: '2026-01-05',
+    outcome: 'WON' as const,
+    decidedOn: '2026-02-10',
+  };
+
+  it('a bulk row decided or qualified after today is DATE_IN_FUTURE at that date; a forecast may be later', async () => {
+    const before = await tableCounts(db.em(), TABLES);
+    const r = await upsertOpportunities(
+      db.em(),
+      [
+        { ...row, qualifiedOn: '2099-01-01', decidedOn: '2099-10-01' },
+        { ...row, externalRef: 'OPP-FUT-2', decidedOn: tomorrow() },
+        { ...row, externalRef: 'OPP-FUT-3', outcome: 'OPEN', decidedOn: null, qualifiedOn: tomorrow() },
+      ],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(r.rejections.map(x => [x.index, x.path, x.code])).toEqual([
+      [0, ['qualifiedOn'], 'DATE_IN_FUTURE'],
+      [0, ['decidedOn'], 'DATE_IN_FUTURE'],
+      [1, ['decidedOn'], 'DATE_IN_FUTURE'],
+      [2, ['qualifiedOn'], 'DATE_IN_FUTURE'],
+    ]);
+    expect(r.rejections[1]?.message).toBe(
+      `decidedOn (2099-10-01) is after today (${now()}): a bid is recorded as won or lost once it has been decided. Date it today or earlier.`,
+    );
+    expect(await tableCounts(db.em(), TABLES)).toEqual(before);
+    const forecast = await upsertOpportunities(
+      db.em(),
+      [{ ...row, externalRef: 'OPP-FUT-4', outcome: 'OPEN', decidedOn: null, expectedCloseOn: '2099-01-01' }],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(forecast).toMatchObject({ created: 1, rejected: 0 });
+  });
+
+  it('a qualified bulk row names the day it was qualified', async () => {
+    // Stored undated, the analytics counted the bid as qualified as of every past quarter.
+    const before = await tableCounts(db.em(), TABLES);
+    const r = await upsertOpportunities(
+      db.em(),
+      [
+        { ...row, externalRef: 'OPP-UNDATED-1', outcome: 'OPEN', decidedOn: null, qualifiedOn: undefined },
+        { ...row, externalRef: 'OPP-UNDATED-2', qualifiedOn: null },
+      ],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(r.rejections.map(x => [x.index, x.path, x.code, x.message])).toEqual(
+      [0, 1].map(index => [
+        index,
+        ['qualifiedOn'],
+        'REQUIRED',
+        'is required when qualified is true: the day the bid was qualified (the analytics count it as qualified from that day on)',
+      ]),
+    );
+    expect(await tableCounts(db.em(), TABLES)).toEqual(before);
+  });
+
+  it('an outcome that is not one is worded with the ones there are', async () => {
+    const r = await upsertOpportunities(
+      db.em(),
+      [{ ...row, externalRef: 'OPP-OUTCOME-1', outcome: 'won' }],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(r.rejections.map(x => [x.path, x.code, x.message])).toEqual([
+      [['outcome'], 'INVALID_VALUE', 'must be one of OPEN, WON or LOST, not "won"'],
+    ]);
+  });
+});

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
+import { assertNotAfterToday, happenedOn } from '../common/dated.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail, today } from '../common/lookup.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
@@ -29,6 +30,13 @@ export const createOpportunitySchema = z.object({
 });
 export type CreateOpportunityInput = z.input<typeof createOpportunitySchema>;
 
+/**
+ * Why a bid is not qualified, won or lost after today (`assertNotAfterToday`): the win rate and
+ * the qualified pipeline of the running quarter would count a step that has not happened.
+ */
+const QUALIFIED_HAPPENED = 'a bid is recorded as qualified once it has been qualified';
+const DECIDED_HAPPENED = 'a bid is recorded as won or lost once it has been decided';
+
 /** Whether a value is a valid YYYY-MM-DD date (a refinement still sees the raw, unparsed text). */
 function isIsoDate(value: unknown): value is string {
   return isoDateSchema.safeParse(value).success;
@@ -47,13 +55,16 @@ export const opportunityRowSchema = z
       .boolean()
       .nullish()
       .transform(v => v ?? false),
-    qualifiedOn: isoDateSchema.nullish(),
+    qualifiedOn: happenedOn('qualifiedOn', QUALIFIED_HAPPENED).nullish(),
+    // A forecast: it may be after today.
     expectedCloseOn: isoDateSchema.nullish(),
     outcome: z
-      .enum(OPPORTUNITY_OUTCOMES)
+      .enum(OPPORTUNITY_OUTCOMES, {
+        error: issue => `must be one of OPEN, WON or LOST, not ${JSON.stringify(issue.input)}`,
+      })
       .nullish()
       .transform(v => v ?? 'OPEN'),
-    decidedOn: isoDateSchema.nullish(),
+    decidedOn: happenedOn('decidedOn', DECIDED_HAPPENED).nullish(),
     lostReason: optionalText(20_000),
   })
   .strict()
@@ -76,6 +87,16 @@ export const opportunityRowSchema = z
           'an OPEN opportunity has no decidedOn',
         ),
       );
+    }
+    if (row.qualified === true && row.qualifiedOn == null) {
+      // Undated, the analytics as of any past quarter would count the bid as qualified then.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['qualifiedOn'],
+        message:
+          'is required when qualified is true: the day the bid was qualified (the analytics count it as qualified from that day on)',
+        params: { code: 'REQUIRED' },
+      });
     }
     if (!row.qualified && row.qualifiedOn) {
       ctx.addIssue(
@@ -200,8 +221,9 @@ function alreadyDecided(opp: Opportunity): DomainError {
 }
 
 /**
- * Marks an open opportunity as a qualified bid (it then counts in the win rate once decided).
- * A reason is refused: only a lost bid has one.
+ * Marks an open opportunity as a qualified bid (it then counts in the win rate once decided), on
+ * `on` (today when omitted), not after today (`DATE_IN_FUTURE`). A reason is refused: only a
+ * lost bid has one.
  */
 export async function qualifyOpportunity(em: EntityManager, input: OpportunityStepInput, actor: Actor) {
   const data = parseInput(qualifyStepSchema, input, 'qualification');
@@ -209,8 +231,10 @@ export async function qualifyOpportunity(em: EntityManager, input: OpportunitySt
     const opp = await findOrFail(tx, Opportunity, data.id, 'Opportunity');
     assertVersion('Opportunity', opp, data.expectedVersion, `Opportunity ${opp.externalRef}`);
     if (opp.outcome !== 'OPEN') throw alreadyDecided(opp);
+    const qualifiedOn = data.on ?? today();
+    assertNotAfterToday('on', qualifiedOn, QUALIFIED_HAPPENED);
     opp.qualified = true;
-    opp.qualifiedOn = data.on ?? today();
+    opp.qualifiedOn = qualifiedOn;
     return opp;
   });
 }
@@ -222,6 +246,7 @@ async function decide(em: EntityManager, input: OpportunityStepInput, actor: Act
     assertVersion('Opportunity', opp, data.expectedVersion, `Opportunity ${opp.externalRef}`);
     if (opp.outcome !== 'OPEN') throw alreadyDecided(opp);
     const decidedOn = data.on ?? today();
+    assertNotAfterToday('on', decidedOn, DECIDED_HAPPENED);
     if (opp.qualified && opp.qualifiedOn && decidedOn < opp.qualifiedOn) {
       // The win rate counts qualified bids by the quarter of their decision.
       throw new DomainError(
@@ -245,12 +270,12 @@ async function decide(em: EntityManager, input: OpportunityStepInput, actor: Act
   });
 }
 
-/** OPEN → WON. A reason is refused: only a lost bid has one. */
+/** OPEN → WON, on `on` (today when omitted), not after today. A reason is refused: only a lost bid has one. */
 export function winOpportunity(em: EntityManager, input: OpportunityStepInput, actor: Actor) {
   return decide(em, input, actor, 'WON');
 }
 
-/** OPEN → LOST, with the reason. */
+/** OPEN → LOST, with the reason, on `on` (today when omitted), not after today. */
 export function loseOpportunity(em: EntityManager, input: OpportunityStepInput, actor: Actor) {
   return decide(em, input, actor, 'LOST');
 }

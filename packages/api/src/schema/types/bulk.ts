@@ -174,10 +174,10 @@ const OpportunityRowInput = builder.inputType('OpportunityRowInput', {
     name: t.string({ required: true, description: 'Name.' }),
     value: t.string({ required: true, description: 'Decimal amount.' }),
     qualified: t.boolean({ description: 'A qualified bid (counts in the win rate).' }),
-    qualifiedOn: t.string({ description: 'YYYY-MM-DD.' }),
+    qualifiedOn: t.string({ description: 'YYYY-MM-DD; required when qualified, not after today.' }),
     expectedCloseOn: t.string({ description: 'YYYY-MM-DD.' }),
     outcome: t.string({ description: 'OPEN (default), WON or LOST.' }),
-    decidedOn: t.string({ description: 'YYYY-MM-DD; required when WON or LOST.' }),
+    decidedOn: t.string({ description: 'YYYY-MM-DD; required when WON or LOST, not after today.' }),
     lostReason: t.string({ description: 'Why it was lost.' }),
   }),
 });

@@ -186,7 +186,10 @@ const OpportunityStepInput = builder.inputType('OpportunityStepInput', {
   fields: t => ({
     id: t.globalID({ required: true, description: 'The opportunity.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
-    on: t.field({ type: 'Date', description: 'The date of the step (today when omitted).' }),
+    on: t.field({
+      type: 'Date',
+      description: 'The date of the step (today when omitted): not after today (DATE_IN_FUTURE).',
+    }),
     reason: t.string({
       description:
         'Why it was lost: loseOpportunity only (qualifyOpportunity and winOpportunity refuse it with OPPORTUNITY_LOST_REASON_NOT_ALLOWED).',
