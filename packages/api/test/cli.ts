@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import { main } from '../src/cli/main.ts';
+
+const KAM_CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 /**
  * `kam` run in this process on the database at `databaseUrl`, its console output captured:
@@ -30,4 +34,48 @@ export function cliOn(databaseUrl: string) {
       else process.env.DATABASE_URL = before;
     },
   };
+}
+
+/** What a `kam` child process did: its exit code (null when killed) and output. */
+export interface KamRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `kam …` in a child process as `pnpm kam` runs it: in `cwd` (pnpm runs the script in the
+ * workspace root) with `INIT_CWD` the folder the user ran it in (pnpm sets it), and only the
+ * variables kam reads from `env`. Never rejects: a command that outlives `timeoutMs` is killed
+ * (code null).
+ */
+export function kamProcess(
+  args: string[],
+  options: { cwd: string; initCwd?: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<KamRun> {
+  return new Promise(resolve => {
+    execFile(
+      process.execPath,
+      [KAM_CLI, ...args],
+      {
+        cwd: options.cwd,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          TZ: 'UTC',
+          KAM_ENV: 'test',
+          KAM_LOG_LEVEL: 'warn',
+          ...(options.initCwd ? { INIT_CWD: options.initCwd } : {}),
+          ...options.env,
+        },
+        timeout: options.timeoutMs ?? 60_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
 }

@@ -34,6 +34,9 @@ export const manifestSchema = z.object({
 export type QuarterManifest = z.infer<typeof manifestSchema>;
 
 const SITE_NAMES: Record<ReportSite, string> = { kpi: 'KPI report', journey: 'Value journey' };
+/** The titles of the archive and quarter pages: a build knows its own pages by them. */
+const ARCHIVE_TITLE = 'kam reports — all quarters';
+const quarterTitle = (quarter: string) => `kam reports — ${quarter}`;
 
 export async function readManifest(outDir: string, quarter: string): Promise<QuarterManifest | null> {
   try {
@@ -122,11 +125,34 @@ ${rows}
 </tbody></table>`
     : '<p>No quarter has been published yet.</p>';
   return page(
-    'kam reports — all quarters',
+    ARCHIVE_TITLE,
     'All published quarters',
     'Quarterly key account reports. Published figures never change: a re-closed quarter is a new revision.',
     body,
   );
+}
+
+/**
+ * Refuses a build that would replace an index.html it did not write: every build rewrites the
+ * archive page (OUT/index.html) and the quarter's page (OUT/<quarter>/index.html). A page is the
+ * build's own when it has the title the build gives it (every version of kam has).
+ */
+export async function assertOwnIndexPages(outDir: string, quarter: string): Promise<void> {
+  for (const [file, title] of [
+    [join(outDir, 'index.html'), ARCHIVE_TITLE],
+    [join(outDir, quarter, 'index.html'), quarterTitle(quarter)],
+  ] as const) {
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
+      if (error.code === 'EISDIR') return '';
+      throw error;
+    });
+    if (text !== null && !text.includes(`<title>${escapeHtml(title)}</title>`)) {
+      throw new Error(
+        `--out ${outDir}: ${file} was not written by the report build, which would replace it. Give the report sites a folder of their own, or move the file away; nothing was written.`,
+      );
+    }
+  }
 }
 
 /** A quarter's landing page (OUT/<quarter>/index.html). */
@@ -148,7 +174,7 @@ export function renderQuarterIndex(manifest: QuarterManifest, all: QuarterManife
     '<li><a href="../index.html">All quarters</a></li>',
   ].join('\n');
   return page(
-    `kam reports — ${manifest.quarter}`,
+    quarterTitle(manifest.quarter),
     `Reports for ${manifest.quarter}`,
     `Quarter ${manifest.quarter}`,
     `<h2>The sites</h2><ul>${sites}</ul><h2>Other quarters</h2><ul>${neighbours}</ul>`,

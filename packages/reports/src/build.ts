@@ -11,7 +11,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'astro';
 import config from '../astro.config.ts';
-import { type QuarterManifest, readManifest, recordSiteBuild, writeArchive } from './archive.ts';
+import {
+  assertOwnIndexPages,
+  type QuarterManifest,
+  readManifest,
+  recordSiteBuild,
+  writeArchive,
+} from './archive.ts';
 import { openReportApi, type ReportApi, shareReportApi, unshareReportApi } from './data/api-client.ts';
 import type { SnapshotInfo } from './data/schemas.ts';
 import { SHARED_SNAPSHOT_LOADERS, type SnapshotLoadersHolder } from './data/shared-loaders.ts';
@@ -79,6 +85,8 @@ export async function buildReports(options: BuildReportsOptions): Promise<BuildR
 }
 
 async function buildReportsInto(outDir: string, options: BuildReportsOptions): Promise<BuildReportsResult> {
+  // Before any data is read: the user's own home page in --out is not replaced.
+  await assertOwnIndexPages(outDir, options.quarter);
   const sites: ReportSite[] = options.site === 'all' ? [...REPORT_SITES] : [options.site];
   const builtAt = new Date().toISOString();
   const base = {

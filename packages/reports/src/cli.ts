@@ -7,8 +7,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { invocationDir } from '@kam/api/paths';
 import { buildReports } from './build.ts';
-import { invocationDir, parseReportEnv } from './env.ts';
+import { parseReportEnv } from './env.ts';
 
 const USAGE = `Usage: report:build --quarter YYYY-Qn [--revision N] [--site kpi|journey|all] --out DIR
                     [--api-url URL] [--database-url PATH|URL] [--verbose]
@@ -39,6 +40,11 @@ async function main(argv: string[]): Promise<number> {
     KAM_API_URL: values['api-url'] ?? process.env.KAM_API_URL,
     DATABASE_URL: values['database-url'] ?? process.env.DATABASE_URL,
   });
+  // `--out "$OUTDIR"` with OUTDIR unset would publish into the folder the command runs in.
+  if (values.out !== undefined && values.out.trim() === '') {
+    console.error('--out is empty; give the folder the report sites are published in.');
+    return 2;
+  }
   if (!env.quarter || !values.out || !['kpi', 'journey', 'all'].includes(values.site)) {
     console.error(USAGE);
     return 2;

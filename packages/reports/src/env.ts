@@ -23,21 +23,51 @@ const siteList = (fallback: string) =>
     .pipe(z.array(z.enum(REPORT_SITES)).min(1))
     .transform(list => REPORT_SITES.filter(site => list.includes(site)));
 
+/**
+ * A URL for messages: without the user name and password it may hold (`http://***@host/…`),
+ * also when it is not a valid URL.
+ */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#@\s]*@/i, '$1***@');
+}
+
 const envSchema = z.object({
   KAM_API_URL: z.preprocess(
     emptyAsUndefined,
     z
       .url({
         protocol: /^https?$/,
+        abort: true,
         error: issue =>
-          `must be the http(s) URL of the API's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql; got ${JSON.stringify(issue.input)}`,
+          `must be the http(s) URL of the API's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql; got ${JSON.stringify(withoutCredentials(String(issue.input)))}`,
       })
+      // The token goes in a header (KAM_API_TOKEN); fetch refuses a URL with credentials, and
+      // repeats the URL, password and all, in its message.
+      .refine(
+        url => {
+          const parsed = URL.parse(url);
+          return !parsed?.username && !parsed?.password;
+        },
+        {
+          error: issue =>
+            `must not hold a user name or password: put the token in KAM_API_TOKEN, not in the URL; got ${JSON.stringify(withoutCredentials(String(issue.input)))}`,
+        },
+      )
       .optional(),
   ),
   KAM_API_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().default('./data/kam.sqlite')),
   KAM_REPORT_QUARTER: z.preprocess(emptyAsUndefined, quarter.optional()),
-  KAM_REPORT_REVISION: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).optional()),
+  /** Written in decimal digits, as every number kam reads (`0x1` or `1e0` are refused). */
+  KAM_REPORT_REVISION: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a revision number written in digits, from 1')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'must be a revision number written in digits, from 1'))
+      .optional(),
+  ),
   /** Set by `buildReports` with the revision: the checksum of the snapshot it resolved. */
   KAM_REPORT_CHECKSUM: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** The sites one Astro build renders, each under its own folder ("kpi", "journey" or both). */
@@ -108,9 +138,4 @@ export function reportEnv(): ReportEnv {
   const key = KEYS.map(name => process.env[name] ?? '').join('\n');
   if (cached?.key !== key) cached = { key, env: parseReportEnv(process.env) };
   return cached.env;
-}
-
-/** Where the user ran the command (pnpm runs package scripts in the package folder). */
-export function invocationDir(): string {
-  return process.env.INIT_CWD ?? process.cwd();
 }

@@ -1,6 +1,7 @@
 /** Putting a built site in place of the published one, one build per output folder at a time. */
 import { cp, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { makeFolders } from '@kam/api/paths';
 import { lock } from 'proper-lockfile';
 
 /** The lock a report build holds on its output folder (a directory beside the quarters). */
@@ -21,7 +22,7 @@ export async function withOutputLock<T>(
   await assertFolderPath(outDir);
   // The first folder this build creates (undefined when outDir was there): a build that fails
   // removes the folders it made, if they are still empty, and never one that was there before.
-  const created = await mkdir(outDir, { recursive: true });
+  const created = makeFolders(outDir, 'choose another place for --out');
   let release: () => Promise<void>;
   try {
     release = await lock(outDir, {

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordSiteBuild, writeArchive } from '../src/archive.ts';
+import { assertOwnIndexPages, recordSiteBuild, writeArchive } from '../src/archive.ts';
+import { buildReports } from '../src/build.ts';
 import { refreshSiblingLinks } from '../src/sibling-links.ts';
 
 const build = (revision: number) => ({
@@ -90,5 +91,44 @@ describe('the navigation between the sites of a quarter', () => {
   it('a sibling of another snapshot revision is not linked', async () => {
     const { index } = await publishKpiFirst(2);
     expect(index).toBe(unlinkedPage('./'));
+  });
+});
+
+describe('an index.html in the publishing folder that the build did not write', () => {
+  let out: string;
+  afterEach(() => rm(out, { recursive: true, force: true }));
+  const deadApi = { site: 'kpi', apiUrl: 'http://127.0.0.1:9/graphql', apiToken: 'x' } as const;
+
+  it('is not replaced: the build is refused before it reads any data, and writes nothing', async () => {
+    // The user's own home page in --out became the archive page.
+    out = await mkdtemp(join(tmpdir(), 'kam-own-index-'));
+    const home = '<h1>MY OWN HOME PAGE</h1>\n';
+    await writeFile(join(out, 'index.html'), home);
+    await expect(buildReports({ ...deadApi, outDir: out, quarter: '2026-Q3' })).rejects.toThrow(
+      `--out ${out}: ${join(out, 'index.html')} was not written by the report build, which would replace it. Give the report sites a folder of their own, or move the file away; nothing was written.`,
+    );
+    expect(await readdir(out)).toEqual(['index.html']);
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toBe(home);
+
+    // Nor a page of the user's where the quarter's page goes.
+    await rm(join(out, 'index.html'));
+    await mkdir(join(out, '2026-Q3'));
+    await writeFile(join(out, '2026-Q3', 'index.html'), home);
+    await expect(buildReports({ ...deadApi, outDir: out, quarter: '2026-Q3' })).rejects.toThrow(
+      `${join(out, '2026-Q3', 'index.html')} was not written by the report build`,
+    );
+    expect(await readFile(join(out, '2026-Q3', 'index.html'), 'utf8')).toBe(home);
+  });
+
+  it('is the build’s own when the build wrote it: the next build goes on to read the data', async () => {
+    out = await mkdtemp(join(tmpdir(), 'kam-own-index-'));
+    await mkdir(join(out, '2026-Q3'));
+    await recordSiteBuild(out, '2026-Q3', 'kpi', build(1));
+    await writeArchive(out);
+    await expect(assertOwnIndexPages(out, '2026-Q3')).resolves.toBeUndefined();
+    // Past the pages, to the API (which does not answer here).
+    await expect(buildReports({ ...deadApi, outDir: out, quarter: '2026-Q3' })).rejects.toThrow(
+      /Cannot reach the API at http:\/\/127\.0\.0\.1:9\/graphql/,
+    );
   });
 });

@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildReports } from '../src/build.ts';
 import { fileOps, OUTPUT_LOCK, replaceDir, withOutputLock } from '../src/publish-dir.ts';
@@ -181,4 +184,49 @@ describe('one build per output folder at a time', () => {
     ).rejects.toThrow();
     expect(await readdir(root)).toEqual([]);
   });
+});
+
+describe.runIf(existsSync('/proc/self'))('an output folder that cannot be created', () => {
+  it('is said as such, where Node would try to create it for ever (/proc), and nothing is left behind', async () => {
+    // `--out /proc/kamtest` hung: Node's recursive mkdir loops there (ENOENT, then EEXIST).
+    let ran = false;
+    await expect(
+      withOutputLock('/proc/kamtest/reports', async () => {
+        ran = true;
+      }),
+    ).rejects.toThrow(
+      'Cannot create the folder /proc/kamtest: /proc does not take new folders; choose another place for --out.',
+    );
+    expect(ran).toBe(false);
+    expect(existsSync('/proc/kamtest')).toBe(false);
+  }, 10_000);
+});
+
+describe('report:build with an empty --out', () => {
+  it('is refused, saying what to give, rather than publishing into the folder it runs in', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'kam-empty-out-'));
+    try {
+      const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+      const failed = await promisify(execFile)(
+        process.execPath,
+        [cli, '--quarter', '2026-Q3', '--site', 'kpi', '--out', '  '],
+        {
+          cwd: root,
+          env: {
+            PATH: process.env.PATH,
+            INIT_CWD: root,
+            KAM_API_URL: 'http://127.0.0.1:9/graphql',
+            KAM_API_TOKEN: 'x',
+          },
+        },
+      ).catch((error: { code: number; stderr: string }) => error);
+      expect(failed).toMatchObject({
+        code: 2,
+        stderr: '--out is empty; give the folder the report sites are published in.\n',
+      });
+      expect(await readdir(root)).toEqual([]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -112,4 +112,33 @@ describe('the report environment', () => {
     );
     expect(parseReportEnv({ DATABASE_URL: 'postgres://db/kam' }).databaseUrl).toBe('postgres://db/kam');
   });
+
+  it('never repeats a password given in KAM_API_URL, and refuses a URL with credentials', async () => {
+    expect(() =>
+      parseReportEnv({ KAM_API_URL: 'ftp://user:hunter2@127.0.0.1/graphql', KAM_API_TOKEN: 'x' }),
+    ).toThrow(
+      `must be the http(s) URL of the API's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql; got "ftp://***@127.0.0.1/graphql"`,
+    );
+    expect(() =>
+      parseReportEnv({ KAM_API_URL: 'http://user:secret@127.0.0.1:4199/graphql', KAM_API_TOKEN: 'x' }),
+    ).toThrow(
+      'must not hold a user name or password: put the token in KAM_API_TOKEN, not in the URL; got "http://***@127.0.0.1:4199/graphql"',
+    );
+    // A client given such a URL anyway says where it went without the password.
+    const api = httpApiClient({ url: 'http://user:secret@127.0.0.1:4199/graphql', token: 'x' });
+    const error = await listSnapshots(api).catch((caught: Error) => caught);
+    expect((error as Error).message).toMatch(
+      /^Cannot reach the API at http:\/\/\*\*\*@127\.0\.0\.1:4199\/graphql: /,
+    );
+    expect((error as Error).message).not.toMatch(/secret|user:/);
+  });
+
+  it('reads a revision written in decimal digits only', () => {
+    // KAM_REPORT_REVISION=0x1 (and `report:build --revision 0x1`) was read as revision 1.
+    expect(parseReportEnv({ KAM_REPORT_REVISION: '12' }).revision).toBe(12);
+    for (const revision of ['0x1', '1e0', ' 1', '0', '1.0'])
+      expect(() => parseReportEnv({ KAM_REPORT_REVISION: revision }), revision).toThrow(
+        'must be a revision number written in digits, from 1',
+      );
+  });
 });

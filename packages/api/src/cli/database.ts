@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { dialectOf, type MikroORM, openOrm, pendingMigrations, sqlitePath } from '@kam/domain';
 import type { KamEnv } from '../env.ts';
+import { makeFolders } from '../ops/paths.ts';
 
 /**
  * A SQLite `DATABASE_URL` that names no file, said as such: opening it would create an empty
@@ -45,7 +46,7 @@ export async function openDatabase(env: KamEnv, options: { create?: boolean } = 
     const file = sqlitePath(env.DATABASE_URL);
     assertNotAFolder(file);
     if (!options.create) assertSqliteFileExists(env.DATABASE_URL);
-    else if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    else if (file !== ':memory:') makeFolders(path.dirname(path.resolve(file)), 'check DATABASE_URL');
   }
   let orm: MikroORM;
   try {

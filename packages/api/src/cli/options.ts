@@ -1,11 +1,23 @@
 /** Parsing of command-line option values, with one-line errors that say what is expected. */
 import { HOST_PATTERN } from '../env.ts';
 
-/** A whole number from `min` to `max`, or an error naming the option. */
-export function wholeNumber(value: string, option: string, min: number, max: number): number {
+/**
+ * A whole number from `min` to `max` (no upper bound when left out), or an error naming the
+ * option. It is written in decimal digits: `0x10`, `1e3` or ` 16` with blanks around it are
+ * refused rather than read as 16, 1000 or 16, as a number variable is.
+ */
+export function wholeNumber(
+  value: string,
+  option: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${option} must be a whole number from ${min} to ${max}; got ${value}.`);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `from ${min}` : `from ${min} to ${max}`;
+    throw new Error(
+      `${option} must be a whole number ${range}, written in digits; got ${JSON.stringify(value)}.`,
+    );
   }
   return n;
 }

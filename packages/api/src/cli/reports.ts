@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { invocationDir } from '../ops/paths.ts';
 
 export const REPORTS_CLI = fileURLToPath(new URL('../../../reports/src/cli.ts', import.meta.url));
 
@@ -43,9 +44,9 @@ export function runReportBuild(args: ReportBuildArgs, options: { quiet?: boolean
     const child = spawn(process.execPath, argv, {
       stdio: ['ignore', options.quiet ? 'pipe' : 'inherit', 'pipe'],
       // Astro writes its prerender chunks under the working directory and resolves their
-      // imports from there: run inside the reports package. Relative paths stay the caller's.
+      // imports from there: run inside the reports package. Relative paths stay the user's.
       cwd: path.dirname(path.dirname(REPORTS_CLI)),
-      env: { ...process.env, INIT_CWD: process.cwd() },
+      env: { ...process.env, INIT_CWD: invocationDir() },
     });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { dialectOf, type MikroORM, sqlitePath } from '@kam/domain';
 import type Database from 'better-sqlite3';
 import { assertNotAFolder, notASqliteDatabase } from '../cli/database.ts';
-import { resolvedPath } from './paths.ts';
+import { makeFolders, resolvedPath } from './paths.ts';
 
 /** Copies every remaining page in one step: one read transaction, so the copy is consistent. */
 const ALL_PAGES = 0x7fffffff;
@@ -196,7 +196,7 @@ export async function restoreDatabase(
     );
   }
   // As `kam migrate` does: a new machine's data folder may not be there yet.
-  mkdirSync(path.dirname(target), { recursive: true });
+  makeFolders(path.dirname(target), 'check DATABASE_URL');
   const { db, close } = await openReadOnly(source);
   try {
     const result = await db.backup(target, { progress: () => ALL_PAGES });

@@ -26,11 +26,13 @@ export function isQuarter(value: unknown): value is Quarter {
 export const INVALID_QUARTER_MESSAGE = 'must be a quarter written YYYY-Qn, e.g. 2026-Q3';
 
 /**
- * Why a quarter was refused: a year out of range, a fifth quarter, or the right quarter written
- * another way.
+ * Why a quarter was refused: blanks around it, a year out of range, a fifth quarter, or the right
+ * quarter written another way.
  */
 export function quarterProblem(value: unknown): string {
   const text = String(value).trim();
+  if (typeof value === 'string' && text !== value && isQuarter(text))
+    return `must be written without the blanks around it: ${text}`;
   if (QUARTER_PATTERN.test(text)) {
     return `must be a quarter of the years ${FIRST_QUARTER_YEAR} to ${LAST_QUARTER_YEAR}, written YYYY-Qn; there is no ${text} in kam`;
   }

@@ -3,7 +3,7 @@
  * process over the local database (the embedded default, no server needed). Either way the
  * reports only see what the API serves; they never open the database.
  */
-import type { ReportEnv } from '../env.ts';
+import { type ReportEnv, withoutCredentials } from '../env.ts';
 
 export interface GraphQLResult<T> {
   data?: T | null;
@@ -35,7 +35,8 @@ function causeOf(error: unknown): string {
 
 /** A client for a running kam API (`KAM_API_URL`, token from `KAM_API_TOKEN`). */
 export function httpApiClient(options: { url: string; token: string; timeoutMs?: number }): ReportApi {
-  const where = options.url;
+  // Messages never repeat a password (parseReportEnv refuses a URL with one; a caller may not).
+  const where = withoutCredentials(options.url);
   return {
     where,
     async query<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -53,7 +54,7 @@ export function httpApiClient(options: { url: string; token: string; timeoutMs?:
         });
       } catch (error) {
         throw new Error(
-          `Cannot reach the API at ${where}: ${causeOf(error)}. Is \`kam serve\` running there?`,
+          `Cannot reach the API at ${where}: ${causeOf(error).replaceAll(options.url, where)}. Is \`kam serve\` running there?`,
         );
       }
       const text = await response.text();

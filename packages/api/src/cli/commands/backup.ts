@@ -4,6 +4,7 @@ import { dialectOf, openOrm, pendingMigrations, sqlitePath } from '@kam/domain';
 import type { Command } from 'commander';
 import { parseEnv } from '../../env.ts';
 import { backupDatabase, restoreDatabase } from '../../ops/backup.ts';
+import { userPath } from '../../ops/paths.ts';
 import { openDatabase } from '../database.ts';
 
 export function registerBackup(program: Command): void {
@@ -14,6 +15,7 @@ export function registerBackup(program: Command): void {
     )
     .requiredOption('--out <file>', 'the backup file to create')
     .action(async (options: { out: string }) => {
+      const out = userPath(options.out, '--out', 'the path of the backup file to create');
       const env = parseEnv(process.env);
       if (dialectOf(env.DATABASE_URL) !== 'sqlite') {
         throw new Error(
@@ -27,7 +29,7 @@ export function registerBackup(program: Command): void {
       }
       const orm = await openDatabase(env);
       try {
-        const report = await backupDatabase(orm, env.DATABASE_URL, options.out);
+        const report = await backupDatabase(orm, env.DATABASE_URL, out);
         console.log(
           `Backup written to ${report.file}: ${report.pages} pages, ${report.bytes} bytes, integrity ok.`,
         );
@@ -40,7 +42,8 @@ export function registerBackup(program: Command): void {
     .description('Replace the SQLite database with a backup (stop the server first).')
     .argument('<file>', 'a backup made by kam backup')
     .option('--force', 'overwrite a database that already holds data')
-    .action(async (file: string, options: { force?: boolean }) => {
+    .action(async (given: string, options: { force?: boolean }) => {
+      const file = userPath(given, 'The backup file', 'the path of a file made by kam backup');
       const env = parseEnv(process.env);
       const target = sqlitePath(env.DATABASE_URL);
       const result = await restoreDatabase(env.DATABASE_URL, file, { force: options.force });

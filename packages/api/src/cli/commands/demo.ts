@@ -3,7 +3,7 @@
  * portfolio, every quarter closed, both report sites built, then the API (with GraphiQL and
  * a demo token) and the report sites served on loopback.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import {
@@ -23,6 +23,7 @@ import type { Command } from 'commander';
 import sirv from 'sirv';
 import { apiConfigFrom, parseEnv } from '../../env.ts';
 import { createLogger } from '../../logger.ts';
+import { makeFolders, userPath } from '../../ops/paths.ts';
 import { assertCanListen, startServer } from '../../server.ts';
 import { createKamYoga } from '../../yoga.ts';
 import { openDatabase } from '../database.ts';
@@ -41,6 +42,8 @@ interface DemoOptions {
   port?: string;
   serve: boolean;
 }
+
+const DEFAULTS = { database: './data/demo.sqlite', out: './data/reports' };
 
 /** Step lines with their duration; a progress bar for long steps on a terminal. */
 function stepper() {
@@ -136,13 +139,13 @@ export function registerDemo(program: Command): void {
     )
     .option('--seed <n>', 'seed of the generator (same seed, same data)', '42')
     .option('--end-quarter <YYYY-Qn>', 'the last quarter (default: the last finished quarter)')
-    .option('--database <file>', 'the demo database file (deleted and created afresh)', './data/demo.sqlite')
-    .option('--out <dir>', 'where the report sites are published', './data/reports')
+    .option('--database <file>', 'the demo database file (deleted and created afresh)', DEFAULTS.database)
+    .option('--out <dir>', 'where the report sites are published', DEFAULTS.out)
     .option('--report-quarters <n>', 'build the sites of the last N quarters', '2')
     .option('--host <host>', 'interface to serve on (default: KAM_HOST, else 127.0.0.1)')
     .option('--port <port>', 'port to serve on (default: KAM_PORT, else 4000)')
     .option('--no-serve', 'stop after building (do not serve)')
-    .action(async (options: DemoOptions) => {
+    .action(async (options: DemoOptions, command: Command) => {
       const accounts = wholeNumber(options.accounts, '--accounts', 10, 1_000_000);
       const quarters = wholeNumber(options.quarters, '--quarters', 1, 40);
       const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 31 - 1);
@@ -156,8 +159,14 @@ export function registerDemo(program: Command): void {
           `--end-quarter must be a quarter that has ended (the latest is ${defaultEndQuarter()}); got ${endQuarter}.`,
         );
       }
-      const file = path.resolve(sqlitePath(options.database));
-      const out = path.resolve(options.out);
+      // A path given is taken from the folder the user is in; the defaults (./data/…) from where
+      // kam runs, the workspace root under `pnpm demo`, as DATABASE_URL's default is.
+      const pathOf = (name: 'database' | 'out', value: string, give: string) =>
+        command.getOptionValueSource(name) === 'default'
+          ? path.resolve(value)
+          : userPath(value, `--${name}`, `${give}, or leave the option out for ${DEFAULTS[name]}`);
+      const file = pathOf('database', sqlitePath(options.database), 'the demo database file');
+      const out = pathOf('out', options.out, 'the folder the report sites are published in');
       assertDemoDatabase(file);
       assertReportFolder(out);
       const env = parseEnv({
@@ -171,6 +180,7 @@ export function registerDemo(program: Command): void {
       const actor = systemActor('kam demo');
 
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      makeFolders(path.dirname(file), 'choose another place for --database');
       const orm = await openDatabase(env, { create: true });
       let serving = false;
       try {
@@ -192,7 +202,7 @@ export function registerDemo(program: Command): void {
           }
         });
         rmSync(out, { recursive: true, force: true });
-        mkdirSync(out, { recursive: true });
+        makeFolders(out, 'choose another place for --out');
         for (const quarter of report.quarters.slice(report.quarters.length - reportQuarters)) {
           await steps.run(`Report sites of ${quarter}`, () =>
             runReportBuild({ quarter, site: 'all', out, databaseUrl: file }, { quiet: true }),

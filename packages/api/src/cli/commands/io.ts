@@ -1,5 +1,4 @@
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
 import {
   BULK_MODES,
   type BulkMode,
@@ -15,8 +14,9 @@ import { parseEnv } from '../../env.ts';
 import { CSV_FORMATS, CSV_KINDS, type CsvKind } from '../../io/csv-formats.ts';
 import { exportCsvToFile } from '../../io/export.ts';
 import { importCsv, readableFileSize } from '../../io/import.ts';
-import { resolvedPath } from '../../ops/paths.ts';
+import { resolvedPath, userPath } from '../../ops/paths.ts';
 import { assertMigrated, openDatabase } from '../database.ts';
+import { wholeNumber } from '../options.ts';
 
 /** Whether two paths name one existing file (also through a link or another spelling of the path). */
 function sameFile(a: string, b: string): boolean {
@@ -44,15 +44,22 @@ function databaseFileRole(file: string, databaseUrl: string): string | null {
 }
 
 /**
- * The --errors file is opened for writing (emptied) before anything is read: it must not be the
- * CSV file being imported, nor the SQLite database (or its journal), which it would destroy.
+ * The --errors file, absolute. It is opened for writing (emptied) before anything is read: it
+ * must not be the CSV file being imported, nor the SQLite database (or its journal), which it
+ * would destroy.
  */
-function assertErrorsFileIsNew(errors: string, input: string, databaseUrl: string): void {
+function errorsFileFor(given: string, input: string, databaseUrl: string): string {
+  const errors = userPath(
+    given,
+    '--errors',
+    'the file to write the rejected rows to, or leave the option out',
+  );
   const refuse = (what: string) =>
-    new Error(`--errors ${errors} is ${what}; give another file for the rejections. Nothing was imported.`);
+    new Error(`--errors ${given} is ${what}; give another file for the rejections. Nothing was imported.`);
   if (sameFile(errors, input)) throw refuse('the CSV file being imported');
   const role = databaseFileRole(errors, databaseUrl);
   if (role !== null) throw refuse(role);
+  return errors;
 }
 
 function kindOf(value: string): CsvKind {
@@ -77,18 +84,16 @@ export function registerImportExport(program: Command): void {
         const kind = kindOf(kindArg);
         if (!BULK_MODES.includes(options.mode as BulkMode))
           throw new Error(`--mode must be ATOMIC or PARTIAL; got ${options.mode}.`);
-        const batchSize = Number(options.batch);
-        if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > DEFAULT_MAX_BULK_ROWS) {
-          throw new Error(
-            `--batch must be a whole number from 1 to ${DEFAULT_MAX_BULK_ROWS}; got ${options.batch}.`,
-          );
-        }
+        const batchSize = wholeNumber(options.batch, '--batch', 1, DEFAULT_MAX_BULK_ROWS);
+        const input = userPath(file, "The CSV file's path", 'the CSV file to import');
         // A missing, unreadable or wrong kind of file is said before the database is opened,
         // and so is an --errors file that cannot be written (not once the rows are committed).
-        readableFileSize(resolve(file));
+        readableFileSize(input);
         const env = parseEnv(process.env);
-        if (options.errors !== undefined) assertErrorsFileIsNew(options.errors, file, env.DATABASE_URL);
-        const errorsFile = options.errors === undefined ? null : openSync(options.errors, 'w');
+        const errorsFile =
+          options.errors === undefined
+            ? null
+            : openSync(errorsFileFor(options.errors, input, env.DATABASE_URL), 'w');
         const writeErrors = (rows: unknown[][]) => {
           if (errorsFile !== null) writeSync(errorsFile, stringify(rows));
         };
@@ -108,7 +113,7 @@ export function registerImportExport(program: Command): void {
             const report = await importCsv(
               orm.em.fork(),
               kind,
-              resolve(file),
+              input,
               {
                 mode: options.mode as BulkMode,
                 batchSize,
@@ -157,22 +162,22 @@ export function registerImportExport(program: Command): void {
     .option('--out <file>', 'output file, or - for standard output', '-')
     .action(async (kindArg: string, options: { out: string }) => {
       const kind = kindOf(kindArg);
+      const out =
+        options.out === '-'
+          ? '-'
+          : userPath(options.out, '--out', 'the file to write, or leave the option out for standard output');
       const env = parseEnv(process.env);
       // The export replaces its --out file: never with the database it reads, nor its journal.
-      const role = options.out === '-' ? null : databaseFileRole(options.out, env.DATABASE_URL);
+      const role = out === '-' ? null : databaseFileRole(out, env.DATABASE_URL);
       if (role !== null)
         throw new Error(`--out ${options.out} is ${role}; the export would replace it. Give another file.`);
       const orm = await openDatabase(env);
       try {
         await assertMigrated(orm);
-        const rows = await exportCsvToFile(
-          orm.em.fork(),
-          kind,
-          options.out === '-' ? '-' : resolve(options.out),
-        );
-        if (options.out !== '-')
+        const rows = await exportCsvToFile(orm.em.fork(), kind, out);
+        if (out !== '-')
           console.error(
-            `Exported ${rows} ${kind} row(s) to ${options.out} (columns: ${CSV_FORMATS[kind].columns.map(c => c.name).join(',')}).`,
+            `Exported ${rows} ${kind} row(s) to ${out} (columns: ${CSV_FORMATS[kind].columns.map(c => c.name).join(',')}).`,
           );
       } finally {
         await orm.close(true);

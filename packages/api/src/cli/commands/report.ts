@@ -1,8 +1,10 @@
 import path from 'node:path';
-import { dialectOf, isQuarter, quarterProblem, sqlitePath } from '@kam/domain';
+import { dialectOf, parseQuarter, sqlitePath } from '@kam/domain';
 import type { Command } from 'commander';
 import { parseEnv } from '../../env.ts';
+import { userPath } from '../../ops/paths.ts';
 import { assertSqliteFileExists } from '../database.ts';
+import { wholeNumber } from '../options.ts';
 import { runReportBuild } from '../reports.ts';
 
 const SITES = ['kpi', 'journey', 'all'] as const;
@@ -27,23 +29,20 @@ export function registerReport(program: Command): void {
         out: string;
         verbose?: boolean;
       }) => {
-        if (!isQuarter(options.quarter)) {
-          throw new Error(`--quarter ${quarterProblem(options.quarter)}; got ${options.quarter}.`);
-        }
+        const quarter = parseQuarter(options.quarter, '--quarter');
         if (!SITES.includes(options.site as (typeof SITES)[number])) {
           throw new Error(`--site must be kpi, journey or all; got ${options.site}.`);
         }
-        const revision = options.revision === undefined ? undefined : Number(options.revision);
-        if (revision !== undefined && (!Number.isInteger(revision) || revision < 1)) {
-          throw new Error(`--revision must be a whole number from 1; got ${options.revision}.`);
-        }
+        const revision =
+          options.revision === undefined ? undefined : wholeNumber(options.revision, '--revision', 1);
+        const out = userPath(options.out, '--out', 'the folder the report sites are published in');
         const env = parseEnv(process.env);
         // In process (no KAM_API_URL): a missing SQLite file would be created, empty, by the builder.
         if (!process.env.KAM_API_URL) assertSqliteFileExists(env.DATABASE_URL);
         await runReportBuild({
-          quarter: options.quarter,
+          quarter,
           site: options.site as (typeof SITES)[number],
-          out: path.resolve(options.out),
+          out,
           ...(revision ? { revision } : {}),
           // The builder resolves relative paths from the repository root; this command, from here.
           databaseUrl:
