@@ -21,7 +21,8 @@ function step(tier: ValueTier): number {
 /**
  * The journey summary (domain §5): the tier distribution of the key accounts per quarter
  * (key at the quarter's end; without an assessment in the quarter they count as unassessed),
- * and the moves between the previous quarter and this one among accounts assessed in both.
+ * and the moves between the previous quarter and this one among the accounts key at this
+ * quarter's end (those of its distribution) assessed in both.
  */
 export function summariseJourney(
   trendQuarters: Quarter[],
@@ -43,10 +44,12 @@ export function summariseJourney(
   });
   const quarter = trendQuarters[trendQuarters.length - 1]!;
   const previous = addQuarters(quarter, -1);
+  const end = quarterEnd(quarter);
   const moves = new Map<string, TierTransition>();
   let progressed = 0;
   let regressed = 0;
   for (const id of accountIds) {
+    if (!keyAt(id, end)) continue;
     const from = tierOf(id, previous);
     const to = tierOf(id, quarter);
     if (!from || !to || from === to) continue;

@@ -31,6 +31,8 @@ export const DOMAIN_ERROR_CODES = {
   FINANCIALS_MIXED_SCOPE: 'RULE',
   CONTACT_ACCOUNT_CHANGE: 'RULE',
   ACCOUNT_ALREADY_KEY: 'RULE',
+  /** A tier assessed for an account not key at the end of the quarter (now, for the running one). */
+  ACCOUNT_NOT_KEY: 'RULE',
   DESIGNATION_ALREADY_REVOKED: 'RULE',
   TEAM_LEAD_ALREADY_ASSIGNED: 'RULE',
   PLAN_ALREADY_EXISTS: 'RULE',

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import { today } from '../common/lookup.ts';
 import { addQuarters, quarterOf } from '../common/quarter.ts';
+import { designateKeyAccount, revokeDesignation } from '../selection/selection.service.ts';
 import {
   createTestDatabase,
   expectRejected,
@@ -21,9 +23,16 @@ afterAll(async () => {
 
 const TABLES = ['tier_assessment'];
 
+/** A new account, key since 2025-01-01: the team assesses the tier of key accounts (domain §5). */
+async function makeKeyAccount() {
+  const account = await makeAccount(db.em());
+  await designateKeyAccount(db.em(), { accountId: account.id, designatedOn: '2025-01-01' }, testActor);
+  return account;
+}
+
 describe('the quarterly tier assessment', () => {
   it('needs an evidence note', async () => {
-    const account = await makeAccount(db.em());
+    const account = await makeKeyAccount();
     for (const evidence of ['', '  ', 'ok']) {
       const error = await expectRejected(
         db.em(),
@@ -45,7 +54,7 @@ describe('the quarterly tier assessment', () => {
   });
 
   it('refuses a quarter that has not started, writing nothing; the running quarter is fine', async () => {
-    const account = await makeAccount(db.em());
+    const account = await makeKeyAccount();
     const running = quarterOf(new Date());
     for (const quarter of [addQuarters(running, 1), '2031-Q1']) {
       const error = await expectRejected(
@@ -70,7 +79,7 @@ describe('the quarterly tier assessment', () => {
   });
 
   it('takes only the four tiers and a YYYY-Qn quarter', async () => {
-    const account = await makeAccount(db.em());
+    const account = await makeKeyAccount();
     await expectRejected(
       db.em(),
       'VALIDATION_FAILED',
@@ -101,7 +110,7 @@ describe('the quarterly tier assessment', () => {
   });
 
   it('a correction of a tier never assessed is a conflict, writing nothing', async () => {
-    const account = await makeAccount(db.em());
+    const account = await makeKeyAccount();
     const error = await expectRejected(
       db.em(),
       'VERSION_CONFLICT',
@@ -126,7 +135,7 @@ describe('the quarterly tier assessment', () => {
   });
 
   it('an existing assessment changes only with its current version', async () => {
-    const account = await makeAccount(db.em());
+    const account = await makeKeyAccount();
     const input = {
       accountId: account.id,
       quarter: '2026-Q2',
@@ -170,5 +179,133 @@ describe('the quarterly tier assessment', () => {
       ['CREATE', { before: null, after: 'TIER_3' }],
       ['UPDATE', { before: 'TIER_3', after: 'TIER_2' }],
     ]);
+  });
+
+  it('refuses an account that is not key at the end of the quarter with ACCOUNT_NOT_KEY, writing nothing', async () => {
+    const account = await makeAccount(db.em());
+    const running = quarterOf(new Date());
+    for (const quarter of ['2026-Q2', running]) {
+      const error = await expectRejected(
+        db.em(),
+        'ACCOUNT_NOT_KEY',
+        () =>
+          assessTier(
+            db.em(),
+            { accountId: account.id, quarter, tier: 'TIER_3', evidence: 'Specific services' },
+            testActor,
+          ),
+        TABLES,
+      );
+      expect(error.category).toBe('RULE');
+      expect(error.message).toMatch(new RegExp(`^${account.externalRef} (is|was) not a key account`));
+      expect(error.message).toMatch(/designate it first/i);
+    }
+    expect(
+      (
+        await expectRejected(
+          db.em(),
+          'ACCOUNT_NOT_KEY',
+          () =>
+            assessTier(
+              db.em(),
+              { accountId: account.id, quarter: '2026-Q2', tier: 'TIER_3', evidence: 'Specific services' },
+              testActor,
+            ),
+          TABLES,
+        )
+      ).message,
+    ).toBe(
+      `${account.externalRef} was not a key account on 2026-06-30, the end of 2026-Q2: the team assesses the tier of key accounts only. Assess a quarter in which it was key, or designate it first, dated on or before 2026-06-30.`,
+    );
+    // Designated today: key now, so the running quarter can be assessed, an earlier one not.
+    await designateKeyAccount(db.em(), { accountId: account.id }, testActor);
+    await assessTier(
+      db.em(),
+      { accountId: account.id, quarter: running, tier: 'TIER_3', evidence: 'Specific services' },
+      testActor,
+    );
+    await expectRejected(
+      db.em(),
+      'ACCOUNT_NOT_KEY',
+      () =>
+        assessTier(
+          db.em(),
+          { accountId: account.id, quarter: addQuarters(running, -1), tier: 'TIER_4', evidence: 'Price' },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(await db.em().count(TierAssessment, { account: account.id })).toBe(1);
+  });
+
+  it('a revoked account is assessed for the quarters it was key at the end of, not after', async () => {
+    const account = await makeAccount(db.em());
+    const designation = await designateKeyAccount(
+      db.em(),
+      { accountId: account.id, designatedOn: '2026-01-10' },
+      testActor,
+    );
+    await revokeDesignation(
+      db.em(),
+      { id: designation.id, expectedVersion: 1, revokedOn: '2026-08-15', reason: 'Lost the tender' },
+      testActor,
+    );
+    // Key on 2026-06-30; revoked on 2026-08-15, so not key on 2026-09-30 nor today.
+    await assessTier(
+      db.em(),
+      { accountId: account.id, quarter: '2026-Q2', tier: 'TIER_4', evidence: 'Price battles' },
+      testActor,
+    );
+    for (const quarter of ['2026-Q3', quarterOf(new Date())]) {
+      await expectRejected(
+        db.em(),
+        'ACCOUNT_NOT_KEY',
+        () =>
+          assessTier(
+            db.em(),
+            { accountId: account.id, quarter, tier: 'TIER_3', evidence: 'Specific services' },
+            testActor,
+          ),
+        TABLES,
+      );
+    }
+    // Not key in the running quarter: the message says so as of today.
+    const error = await expectRejected(
+      db.em(),
+      'ACCOUNT_NOT_KEY',
+      () =>
+        assessTier(
+          db.em(),
+          { accountId: account.id, quarter: quarterOf(new Date()), tier: 'TIER_3', evidence: 'Specific' },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.message).toBe(
+      `${account.externalRef} is not a key account today (${today()}): the team assesses the tier of key accounts only. Designate it first.`,
+    );
+  });
+
+  it('refuses evidence over 4,000 characters in kam’s words', async () => {
+    const account = await makeKeyAccount();
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        assessTier(
+          db.em(),
+          { accountId: account.id, quarter: '2026-Q2', tier: 'TIER_2', evidence: 'x'.repeat(4001) },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.issues.map(i => [i.path, i.message])).toEqual([
+      [['evidence'], 'must be at most 4,000 characters'],
+    ]);
+    await assessTier(
+      db.em(),
+      { accountId: account.id, quarter: '2026-Q2', tier: 'TIER_2', evidence: 'x'.repeat(4000) },
+      testActor,
+    );
   });
 });

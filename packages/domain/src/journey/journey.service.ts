@@ -3,19 +3,20 @@ import { z } from 'zod';
 import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
-import { findOrFail } from '../common/lookup.ts';
-import { assertQuarterStarted } from '../common/quarter.ts';
+import { findOrFail, today } from '../common/lookup.ts';
+import { assertQuarterStarted, type Quarter, quarterEnd } from '../common/quarter.ts';
 import { assertVersion, notRecorded, writeAs } from '../common/unit-of-work.ts';
 import { parseInput, quarterSchema, versionSchema } from '../common/validation.ts';
 import { VALUE_TIERS } from '../common/vocabulary.ts';
 import { Person } from '../organisation/person.entity.ts';
+import { KeyAccountDesignation } from '../selection/designation.entity.ts';
 import { TierAssessment } from './tier-assessment.entity.ts';
 
 export const assessTierSchema = z.object({
   accountId: z.number().int().positive(),
   quarter: quarterSchema,
   tier: z.enum(VALUE_TIERS),
-  evidence: z.string().max(4000),
+  evidence: z.string().max(4000, 'must be at most 4,000 characters'),
   assessedById: z.number().int().positive().nullish(),
   /** Required to change an assessment that exists for the quarter. */
   expectedVersion: versionSchema.optional(),
@@ -23,9 +24,35 @@ export const assessTierSchema = z.object({
 export type AssessTierInput = z.input<typeof assessTierSchema>;
 
 /**
- * Records the team's tier call for an account and quarter (one that has started:
- * QUARTER_NOT_STARTED at `quarter`), with its evidence. The recorded tier is the team's call;
- * the product's suggestion never overwrites it.
+ * The team assesses the tier of key accounts (domain §5): an account not key at the end of the
+ * quarter (today, for the running quarter) is ACCOUNT_NOT_KEY. Its tier would count in no
+ * distribution of the journey, which reads key membership at the quarter's end.
+ */
+async function assertKeyInQuarter(em: EntityManager, account: Account, quarter: Quarter): Promise<void> {
+  const end = quarterEnd(quarter);
+  const now = today();
+  // The running quarter has not ended: the account must be key now.
+  const running = end >= now;
+  const on = running ? now : end;
+  const key = await em.count(KeyAccountDesignation, {
+    account,
+    designatedOn: { $lte: on },
+    $or: [{ revokedOn: null }, { revokedOn: { $gt: on } }],
+  });
+  if (key > 0) return;
+  throw new DomainError(
+    'ACCOUNT_NOT_KEY',
+    running
+      ? `${account.externalRef} is not a key account today (${now}): the team assesses the tier of key accounts only. Designate it first.`
+      : `${account.externalRef} was not a key account on ${end}, the end of ${quarter}: the team assesses the tier of key accounts only. Assess a quarter in which it was key, or designate it first, dated on or before ${end}.`,
+  );
+}
+
+/**
+ * Records the team's tier call for a key account and quarter (one that has started:
+ * QUARTER_NOT_STARTED at `quarter`; the account key at its end, or now for the running quarter:
+ * ACCOUNT_NOT_KEY), with its evidence. The recorded tier is the team's call; the product's
+ * suggestion never overwrites it.
  */
 export async function assessTier(
   em: EntityManager,
@@ -49,6 +76,7 @@ export async function assessTier(
   }
   return writeAs(em, actor, async tx => {
     const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    await assertKeyInQuarter(tx, account, data.quarter);
     const assessedBy = data.assessedById ? await findOrFail(tx, Person, data.assessedById, 'Person') : null;
     const existing = await tx.findOne(TierAssessment, { account, quarter: data.quarter });
     if (!existing && data.expectedVersion !== undefined) {

@@ -387,6 +387,26 @@ describe('a designation, its review and its revocation record what has happened:
     expect([stored.revokedOn, stored.revocationReason, stored.version]).toEqual([null, null, 1]);
   });
 
+  it('refuses a selection assessment dated after today with DATE_IN_FUTURE at assessedOn, writing nothing', async () => {
+    const account = await makeAccount(db.em());
+    for (const day of [tomorrow(), '2030-01-01']) {
+      const error = await expectRejected(
+        db.em(),
+        'DATE_IN_FUTURE',
+        () => recordAssessment(db.em(), { accountId: account.id, assessedOn: day, ...scores }, testActor),
+        ['selection_assessment'],
+      );
+      expect(error.issues).toEqual([
+        { path: ['assessedOn'], message: `after today (${today()})`, code: 'DATE_IN_FUTURE' },
+      ]);
+      expect(error.message).toBe(
+        `assessedOn (${day}) is after today (${today()}): an assessment is recorded once it has been made. Date it today or earlier.`,
+      );
+    }
+    const made = await recordAssessment(db.em(), { accountId: account.id, ...scores }, testActor);
+    expect(made.assessedOn).toBe(today());
+  });
+
   it('refuses a review dated tomorrow: the due date stays and no review is recorded', async () => {
     const { designation: d } = await designatedOn('2025-01-01');
     const error = await expectRejected(
@@ -468,6 +488,37 @@ describe('a review is kept as history: the analytics read the due date as of the
       testActor,
     );
     expect(await dueAsOf(account.id, '2026-Q2')).toBe('2028-12-01');
+  });
+
+  it('refuses a revocation dated before the last review, at revokedOn, writing nothing', async () => {
+    const { account, designation: d } = await designatedOn('2026-10-20');
+    await reviewDesignation(db.em(), { id: d.id, expectedVersion: 1, reviewedOn: '2026-11-20' }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        revokeDesignation(
+          db.em(),
+          { id: d.id, expectedVersion: 2, revokedOn: '2026-11-10', reason: 'Lost the tender' },
+          testActor,
+        ),
+      ['key_account_designation', 'designation_review'],
+    );
+    expect(error.issues).toEqual([
+      { path: ['revokedOn'], message: 'before the last review (2026-11-20)', code: 'VALIDATION_FAILED' },
+    ]);
+    expect(error.message).toBe(
+      `revokedOn (2026-11-10) is before the last review of the key-account designation of ${account.externalRef} (2026-11-20); date the revocation on or after 2026-11-20.`,
+    );
+    const stored = await db.em().fork().findOneOrFail(KeyAccountDesignation, d.id);
+    expect([stored.revokedOn, stored.revocationReason, stored.version]).toEqual([null, null, 2]);
+    // The day of the last review is fine.
+    await revokeDesignation(
+      db.em(),
+      { id: d.id, expectedVersion: 2, revokedOn: '2026-11-20', reason: 'Lost the tender' },
+      testActor,
+    );
+    expect((await db.em().fork().findOneOrFail(KeyAccountDesignation, d.id)).revokedOn).toBe('2026-11-20');
   });
 
   it('a designation reviewed before the history existed (no review rows) reads its current due date', async () => {

@@ -39,9 +39,14 @@ export const recordAssessmentSchema = z.object({
 });
 export type RecordAssessmentInput = z.input<typeof recordAssessmentSchema>;
 
-/** Records a strategic and attitude assessment (every score 1–5). Earlier assessments stay as history. */
+/**
+ * Records a strategic and attitude assessment (every score 1–5), dated today or earlier (a later
+ * one would become the latest assessment from that day on). Earlier assessments stay as history.
+ */
 export async function recordAssessment(em: EntityManager, input: RecordAssessmentInput, actor: Actor) {
   const data = parseInput(recordAssessmentSchema, input, 'assessment');
+  if (data.assessedOn)
+    assertNotAfterToday('assessedOn', data.assessedOn, 'an assessment is recorded once it has been made');
   return writeAs(em, actor, async tx => {
     const account = await findOrFail(tx, Account, data.accountId, 'Account');
     const assessedBy = data.assessedById ? await findOrFail(tx, Person, data.assessedById, 'Person') : null;
@@ -200,11 +205,7 @@ export async function reviewDesignation(em: EntityManager, input: ReviewDesignat
         },
       );
     }
-    const last = await tx.findOne(
-      KeyAccountDesignationReview,
-      { designation },
-      { orderBy: { reviewedOn: 'desc', id: 'desc' } },
-    );
+    const last = await lastReview(tx, designation);
     if (last && reviewedOn < last.reviewedOn) {
       // The history is read by date: an earlier review recorded later would move the due date
       // back and rewrite the quarters between the two reviews.
@@ -245,7 +246,10 @@ export const revokeDesignationSchema = z.object({
 });
 export type RevokeDesignationInput = z.input<typeof revokeDesignationSchema>;
 
-/** Ends a designation. The record stays: designations are never deleted. */
+/**
+ * Ends a designation, dated on or after the designation and its last review, and not after
+ * today. The record stays: designations are never deleted.
+ */
 export async function revokeDesignation(em: EntityManager, input: RevokeDesignationInput, actor: Actor) {
   const data = parseInput(revokeDesignationSchema, input, 'revocation');
   return writeAs(em, actor, async tx => {
@@ -265,6 +269,25 @@ export async function revokeDesignation(em: EntityManager, input: RevokeDesignat
         },
       );
     }
+    const last = await lastReview(tx, designation);
+    if (last && revokedOn < last.reviewedOn) {
+      // The review confirmed the designation on its day: an earlier end would leave the history
+      // with a review of a designation that had already ended.
+      await tx.populate(designation, ['account']);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `revokedOn (${revokedOn}) is before the last review of the key-account designation of ${designation.account.externalRef} (${last.reviewedOn}); date the revocation on or after ${last.reviewedOn}.`,
+        {
+          issues: [
+            {
+              path: ['revokedOn'],
+              message: `before the last review (${last.reviewedOn})`,
+              code: 'VALIDATION_FAILED',
+            },
+          ],
+        },
+      );
+    }
     designation.revokedOn = revokedOn;
     designation.revokedBy = data.revokedById
       ? await findOrFail(tx, Person, data.revokedById, 'Person')
@@ -272,6 +295,15 @@ export async function revokeDesignation(em: EntityManager, input: RevokeDesignat
     designation.revocationReason = data.reason;
     return designation;
   });
+}
+
+/** The latest review of a designation (by its day; the later recorded on the same day), if any. */
+function lastReview(em: EntityManager, designation: KeyAccountDesignation) {
+  return em.findOne(
+    KeyAccountDesignationReview,
+    { designation },
+    { orderBy: { reviewedOn: 'desc', id: 'desc' } },
+  );
 }
 
 /** "The key-account designation of CRM-100003 from 2025-01-15", loading its account. */
