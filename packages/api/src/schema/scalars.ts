@@ -9,13 +9,26 @@ function stringLiteral(ast: ValueNode, name: string): string {
   throw new GraphQLError(`${name} must be given as a string.`);
 }
 
+/**
+ * A JSON number in the variables arrives as a binary float, which holds a decimal of at most 15
+ * significant digits exactly: an amount with cents below 10^13. A larger one may already be
+ * another amount than the one sent (80000000000000.07 parses as 80000000000000.06, and
+ * 90071992547409.91 as 90071992547409.9), and nothing tells them apart: it is refused.
+ */
+const MONEY_NUMBER_LIMIT = 1e13;
+
 builder.scalarType('Money', {
   description:
-    'An exact amount of money in the reporting currency: a decimal string with two fraction digits, e.g. "1250.50". Inputs may also be numbers with at most two decimals. Never a binary float.',
+    'An exact amount of money in the reporting currency: a decimal string with two fraction digits, e.g. "1250.50". Inputs may also be numbers with at most two decimals, of less than 10000000000000 either way (at most 15 significant digits, which a JSON number carries exactly); send a larger amount as a string. Never a binary float.',
   serialize: value => String(value),
   parseValue: value => {
     if (typeof value !== 'string' && typeof value !== 'number')
       throw new GraphQLError('Money must be a decimal string like "1250.50".');
+    if (typeof value === 'number' && Math.abs(value) >= MONEY_NUMBER_LIMIT) {
+      throw new GraphQLError(
+        `Money given as a JSON number must be less than ${MONEY_NUMBER_LIMIT} (at most 15 significant digits with the cents), as a binary float cannot hold every cent of a larger one; got ${JSON.stringify(value)}. Send the amount as a string, e.g. "80000000000000.07".`,
+      );
+    }
     return String(parseMoney(value));
   },
   parseLiteral: ast => String(parseMoney(stringLiteral(ast, 'Money'))),

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { type Period, periodOf } from './period.ts';
-import { bool, byteOrder, cents, dialect, float, int, query, sqlTrue, text } from './sql.ts';
+import { bool, byteOrder, cents, dialect, exactCents, float, int, query, sqlTrue, text } from './sql.ts';
 
 /**
  * One row per account with the facts of a quarter that the pyramid, Pareto, selection
@@ -68,6 +68,10 @@ export async function loadAccountBase(
   const ref = byteOrder(d, 'b.external_ref');
   const activeKey = 'case when b.rev > 0 then 1 else 0 end';
   const rankKey = 'case when b.rev > 0 and b.designation_id is null then 1 else 0 end';
+  // Read exactly: an account's TTM sums may pass 2^53 cents. Compared and ordered on as numbers above.
+  const amounts = ['rev', 'gp', 'cts', 'pot', 'headroom', 'prior_rev', 'prior_gp']
+    .map(column => `${exactCents(d, `b.${column}`)} as ${column}`)
+    .join(', ');
   const sql = `
     with q as (
       -- Each account's quarters, its business units' lines netted: a sale and a credit of one
@@ -117,7 +121,9 @@ export async function loadAccountBase(
       left join kd on kd.account_id = a.id
       left join qo on qo.account_id = a.id
     )
-    select b.*, cast(dd.designated_on as text) as designated_on,
+    select b.id, b.external_ref, b.name, b.parent_id, b.segment_code, b.segment_name, b.industry, b.country,
+      b.earlier, b.sold, b.qualified_opp, b.designation_id, ${amounts},
+      cast(dd.designated_on as text) as designated_on,
       cast(coalesce(lr.review_due_on, fr.previous_review_due_on, dd.review_due_on) as text) as review_due_on,
       cast(b.customer_since as text) as customer_since_text,
       case when b.rev > 0 then percent_rank() over (partition by ${activeKey} order by b.rev) end as p_rev,

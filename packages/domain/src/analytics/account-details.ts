@@ -14,7 +14,7 @@ import type {
 import { categoryAsOf, copiedAsOf } from './initiative-as-of.ts';
 import type { Period } from './period.ts';
 import { plansAsOfSql } from './plan-as-of.ts';
-import { bool, byteOrder, cents, centsOrNull, dialect, int, query, sqlTrue, text } from './sql.ts';
+import { bool, byteOrder, cents, centsOrNull, dialect, int, query, sqlTrue, sumCents, text } from './sql.ts';
 
 /**
  * The per-account detail that a snapshot freezes besides the account base: quarterly
@@ -119,9 +119,11 @@ export async function quarterlyFigures(
   from: Quarter,
   to: Quarter,
 ): Promise<Map<number, QuarterCents[]>> {
+  const d = dialect(em);
   const rows = await query<Record<string, unknown>>(
     em,
-    `select account_id, quarter, sum(revenue) as rev, sum(gross_profit) as gp, sum(cost_to_serve) as cts
+    `select account_id, quarter, ${sumCents(d, 'revenue')} as rev, ${sumCents(d, 'gross_profit')} as gp,
+       ${sumCents(d, 'cost_to_serve')} as cts
      from quarterly_financial where quarter >= ? and quarter <= ? group by account_id, quarter`,
     [from, to],
   );
@@ -140,7 +142,7 @@ export async function quarterlyFigures(
 export async function revenueYearToDate(em: EntityManager, quarter: Quarter): Promise<Map<number, bigint>> {
   const rows = await query<Record<string, unknown>>(
     em,
-    `select account_id, sum(revenue) as rev from quarterly_financial
+    `select account_id, ${sumCents(dialect(em), 'revenue')} as rev from quarterly_financial
      where quarter >= ? and quarter <= ? group by account_id`,
     [`${quarter.slice(0, 4)}-Q1`, quarter],
   );

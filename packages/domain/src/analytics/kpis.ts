@@ -32,7 +32,7 @@ import {
   round,
   yearOnYearGrowth,
 } from './rounding.ts';
-import { byteOrder, cents, dialect, int, query, sqlTrue } from './sql.ts';
+import { byteOrder, cents, dialect, int, query, sqlTrue, sumCents } from './sql.ts';
 
 /** Year-on-year revenue and gross profit of a group of accounts, in cents. */
 export interface GroupGrowthFacts {
@@ -155,12 +155,12 @@ export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<
      ),
      kd as (${kd})
      select case when kd.account_id is null then 0 else 1 end as is_key,
-       count(*) as accounts, sum(coalesce(fin.rev, 0)) as rev, sum(coalesce(fin.gp, 0)) as gp,
-       sum(coalesce(fin.prior_rev, 0)) as prior_rev, sum(coalesce(fin.prior_gp, 0)) as prior_gp,
+       count(*) as accounts, ${sumCents(d, 'coalesce(fin.rev, 0)')} as rev, ${sumCents(d, 'coalesce(fin.gp, 0)')} as gp,
+       ${sumCents(d, 'coalesce(fin.prior_rev, 0)')} as prior_rev, ${sumCents(d, 'coalesce(fin.prior_gp, 0)')} as prior_gp,
        sum(case when fin.prior_rev > 0 then 1 else 0 end) as active_prior,
        sum(case when fin.prior_rev > 0 and fin.rev > 0 then 1 else 0 end) as retained,
        sum(case when fin.rev > 0 then 1 else 0 end) as active_now,
-       sum(case when fin.rev > 0 then fin.gp else 0 end) as active_gp
+       ${sumCents(d, 'case when fin.rev > 0 then fin.gp else 0 end')} as active_gp
      from account a left join fin on fin.account_id = a.id left join kd on kd.account_id = a.id
      group by case when kd.account_id is null then 0 else 1 end`,
     [p.ttmStart, p.ttmStart, p.priorEnd, p.priorEnd, p.priorStart, p.quarter],
@@ -184,16 +184,20 @@ export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<
 
   const unitRows = await query<Record<string, unknown>>(
     em,
-    `select bu.code,
-       sum(case when f.quarter >= ? then f.revenue else 0 end) as rev,
-       sum(case when f.quarter >= ? then f.gross_profit else 0 end) as gp,
-       sum(case when f.quarter <= ? then f.revenue else 0 end) as prior_rev,
-       sum(case when f.quarter <= ? then f.gross_profit else 0 end) as prior_gp,
+    `select bu.code, ${sumCents(d, 'f.rev')} as rev, ${sumCents(d, 'f.gp')} as gp,
+       ${sumCents(d, 'f.prior_rev')} as prior_rev, ${sumCents(d, 'f.prior_gp')} as prior_gp,
        count(distinct f.account_id) as accounts
-     from quarterly_financial f
+     from (
+       select f.account_id, f.business_unit_id,
+         case when f.quarter >= ? then f.revenue else 0 end as rev,
+         case when f.quarter >= ? then f.gross_profit else 0 end as gp,
+         case when f.quarter <= ? then f.revenue else 0 end as prior_rev,
+         case when f.quarter <= ? then f.gross_profit else 0 end as prior_gp
+       from quarterly_financial f
+       join (${kd}) kd on kd.account_id = f.account_id
+       where f.quarter >= ? and f.quarter <= ?
+     ) f
      join business_unit bu on bu.id = f.business_unit_id
-     join (${kd}) kd on kd.account_id = f.account_id
-     where f.quarter >= ? and f.quarter <= ?
      group by bu.code`,
     [p.ttmStart, p.ttmStart, p.priorEnd, p.priorEnd, p.priorStart, p.quarter],
   );
@@ -218,7 +222,7 @@ export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<
   const signalRows = await query<Record<string, unknown>>(
     em,
     `select kind, sum(case when sentiment = 'POSITIVE' then 1 else 0 end) as positive, count(*) as n,
-       count(distinct account_id) as accounts, coalesce(sum(value), 0) as value
+       count(distinct account_id) as accounts, ${sumCents(d, 'value')} as value
      from customer_signal where quarter = ? group by kind`,
     [p.quarter],
   );
@@ -268,7 +272,7 @@ export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<
   const qFrom = quarterStart(p.quarter);
   const winRows = await query<Record<string, unknown>>(
     em,
-    `select bu.code, o.outcome, count(*) as n, coalesce(sum(o.value), 0) as value,
+    `select bu.code, o.outcome, count(*) as n, ${sumCents(d, 'o.value')} as value,
        sum(case when o.decided_on >= ? then 1 else 0 end) as in_quarter
      from opportunity o join business_unit bu on bu.id = o.business_unit_id
      where o.qualified = ${t} and o.outcome in ('WON', 'LOST') and o.decided_on >= ? and o.decided_on <= ?

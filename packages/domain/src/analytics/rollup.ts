@@ -7,7 +7,7 @@ import { placeholders } from '../db/read-rows.ts';
 import type { AccountSnapshotPayload, WhitespaceCell } from '../snapshots/snapshot.types.ts';
 import { type Period, periodOf } from './period.ts';
 import { plansAsOfSql } from './plan-as-of.ts';
-import { cents, compareText, dialect as dialectOf, int, query, sqlTrue } from './sql.ts';
+import { cents, compareText, dialect as dialectOf, int, query, sqlTrue, sumCents } from './sql.ts';
 
 export type GroupRollup = NonNullable<AccountSnapshotPayload['groupRollup']>;
 
@@ -32,7 +32,8 @@ export async function computeGroupRollups(
   rootIds?: number[],
 ): Promise<Map<number, GroupRollup>> {
   const p = typeof quarter === 'string' ? periodOf(quarter) : quarter;
-  const t = sqlTrue(dialectOf(em));
+  const d = dialectOf(em);
+  const t = sqlTrue(d);
   // The plans in force on the quarter's last day that existed then.
   const plans = plansAsOfSql(p.asOf);
   const roots = rootIds ? `where id in (${rootIds.map(() => '?').join(', ') || 'null'})` : '';
@@ -54,8 +55,9 @@ export async function computeGroupRollups(
      ),
      pl as (select account_id, count(*) as plans from (${plans.sql}) pa group by account_id)
      select tree.root_id, count(*) - 1 as descendants,
-       sum(coalesce(fin.rev, 0)) as rev, sum(coalesce(fin.gp, 0)) as gp, sum(coalesce(fin.cts, 0)) as cts,
-       sum(coalesce(opp.pipeline, 0)) as pipeline, sum(coalesce(pl.plans, 0)) as plans
+       ${sumCents(d, 'coalesce(fin.rev, 0)')} as rev, ${sumCents(d, 'coalesce(fin.gp, 0)')} as gp,
+       ${sumCents(d, 'coalesce(fin.cts, 0)')} as cts, ${sumCents(d, 'coalesce(opp.pipeline, 0)')} as pipeline,
+       sum(coalesce(pl.plans, 0)) as plans
      from tree
      left join fin on fin.account_id = tree.id
      left join opp on opp.account_id = tree.id
@@ -116,16 +118,18 @@ export async function loadWhitespaceFacts(
   accountIds?: number[],
 ): Promise<WhitespaceFacts[]> {
   const p = typeof quarter === 'string' ? periodOf(quarter) : quarter;
-  const t = sqlTrue(dialectOf(em));
+  const d = dialectOf(em);
+  const t = sqlTrue(d);
   // A group's members can be most of the portfolio: one parameter, not one per account.
-  const members = accountIds ? idSetCondition(dialectOf(em), 'account_id', accountIds) : undefined;
+  const members = accountIds ? idSetCondition(d, 'account_id', accountIds) : undefined;
   const only = members ? `and ${members.sql}` : '';
   const ids = members?.params ?? [];
   const ttmFrom = quarterStart(p.ttmStart);
   const rows = await query<Record<string, unknown>>(
     em,
-    `select account_id, business_unit_id, sum(rev) as rev, sum(gp) as gp, sum(pot) as pot, sum(pipeline) as pipeline,
-       sum(won_value) as won_value, sum(won) as won, sum(lost) as lost
+    `select account_id, business_unit_id, ${sumCents(d, 'rev')} as rev, ${sumCents(d, 'gp')} as gp,
+       ${sumCents(d, 'pot')} as pot, ${sumCents(d, 'pipeline')} as pipeline, ${sumCents(d, 'won_value')} as won_value,
+       sum(won) as won, sum(lost) as lost
      from (
        select account_id, business_unit_id, revenue as rev, gross_profit as gp, coalesce(potential, 0) as pot,
          0 as pipeline, 0 as won_value, 0 as won, 0 as lost

@@ -24,6 +24,27 @@ export function float(dialect: Dialect, expr: string): string {
   return dialect === 'postgresql' ? `cast(${expr} as double precision)` : `cast(${expr} as real)`;
 }
 
+/**
+ * SQL that reads an integer expression of cents exactly. Each amount is within MAX_MONEY_CENTS,
+ * but a sum of them may pass 2^53, and better-sqlite3 would hand such an integer over as a
+ * rounded JS number: on SQLite a value beyond the safe range comes as its decimal text instead
+ * (only then, as text is slower to read). PostgreSQL returns sum(bigint) as numeric text already.
+ * `expr` is written three times on SQLite (an aggregate is still computed once), so it must
+ * hold no `?` placeholder.
+ */
+export function exactCents(dialect: Dialect, expr: string): string {
+  if (dialect === 'postgresql') return expr;
+  if (expr.includes('?'))
+    throw new Error(`exactCents repeats its expression; bind no parameter in it: ${expr}`);
+  const safe = Number.MAX_SAFE_INTEGER;
+  return `case when ${expr} between -${safe} and ${safe} then ${expr} else cast(${expr} as text) end`;
+}
+
+/** `sum(expr)` of cents, read exactly on both databases (see `exactCents`). */
+export function sumCents(dialect: Dialect, expr: string): string {
+  return exactCents(dialect, `sum(${expr})`);
+}
+
 /** An ORDER BY term on a text column in byte order on both databases (PostgreSQL's default collation is locale-aware). */
 export function byteOrder(dialect: Dialect, column: string): string {
   return dialect === 'postgresql' ? `${column} collate "C"` : column;

@@ -16,7 +16,8 @@ export type Money = string;
  * Largest amount we accept, in cents: 2^53 − 1 (90,071,992,547,409.91). Cents travel to and
  * from the drivers as JS numbers (better-sqlite3 reads integers as numbers), which are exact
  * only up to 2^53; a larger amount would be stored rounded. Sums stay inside a signed 64-bit
- * integer, and reading a sum beyond 2^53 fails loudly (`centsFromDb`) instead of rounding.
+ * integer; one beyond 2^53 is read from SQLite as text (`exactCents` in analytics/sql.ts), and an
+ * inexact number fails loudly (`centsFromDb`) instead of rounding.
  */
 export const MAX_MONEY_CENTS = BigInt(Number.MAX_SAFE_INTEGER);
 

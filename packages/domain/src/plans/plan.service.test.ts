@@ -249,6 +249,56 @@ describe('a blank optional text is no value', () => {
   });
 });
 
+describe('a plan’s estimated investment and cost-to-serve are never negative', () => {
+  it('refuses a negative estimate on update and on create, and keeps the stored targets', async () => {
+    const plan = await draftPlan([sales]);
+    await updatePlan(
+      db.em(),
+      {
+        id: plan.id,
+        expectedVersion: 1,
+        targets: { estimatedInvestment: '0', estimatedCostToServe: '250.00' },
+      },
+      testActor,
+    );
+    for (const field of ['estimatedCostToServe', 'estimatedInvestment'] as const) {
+      const error = await expectRejected(
+        db.em(),
+        'INVALID_MONEY',
+        () =>
+          updatePlan(
+            db.em(),
+            { id: plan.id, expectedVersion: 2, targets: { [field]: '-100.00' } },
+            testActor,
+          ),
+        PLAN_TABLES,
+      );
+      expect(error.issues).toMatchObject([{ path: ['targets', field], code: 'INVALID_MONEY' }]);
+      expect(error.message).toContain('must not be negative');
+    }
+    const stored = await db.em().findOneOrFail(AccountPlan, plan.id);
+    expect(stored).toMatchObject({ version: 2, estimatedInvestment: '0.00', estimatedCostToServe: '250.00' });
+
+    const account = await makeAccount(db.em());
+    await expectRejected(
+      db.em(),
+      'INVALID_MONEY',
+      () =>
+        createPlan(
+          db.em(),
+          {
+            accountId: account.id,
+            year: 2026,
+            businessUnitIds: [sales.id],
+            targets: { estimatedCostToServe: '-0.01' },
+          },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+  });
+});
+
 describe('only legal plan status transitions', () => {
   it('DRAFT cannot be approved, closed or returned to draft', async () => {
     const plan = await draftPlan();

@@ -9,6 +9,7 @@ import { assertVersion, writeAs } from '../common/unit-of-work.ts';
 import {
   isoDateSchema,
   moneySchema,
+  nonNegativeMoneySchema,
   optionalText,
   parseInput,
   requiredColumnText,
@@ -71,8 +72,9 @@ const targetsSchema = z
     marginTargetPercent: percentSchema.nullish(),
     inYearTarget: moneySchema.nullish(),
     estimatedCustomerValue: moneySchema.nullish(),
-    estimatedInvestment: moneySchema.nullish(),
-    estimatedCostToServe: moneySchema.nullish(),
+    // An investment or a cost is never negative; revenue (net of credits) and value may be.
+    estimatedInvestment: nonNegativeMoneySchema.nullish(),
+    estimatedCostToServe: nonNegativeMoneySchema.nullish(),
   })
   .strict();
 const TARGET_FIELDS = [

@@ -474,8 +474,8 @@ const PlanTargetsInput = builder.inputType('PlanTargetsInput', {
     marginTargetPercent: t.string({ description: 'Target gross margin in percent, e.g. "31.5".' }),
     inYearTarget: t.field({ type: 'Money', description: 'The in-year target.' }),
     estimatedCustomerValue: t.field({ type: 'Money', description: 'Estimated value for the customer.' }),
-    estimatedInvestment: t.field({ type: 'Money', description: 'Estimated investment.' }),
-    estimatedCostToServe: t.field({ type: 'Money', description: 'Estimated cost-to-serve.' }),
+    estimatedInvestment: t.field({ type: 'Money', description: 'Estimated investment (not negative).' }),
+    estimatedCostToServe: t.field({ type: 'Money', description: 'Estimated cost-to-serve (not negative).' }),
   }),
 });
 
