@@ -7,7 +7,7 @@
 import { quarterOf } from '@kam/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
-import { mutate, ok } from './workflow-client.ts';
+import { createAccountRef, mutate, ok, today, tomorrow } from './workflow-client.ts';
 
 let api: ApiHarness;
 let admin: string;
@@ -20,27 +20,10 @@ afterAll(async () => {
   await api.close();
 });
 
-const today = () => new Date().toISOString().slice(0, 10);
-function tomorrow(): string {
-  const d = new Date(`${today()}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
 let accounts = 0;
 async function newAccount(): Promise<string> {
   accounts += 1;
-  const ref = `KJ-${accounts}`;
-  return (
-    await ok<{ id: string }>(
-      api,
-      admin,
-      'createAccount',
-      'CreateAccountInput',
-      { externalRef: ref, name: ref },
-      'id',
-    )
-  ).id;
+  return createAccountRef(api, admin, `KJ-${accounts}`);
 }
 
 /** Designates the account on `designatedOn`; returns the designation's version. */

@@ -7,20 +7,13 @@
 import { createBusinessUnit, systemActor } from '@kam/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
-import { globalId, mutate, ok } from './workflow-client.ts';
+import { globalId, mutate, ok, today, tomorrow } from './workflow-client.ts';
 
 let api: ApiHarness;
 let admin: string;
 let integration: string;
 let accountId: string;
 let businessUnitId: string;
-
-const today = () => new Date().toISOString().slice(0, 10);
-function tomorrow(): string {
-  const d = new Date(`${today()}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
 
 beforeAll(async () => {
   api = await startApi();

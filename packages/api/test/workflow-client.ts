@@ -89,3 +89,27 @@ export async function everyPage<N>(
   }
   throw new Error(`${field} has more than ${maxPages} pages`);
 }
+
+/** Today, as the server dates a step sent without a date (YYYY-MM-DD, UTC). */
+export const today = () => new Date().toISOString().slice(0, 10);
+
+/** The day after today: the first day a step that records what has happened may not have. */
+export function tomorrow(): string {
+  const d = new Date(`${today()}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Creates an account named by its external ref; its global id. */
+export async function createAccountRef(api: ApiHarness, token: string, ref: string): Promise<string> {
+  return (
+    await ok<{ id: string }>(
+      api,
+      token,
+      'createAccount',
+      'CreateAccountInput',
+      { externalRef: ref, name: ref },
+      'id',
+    )
+  ).id;
+}
