@@ -205,25 +205,7 @@ export async function reviewDesignation(em: EntityManager, input: ReviewDesignat
         },
       );
     }
-    const last = await lastReview(tx, designation);
-    if (last && reviewedOn < last.reviewedOn) {
-      // The history is read by date: an earlier review recorded later would move the due date
-      // back and rewrite the quarters between the two reviews.
-      await tx.populate(designation, ['account']);
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        `reviewedOn (${reviewedOn}) is before the last review of the key-account designation of ${designation.account.externalRef} (${last.reviewedOn}); date the review on or after ${last.reviewedOn}.`,
-        {
-          issues: [
-            {
-              path: ['reviewedOn'],
-              message: `before the last review (${last.reviewedOn})`,
-              code: 'VALIDATION_FAILED',
-            },
-          ],
-        },
-      );
-    }
+    await assertNotBeforeLastReview(tx, designation, 'reviewedOn', reviewedOn, 'review');
     const next = data.nextReviewDueOn ?? addMonths(reviewedOn, settings.designation.reviewMonths);
     assertReviewFarEnough(reviewedOn, next, 24, 'nextReviewDueOn', 'The next review is due');
     tx.create(KeyAccountDesignationReview, {
@@ -269,25 +251,7 @@ export async function revokeDesignation(em: EntityManager, input: RevokeDesignat
         },
       );
     }
-    const last = await lastReview(tx, designation);
-    if (last && revokedOn < last.reviewedOn) {
-      // The review confirmed the designation on its day: an earlier end would leave the history
-      // with a review of a designation that had already ended.
-      await tx.populate(designation, ['account']);
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        `revokedOn (${revokedOn}) is before the last review of the key-account designation of ${designation.account.externalRef} (${last.reviewedOn}); date the revocation on or after ${last.reviewedOn}.`,
-        {
-          issues: [
-            {
-              path: ['revokedOn'],
-              message: `before the last review (${last.reviewedOn})`,
-              code: 'VALIDATION_FAILED',
-            },
-          ],
-        },
-      );
-    }
+    await assertNotBeforeLastReview(tx, designation, 'revokedOn', revokedOn, 'revocation');
     designation.revokedOn = revokedOn;
     designation.revokedBy = data.revokedById
       ? await findOrFail(tx, Person, data.revokedById, 'Person')
@@ -303,6 +267,33 @@ function lastReview(em: EntityManager, designation: KeyAccountDesignation) {
     KeyAccountDesignationReview,
     { designation },
     { orderBy: { reviewedOn: 'desc', id: 'desc' } },
+  );
+}
+
+/**
+ * A review or a revocation is not dated before the designation's last review
+ * (VALIDATION_FAILED at `field`): the history is read by date, so an earlier review recorded
+ * later would move the due date back and rewrite the quarters between the two reviews, and an
+ * earlier end would leave a review of a designation that had already ended.
+ */
+async function assertNotBeforeLastReview(
+  tx: EntityManager,
+  designation: KeyAccountDesignation,
+  field: 'reviewedOn' | 'revokedOn',
+  day: string,
+  step: string,
+): Promise<void> {
+  const last = await lastReview(tx, designation);
+  if (!last || day >= last.reviewedOn) return;
+  await tx.populate(designation, ['account']);
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    `${field} (${day}) is before the last review of the key-account designation of ${designation.account.externalRef} (${last.reviewedOn}); date the ${step} on or after ${last.reviewedOn}.`,
+    {
+      issues: [
+        { path: [field], message: `before the last review (${last.reviewedOn})`, code: 'VALIDATION_FAILED' },
+      ],
+    },
   );
 }
 
