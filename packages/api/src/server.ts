@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
-import type { MikroORM } from '@kam/domain';
+import { type MikroORM, purgeExpiredIdempotencyKeys } from '@kam/domain';
 import type { Logger } from './logger.ts';
 import type { KamYoga } from './yoga.ts';
 
@@ -22,7 +22,11 @@ export interface ServerOptions {
   graceSeconds: number;
   /** Extra routes (the report sites in the demo) tried before the API. */
   extraHandler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** How often expired idempotency keys are deleted (also once at start); an hour by default. */
+  purgeEveryMs?: number;
 }
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -121,10 +125,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}`;
 
+  // Idempotency keys are looked up by key, so expired ones only take room: deleted here, off the
+  // requests' path (one indexed delete an hour), rather than by a bulk call that would pay for it.
+  let purging: Promise<void> = Promise.resolve();
+  const purge = () => {
+    purging = purging.then(() =>
+      purgeExpiredIdempotencyKeys(orm.em.fork()).then(
+        deleted => {
+          if (deleted > 0) logger.info({ deleted }, 'deleted expired idempotency keys');
+        },
+        error => logger.warn({ err: error }, 'could not delete expired idempotency keys; trying again later'),
+      ),
+    );
+  };
+  purge();
+  const purgeTimer = setInterval(purge, options.purgeEveryMs ?? PURGE_EVERY_MS).unref();
+
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= (async () => {
       closing = true;
+      clearInterval(purgeTimer);
       logger.info({ inFlight }, 'shutting down: finishing in-flight requests');
       const stopped = new Promise<void>(resolve => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -132,6 +153,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       while (inFlight > 0 && Date.now() < deadline) await new Promise(r => setTimeout(r, 25));
       server.closeAllConnections();
       await stopped;
+      await purging;
       await orm.close(true);
       logger.info('stopped');
     })();

@@ -78,9 +78,11 @@ describe('idempotency keys', () => {
     expect(empty).toMatchObject({
       __typename: 'ValidationError',
       code: 'VALIDATION_FAILED',
-      fieldErrors: [{ path: ['idempotencyKey'], code: 'VALIDATION_FAILED' }],
+      fieldErrors: [{ path: ['idempotencyKey'], code: 'TOO_SMALL' }],
     });
-    expect(empty.message).toBe('idempotencyKey must be 1–255 characters (a UUID is a good choice); got 0.');
+    expect(empty.message).toBe(
+      'idempotencyKey must not be empty: send 1 to 255 characters (a UUID is a good choice).',
+    );
     // Nothing was written: the row is new to a call without a key.
     expect((await recordSignals([signal('S-3')], null)).data).toMatchObject({ created: 1 });
   });

@@ -30,6 +30,7 @@ interface Outcome {
   typename: string;
   code?: string;
   message?: string;
+  currentVersion?: number | null;
   version?: number;
   name: string;
   stored?: string;
@@ -108,7 +109,13 @@ describe('concurrency: 50 clients editing the same account plan with expectedVer
           }
           const name = `round ${round} client ${client} attempt ${attempt}`;
           const res = await api.gql<{
-            updatePlan: { __typename: string; code?: string; message?: string; data?: PlanData };
+            updatePlan: {
+              __typename: string;
+              code?: string;
+              message?: string;
+              currentVersion?: number | null;
+              data?: PlanData;
+            };
           }>(WRITE, { input: { id: planId, expectedVersion, sections: { [SECTION]: name } } }, token);
           const answer = res.body.data?.updatePlan;
           outcomes.push({
@@ -120,6 +127,7 @@ describe('concurrency: 50 clients editing the same account plan with expectedVer
             typename: answer?.__typename ?? 'none',
             code: answer?.code,
             message: answer?.message,
+            currentVersion: answer?.currentVersion,
             version: answer?.data?.version,
             stored: sectionText(answer?.data),
             name,
@@ -138,7 +146,9 @@ describe('concurrency: 50 clients editing the same account plan with expectedVer
       `reliability/concurrency (${api.db.dialect}) ${new Date().toISOString()} — ${machine()}`,
       `  ${CLIENTS} clients × ${ROUNDS} rounds (≤ ${ATTEMPTS} attempts each) editing one account plan with updatePlan: ${outcomes.length} writes in ${elapsedMs} ms`,
       `  wins: ${wins.length}; typed conflicts: ${conflicts.length}; other: ${outcomes.length - wins.length - conflicts.length}`,
-      `  conflicts caught by the version check before writing: ${conflicts.filter(c => /you sent version/.test(c.message ?? '')).length}; by the database's versioned UPDATE: ${conflicts.filter(c => /while you were saving/.test(c.message ?? '')).length}`,
+      // A conflict found by the database's versioned UPDATE (two writes past the check at once) is
+      // answered as one found by the version check: the same message, with currentVersion.
+      `  conflicts with the current version: ${conflicts.filter(c => /you sent version/.test(c.message ?? '')).length}`,
       `  HTTP statuses: ${JSON.stringify(countBy(outcomes.map(o => String(o.status))))}`,
       `  version ${startVersion} → ${startVersion + wins.length}`,
     ].join('\n');
@@ -150,7 +160,8 @@ describe('concurrency: 50 clients editing the same account plan with expectedVer
     expect(outcomes.length - wins.length - conflicts.length).toBe(0);
     for (const c of conflicts) {
       expect(c.code).toBe('VERSION_CONFLICT');
-      expect(c.message).toMatch(/changed by someone else/);
+      expect(c.message).toMatch(/changed by someone else: you sent version \d+, the current version is \d+/);
+      expect(c.currentVersion).toBeGreaterThan(c.expectedVersion);
     }
     // Exactly one winner per version, the versions consecutive from the start.
     const byVersion = [...wins].sort((a, b) => a.expectedVersion - b.expectedVersion);

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
-import { findOrFail } from '../common/lookup.ts';
+import { findOrFail, lockOnPostgreSql } from '../common/lookup.ts';
 import { assertQuarterStarted } from '../common/quarter.ts';
 import { assertVersion, notRecorded, writeAs } from '../common/unit-of-work.ts';
 import { parseInput } from '../common/validation.ts';
@@ -29,6 +29,16 @@ export function externalRefTaken(ref: string, path: (string | number)[] = ['exte
   );
 }
 
+/**
+ * Throws EXTERNAL_REF_TAKEN if an account has `ref`, holding `ref` until the transaction ends (on
+ * PostgreSQL): a create or rename to the same ref at the same time waits, then finds this one's
+ * account and is refused as it would be after it, not by the unique key with the database's text.
+ */
+async function assertRefFree(tx: EntityManager, ref: string): Promise<void> {
+  await lockOnPostgreSql(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`kam:account-ref:${ref}`]);
+  if (await tx.count(Account, { externalRef: ref })) throw externalRefTaken(ref);
+}
+
 /** Creates an account. Its `externalRef` must be unused and its parent must exist. */
 export async function createAccount(
   em: EntityManager,
@@ -37,7 +47,7 @@ export async function createAccount(
 ): Promise<Account> {
   const data = parseInput(createAccountSchema, input, 'account');
   return writeAs(em, actor, async tx => {
-    if (await tx.count(Account, { externalRef: data.externalRef })) throw externalRefTaken(data.externalRef);
+    await assertRefFree(tx, data.externalRef);
     let parent: Account | null = null;
     if (data.parentId) {
       parent = await findOrFail(tx, Account, data.parentId, 'Parent account');
@@ -67,8 +77,7 @@ export async function updateAccount(
     const account = await findOrFail(tx, Account, data.id, 'Account');
     assertVersion('Account', account, data.expectedVersion, `Account ${account.externalRef}`);
     if (data.externalRef !== undefined && data.externalRef !== account.externalRef) {
-      if (await tx.count(Account, { externalRef: data.externalRef }))
-        throw externalRefTaken(data.externalRef);
+      await assertRefFree(tx, data.externalRef);
       account.externalRef = data.externalRef;
     }
     if (data.name !== undefined) account.name = data.name;

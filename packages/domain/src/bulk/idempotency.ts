@@ -8,14 +8,19 @@ import type { BulkResult } from './bulk.types.ts';
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
-/** JSON with object keys sorted at every level, so equal payloads hash equally. */
+/**
+ * JSON with object keys sorted at every level, so equal payloads hash equally. A key whose value
+ * is null is left out: a bulk row's field sent as null is the field left out (both store it
+ * empty), so the two are the same request.
+ */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(
           Object.keys(v as object)
             .sort()
-            .map(k => [k, (v as Record<string, unknown>)[k]]),
+            .map(k => [k, (v as Record<string, unknown>)[k]])
+            .filter(([, field]) => field !== null),
         )
       : v,
   );
@@ -33,22 +38,28 @@ export interface IdempotencyRequest {
   payload: unknown;
 }
 
+/**
+ * A key is 1 to 255 characters, counted as the database's varchar(255) counts them: code points
+ * ("😀" is one character, though two UTF-16 units).
+ */
 function validateKey(key: string): void {
-  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      `idempotencyKey must be 1–${MAX_IDEMPOTENCY_KEY_LENGTH} characters (a UUID is a good choice); got ${key.length}.`,
-      {
-        issues: [
-          {
-            path: ['idempotencyKey'],
-            message: `1–${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
-            code: 'VALIDATION_FAILED',
-          },
-        ],
-      },
-    );
-  }
+  const length = [...key].length;
+  if (length >= 1 && length <= MAX_IDEMPOTENCY_KEY_LENGTH) return;
+  const issue =
+    length === 0
+      ? { path: ['idempotencyKey'], message: 'must not be empty', code: 'TOO_SMALL' }
+      : {
+          path: ['idempotencyKey'],
+          message: `must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+          code: 'TOO_BIG',
+        };
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    length === 0
+      ? `idempotencyKey must not be empty: send 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters (a UUID is a good choice).`
+      : `idempotencyKey ${issue.message} (it has ${length}); a UUID is a good choice.`,
+    { issues: [issue] },
+  );
 }
 
 async function replay(

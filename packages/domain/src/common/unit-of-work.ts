@@ -1,6 +1,8 @@
 import {
   DriverException,
+  type EntityClass,
   type EntityManager,
+  FlushMode,
   OptimisticLockError,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
@@ -22,7 +24,13 @@ export async function writeAs<T>(
   try {
     return await em.transactional(async tx => {
       bindActor(tx, actor);
-      return work(tx);
+      const result = await work(tx);
+      // Flushed here rather than at the commit, so that a lost version race is explained while the
+      // transaction can still read what the use case read.
+      await tx.flush().catch(async (error: unknown) => {
+        throw (await lostVersionRace(error, tx)) ?? error;
+      });
+      return result;
     });
   } catch (error) {
     // The transaction worked on the caller's entity instances: a use case that failed half-way
@@ -31,6 +39,71 @@ export async function writeAs<T>(
     em.clear();
     throw translateDatabaseError(error, em);
   }
+}
+
+/**
+ * How `assertVersion` named each record whose version it accepted, and the version it accepted:
+ * a write whose versioned UPDATE then finds the record changed lost a race to another request
+ * (which committed between the check and the UPDATE) and is answered as a check that came after
+ * that request would have been (`lostVersionRace`).
+ */
+const checkedVersions = new WeakMap<
+  object,
+  { entityName: string; label: string | (() => Promise<string>); plural: boolean; expectedVersion: number }
+>();
+
+/**
+ * The VERSION_CONFLICT of a write whose versioned UPDATE found its record changed (PostgreSQL:
+ * two requests passed the version check at once, and the other committed first): the message and
+ * `currentVersion` that `assertVersion` gives a request sent after the other's, with the version
+ * the record has now. `tx` is the failed write's transaction, still open (its UPDATE changed
+ * nothing). Null for any other error, and when the record cannot be read.
+ */
+async function lostVersionRace(error: unknown, tx: EntityManager): Promise<DomainError | null> {
+  if (!(error instanceof OptimisticLockError)) return null;
+  const entity = error.getEntity?.() as { id?: number } | undefined;
+  if (!entity || typeof entity.id !== 'number') return null;
+  const checked = checkedVersions.get(entity);
+  try {
+    // A clean EntityManager in the same transaction: a read there does not flush the failed changes.
+    const stored = await tx
+      .fork({ keepTransactionContext: true })
+      .findOne(entity.constructor as EntityClass<{ id: number; version: number }>, { id: entity.id });
+    // A name worked out on demand (`assertVersionNamed`) reads through `tx`: without flushing.
+    tx.setFlushMode(FlushMode.COMMIT);
+    const label = !checked
+      ? `The ${recordWords(entity)}`
+      : typeof checked.label === 'string'
+        ? checked.label
+        : await checked.label();
+    if (!stored) {
+      return new DomainError(
+        'VERSION_CONFLICT',
+        `${label} ${checked?.plural ? 'were' : 'was'} removed by someone else while you were saving; nothing was written.`,
+        { cause: error, details: { entity: checked?.entityName, id: entity.id, currentVersion: null } },
+      );
+    }
+    if (checked) {
+      return versionConflict(checked.entityName, entity.id, label, checked.expectedVersion, stored.version, {
+        plural: checked.plural,
+        cause: error,
+      });
+    }
+    // Changed as a side effect, not at a version the caller sent: sent again, the change applies.
+    return new DomainError(
+      'VERSION_CONFLICT',
+      `${label} was changed by someone else while you were saving (it is now at version ${stored.version}); nothing was written. Send your change again.`,
+      { cause: error, details: { id: entity.id, currentVersion: stored.version } },
+    );
+  } catch {
+    return null;
+  }
+}
+
+/** "account plan": an entity's class name in words, for a message that has no better name. */
+function recordWords(entity: object | undefined): string {
+  const name = entity?.constructor?.name;
+  return name && name !== 'Object' ? name.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase() : 'record';
 }
 
 // Checked before any work: a bulk path writes its audit records itself and would otherwise
@@ -57,33 +130,25 @@ export function translateDatabaseError(error: unknown, em?: EntityManager): unkn
       ? em.getDriver().convertException(error)
       : error;
   if (converted instanceof UniqueConstraintViolationException) {
+    // The database's text names its tables, constraints and values: for the log (the cause), not
+    // for the client.
     return new DomainError(
       'DUPLICATE_ROW',
-      `A record with the same unique key already exists; if another request wrote it at the same time, send yours again (it will then see that record): ${converted.message}`,
+      'Another request stored the same record at the same time, so nothing was written. Send yours again: it will then see that record.',
       { cause: error },
     );
   }
   if (error instanceof OptimisticLockError) {
-    const entity = error.getEntity?.() as
-      | { constructor?: { name?: string }; id?: number; version?: number }
-      | undefined;
+    const entity = error.getEntity?.() as { id?: number } | undefined;
     return new DomainError(
       'VERSION_CONFLICT',
-      `${entity?.constructor?.name ?? 'The record'} ${entity?.id ?? ''} was changed by someone else while you were saving. Reload it and apply your change again.`.replace(
-        '  ',
-        ' ',
-      ),
+      `The ${recordWords(entity)} was changed by someone else while you were saving; nothing was written. Reload it and apply your change again.`,
       { cause: error, details: { entity: entity?.constructor?.name, id: entity?.id } },
     );
   }
   return error;
 }
 
-/**
- * Throws `VERSION_CONFLICT` unless the caller's `expectedVersion` is the entity's current version.
- * A missing version is `VALIDATION_FAILED`, never a silent pass: a change to an existing record
- * always names the version it was based on.
- */
 /**
  * `VERSION_CONFLICT` (with `currentVersion` null) for an `expectedVersion` sent to correct a
  * record keyed by its scope (a quarter's tier, financial line or measurement) that is not
@@ -98,6 +163,11 @@ export function notRecorded(label: string, expectedVersion: number, check: strin
   );
 }
 
+/**
+ * Throws `VERSION_CONFLICT` unless the caller's `expectedVersion` is the entity's current version.
+ * A missing version is `VALIDATION_FAILED`, never a silent pass: a change to an existing record
+ * always names the version it was based on.
+ */
 export function assertVersion(
   entityName: string,
   entity: { id: number; version: number },
@@ -118,12 +188,25 @@ export function assertVersion(
     );
   }
   if (entity.version !== expectedVersion) {
-    throw new DomainError(
-      'VERSION_CONFLICT',
-      `${label} ${plural ? 'were' : 'was'} changed by someone else: you sent version ${expectedVersion}, the current version is ${entity.version}. Reload ${plural ? 'them' : 'it'}, reapply your change and send version ${entity.version}.`,
-      { details: { entity: entityName, id: entity.id, expectedVersion, currentVersion: entity.version } },
-    );
+    throw versionConflict(entityName, entity.id, label, expectedVersion, entity.version, { plural });
   }
+  checkedVersions.set(entity, { entityName, label, plural, expectedVersion });
+}
+
+/** The VERSION_CONFLICT of a record changed since the version the caller sent (`assertVersion`). */
+function versionConflict(
+  entityName: string,
+  id: number,
+  label: string,
+  expectedVersion: number,
+  currentVersion: number,
+  { plural = false, cause }: { plural?: boolean; cause?: unknown } = {},
+): DomainError {
+  return new DomainError(
+    'VERSION_CONFLICT',
+    `${label} ${plural ? 'were' : 'was'} changed by someone else: you sent version ${expectedVersion}, the current version is ${currentVersion}. Reload ${plural ? 'them' : 'it'}, reapply your change and send version ${currentVersion}.`,
+    { cause, details: { entity: entityName, id, expectedVersion, currentVersion } },
+  );
 }
 
 /**
@@ -137,6 +220,9 @@ export async function assertVersionNamed(
   expectedVersion: number | undefined,
   label: () => Promise<string>,
 ): Promise<void> {
-  if (expectedVersion === entity.version) return;
+  if (expectedVersion === entity.version) {
+    checkedVersions.set(entity, { entityName, label, plural: false, expectedVersion });
+    return;
+  }
   assertVersion(entityName, entity, expectedVersion, await label());
 }

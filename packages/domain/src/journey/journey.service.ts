@@ -75,7 +75,9 @@ export async function assessTier(
     );
   }
   return writeAs(em, actor, async tx => {
-    const account = await findOrFail(tx, Account, data.accountId, 'Account');
+    // Locked, as for financial lines: a first tier of the quarter sent at the same time waits, then
+    // finds this one and is answered as it would be after it, not by the unique key.
+    const account = await findOrFail(tx, Account, data.accountId, 'Account', { lock: true });
     await assertKeyInQuarter(tx, account, data.quarter);
     const assessedBy = data.assessedById ? await findOrFail(tx, Person, data.assessedById, 'Person') : null;
     const existing = await tx.findOne(TierAssessment, { account, quarter: data.quarter });

@@ -3,7 +3,7 @@ import { Account } from '../accounts/account.entity.ts';
 import type { Actor } from '../common/actor.ts';
 import { assertNotAfterToday } from '../common/dated.ts';
 import { DomainError } from '../common/domain-error.ts';
-import { findOrFail } from '../common/lookup.ts';
+import { findOrFail, lockOnPostgreSql } from '../common/lookup.ts';
 import { assertQuarterStarted, quarterOf } from '../common/quarter.ts';
 import { assertVersion, notRecorded, writeAs } from '../common/unit-of-work.ts';
 import { parseInput } from '../common/validation.ts';
@@ -101,6 +101,10 @@ export async function recordMeasurement(em: EntityManager, input: RecordMeasurem
         issues: [{ path: ['market'], message: 'too long once normalised', code: 'TOO_BIG' }],
       });
     }
+    // Held until the end (PostgreSQL): a first value of the same scope sent at the same time waits,
+    // then finds this one and is answered as it would be after it, not by the unique key with the
+    // database's text; and a market's first name is the one of the value recorded first.
+    await lockOnPostgreSql(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`kam:measurement:${scopeKey}`]);
     const existing = await tx.findOne(OrganisationMeasurement, {
       kind: data.kind,
       quarter: data.quarter,
