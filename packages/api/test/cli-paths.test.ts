@@ -33,17 +33,13 @@ describe.runIf(testDialect() === 'sqlite')('paths and values on the kam command 
 
   /** `kam …` in this process, run from `user`: for what is refused before anything is written. */
   async function kamHere(args: string[]): Promise<KamRun> {
-    const before = process.env.INIT_CWD;
-    process.env.INIT_CWD = user;
-    const cli = cliOn(database);
+    const cli = cliOn(database, { invokedIn: user });
     try {
       const code = await cli.kam(...args);
       const lines = (printed: string[]) => printed.map(line => `${line}\n`).join('');
       return { code, stdout: lines(cli.out), stderr: lines(cli.errors) };
     } finally {
       cli.restore();
-      if (before === undefined) delete process.env.INIT_CWD;
-      else process.env.INIT_CWD = before;
     }
   }
 

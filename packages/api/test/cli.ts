@@ -8,12 +8,16 @@ const KAM_CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 /**
  * `kam` run in this process on the database at `databaseUrl`, its console output captured:
  * `kam(...args)` gives the exit code (main's, or the `process.exitCode` a command such as
- * `kam import` sets), `out` and `errors` the lines it printed. `restore()` puts the console and
- * `DATABASE_URL` back; call it in a `finally`.
+ * `kam import` sets), `out` and `errors` the lines it printed. Run as from `invokedIn` (default:
+ * this process's folder, which relative paths in a test are written from): `INIT_CWD`, as pnpm
+ * sets it, whatever the `pnpm test` that started the run set. `restore()` puts the console,
+ * `DATABASE_URL` and `INIT_CWD` back; call it in a `finally`.
  */
-export function cliOn(databaseUrl: string) {
+export function cliOn(databaseUrl: string, { invokedIn = process.cwd() }: { invokedIn?: string } = {}) {
   const before = process.env.DATABASE_URL;
+  const initCwd = process.env.INIT_CWD;
   process.env.DATABASE_URL = databaseUrl;
+  process.env.INIT_CWD = invokedIn;
   const out: string[] = [];
   const errors: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...args) => void out.push(args.join(' ')));
@@ -32,6 +36,8 @@ export function cliOn(databaseUrl: string) {
       error.mockRestore();
       if (before === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = before;
+      if (initCwd === undefined) delete process.env.INIT_CWD;
+      else process.env.INIT_CWD = initCwd;
     },
   };
 }
