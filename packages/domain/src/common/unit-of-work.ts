@@ -21,23 +21,23 @@ export async function writeAs<T>(
   work: (tx: EntityManager) => Promise<T>,
 ): Promise<T> {
   assertAttributed(actor);
+  let tx: EntityManager | undefined;
   try {
-    return await em.transactional(async tx => {
-      bindActor(tx, actor);
-      const result = await work(tx);
-      // Flushed here rather than at the commit, so that a lost version race is explained while the
-      // transaction can still read what the use case read.
-      await tx.flush().catch(async (error: unknown) => {
-        throw (await lostVersionRace(error, tx)) ?? error;
-      });
-      return result;
+    return await em.transactional(async fork => {
+      tx = fork;
+      bindActor(fork, actor);
+      return work(fork);
     });
   } catch (error) {
+    // A lost version race is explained after the rollback, when the other request's commit can be
+    // read (flushing inside the transaction to explain it there made every write compute its
+    // change sets twice: the transaction flushes again before committing).
+    const race = tx ? await lostVersionRace(error, tx) : null;
     // The transaction worked on the caller's entity instances: a use case that failed half-way
     // left its changes on them (and a failed flush may have marked them as written). Forget
     // them, or the caller's next flush (the next mutation of the same request) would write them.
     em.clear();
-    throw translateDatabaseError(error, em);
+    throw race ?? translateDatabaseError(error, em);
   }
 }
 
@@ -56,8 +56,8 @@ const checkedVersions = new WeakMap<
  * The VERSION_CONFLICT of a write whose versioned UPDATE found its record changed (PostgreSQL:
  * two requests passed the version check at once, and the other committed first): the message and
  * `currentVersion` that `assertVersion` gives a request sent after the other's, with the version
- * the record has now. `tx` is the failed write's transaction, still open (its UPDATE changed
- * nothing). Null for any other error, and when the record cannot be read.
+ * the record has now. `tx` is the failed write's EntityManager, after its transaction's rollback.
+ * Null for any other error, and when the record cannot be read.
  */
 async function lostVersionRace(error: unknown, tx: EntityManager): Promise<DomainError | null> {
   if (!(error instanceof OptimisticLockError)) return null;
@@ -65,12 +65,15 @@ async function lostVersionRace(error: unknown, tx: EntityManager): Promise<Domai
   if (!entity || typeof entity.id !== 'number') return null;
   const checked = checkedVersions.get(entity);
   try {
-    // A clean EntityManager in the same transaction: a read there does not flush the failed changes.
-    const stored = await tx
-      .fork({ keepTransactionContext: true })
-      .findOne(entity.constructor as EntityClass<{ id: number; version: number }>, { id: entity.id });
-    // A name worked out on demand (`assertVersionNamed`) reads through `tx`: without flushing.
+    // `tx` is the failed write's EntityManager, its transaction rolled back: it reads outside any
+    // transaction from now on, and never flushes the failed changes it still holds.
+    tx.resetTransactionContext();
     tx.setFlushMode(FlushMode.COMMIT);
+    // A clean EntityManager for the version: the stale instance in `tx` would be returned as is.
+    const stored = await tx
+      .fork({ clear: true })
+      .findOne(entity.constructor as EntityClass<{ id: number; version: number }>, { id: entity.id });
+    // A name worked out on demand (`assertVersionNamed`) reads through `tx`.
     const label = !checked
       ? `The ${recordWords(entity)}`
       : typeof checked.label === 'string'
