@@ -3,6 +3,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withoutPassword } from '@kam/api/urls';
 import * as z from 'zod';
 import { quarter } from './data/schemas.ts';
 
@@ -23,14 +24,6 @@ const siteList = (fallback: string) =>
     .pipe(z.array(z.enum(REPORT_SITES)).min(1))
     .transform(list => REPORT_SITES.filter(site => list.includes(site)));
 
-/**
- * A URL for messages: without the user name and password it may hold (`http://***@host/…`),
- * also when it is not a valid URL.
- */
-export function withoutCredentials(url: string): string {
-  return url.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#@\s]*@/i, '$1***@');
-}
-
 const envSchema = z.object({
   KAM_API_URL: z.preprocess(
     emptyAsUndefined,
@@ -39,7 +32,7 @@ const envSchema = z.object({
         protocol: /^https?$/,
         abort: true,
         error: issue =>
-          `must be the http(s) URL of the API's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql; got ${JSON.stringify(withoutCredentials(String(issue.input)))}`,
+          `must be the http(s) URL of the API's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql; got ${JSON.stringify(withoutPassword(String(issue.input)))}`,
       })
       // The token goes in a header (KAM_API_TOKEN); fetch refuses a URL with credentials, and
       // repeats the URL, password and all, in its message.
@@ -50,7 +43,7 @@ const envSchema = z.object({
         },
         {
           error: issue =>
-            `must not hold a user name or password: put the token in KAM_API_TOKEN, not in the URL; got ${JSON.stringify(withoutCredentials(String(issue.input)))}`,
+            `must not hold a user name or password: put the token in KAM_API_TOKEN, not in the URL; got ${JSON.stringify(withoutPassword(String(issue.input)))}`,
         },
       )
       .optional(),

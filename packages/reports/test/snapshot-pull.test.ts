@@ -117,20 +117,20 @@ describe('the report environment', () => {
     expect(() =>
       parseReportEnv({ KAM_API_URL: 'ftp://user:hunter2@127.0.0.1/graphql', KAM_API_TOKEN: 'x' }),
     ).toThrow(
-      `must be the http(s) URL of the API's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql; got "ftp://***@127.0.0.1/graphql"`,
+      `must be the http(s) URL of the API's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql; got "ftp://user:***@127.0.0.1/graphql"`,
     );
     expect(() =>
       parseReportEnv({ KAM_API_URL: 'http://user:secret@127.0.0.1:4199/graphql', KAM_API_TOKEN: 'x' }),
     ).toThrow(
-      'must not hold a user name or password: put the token in KAM_API_TOKEN, not in the URL; got "http://***@127.0.0.1:4199/graphql"',
+      'must not hold a user name or password: put the token in KAM_API_TOKEN, not in the URL; got "http://user:***@127.0.0.1:4199/graphql"',
     );
     // A client given such a URL anyway says where it went without the password.
     const api = httpApiClient({ url: 'http://user:secret@127.0.0.1:4199/graphql', token: 'x' });
     const error = await listSnapshots(api).catch((caught: Error) => caught);
     expect((error as Error).message).toMatch(
-      /^Cannot reach the API at http:\/\/\*\*\*@127\.0\.0\.1:4199\/graphql: /,
+      /^Cannot reach the API at http:\/\/user:\*\*\*@127\.0\.0\.1:4199\/graphql: /,
     );
-    expect((error as Error).message).not.toMatch(/secret|user:/);
+    expect((error as Error).message).not.toMatch(/secret/);
   });
 
   it('reads a revision written in decimal digits only', () => {

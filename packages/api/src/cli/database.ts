@@ -3,6 +3,7 @@ import path from 'node:path';
 import { dialectOf, type MikroORM, openOrm, pendingMigrations, sqlitePath } from '@kam/domain';
 import type { KamEnv } from '../env.ts';
 import { makeFolders } from '../ops/paths.ts';
+import { withoutPassword } from '../ops/urls.ts';
 
 /**
  * A SQLite `DATABASE_URL` that names no file, said as such: opening it would create an empty
@@ -54,7 +55,9 @@ export async function openDatabase(env: KamEnv, options: { create?: boolean } = 
   } catch (error) {
     throw (
       notASqliteFile(env.DATABASE_URL, error) ??
-      new Error(`Cannot open the database at ${redact(env.DATABASE_URL)}: ${(error as Error).message}`)
+      new Error(
+        `Cannot open the database at ${withoutPassword(env.DATABASE_URL)}: ${(error as Error).message}`,
+      )
     );
   }
   // PostgreSQL connects lazily: ask now, so that a wrong address, database or role fails here,
@@ -66,7 +69,7 @@ export async function openDatabase(env: KamEnv, options: { create?: boolean } = 
     throw (
       notASqliteFile(env.DATABASE_URL, error) ??
       new Error(
-        `Cannot reach the database at ${redact(env.DATABASE_URL)}: ${(error as Error).message}. Check that the server runs there and accepts connections, and that DATABASE_URL names it.`,
+        `Cannot reach the database at ${withoutPassword(env.DATABASE_URL)}: ${(error as Error).message}. Check that the server runs there and accepts connections, and that DATABASE_URL names it.`,
       )
     );
   }
@@ -85,9 +88,4 @@ export async function assertMigrated(orm: MikroORM): Promise<void> {
       `The database needs ${pending.length} migration(s) (${pending.join(', ')}). Run \`kam migrate\` first.`,
     );
   }
-}
-
-/** A database URL without its password, for messages and logs. */
-export function redact(url: string): string {
-  return url.replace(/(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/i, '$1:***@');
 }

@@ -3,7 +3,8 @@
  * process over the local database (the embedded default, no server needed). Either way the
  * reports only see what the API serves; they never open the database.
  */
-import { type ReportEnv, withoutCredentials } from '../env.ts';
+import { withoutPassword } from '@kam/api/urls';
+import type { ReportEnv } from '../env.ts';
 
 export interface GraphQLResult<T> {
   data?: T | null;
@@ -36,7 +37,7 @@ function causeOf(error: unknown): string {
 /** A client for a running kam API (`KAM_API_URL`, token from `KAM_API_TOKEN`). */
 export function httpApiClient(options: { url: string; token: string; timeoutMs?: number }): ReportApi {
   // Messages never repeat a password (parseReportEnv refuses a URL with one; a caller may not).
-  const where = withoutCredentials(options.url);
+  const where = withoutPassword(options.url);
   return {
     where,
     async query<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {

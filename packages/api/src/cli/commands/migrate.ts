@@ -1,7 +1,8 @@
 import { migrateDatabase } from '@kam/domain';
 import type { Command } from 'commander';
 import { parseEnv } from '../../env.ts';
-import { openDatabase, redact } from '../database.ts';
+import { withoutPassword } from '../../ops/urls.ts';
+import { openDatabase } from '../database.ts';
 
 export function registerMigrate(program: Command): void {
   program
@@ -14,8 +15,8 @@ export function registerMigrate(program: Command): void {
         const report = await migrateDatabase(orm);
         console.log(
           report.applied.length
-            ? `Applied ${report.applied.length} migration(s) to ${redact(env.DATABASE_URL)}: ${report.applied.join(', ')}`
-            : `${redact(env.DATABASE_URL)} is up to date.`,
+            ? `Applied ${report.applied.length} migration(s) to ${withoutPassword(env.DATABASE_URL)}: ${report.applied.join(', ')}`
+            : `${withoutPassword(env.DATABASE_URL)} is up to date.`,
         );
         if (report.referenceData.created)
           console.log(`Created ${report.referenceData.created} reference row(s).`);

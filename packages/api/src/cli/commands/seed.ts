@@ -2,7 +2,8 @@ import { defaultEndQuarter, parseQuarter, seedDemoPortfolio, systemActor } from 
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parseEnv } from '../../env.ts';
-import { assertMigrated, openDatabase, redact } from '../database.ts';
+import { withoutPassword } from '../../ops/urls.ts';
+import { assertMigrated, openDatabase } from '../database.ts';
 import { wholeNumber } from '../options.ts';
 
 export function registerSeed(program: Command): void {
@@ -43,7 +44,7 @@ export function registerSeed(program: Command): void {
         );
         bar?.stop();
         console.log(
-          `Loaded the demo portfolio into ${redact(env.DATABASE_URL)} in ${(report.ms / 1000).toFixed(1)} s: ${report.accounts} accounts (${report.keyAccounts} key), ${report.financialRows} financial rows over ${report.quarters[0]}–${report.quarters.at(-1)}.`,
+          `Loaded the demo portfolio into ${withoutPassword(env.DATABASE_URL)} in ${(report.ms / 1000).toFixed(1)} s: ${report.accounts} accounts (${report.keyAccounts} key), ${report.financialRows} financial rows over ${report.quarters[0]}–${report.quarters.at(-1)}.`,
         );
       } finally {
         bar?.stop();

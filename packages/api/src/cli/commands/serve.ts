@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { apiConfigFrom, parseEnv } from '../../env.ts';
 import { createLogger } from '../../logger.ts';
+import { withoutPassword } from '../../ops/urls.ts';
 import { startServer } from '../../server.ts';
 import { createKamYoga } from '../../yoga.ts';
-import { assertMigrated, openDatabase, redact } from '../database.ts';
+import { assertMigrated, openDatabase } from '../database.ts';
 import { applyServeHeapLimits, heapFlagsOf, heapLimitMb } from '../heap.ts';
 import { listenEnvFrom } from '../options.ts';
 
@@ -36,7 +37,7 @@ export function registerServe(program: Command): void {
       logger.info(
         {
           url: `${running.url}/graphql`,
-          database: redact(env.DATABASE_URL),
+          database: withoutPassword(env.DATABASE_URL),
           env: env.KAM_ENV,
           graphiql: config.graphiql,
           heapLimitMb: heapLimitMb(),
