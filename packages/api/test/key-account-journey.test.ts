@@ -89,43 +89,31 @@ async function journey(quarter: string) {
 }
 
 describe('the journey’s moves count only the accounts key at the quarter’s end', () => {
-  it('an account whose designation ended within the quarter leaves its moves as it leaves its distribution', async () => {
-    const account = await newAccount();
-    const version = await designate(account, '2026-01-01');
-    await assess(account, '2026-Q2', 'TIER_4');
-    await assess(account, '2026-Q3', 'TIER_2');
-    const before = await journey('2026-Q3');
-    // Revoked as from 2026-09-15: not key on 2026-09-30, the end of 2026-Q3.
-    await ok(api, admin, 'revokeKeyAccount', 'RevokeKeyAccountInput', {
-      accountId: account,
-      expectedVersion: version,
-      revokedOn: '2026-09-15',
-      reason: 'Lost the framework contract',
-    });
-    const after = await journey('2026-Q3');
-    expect(after.at('TIER_2')).toBe(before.at('TIER_2') - 1);
-    expect(after.progressed).toBe(before.progressed - 1);
-    expect(after.moved('TIER_4', 'TIER_2')).toBe(before.moved('TIER_4', 'TIER_2') - 1);
-    expect(after.regressed).toBe(before.regressed);
-  });
-
-  it('an account revoked in 2026-Q4 and assessed for it is no progress of 2026-Q4', async () => {
-    const account = await newAccount();
-    const version = await designate(account, '2026-01-01');
-    await assess(account, '2026-Q3', 'TIER_4');
-    await assess(account, '2026-Q4', 'TIER_3');
-    const before = await journey('2026-Q4');
-    await ok(api, admin, 'revokeKeyAccount', 'RevokeKeyAccountInput', {
-      accountId: account,
-      expectedVersion: version,
-      revokedOn: '2026-10-15',
-      reason: 'Consolidated into the group account',
-    });
-    const after = await journey('2026-Q4');
-    expect(after.at('TIER_3')).toBe(before.at('TIER_3') - 1);
-    expect(after.progressed).toBe(before.progressed - 1);
-    expect(after.moved('TIER_4', 'TIER_3')).toBe(before.moved('TIER_4', 'TIER_3') - 1);
-  });
+  // Revoked within the quarter: not key at its end, so neither in its distribution nor its moves.
+  it.each([
+    { previous: '2026-Q2', quarter: '2026-Q3', from: 'TIER_4', to: 'TIER_2', revokedOn: '2026-09-15' },
+    { previous: '2026-Q3', quarter: '2026-Q4', from: 'TIER_4', to: 'TIER_3', revokedOn: '2026-10-15' },
+  ])(
+    'an account assessed $from in $previous and $to in $quarter, revoked on $revokedOn, is no progress of $quarter',
+    async ({ previous, quarter, from, to, revokedOn }) => {
+      const account = await newAccount();
+      const version = await designate(account, '2026-01-01');
+      await assess(account, previous, from);
+      await assess(account, quarter, to);
+      const before = await journey(quarter);
+      await ok(api, admin, 'revokeKeyAccount', 'RevokeKeyAccountInput', {
+        accountId: account,
+        expectedVersion: version,
+        revokedOn,
+        reason: 'Lost the framework contract',
+      });
+      const after = await journey(quarter);
+      expect(after.at(to)).toBe(before.at(to) - 1);
+      expect(after.progressed).toBe(before.progressed - 1);
+      expect(after.moved(from, to)).toBe(before.moved(from, to) - 1);
+      expect(after.regressed).toBe(before.regressed);
+    },
+  );
 });
 
 describe('a revocation is not dated before the designation’s last review', () => {
