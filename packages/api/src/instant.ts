@@ -1,4 +1,4 @@
-import { dateProblem, isCalendarDay } from '@kam/domain';
+import { dateProblem, isKamDate } from '@kam/domain';
 
 /** YYYY-MM-DD, then optionally a time of day with its time zone (Z or an offset). */
 const INSTANT = /^(\d{4}-\d{2}-\d{2})(?:([Tt ])(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([Zz]|[+-]\d{2}:?\d{2})?)?$/;
@@ -13,7 +13,7 @@ export function parseInstant(value: unknown): Date | { problem: string } {
   const match = typeof value === 'string' ? INSTANT.exec(value) : null;
   if (!match) return { problem: 'must be an ISO 8601 instant such as 2026-11-23T10:00:00Z' };
   const [, day, separator, time, zone] = match as unknown as [string, string, string?, string?, string?];
-  if (!isCalendarDay(day)) return { problem: dateProblem(day) };
+  if (!isKamDate(day)) return { problem: dateProblem(day) };
   if (time !== undefined && zone === undefined) {
     return {
       problem: `must say its time zone: add Z for UTC or an offset, as in ${day}T${time}Z or ${day}T${time}+01:00`,

@@ -207,3 +207,58 @@ describe('a code that names nothing', () => {
     ]);
   });
 });
+
+describe('a date outside the years 1900 to 2999 in a bulk row', () => {
+  it('rejects that row alone, on both databases, and writes the good ones (PARTIAL)', async () => {
+    // 0000-01-01 was stored on SQLite and failed the whole call on PostgreSQL (no year 0) with a
+    // masked "Unexpected error.", losing the good rows.
+    const res = await api.gql<{
+      recordSignals: {
+        data?: {
+          created: number;
+          rejections: { index: number; path: string[]; code: string; message: string }[];
+        };
+      };
+    }>(
+      `mutation($rows: [SignalRowInput!]!) { recordSignals(rows: $rows, mode: PARTIAL) {
+         ... on RecordSignalsSuccess { data { created rejections { index path code message } } } } }`,
+      {
+        rows: [
+          { ...signal('Y-0'), occurredOn: '0000-01-01' },
+          { ...signal('Y-1'), occurredOn: '1899-12-31' },
+          signal('Y-2'),
+        ],
+      },
+      integration,
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.recordSignals.data).toEqual({
+      created: 1,
+      rejections: [
+        {
+          index: 0,
+          path: ['occurredOn'],
+          code: 'INVALID_FORMAT',
+          message: 'must be a date of the years 1900 to 2999; 0000-01-01 is not',
+        },
+        {
+          index: 1,
+          path: ['occurredOn'],
+          code: 'INVALID_FORMAT',
+          message: 'must be a date of the years 1900 to 2999; 1899-12-31 is not',
+        },
+      ],
+    });
+  });
+
+  it('as a Date variable is refused by the scalar, saying the years', async () => {
+    const res = await api.gql(
+      `mutation($input: RecordSignalInput!) { recordSignal(input: $input) { __typename } }`,
+      { input: { accountId: 'QWNjb3VudDox', kind: 'ADVICE_REQUEST', occurredOn: '0000-03-01' } },
+      admin,
+    );
+    expect(res.body.errors?.[0]?.message).toContain(
+      'Date must be a date of the years 1900 to 2999; 0000-03-01 is not; got "0000-03-01".',
+    );
+  });
+});

@@ -4,7 +4,7 @@ import {
   type EntityManager,
   type FilterQuery,
   findRowsByCursor,
-  isCalendarDay,
+  isKamDate,
   type QueryOrderMap,
 } from '@kam/domain';
 import { pricedBy } from '../complexity.ts';
@@ -154,7 +154,7 @@ function fitsProperty(prop: OrderedProperty | undefined, value: unknown, platfor
       return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
     case 'string': {
       if (typeof value !== 'string') return false;
-      if (prop.columnTypes?.[0] === 'date') return CALENDAR_DAY.test(value) && isCalendarDay(value);
+      if (prop.columnTypes?.[0] === 'date') return CALENDAR_DAY.test(value) && isKamDate(value);
       if (!prop.customType?.fromJSON) return true;
       try {
         prop.customType.fromJSON(value, platform);

@@ -1,4 +1,4 @@
-import { dateProblem, isCalendarDay, isQuarter, moneyProblem, quarterProblem, toCents } from '@kam/domain';
+import { dateProblem, isKamDate, isQuarter, moneyProblem, quarterProblem, toCents } from '@kam/domain';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { builder } from '../builder.ts';
 import { parseInstant } from '../instant.ts';
@@ -47,7 +47,7 @@ function parseMoney(value: string | number): string | number {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function parseDate(value: unknown): string {
   // Not Date.parse: V8 reads 2026-02-30 as 2 March.
-  if (typeof value !== 'string' || !DATE.test(value) || !isCalendarDay(value)) {
+  if (typeof value !== 'string' || !DATE.test(value) || !isKamDate(value)) {
     throw new GraphQLError(`Date ${dateProblem(value)}; got ${JSON.stringify(value)}.`);
   }
   return value;

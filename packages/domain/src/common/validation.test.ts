@@ -3,11 +3,13 @@ import { z } from 'zod';
 import {
   canonicalDecimal,
   decimalSchema,
+  emailSchema,
   externalRefSchema,
   influenceSchema,
   isoDateSchema,
   moneyProblem,
   moneySchema,
+  optionalEmail,
   quarterSchema,
   scoreSchema,
   toFieldIssues,
@@ -63,6 +65,63 @@ describe('dates and quarters', () => {
     ]);
     expect(issues(isoDateSchema, '2026-02-30')).toEqual([
       ['INVALID_FORMAT', 'must be a day of the calendar: 2026-02 has 28 days'],
+    ]);
+  });
+});
+
+describe('a date outside the years of kam’s quarters', () => {
+  it('is refused as a date, on every database alike', () => {
+    // 0000-01-01 was stored on SQLite (quarter "0000-Q1") and failed PostgreSQL, which has no
+    // year 0, with a masked "Unexpected error." that lost a PARTIAL call's good rows.
+    for (const date of ['0000-01-01', '1899-12-31', '3000-01-01']) {
+      expect(issues(isoDateSchema, date)).toEqual([
+        ['INVALID_FORMAT', `must be a date of the years 1900 to 2999; ${date} is not`],
+      ]);
+    }
+    expect(isoDateSchema.parse('1900-01-01')).toBe('1900-01-01');
+    expect(isoDateSchema.parse('2999-12-31')).toBe('2999-12-31');
+  });
+});
+
+describe('a choice from a list (an enum)', () => {
+  const kind = z.enum(['ADVICE_REQUEST', 'REFERRAL']);
+  it('left empty is REQUIRED, as any other required field', () => {
+    // Was INVALID_VALUE 'Invalid option: expected one of "ADVICE_REQUEST"|"REFERRAL"'.
+    expect(issues(kind, '')).toEqual([['REQUIRED', 'is required']]);
+    expect(issues(kind, '  ')).toEqual([['REQUIRED', 'is required']]);
+    expect(issues(kind, null)).toEqual([['REQUIRED', 'is required']]);
+  });
+
+  it('with another value names the values it takes, in kam’s words', () => {
+    expect(issues(kind, 'PRAISE')).toEqual([
+      ['INVALID_VALUE', 'must be one of ADVICE_REQUEST, REFERRAL; got "PRAISE"'],
+    ]);
+    expect(issues(kind, 'referral')).toEqual([['INVALID_VALUE', 'must be written REFERRAL, in capitals']]);
+  });
+});
+
+describe('an e-mail address', () => {
+  it('is read without the blanks around it (a spreadsheet export’s trailing space)', () => {
+    expect(emailSchema.parse(' ada@example.com ')).toBe('ada@example.com');
+    expect(optionalEmail.parse('ada@example.com\t')).toBe('ada@example.com');
+  });
+
+  it('optional, left blank, is no address (null), as other optional texts are', () => {
+    expect(optionalEmail.parse('')).toBeNull();
+    expect(optionalEmail.parse('   ')).toBeNull();
+    expect(optionalEmail.parse(undefined)).toBeUndefined();
+    expect(issues(emailSchema, ' ')).toEqual([['REQUIRED', 'is required']]);
+  });
+
+  it('that is not one says what one looks like', () => {
+    expect(issues(emailSchema, 'ada at example.com')).toEqual([
+      ['INVALID_FORMAT', 'must be an e-mail address like name@example.com; got "ada at example.com"'],
+    ]);
+    expect(issues(optionalEmail, 'ada@')).toEqual([
+      ['INVALID_FORMAT', 'must be an e-mail address like name@example.com; got "ada@"'],
+    ]);
+    expect(issues(emailSchema, `${'a'.repeat(250)}@example.com`)).toEqual([
+      ['TOO_BIG', 'must be at most 254 characters'],
     ]);
   });
 });

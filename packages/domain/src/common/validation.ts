@@ -1,14 +1,37 @@
 import { z } from 'zod';
 import { DomainError, type DomainErrorCode, type FieldIssue } from './domain-error.ts';
 import { fromCents, MAX_MONEY_CENTS, type Money, toCents } from './money.ts';
-import { INVALID_QUARTER_MESSAGE, isQuarter, type Quarter, quarterProblem } from './quarter.ts';
+import {
+  FIRST_QUARTER_YEAR,
+  INVALID_QUARTER_MESSAGE,
+  isQuarter,
+  LAST_QUARTER_YEAR,
+  type Quarter,
+  quarterProblem,
+} from './quarter.ts';
 import { counted } from './words.ts';
 
-// A missing required field says so, instead of zod's "expected string, received undefined".
+// A missing required field says so, instead of zod's "expected string, received undefined", and
+// a choice from a list (an enum) names its values in kam's words.
 z.config({
-  customError: issue =>
-    issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined,
+  customError: issue => {
+    if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+    if (issue.code === 'invalid_value') return choiceProblem(issue.input, issue.values);
+    return undefined;
+  },
 });
+
+/**
+ * Why a value is not one of `values`: "is required" when it is blank (an empty CSV cell, as any
+ * other required field), the value in capitals when only its case is wrong, else the list.
+ */
+function choiceProblem(input: unknown, values: readonly unknown[]): string {
+  if (input === null || (typeof input === 'string' && input.trim() === '')) return 'is required';
+  const written = typeof input === 'string' ? values.find(v => v === input.trim().toUpperCase()) : undefined;
+  if (written !== undefined) return `must be written ${String(written)}, in capitals`;
+  const got = JSON.stringify(input) ?? String(input);
+  return `must be one of ${values.map(String).join(', ')}; got ${got.length > 60 ? `${got.slice(0, 57)}…` : got}`;
+}
 
 /**
  * Input schemas are written once, here in the domain, and reused by the API and the
@@ -213,9 +236,24 @@ export const nonNegativeMoneySchema = moneySchema.refine(v => toCents(v) >= 0n, 
 const INVALID_DATE_MESSAGE = 'must be a date written YYYY-MM-DD';
 
 /** Whether YYYY-MM-DD names a day of the calendar (not 2026-02-30). */
-export function isCalendarDay(written: string): boolean {
+function isCalendarDay(written: string): boolean {
   const date = new Date(`${written}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === written;
+}
+
+/**
+ * Whether YYYY-MM-DD names a date kam takes: a day of the calendar (not 2026-02-30) in the years
+ * of its quarters, 1900 to 2999. A year like 0000 is a typing slip that PostgreSQL, which has no
+ * year 0, would refuse with its own error, while SQLite stored it.
+ */
+export function isKamDate(written: string): boolean {
+  const year = Number(written.slice(0, 4));
+  return isCalendarDay(written) && year >= FIRST_QUARTER_YEAR && year <= LAST_QUARTER_YEAR;
+}
+
+/** Why a day of the calendar is not a date kam takes (`isKamDate`). */
+function yearProblem(written: string): string {
+  return `must be a date of the years ${FIRST_QUARTER_YEAR} to ${LAST_QUARTER_YEAR}; ${written} is not`;
 }
 
 /** Why YYYY-MM-DD (not a calendar day) is not one: "2026-02 has 28 days", "there is no month 13". */
@@ -237,6 +275,7 @@ export function dateProblem(value: unknown): string {
   if (iso) {
     const written = `${iso[1]}-${iso[2]!.padStart(2, '0')}-${iso[3]!.padStart(2, '0')}`;
     if (!isCalendarDay(written)) return `must be a day of the calendar: ${notACalendarDay(written)}`;
+    if (!isKamDate(written)) return yearProblem(written);
     return `must be written ${written} (YYYY-MM-DD, with leading zeros)`;
   }
   const local = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(text);
@@ -262,9 +301,12 @@ export const isoDateSchema = z
   .string({ error: unlessMissing(INVALID_DATE_MESSAGE) })
   .trim()
   .pipe(
-    z.iso.date({
-      error: issue => (issue.code === 'invalid_format' ? dateProblem(issue.input) : INVALID_DATE_MESSAGE),
-    }),
+    z.iso
+      .date({
+        abort: true,
+        error: issue => (issue.code === 'invalid_format' ? dateProblem(issue.input) : INVALID_DATE_MESSAGE),
+      })
+      .refine(isKamDate, { error: issue => dateProblem(issue.input), params: { code: 'INVALID_FORMAT' } }),
   );
 
 export const externalRefSchema = z
@@ -278,6 +320,29 @@ export const nameSchema = z
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters');
+const EMAIL_MESSAGE = 'must be an e-mail address like name@example.com';
+const emailAddress = z
+  .email({ error: issue => `${EMAIL_MESSAGE}; got ${JSON.stringify(issue.input)}` })
+  .max(254, 'must be at most 254 characters');
+
+/** An e-mail address, without the blanks around it (a spreadsheet export's trailing space). */
+export const emailSchema = z
+  .string({ error: unlessMissing(EMAIL_MESSAGE) })
+  .trim()
+  .min(1, 'is required')
+  .pipe(emailAddress);
+
+/**
+ * An optional e-mail address: trimmed, and blank read as no address, `null`, as an optional text
+ * is (`optionalText`); left out it stays `undefined`.
+ */
+export const optionalEmail = z
+  .string({ error: unlessMissing(EMAIL_MESSAGE) })
+  .trim()
+  .transform(v => (v === '' ? null : v))
+  .pipe(emailAddress.nullable())
+  .nullish();
+
 /**
  * An optional free text (an industry, a title, a note): trimmed, at most `max` characters, and
  * blank (empty or only whitespace) read as no value, `null`, so that a report or filter sees one
@@ -325,7 +390,11 @@ export function toFieldIssues(
       message: issue.message,
       code:
         params?.code ??
-        ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && issue.message === 'is required'
+        ((issue.code === 'invalid_type' ||
+          issue.code === 'invalid_union' ||
+          issue.code === 'invalid_value' ||
+          issue.code === 'too_small') &&
+        issue.message === 'is required'
           ? 'REQUIRED'
           : issue.code === 'custom'
             ? 'VALIDATION_FAILED'

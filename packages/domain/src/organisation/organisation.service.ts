@@ -4,7 +4,7 @@ import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
 import { findOrFail } from '../common/lookup.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
-import { nameSchema, optionalText, parseInput, versionSchema } from '../common/validation.ts';
+import { emailSchema, nameSchema, optionalText, parseInput, versionSchema } from '../common/validation.ts';
 import { BUSINESS_UNIT_KINDS } from '../common/vocabulary.ts';
 import { BusinessUnit } from './business-unit.entity.ts';
 import { Person } from './person.entity.ts';
@@ -62,7 +62,7 @@ export async function updateBusinessUnit(em: EntityManager, input: UpdateBusines
 
 export const createPersonSchema = z.object({
   name: nameSchema,
-  email: z.email('must be an e-mail address').max(254),
+  email: emailSchema,
   title: optionalText(200),
   businessUnitId: z.number().int().positive().nullish(),
 });

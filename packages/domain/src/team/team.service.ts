@@ -11,6 +11,7 @@ import {
   influenceSchema,
   isoDateSchema,
   nameSchema,
+  optionalEmail,
   optionalText,
   parseInput,
   versionSchema,
@@ -221,7 +222,7 @@ const LAST_CONTACT = 'it records when we last spoke with them';
 export const contactFieldsSchema = z.object({
   name: nameSchema,
   title: optionalText(200),
-  email: z.email().max(254).nullish(),
+  email: optionalEmail,
   function: z.enum(CONTACT_FUNCTIONS),
   influence: influenceSchema,
   stance: z.enum(CONTACT_STANCES).default('UNKNOWN'),
@@ -242,7 +243,7 @@ export const contactRowSchema = contactFieldsSchema
     externalRef: externalRefSchema,
     accountRef: externalRefSchema,
     /** Our counterpart, by e-mail. */
-    counterpartEmail: z.email().nullish(),
+    counterpartEmail: optionalEmail,
     lastContactOn: happenedOn('lastContactOn', LAST_CONTACT).nullish(),
     // A row is the whole record: a stance sent as null (an empty field) is left out, UNKNOWN.
     stance: z
