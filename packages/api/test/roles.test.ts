@@ -1041,3 +1041,24 @@ describe('an account manager moving an account in the hierarchy', () => {
     expect(missing).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
   });
 });
+
+describe('an account manager naming an account that does not exist', () => {
+  it('is told NotFoundError, as an administrator is, not that they are off its team', async () => {
+    // Was ForbiddenError "You are not on the team of this account".
+    const missing = globalId('Account', 99_999);
+    for (const token of [tokens.ACCOUNT_MANAGER, tokens.ADMIN]) {
+      const plan = await mutate(api, token, 'createPlan', 'CreatePlanInput', {
+        accountId: missing,
+        year: 2027,
+      });
+      expect(plan).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+      const contact = await mutate(api, token, 'createContact', 'CreateContactInput', {
+        accountId: missing,
+        name: 'Nobody',
+        function: 'OTHER',
+        influence: 3,
+      });
+      expect(contact).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    }
+  });
+});

@@ -17,7 +17,8 @@ function readAccount(ctx: KamContext, accountId: number) {
 
 /**
  * Account-level write permission: ADMIN everywhere, ACCOUNT_MANAGER only on accounts whose
- * team they are on, nobody else. Throws ForbiddenError (a typed result) otherwise.
+ * team they are on, nobody else. Throws ForbiddenError (a typed result) otherwise; an account
+ * that does not exist passes, for the use case to answer NOT_FOUND.
  */
 export async function assertCanWriteAccount(ctx: KamContext, accountId: number): Promise<void> {
   const { role } = ctx.viewer;
@@ -25,8 +26,11 @@ export async function assertCanWriteAccount(ctx: KamContext, accountId: number):
   if (role === 'ACCOUNT_MANAGER' && (await isOnTeam(ctx, accountId))) return;
   if (role !== 'ACCOUNT_MANAGER') throw new ForbiddenError(`Your role ${role} may not change accounts.`);
   const account = await readAccount(ctx, accountId);
+  // An account that does not exist passes: the use case then answers NOT_FOUND, as it answers an
+  // administrator, rather than "you are not on its team".
+  if (!account) return;
   throw new ForbiddenError(
-    `You are not on the team of ${account ? `${account.externalRef} (${account.name})` : 'this account'}; account managers change only the accounts whose team they are on. Ask its key account manager or an administrator to add you.`,
+    `You are not on the team of ${account.externalRef} (${account.name}); account managers change only the accounts whose team they are on. Ask its key account manager or an administrator to add you.`,
   );
 }
 
