@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DESIGN_PHASES } from '../common/vocabulary.ts';
+import { AccountPlan } from '../plans/account-plan.entity.ts';
+import { comparePlanVersions } from '../plans/plan.service.ts';
 import { createTestDatabase, expectRejected, type TestDatabase } from '../testing/index.ts';
 import { type DemoReport, defaultEndQuarter, seedDemoPortfolio } from './demo.ts';
 
@@ -231,6 +233,20 @@ describe('the demo portfolio', () => {
     expect(
       await scalar(db, "select count(*) from audit_entry where entity_type = 'QuarterlyFinancial'"),
     ).toBe(report.financialRows);
+  });
+
+  it('freezes the whole content of a submitted plan: a plan in review shows no change since', async () => {
+    // The frozen version lacked the estimated customer value, investment and cost-to-serve, so
+    // every seeded plan compared against its version 1 showed them changed from nothing.
+    const { db } = await seeded(11);
+    const inReview = await db.em().find(AccountPlan, { status: 'IN_REVIEW' });
+    expect(inReview.length).toBeGreaterThan(0);
+    for (const plan of inReview) {
+      const changed = (await comparePlanVersions(db.em(), { planId: plan.id, from: 1 })).filter(
+        d => d.changed,
+      );
+      expect(changed, `plan ${plan.id}`).toEqual([]);
+    }
   });
 
   it('refuses a database that already holds accounts, writing nothing', async () => {

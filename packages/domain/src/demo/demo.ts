@@ -758,12 +758,18 @@ export async function seedDemoPortfolio(
               'actionPlanAndDeal',
             ].map(k => [k, row[k] as string]),
           ),
-          targets: {
-            revenueTarget: row.revenueTarget as string,
-            marginTargetPercent: row.marginTargetPercent as string,
-            inYearTarget: row.inYearTarget as string,
-          },
-          businessUnits: units.map(u => unitCodes[unitIds.indexOf(u)] as string),
+          // Every target a version freezes (planContent), as the plan holds it.
+          targets: Object.fromEntries(
+            [
+              'revenueTarget',
+              'marginTargetPercent',
+              'inYearTarget',
+              'estimatedCustomerValue',
+              'estimatedInvestment',
+              'estimatedCostToServe',
+            ].map(k => [k, row[k] as string]),
+          ),
+          businessUnits: units.map(u => unitCodes[unitIds.indexOf(u)] as string).sort(),
         },
       });
       const signing = meta.status === 'IN_REVIEW' ? units.slice(0, Math.max(0, units.length - 1)) : units;
