@@ -500,22 +500,23 @@ describe('value, profitability, health and flags', () => {
   it('explains the health of a key account', () => {
     const h = account('A01').health!;
     // The data does not hold the whole year before (see "year-on-year figures"), so the margin trend
-    // has no value and its weight is shared by the other five: each weight × 100 / 85.
-    // relationship 75 × 20/85 = 17.647; coverage 50 × 20/85 = 11.765; plan started 2026-01-01, 2 months and 30 days ago,
-    // cadence 3 → 100 × 15/85 = 17.647; proven 100 × 15/85 = 17.647; satisfaction (5 + 4)/2 = 4.5 → 87.5 ×
-    // 15/85 = 15.441. Score 80.147 → 80.1, GREEN (≥ 70). The contributions shown add up to the score:
-    // rounded alone they would read 17.6 + 11.8 + 17.6 + 17.6 + 15.4 = 80.0; the unit left goes to the
-    // largest remainder after 11.765's (the first of the three 17.647s).
+    // has no value and its weight is shared by the other five: each weight × 100 / 85 = 23.529 (20) and
+    // 17.647 (15), shown as 23.5, 23.5, 17.7, 17.7, 17.6 to add up to 100.0 (largest remainders).
+    // relationship 75 × 23.5 % = 17.625; coverage 50 × 23.5 % = 11.75; plan started 2026-01-01, 2 months and
+    // 30 days ago, cadence 3 → 100 × 17.7 % = 17.7; proven 100 × 17.7 % = 17.7; satisfaction (5 + 4)/2 = 4.5 →
+    // 87.5 × 17.6 % = 15.4. Score 80.175 → 80.2, GREEN (≥ 70). The contributions shown add up to the score:
+    // rounded down they read 17.6 + 11.7 + 17.7 + 17.7 + 15.4 = 80.1; the unit left goes to the largest
+    // remainder, 11.75's. A component at 100 contributes exactly its effective weight.
     expect(h.components.map(c => [c.key, c.value, c.weight, c.contribution])).toEqual([
-      ['relationshipStrength', 75, 20, 17.7],
+      ['relationshipStrength', 75, 20, 17.6],
       ['stakeholderCoverage', 50, 20, 11.8],
-      ['planFreshness', 100, 15, 17.6],
-      ['provenValue', 100, 15, 17.6],
+      ['planFreshness', 100, 15, 17.7],
+      ['provenValue', 100, 15, 17.7],
       ['satisfaction', 87.5, 15, 15.4],
       ['marginTrend', null, 15, 0],
     ]);
-    expect([h.score, h.status]).toEqual([80.1, 'GREEN']);
-    expect(Math.round(h.components.reduce((sum, c) => sum + c.contribution * 10, 0))).toBe(801);
+    expect([h.score, h.status]).toEqual([80.2, 'GREEN']);
+    expect(Math.round(h.components.reduce((sum, c) => sum + c.contribution * 10, 0))).toBe(802);
     // Each component says why, in words: counts with their noun in the right number.
     expect(Object.fromEntries(h.components.map(c => [c.key, c.explanation]))).toMatchObject({
       planFreshness:
@@ -530,10 +531,11 @@ describe('value, profitability, health and flags', () => {
   it('counts a key account without influential contacts as coverage 0, not as missing', () => {
     const h = account('A02').health!;
     // A02's only contact has influence 2: coverage 0 keeps its weight (no sharing), so unmapped
-    // decision makers lower the score. The margin trend has no value (as for A01): weights × 100/85.
-    // relationship 68.8 × 20/85 = 16.188; coverage 0; no plan in force → freshness 0; only a perceived
-    // value → proven 0; satisfaction one response of 4 → 75 × 15/85 = 13.235. Score 29.424 → 29.4, RED
-    // (< 40). (With coverage dropped out, the weights × 100/65 gave 21.169 + 17.308 = 38.5.)
+    // decision makers lower the score. The margin trend has no value (as for A01): effective weights
+    // 23.5, 23.5, 17.7, 17.7, 17.6. relationship 68.8 × 23.5 % = 16.168; coverage 0; no plan in force →
+    // freshness 0; only a perceived value → proven 0; satisfaction one response of 4 → 75 × 17.6 % = 13.2.
+    // Score 29.368 → 29.4, RED (< 40). (With coverage dropped out, the weights × 100/65 gave 21.169 +
+    // 17.308 = 38.5.)
     expect(h.components.map(c => [c.key, c.value, c.weight, c.contribution])).toEqual([
       ['relationshipStrength', 68.8, 20, 16.2],
       ['stakeholderCoverage', 0, 20, 0],
@@ -552,7 +554,7 @@ describe('value, profitability, health and flags', () => {
     expect(account('A01').flags.map(f => f.kind)).toEqual(['PLAN_NOT_APPROVED_PAST_START']);
     // Said in words an executive reads, not as the status code.
     expect(account('A01').flags[0]!.message).toBe(
-      'The 2026 plan started on 2026-01-01 and is still a draft; waiting for sign-off by Alpha, Beta. Get it approved.',
+      'The 2026 plan started on 2026-01-01 and is still a draft: submit it for sign-off by Alpha and Beta, then get it approved.',
     );
     expect(account('A02').flags.map(f => f.kind)).toEqual([
       'NO_SPONSOR',

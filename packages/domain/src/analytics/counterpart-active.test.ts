@@ -51,9 +51,10 @@ describe('a counterpart who is no longer active does not cover', () => {
     expect(a01.selection.relationshipStrength).toBe(67.5);
     expect(a01.stakeholders).toMatchObject({ contacts: 2, influential: 2, covered: 0, coverage: 0 });
     expect(a01.stakeholders!.map.map(c => c.counterpartName)).toEqual([null, null]);
-    // Health (margin trend without a value, weights × 100/85, as in analytics.fixture.test.ts):
-    // relationship 67.5 × 20/85 = 15.882; coverage 0; freshness 100 × 15/85 = 17.647; proven 100 × 15/85
-    // = 17.647; satisfaction 87.5 × 15/85 = 15.441. Score 66.617 → 66.6, AMBER (was 80.1, GREEN).
+    // Health (margin trend without a value, effective weights 20, 20, 15, 15, 15 of 85 shown as
+    // 23.5, 23.5, 17.7, 17.7, 17.6, as in analytics.fixture.test.ts): relationship 67.5 × 23.5 % =
+    // 15.8625; coverage 0; freshness 17.7; proven 17.7; satisfaction 87.5 × 17.6 % = 15.4. Score
+    // 66.6625 → 66.7, AMBER (was 80.2, GREEN).
     const h = a01.health!;
     expect(h.components.find(c => c.key === 'stakeholderCoverage')).toMatchObject({
       value: 0,
@@ -61,6 +62,6 @@ describe('a counterpart who is no longer active does not cover', () => {
       explanation:
         '0 of 2 influential contacts have a counterpart; give every influential contact a peer on our side.',
     });
-    expect([h.score, h.status]).toEqual([66.6, 'AMBER']);
+    expect([h.score, h.status]).toEqual([66.7, 'AMBER']);
   });
 });

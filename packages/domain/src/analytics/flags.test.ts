@@ -105,3 +105,46 @@ describe('PLAN_REVIEW_OVERDUE', () => {
     }
   });
 });
+
+describe('PLAN_NOT_APPROVED_PAST_START', () => {
+  const names: Record<string, string> = {
+    BENELUX: 'Benelux',
+    DIGITAL: 'Digital Solutions',
+    SERVICES: 'Services & Support',
+  };
+  const message = (p: PlanFacts) =>
+    keyAccountFlags(
+      {
+        team: [
+          { accountId: 1, personName: 'Lena Lead', role: 'KEY_ACCOUNT_MANAGER', geography: null },
+          { accountId: 1, personName: 'Sam Sponsor', role: 'SPONSOR', geography: null },
+        ],
+        plan: p,
+        contacts: [],
+        reviewDueOn: '2027-01-01',
+        provenRecognised: 1,
+        unitName: code => names[code] ?? code,
+      },
+      DEFAULT_SETTINGS,
+      '2026-06-30',
+    ).find(f => f.kind === 'PLAN_NOT_APPROVED_PAST_START')?.message;
+
+  it('asks for a draft to be submitted for sign-off: no unit can sign it yet', () => {
+    const missingSignOffs = ['BENELUX', 'DIGITAL', 'SERVICES'];
+    expect(message(plan({ status: 'DRAFT', approvedOn: null, missingSignOffs }))).toBe(
+      'The 2026 plan started on 2026-01-01 and is still a draft: submit it for sign-off by Benelux, Digital Solutions and Services & Support, then get it approved.',
+    );
+    // A draft that involves no business unit cannot be submitted (PLAN_HAS_NO_BUSINESS_UNITS).
+    expect(message(plan({ status: 'DRAFT', approvedOn: null }))).toBe(
+      'The 2026 plan started on 2026-01-01 and is still a draft: add the business units involved, submit it for their sign-off, then get it approved.',
+    );
+  });
+
+  it('waits for the missing sign-offs of a plan in review', () => {
+    expect(
+      message(plan({ status: 'IN_REVIEW', approvedOn: null, missingSignOffs: ['BENELUX', 'DIGITAL'] })),
+    ).toBe(
+      'The 2026 plan started on 2026-01-01 and is still in review; waiting for sign-off by Benelux, Digital Solutions. Get it approved.',
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { addMonths } from '../common/lookup.ts';
+import { listed } from '../common/words.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import type { AccountFlag, FlagKind } from '../snapshots/snapshot.types.ts';
 import { type ContactFacts, type PlanFacts, reviewCadenceFrom, type TeamFacts } from './account-details.ts';
@@ -21,7 +22,9 @@ export interface FlagInputs {
  *   start and its approval).
  *   A DRAFT or IN_REVIEW plan cannot take an execution review (`recordExecutionReview` refuses
  *   it): it gets PLAN_NOT_APPROVED_PAST_START instead;
- * - PLAN_NOT_APPROVED_PAST_START: no plan in force, or a DRAFT / IN_REVIEW plan whose start has passed;
+ * - PLAN_NOT_APPROVED_PAST_START: no plan in force, or a DRAFT / IN_REVIEW plan whose start has
+ *   passed (a draft is to be submitted for sign-off by its units, one in review waits for the
+ *   units that have not signed);
  * - PROCUREMENT_ONLY: every engaged contact (last contact within 12 months) is in procurement;
  * - DESIGNATION_REVIEW_OVERDUE: the designation's review date has passed;
  * - VALUE_NOT_RECOGNISED: no proven value the customer recognises.
@@ -50,10 +53,18 @@ export function keyAccountFlags(input: FlagInputs, settings: KamSettings, asOf: 
       'PLAN_NOT_APPROVED_PAST_START',
       `No key account plan in force on ${asOf}: write one and get it signed.`,
     );
-  } else if ((plan.status === 'DRAFT' || plan.status === 'IN_REVIEW') && plan.startsOn < asOf) {
+  } else if (plan.status === 'DRAFT' && plan.startsOn < asOf) {
+    // A draft has not been submitted: no unit can sign it yet (signPlan refuses), so it waits
+    // for no one. Without a business unit it cannot be submitted (PLAN_HAS_NO_BUSINESS_UNITS).
+    const units = plan.missingSignOffs.map(input.unitName);
     add(
       'PLAN_NOT_APPROVED_PAST_START',
-      `The ${plan.year} plan started on ${plan.startsOn} and is still ${plan.status === 'DRAFT' ? 'a draft' : 'in review'}${plan.missingSignOffs.length ? `; waiting for sign-off by ${plan.missingSignOffs.map(input.unitName).join(', ')}` : ''}. Get it approved.`,
+      `The ${plan.year} plan started on ${plan.startsOn} and is still a draft: ${units.length ? `submit it for sign-off by ${listed(units)}` : 'add the business units involved, submit it for their sign-off'}, then get it approved.`,
+    );
+  } else if (plan.status === 'IN_REVIEW' && plan.startsOn < asOf) {
+    add(
+      'PLAN_NOT_APPROVED_PAST_START',
+      `The ${plan.year} plan started on ${plan.startsOn} and is still in review${plan.missingSignOffs.length ? `; waiting for sign-off by ${plan.missingSignOffs.map(input.unitName).join(', ')}` : ''}. Get it approved.`,
     );
   }
   const since = addMonths(asOf, -12);

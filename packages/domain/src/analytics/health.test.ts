@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
-import { accountHealth, type HealthInputs } from './health.ts';
+import { accountHealth, effectiveWeights, type HealthInputs } from './health.ts';
 
 // Relationship strength 50, no plan (freshness 0), no proven value (0), no surveys and no
 // revenue history (satisfaction and margin trend drop out).
@@ -59,5 +59,125 @@ describe('stakeholder coverage in health', () => {
     });
     expect([h.score, h.status]).toEqual([14.3, 'RED']);
     expect(h.components.find(c => c.key === 'relationshipStrength')!.contribution).toBe(14.3);
+  });
+});
+
+// A01 of the analytics fixture: relationship 75; 1 of 2 influential contacts covered (50); a
+// plan started 2026-01-01, 2 months and 30 days before 2026-03-31 with a cadence of 3 (100); a
+// recognised proven value (100); surveys 5 and 4 (4.5 → 87.5); no revenue history (no margin trend).
+const a01: HealthInputs = {
+  relationshipStrength: 75,
+  influential: 2,
+  covered: 1,
+  hasPlan: true,
+  lastReviewOn: null,
+  planStartsOn: '2026-01-01',
+  planApprovedOn: null,
+  provenRecognised: 1,
+  provenNotRecognised: 0,
+  surveySum: 9,
+  surveyCount: 2,
+  ttmRevenue: 0n,
+  ttmGrossProfit: 0n,
+  priorRevenue: 0n,
+  priorGrossProfit: 0n,
+};
+
+describe('effective weights and contributions as shown', () => {
+  it('rounds the effective weights to add up to 100.0, and no contribution exceeds its weight', () => {
+    // Present weights 20 + 20 + 15 + 15 + 15 = 85: 23.529, 23.529, 17.647, 17.647, 17.647. Rounded
+    // alone 23.5 + 23.5 + 17.6 + 17.6 + 17.6 = 99.8; by largest remainders the two tenths left go to
+    // the 17.647s (remainder .47 against .29), the earlier first: 23.5, 23.5, 17.7, 17.7, 17.6 = 100.0.
+    const h = accountHealth(a01, DEFAULT_SETTINGS, '2026-03-31');
+    const effective = effectiveWeights(h.components);
+    expect(effective).toEqual([23.5, 23.5, 17.7, 17.7, 17.6, 0]);
+    // Contributions from those weights: 75 × 23.5 % = 17.625; 50 × 23.5 % = 11.75; 100 × 17.7 % = 17.7
+    // twice; 87.5 × 17.6 % = 15.4. Score 80.175 → 80.2. Rounded down 17.6 + 11.7 + 17.7 + 17.7 + 15.4
+    // = 80.1; the tenth left goes to the largest remainder, 11.75's. The components at 100 contribute
+    // exactly their effective weight (not 17.7 against 17.6, as with the unrounded weights).
+    expect(h.components.map(c => [c.key, c.value, c.contribution])).toEqual([
+      ['relationshipStrength', 75, 17.6],
+      ['stakeholderCoverage', 50, 11.8],
+      ['planFreshness', 100, 17.7],
+      ['provenValue', 100, 17.7],
+      ['satisfaction', 87.5, 15.4],
+      ['marginTrend', null, 0],
+    ]);
+    expect([h.score, h.status]).toEqual([80.2, 'GREEN']);
+  });
+
+  it('keeps the shown figures consistent whichever components have data', () => {
+    const cases: Partial<HealthInputs>[] = [];
+    for (const relationshipStrength of [null, 0, 33.3, 68.8, 100])
+      for (const [influential, covered] of [
+        [0, 0],
+        [3, 1],
+        [3, 3],
+      ] as const)
+        for (const provenRecognised of [0, 1])
+          for (const [surveySum, surveyCount] of [
+            [0, 0],
+            [14, 3],
+            [10, 2],
+          ] as const)
+            for (const [ttmGrossProfit, priorRevenue] of [
+              [0n, 0n],
+              [3016n, 10000n],
+              [9000n, 10000n],
+            ] as const)
+              cases.push({
+                relationshipStrength,
+                influential,
+                covered,
+                provenRecognised,
+                surveySum,
+                surveyCount,
+                ttmRevenue: 10000n,
+                ttmGrossProfit,
+                priorRevenue,
+                priorGrossProfit: 2893n,
+              });
+    expect(cases).toHaveLength(270);
+    for (const c of cases) {
+      const h = accountHealth({ ...a01, ...c }, DEFAULT_SETTINGS, '2026-03-31');
+      const effective = effectiveWeights(h.components);
+      const tenths = (values: number[]) => Math.round(values.reduce((sum, v) => sum + v * 10, 0));
+      expect(tenths(effective)).toBe(1000);
+      expect(tenths(h.components.map(x => x.contribution))).toBe(Math.round(h.score * 10));
+      h.components.forEach((component, i) => {
+        expect(component.contribution).toBeLessThanOrEqual(effective[i]!);
+        if (component.value === 100) expect(component.contribution).toBe(effective[i]);
+        if (component.value === null) expect(effective[i]).toBe(0);
+      });
+    }
+  });
+});
+
+describe('margin trend', () => {
+  const margins = (now: bigint, before: bigint) =>
+    accountHealth(
+      {
+        ...a01,
+        ttmRevenue: 10000n,
+        ttmGrossProfit: now,
+        priorRevenue: 10000n,
+        priorGrossProfit: before,
+      },
+      DEFAULT_SETTINGS,
+      '2026-03-31',
+    ).components.find(c => c.key === 'marginTrend')!;
+
+  it('gives the change in points as the difference of the margins it shows', () => {
+    // 30.16 % against 28.93 %, shown as 30.2 and 28.9: 30.2 − 28.9 = +1.3 points (the exact
+    // change, 1.23, read +1.2 beside them). The value keeps the exact change: 50 + 10 × 1.23 = 62.3.
+    expect(margins(3016n, 2893n)).toMatchObject({
+      value: 62.3,
+      explanation: 'Gross margin 30.2 % against 28.9 % a year earlier (+1.3 points).',
+    });
+    // The other way round: 28.9 − 30.2 = −1.3; 50 − 12.3 = 37.7.
+    expect(margins(2893n, 3016n)).toMatchObject({
+      value: 37.7,
+      explanation: 'Gross margin 28.9 % against 30.2 % a year earlier (−1.3 points).',
+    });
   });
 });

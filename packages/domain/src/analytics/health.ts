@@ -42,7 +42,8 @@ const LABELS: Record<HealthComponent['key'], string> = {
 /**
  * Account health (domain §6): six components, each with its own 0–100 value, its configured
  * weight and its contribution = value × effective weight ÷ 100, where a component without
- * data drops out and its weight is shared among the others in proportion to their weights.
+ * data drops out and its weight is shared among the others in proportion to their weights
+ * (`effectiveWeights`: 1 decimal, adding up to 100.0).
  * - relationship strength: the selection figure;
  * - stakeholder coverage: influence-4+ contacts whose counterpart is an active person ÷
  *   influence-4+ contacts × 100; 0 without influence-4+ contacts (it never drops out: unmapped
@@ -57,6 +58,10 @@ const LABELS: Record<HealthComponent['key'], string> = {
  * - margin trend: 50 + 10 × the change of the TTM gross margin in percentage points against
  *   the prior TTM, clamped to 0–100 (±5 points reach the ends).
  * Score = the sum of the contributions, 1 decimal; RED below `redBelow`, GREEN from `greenFrom`.
+ * The contributions are computed from the effective weights as shown and shown with 1 decimal
+ * that add up to the score (largest remainders): none exceeds its effective weight, and one at
+ * 100 adds exactly its effective weight. (From the unrounded weights, a component at 100 of
+ * 17.647 could show 17.7 beside a weight of 17.6, and the score one the weights shown cannot reach.)
  */
 export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: string): AccountHealth {
   const w = settings.health.weights;
@@ -142,15 +147,17 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
     const before = (Number(input.priorGrossProfit) / Number(input.priorRevenue)) * 100;
     const change = now - before;
     marginValue = Math.min(100, Math.max(0, 50 + 10 * change));
-    marginText = `Gross margin ${round(now, 1)} % against ${round(before, 1)} % a year earlier (${signed(round(change, 1))} points).`;
+    // The change read beside the margins is their difference as shown, as on the KPI cards (30.16
+    // against 28.93 reads 30.2 against 28.9, +1.3 points, not the exact change's +1.2).
+    const [nowShown, beforeShown] = [round(now, 1), round(before, 1)];
+    marginText = `Gross margin ${nowShown} % against ${beforeShown} % a year earlier (${signed(round(nowShown - beforeShown, 1))} points).`;
   }
   raw.push({ key: 'marginTrend', value: marginValue, explanation: marginText });
 
-  const present = raw.filter(c => c.value !== null).reduce((sum, c) => sum + w[c.key], 0);
-  const contributions = raw.map(c => {
-    const effective = c.value === null || present === 0 ? 0 : (w[c.key] * 100) / present;
-    return c.value === null ? 0 : (c.value * effective) / 100;
-  });
+  const effective = effectiveWeights(raw.map(c => ({ value: c.value, weight: w[c.key] })));
+  // From the effective weights as shown: a contribution rounded from the exact weights could
+  // read above its weight (17.7 of 17.6), and their score could not be shown within them.
+  const contributions = raw.map((c, i) => (c.value === null ? 0 : (c.value * effective[i]!) / 100));
   const total = contributions.reduce((sum, c) => sum + c, 0);
   // Shown beside the score, the contributions add up to it.
   const shown = roundToTotal(contributions, 1);
@@ -170,4 +177,20 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
         ? 'GREEN'
         : 'AMBER';
   return { score: scoreValue, status, components };
+}
+
+/**
+ * The effective weights of health components (domain §6), in their order, 1 decimal: 0 for a
+ * component without data (value null), whose weight is shared among the others in proportion to
+ * their weights (weight × 100 ÷ the weights of the components with data), rounded by largest
+ * remainders (`roundToTotal`) so that they add up to 100.0: weights 20, 20, 15, 15, 15 of 85 are
+ * 23.529, 23.529, 17.647 × 3 → 23.5, 23.5, 17.7, 17.7, 17.6 (rounded alone 99.8). All 0 when the
+ * components with data weigh nothing.
+ */
+export function effectiveWeights(components: readonly Pick<HealthComponent, 'value' | 'weight'>[]): number[] {
+  const present = components.reduce((sum, c) => sum + (c.value === null ? 0 : c.weight), 0);
+  return roundToTotal(
+    components.map(c => (c.value === null || present === 0 ? 0 : (c.weight * 100) / present)),
+    1,
+  );
 }
