@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
-import { accountHealth, effectiveWeights, type HealthInputs } from './health.ts';
+import { accountHealth, type HealthInputs } from './health.ts';
+import { effectiveWeights } from './rounding.ts';
 
 // Relationship strength 50, no plan (freshness 0), no proven value (0), no surveys and no
 // revenue history (satisfaction and margin trend drop out).

@@ -121,3 +121,19 @@ export function percent(numerator: bigint | number, denominator: bigint | number
 export function score(value: number): number {
   return round(value, 1);
 }
+
+/**
+ * The effective weights of health components (domain §6; here for the report sites as well), in their order, 1 decimal: 0 for a
+ * component without data (value null), whose weight is shared among the others in proportion to
+ * their weights (weight × 100 ÷ the weights of the components with data), rounded by largest
+ * remainders (`roundToTotal`) so that they add up to 100.0: weights 20, 20, 15, 15, 15 of 85 are
+ * 23.529, 23.529, 17.647 × 3 → 23.5, 23.5, 17.7, 17.7, 17.6 (rounded alone 99.8). All 0 when the
+ * components with data weigh nothing.
+ */
+export function effectiveWeights(components: readonly { value: number | null; weight: number }[]): number[] {
+  const present = components.reduce((sum, c) => sum + (c.value === null ? 0 : c.weight), 0);
+  return roundToTotal(
+    components.map(c => (c.value === null || present === 0 ? 0 : (c.weight * 100) / present)),
+    1,
+  );
+}
