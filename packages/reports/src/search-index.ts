@@ -1,9 +1,10 @@
 /**
  * Pagefind over the value-journey site without reading the written pages back: the middleware
- * hands each key account page's summary (its `data-pagefind-body` section) to Pagefind as the
- * page renders, and the build's end writes the index to `<site>/pagefind/`. Search finds
- * accounts by name, reference, industry, country, tier, health, pyramid level and flags, not
- * table figures, so only the summary is indexed.
+ * hands each key account page's `data-pagefind-body` sections (its summary, and its team and
+ * stakeholders) to Pagefind as the page renders, and the build's end writes the index to
+ * `<site>/pagefind/`. Search finds accounts by name, reference, industry, country, tier, health,
+ * pyramid level, flags and the people on both sides, not by table figures, so only those sections
+ * are indexed.
  */
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
@@ -15,16 +16,19 @@ const TITLE_END = '</title>';
 
 /**
  * The part of a page Pagefind needs, as a small HTML document; null for pages not indexed.
- * Reads the page's UTF-8 bytes and decodes only the title and the summary (the page itself
- * is written as it is).
+ * Reads the page's UTF-8 bytes and decodes only the title and the `data-pagefind-body` sections
+ * (none holds another section; the page itself is written as it is).
  */
 export function searchDocument(page: Uint8Array): string | null {
   const bytes = Buffer.from(page.buffer, page.byteOffset, page.byteLength);
-  const start = bytes.indexOf(SUMMARY_START);
-  if (start < 0) return null;
-  const end = bytes.indexOf(SUMMARY_END, start);
-  if (end < 0) return null;
-  const summary = bytes.toString('utf8', start, end + SUMMARY_END.length);
+  let summary = '';
+  for (let start = bytes.indexOf(SUMMARY_START); start >= 0; start = bytes.indexOf(SUMMARY_START, start)) {
+    const end = bytes.indexOf(SUMMARY_END, start);
+    if (end < 0) break;
+    summary += bytes.toString('utf8', start, end + SUMMARY_END.length);
+    start = end + SUMMARY_END.length;
+  }
+  if (!summary) return null;
   const titleStart = bytes.indexOf(TITLE_START);
   const titleEnd = titleStart < 0 ? -1 : bytes.indexOf(TITLE_END, titleStart);
   const title = titleEnd < 0 ? '' : bytes.toString('utf8', titleStart + TITLE_START.length, titleEnd);

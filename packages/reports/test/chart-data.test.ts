@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountData, KpiData, PortfolioData } from '../src/data/schemas.ts';
 import {
   kpiMissingReasons,
+  kpiNoValueReason,
   tierHeight,
   tierJourneySummary,
   toGrowthComparisonChartData,
@@ -267,6 +268,73 @@ describe('kpiMissingReasons', () => {
   it('gives no reasons for other KPIs, and no extra column without reasons', () => {
     expect(kpiMissingReasons(kpi(), growth).size).toBe(0);
     expect(toKpiTrendChartData(kpi(), 'EUR').table.columns).toHaveLength(3);
+  });
+});
+
+describe('a KPI trend without any value', () => {
+  const empty = (patch: Partial<KpiData>) =>
+    kpi({
+      value: null,
+      baseline: null,
+      delta: null,
+      improving: null,
+      onTarget: null,
+      trend: [
+        { quarter: '2026-Q1', value: null },
+        { quarter: '2026-Q2', value: null },
+      ],
+      ...patch,
+    });
+  const retention = empty({ code: 'CUSTOMER_RETENTION', name: 'Customer retention' });
+  const noYearBefore = [
+    { quarter: '2026-Q1', keyAccountGrowth: null, controlGroupGrowth: null },
+    { quarter: '2026-Q2', keyAccountGrowth: null, controlGroupGrowth: null },
+  ];
+
+  it('says a computed KPI could not be computed yet, and why when the snapshot tells', () => {
+    expect(kpiNoValueReason(retention, noYearBefore)).toBe(
+      'the financial data does not hold the year before',
+    );
+    expect(
+      toKpiTrendChartData(retention, 'EUR', new Map(), kpiNoValueReason(retention, noYearBefore)).summary,
+    ).toBe(
+      'Customer retention: no value could be computed yet (the financial data does not hold the year before).',
+    );
+    // The growth of 2026-Q2 is known, so the year before is in the data: the snapshot does not say why.
+    const grown = [noYearBefore[0]!, { quarter: '2026-Q2', keyAccountGrowth: 0.1, controlGroupGrowth: 0.04 }];
+    expect(kpiNoValueReason(retention, grown)).toBeNull();
+    expect(toKpiTrendChartData(retention, 'EUR').summary).toBe(
+      'Customer retention: no value yet for these quarters.',
+    );
+  });
+
+  it('gives the key-vs-control ratio its one reason when every quarter has the same', () => {
+    const ratio = empty({
+      code: 'KEY_VS_CONTROL_GROWTH',
+      name: 'Key accounts vs control group',
+      unit: 'RATIO',
+    });
+    const shrank = [
+      { quarter: '2026-Q1', keyAccountGrowth: 0.1, controlGroupGrowth: -0.02 },
+      { quarter: '2026-Q2', keyAccountGrowth: 0.1, controlGroupGrowth: -0.02 },
+    ];
+    expect(kpiNoValueReason(ratio, noYearBefore)).toBe('the financial data does not hold the year before');
+    expect(kpiNoValueReason(ratio, shrank)).toBe('the control group did not grow (−2.0\u00a0%)');
+    expect(kpiNoValueReason(ratio, [noYearBefore[0]!, shrank[1]!])).toBeNull();
+  });
+
+  it('says of a measured KPI that no values were recorded', () => {
+    const satisfaction = empty({
+      code: 'CUSTOMER_SATISFACTION',
+      name: 'Customer satisfaction',
+      unit: 'SCORE',
+    });
+    expect(kpiNoValueReason(satisfaction, noYearBefore)).toBeNull();
+    expect(toKpiTrendChartData(satisfaction, 'EUR').summary).toBe(
+      'Customer satisfaction: no values recorded.',
+    );
+    const share = empty({ code: 'MARKET_SHARE', name: 'Market share' });
+    expect(toKpiTrendChartData(share, 'EUR').summary).toBe('Market share: no values recorded.');
   });
 });
 
@@ -676,6 +744,29 @@ describe('account charts', () => {
     chart.spec.series[0]!.data!.forEach((contribution, index) => {
       expect(contribution!).toBeLessThanOrEqual(most.data![index]!);
     });
+  });
+
+  it('shows the effective weights as the domain rounds them: adding up to 100.0', () => {
+    // Weights 20, 20, 15, 15, 15 of 85, each rounded alone, were 23.5, 23.5, 17.6 × 3 (99.8), and a
+    // component at 100 contributing its 17.7 showed above the most it could add.
+    const weights = [20, 20, 15, 15, 15];
+    const chart = toHealthChartData(
+      account({
+        health: {
+          score: 100,
+          status: 'GREEN',
+          components: weights.map((weight, i) => ({
+            key: `c${i}`,
+            label: `C${i}`,
+            value: 100,
+            weight,
+            contribution: [23.5, 23.5, 17.7, 17.7, 17.6][i]!,
+            explanation: '',
+          })),
+        },
+      }),
+    );
+    expect(chart?.spec.series[1]?.data).toEqual([23.5, 23.5, 17.7, 17.7, 17.6]);
   });
 });
 

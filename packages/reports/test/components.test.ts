@@ -4,9 +4,10 @@ import ChartFigure from '../src/components/ChartFigure.astro';
 import DataTable from '../src/components/DataTable.astro';
 import FlagList from '../src/components/FlagList.astro';
 import KpiCard from '../src/components/KpiCard.astro';
-import type { KpiData, PortfolioData } from '../src/data/schemas.ts';
+import type { AccountData, KpiData, PortfolioData } from '../src/data/schemas.ts';
 import { toKpiTrendChartData, toMatrixChartData } from '../src/lib/chart-data.ts';
 import type { ChartSpec } from '../src/lib/chart-spec.ts';
+import AccountPage from '../src/sites/journey/account.astro';
 import AttentionPage from '../src/sites/kpi/attention.astro';
 import CustomersPage from '../src/sites/kpi/customers.astro';
 import PerformancePage from '../src/sites/kpi/performance.astro';
@@ -33,6 +34,32 @@ vi.mock('../src/sites/context.ts', async () => {
         linkedSites: ['kpi', 'journey'],
         journeyPublished: true,
       };
+    },
+  };
+});
+
+// The account page reads its key account (and a parent's list row) through collections.ts: the
+// fixture's key accounts, with `pageAccounts` patched in by a test.
+const pageAccounts = vi.hoisted(() => ({ patch: new Map<string, unknown>() }));
+vi.mock('../src/data/collections.ts', async () => {
+  const { loadFixture } = await import('./support/fixture.ts');
+  const { toKeyAccountRow } = await import('../src/data/key-account-row.ts');
+  const keyAccounts = () =>
+    loadFixture()
+      .accounts.filter(account => account.isKeyAccount)
+      .map(
+        account => ({ ...account, ...(pageAccounts.patch.get(account.externalRef) ?? {}) }) as AccountData,
+      );
+  return {
+    getKeyAccounts: async () => keyAccounts().map(toKeyAccountRow),
+    findKeyAccount: async (externalRef: string) => {
+      const found = keyAccounts().find(account => account.externalRef === externalRef);
+      return found ? toKeyAccountRow(found) : undefined;
+    },
+    getKeyAccount: async (externalRef: string) => {
+      const found = keyAccounts().find(account => account.externalRef === externalRef);
+      if (!found) throw new Error(`no key account ${externalRef} in the fixture`);
+      return found;
     },
   };
 });
@@ -93,6 +120,13 @@ describe('ChartFigure', () => {
     expect(html).toContain(`<summary>The numbers (${portfolio.selection.matrix.length} rows)</summary>`);
     expect(html).toContain('data-sortable');
   });
+
+  it('renders a long table open, for the script to collapse: without JavaScript every number shows and prints', async () => {
+    const html = await container.renderToString(ChartFigure, {
+      props: { chart: toMatrixChartData(portfolio), id: 'matrix', collapseAfter: 12 },
+    });
+    expect(html).toMatch(/<details class="table-details" open data-collapsed-by-script>/);
+  });
 });
 
 describe('KpiCard', () => {
@@ -150,6 +184,30 @@ describe('KpiCard', () => {
     expect(html).toContain('<dt>Change</dt><dd>±0.0\u00a0pp</dd>');
     expect(html).not.toContain('worsening');
     expect(html).toMatch(/status neutral"><span aria-hidden="true">[^<]*<\/span> unchanged/);
+  });
+
+  it('gives the stored change where the shown values would read no change against the arrow', async () => {
+    // 12.76 % and 12.81 % both read 12.8 %: "±0.0 pp" beside "▼ worsening" said two things.
+    const html = await card({ value: 12.76, baseline: 12.81, delta: -0.05, improving: false });
+    expect(html).toMatch(/status bad"><span aria-hidden="true">▼<\/span> worsening/);
+    expect(html).toContain('<dt>Change</dt><dd>−0.05\u00a0pp</dd>');
+  });
+
+  it('says a KPI whose first value is today has no earlier value to compare, not that it is unchanged', async () => {
+    // The year-on-year KPIs the first quarter the data holds the year before: baseline = today, change 0.
+    const quarter = winRate.trend.at(-1)!.quarter;
+    const html = await card({
+      value: 90.6,
+      baseline: 90.6,
+      baselineQuarter: quarter,
+      delta: 0,
+      improving: false,
+      trend: winRate.trend.map(point => ({ ...point, value: point.quarter === quarter ? 90.6 : null })),
+    });
+    expect(html).not.toContain('unchanged');
+    expect(html).not.toContain('±');
+    expect(html).toMatch(/status neutral"><span aria-hidden="true">•<\/span> first value<\/span>/);
+    expect(html).toContain('<dt>Change</dt><dd>no earlier value to compare</dd>');
   });
 
   it('says a lower-is-better KPI off target is above it, not below', async () => {
@@ -243,6 +301,148 @@ describe('the trends page', () => {
     } finally {
       pageSnapshot.portfolio = undefined;
     }
+  });
+});
+
+describe('the trends page, a KPI without any value', () => {
+  const withoutValues = (codes: KpiData['code'][], growthKnown: boolean): PortfolioData => ({
+    ...portfolio,
+    kpis: portfolio.kpis.map(kpi =>
+      codes.includes(kpi.code)
+        ? {
+            ...kpi,
+            value: null,
+            baseline: null,
+            delta: null,
+            improving: null,
+            onTarget: null,
+            trend: kpi.trend.map(point => ({ ...point, value: null })),
+          }
+        : kpi,
+    ),
+    growth: {
+      ...portfolio.growth,
+      trend: portfolio.growth.trend.map(point =>
+        growthKnown ? point : { ...point, keyAccountGrowth: null, controlGroupGrowth: null },
+      ),
+    },
+  });
+  const summary = (html: string, code: string) => {
+    const anchor = `id="kpi-${code.toLowerCase().replaceAll('_', '-')}"`;
+    const start = html.indexOf(anchor);
+    const section = html.slice(start, html.indexOf('</section>', start));
+    return /<p class="chart-summary"[^>]*>([^<]*)<\/p>/.exec(section)?.[1];
+  };
+
+  it('says a computed KPI could not be computed yet, and why when the snapshot tells; a measured one that none was recorded', async () => {
+    const computed = [
+      'CUSTOMER_RETENTION',
+      'CUSTOMER_LIFETIME_VALUE',
+      'KEY_ACCOUNT_GROWTH',
+      'KEY_VS_CONTROL_GROWTH',
+    ] as const;
+    pageSnapshot.portfolio = withoutValues([...computed, 'CUSTOMER_SATISFACTION'], false);
+    try {
+      const html = await container.renderToString(TrendsPage);
+      // No growth figure in any quarter: the financial data does not hold the year before.
+      expect(summary(html, 'CUSTOMER_RETENTION')).toBe(
+        'Customer retention: no value could be computed yet (the financial data does not hold the year before).',
+      );
+      for (const code of computed)
+        expect(summary(html, code)).toContain(': no value could be computed yet (');
+      expect(summary(html, 'CUSTOMER_SATISFACTION')).toBe('Customer satisfaction: no values recorded.');
+    } finally {
+      pageSnapshot.portfolio = undefined;
+    }
+  });
+
+  it('says only that there is no value yet where the snapshot does not tell why', async () => {
+    // The growth figures of the later quarters are known: the year before is in the data.
+    pageSnapshot.portfolio = withoutValues(['CUSTOMER_RETENTION'], true);
+    try {
+      const html = await container.renderToString(TrendsPage);
+      expect(summary(html, 'CUSTOMER_RETENTION')).toBe(
+        'Customer retention: no value yet for these quarters.',
+      );
+    } finally {
+      pageSnapshot.portfolio = undefined;
+    }
+  });
+});
+
+describe('a key account page', () => {
+  const render = async (externalRef: string, patch: Record<string, Partial<AccountData>> = {}) => {
+    for (const [ref, fields] of Object.entries(patch)) pageAccounts.patch.set(ref, fields);
+    try {
+      return await container.renderToString(AccountPage, { props: { externalRef } });
+    } finally {
+      pageAccounts.patch.clear();
+    }
+  };
+  const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/[ \t\r\n]+/g, ' ');
+
+  it('names the parent account and links to its page when it is a key account of the site', async () => {
+    // KA-1003 Castell Pharma is part of KA-1001 Aalto Packaging, a key account.
+    const html = await render('KA-1003');
+    expect(html).toMatch(/part of <a href="\/accounts\/ka-1001\.html">Aalto Packaging<\/a> \(KA-1001\)/);
+    expect(text(html)).not.toContain('part of KA-1001');
+  });
+
+  it('names a parent that is no key account when the snapshot holds its name, else gives its reference', async () => {
+    // AC-1031 Faro Printing is in the selection matrix of the portfolio, not a key account.
+    const named = await render('KA-1003', { 'KA-1003': { parentExternalRef: 'AC-1031' } });
+    expect(text(named)).toContain('part of Faro Printing (AC-1031)');
+    expect(named).not.toContain('accounts/ac-1031');
+    const unknown = await render('KA-1003', { 'KA-1003': { parentExternalRef: 'CRM-100010' } });
+    expect(text(unknown)).toContain('part of CRM-100010');
+  });
+
+  it('shows the group roll-up of an account heading a group beside its own figures', async () => {
+    // KA-1001: own TTM revenue EUR 2,334,593; with its 3 subsidiaries EUR 5,603,024.
+    const html = await render('KA-1001');
+    const start = html.indexOf('id="group-rollup"');
+    expect(start).toBeGreaterThan(0);
+    const group = text(html.slice(start, html.indexOf('</table>', start)));
+    expect(group).toContain('Aalto Packaging and its 3 subsidiaries');
+    expect(group).toMatch(/TTM revenue EUR\u00a02,334,593 EUR\u00a05,603,024/);
+    expect(group).toMatch(/TTM gross profit EUR\u00a0922,513 EUR\u00a01,634,215/);
+    expect(group).toMatch(/TTM cost-to-serve EUR\u00a0227,545 EUR\u00a0466,919/);
+    const after = text(html.slice(start, html.indexOf('</p>', html.indexOf('</table>', start))));
+    expect(after).toContain('EUR\u00a0700,378');
+    expect(after).toMatch(/2 account plans in force/);
+    // An account heading no group has no roll-up.
+    expect(await render('KA-1003')).not.toContain('id="group-rollup"');
+  });
+
+  it('says "1 has a counterpart", not "1 have"', async () => {
+    const base = loadFixture().accounts.find(account => account.externalRef === 'KA-1003')!.stakeholders!;
+    const html = await render('KA-1003', { 'KA-1003': { stakeholders: { ...base, covered: 1 } } });
+    expect(text(html)).toContain('of whom 1 has a counterpart');
+    expect(text(await render('KA-1003', { 'KA-1003': { stakeholders: { ...base, covered: 2 } } }))).toContain(
+      'of whom 2 have a counterpart',
+    );
+  });
+
+  it('renders the stakeholder map open, for the script to collapse', async () => {
+    const html = await render('KA-1003');
+    expect(html).toMatch(
+      /<details class="table-details" open data-collapsed-by-script>\s*<summary>The stakeholder map/,
+    );
+  });
+
+  it('gives Pagefind the team and the stakeholder names, not the figures', async () => {
+    const html = await render('KA-1003');
+    const indexed = [...html.matchAll(/<section data-pagefind-body[\s\S]*?<\/section>/g)]
+      .map(match => match[0])
+      .join(' ');
+    const account = loadFixture().accounts.find(candidate => candidate.externalRef === 'KA-1003')!;
+    for (const member of account.team) expect(indexed).toContain(member.personName);
+    for (const contact of account.stakeholders!.map) expect(indexed).toContain(contact.name);
+    expect(indexed).not.toContain('TTM revenue</th>');
+    // The counts by function are figures: left out of the index.
+    expect(indexed).toMatch(
+      /<div data-pagefind-ignore>\s*<div class="table-wrap"><table><caption>Contacts by function/,
+    );
   });
 });
 

@@ -13,6 +13,7 @@ import {
   formatMoney,
   formatScore,
   formatShare,
+  formatShownKpiDelta,
   kpiDetailRows,
   shareOfTarget,
   shownGrowth,
@@ -182,6 +183,34 @@ describe('the change on a KPI card', () => {
     // A ratio's change is a difference, not a factor.
     expect(formatKpiDelta(shownKpiDelta(kpi('RATIO', 2.6, 1.2, 1.4)), 'RATIO', 'EUR')).toBe('+1.40');
     expect(formatKpiDelta(-0.25, 'RATIO', 'EUR')).toBe('−0.25');
+  });
+
+  it('never reads zero or the other way when the stored change is not zero: then it gives the stored change, with more decimals', () => {
+    const kpi = (
+      unit: 'PERCENT' | 'SCORE' | 'RATIO' | 'COUNT',
+      value: number,
+      baseline: number,
+      delta: number,
+    ) => ({
+      unit,
+      value,
+      baseline,
+      delta,
+    });
+    // 12.76 and 12.81 both read 12.8 %: "±0.0 pp" beside "▼ worsening"; the stored change is −0.05.
+    const fell = kpi('PERCENT', 12.76, 12.81, -0.05);
+    expect(shownKpiDelta(fell)).toBe(-0.05);
+    expect(formatShownKpiDelta(fell, 'EUR')).toBe('−0.05\u00a0pp');
+    expect(formatShownKpiDelta(kpi('PERCENT', 12.81, 12.76, 0.05), 'EUR')).toBe('+0.05\u00a0pp');
+    // As many more decimals as it takes to be other than zero, and no more: 0.0037 → 0.004.
+    expect(formatShownKpiDelta(kpi('RATIO', 2.7512, 2.7549, -0.0037), 'EUR')).toBe('−0.004');
+    expect(formatShownKpiDelta(kpi('SCORE', 4.131, 4.128, 0.003), 'EUR')).toBe('+0.003');
+    // Where the shown values agree with the stored change in sign, their difference as before.
+    expect(formatShownKpiDelta(kpi('PERCENT', 100, 89.55, 10.45), 'EUR')).toBe('+10.4\u00a0pp');
+    expect(formatShownKpiDelta(kpi('PERCENT', 12.86, 12.75, 0.11), 'EUR')).toBe('+0.1\u00a0pp');
+    expect(formatShownKpiDelta(kpi('COUNT', 37, 22, 15), 'EUR')).toBe('+15');
+    // No change at all stays "±".
+    expect(formatShownKpiDelta(kpi('PERCENT', 60, 60, 0), 'EUR')).toBe('±0.0\u00a0pp');
   });
 });
 

@@ -101,6 +101,21 @@ describe('searchDocument', () => {
       searchDocument(new TextEncoder().encode('<title>Index</title><main>no summary</main>')),
     ).toBeNull();
   });
+
+  it('keeps every indexed section: the summary and the team and stakeholders', () => {
+    const page = new TextEncoder().encode(
+      '<title>Björk AB — kam</title><section data-pagefind-body aria-label="Summary"><p>KA-1</p></section>' +
+        '<h2>Profitability</h2><table><tr><td>EUR 1</td></tr></table>' +
+        '<section data-pagefind-body aria-labelledby="team"><h2 id="team">Team</h2><p>Åsa Öberg</p></section>' +
+        '<p>EUR 2</p>',
+    );
+    expect(searchDocument(page)).toBe(
+      '<!doctype html><html lang="en"><head><title>Björk AB — kam</title></head><body>' +
+        '<section data-pagefind-body aria-label="Summary"><p>KA-1</p></section>' +
+        '<section data-pagefind-body aria-labelledby="team"><h2 id="team">Team</h2><p>Åsa Öberg</p></section>' +
+        '</body></html>',
+    );
+  });
 });
 
 describe('the chart palette', () => {

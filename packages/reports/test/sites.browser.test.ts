@@ -150,6 +150,10 @@ async function visit(page: Page, url: string): Promise<PageReport> {
 }
 
 const AHEAD_REF = 'KA-1003';
+/** An account whose page names people found nowhere else: a sponsor on its team and a contact on its map. */
+const PEOPLE_REF = 'KA-1005';
+const SPONSOR = 'Ottokar Brzezinski';
+const CONTACT = 'Wilhelmina Quarshie';
 
 describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
   let out: string;
@@ -166,6 +170,12 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
     if (!ahead?.inYearTarget) throw new Error(`the fixture has no plan with a target for ${AHEAD_REF}`);
     ahead.revenueYearToDate = (Number(ahead.inYearTarget) * 1.25).toFixed(2);
     ahead.missingSignOffs = ['SERVICES', 'DACH'];
+    const people = fixture.accounts.find(account => account.externalRef === PEOPLE_REF);
+    const sponsor = people?.team.find(member => member.role === 'SPONSOR');
+    const contact = people?.stakeholders?.map[0];
+    if (!sponsor || !contact) throw new Error(`the fixture has no sponsor or contact on ${PEOPLE_REF}`);
+    sponsor.personName = SPONSOR;
+    contact.name = CONTACT;
     // A headline figure as long as the demo's (it overflowed its box at 1280 px and in print).
     fixture.portfolio.totals.ttmRevenue = '1281784613.00';
     stub = await startGraphQLStub({ snapshots: [fixture, asQuarter(fixture, '2026-Q2')] });
@@ -327,6 +337,88 @@ describe.skipIf(!hasChromium)('the built report sites in Chromium', () => {
       cells.map(cell => Number((cell as HTMLElement).dataset.sort)),
     );
     expect(revenues).toEqual([...revenues].sort((a, b) => b - a));
+    await page.close();
+  });
+
+  it('finds an account by the name of a person on its team or its stakeholder map', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.base}2026-Q3/journey/accounts.html`);
+    const box = page.getByRole('textbox', { name: 'Search the account pages', exact: true });
+    for (const person of [SPONSOR, CONTACT]) {
+      await box.fill(person.split(' ')[1]!);
+      const result = page.locator('.pagefind-ui__result-link').first();
+      await result.waitFor({ timeout: 10_000 });
+      expect(await result.textContent()).toContain('Eiger Chemicals');
+      expect(await result.getAttribute('href')).toBe(
+        `/reports/2026-Q3/journey/accounts/${PEOPLE_REF.toLowerCase()}.html`,
+      );
+      expect(await page.locator('.pagefind-ui__result').count()).toBe(1);
+    }
+    await page.close();
+  });
+
+  it('without JavaScript, shows and prints every row of the long tables and of the stakeholder map', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    for (const path of [
+      '2026-Q3/kpi/selection.html',
+      `2026-Q3/journey/accounts/${PEOPLE_REF.toLowerCase()}.html`,
+    ]) {
+      await page.goto(`${server.base}${path}`);
+      const details = page.locator('details.table-details');
+      expect(await details.count(), path).toBeGreaterThan(0);
+      for (const media of ['screen', 'print'] as const) {
+        await page.emulateMedia({ media });
+        const rows = details.locator('tbody tr');
+        const count = await rows.count();
+        expect(count, path).toBeGreaterThan(0);
+        for (let index = 0; index < count; index++) {
+          expect(await rows.nth(index).isVisible(), `${path} ${media}, row ${index + 1}`).toBe(true);
+        }
+      }
+      await page.emulateMedia({ media: 'screen' });
+    }
+    // The map's contact, in the printed account page.
+    await page.emulateMedia({ media: 'print' });
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, without what is hidden.
+    const printed = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+    expect(printed).toContain(CONTACT);
+    await context.close();
+  });
+
+  it('with JavaScript, collapses the long tables and the stakeholder map on screen and opens them for print', async () => {
+    const page = await browser.newPage();
+    for (const path of [
+      '2026-Q3/kpi/selection.html',
+      `2026-Q3/journey/accounts/${PEOPLE_REF.toLowerCase()}.html`,
+    ]) {
+      await page.goto(`${server.base}${path}`);
+      const details = page.locator('details.table-details');
+      expect(await details.count(), path).toBeGreaterThan(0);
+      const open = await details.evaluateAll(elements =>
+        elements.filter(element => (element as HTMLDetailsElement).open),
+      );
+      expect(open, path).toEqual([]);
+      expect(await details.locator('tbody tr').first().isVisible(), path).toBe(false);
+      await page.evaluate(() => dispatchEvent(new Event('beforeprint')));
+      expect(await details.locator('tbody tr').first().isVisible(), path).toBe(true);
+      await page.evaluate(() => dispatchEvent(new Event('afterprint')));
+      expect(await details.locator('tbody tr').first().isVisible(), path).toBe(false);
+    }
+    await page.close();
+  });
+
+  it('names the parent of a group member and shows a group’s roll-up beside its own figures', async () => {
+    const page = await browser.newPage();
+    // KA-1003 Castell Pharma is part of KA-1001 Aalto Packaging, which heads a group of 3.
+    await page.goto(`${server.base}2026-Q3/journey/accounts/ka-1003.html`);
+    const parent = page.locator('.lead a');
+    expect(await parent.textContent()).toBe('Aalto Packaging');
+    await parent.click();
+    await page.waitForURL(/ka-1001\.html$/);
+    const rollup = page.getByRole('table', { name: /Aalto Packaging and its 3 subsidiaries/ });
+    const revenue = await rollup.locator('tr', { hasText: 'TTM revenue' }).locator('td').allTextContents();
+    expect(revenue).toEqual(['EUR\u00a02,334,593', 'EUR\u00a05,603,024']);
     await page.close();
   });
 

@@ -1,8 +1,9 @@
 /**
  * Progressive enhancement for tables: sortable columns (`table[data-sortable]`, the header
  * buttons announce the order with aria-sort), a text filter (`input[data-filter-for]`: the
- * phrase typed, in one cell of a row), and collapsed `<details>` opened for print so that a
- * printed report has every number.
+ * phrase typed, in one cell of a row), and long tables collapsed on screen: they come open in the
+ * HTML (`details[data-collapsed-by-script]`), so that without JavaScript every number shows and
+ * prints, are closed here, and opened again for print so that a printed report has every number.
  */
 
 import { compareCells, rowMatchesFilter } from '../lib/sort.ts';
@@ -57,6 +58,10 @@ for (const table of document.querySelectorAll<HTMLTableElement>('table[data-sort
 for (const input of document.querySelectorAll<HTMLInputElement>('input[data-filter-for]')) makeFilter(input);
 // Sentences that tell the reader to sort or filter, hidden until the controls work.
 for (const hint of document.querySelectorAll<HTMLElement>('[data-shown-with-controls]')) hint.hidden = false;
+
+for (const details of document.querySelectorAll<HTMLDetailsElement>('details[data-collapsed-by-script]')) {
+  details.open = false;
+}
 
 const opened: HTMLDetailsElement[] = [];
 addEventListener('beforeprint', () => {

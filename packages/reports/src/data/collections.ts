@@ -56,6 +56,14 @@ export async function getKeyAccounts(): Promise<KeyAccountRow[]> {
   return [...(await accountRows()).values()].map(({ document: _, ...row }) => row);
 }
 
+/** A key account's list row (its name among others), or undefined when it is no key account of the snapshot. */
+export async function findKeyAccount(externalRef: string): Promise<KeyAccountRow | undefined> {
+  const row = (await accountRows()).get(externalRef);
+  if (!row) return undefined;
+  const { document: _, ...listed } = row;
+  return listed;
+}
+
 /** One key account's full document, read when its page renders. */
 export async function getKeyAccount(externalRef: string): Promise<AccountData> {
   const row = (await accountRows()).get(externalRef);

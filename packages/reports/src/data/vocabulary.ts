@@ -50,6 +50,18 @@ export const YEAR_ON_YEAR_KPIS: ReadonlySet<KpiCode> = new Set<KpiCode>([
   'KEY_VS_CONTROL_GROWTH',
 ]);
 
+/**
+ * The KPIs that are means of recorded measurements (survey responses, people-satisfaction and
+ * market-share measurements: `kpiValue` in the domain's analytics/kpis.ts, docs/analytics.md):
+ * without a value, none was recorded. Every other KPI is computed from the data (revenue,
+ * signals, bids, initiatives), and without a value could not be computed.
+ */
+export const RECORDED_KPIS: ReadonlySet<KpiCode> = new Set<KpiCode>([
+  'CUSTOMER_SATISFACTION',
+  'PEOPLE_SATISFACTION',
+  'MARKET_SHARE',
+]);
+
 /** Why a year-on-year KPI shows no figure for a quarter. */
 export const YEAR_ON_YEAR_NOTE =
   'Compares the trailing four quarters with the four before, so it is shown (“–” before) once the financial data holds both.';

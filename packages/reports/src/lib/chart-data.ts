@@ -2,8 +2,16 @@
  * Pure mappers from snapshot documents to chart models (spec + summary + table). They do no
  * I/O and read no clock, so the unit tests pin their output for hand-computed inputs.
  */
+import { effectiveWeights } from '@kam/domain/rounding';
 import type { AccountData, KpiData, PortfolioData } from '../data/schemas.ts';
-import { PYRAMID_LEVEL_NAMES, PYRAMID_LEVELS, VALUE_TIER_NAMES, VALUE_TIERS } from '../data/vocabulary.ts';
+import {
+  PYRAMID_LEVEL_NAMES,
+  PYRAMID_LEVELS,
+  RECORDED_KPIS,
+  VALUE_TIER_NAMES,
+  VALUE_TIERS,
+  YEAR_ON_YEAR_KPIS,
+} from '../data/vocabulary.ts';
 import type { ChartModel, SeriesSpec } from './chart-spec.ts';
 import {
   DASH,
@@ -34,6 +42,8 @@ const KPI_PERIOD: Partial<Record<KpiData['code'], string>> = {
 /** A quarter's growth as the snapshot's growth trend gives it. */
 type GrowthPoint = PortfolioData['growth']['trend'][number];
 
+const NO_YEAR_BEFORE = 'the financial data does not hold the year before';
+
 /**
  * Why a KPI has no value in a quarter of its trend, by quarter, where the snapshot tells:
  * KEY_VS_CONTROL_GROWTH has no ratio when the financial data does not hold the year before, when
@@ -55,7 +65,7 @@ export function kpiMissingReasons(
     if (!growth) {
       reasons.set(point.quarter, 'the snapshot holds no growth figures for the quarter');
     } else if (key == null && control == null) {
-      reasons.set(point.quarter, 'the financial data does not hold the year before');
+      reasons.set(point.quarter, NO_YEAR_BEFORE);
     } else if (key == null) {
       reasons.set(point.quarter, 'the key accounts had no revenue the year before');
     } else if (control == null) {
@@ -70,13 +80,41 @@ export function kpiMissingReasons(
 }
 
 /**
+ * Why a year-on-year KPI has no value in any quarter of its trend, when the snapshot tells and
+ * the reason is the same for every quarter: the growth figures of every quarter are missing (the
+ * financial data does not hold the year before), or, for KEY_VS_CONTROL_GROWTH, the one reason
+ * `kpiMissingReasons` gives every quarter. Null otherwise, and for a KPI with a value.
+ */
+export function kpiNoValueReason(
+  kpi: Pick<KpiData, 'code' | 'trend'>,
+  growthTrend: readonly GrowthPoint[],
+): string | null {
+  if (!YEAR_ON_YEAR_KPIS.has(kpi.code) || kpi.trend.length === 0) return null;
+  if (kpi.trend.some(point => point.value != null)) return null;
+  if (kpi.code === 'KEY_VS_CONTROL_GROWTH') {
+    const reasons = new Set(kpiMissingReasons(kpi, growthTrend).values());
+    return reasons.size === 1 ? [...reasons][0]! : null;
+  }
+  const growthIn = new Map(growthTrend.map(point => [point.quarter, point]));
+  const noYearBefore = kpi.trend.every(point => {
+    const growth = growthIn.get(point.quarter);
+    return growth != null && growth.keyAccountGrowth == null && growth.controlGroupGrowth == null;
+  });
+  return noYearBefore ? NO_YEAR_BEFORE : null;
+}
+
+/**
  * A KPI's trend by quarter, with its target as a reference line; with `missingReasons`
- * (`kpiMissingReasons`), the table says beside each missing value why it is missing.
+ * (`kpiMissingReasons`), the table says beside each missing value why it is missing. A KPI
+ * without any value says so in its summary: a measured one (RECORDED_KPIS) that none was
+ * recorded; a computed one that none could be computed yet, with `noValueReason`
+ * (`kpiNoValueReason`) as the reason when the snapshot tells it.
  */
 export function toKpiTrendChartData(
   kpi: KpiData,
   currency: string,
   missingReasons: ReadonlyMap<string, string> = new Map(),
+  noValueReason: string | null = null,
 ): ChartModel {
   const labels = kpi.trend.map(point => point.quarter);
   const period = KPI_PERIOD[kpi.code];
@@ -98,7 +136,11 @@ export function toKpiTrendChartData(
       ? `${kpi.name}: ${format(first.value)} in ${first.quarter}, ` +
         (first === last ? 'the first quarter with a value' : `${format(last.value)} in ${last.quarter}`) +
         (kpi.target != null ? `; target ${format(kpi.target)}.` : '.')
-      : `${kpi.name}: no values recorded.`;
+      : RECORDED_KPIS.has(kpi.code)
+        ? `${kpi.name}: no values recorded.`
+        : noValueReason
+          ? `${kpi.name}: no value could be computed yet (${noValueReason}).`
+          : `${kpi.name}: no value yet for these quarters.`;
   return {
     spec: {
       kind: 'line',
@@ -598,14 +640,9 @@ export function toHealthChartData(account: AccountData): ChartModel | null {
   const health = account.health;
   if (!health) return null;
   // A component without data adds nothing; its weight is shared among the others pro rata
-  // (health.ts): contribution = value × effective weight ÷ 100, so the effective weight is the most.
-  const present = health.components.reduce(
-    (sum, component) => sum + (component.value == null ? 0 : component.weight),
-    0,
-  );
-  const most = health.components.map(component =>
-    component.value == null || present === 0 ? 0 : round((component.weight * 100) / present, 1),
-  );
+  // (health.ts): contribution = value × effective weight ÷ 100, so the effective weight is the
+  // most, as the domain rounds it (adding up to 100.0, never below a contribution).
+  const most = effectiveWeights(health.components.map(c => ({ value: c.value ?? null, weight: c.weight })));
   return {
     spec: {
       kind: 'bar',

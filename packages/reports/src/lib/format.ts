@@ -313,17 +313,59 @@ const KPI_DECIMALS: Partial<Record<KpiData['unit'], 0 | 1 | 2>> = {
   COUNT: 0,
 };
 
+/** `value` rounded as `digits` fraction digits write it (half away from zero, as Intl does). */
+function roundAsWritten(value: number, digits: number): number {
+  const written = new Intl.NumberFormat(LOCALE, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    useGrouping: false,
+  }).format(value);
+  return Number(written);
+}
+
+/** The most fraction digits a change is written with when its usual ones would read zero. */
+const MAX_DELTA_DECIMALS = 6;
+
 /**
- * The change a KPI card shows: today's value less the baseline as the card writes them, so that
- * the three figures agree (100.0 % against a baseline of 89.6 % is +10.4 pp, where the stored
- * change 100 − 89.55 = 10.45 would read +10.5); the stored change when either is missing or the
- * unit is written compactly (money).
+ * The change a KPI card shows and the fraction digits it is written with (undefined: the unit's
+ * own). Today's value less the baseline as the card writes them, so that the three figures agree
+ * (100.0 % against a baseline of 89.6 % is +10.4 pp, where the stored change 100 − 89.55 = 10.45
+ * would read +10.5). Not where that difference would read zero, or the other way, beside a stored
+ * change that is not zero (12.76 % and 12.81 % both read 12.8 %; the arrow says ▼): then the stored
+ * change, with as many more digits as it takes to be other than zero (−0.05 pp). The stored change
+ * when either figure is missing or the unit is written compactly (money).
  */
-export function shownKpiDelta(kpi: Pick<KpiData, 'value' | 'baseline' | 'delta' | 'unit'>): number | null {
+function shownKpiChange(kpi: Pick<KpiData, 'value' | 'baseline' | 'delta' | 'unit'>): {
+  value: number | null;
+  decimals?: number;
+} {
   const decimals = KPI_DECIMALS[kpi.unit];
-  if (decimals === undefined || kpi.value == null || kpi.baseline == null) return kpi.delta;
+  if (decimals === undefined || kpi.value == null || kpi.baseline == null) return { value: kpi.delta };
   const written = (value: number) => Number(fixedFormat(decimals)(value).replace(/,/g, ''));
-  return Number((written(kpi.value) - written(kpi.baseline)).toFixed(decimals));
+  const shown = Number((written(kpi.value) - written(kpi.baseline)).toFixed(decimals));
+  const stored = kpi.delta;
+  if (stored == null || stored === 0 || Math.sign(shown) === Math.sign(stored)) {
+    return { value: stored === 0 ? 0 : shown };
+  }
+  for (let digits = decimals + 1; digits <= MAX_DELTA_DECIMALS; digits++) {
+    const rounded = roundAsWritten(stored, digits);
+    if (rounded !== 0) return { value: rounded, decimals: digits };
+  }
+  return { value: stored, decimals: MAX_DELTA_DECIMALS };
+}
+
+/** The change a KPI card shows, as a number (see `formatShownKpiDelta` for its text). */
+export function shownKpiDelta(kpi: Pick<KpiData, 'value' | 'baseline' | 'delta' | 'unit'>): number | null {
+  return shownKpiChange(kpi).value;
+}
+
+/** The change a KPI card shows, written in the KPI's unit: "+10.4 pp", "−0.05 pp", "+EUR 1.2K". */
+export function formatShownKpiDelta(
+  kpi: Pick<KpiData, 'value' | 'baseline' | 'delta' | 'unit'>,
+  currency: string,
+): string {
+  const { value, decimals } = shownKpiChange(kpi);
+  return formatKpiDelta(value, kpi.unit, currency, decimals);
 }
 
 export const YEAR_BEFORE_NEEDED = 'Needs the year before in the data.';
@@ -345,15 +387,26 @@ export function kpiMissingValueNote(
   return YEAR_BEFORE_NEEDED;
 }
 
-/** A signed change in the KPI's unit: "+2.3 pp", "−0.40", "+EUR 1.2K". */
+/**
+ * A signed change in the KPI's unit: "+2.3 pp", "−0.40", "+EUR 1.2K"; with `decimals`, a unit
+ * written to fixed decimals gets that many instead ("−0.05 pp", see `formatShownKpiDelta`).
+ */
 export function formatKpiDelta(
   value: number | null | undefined,
   unit: KpiData['unit'],
   currency: string,
+  decimals?: number,
 ): string {
   if (value == null) return DASH;
   const sign = value > 0 ? '+' : value < 0 ? '−' : '±';
   const size = Math.abs(value);
+  if (decimals !== undefined && unit !== 'MONEY') {
+    const digits = new Intl.NumberFormat(LOCALE, {
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    }).format(size);
+    return unit === 'PERCENT' ? `${sign}${digits}${UNIT_SPACE}pp` : `${sign}${digits}`;
+  }
   switch (unit) {
     case 'PERCENT':
       return `${sign}${oneDecimal.format(size)}${UNIT_SPACE}pp`;
