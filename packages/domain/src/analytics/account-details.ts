@@ -138,13 +138,34 @@ export async function quarterlyFigures(
   );
 }
 
-/** Revenue per account from the first quarter of `year` up to `quarter`. */
-export async function revenueYearToDate(em: EntityManager, quarter: Quarter): Promise<Map<number, bigint>> {
+/**
+ * The revenue booked per account in its plan year up to the period's quarter: from the quarter
+ * in which the account's plan in force on `asOf` starts (`plan-as-of.ts`: the one whose period
+ * covers that day, whatever its year) to the period's quarter, both included. For a calendar-year
+ * plan that is Q1 of the quarter's year; for a plan of 2024-04-01 to 2025-03-31 in 2025-Q1 it is
+ * 2024-Q2 to 2025-Q1. Nothing before the plan's start quarter counts. Only accounts with a plan
+ * in force have a figure (others have none, not zero). One statement over every account.
+ */
+export async function revenueYearToDate(em: EntityManager, p: Period): Promise<Map<number, bigint>> {
+  const asOf = plansAsOfSql(p.asOf);
+  // Revenue is booked by quarter, so a plan that starts within a quarter (e.g. on 2024-05-15)
+  // counts that whole quarter (2024-Q2): the quarter its start date falls in, written YYYY-Qn
+  // like `quarterly_financial.quarter` so that the two compare as text.
+  const startsOn = 'cast(ap.starts_on as text)';
+  const startQuarter = `substr(${startsOn}, 1, 4) || case
+      when substr(${startsOn}, 6, 2) <= '03' then '-Q1'
+      when substr(${startsOn}, 6, 2) <= '06' then '-Q2'
+      when substr(${startsOn}, 6, 2) <= '09' then '-Q3'
+      else '-Q4' end`;
   const rows = await query<Record<string, unknown>>(
     em,
-    `select account_id, ${sumCents(dialect(em), 'revenue')} as rev from quarterly_financial
-     where quarter >= ? and quarter <= ? group by account_id`,
-    [`${quarter.slice(0, 4)}-Q1`, quarter],
+    `select qf.account_id, ${sumCents(dialect(em), 'qf.revenue')} as rev
+     from (${asOf.sql}) pa
+     join account_plan ap on ap.id = pa.plan_id
+     join quarterly_financial qf on qf.account_id = pa.account_id
+       and qf.quarter >= ${startQuarter} and qf.quarter <= ?
+     group by qf.account_id`,
+    [...asOf.params, p.quarter],
   );
   return new Map(rows.map(r => [int(r.account_id), cents(r.rev)]));
 }

@@ -186,7 +186,7 @@ export async function buildQuarterDocuments(
 
   // Per-account detail.
   const figures = await quarterlyFigures(em, trend[0]!, p.quarter);
-  const ytd = await revenueYearToDate(em, p.quarter);
+  const ytd = await revenueYearToDate(em, p);
   const plans = await planFacts(em, p);
   const team = await teamFacts(em, p);
   const contacts = await contactFacts(em);

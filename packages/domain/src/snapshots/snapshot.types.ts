@@ -437,6 +437,7 @@ export interface AccountSnapshotPayload {
     history: { quarter: string; tier: ValueTier | null; evidence: string | null }[];
     suggested: { tier: ValueTier; reasons: string[] } | null;
   } | null;
+  /** The plan in force on the quarter's last day, whatever its year (`planFacts`), as it stood. */
   plan: {
     id: number;
     year: number;
@@ -444,7 +445,10 @@ export interface AccountSnapshotPayload {
     revenueTarget: Money | null;
     marginTargetPercent: string | null;
     inYearTarget: Money | null;
-    /** Revenue booked in the plan year up to this quarter. */
+    /**
+     * Revenue booked in the plan's year so far: from the quarter its period starts in (all of
+     * that quarter, when it starts within it) up to this quarter (`revenueYearToDate`).
+     */
     revenueYearToDate: Money;
     lastReviewOn: string | null;
     lastReviewAssessment: ReviewAssessment | null;

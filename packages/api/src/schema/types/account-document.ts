@@ -195,7 +195,8 @@ export const AccountSnapshotTierRef = builder
 export const AccountSnapshotPlanRef = builder
   .objectRef<NonNullable<Doc['plan']>>('AccountSnapshotPlan')
   .implement({
-    description: 'The account plan of the quarter’s year, as it stood.',
+    description:
+      'The account’s plan in force in the quarter (the one whose period covers the quarter’s last day, whatever its year), as it stood.',
     fields: t => ({
       planId: t.id({
         description: 'The plan’s global id.',
@@ -222,7 +223,8 @@ export const AccountSnapshotPlanRef = builder
       }),
       revenueYearToDate: t.field({
         type: 'Money',
-        description: 'Revenue booked in the plan year up to the quarter.',
+        description:
+          'Revenue booked in the plan’s year so far: from the quarter its period starts in (all of that quarter, when it starts within it) up to this quarter, both included.',
         resolve: p => p.revenueYearToDate,
       }),
       lastReviewOn: t.field({

@@ -177,7 +177,7 @@ export const AccountSnapshotRef = builder.objectRef<AccountDocumentRow>('Account
     plan: t.field({
       type: AccountSnapshotPlanRef,
       nullable: true,
-      description: 'Its plan of the quarter’s year (key accounts).',
+      description: 'Its plan in force in the quarter, whatever its year (key accounts).',
       resolve: field('plan'),
     }),
     initiatives: t.field({
