@@ -207,7 +207,7 @@ describe('live analytics through the API', () => {
       };
     }>(
       `{ snapshot(quarter: "2026-Q3") { accounts(first: 100, keyAccountsOnly: true) { edges { node {
-          payload name parentExternalRef segmentCode segmentName industry country
+          payload name parentExternalRef parentName segmentCode segmentName industry country
           designation { designatedOn reviewDueOn } pyramidLevel previousPyramidLevel
           ttm { revenue grossProfit costToServe contribution grossMargin contributionMargin priorRevenue revenueGrowth }
           financials { quarter revenue grossProfit costToServe contribution }

@@ -388,12 +388,16 @@ describe('a key account page', () => {
     expect(text(html)).not.toContain('part of KA-1001');
   });
 
-  it('names a parent that is no key account when the snapshot holds its name, else gives its reference', async () => {
-    // AC-1031 Faro Printing is in the selection matrix of the portfolio, not a key account.
-    const named = await render('KA-1003', { 'KA-1003': { parentExternalRef: 'AC-1031' } });
+  it('names a parent that is no key account by the name its document holds, else gives its reference', async () => {
+    // A document closed before parentName was kept has none: the page gives the reference.
+    const named = await render('KA-1003', {
+      'KA-1003': { parentExternalRef: 'AC-1031', parentName: 'Faro Printing' },
+    });
     expect(text(named)).toContain('part of Faro Printing (AC-1031)');
     expect(named).not.toContain('accounts/ac-1031');
-    const unknown = await render('KA-1003', { 'KA-1003': { parentExternalRef: 'CRM-100010' } });
+    const unknown = await render('KA-1003', {
+      'KA-1003': { parentExternalRef: 'CRM-100010', parentName: undefined },
+    });
     expect(text(unknown)).toContain('part of CRM-100010');
   });
 

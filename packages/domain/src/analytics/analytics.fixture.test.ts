@@ -366,6 +366,14 @@ describe('group roll-ups and whitespace', () => {
     expect(account('A01').groupRollup).toEqual(r.get(ids.A01!));
   });
 
+  it('names a member’s group account in its document, by ref and name', async () => {
+    // The report page said only "part of A01" where the group is no key account of the site.
+    const a03 = account('A03');
+    const a01 = account('A01');
+    expect([a03.parentExternalRef, a03.parentName]).toEqual(['A01', a01.name]);
+    expect([a01.parentExternalRef, a01.parentName]).toEqual([null, null]);
+  });
+
   it('builds the account × business unit matrix', async () => {
     // A01: ALPHA revenue 4000 with potential 4 × 1500 = 6000; BETA no revenue, potential 4 × 500 = 2000 → white space.
     expect(account('A01').whitespace).toEqual([

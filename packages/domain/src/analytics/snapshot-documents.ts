@@ -205,6 +205,7 @@ export async function buildQuarterDocuments(
     else whitespaceBy.set(w.accountId, [w]);
   }
   const refById = new Map(base.map(r => [r.id, r.externalRef]));
+  const nameById = new Map(base.map(r => [r.id, r.name]));
 
   const flagCounts = Object.fromEntries(FLAG_KINDS.map(k => [k, 0])) as Record<FlagKind, number>;
   const flagged: FlagSummary['accounts'] = [];
@@ -269,6 +270,7 @@ export async function buildQuarterDocuments(
       externalRef: row.externalRef,
       name: row.name,
       parentExternalRef: row.parentId === null ? null : (refById.get(row.parentId) ?? null),
+      parentName: row.parentId === null ? null : (nameById.get(row.parentId) ?? null),
       segmentCode: row.segmentCode,
       segmentName: row.segmentName,
       industry: row.industry,

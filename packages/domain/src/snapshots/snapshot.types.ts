@@ -390,6 +390,8 @@ export interface AccountSnapshotPayload {
   externalRef: string;
   name: string;
   parentExternalRef: string | null;
+  /** Its group account's name (documents closed before it was added have none: use the ref). */
+  parentName?: string | null;
   segmentCode: string | null;
   /** The segment's name (documents closed before it was added have none: use the code). */
   segmentName?: string | null;

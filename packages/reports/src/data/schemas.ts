@@ -277,6 +277,8 @@ export const accountSnapshotPayloadSchema = z.object({
   externalRef: z.string(),
   name: z.string(),
   parentExternalRef: z.string().nullable(),
+  /** Absent from documents closed before it was added: the pages then show the ref. */
+  parentName: z.string().nullable().optional(),
   segmentCode: z.string().nullable(),
   /** Absent from documents closed before it was added: the pages then show the code. */
   segmentName: z.string().nullable().optional(),

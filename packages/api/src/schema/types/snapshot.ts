@@ -121,6 +121,12 @@ export const AccountSnapshotRef = builder.objectRef<AccountDocumentRow>('Account
       description: 'The external ref of its group account.',
       resolve: field('parentExternalRef'),
     }),
+    parentName: t.string({
+      nullable: true,
+      description:
+        'The name of its group account (null in documents closed before names were kept: use parentExternalRef).',
+      resolve: row => documentOf(row).parentName ?? null,
+    }),
     segmentCode: t.string({
       nullable: true,
       description: 'Its segment’s code.',
