@@ -68,7 +68,20 @@ beforeAll(async () => {
       { accountId: account.id, personId: person.id, role: 'KEY_ACCOUNT_MANAGER' },
       actor,
     );
+    // A plan is drawn up for a key account; the designation (after the closed 2026-Q2, so no
+    // health there) is then revoked, so that the tests below start from accounts that are not key
+    // (and designate the ones they need).
+    const designation = await designateKeyAccount(
+      em,
+      { accountId: account.id, designatedOn: '2026-07-01' },
+      actor,
+    );
     await createPlan(em, { accountId: account.id, year: 2026, businessUnitIds: [unit.id] }, actor);
+    await revokeDesignation(
+      em,
+      { id: designation.id, expectedVersion: designation.version, reason: 'test: plan drafted' },
+      actor,
+    );
   }
   // Health comes from the latest closed quarter.
   await closeQuarter(api.db.em(), '2026-Q2', actor);

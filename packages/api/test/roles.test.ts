@@ -4,7 +4,7 @@
  * EXECUTIVE is read-only; INTEGRATION uses the bulk mutations only. A forbidden call
  * returns ForbiddenError and writes nothing (the audit trail does not grow).
  */
-import { AuditEntry } from '@kam/domain';
+import { AuditEntry, designateKeyAccount, systemActor } from '@kam/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './harness.ts';
 import { globalId, mutate, ok } from './workflow-client.ts';
@@ -658,6 +658,15 @@ beforeAll(async () => {
       'id',
     )
   ).id;
+  // A plan is drawn up for a key account.
+  await designateKeyAccount(
+    api.db.em(),
+    {
+      accountId: Number(Buffer.from(ids.account, 'base64').toString().split(':')[1]),
+      designatedOn: '2026-01-01',
+    },
+    systemActor('test'),
+  );
   ids.plan = (
     await ok<{ id: string }>(
       api,

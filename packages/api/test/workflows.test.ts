@@ -711,10 +711,11 @@ describe('the account plan', () => {
       'createPlan',
       'CreatePlanInput',
       {
-        accountId: globex,
+        // A key account's (W-ACME is key from 2026-01-01): W-GLOBEX is not, and takes no plan.
+        accountId: acme,
         year: 2035,
         businessUnitIds: [emea],
-        on: '2025-01-05',
+        on: '2026-01-05',
         sections: { baselines: ' Revenue 2M ', customerValue: 'Uptime', growthOpportunities: 'More' },
       },
       'id version sections { key text }',
@@ -762,7 +763,7 @@ describe('the account plan', () => {
       fieldErrors: [{ path: ['completedOn'], code: 'ACTION_COMPLETED_BEFORE_PLAN_DRAFTED' }],
     });
     expect(early.message).toBe(
-      'The 2035 plan of W-GLOBEX was drafted on 2025-01-05; its action "Site visit" cannot have been done on 1999-03-01, before that. Date completedOn on or after 2025-01-05.',
+      'The 2035 plan of W-ACME was drafted on 2026-01-05; its action "Site visit" cannot have been done on 1999-03-01, before that. Date completedOn on or after 2026-01-05.',
     );
   });
 
@@ -780,11 +781,11 @@ describe('the account plan', () => {
       admin,
       'createPlan',
       'CreatePlanInput',
-      { accountId: acme, year: 2020, businessUnitIds: [emea], on: '2019-11-20' },
+      { accountId: acme, year: 2029, businessUnitIds: [emea], on: '2026-01-20' },
       `id version ${history}`,
     );
     expect(plan.statusHistory).toEqual([
-      { step: 'CREATED', fromStatus: null, status: 'DRAFT', changedOn: '2019-11-20', versionNumber: 0 },
+      { step: 'CREATED', fromStatus: null, status: 'DRAFT', changedOn: '2026-01-20', versionNumber: 0 },
     ]);
     const stepOn = (name: string, expectedVersion: number, on: string) =>
       mutate<{ version: number; status: string }>(
@@ -796,28 +797,28 @@ describe('the account plan', () => {
         'version status',
       );
     // Before the plan was drafted: refused, nothing written.
-    const early = await stepOn('submitPlan', plan.version, '2019-11-01');
+    const early = await stepOn('submitPlan', plan.version, '2026-01-10');
     expect(early).toMatchObject({
       __typename: 'DomainRuleError',
       code: 'PLAN_STEP_BEFORE_LAST_STEP',
-      message: expect.stringContaining('Date it on or after 2019-11-20'),
+      message: expect.stringContaining('Date it on or after 2026-01-20'),
     });
-    const submitted = await stepOn('submitPlan', plan.version, '2019-12-01');
+    const submitted = await stepOn('submitPlan', plan.version, '2026-02-01');
     expect(submitted.data?.status).toBe('IN_REVIEW');
-    const returned = await stepOn('returnPlanToDraft', submitted.data?.version ?? 0, '2019-12-03');
+    const returned = await stepOn('returnPlanToDraft', submitted.data?.version ?? 0, '2026-02-03');
     expect(returned.data?.status).toBe('DRAFT');
     const next = await ok<{ year: number; statusHistory: Change[] }>(
       api,
       admin,
       'copyPlanToNextYear',
       'CopyPlanInput',
-      { id: plan.id, on: '2020-11-15' },
+      { id: plan.id, on: '2026-08-15' },
       `year ${history}`,
     );
     expect(next).toEqual({
-      year: 2021,
+      year: 2030,
       statusHistory: [
-        { step: 'COPIED', fromStatus: null, status: 'DRAFT', changedOn: '2020-11-15', versionNumber: 0 },
+        { step: 'COPIED', fromStatus: null, status: 'DRAFT', changedOn: '2026-08-15', versionNumber: 0 },
       ],
     });
     const read = await api.gql<{ node: { statusHistory: Change[] } }>(
@@ -826,19 +827,19 @@ describe('the account plan', () => {
       admin,
     );
     expect(read.body.data?.node.statusHistory).toEqual([
-      { step: 'CREATED', fromStatus: null, status: 'DRAFT', changedOn: '2019-11-20', versionNumber: 0 },
+      { step: 'CREATED', fromStatus: null, status: 'DRAFT', changedOn: '2026-01-20', versionNumber: 0 },
       {
         step: 'SUBMITTED',
         fromStatus: 'DRAFT',
         status: 'IN_REVIEW',
-        changedOn: '2019-12-01',
+        changedOn: '2026-02-01',
         versionNumber: 1,
       },
       {
         step: 'RETURNED_TO_DRAFT',
         fromStatus: 'IN_REVIEW',
         status: 'DRAFT',
-        changedOn: '2019-12-03',
+        changedOn: '2026-02-03',
         versionNumber: 1,
       },
     ]);

@@ -60,6 +60,15 @@ beforeAll(async () => {
       tokens[0],
     )
   ).body.data?.accountByRef.id;
+  // A plan is drawn up for a key account.
+  const designated = await api.gql<{ designateKeyAccount: { __typename: string } }>(
+    'mutation($input: DesignateKeyAccountInput!) { designateKeyAccount(input: $input) { __typename } }',
+    { input: { accountId, designatedOn: '2026-01-01' } },
+    tokens[0],
+  );
+  expect(designated.body.data?.designateKeyAccount.__typename, JSON.stringify(designated.body)).toBe(
+    'DesignateKeyAccountSuccess',
+  );
   const plan = await api.gql<{ createPlan: { __typename: string; data?: { id: string } } }>(
     'mutation($input: CreatePlanInput!) { createPlan(input: $input) { __typename ... on CreatePlanSuccess { data { id } } ... on Error { code message } } }',
     { input: { accountId, year: 2026, sections: { [SECTION]: 'Concurrent start' } } },

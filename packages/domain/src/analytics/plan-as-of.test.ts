@@ -166,7 +166,13 @@ describe('a plan returned to draft after the quarter ended', () => {
 describe('a plan drafted after the quarter ended', () => {
   it('is not in the quarter: not in the account document, not in its groups', async () => {
     // A04 (in A03's and A01's groups) gets its 2026 plan on 2026-04-02. On 2026-03-31 the A01
-    // group (A01, A03, A04, A12) had one plan, A01's; the A03 group (A03, A04) none.
+    // group (A01, A03, A04, A12) had one plan, A01's; the A03 group (A03, A04) none. A plan is for a
+    // key account: A04 becomes one on 2026-04-01, after the quarter too.
+    await designateKeyAccount(
+      db.em(),
+      { accountId: fixture.ids.A04!, designatedOn: '2026-04-01' },
+      testActor,
+    );
     await createPlan(
       db.em(),
       { accountId: fixture.ids.A04!, year: 2026, businessUnitIds: [fixture.units.ALPHA], on: '2026-04-02' },

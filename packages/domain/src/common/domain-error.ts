@@ -31,7 +31,10 @@ export const DOMAIN_ERROR_CODES = {
   FINANCIALS_MIXED_SCOPE: 'RULE',
   CONTACT_ACCOUNT_CHANGE: 'RULE',
   ACCOUNT_ALREADY_KEY: 'RULE',
-  /** A tier assessed for an account not key at the end of the quarter (now, for the running one). */
+  /**
+   * A tier assessed for an account not key at the end of the quarter (now, for the running one),
+   * or a plan drafted for an account not key on the day it is drafted.
+   */
   ACCOUNT_NOT_KEY: 'RULE',
   DESIGNATION_ALREADY_REVOKED: 'RULE',
   TEAM_LEAD_ALREADY_ASSIGNED: 'RULE',
@@ -45,6 +48,8 @@ export const DOMAIN_ERROR_CODES = {
   PLAN_SIGNER_NOT_IN_UNIT: 'RULE',
   PLAN_NOT_IN_EXECUTION: 'RULE',
   PLAN_STEP_BEFORE_LAST_STEP: 'RULE',
+  /** A plan whose period overlaps that of another plan of the same account (one plan for a time). */
+  PLAN_PERIOD_OVERLAP: 'RULE',
   ACTION_INVALID_TRANSITION: 'RULE',
   PLAN_VERSION_NOT_FOUND: 'NOT_FOUND',
   OPPORTUNITY_ALREADY_DECIDED: 'RULE',

@@ -6,6 +6,7 @@ import { today } from '../common/lookup.ts';
 import type { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { updatePerson } from '../organisation/organisation.service.ts';
 import type { Person } from '../organisation/person.entity.ts';
+import { designateKeyAccount, revokeDesignation } from '../selection/selection.service.ts';
 import {
   createTestDatabase,
   expectRejected,
@@ -63,9 +64,16 @@ afterAll(async () => {
 
 const PLAN_TABLES = ['account_plan', 'plan_unit', 'plan_sign_off', 'plan_version', 'plan_status_change'];
 
-/** A DRAFT plan, drafted on `on` (default today). */
+/** A key account, designated on `since`: before every day these tests draft a plan on. */
+async function keyAccount(since = '2020-01-01'): Promise<Account> {
+  const account = await makeAccount(db.em());
+  await designateKeyAccount(db.em(), { accountId: account.id, designatedOn: since }, testActor);
+  return account;
+}
+
+/** A DRAFT plan of a key account, drafted on `on` (default today). */
 async function draftPlan(units: BusinessUnit[] = [sales, service], year = 2026, on?: string) {
-  const account: Account = await makeAccount(db.em());
+  const account = await keyAccount();
   return createPlan(
     db.em(),
     {
@@ -279,7 +287,7 @@ describe('a plan’s estimated investment and cost-to-serve are never negative',
     const stored = await db.em().findOneOrFail(AccountPlan, plan.id);
     expect(stored).toMatchObject({ version: 2, estimatedInvestment: '0.00', estimatedCostToServe: '250.00' });
 
-    const account = await makeAccount(db.em());
+    const account = await keyAccount();
     await expectRejected(
       db.em(),
       'INVALID_MONEY',
@@ -838,7 +846,7 @@ describe('comparing plan versions', () => {
 
 describe('copying a plan to next year', () => {
   it('moves the plan’s own period on by a year: a fiscal-year plan stays a fiscal-year plan', async () => {
-    const account = await makeAccount(db.em());
+    const account = await keyAccount();
     const plan = await createPlan(
       db.em(),
       {
@@ -859,10 +867,11 @@ describe('copying a plan to next year', () => {
       '2028-03-31',
       'Fiscal year',
     ]);
-    // A plan that ends on the last day of February still does, leap year or not.
+    // A plan that ends on the last day of February still does, leap year or not (of another
+    // account: this one's 2026 and 2027 plans cover March 2027 to February 2028 already).
     const february = await createPlan(
       db.em(),
-      { accountId: account.id, year: 2028, startsOn: '2027-03-01', endsOn: '2028-02-29' },
+      { accountId: (await keyAccount()).id, year: 2028, startsOn: '2027-03-01', endsOn: '2028-02-29' },
       testActor,
     );
     const after = await reload((await copyPlanToNextYear(db.em(), { id: february.id }, testActor)).id);
@@ -901,7 +910,7 @@ describe.runIf(testDialect() === 'postgresql')('the same plan step twice at the 
   it('creates one plan for an account and year and refuses the other with PLAN_ALREADY_EXISTS', async () => {
     // Each counted the account's plans for the year before the other committed, found none and
     // inserted one: the second failed on the unique key with DUPLICATE_ROW and database text.
-    const account = await makeAccount(db.em());
+    const account = await keyAccount();
     const create = (em: Parameters<typeof createPlan>[0]) =>
       createPlan(em, { accountId: account.id, year: 2026 }, testActor);
     const [first, second] = await overlap(db, create, create);
@@ -943,7 +952,7 @@ describe.runIf(testDialect() === 'postgresql')('the same plan step twice at the 
 
 describe('an update that changes nothing is no change', () => {
   it('keeps the plan’s version, updatedAt and audit trail when nothing sent differs from what is stored', async () => {
-    const account: Account = await makeAccount(db.em());
+    const account = await keyAccount();
     const plan = await createPlan(
       db.em(),
       {
@@ -1056,7 +1065,7 @@ describe('signing a version that does not exist', () => {
 
 describe('a plan’s free texts are trimmed; blank or null is the empty text', () => {
   it('trims the sections; a blank or null section clears the text to ""', async () => {
-    const account: Account = await makeAccount(db.em());
+    const account = await keyAccount();
     const plan = await createPlan(
       db.em(),
       {
@@ -1122,7 +1131,7 @@ describe('a plan step records what has happened: not dated after today', () => {
   ];
 
   it('createPlan and copyPlanToNextYear refuse an on after today (DATE_IN_FUTURE at on), writing nothing', async () => {
-    const account = await makeAccount(db.em());
+    const account = await keyAccount();
     const created = await expectRejected(
       db.em(),
       'DATE_IN_FUTURE',
@@ -1318,5 +1327,320 @@ describe('who signs a plan for a business unit', () => {
     expect(stored.map(s => [s.signedBy.id, s.comment, s.signedOn])).toEqual([
       [salesLead.id, 'ok', '2026-02-01'],
     ]);
+  });
+});
+
+describe('a plan is drawn up for a key account', () => {
+  it('createPlan refuses an account not key on the day the plan is drafted (ACCOUNT_NOT_KEY), writing nothing', async () => {
+    const account = await makeAccount(db.em());
+    const create = (on?: string) => () =>
+      createPlan(db.em(), { accountId: account.id, year: 2026, businessUnitIds: [sales.id], on }, testActor);
+    const never = await expectRejected(db.em(), 'ACCOUNT_NOT_KEY', create(), PLAN_TABLES);
+    expect(never.category).toBe('RULE');
+    expect(never.message).toBe(
+      `${account.externalRef} is not a key account today (${today()}), and an account plan is drawn up for a key account only. Designate it first.`,
+    );
+    // Key from the day of its designation on: a plan drafted the day before is refused, saying so.
+    await designateKeyAccount(db.em(), { accountId: account.id, designatedOn: '2026-02-01' }, testActor);
+    const early = await expectRejected(db.em(), 'ACCOUNT_NOT_KEY', create('2026-01-31'), PLAN_TABLES);
+    expect(early.message).toBe(
+      `${account.externalRef} was not a key account on 2026-01-31, and an account plan is drawn up for a key account only. It became one on 2026-02-01: date the plan on or after 2026-02-01.`,
+    );
+    const plan = await createPlan(
+      db.em(),
+      { accountId: account.id, year: 2026, businessUnitIds: [sales.id], on: '2026-02-01' },
+      testActor,
+    );
+    expect(await historyOf(plan.id)).toEqual([['CREATED', null, 'DRAFT', '2026-02-01', 0]]);
+  });
+
+  it('an account whose designation was revoked takes no new plan nor a copy, from the day of the revocation', async () => {
+    const account = await makeAccount(db.em());
+    const designation = await designateKeyAccount(
+      db.em(),
+      { accountId: account.id, designatedOn: '2024-01-01' },
+      testActor,
+    );
+    // Drafted while it was key, the day before the revocation.
+    const plan = await createPlan(
+      db.em(),
+      { accountId: account.id, year: 2025, businessUnitIds: [sales.id], on: '2025-06-30' },
+      testActor,
+    );
+    await revokeDesignation(
+      db.em(),
+      { id: designation.id, expectedVersion: 1, revokedOn: '2025-07-01', reason: 'Lost the framework' },
+      testActor,
+    );
+    const created = await expectRejected(
+      db.em(),
+      'ACCOUNT_NOT_KEY',
+      () => createPlan(db.em(), { accountId: account.id, year: 2027 }, testActor),
+      PLAN_TABLES,
+    );
+    expect(created.message).toBe(
+      `${account.externalRef} is not a key account today (${today()}): its designation ended on 2025-07-01, and an account plan is drawn up for a key account only. Designate it first.`,
+    );
+    const copied = await expectRejected(
+      db.em(),
+      'ACCOUNT_NOT_KEY',
+      () => copyPlanToNextYear(db.em(), { id: plan.id, on: '2025-07-01' }, testActor),
+      PLAN_TABLES,
+    );
+    expect(copied.message).toBe(
+      `${account.externalRef} was not a key account on 2025-07-01: its designation ended on 2025-07-01, and an account plan is drawn up for a key account only. Date the copy on a day it was key, or designate it first, dated on or before 2025-07-01.`,
+    );
+    // A copy drafted while it was still key is next year's plan.
+    const copy = await copyPlanToNextYear(db.em(), { id: plan.id, on: '2025-06-30' }, testActor);
+    expect((await reload(copy.id)).year).toBe(2026);
+  });
+});
+
+describe('a plan’s period', () => {
+  it('includes at least one day of the plan’s year, else a ValidationError at startsOn, writing nothing', async () => {
+    const account = await keyAccount();
+    for (const [startsOn, endsOn] of [
+      ['2031-01-01', '2031-12-31'],
+      ['2024-04-01', '2025-12-31'],
+    ] as const) {
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () => createPlan(db.em(), { accountId: account.id, year: 2026, startsOn, endsOn }, testActor),
+        PLAN_TABLES,
+      );
+      expect(error.message).toBe(
+        `The period ${startsOn} to ${endsOn} has no day in 2026, the year the plan is for. Give a period that includes days of 2026 (a fiscal year 2025-04-01 to 2026-03-31 may be the 2025 or the 2026 plan), or create the plan for the year its period is in.`,
+      );
+      expect(error.issues).toEqual([
+        { path: ['startsOn'], message: 'the period has no day in 2026', code: 'VALIDATION_FAILED' },
+      ]);
+    }
+    // A fiscal year may be labelled by the year it starts in or by the year it ends in.
+    for (const year of [2025, 2026]) {
+      const fiscal = await createPlan(
+        db.em(),
+        { accountId: (await keyAccount()).id, year, startsOn: '2025-04-01', endsOn: '2026-03-31' },
+        testActor,
+      );
+      expect([fiscal.year, fiscal.startsOn, fiscal.endsOn]).toEqual([year, '2025-04-01', '2026-03-31']);
+    }
+  });
+
+  it('does not overlap the period of another plan of the account (PLAN_PERIOD_OVERLAP), writing nothing', async () => {
+    const plan = await draftPlan([sales], 2026);
+    const { account } = plan;
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_PERIOD_OVERLAP',
+      () =>
+        createPlan(
+          db.em(),
+          { accountId: account.id, year: 2027, startsOn: '2026-07-01', endsOn: '2027-06-30' },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+    expect(error.category).toBe('RULE');
+    expect(error.message).toBe(
+      `The period 2026-07-01 to 2027-06-30 overlaps that of the 2026 plan of ${account.externalRef} (2026-01-01 to 2026-12-31): a key account has one plan for a time. Start the period after 2026-12-31.`,
+    );
+    expect(error.details).toEqual({ year: 2026, startsOn: '2026-01-01', endsOn: '2026-12-31' });
+    // A plan before it, overlapping its start, is told to end before it.
+    const before = await expectRejected(
+      db.em(),
+      'PLAN_PERIOD_OVERLAP',
+      () =>
+        createPlan(
+          db.em(),
+          { accountId: account.id, year: 2025, startsOn: '2025-04-01', endsOn: '2026-03-31' },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+    expect(before.message).toMatch(/\(2026-01-01 to 2026-12-31\): .* End the period before 2026-01-01\.$/);
+    // Periods that meet without overlapping are fine.
+    const next = await createPlan(db.em(), { accountId: account.id, year: 2027 }, testActor);
+    expect([next.startsOn, next.endsOn]).toEqual(['2027-01-01', '2027-12-31']);
+  });
+
+  it('a copy to next year whose period a later plan already covers is PLAN_PERIOD_OVERLAP, writing nothing', async () => {
+    const account = await keyAccount();
+    const fiscal = await createPlan(
+      db.em(),
+      { accountId: account.id, year: 2026, startsOn: '2026-04-01', endsOn: '2027-03-31' },
+      testActor,
+    );
+    await createPlan(
+      db.em(),
+      { accountId: account.id, year: 2028, startsOn: '2027-07-01', endsOn: '2028-06-30' },
+      testActor,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'PLAN_PERIOD_OVERLAP',
+      () => copyPlanToNextYear(db.em(), { id: fiscal.id }, testActor),
+      PLAN_TABLES,
+    );
+    expect(error.message).toBe(
+      `The 2026 plan of ${account.externalRef} cannot be copied to next year: the copy's period 2027-04-01 to 2028-03-31 would overlap that of the 2028 plan (2027-07-01 to 2028-06-30), and a key account has one plan for a time. Create the 2027 plan with a period of its own instead.`,
+    );
+    expect(error.details).toEqual({ year: 2028, startsOn: '2027-07-01', endsOn: '2028-06-30' });
+  });
+});
+
+describe('what a plan’s inputs say when they are wrong', () => {
+  it('a margin target says its range and its two decimals', async () => {
+    const plan = await draftPlan([sales]);
+    for (const marginTargetPercent of ['150', '31.555', '-100.01']) {
+      const error = await expectRejected(
+        db.em(),
+        'VALIDATION_FAILED',
+        () =>
+          updatePlan(
+            db.em(),
+            { id: plan.id, expectedVersion: 1, targets: { marginTargetPercent } },
+            testActor,
+          ),
+        PLAN_TABLES,
+      );
+      expect(error.issues).toEqual([
+        {
+          path: ['targets', 'marginTargetPercent'],
+          message: 'must be a percentage from -100 to 100 with at most two decimals, like 31.5',
+          code: 'INVALID_PERCENTAGE',
+        },
+      ]);
+    }
+    const edge = await updatePlan(
+      db.em(),
+      { id: plan.id, expectedVersion: 1, targets: { marginTargetPercent: '-100' } },
+      testActor,
+    );
+    expect(Number(edge.marginTargetPercent)).toBe(-100);
+  });
+
+  it('an action’s blank description must not be empty, on add and on update', async () => {
+    const plan = await draftPlan([sales]);
+    const added = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () => addPlanAction(db.em(), { planId: plan.id, description: '   ' }, testActor),
+      ['plan_action'],
+    );
+    expect(added.message).toBe('Invalid action: description: must not be empty.');
+    expect(added.issues).toEqual([
+      { path: ['description'], message: 'must not be empty', code: 'TOO_SMALL' },
+    ]);
+    const action = await addPlanAction(db.em(), { planId: plan.id, description: 'Visit' }, testActor);
+    const updated = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () => updatePlanAction(db.em(), { id: action.id, expectedVersion: 1, description: ' \n ' }, testActor),
+      ['plan_action'],
+    );
+    expect(updated.issues).toEqual([
+      { path: ['description'], message: 'must not be empty', code: 'TOO_SMALL' },
+    ]);
+    const tooLong = await expectRejected(db.em(), 'VALIDATION_FAILED', () =>
+      addPlanAction(db.em(), { planId: plan.id, description: 'x'.repeat(4001) }, testActor),
+    );
+    expect(tooLong.issues[0]?.message).toBe('must be at most 4,000 characters');
+  });
+});
+
+describe('the owner of a plan and of an action is an active person', () => {
+  async function leaver(name: string): Promise<Person> {
+    const person = await makePerson(db.em(), { name, businessUnitId: sales.id });
+    await updatePerson(db.em(), { id: person.id, expectedVersion: 1, active: false }, testActor);
+    return person;
+  }
+  const inactiveAt = [{ path: ['ownerId'], message: 'not an active person', code: 'PERSON_INACTIVE' }];
+
+  it('createPlan and updatePlan refuse an owner who is no longer active (PERSON_INACTIVE at ownerId), writing nothing', async () => {
+    const left = await leaver('Otto Owner');
+    const account = await keyAccount();
+    const created = await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () => createPlan(db.em(), { accountId: account.id, year: 2026, ownerId: left.id }, testActor),
+      PLAN_TABLES,
+    );
+    expect(created.category).toBe('VALIDATION');
+    expect(created.message).toBe(
+      `Otto Owner is no longer active and cannot be the owner of the 2026 plan of ${account.externalRef}. Choose an active person, or make Otto Owner active again first (updatePerson).`,
+    );
+    expect(created.issues).toEqual(inactiveAt);
+    const plan = await createPlan(
+      db.em(),
+      { accountId: account.id, year: 2026, ownerId: salesLead.id },
+      testActor,
+    );
+    const updated = await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () => updatePlan(db.em(), { id: plan.id, expectedVersion: 1, ownerId: left.id }, testActor),
+      PLAN_TABLES,
+    );
+    expect(updated.issues).toEqual(inactiveAt);
+    const stored = await db.em().fork().findOneOrFail(AccountPlan, plan.id);
+    expect([stored.owner?.id, stored.version]).toEqual([salesLead.id, 1]);
+  });
+
+  it('an owner who has left since stays on what is not changed: the same ownerId again is no change', async () => {
+    const owner = await makePerson(db.em(), { name: 'Stella Stays', businessUnitId: sales.id });
+    const account = await keyAccount();
+    const plan = await createPlan(
+      db.em(),
+      { accountId: account.id, year: 2026, ownerId: owner.id },
+      testActor,
+    );
+    const action = await addPlanAction(
+      db.em(),
+      { planId: plan.id, description: 'Visit', ownerId: owner.id },
+      testActor,
+    );
+    await updatePerson(db.em(), { id: owner.id, expectedVersion: 1, active: false }, testActor);
+    const same = await updatePlan(
+      db.em(),
+      { id: plan.id, expectedVersion: 1, ownerId: owner.id, sections: { baselines: 'Edited' } },
+      testActor,
+    );
+    expect(same.version).toBe(2);
+    const done = await updatePlanAction(
+      db.em(),
+      { id: action.id, expectedVersion: 1, ownerId: owner.id, status: 'IN_PROGRESS' },
+      testActor,
+    );
+    expect([done.status, done.owner?.id]).toEqual(['IN_PROGRESS', owner.id]);
+  });
+
+  it('addPlanAction and updatePlanAction refuse an owner who is no longer active, writing nothing', async () => {
+    const left = await leaver('Anna Action');
+    const plan = await draftPlan([sales]);
+    const added = await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () => addPlanAction(db.em(), { planId: plan.id, description: 'Visit', ownerId: left.id }, testActor),
+      ['plan_action'],
+    );
+    expect(added.message).toBe(
+      `Anna Action is no longer active and cannot be the owner of an action of the 2026 plan of ${plan.account.externalRef}. Choose an active person, or make Anna Action active again first (updatePerson).`,
+    );
+    expect(added.issues).toEqual(inactiveAt);
+    const action = await addPlanAction(
+      db.em(),
+      { planId: plan.id, description: 'Visit', ownerId: salesLead.id },
+      testActor,
+    );
+    const updated = await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () => updatePlanAction(db.em(), { id: action.id, expectedVersion: 1, ownerId: left.id }, testActor),
+      ['plan_action'],
+    );
+    expect(updated.issues).toEqual(inactiveAt);
+    const stored = await db.em().fork().findOneOrFail(PlanAction, action.id);
+    expect([stored.owner?.id, stored.version]).toEqual([salesLead.id, 1]);
   });
 });

@@ -30,6 +30,7 @@ import {
 import { quoted } from '../common/words.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Person } from '../organisation/person.entity.ts';
+import { KeyAccountDesignation } from '../selection/designation.entity.ts';
 import { personInactive } from '../team/team.errors.ts';
 import {
   AccountPlan,
@@ -63,7 +64,7 @@ const percentSchema = ruled(
   z.union([z.string(), z.number()]).transform(v => String(v).trim()),
   v => /^-?\d{1,3}(\.\d{1,2})?$/.test(v) && Math.abs(Number(v)) <= 100,
   'INVALID_PERCENTAGE',
-  'must be a percentage like 31.5',
+  'must be a percentage from -100 to 100 with at most two decimals, like 31.5',
 ).transform(v => Number(v).toFixed(2));
 
 const targetsSchema = z
@@ -243,8 +244,103 @@ async function loadUnits(em: EntityManager, ids: number[]): Promise<BusinessUnit
 }
 
 /**
+ * A plan is drawn up for a key account (domain §7): the account is key on `on`, the day the plan
+ * (or its copy, `noun`) is drafted, else ACCOUNT_NOT_KEY. An account's designations never
+ * overlap, so the last one it had by then decides: key from its designation to the day before
+ * its revocation.
+ */
+async function assertKeyWhenDrafted(
+  tx: EntityManager,
+  account: Account,
+  on: string,
+  noun: 'plan' | 'copy',
+): Promise<void> {
+  const last = await tx.findOne(
+    KeyAccountDesignation,
+    { account, designatedOn: { $lte: on } },
+    { orderBy: [{ designatedOn: 'desc' }, { id: 'desc' }] },
+  );
+  if (last && (last.revokedOn == null || last.revokedOn > on)) return;
+  const later = await tx.findOne(
+    KeyAccountDesignation,
+    { account, designatedOn: { $gt: on } },
+    { orderBy: { designatedOn: 'asc' } },
+  );
+  const isToday = on === today();
+  const fix = later
+    ? `It became one on ${later.designatedOn}: date the ${noun} on or after ${later.designatedOn}.`
+    : isToday
+      ? 'Designate it first.'
+      : `Date the ${noun} on a day it was key, or designate it first, dated on or before ${on}.`;
+  throw new DomainError(
+    'ACCOUNT_NOT_KEY',
+    `${account.externalRef} ${isToday ? `is not a key account today (${on})` : `was not a key account on ${on}`}${last?.revokedOn ? `: its designation ended on ${last.revokedOn}` : ''}, and an account plan is drawn up for a key account only. ${fix}`,
+  );
+}
+
+/** A plan's period: its first and last day. */
+type Period = Pick<AccountPlan, 'startsOn' | 'endsOn'>;
+
+/**
+ * A plan's period includes at least one day of its year (a fiscal year 2025-04-01 to 2026-03-31
+ * may be the 2025 or the 2026 plan), and ends on or after its start: VALIDATION_FAILED otherwise.
+ */
+function assertPeriodOfYear({ startsOn, endsOn }: Period, year: number): void {
+  if (endsOn < startsOn) {
+    throw new DomainError('VALIDATION_FAILED', 'endsOn is before startsOn.', {
+      issues: [{ path: ['endsOn'], message: 'before startsOn', code: 'VALIDATION_FAILED' }],
+    });
+  }
+  if (endsOn < `${year}-01-01` || startsOn > `${year}-12-31`) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `The period ${startsOn} to ${endsOn} has no day in ${year}, the year the plan is for. Give a period that includes days of ${year} (a fiscal year ${year - 1}-04-01 to ${year}-03-31 may be the ${year - 1} or the ${year} plan), or create the plan for the year its period is in.`,
+      {
+        issues: [
+          { path: ['startsOn'], message: `the period has no day in ${year}`, code: 'VALIDATION_FAILED' },
+        ],
+      },
+    );
+  }
+}
+
+/**
+ * The plan of `account` whose period overlaps `period`, if any (the earliest, when several do): a
+ * key account has one plan for a time (domain §7: one plan per planning year), so its plans'
+ * periods do not overlap.
+ */
+function overlappingPlan(tx: EntityManager, account: Account, { startsOn, endsOn }: Period) {
+  return tx.findOne(
+    AccountPlan,
+    { account, startsOn: { $lte: endsOn }, endsOn: { $gte: startsOn } },
+    { orderBy: { startsOn: 'asc' }, fields: ['year', 'startsOn', 'endsOn'] },
+  );
+}
+
+/** PLAN_PERIOD_OVERLAP's details: the other plan's year and period. */
+const otherPlan = (other: Period & Pick<AccountPlan, 'year'>) => ({
+  details: { year: other.year, startsOn: other.startsOn, endsOn: other.endsOn },
+});
+
+/**
+ * The owner of a plan or of one of its actions, by id: an active person (PERSON_INACTIVE at
+ * `ownerId`, as a signer is refused: an owner who has left answers for nothing), or none.
+ */
+async function activeOwner(
+  tx: EntityManager,
+  ownerId: number | null | undefined,
+  as: string,
+): Promise<Person | null> {
+  if (!ownerId) return null;
+  const owner = await findOrFail(tx, Person, ownerId, 'Person');
+  if (!owner.active) throw personInactive(owner.name, 'ownerId', as);
+  return owner;
+}
+
+/**
  * Creates a DRAFT plan for an account and year, drafted on `on` (today when omitted, not after
- * today). One plan per account and year.
+ * today), a day the account is key (ACCOUNT_NOT_KEY). One plan per account and year; its period
+ * includes days of its year and does not overlap another plan of the account (PLAN_PERIOD_OVERLAP).
  */
 export async function createPlan(
   em: EntityManager,
@@ -253,33 +349,50 @@ export async function createPlan(
 ): Promise<AccountPlan> {
   const data = parseInput(createPlanSchema, input, 'plan');
   const draftedOn = firstStepDate(data.on);
+  const period = {
+    startsOn: data.startsOn ?? `${data.year}-01-01`,
+    endsOn: data.endsOn ?? `${data.year}-12-31`,
+  };
+  assertPeriodOfYear(period, data.year);
   return writeAs(em, actor, async tx => {
     // Locked: a plan for the same account and year created at the same time waits for this one
-    // and then sees it, so it is refused as PLAN_ALREADY_EXISTS, not on the unique key.
+    // and then sees it, so it is refused as PLAN_ALREADY_EXISTS, not on the unique key (and a
+    // plan for another year over the same days sees this one's period).
     const account = await findOrFail(tx, Account, data.accountId, 'Account', { lock: true });
+    await assertKeyWhenDrafted(tx, account, draftedOn, 'plan');
     if (await tx.count(AccountPlan, { account, year: data.year })) {
       throw new DomainError(
         'PLAN_ALREADY_EXISTS',
         `Account ${account.externalRef} already has a plan for ${data.year}; edit that plan instead.`,
       );
     }
-    const owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
+    const other = await overlappingPlan(tx, account, period);
+    if (other) {
+      const fix =
+        other.startsOn <= period.startsOn
+          ? `Start the period after ${other.endsOn}.`
+          : `End the period before ${other.startsOn}.`;
+      throw new DomainError(
+        'PLAN_PERIOD_OVERLAP',
+        `The period ${period.startsOn} to ${period.endsOn} overlaps that of the ${other.year} plan of ${account.externalRef} (${other.startsOn} to ${other.endsOn}): a key account has one plan for a time. ${fix}`,
+        otherPlan(other),
+      );
+    }
+    const owner = await activeOwner(
+      tx,
+      data.ownerId,
+      `the owner of the ${data.year} plan of ${account.externalRef}`,
+    );
     const plan = tx.create(AccountPlan, {
       account,
       year: data.year,
       status: 'DRAFT',
-      startsOn: data.startsOn ?? `${data.year}-01-01`,
-      endsOn: data.endsOn ?? `${data.year}-12-31`,
+      ...period,
       owner,
       ...Object.fromEntries(PLAN_SECTIONS.map(s => [s, data.sections[s] ?? ''])),
       ...Object.fromEntries(TARGET_FIELDS.map(t => [t, data.targets[t] ?? null])),
       latestVersionNumber: 0,
     } as never) as AccountPlan;
-    if (plan.endsOn < plan.startsOn) {
-      throw new DomainError('VALIDATION_FAILED', 'endsOn is before startsOn.', {
-        issues: [{ path: ['endsOn'], message: 'before startsOn', code: 'VALIDATION_FAILED' }],
-      });
-    }
     for (const unit of await loadUnits(tx, data.businessUnitIds))
       tx.create(PlanUnit, { plan, businessUnit: unit });
     recordStatusChange(tx, plan, 'CREATED', null, draftedOn);
@@ -320,7 +433,11 @@ export async function updatePlan(
         record[field] = value;
     }
     if (data.ownerId !== undefined && (data.ownerId ?? null) !== (plan.owner?.id ?? null))
-      plan.owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
+      plan.owner = await activeOwner(
+        tx,
+        data.ownerId,
+        `the owner of ${planName(plan, { inSentence: true })}`,
+      );
     if (data.businessUnitIds) {
       const wanted = await loadUnits(tx, data.businessUnitIds);
       const current = await tx.find(PlanUnit, { plan });
@@ -677,7 +794,8 @@ function nextPlanYear(source: AccountPlan): number {
  * Starts next year's plan as a DRAFT copy of this one (sections, targets, units, owner), over
  * the same period a year later, whatever this plan's status (domain.md: next year's plan starts
  * as a copy of this year's). Next year must be one createPlan takes. The copy is drafted on `on`
- * (today when omitted): not after today, and not before this plan was drafted.
+ * (today when omitted): not after today, not before this plan was drafted, and a day the account
+ * is key (ACCOUNT_NOT_KEY); its period overlaps no other plan of the account (PLAN_PERIOD_OVERLAP).
  */
 export async function copyPlanToNextYear(
   em: EntityManager,
@@ -702,10 +820,21 @@ export async function copyPlanToNextYear(
     }
     // As createPlan: one plan per account and year, also when both are made at the same time.
     await lockRow(tx, Account, source.account.id);
+    await assertKeyWhenDrafted(tx, source.account, copiedOn, 'copy');
     if (await tx.count(AccountPlan, { account: source.account, year })) {
       throw new DomainError(
         'PLAN_ALREADY_EXISTS',
         `Account ${source.account.externalRef} already has a plan for ${year}; edit that plan instead.`,
+      );
+    }
+    // The period a year later still includes days of next year; it may meet a later plan's.
+    const period = { startsOn: aYearLater(source.startsOn), endsOn: aYearLater(source.endsOn) };
+    const other = await overlappingPlan(tx, source.account, period);
+    if (other) {
+      throw new DomainError(
+        'PLAN_PERIOD_OVERLAP',
+        `${planName(source)} cannot be copied to next year: the copy's period ${period.startsOn} to ${period.endsOn} would overlap that of the ${other.year} plan (${other.startsOn} to ${other.endsOn}), and a key account has one plan for a time. Create the ${year} plan with a period of its own instead.`,
+        otherPlan(other),
       );
     }
     const record = source as unknown as Record<string, unknown>;
@@ -713,8 +842,7 @@ export async function copyPlanToNextYear(
       account: source.account,
       year,
       status: 'DRAFT',
-      startsOn: aYearLater(source.startsOn),
-      endsOn: aYearLater(source.endsOn),
+      ...period,
       owner: source.owner,
       ...Object.fromEntries(PLAN_SECTIONS.map(s => [s, record[s]])),
       ...Object.fromEntries(TARGET_FIELDS.map(t => [t, record[t]])),
@@ -846,9 +974,16 @@ export async function recordExecutionReview(em: EntityManager, input: RecordRevi
   });
 }
 
+/** What an action is: trimmed, not empty, at most 4,000 characters. */
+const actionDescriptionSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(4000, 'must be at most 4,000 characters');
+
 export const addActionSchema = z.object({
   planId: z.number().int().positive(),
-  description: z.string().trim().min(1).max(4000),
+  description: actionDescriptionSchema,
   ownerId: z.number().int().positive().nullish(),
   dueOn: isoDateSchema.nullish(),
 });
@@ -869,7 +1004,11 @@ export async function addPlanAction(
         `${planName(plan)} is CLOSED; actions are added to a plan that is still open (DRAFT, IN_REVIEW or APPROVED).`,
       );
     }
-    const owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
+    const owner = await activeOwner(
+      tx,
+      data.ownerId,
+      `the owner of an action of ${planName(plan, { inSentence: true })}`,
+    );
     return tx.create(PlanAction, {
       plan,
       description: data.description,
@@ -919,7 +1058,7 @@ export const updateActionSchema = z.object({
   id: z.number().int().positive(),
   expectedVersion: versionSchema,
   status: z.enum(ACTION_STATUSES).optional(),
-  description: z.string().trim().min(1).max(4000).optional(),
+  description: actionDescriptionSchema.optional(),
   ownerId: z.number().int().positive().nullish(),
   dueOn: isoDateSchema.nullish(),
   completedOn: isoDateSchema.optional(),
@@ -976,8 +1115,14 @@ export async function updatePlanAction(em: EntityManager, input: UpdateActionInp
       action.completedOn = completedOn;
     }
     if (data.description !== undefined) action.description = data.description;
-    if (data.ownerId !== undefined)
-      action.owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
+    // Only a new owner is checked: an owner who has left since stays on an action not given another.
+    if (data.ownerId !== undefined && (data.ownerId ?? null) !== (action.owner?.id ?? null)) {
+      action.owner = await activeOwner(
+        tx,
+        data.ownerId,
+        `the owner of an action of ${planName(action.plan, { inSentence: true })}`,
+      );
+    }
     if (data.dueOn !== undefined) action.dueOn = data.dueOn ?? null;
     return action;
   });
