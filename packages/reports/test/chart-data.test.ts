@@ -756,7 +756,15 @@ describe('account charts', () => {
           score: 100,
           status: 'GREEN',
           components: weights.map((weight, i) => ({
-            key: `c${i}`,
+            key: (
+              [
+                'relationshipStrength',
+                'stakeholderCoverage',
+                'planFreshness',
+                'provenValue',
+                'satisfaction',
+              ] as const
+            )[i]!,
             label: `C${i}`,
             value: 100,
             weight,
