@@ -173,13 +173,16 @@ describe('a field sent as null', () => {
       rejections: [],
     });
     const read = await api.gql<{ accountByRef: Record<string, unknown> }>(
-      '{ accountByRef(externalRef: "B-1") { opportunities { externalRef qualified outcome } contacts { externalRef stance } } }',
+      `{ accountByRef(externalRef: "B-1") {
+        opportunities(first: 100) { edges { node { externalRef qualified outcome } } }
+        contacts(first: 100) { edges { node { externalRef stance } } }
+      } }`,
       {},
       admin,
     );
     expect(read.body.data?.accountByRef).toEqual({
-      opportunities: [{ externalRef: 'BO-1', qualified: false, outcome: 'OPEN' }],
-      contacts: [{ externalRef: 'BC-1', stance: 'UNKNOWN' }],
+      opportunities: { edges: [{ node: { externalRef: 'BO-1', qualified: false, outcome: 'OPEN' } }] },
+      contacts: { edges: [{ node: { externalRef: 'BC-1', stance: 'UNKNOWN' } }] },
     });
   });
 });

@@ -16,7 +16,10 @@ startApiForFile((started, secret) => {
   token = secret;
 });
 
-const DEEP = 'children { children { children { id name externalRef } } }';
+// Two levels of child accounts, 50 a page: about 10,000 per account, so a page of 1 or 2 accounts
+// is within the limit (25,000) and a page of 100 is not.
+const DEEP =
+  'children(first: 50) { edges { node { children(first: 50) { edges { node { id name externalRef } } } } } }';
 
 async function attempt(query: string, variables: Record<string, unknown>) {
   const res = await api.gql<{ accounts: unknown }>(query, variables, token);
@@ -76,7 +79,7 @@ describe('the cost limit, measured once per operation and variable values', () =
         edges { node { ...More } }
       }
     }
-    fragment More on Account { children @include(if: $deep) { id } }`);
+    fragment More on Account { children(first: 5) @include(if: $deep) { totalCount } }`);
     const operation = document.definitions[0];
     if (operation?.kind !== 'OperationDefinition') throw new Error('no operation');
     // `accounts` is priced by its page size only (`first`), so a cursor or a search does not

@@ -190,12 +190,12 @@ describe('a selection assessment is not dated after today', () => {
       });
       expect(result.message).toMatch(/after today .*Date it today or earlier/);
     }
-    const read = await api.gql<{ node: { assessments: unknown[] } }>(
-      'query($id: ID!) { node(id: $id) { ... on Account { assessments { assessedOn } } } }',
+    const read = await api.gql<{ node: { assessments: { totalCount: number; edges: unknown[] } } }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { assessments { totalCount edges { node { assessedOn } } } } } }',
       { id: account },
       admin,
     );
-    expect(read.body.data?.node.assessments).toEqual([]);
+    expect(read.body.data?.node.assessments).toEqual({ totalCount: 0, edges: [] });
     await ok(api, admin, 'recordSelectionAssessment', 'RecordSelectionAssessmentInput', {
       ...scores,
       assessedOn: today(),

@@ -66,7 +66,8 @@ describe('request limits', () => {
 
   it('prices lists by their page size', async () => {
     const res = await api.gql(
-      `query { accounts(first: 100) { edges { node { children { children { children { children { id name externalRef } } } } } } } }`,
+      // Each account's children (a connection, 20 a page when first is omitted) and theirs.
+      `query { accounts(first: 100) { edges { node { children { edges { node { children { edges { node { id name externalRef } } } } } } } } } }`,
       undefined,
       token,
     );

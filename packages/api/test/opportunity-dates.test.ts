@@ -138,12 +138,15 @@ async function upsert(rows: Record<string, unknown>[]): Promise<Upserted> {
 }
 
 async function stored(externalRef: string): Promise<number> {
-  const res = await api.gql<{ accountByRef: { opportunities: { externalRef: string }[] } }>(
-    '{ accountByRef(externalRef: "OD-1") { opportunities { externalRef } } }',
+  const res = await api.gql<{
+    accountByRef: { opportunities: { edges: { node: { externalRef: string } }[] } };
+  }>(
+    '{ accountByRef(externalRef: "OD-1") { opportunities(first: 100) { edges { node { externalRef } } } } }',
     {},
     admin,
   );
-  return res.body.data!.accountByRef.opportunities.filter(o => o.externalRef === externalRef).length;
+  return res.body.data!.accountByRef.opportunities.edges.filter(e => e.node.externalRef === externalRef)
+    .length;
 }
 
 const row = (externalRef: string, fields: Record<string, unknown>) => ({

@@ -134,12 +134,12 @@ describe('team', () => {
     expect(res.message).toBe(
       'You are not on the team of W-ACME (Acme); account managers change only the accounts whose team they are on. Ask its key account manager or an administrator to add you.',
     );
-    const read = await api.gql<{ node: { contacts: { name: string }[] } }>(
-      'query($id: ID!) { node(id: $id) { ... on Account { contacts { name } } } }',
+    const read = await api.gql<{ node: { contacts: { edges: { node: { name: string } }[] } } }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { contacts(first: 100) { edges { node { name } } } } } }',
       { id: acme },
       admin,
     );
-    expect(read.body.data?.node.contacts.map(c => c.name)).not.toContain('Not allowed');
+    expect(read.body.data?.node.contacts.edges.map(e => e.node.name)).not.toContain('Not allowed');
   });
 
   it('forbids a manager who left the team earlier in the same request, and writes nothing', async () => {
@@ -168,12 +168,12 @@ describe('team', () => {
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.leave?.__typename).toBe('RemoveTeamMemberSuccess');
     expect(res.body.data?.contact).toEqual({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
-    const read = await api.gql<{ node: { contacts: { name: string }[] } }>(
-      'query($id: ID!) { node(id: $id) { ... on Account { contacts { name } } } }',
+    const read = await api.gql<{ node: { contacts: { edges: { node: { name: string } }[] } } }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { contacts(first: 100) { edges { node { name } } } } } }',
       { id: acme },
       admin,
     );
-    expect(read.body.data?.node.contacts.map(c => c.name)).not.toContain('After leaving');
+    expect(read.body.data?.node.contacts.edges.map(e => e.node.name)).not.toContain('After leaving');
   });
 });
 
@@ -345,18 +345,20 @@ describe('selection and the value journey', () => {
     const read = await api.gql<{
       node: {
         isKeyAccount: boolean;
-        designations: { revokedOn: string | null }[];
-        assessments: { loyalty: number }[];
+        designations: { edges: { node: { revokedOn: string | null } }[] };
+        assessments: { edges: { node: { loyalty: number } }[] };
       };
     }>(
-      'query($id: ID!) { node(id: $id) { ... on Account { isKeyAccount designations { revokedOn } assessments { loyalty } } } }',
+      `query($id: ID!) { node(id: $id) { ... on Account {
+        isKeyAccount designations(first: 100) { edges { node { revokedOn } } } assessments(first: 100) { edges { node { loyalty } } }
+      } } }`,
       { id: acme },
       admin,
     );
     expect(read.body.data?.node).toEqual({
       isKeyAccount: true,
-      designations: [{ revokedOn: null }, { revokedOn: '2026-09-30' }],
-      assessments: [{ loyalty: 4 }],
+      designations: { edges: [{ node: { revokedOn: null } }, { node: { revokedOn: '2026-09-30' } }] },
+      assessments: { edges: [{ node: { loyalty: 4 } }] },
     });
   });
 
@@ -896,13 +898,17 @@ describe('opportunities', () => {
     );
     expect(lose).toMatchObject({ __typename: 'DomainRuleError', code: 'OPPORTUNITY_ALREADY_DECIDED' });
     const read = await api.gql<{
-      node: { opportunities: { name: string; outcome: string; businessUnit: { code: string } }[] };
+      node: {
+        opportunities: {
+          edges: { node: { name: string; outcome: string; businessUnit: { code: string } } }[];
+        };
+      };
     }>(
-      'query($id: ID!) { node(id: $id) { ... on Account { opportunities { name outcome businessUnit { code } } } } }',
+      'query($id: ID!) { node(id: $id) { ... on Account { opportunities(first: 100) { edges { node { name outcome businessUnit { code } } } } } } }',
       { id: acme },
       admin,
     );
-    expect(read.body.data?.node.opportunities).toEqual([
+    expect(read.body.data?.node.opportunities.edges.map(e => e.node)).toEqual([
       { name: 'APAC rollout', outcome: 'WON', businessUnit: { code: 'APAC' } },
     ]);
   });
@@ -951,12 +957,12 @@ describe('opportunities', () => {
     });
 
     // On the account: open ones first, soonest first, undated last; then the decided ones.
-    const onAccount = await api.gql<{ node: { opportunities: Opp[] } }>(
-      'query($id: ID!) { node(id: $id) { ... on Account { opportunities { name } } } }',
+    const onAccount = await api.gql<{ node: { opportunities: { edges: { node: Opp }[] } } }>(
+      'query($id: ID!) { node(id: $id) { ... on Account { opportunities(first: 100) { edges { node { name } } } } } }',
       { id: globex },
       admin,
     );
-    expect(onAccount.body.data?.node.opportunities.map(o => o.name)).toEqual([
+    expect(onAccount.body.data?.node.opportunities.edges.map(e => e.node.name)).toEqual([
       'Soon',
       'Later',
       'Undated',
@@ -1206,15 +1212,23 @@ describe('signals, surveys and measurements', () => {
     );
     expect(again).toMatchObject({ __typename: 'ConflictError', currentVersion: measured.version });
     const read = await api.gql<{
-      node: { signals: { kind: string; value: string }[]; surveyResponses: { score: number }[] };
+      node: {
+        signals: { edges: { node: { kind: string; value: string } }[] };
+        surveyResponses: { edges: { node: { score: number } }[] };
+      };
       organisationMeasurements: { businessUnit: { code: string }; value: string }[];
     }>(
-      `query($id: ID!) { node(id: $id) { ... on Account { signals { kind value } surveyResponses { score } } }
+      `query($id: ID!) { node(id: $id) { ... on Account {
+          signals(first: 100) { edges { node { kind value } } }
+          surveyResponses(first: 100) { edges { node { score } } }
+        } }
         organisationMeasurements(kind: PEOPLE_SATISFACTION) { businessUnit { code } value } }`,
       { id: acme },
       admin,
     );
-    expect(read.body.data?.node.signals).toEqual([{ kind: 'REFERRAL', value: '50000.00' }]);
+    expect(read.body.data?.node.signals.edges.map(e => e.node)).toEqual([
+      { kind: 'REFERRAL', value: '50000.00' },
+    ]);
     expect(read.body.data?.organisationMeasurements).toEqual([
       { businessUnit: { code: 'EMEA' }, value: '72.50' },
     ]);
@@ -1987,20 +2001,23 @@ describe('account filters', () => {
     const read = await api.gql<{
       node: {
         team: { id: string }[];
-        opportunities: { id: string }[];
-        initiatives: { id: string }[];
+        opportunities: { edges: { node: { id: string } }[] };
+        initiatives: { edges: { node: { id: string } }[] };
         plans: { id: string; actions: { id: string }[] }[];
       };
     }>(
-      'query($id: ID!) { node(id: $id) { ... on Account { team { id } opportunities { id } initiatives { id } plans { id actions { id } } } } }',
+      `query($id: ID!) { node(id: $id) { ... on Account {
+        team { id } opportunities(first: 100) { edges { node { id } } } initiatives(first: 100) { edges { node { id } } }
+        plans { id actions { id } }
+      } } }`,
       { id: acme },
       admin,
     );
     const node = read.body.data?.node;
     const ids = [
       ...(node?.team ?? []),
-      ...(node?.opportunities ?? []),
-      ...(node?.initiatives ?? []),
+      ...(node?.opportunities.edges.map(e => e.node) ?? []),
+      ...(node?.initiatives.edges.map(e => e.node) ?? []),
       ...(node?.plans ?? []),
       ...(node?.plans.flatMap(p => p.actions) ?? []),
     ].map(r => r.id);

@@ -5,9 +5,13 @@ import {
   type FilterQuery,
   findRowsByCursor,
   isKamDate,
+  mapRows,
+  placeholders,
   type QueryOrderMap,
 } from '@kam/domain';
+import DataLoader from 'dataloader';
 import { pricedBy } from '../complexity.ts';
+import { type KamContext, requestCache } from '../context.ts';
 import { ValidationError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 
@@ -145,6 +149,9 @@ const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
 function fitsProperty(prop: OrderedProperty | undefined, value: unknown, platform: unknown): boolean {
   if (!prop) return false;
   if (value === null) return prop.nullable === true;
+  // No stored text holds a NUL (PostgreSQL cannot store one, and its driver refused the whole
+  // statement: an unexpected error there, while SQLite answered a page).
+  if (typeof value === 'string' && value.includes('\u0000')) return false;
   switch (prop.runtimeType) {
     case 'number':
       return Number.isSafeInteger(value);
@@ -245,6 +252,269 @@ export async function pageOf<T extends object>(
       hasPreviousPage: cursor.hasPrevPage,
       startCursor: cursor.startCursor === null ? null : tagged(tag, cursor.startCursor),
       endCursor: cursor.endCursor === null ? null : tagged(tag, cursor.endCursor),
+    },
+  };
+}
+
+/** One key of the order of an owned list (`ownedConnection`), the last one unique (the id). */
+export interface OwnedOrderKey<T> {
+  /** The property sorted by: a stored scalar (text, number, calendar day), not a timestamp. */
+  property: keyof T & string;
+  direction: 'asc' | 'desc';
+  /** For a nullable property: records without it come last, in either direction. */
+  nullsLast?: boolean;
+  /**
+   * Sort by a rank of the value instead of the value (open opportunities first): the rank as SQL
+   * of the column, and of a row's value. The cursor holds the rank.
+   */
+  rank?: { sql: (column: string) => string; of: (value: unknown) => number };
+}
+
+/** An owned list's order as SQL: one expression per key, over the table aliased `t`. */
+interface CompiledOrder {
+  table: string;
+  owner: string;
+  keys: { expression: string; property: OrderedProperty | undefined }[];
+}
+
+/** A page of an owned list for each owner, and the owners' totals (`ownedConnection`). */
+export interface OwnedConnection<T> {
+  /** The page of `ownerId`'s records, batched with the other owners of the request asking the same page. */
+  page(ctx: KamContext, ownerId: number, args: PageArgs): Promise<Page<T>>;
+}
+
+/**
+ * A list that belongs to one record and grows with use (an account's signals, opportunities,
+ * child accounts …) as a Relay connection: `first`/`after` or `last`/`before` with the same
+ * limits, cursors and errors as the root connections (`pageOf`), priced by its page size
+ * (`connectionComplexity`). One request reads the pages of all the owners that ask the same
+ * page in one statement, each owner's page bounded by `first + 1` rows with
+ * `row_number() over (partition by <owner> order by …)`, which SQLite and PostgreSQL both have:
+ * a page of 100 accounts asking for their signals reads one statement of at most 100 × 6 rows,
+ * however many signals they hold. The totals are counted, grouped, only when asked for.
+ */
+export function ownedConnection<T extends object>(spec: {
+  entity: EntityClass<T>;
+  /** The many-to-one property naming the owner (e.g. `account`, `parent`). */
+  owner: keyof T & string;
+  order: readonly OwnedOrderKey<T>[];
+}): OwnedConnection<T> {
+  const tag = orderTag(
+    { name: `${spec.entity.name}.${spec.owner}` },
+    spec.order.map(key => [key.property, key.direction, key.nullsLast === true, key.rank !== undefined]),
+  );
+  let compiled: CompiledOrder | undefined;
+  const compile = (em: EntityManager): CompiledOrder => {
+    if (compiled) return compiled;
+    const meta = em.getMetadata().get(spec.entity);
+    const q = (name: string) => em.getPlatform().quoteIdentifier(name);
+    const properties = meta.properties as unknown as Record<
+      string,
+      OrderedProperty & { fieldNames?: string[] }
+    >;
+    const columnOf = (key: OwnedOrderKey<T>) => {
+      const property = properties[key.property];
+      const column = property?.fieldNames?.[0];
+      // A timestamp's cursor value (an ISO text) would not compare with its column on SQLite,
+      // and a nullable key needs its nulls placed the same way on both databases.
+      if (!column || property?.runtimeType === 'Date' || (property?.nullable && !key.nullsLast)) {
+        throw new Error(`${meta.className}.${key.property} cannot order an owned connection as given`);
+      }
+      return `t.${q(column)}`;
+    };
+    compiled = {
+      table: q(meta.tableName),
+      owner: q(properties[spec.owner]?.fieldNames?.[0] ?? ''),
+      keys: spec.order.map(key => ({
+        expression: key.rank ? key.rank.sql(columnOf(key)) : columnOf(key),
+        property: properties[key.property],
+      })),
+    };
+    return compiled;
+  };
+
+  /** The values a cursor holds for a record: the order's keys (a rank for a ranked key). */
+  const valuesOf = (node: T): unknown[] =>
+    spec.order.map(key => {
+      const value = (node as Record<string, unknown>)[key.property];
+      if (key.rank) return key.rank.of(value);
+      return value instanceof Date ? value.toISOString() : (value ?? null);
+    });
+  const cursorOf = {
+    from: (node: never) => Buffer.from(JSON.stringify(valuesOf(node))).toString('base64url'),
+  };
+
+  /** The keyset values of a cursor sent back, or INVALID_CURSOR (see `fitsOrder`). */
+  const decode = (em: EntityManager, arg: 'after' | 'before', value: string | null | undefined) => {
+    const cursor = keysetCursor(value, arg, tag);
+    if (cursor === undefined) return undefined;
+    let values: unknown;
+    try {
+      values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      values = undefined;
+    }
+    const platform = em.getPlatform();
+    const { keys } = compile(em);
+    const fits =
+      Array.isArray(values) &&
+      values.length === keys.length &&
+      spec.order.every((key, i) =>
+        key.rank ? Number.isSafeInteger(values[i]) : fitsProperty(keys[i]?.property, values[i], platform),
+      );
+    if (!fits) throw invalidCursor(arg, 'The cursor is not valid; use a cursor returned by this connection.');
+    return values as unknown[];
+  };
+
+  /**
+   * The records strictly after `values` in the order (`reversed`: strictly before), as SQL: for
+   * keys k1…kn, (k1 after v1) or (k1 = v1 and k2 after v2) or …; a key that sorts its nulls last
+   * has every null after every value.
+   */
+  const keyset = (order: CompiledOrder, values: unknown[], reversed: boolean) => {
+    const alternatives: string[] = [];
+    const params: unknown[] = [];
+    const equal: string[] = [];
+    const equalParams: unknown[] = [];
+    for (const [i, key] of spec.order.entries()) {
+      const expression = order.keys[i]?.expression ?? '';
+      const value = values[i];
+      const ascending = (key.direction === 'asc') !== reversed;
+      const nullsAfter = key.nullsLast === true && !reversed;
+      let after: string | undefined;
+      const afterParams: unknown[] = [];
+      if (value === null) {
+        if (!nullsAfter) after = `${expression} is not null`;
+      } else {
+        after = `${expression} ${ascending ? '>' : '<'} ?`;
+        afterParams.push(value);
+        if (nullsAfter) after = `(${after} or ${expression} is null)`;
+      }
+      if (after) {
+        alternatives.push(`(${[...equal, after].join(' and ')})`);
+        params.push(...equalParams, ...afterParams);
+      }
+      if (value === null) equal.push(`${expression} is null`);
+      else {
+        equal.push(`${expression} = ?`);
+        equalParams.push(value);
+      }
+    }
+    return { sql: alternatives.length ? `(${alternatives.join(' or ')})` : '1 = 0', params };
+  };
+
+  const orderSql = (order: CompiledOrder, reversed: boolean) =>
+    spec.order
+      .flatMap((key, i) => {
+        const expression = order.keys[i]?.expression ?? '';
+        const direction = (key.direction === 'asc') !== reversed ? 'asc' : 'desc';
+        // Portable `nulls last` (and first when reversed).
+        const nulls = key.nullsLast
+          ? [`case when ${expression} is null then 1 else 0 end ${reversed ? 'desc' : 'asc'}`]
+          : [];
+        return [...nulls, `${expression} ${direction}`];
+      })
+      .join(', ');
+
+  // Per request: one loader per page asked (size and cursors), batching the owners asking it,
+  // and one for the totals. A batch of at most 1,000 owners keeps a statement's parameters far
+  // under SQLite's limit (32,766).
+  const batch = { maxBatchSize: 1000 };
+  const loaders = requestCache(() => new Map<string, DataLoader<number, Page<T>>>());
+  const counts = requestCache(
+    (ctx: KamContext) =>
+      new DataLoader<number, number>(async ids => {
+        const order = compile(ctx.em);
+        const rows = await ctx.em
+          .getConnection()
+          .execute<{ owner: number | string; n: number | string }[]>(
+            `select t.${order.owner} as owner, count(*) as n from ${order.table} t where t.${order.owner} in (${placeholders(ids)}) group by t.${order.owner}`,
+            [...ids],
+          );
+        const byOwner = new Map<number, number>(
+          rows.map((row: { owner: number | string; n: number | string }) => [
+            Number(row.owner),
+            Number(row.n),
+          ]),
+        );
+        return ids.map(id => byOwner.get(id) ?? 0);
+      }, batch),
+  );
+
+  const load = async (
+    ctx: KamContext,
+    ids: readonly number[],
+    size: { first?: number; last?: number },
+    after: unknown[] | undefined,
+    before: unknown[] | undefined,
+  ): Promise<Page<T>[]> => {
+    const { em } = ctx;
+    const order = compile(em);
+    const backward = size.last != null;
+    const limit = size.last ?? size.first ?? LIMITS.defaultPageSize;
+    const where = [`t.${order.owner} in (${placeholders(ids)})`];
+    const params: unknown[] = [...ids];
+    for (const [values, reversed] of [
+      [after, false],
+      [before, true],
+    ] as const) {
+      if (!values) continue;
+      const condition = keyset(order, values, reversed);
+      where.push(condition.sql);
+      params.push(...condition.params);
+    }
+    params.push(limit + 1);
+    const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+      `select * from (select t.*, row_number() over (partition by t.${order.owner} order by ${orderSql(order, backward)}) as kam_row
+         from ${order.table} t where ${where.join(' and ')}) p
+       where p.kam_row <= ? order by p.${order.owner}, p.kam_row`,
+      params,
+    );
+    const byOwner = new Map<number, T[]>();
+    for (const row of mapRows(em, spec.entity, rows)) {
+      const owner = Number(((row as Record<string, unknown>)[spec.owner] as { id: number }).id);
+      const list = byOwner.get(owner);
+      if (list) list.push(row);
+      else byOwner.set(owner, [row]);
+    }
+    return ids.map(id => {
+      let items = byOwner.get(id) ?? [];
+      const more = items.length > limit;
+      if (more) items = items.slice(0, limit);
+      if (backward) items.reverse();
+      const first = items[0];
+      const last = items.at(-1);
+      return {
+        edges: items.map(node => new LazyCursorEdge(node, cursorOf, tag)),
+        totalCount: () => counts(ctx).load(id),
+        pageInfo: {
+          hasNextPage: backward ? before !== undefined : more,
+          hasPreviousPage: backward ? more : after !== undefined,
+          startCursor: first === undefined ? null : tagged(tag, cursorOf.from(first as never)),
+          endCursor: last === undefined ? null : tagged(tag, cursorOf.from(last as never)),
+        },
+      };
+    });
+  };
+
+  return {
+    page(ctx, ownerId, args) {
+      const size = pageSize(args);
+      const after = decode(ctx.em, 'after', args.after);
+      const before = decode(ctx.em, 'before', args.before);
+      const key = JSON.stringify([
+        size.first ?? null,
+        size.last ?? null,
+        args.after ?? null,
+        args.before ?? null,
+      ]);
+      const pages = loaders(ctx);
+      let loader = pages.get(key);
+      if (!loader) {
+        loader = new DataLoader(ids => load(ctx, ids, size, after, before), batch);
+        pages.set(key, loader);
+      }
+      return loader.load(ownerId);
     },
   };
 }

@@ -19,7 +19,7 @@ import {
 import { assertCanMoveAccount, assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
-import { connectionComplexity, pageOf } from '../connection.ts';
+import { connectionComplexity, ownedConnection, pageOf } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { ACCOUNT_FIELD_LOADERS, firstBy, groupedBy, prefetchNodeFields, requestLoader } from '../loaders.ts';
 import { entityNode, entityOrRow } from '../node.ts';
@@ -119,6 +119,16 @@ const isKeyAccountOf = requestLoader(async (ids: number[], ctx) => {
 });
 ACCOUNT_FIELD_LOADERS.set('isKeyAccount', isKeyAccountOf);
 
+/** The accounts directly below an account, by external ref (unique; ties by id all the same). */
+const childrenOf = ownedConnection({
+  entity: Account,
+  owner: 'parent',
+  order: [
+    { property: 'externalRef', direction: 'asc' },
+    { property: 'id', direction: 'asc' },
+  ],
+});
+
 export const AccountRef = entityNode(Account, 'Account', {
   // Read rows, with whether each account is key in the same statement: a single account's
   // page nearly always shows it, and it saves a statement per request.
@@ -171,19 +181,16 @@ AccountRef.implement({
       description: 'The group account this account belongs to.',
       resolve: a => a.parent?.id ?? null,
     }),
-    children: t.loadableList({
-      type: AccountRef,
-      description: 'The accounts directly below this one.',
-      load: async (ids: number[], ctx) => {
-        const rows = await ctx.em.find(
-          Account,
-          { parent: { $in: ids } },
-          { orderBy: { externalRef: 'asc' } },
-        );
-        return groupedBy(ids, rows, r => r.parent?.id);
+    // A connection: a group account can have any number of accounts below it.
+    children: t.connection(
+      {
+        type: AccountRef,
+        description: 'The accounts directly below this one, by external ref, a page at a time.',
+        complexity: connectionComplexity,
+        resolve: (a, args, ctx) => childrenOf.page(ctx, a.id, args),
       },
-      resolve: a => a.id,
-    }),
+      ...connectionTypes('accounts', 'How many accounts are directly below this one'),
+    ),
     designation: t.loadable({
       type: DesignationRef,
       nullable: true,

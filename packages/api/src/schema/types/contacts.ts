@@ -1,18 +1,26 @@
 import { Contact, createContact, removeContact, updateContact } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
+import { connectionComplexity, ownedConnection } from '../connection.ts';
 import { decodeId } from '../ids.ts';
-import { groupedBy } from '../loaders.ts';
-import { entityNode } from '../node.ts';
+import { entityNode, entityOrRow } from '../node.ts';
 import { AccountRef } from './account.ts';
 import { PersonRef } from './organisation.ts';
 import { ContactFunctionEnum, ContactStanceEnum } from './vocabulary.ts';
-import { assertCanWriteRecord, described, maybeId, notCleared, optionalId, RemovalRef } from './workflow.ts';
+import {
+  assertCanWriteRecord,
+  connectionTypes,
+  described,
+  maybeId,
+  notCleared,
+  optionalId,
+  RemovalRef,
+} from './workflow.ts';
 
 export const ContactRef = entityNode(Contact, 'Contact');
 ContactRef.implement({
   description: 'A person on the customer side, on the account’s stakeholder map (domain §6).',
-  isTypeOf: v => v instanceof Contact,
+  isTypeOf: entityOrRow(Contact),
   fields: t => ({
     externalRef: t.exposeString('externalRef', {
       description: 'The contact’s CRM id; scripts upsert by it.',
@@ -56,20 +64,31 @@ ContactRef.implement({
   }),
 });
 
+/**
+ * An account's contacts, most influential first, then by name. A connection: a CRM import
+ * brings any number of them (bulk calls of 10,000).
+ */
+const contactsOf = ownedConnection({
+  entity: Contact,
+  owner: 'account',
+  order: [
+    { property: 'influence', direction: 'desc' },
+    { property: 'name', direction: 'asc' },
+    { property: 'id', direction: 'asc' },
+  ],
+});
+
 builder.objectField(AccountRef, 'contacts', t =>
-  t.loadableList({
-    type: ContactRef,
-    description: 'The stakeholder map: the account’s contacts, most influential first.',
-    load: async (ids: number[], ctx) => {
-      const rows = await ctx.em.find(
-        Contact,
-        { account: { $in: ids } },
-        { orderBy: { influence: 'desc', name: 'asc', id: 'asc' } },
-      );
-      return groupedBy(ids, rows, r => r.account.id);
+  t.connection(
+    {
+      type: ContactRef,
+      description:
+        'The stakeholder map: the account’s contacts, most influential first (then by name), a page at a time.',
+      complexity: connectionComplexity,
+      resolve: (a, args, ctx) => contactsOf.page(ctx, a.id, args),
     },
-    resolve: a => a.id,
-  }),
+    ...connectionTypes('contacts', 'How many contacts the account has'),
+  ),
 );
 
 const CreateContactInput = builder.inputType('CreateContactInput', {

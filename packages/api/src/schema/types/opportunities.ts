@@ -9,10 +9,9 @@ import {
 } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
-import { connectionComplexity, pageOf, rangeCondition } from '../connection.ts';
+import { connectionComplexity, ownedConnection, pageOf, rangeCondition } from '../connection.ts';
 import { decodeId } from '../ids.ts';
-import { groupedBy } from '../loaders.ts';
-import { entityNode } from '../node.ts';
+import { entityNode, entityOrRow } from '../node.ts';
 import { connectionOrder } from '../order.ts';
 import { AccountRef } from './account.ts';
 import { BusinessUnitRef } from './organisation.ts';
@@ -22,7 +21,7 @@ import { assertCanWriteRecord, connectionTypes, described, notCleared } from './
 export const OpportunityRef = entityNode(Opportunity, 'Opportunity');
 OpportunityRef.implement({
   description: 'A sales opportunity with an account, for one business unit.',
-  isTypeOf: v => v instanceof Opportunity,
+  isTypeOf: entityOrRow(Opportunity),
   fields: t => ({
     externalRef: t.exposeString('externalRef', { description: 'The CRM id; scripts upsert by it.' }),
     account: t.field({ type: AccountRef, description: 'The account.', resolve: o => o.account.id }),
@@ -66,26 +65,39 @@ OpportunityRef.implement({
   }),
 });
 
-/** Open ones first, then by expected decision date (undated last), then oldest first. */
-function pipelineOrder(a: Opportunity, b: Opportunity): number {
-  const open = Number(b.outcome === 'OPEN') - Number(a.outcome === 'OPEN');
-  if (open !== 0) return open;
-  const [x, y] = [a.expectedCloseOn ?? null, b.expectedCloseOn ?? null];
-  if (x !== y) return x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
-  return a.id - b.id;
-}
+/**
+ * An account's opportunities: open ones first, then by expected decision date (undated last),
+ * then oldest first. A connection: an account's pipeline grows with every bid (bulk calls of
+ * 10,000), and as a plain list one request read all of them.
+ */
+const accountOpportunities = ownedConnection({
+  entity: Opportunity,
+  owner: 'account',
+  order: [
+    {
+      property: 'outcome',
+      direction: 'asc',
+      rank: {
+        sql: outcome => `case when ${outcome} = 'OPEN' then 0 else 1 end`,
+        of: o => (o === 'OPEN' ? 0 : 1),
+      },
+    },
+    { property: 'expectedCloseOn', direction: 'asc', nullsLast: true },
+    { property: 'id', direction: 'asc' },
+  ],
+});
 
 builder.objectField(AccountRef, 'opportunities', t =>
-  t.loadableList({
-    type: OpportunityRef,
-    description:
-      'The account’s opportunities: open ones first, then by expected decision date (undated ones last).',
-    load: async (ids: number[], ctx) => {
-      const rows = await ctx.em.find(Opportunity, { account: { $in: ids } });
-      return groupedBy(ids, rows.sort(pipelineOrder), r => r.account.id);
+  t.connection(
+    {
+      type: OpportunityRef,
+      description:
+        'The account’s opportunities: open ones first, then by expected decision date (undated ones last), a page at a time.',
+      complexity: connectionComplexity,
+      resolve: (a, args, ctx) => accountOpportunities.page(ctx, a.id, args),
     },
-    resolve: a => a.id,
-  }),
+    ...connectionTypes('opportunities', 'How many opportunities the account has'),
+  ),
 );
 
 const opportunityOrder = connectionOrder(

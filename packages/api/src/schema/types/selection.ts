@@ -15,11 +15,11 @@ import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import type { KamContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
+import { connectionComplexity, ownedConnection } from '../connection.ts';
 import { decodeId } from '../ids.ts';
-import { groupedBy } from '../loaders.ts';
 import { AccountRef, DesignationRef } from './account.ts';
 import { PersonRef } from './organisation.ts';
-import { described } from './workflow.ts';
+import { connectionTypes, described } from './workflow.ts';
 
 export const SelectionAssessmentRef = builder
   .objectRef<SelectionAssessment>('SelectionAssessment')
@@ -70,34 +70,47 @@ export const SelectionAssessmentRef = builder
     }),
   });
 
+/** An account's selection assessments, newest first (ties by id). */
+const assessmentsOf = ownedConnection({
+  entity: SelectionAssessment,
+  owner: 'account',
+  order: [
+    { property: 'assessedOn', direction: 'desc' },
+    { property: 'id', direction: 'desc' },
+  ],
+});
+
+/** An account's key-account designations, newest first (ties by id). */
+const designationsOf = ownedConnection({
+  entity: KeyAccountDesignation,
+  owner: 'account',
+  order: [
+    { property: 'designatedOn', direction: 'desc' },
+    { property: 'id', direction: 'desc' },
+  ],
+});
+
+// Connections: nothing bounds how often an account is assessed, or designated and revoked.
 builder.objectFields(AccountRef, t => ({
-  assessments: t.loadableList({
-    type: SelectionAssessmentRef,
-    description: 'The account’s selection assessments, newest first.',
-    load: async (ids: number[], ctx) => {
-      const rows = await ctx.em.find(
-        SelectionAssessment,
-        { account: { $in: ids } },
-        { orderBy: { assessedOn: 'desc', id: 'desc' } },
-      );
-      return groupedBy(ids, rows, r => r.account.id);
+  assessments: t.connection(
+    {
+      type: SelectionAssessmentRef,
+      description: 'The account’s selection assessments, newest first, a page at a time.',
+      complexity: connectionComplexity,
+      resolve: (a, args, ctx) => assessmentsOf.page(ctx, a.id, args),
     },
-    resolve: a => a.id,
-  }),
-  designations: t.loadableList({
-    type: DesignationRef,
-    description:
-      'Every key-account designation of the account, newest first (designations are never deleted).',
-    load: async (ids: number[], ctx) => {
-      const rows = await ctx.em.find(
-        KeyAccountDesignation,
-        { account: { $in: ids } },
-        { orderBy: { designatedOn: 'desc', id: 'desc' } },
-      );
-      return groupedBy(ids, rows, r => r.account.id);
+    ...connectionTypes('selection assessments', 'How many selection assessments the account has'),
+  ),
+  designations: t.connection(
+    {
+      type: DesignationRef,
+      description:
+        'Every key-account designation of the account, newest first (designations are never deleted), a page at a time.',
+      complexity: connectionComplexity,
+      resolve: (a, args, ctx) => designationsOf.page(ctx, a.id, args),
     },
-    resolve: a => a.id,
-  }),
+    ...connectionTypes('key-account designations', 'How many designations the account has had'),
+  ),
 }));
 
 const RecordSelectionAssessmentInput = builder.inputType('RecordSelectionAssessmentInput', {

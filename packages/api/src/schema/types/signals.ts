@@ -9,13 +9,13 @@ import {
 } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
+import { connectionComplexity, ownedConnection } from '../connection.ts';
 import { decodeId } from '../ids.ts';
-import { groupedBy } from '../loaders.ts';
 import { AccountRef } from './account.ts';
 import { ContactRef } from './contacts.ts';
 import { BusinessUnitRef } from './organisation.ts';
 import { MeasurementKindEnum, SentimentEnum, SignalKindEnum } from './vocabulary.ts';
-import { described, maybeId } from './workflow.ts';
+import { connectionTypes, described, maybeId } from './workflow.ts';
 
 export const CustomerSignalRef = builder.objectRef<CustomerSignal>('CustomerSignal').implement({
   description: 'A recorded customer signal: feedback, advice request, expansion request or referral.',
@@ -93,33 +93,47 @@ export const MeasurementRef = builder
     }),
   });
 
+/** An account's signals, newest first (ties by id): a page per account, batched. */
+const signalsOf = ownedConnection({
+  entity: CustomerSignal,
+  owner: 'account',
+  order: [
+    { property: 'occurredOn', direction: 'desc' },
+    { property: 'id', direction: 'desc' },
+  ],
+});
+
+/** An account's survey responses, newest first (ties by id). */
+const surveyResponsesOf = ownedConnection({
+  entity: SurveyResponse,
+  owner: 'account',
+  order: [
+    { property: 'respondedOn', direction: 'desc' },
+    { property: 'id', direction: 'desc' },
+  ],
+});
+
 builder.objectFields(AccountRef, t => ({
-  signals: t.loadableList({
-    type: CustomerSignalRef,
-    description: 'The account’s recorded customer signals, newest first.',
-    load: async (ids: number[], ctx) => {
-      const rows = await ctx.em.find(
-        CustomerSignal,
-        { account: { $in: ids } },
-        { orderBy: { occurredOn: 'desc', id: 'desc' } },
-      );
-      return groupedBy(ids, rows, r => r.account.id);
+  // Connections, not lists: an account gathers signals and responses without end (bulk calls of
+  // 10,000), and one read-only request for 30,000 of them ran the server out of heap.
+  signals: t.connection(
+    {
+      type: CustomerSignalRef,
+      description: 'The account’s recorded customer signals, newest first, a page at a time.',
+      complexity: connectionComplexity,
+      resolve: (a, args, ctx) => signalsOf.page(ctx, a.id, args),
     },
-    resolve: a => a.id,
-  }),
-  surveyResponses: t.loadableList({
-    type: SurveyResponseRef,
-    description: 'The account’s survey responses, newest first.',
-    load: async (ids: number[], ctx) => {
-      const rows = await ctx.em.find(
-        SurveyResponse,
-        { account: { $in: ids } },
-        { orderBy: { respondedOn: 'desc', id: 'desc' } },
-      );
-      return groupedBy(ids, rows, r => r.account.id);
+    ...connectionTypes('customer signals', 'How many signals the account has'),
+  ),
+  surveyResponses: t.connection(
+    {
+      type: SurveyResponseRef,
+      description: 'The account’s survey responses, newest first, a page at a time.',
+      complexity: connectionComplexity,
+      resolve: (a, args, ctx) => surveyResponsesOf.page(ctx, a.id, args),
     },
-    resolve: a => a.id,
-  }),
+    ...connectionTypes('survey responses', 'How many survey responses the account has'),
+  ),
 }));
 
 builder.queryField('organisationMeasurements', t =>

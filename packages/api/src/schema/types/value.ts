@@ -12,10 +12,9 @@ import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import type { KamContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
-import { connectionComplexity, pageOf } from '../connection.ts';
+import { connectionComplexity, ownedConnection, pageOf } from '../connection.ts';
 import { decodeId, type GlobalId } from '../ids.ts';
-import { groupedBy } from '../loaders.ts';
-import { entityNode } from '../node.ts';
+import { entityNode, entityOrRow } from '../node.ts';
 import { connectionOrder } from '../order.ts';
 import { AccountRef } from './account.ts';
 import { PersonRef } from './organisation.ts';
@@ -25,7 +24,7 @@ import { assertCanWriteRecord, connectionTypes, described, maybeId } from './wor
 export const ValueInitiativeRef = entityNode(ValueInitiative, 'ValueInitiative');
 ValueInitiativeRef.implement({
   description: 'A value initiative moving through the ten-phase value design process with a pilot account.',
-  isTypeOf: v => v instanceof ValueInitiative,
+  isTypeOf: entityOrRow(ValueInitiative),
   fields: t => ({
     name: t.exposeString('name', { description: 'Name.' }),
     account: t.field({ type: AccountRef, description: 'The pilot account.', resolve: i => i.account.id }),
@@ -116,20 +115,26 @@ ValueInitiativeRef.implement({
   }),
 });
 
+/** An account's value initiatives, oldest first (ties by id). */
+const initiativesOf = ownedConnection({
+  entity: ValueInitiative,
+  owner: 'account',
+  order: [
+    { property: 'startedOn', direction: 'asc' },
+    { property: 'id', direction: 'asc' },
+  ],
+});
+
 builder.objectField(AccountRef, 'initiatives', t =>
-  t.loadableList({
-    type: ValueInitiativeRef,
-    description: 'The value initiatives piloted with the account, oldest first.',
-    load: async (ids: number[], ctx) => {
-      const rows = await ctx.em.find(
-        ValueInitiative,
-        { account: { $in: ids } },
-        { orderBy: { startedOn: 'asc', id: 'asc' } },
-      );
-      return groupedBy(ids, rows, r => r.account.id);
+  t.connection(
+    {
+      type: ValueInitiativeRef,
+      description: 'The value initiatives piloted with the account, oldest first, a page at a time.',
+      complexity: connectionComplexity,
+      resolve: (a, args, ctx) => initiativesOf.page(ctx, a.id, args),
     },
-    resolve: a => a.id,
-  }),
+    ...connectionTypes('value initiatives', 'How many value initiatives the account has'),
+  ),
 );
 
 const initiativeOrder = connectionOrder(

@@ -33,13 +33,13 @@ export function described(what: string, data = 'The record as stored after the c
  * without this the edges list would multiply them again by the default list multiplier, and a
  * page of 100 accounts with a few related fields would cost ten times what it reads.
  */
-export function connectionTypes(what: string) {
+export function connectionTypes(what: string, counted = `How many ${what} match the filters`) {
   return [
     {
       description: `A page of ${what}.`,
       fields: (t: PothosSchemaTypes.ObjectFieldBuilder<KamTypes, unknown>): FieldMap => ({
         totalCount: t.int({
-          description: `How many ${what} match the filters, on all pages together.`,
+          description: `${counted}, on all pages together.`,
           resolve: (page: unknown) => (page as Page<unknown>).totalCount(),
         }),
       }),
