@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Actor,
-  type ApiRole,
-  type EntityManager,
-  type MikroORM,
-  touchApiToken,
-  verifyApiToken,
-} from '@kam/domain';
-import { createGraphQLError, type YogaInitialContext } from 'graphql-yoga';
+import type { Actor, ApiRole, EntityManager, MikroORM } from '@kam/domain';
+import type { YogaInitialContext } from 'graphql-yoga';
+import { type Authenticated, authenticate } from './auth/authenticate.ts';
 import type { ComplexityMeasure } from './complexity.ts';
 import type { ApiConfig } from './env.ts';
 import type { Logger } from './logger.ts';
@@ -50,62 +44,35 @@ export interface ServerDeps {
   inProcessViewer?: Viewer;
 }
 
-const REASONS = {
-  MALFORMED:
-    'The bearer token is malformed. Send the secret shown by `kam token create` (it starts with kam_).',
-  UNKNOWN: 'The bearer token is not known. Create one with `kam token create --role … --person …`.',
-  REVOKED: 'The bearer token was revoked. Ask an administrator for a new one.',
-  EXPIRED: 'The bearer token has expired. Ask an administrator for a new one.',
-  INACTIVE:
-    'The bearer token belongs to a person who is no longer active. Ask an administrator for a token of your own.',
-} as const;
-
-function unauthenticated(message: string) {
-  return createGraphQLError(message, {
-    extensions: {
-      code: 'UNAUTHENTICATED',
-      http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="kam"' } },
-    },
-  });
-}
-
-/** What the server notes on a request as it goes: its id, and who is calling once known. */
-export type KamRequest = Request & { kamRequestId?: string; kamViewer?: Viewer };
+/**
+ * What the server notes on a request as it goes: its id, and who is calling once known (the
+ * token is checked before the document is read: `useAuthentication`).
+ */
+export type KamRequest = Request & {
+  kamRequestId?: string;
+  kamViewer?: Viewer;
+  kamAuthenticated?: Authenticated;
+};
 
 /** The request id: the caller's `x-request-id` when it is sane, else a new UUID. */
 export function requestIdOf(request: Request): string {
-  const given = request.headers.get('x-request-id');
+  return requestIdFrom(request.headers.get('x-request-id'));
+}
+
+/** The request id for a caller's `x-request-id` header value (absent or not sane: a new UUID). */
+export function requestIdFrom(given: string | null | undefined): string {
   return given && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
 }
 
 /**
- * Builds the context of one GraphQL request. A missing, malformed, unknown, revoked or
- * expired token ends the request with HTTP 401 before anything runs.
+ * Builds the context of one GraphQL request, as the caller whose token `useAuthentication`
+ * accepted before the document was read (checked here only if it was not).
  */
 export async function createContext(deps: ServerDeps, initial: YogaInitialContext): Promise<KamContext> {
   const request = initial.request as KamRequest;
   const requestId = request.kamRequestId ?? requestIdOf(request);
   if (deps.inProcessViewer) return buildContext(deps, deps.orm.em.fork(), deps.inProcessViewer, requestId);
-  const header = request.headers.get('authorization');
-  if (!header) {
-    throw unauthenticated(
-      'Authentication required: send `Authorization: Bearer <token>`. Create a token with `kam token create`.',
-    );
-  }
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match?.[1]) throw unauthenticated('The Authorization header must be `Bearer <token>`.');
-  const em = deps.orm.em.fork();
-  const check = await verifyApiToken(em, match[1]);
-  if (!check.ok) throw unauthenticated(REASONS[check.reason]);
-  const token = check.token;
-  await touchApiToken(em, token);
-  const viewer: Viewer = {
-    tokenId: token.id,
-    tokenName: token.name,
-    personId: token.personId,
-    personName: token.personName,
-    role: token.role,
-  };
+  const { em, viewer } = request.kamAuthenticated ?? (await authenticate(deps, request));
   // For the request's log line (yoga.ts), which is written after the context is gone.
   request.kamViewer = viewer;
   return buildContext(deps, em, viewer, requestId);

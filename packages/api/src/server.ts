@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { type MikroORM, purgeExpiredIdempotencyKeys } from '@kam/domain';
+import { requestIdFrom } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { KamYoga } from './yoga.ts';
 
@@ -28,8 +29,14 @@ export interface ServerOptions {
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+/** An answer of the server's own (not the API's), with the request id every response carries. */
+function json(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  const given = req.headers['x-request-id'];
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'x-request-id': requestIdFrom(typeof given === 'string' ? given : undefined),
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -99,11 +106,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     const path = (req.url ?? '/').split('?')[0];
     try {
-      if (path === '/health') return json(res, 200, { status: 'ok' });
+      if (path === '/health') return json(req, res, 200, { status: 'ok' });
       if (path === '/ready') {
-        if (closing) return json(res, 503, { status: 'shutting-down' });
+        if (closing) return json(req, res, 503, { status: 'shutting-down' });
         const ready = await databaseReady(orm);
         return json(
+          req,
           res,
           ready ? 200 : 503,
           ready ? { status: 'ready' } : { status: 'not-ready', reason: 'database does not answer' },
@@ -114,7 +122,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await yoga(req, res);
     } catch (error) {
       logger.error({ err: error }, 'request failed outside GraphQL');
-      if (!res.headersSent) json(res, 500, { errors: [{ message: 'Unexpected error.' }] });
+      if (!res.headersSent) json(req, res, 500, { errors: [{ message: 'Unexpected error.' }] });
     }
   });
   server.keepAliveTimeout = 5_000;

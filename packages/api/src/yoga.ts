@@ -4,9 +4,14 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { type ExecutionArgs, type GraphQLError, getOperationAST, getVariableValues } from 'graphql';
+import {
+  type ExecutionArgs,
+  type GraphQLError,
+  getOperationAST,
+  getVariableValues,
+  type ValidationContext,
+} from 'graphql';
 import {
   createGraphQLError,
   createYoga,
@@ -14,6 +19,8 @@ import {
   type Plugin,
   type YogaServerInstance,
 } from 'graphql-yoga';
+import { useAuthentication } from './auth/authenticate.ts';
+import { useCsrfPrevention } from './auth/csrf.ts';
 import { useBodyLimit } from './body-limit.ts';
 import { useComplexityMeasure } from './complexity.ts';
 import {
@@ -77,6 +84,185 @@ function useHiddenSuggestions(): Plugin<KamContext> {
         },
       };
     },
+  };
+}
+
+/** What the API answers in (as Yoga's result processors, in its order of preference). */
+const ANSWERED_MEDIA_TYPES = [
+  'application/graphql-response+json',
+  'application/json',
+  'text/event-stream',
+  'multipart/mixed',
+];
+
+/** Whether Yoga can answer in a media type the request's Accept names (Yoga's own matching). */
+function acceptsAnAnswer(request: Request): boolean {
+  const accepted = (request.headers.get('accept') || '*/*').replace(/\s/g, '').toLowerCase().split(',');
+  return accepted.some(entry => {
+    const [mediaType = '', ...params] = entry.split(';');
+    // Yoga answers in UTF-8 only.
+    if ((params.find(param => param.includes('charset=')) ?? 'charset=utf-8') !== 'charset=utf-8')
+      return false;
+    const [type, subtype] = mediaType.split('/');
+    return ANSWERED_MEDIA_TYPES.some(answered => {
+      const [answeredType, answeredSubtype] = answered.split('/');
+      return (type === '*' || type === answeredType) && (subtype === '*' || subtype === answeredSubtype);
+    });
+  });
+}
+
+/**
+ * A request whose Accept the API cannot answer (406), or whose body it cannot read (415), is
+ * refused with a body that says what to send. Yoga answered both with an empty body, and the
+ * 406 only after running the operation: a mutation was written and its result thrown away.
+ */
+function useMediaTypes(): Plugin {
+  return {
+    onRequestParse({ request, requestParser, endResponse, fetchAPI }) {
+      if (!acceptsAnAnswer(request)) {
+        const accept = request.headers.get('accept') ?? '';
+        const message = `The API cannot answer in ${accept.includes(',') ? `any of ${accept}, the media types the Accept header names` : `${accept}, the only media type the Accept header names`}. Accept application/graphql-response+json or application/json, or leave Accept out.`;
+        const requestId = (request as KamRequest).kamRequestId;
+        // A response of its own: no answer in a media type the client accepts can carry it.
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({ errors: [{ message, extensions: { code: 'NOT_ACCEPTABLE', requestId } }] }),
+            {
+              status: 406,
+              headers: {
+                'content-type': 'application/json; charset=utf-8',
+                accept: 'application/graphql-response+json, application/json',
+              },
+            },
+          ),
+        );
+        return;
+      }
+      // Yoga's request parsers (GET, and POST as JSON, GraphQL, form or multipart) have had their
+      // turn: none takes this body.
+      if (!requestParser && request.method === 'POST') {
+        const contentType = request.headers.get('content-type')?.split(';')[0]?.trim();
+        throw createGraphQLError(
+          `The API does not read a body sent ${contentType ? `as ${contentType}` : 'without a content-type'}. Send it with content-type: application/json, as {"query": "…", "variables": {…}}.`,
+          { extensions: { code: 'UNSUPPORTED_MEDIA_TYPE', http: { status: 415 } } },
+        );
+      }
+    },
+  };
+}
+
+/** The parameters of a GraphQL request; Yoga names any other as unexpected. */
+const REQUEST_PARAMETERS = new Set(['query', 'variables', 'operationName', 'extensions']);
+
+/**
+ * A request without a query: HTTP 400 (also to a client accepting application/json, which
+ * Yoga answered with 200) and how to send one, instead of Yoga's "Must provide query string.".
+ */
+function useQueryRequired(): Plugin {
+  return {
+    onParams({ params }) {
+      if (params === null || typeof params !== 'object' || params.query != null) return;
+      // A misspelt parameter ("qeury") is left to Yoga, which names it.
+      for (const [name, value] of Object.entries(params)) {
+        if (value != null && !REQUEST_PARAMETERS.has(name)) return;
+      }
+      throw createGraphQLError(
+        'The request has no query. Send the GraphQL document as "query": in a POST as {"query": "…", "variables": {…}} with content-type: application/json, or in a GET as ?query=….',
+        { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+      );
+    },
+  };
+}
+
+/**
+ * Variables the operation cannot take (the wrong type, a required one missing) end the request
+ * before execution with HTTP 400; they get a code as every other request error has.
+ */
+function useVariableErrorCode(): Plugin<KamContext> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          // Only a request that did not start has no `data`: its variables were refused.
+          if (isAsyncIterable(result) || 'data' in result || !result.errors?.length) return;
+          setResult({
+            ...result,
+            errors: result.errors.map(error =>
+              error.extensions?.code
+                ? error
+                : createGraphQLError(error.message, {
+                    nodes: error.nodes,
+                    source: error.source,
+                    positions: error.positions,
+                    path: error.path,
+                    originalError: error.originalError,
+                    extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+                  }),
+            ),
+          });
+        },
+      };
+    },
+  };
+}
+
+/** A document over the token limit, refused while it is parsed. */
+function tooManyTokens(): GraphQLError {
+  return createGraphQLError(
+    `The document has more than ${LIMITS.maxTokens} tokens (names, punctuation and values). Send data in variables rather than in the query text, or split the query.`,
+    {
+      extensions: {
+        code: 'GRAPHQL_PARSE_FAILED',
+        limit: 'tokens',
+        max: LIMITS.maxTokens,
+        http: { status: 400, spec: true },
+      },
+    },
+  );
+}
+
+/**
+ * A document nested so deeply (a list literal inside thousands of others, under the token limit
+ * or before reaching it) that the parser ran out of stack: a parse failure, not a masked
+ * "Unexpected error." that Yoga's parse cache would then keep for the same text. Replaced
+ * before that cache sees it (it comes later in the plugin list).
+ */
+function useParseFailures(): Plugin {
+  return {
+    onParse() {
+      return ({ result, replaceParseResult }) => {
+        if (!(result instanceof RangeError)) return;
+        replaceParseResult(
+          createGraphQLError(
+            'The document is nested too deeply to be read. Nest lists and input objects only as deep as their types, and send data in variables.',
+            { extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400, spec: true } } },
+          ),
+        );
+      };
+    },
+  };
+}
+
+/**
+ * Reports a graphql-armor limit (depth, aliases, directives) as a validation error of the code
+ * the cost limit uses, with the figures: graphql-armor throws "Syntax Error: Query depth limit
+ * of 12 exceeded, found 13.", which reached the client with HTTP 200 and no code, and called a
+ * well-written document a syntax error.
+ */
+function reportLimit(
+  limit: 'depth' | 'aliases' | 'directives',
+  max: number,
+  message: (actual: string) => string,
+): (context: ValidationContext | null, error: GraphQLError) => void {
+  return (context, error) => {
+    // graphql-armor gives the measure only in its message ("…, found 13.").
+    const found = /found (\d+)\.$/.exec(error.message)?.[1];
+    const actual = found === undefined ? undefined : Number(found);
+    context?.reportError(
+      createGraphQLError(message(found ?? `more than ${max}`), {
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, actual },
+      }),
+    );
   };
 }
 
@@ -236,17 +422,65 @@ export function createKamYoga(deps: ServerDeps, options: YogaOptions = {}): KamY
       useTextGuard(),
       // A request a browser sends cross-site without a CORS preflight (a GET, or a POST as
       // text/plain, form-urlencoded or multipart) must carry `x-graphql-yoga-csrf`; JSON needs none.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      useCsrfPrevention(),
+      useMediaTypes(),
+      // After the cheap refusals above (no database), before the document is read.
+      useAuthentication(deps),
+      useQueryRequired(),
+      useVariableErrorCode(),
       ...(config.introspection ? [] : [useDisableIntrospection(), useHiddenSuggestions()]),
+      useParseFailures(),
       maxDepthPlugin({
         n: LIMITS.maxDepth,
         ignoreIntrospection: true,
         flattenFragments: true,
+        // The measure is read from the message (reportLimit).
         exposeLimits: true,
+        propagateOnRejection: false,
+        onReject: [
+          reportLimit(
+            'depth',
+            LIMITS.maxDepth,
+            actual =>
+              `The query nests fields ${actual} deep; at most ${LIMITS.maxDepth} are allowed. Select fewer levels, and fetch what lies deeper with a second query.`,
+          ),
+        ],
       }),
-      maxAliasesPlugin({ n: LIMITS.maxAliases, allowList: ['__typename'], exposeLimits: true }),
-      maxDirectivesPlugin({ n: LIMITS.maxDirectives, exposeLimits: true }),
-      maxTokensPlugin({ n: LIMITS.maxTokens, exposeLimits: true }),
+      maxAliasesPlugin({
+        n: LIMITS.maxAliases,
+        allowList: ['__typename'],
+        exposeLimits: true,
+        propagateOnRejection: false,
+        onReject: [
+          reportLimit(
+            'aliases',
+            LIMITS.maxAliases,
+            actual =>
+              `The query has ${actual} aliases; at most ${LIMITS.maxAliases} are allowed. Send fewer aliased fields per request, or split it into several requests.`,
+          ),
+        ],
+      }),
+      maxDirectivesPlugin({
+        n: LIMITS.maxDirectives,
+        exposeLimits: true,
+        propagateOnRejection: false,
+        onReject: [
+          reportLimit(
+            'directives',
+            LIMITS.maxDirectives,
+            actual =>
+              `The query has ${actual} directives; at most ${LIMITS.maxDirectives} are allowed. Use fewer @include and @skip directives (one on a fragment covers all its fields), or split the query.`,
+          ),
+        ],
+      }),
+      maxTokensPlugin({
+        n: LIMITS.maxTokens,
+        onReject: [
+          () => {
+            throw tooManyTokens();
+          },
+        ],
+      }),
     ],
   });
 }

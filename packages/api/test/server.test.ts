@@ -13,6 +13,23 @@ describe('server operations', () => {
     await api.close();
   });
 
+  it('gives /health and /ready a request id, as every response has', async () => {
+    // Both answered without an x-request-id header.
+    const api = await startApi();
+    try {
+      for (const path of ['/health', '/ready']) {
+        const mine = await fetch(`${api.server.url}${path}`, { headers: { 'x-request-id': 'probe-7' } });
+        expect(mine.headers.get('x-request-id'), path).toBe('probe-7');
+        const none = await fetch(`${api.server.url}${path}`);
+        expect(none.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+        const insane = await fetch(`${api.server.url}${path}`, { headers: { 'x-request-id': 'a b' } });
+        expect(insane.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+      }
+    } finally {
+      await api.close();
+    }
+  });
+
   it('masks unexpected errors and gives the client a request id and an error id', async () => {
     const api = await startApi();
     try {
