@@ -101,6 +101,15 @@ export const PLAN_SECTIONS = [
   'actionPlanAndDeal',
 ] as const;
 export type PlanSection = (typeof PLAN_SECTIONS)[number];
+/** A plan's targets, as a version freezes and compares them. */
+export const PLAN_TARGET_FIELDS = [
+  'revenueTarget',
+  'marginTargetPercent',
+  'inYearTarget',
+  'estimatedCustomerValue',
+  'estimatedInvestment',
+  'estimatedCostToServe',
+] as const;
 export const PLAN_SECTION_TITLES: Record<PlanSection, string> = {
   baselines: '1. Baselines: customer and market financial indicators, key challenges, ongoing projects',
   currentRelationship: '2. The current relationship: strengths and weaknesses',

@@ -38,6 +38,8 @@ import {
   DESIGN_PHASES,
   type DesignPhase,
   type InitiativeOutcome,
+  PLAN_SECTIONS,
+  PLAN_TARGET_FIELDS,
   VALUE_TIERS,
   type ValueTier,
 } from '../common/vocabulary.ts';
@@ -747,28 +749,9 @@ export async function seedDemoPortfolio(
         frozenAt: new Date(`${row.submittedOn as string}T12:00:00Z`),
         submittedBy: row.owner,
         content: {
-          sections: Object.fromEntries(
-            [
-              'baselines',
-              'currentRelationship',
-              'growthOpportunities',
-              'requiredActions',
-              'customerValue',
-              'investmentAndCostToServe',
-              'actionPlanAndDeal',
-            ].map(k => [k, row[k] as string]),
-          ),
+          sections: Object.fromEntries(PLAN_SECTIONS.map(k => [k, row[k] as string])),
           // Every target a version freezes (planContent), as the plan holds it.
-          targets: Object.fromEntries(
-            [
-              'revenueTarget',
-              'marginTargetPercent',
-              'inYearTarget',
-              'estimatedCustomerValue',
-              'estimatedInvestment',
-              'estimatedCostToServe',
-            ].map(k => [k, row[k] as string]),
-          ),
+          targets: Object.fromEntries(PLAN_TARGET_FIELDS.map(k => [k, row[k] as string])),
           businessUnits: units.map(u => unitCodes[unitIds.indexOf(u)] as string).sort(),
         },
       });

@@ -22,6 +22,7 @@ import {
   type ActionStatus,
   PLAN_SECTION_TITLES,
   PLAN_SECTIONS,
+  PLAN_TARGET_FIELDS,
   type PlanSection,
   type PlanStatus,
   type PlanStep,
@@ -78,14 +79,7 @@ const targetsSchema = z
     estimatedCostToServe: nonNegativeMoneySchema.nullish(),
   })
   .strict();
-const TARGET_FIELDS = [
-  'revenueTarget',
-  'marginTargetPercent',
-  'inYearTarget',
-  'estimatedCustomerValue',
-  'estimatedInvestment',
-  'estimatedCostToServe',
-] as const;
+const TARGET_FIELDS = PLAN_TARGET_FIELDS;
 
 /** How a plan's targets are titled where versions are compared. */
 export const PLAN_TARGET_TITLES: Record<(typeof TARGET_FIELDS)[number], string> = {
