@@ -10,6 +10,8 @@ describe('withoutPassword', () => {
     ['ftp://:hunter2@127.0.0.1/graphql', 'ftp://***@127.0.0.1/graphql'],
     ['user:secret@127.0.0.1:4000/graphql', 'user:***@127.0.0.1:4000/graphql'],
     ['postgres://db/kam', 'postgres://db/kam'],
+    ['postgres://postgres@127.0.0.1:5432/kam', 'postgres://postgres@127.0.0.1:5432/kam'],
+    ['https://kam_token@example.com/graphql', 'https://***@example.com/graphql'],
     ['http://127.0.0.1:4000/graphql?by=a@b', 'http://127.0.0.1:4000/graphql?by=a@b'],
     ['./data/a@b.sqlite', './data/a@b.sqlite'],
     ['a@b.sqlite', 'a@b.sqlite'],

@@ -1,8 +1,10 @@
 /**
  * A URL for messages and logs without its password: `postgres://kam:***@host/kam`. A user name
- * given alone, which may be a token, is masked whole: `http://***@host/graphql`. Also for a string
- * that is not a valid URL (the one being refused); without `//`, only `user:password@` at the
- * start is taken for credentials, so a file name such as `./a@b.sqlite` is left as it is.
+ * given alone is kept for a database (`postgres://postgres@host/kam`, the usual trust or peer
+ * login), but masked whole for a web address, where it may be a token: `http://***@host/graphql`.
+ * Also for a string that is not a valid URL (the one being refused); without `//`, only
+ * `user:password@` at the start is taken for credentials, so a file name such as `./a@b.sqlite`
+ * is left as it is.
  */
 export function withoutPassword(url: string): string {
   // Up to the last `@` before the path: a password may hold an `@` its writer did not escape.
@@ -10,6 +12,6 @@ export function withoutPassword(url: string): string {
   if (!match) return url;
   const [credentials, start = '', userinfo = ''] = match;
   const colon = userinfo.indexOf(':');
-  if (!start && colon < 0) return url;
+  if (colon < 0 && !/^https?:/i.test(start)) return url;
   return `${start}${colon > 0 ? `${userinfo.slice(0, colon)}:***` : '***'}@${url.slice(credentials.length)}`;
 }
