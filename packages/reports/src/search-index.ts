@@ -1,7 +1,8 @@
 /**
  * Pagefind over the value-journey site without reading the written pages back: the middleware
- * hands each key account page's `data-pagefind-body` sections (its summary, and its team and
- * stakeholders) to Pagefind as the page renders, and the build's end writes the index to
+ * hands each key account page's `data-pagefind-body` section (its summary, with the names of the
+ * people on both sides in an indexed attribute) to Pagefind as the page renders, and the build's
+ * end writes the index to
  * `<site>/pagefind/`. Search finds accounts by name, reference, industry, country, tier, health,
  * pyramid level, flags and the people on both sides, not by table figures, so only those sections
  * are indexed.
