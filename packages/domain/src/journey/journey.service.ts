@@ -9,7 +9,7 @@ import { assertVersion, notRecorded, writeAs } from '../common/unit-of-work.ts';
 import { parseInput, quarterSchema, versionSchema } from '../common/validation.ts';
 import { VALUE_TIERS } from '../common/vocabulary.ts';
 import { Person } from '../organisation/person.entity.ts';
-import { KeyAccountDesignation } from '../selection/designation.entity.ts';
+import { designationOn } from '../selection/selection.service.ts';
 import { TierAssessment } from './tier-assessment.entity.ts';
 
 export const assessTierSchema = z.object({
@@ -34,12 +34,7 @@ async function assertKeyInQuarter(em: EntityManager, account: Account, quarter: 
   // The running quarter has not ended: the account must be key now.
   const running = end >= now;
   const on = running ? now : end;
-  const key = await em.count(KeyAccountDesignation, {
-    account,
-    designatedOn: { $lte: on },
-    $or: [{ revokedOn: null }, { revokedOn: { $gt: on } }],
-  });
-  if (key > 0) return;
+  if (await designationOn(em, account, on)) return;
   throw new DomainError(
     'ACCOUNT_NOT_KEY',
     running

@@ -32,6 +32,7 @@ import { quoted } from '../common/words.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Person } from '../organisation/person.entity.ts';
 import { KeyAccountDesignation } from '../selection/designation.entity.ts';
+import { designationOn } from '../selection/selection.service.ts';
 import { personInactive } from '../team/team.errors.ts';
 import {
   AccountPlan,
@@ -249,12 +250,13 @@ async function assertKeyWhenDrafted(
   on: string,
   noun: 'plan' | 'copy',
 ): Promise<void> {
+  if (await designationOn(tx, account, on)) return;
+  // Why not: the designation that ended before `on`, or one that starts after it.
   const last = await tx.findOne(
     KeyAccountDesignation,
     { account, designatedOn: { $lte: on } },
     { orderBy: [{ designatedOn: 'desc' }, { id: 'desc' }] },
   );
-  if (last && (last.revokedOn == null || last.revokedOn > on)) return;
   const later = await tx.findOne(
     KeyAccountDesignation,
     { account, designatedOn: { $gt: on } },

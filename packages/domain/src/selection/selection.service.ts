@@ -82,6 +82,18 @@ export async function activeDesignation(em: EntityManager, accountId: number) {
 }
 
 /**
+ * The account's designation in force on `day` (designated on or before it, not revoked by then),
+ * if any: whether the account was key that day (an account's designations never overlap).
+ */
+export async function designationOn(em: EntityManager, account: number | Account, day: string) {
+  return em.findOne(KeyAccountDesignation, {
+    account,
+    designatedOn: { $lte: day },
+    $or: [{ revokedOn: null }, { revokedOn: { $gt: day } }],
+  });
+}
+
+/**
  * A review due date at least `minimumMonths` after `from` (the designation or the review), else
  * DESIGNATION_REVIEW_TOO_SOON at `field`: the input field of the due date in the caller's
  * input (`reviewDueOn` of a designation, `nextReviewDueOn` of a review).
