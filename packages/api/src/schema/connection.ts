@@ -284,6 +284,24 @@ export interface OwnedConnection<T> {
 }
 
 /**
+ * An account's records newest first by their `date` (ties by id, newest first): its signals,
+ * survey responses, selection assessments and designations.
+ */
+export function newestFirstOfAccount<T extends { id: number }>(
+  entity: EntityClass<T>,
+  date: keyof T & string,
+): OwnedConnection<T> {
+  return ownedConnection({
+    entity,
+    owner: 'account' as keyof T & string,
+    order: [
+      { property: date, direction: 'desc' },
+      { property: 'id', direction: 'desc' },
+    ],
+  });
+}
+
+/**
  * A list that belongs to one record and grows with use (an account's signals, opportunities,
  * child accounts …) as a Relay connection: `first`/`after` or `last`/`before` with the same
  * limits, cursors and errors as the root connections (`pageOf`), priced by its page size

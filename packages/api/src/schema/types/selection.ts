@@ -15,7 +15,7 @@ import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
 import type { KamContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
-import { connectionComplexity, ownedConnection } from '../connection.ts';
+import { connectionComplexity, newestFirstOfAccount } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { AccountRef, DesignationRef } from './account.ts';
 import { PersonRef } from './organisation.ts';
@@ -71,24 +71,10 @@ export const SelectionAssessmentRef = builder
   });
 
 /** An account's selection assessments, newest first (ties by id). */
-const assessmentsOf = ownedConnection({
-  entity: SelectionAssessment,
-  owner: 'account',
-  order: [
-    { property: 'assessedOn', direction: 'desc' },
-    { property: 'id', direction: 'desc' },
-  ],
-});
+const assessmentsOf = newestFirstOfAccount(SelectionAssessment, 'assessedOn');
 
 /** An account's key-account designations, newest first (ties by id). */
-const designationsOf = ownedConnection({
-  entity: KeyAccountDesignation,
-  owner: 'account',
-  order: [
-    { property: 'designatedOn', direction: 'desc' },
-    { property: 'id', direction: 'desc' },
-  ],
-});
+const designationsOf = newestFirstOfAccount(KeyAccountDesignation, 'designatedOn');
 
 // Connections: nothing bounds how often an account is assessed, or designated and revoked.
 builder.objectFields(AccountRef, t => ({

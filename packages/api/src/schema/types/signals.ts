@@ -9,7 +9,7 @@ import {
 } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
 import { builder } from '../../builder.ts';
-import { connectionComplexity, ownedConnection } from '../connection.ts';
+import { connectionComplexity, newestFirstOfAccount } from '../connection.ts';
 import { decodeId } from '../ids.ts';
 import { AccountRef } from './account.ts';
 import { ContactRef } from './contacts.ts';
@@ -94,24 +94,10 @@ export const MeasurementRef = builder
   });
 
 /** An account's signals, newest first (ties by id): a page per account, batched. */
-const signalsOf = ownedConnection({
-  entity: CustomerSignal,
-  owner: 'account',
-  order: [
-    { property: 'occurredOn', direction: 'desc' },
-    { property: 'id', direction: 'desc' },
-  ],
-});
+const signalsOf = newestFirstOfAccount(CustomerSignal, 'occurredOn');
 
 /** An account's survey responses, newest first (ties by id). */
-const surveyResponsesOf = ownedConnection({
-  entity: SurveyResponse,
-  owner: 'account',
-  order: [
-    { property: 'respondedOn', direction: 'desc' },
-    { property: 'id', direction: 'desc' },
-  ],
-});
+const surveyResponsesOf = newestFirstOfAccount(SurveyResponse, 'respondedOn');
 
 builder.objectFields(AccountRef, t => ({
   // Connections, not lists: an account gathers signals and responses without end (bulk calls of
