@@ -247,8 +247,13 @@ function isCalendarDay(written: string): boolean {
  * year 0, would refuse with its own error, while SQLite stored it.
  */
 export function isKamDate(written: string): boolean {
+  return isCalendarDay(written) && inKamYears(written);
+}
+
+/** Whether a date written YYYY-MM-DD is of the years of kam's quarters, 1900 to 2999. */
+function inKamYears(written: string): boolean {
   const year = Number(written.slice(0, 4));
-  return isCalendarDay(written) && year >= FIRST_QUARTER_YEAR && year <= LAST_QUARTER_YEAR;
+  return year >= FIRST_QUARTER_YEAR && year <= LAST_QUARTER_YEAR;
 }
 
 /** Why a day of the calendar is not a date kam takes (`isKamDate`). */
@@ -306,7 +311,8 @@ export const isoDateSchema = z
         abort: true,
         error: issue => (issue.code === 'invalid_format' ? dateProblem(issue.input) : INVALID_DATE_MESSAGE),
       })
-      .refine(isKamDate, { error: issue => dateProblem(issue.input), params: { code: 'INVALID_FORMAT' } }),
+      // A day of the calendar by now (the format check above aborts otherwise): its year is left.
+      .refine(inKamYears, { error: issue => dateProblem(issue.input), params: { code: 'INVALID_FORMAT' } }),
   );
 
 export const externalRefSchema = z
