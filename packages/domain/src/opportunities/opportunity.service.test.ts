@@ -84,6 +84,21 @@ describe('opportunity outcomes: OPEN → WON or LOST, and a decided bid is final
     ]);
   });
 
+  it('qualifying a qualified bid again keeps the day it was qualified unless `on` corrects it', async () => {
+    const opp = await open('Requalified');
+    await qualifyOpportunity(db.em(), { id: opp.id, expectedVersion: 1, on: '2026-01-10' }, testActor);
+    // A script replaying the step (no `on`) must not move the bid into today's pipeline.
+    const again = await qualifyOpportunity(db.em(), { id: opp.id, expectedVersion: 2 }, testActor);
+    expect([again.qualifiedOn, again.version]).toEqual(['2026-01-10', 2]);
+    expect([(await reload(opp.id)).qualifiedOn, (await reload(opp.id)).version]).toEqual(['2026-01-10', 2]);
+    const corrected = await qualifyOpportunity(
+      db.em(),
+      { id: opp.id, expectedVersion: 2, on: '2026-01-03' },
+      testActor,
+    );
+    expect([corrected.qualifiedOn, corrected.version]).toEqual(['2026-01-03', 3]);
+  });
+
   it('a LOST bid keeps its reason and cannot be won afterwards', async () => {
     const opp = await open();
     const lost = await loseOpportunity(

@@ -223,7 +223,8 @@ function alreadyDecided(opp: Opportunity): DomainError {
 /**
  * Marks an open opportunity as a qualified bid (it then counts in the win rate once decided), on
  * `on` (today when omitted), not after today (`DATE_IN_FUTURE`). A reason is refused: only a
- * lost bid has one.
+ * lost bid has one. A bid already qualified keeps its day unless `on` names another (a
+ * correction): a replayed step must not move it into today's pipeline.
  */
 export async function qualifyOpportunity(em: EntityManager, input: OpportunityStepInput, actor: Actor) {
   const data = parseInput(qualifyStepSchema, input, 'qualification');
@@ -231,7 +232,7 @@ export async function qualifyOpportunity(em: EntityManager, input: OpportunitySt
     const opp = await findOrFail(tx, Opportunity, data.id, 'Opportunity');
     assertVersion('Opportunity', opp, data.expectedVersion, `Opportunity ${opp.externalRef}`);
     if (opp.outcome !== 'OPEN') throw alreadyDecided(opp);
-    const qualifiedOn = data.on ?? today();
+    const qualifiedOn = data.on ?? (opp.qualified && opp.qualifiedOn ? opp.qualifiedOn : today());
     assertNotAfterToday('on', qualifiedOn, QUALIFIED_HAPPENED);
     opp.qualified = true;
     opp.qualifiedOn = qualifiedOn;

@@ -234,7 +234,7 @@ function step(name: string, what: string, description: string, run: Step) {
 step(
   'qualifyOpportunity',
   'qualifying an opportunity',
-  'Marks an open opportunity as a qualified bid (it then counts in the win rate once decided).',
+  'Marks an open opportunity as a qualified bid (it then counts in the win rate once decided), on `on` (today when omitted). Qualifying a qualified bid again keeps its day unless `on` corrects it.',
   qualifyOpportunity,
 );
 step('winOpportunity', 'winning an opportunity', 'OPEN → WON (final).', winOpportunity);
