@@ -176,6 +176,45 @@ describe('a plan’s period', () => {
     expect(copied.message).toMatch(/the 2028 plan \(2027-07-01 to 2028-06-30\)/);
     expect(await plansOf(account)).toEqual([2026, 2028]);
   });
+
+  it('a DRAFT plan’s period is changed by updatePlan, checked as at creation', async () => {
+    const account = await keyAccount();
+    const plan = await ok<Plan>(
+      api,
+      admin,
+      'createPlan',
+      'CreatePlanInput',
+      { accountId: account, year: 2026 },
+      PLAN,
+    );
+    await ok(api, admin, 'createPlan', 'CreatePlanInput', {
+      accountId: account,
+      year: 2027,
+      startsOn: '2027-04-01',
+      endsOn: '2028-03-31',
+    });
+    const update = (input: Record<string, unknown>) =>
+      mutate<Plan>(api, admin, 'updatePlan', 'UpdatePlanInput', { id: plan.id, ...input }, PLAN);
+    const fiscal = await update({
+      expectedVersion: plan.version,
+      startsOn: '2026-04-01',
+      endsOn: '2027-03-31',
+    });
+    expect(fiscal).toMatchObject({
+      __typename: 'UpdatePlanSuccess',
+      data: { startsOn: '2026-04-01', endsOn: '2027-03-31', version: plan.version + 1 },
+    });
+    const backwards = await update({ expectedVersion: plan.version + 1, endsOn: '2026-01-31' });
+    expect(backwards).toMatchObject({
+      __typename: 'ValidationError',
+      message:
+        'The period would end on 2026-01-31, before it starts on 2026-04-01. Give an endsOn on or after startsOn.',
+      fieldErrors: [{ path: ['endsOn'], code: 'VALIDATION_FAILED' }],
+    });
+    const overlapping = await update({ expectedVersion: plan.version + 1, endsOn: '2027-04-01' });
+    expect(overlapping).toMatchObject({ __typename: 'DomainRuleError', code: 'PLAN_PERIOD_OVERLAP' });
+    expect(overlapping.message).toMatch(/End the period before 2027-04-01\.$/);
+  });
 });
 
 describe('who owns a plan and its actions', () => {

@@ -1464,6 +1464,125 @@ describe('a plan’s period', () => {
     expect([next.startsOn, next.endsOn]).toEqual(['2027-01-01', '2027-12-31']);
   });
 
+  it('ends on or after it starts, saying both days', async () => {
+    const account = await keyAccount();
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        createPlan(
+          db.em(),
+          { accountId: account.id, year: 2026, startsOn: '2026-07-01', endsOn: '2026-03-31' },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+    expect(error.message).toBe(
+      'The period would end on 2026-03-31, before it starts on 2026-07-01. Give an endsOn on or after startsOn.',
+    );
+    expect(error.issues).toEqual([
+      { path: ['endsOn'], message: 'before startsOn (2026-07-01)', code: 'VALIDATION_FAILED' },
+    ]);
+  });
+
+  it('a DRAFT plan’s period can be changed by updatePlan, under the same rules as at creation', async () => {
+    const plan = await draftPlan([sales], 2026);
+    const { account } = plan;
+    const later = await createPlan(
+      db.em(),
+      {
+        accountId: account.id,
+        year: 2027,
+        startsOn: '2027-04-01',
+        endsOn: '2028-03-31',
+        businessUnitIds: [sales.id],
+      },
+      testActor,
+    );
+    // To a fiscal year: one end moved, the other kept.
+    const fiscal = await updatePlan(
+      db.em(),
+      { id: plan.id, expectedVersion: plan.version, startsOn: '2026-04-01', endsOn: '2027-03-31' },
+      testActor,
+    );
+    expect([fiscal.startsOn, fiscal.endsOn, fiscal.version]).toEqual([
+      '2026-04-01',
+      '2027-03-31',
+      plan.version + 1,
+    ]);
+    const audit = await db
+      .em()
+      .findOneOrFail(
+        AuditEntry,
+        { entityType: 'AccountPlan', entityId: String(plan.id) },
+        { orderBy: { id: 'desc' } },
+      );
+    expect(audit.changes).toMatchObject({
+      startsOn: { before: '2026-01-01', after: '2026-04-01' },
+      endsOn: { before: '2026-12-31', after: '2027-03-31' },
+    });
+    // Only endsOn given: checked against the stored start.
+    const backwards = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        updatePlan(
+          db.em(),
+          { id: plan.id, expectedVersion: fiscal.version, endsOn: '2026-02-01' },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+    expect(backwards.message).toBe(
+      'The period would end on 2026-02-01, before it starts on 2026-04-01. Give an endsOn on or after startsOn.',
+    );
+    await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        updatePlan(
+          db.em(),
+          { id: plan.id, expectedVersion: fiscal.version, startsOn: '2027-01-01', endsOn: '2027-03-31' },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+    const overlap = await expectRejected(
+      db.em(),
+      'PLAN_PERIOD_OVERLAP',
+      () =>
+        updatePlan(
+          db.em(),
+          { id: plan.id, expectedVersion: fiscal.version, endsOn: '2027-06-30' },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+    expect(overlap.message).toBe(
+      `The period 2026-04-01 to 2027-06-30 overlaps that of the 2027 plan of ${account.externalRef} (2027-04-01 to 2028-03-31): a key account has one plan for a time. End the period before 2027-04-01.`,
+    );
+    // Its own stored period is no overlap; an unchanged period is no change.
+    const same = await updatePlan(
+      db.em(),
+      { id: plan.id, expectedVersion: fiscal.version, startsOn: '2026-04-01', endsOn: '2027-03-31' },
+      testActor,
+    );
+    expect(same.version).toBe(fiscal.version);
+    // Once submitted, the period is fixed like the rest of the plan.
+    await submitPlan(db.em(), { id: later.id, expectedVersion: later.version }, testActor);
+    await expectRejected(
+      db.em(),
+      'PLAN_NOT_EDITABLE',
+      () =>
+        updatePlan(
+          db.em(),
+          { id: later.id, expectedVersion: later.version + 1, endsOn: '2028-02-28' },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+  });
+
   it('a copy to next year whose period a later plan already covers is PLAN_PERIOD_OVERLAP, writing nothing', async () => {
     const account = await keyAccount();
     const fiscal = await createPlan(

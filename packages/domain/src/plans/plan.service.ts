@@ -283,9 +283,11 @@ type Period = Pick<AccountPlan, 'startsOn' | 'endsOn'>;
  */
 function assertPeriodOfYear({ startsOn, endsOn }: Period, year: number): void {
   if (endsOn < startsOn) {
-    throw new DomainError('VALIDATION_FAILED', 'endsOn is before startsOn.', {
-      issues: [{ path: ['endsOn'], message: 'before startsOn', code: 'VALIDATION_FAILED' }],
-    });
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `The period would end on ${endsOn}, before it starts on ${startsOn}. Give an endsOn on or after startsOn.`,
+      { issues: [{ path: ['endsOn'], message: `before startsOn (${startsOn})`, code: 'VALIDATION_FAILED' }] },
+    );
   }
   if (endsOn < `${year}-01-01` || startsOn > `${year}-12-31`) {
     throw new DomainError(
@@ -301,14 +303,19 @@ function assertPeriodOfYear({ startsOn, endsOn }: Period, year: number): void {
 }
 
 /**
- * The plan of `account` whose period overlaps `period`, if any (the earliest, when several do): a
- * key account has one plan for a time (domain §7: one plan per planning year), so its plans'
- * periods do not overlap.
+ * The plan of `account` other than `except` whose period overlaps `period`, if any (the
+ * earliest, when several do): a key account has one plan for a time (domain §7: one plan per
+ * planning year), so its plans' periods do not overlap.
  */
-function overlappingPlan(tx: EntityManager, account: Account, { startsOn, endsOn }: Period) {
+function overlappingPlan(tx: EntityManager, account: Account, { startsOn, endsOn }: Period, except?: number) {
   return tx.findOne(
     AccountPlan,
-    { account, startsOn: { $lte: endsOn }, endsOn: { $gte: startsOn } },
+    {
+      account,
+      startsOn: { $lte: endsOn },
+      endsOn: { $gte: startsOn },
+      ...(except === undefined ? {} : { id: { $ne: except } }),
+    },
     { orderBy: { startsOn: 'asc' }, fields: ['year', 'startsOn', 'endsOn'] },
   );
 }
@@ -317,6 +324,24 @@ function overlappingPlan(tx: EntityManager, account: Account, { startsOn, endsOn
 const otherPlan = (other: Period & Pick<AccountPlan, 'year'>) => ({
   details: { year: other.year, startsOn: other.startsOn, endsOn: other.endsOn },
 });
+
+/**
+ * PLAN_PERIOD_OVERLAP when another plan of `account` than `except` overlaps `period` (a plan
+ * created, or a draft's period changed), saying which end to move.
+ */
+async function assertNoOverlap(tx: EntityManager, account: Account, period: Period, except?: number) {
+  const other = await overlappingPlan(tx, account, period, except);
+  if (!other) return;
+  const fix =
+    other.startsOn <= period.startsOn
+      ? `Start the period after ${other.endsOn}.`
+      : `End the period before ${other.startsOn}.`;
+  throw new DomainError(
+    'PLAN_PERIOD_OVERLAP',
+    `The period ${period.startsOn} to ${period.endsOn} overlaps that of the ${other.year} plan of ${account.externalRef} (${other.startsOn} to ${other.endsOn}): a key account has one plan for a time. ${fix}`,
+    otherPlan(other),
+  );
+}
 
 /**
  * The owner of a plan or of one of its actions, by id: an active person (PERSON_INACTIVE at
@@ -362,18 +387,7 @@ export async function createPlan(
         `Account ${account.externalRef} already has a plan for ${data.year}; edit that plan instead.`,
       );
     }
-    const other = await overlappingPlan(tx, account, period);
-    if (other) {
-      const fix =
-        other.startsOn <= period.startsOn
-          ? `Start the period after ${other.endsOn}.`
-          : `End the period before ${other.startsOn}.`;
-      throw new DomainError(
-        'PLAN_PERIOD_OVERLAP',
-        `The period ${period.startsOn} to ${period.endsOn} overlaps that of the ${other.year} plan of ${account.externalRef} (${other.startsOn} to ${other.endsOn}): a key account has one plan for a time. ${fix}`,
-        otherPlan(other),
-      );
-    }
+    await assertNoOverlap(tx, account, period);
     const owner = await activeOwner(
       tx,
       data.ownerId,
@@ -403,10 +417,15 @@ export const updatePlanSchema = z.object({
   targets: targetsSchema.optional(),
   ownerId: z.number().int().positive().nullish(),
   businessUnitIds: z.array(z.number().int().positive()).max(50).optional(),
+  startsOn: isoDateSchema.optional(),
+  endsOn: isoDateSchema.optional(),
 });
 export type UpdatePlanInput = z.input<typeof updatePlanSchema>;
 
-/** Edits a DRAFT plan: sections, targets, owner and the business units involved. */
+/**
+ * Edits a DRAFT plan: sections, targets, owner, the business units involved and its period (an
+ * end omitted keeps the stored one; checked as at creation: days of its year, no overlap).
+ */
 export async function updatePlan(
   em: EntityManager,
   input: UpdatePlanInput,
@@ -417,6 +436,14 @@ export async function updatePlan(
     const plan = await findPlan(tx, data.id);
     assertPlanVersion(plan, data.expectedVersion);
     if (plan.status !== 'DRAFT') throw notEditable(plan);
+    const period = { startsOn: data.startsOn ?? plan.startsOn, endsOn: data.endsOn ?? plan.endsOn };
+    if (period.startsOn !== plan.startsOn || period.endsOn !== plan.endsOn) {
+      assertPeriodOfYear(period, plan.year);
+      // Locked as in createPlan: a plan created over the same days at the same time waits.
+      await lockRow(tx, Account, plan.account.id);
+      await assertNoOverlap(tx, plan.account, period, plan.id);
+      Object.assign(plan, period);
+    }
     // Only what differs from what is stored is written: an update that changes nothing keeps
     // the plan's version (and updatedAt), so nobody else's edit of it conflicts for nothing.
     const record = plan as unknown as Record<string, unknown>;

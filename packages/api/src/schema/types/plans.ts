@@ -507,6 +507,12 @@ const UpdatePlanInput = builder.inputType('UpdatePlanInput', {
     targets: t.field({ type: PlanTargetsInput, description: 'Targets to change.' }),
     ownerId: t.globalID({ description: 'The owner (null clears).' }),
     businessUnitIds: t.globalIDList({ description: 'The full new list of business units involved.' }),
+    startsOn: t.field({
+      type: 'Date',
+      description:
+        'The period’s new first day (it keeps days of the plan’s year and overlaps no other plan).',
+    }),
+    endsOn: t.field({ type: 'Date', description: 'The period’s new last day (on or after its first).' }),
   }),
 });
 
@@ -696,7 +702,8 @@ builder.mutationFields(t => ({
   }),
   updatePlan: t.field({
     type: AccountPlanRef,
-    description: 'Edits a DRAFT plan: section texts, targets, owner and the business units involved.',
+    description:
+      'Edits a DRAFT plan: section texts, targets, owner, the business units involved and its period.',
     authScopes: { write: true },
     errors: described('updating a plan'),
     args: { input: t.arg({ type: UpdatePlanInput, required: true, description: 'The change.' }) },
@@ -712,6 +719,8 @@ builder.mutationFields(t => ({
           targets: targets(input.targets),
           ownerId: optionalId(input.ownerId, 'Person', 'ownerId'),
           businessUnitIds: unitIds(input.businessUnitIds),
+          startsOn: input.startsOn ?? undefined,
+          endsOn: input.endsOn ?? undefined,
         },
         ctx.actor,
       );
