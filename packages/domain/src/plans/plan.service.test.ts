@@ -1706,6 +1706,41 @@ describe('the owner of a plan and of an action is an active person', () => {
     expect([stored.owner?.id, stored.version]).toEqual([salesLead.id, 1]);
   });
 
+  it('who submits a plan and who reviews it are active people too (PERSON_INACTIVE at personId, reviewerId)', async () => {
+    const left = await leaver('Sam Submitter');
+    const plan = await draftPlan([sales], 2026, '2026-01-05');
+    const submitted = await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () =>
+        submitPlan(
+          db.em(),
+          { id: plan.id, expectedVersion: 1, on: '2026-01-20', personId: left.id },
+          testActor,
+        ),
+      PLAN_TABLES,
+    );
+    expect(submitted.message).toMatch(
+      /^Sam Submitter is no longer active and cannot be the submitter of the 2026 plan of /,
+    );
+    expect(submitted.issues).toEqual([{ ...inactiveAt[0], path: ['personId'] }]);
+    await submitPlan(db.em(), { id: plan.id, expectedVersion: 1, on: '2026-01-20' }, testActor);
+    await sign(plan.id, sales, salesLead, '2026-02-01');
+    await approvePlan(db.em(), { id: plan.id, expectedVersion: 2, on: '2026-02-05' }, testActor);
+    const reviewed = await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () =>
+        recordExecutionReview(
+          db.em(),
+          { planId: plan.id, assessment: 'ON_TRACK', progress: 'Fine', reviewerId: left.id },
+          testActor,
+        ),
+      ['execution_review'],
+    );
+    expect(reviewed.issues).toEqual([{ ...inactiveAt[0], path: ['reviewerId'] }]);
+  });
+
   it('an owner who has left since stays on what is not changed: the same ownerId again is no change', async () => {
     const owner = await makePerson(db.em(), { name: 'Stella Stays', businessUnitId: sales.id });
     const account = await keyAccount();

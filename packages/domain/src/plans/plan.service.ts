@@ -344,18 +344,20 @@ async function assertNoOverlap(tx: EntityManager, account: Account, period: Peri
 }
 
 /**
- * The owner of a plan or of one of its actions, by id: an active person (PERSON_INACTIVE at
- * `ownerId`, as a signer is refused: an owner who has left answers for nothing), or none.
+ * The person named at `path` (a plan's or an action's owner, who submits a plan, who reviews
+ * it), by id: an active person (PERSON_INACTIVE at `path`, as a signer is refused: someone who
+ * has left answers for nothing), or none.
  */
-async function activeOwner(
+async function activePerson(
   tx: EntityManager,
-  ownerId: number | null | undefined,
+  id: number | null | undefined,
+  path: string,
   as: string,
 ): Promise<Person | null> {
-  if (!ownerId) return null;
-  const owner = await findOrFail(tx, Person, ownerId, 'Person');
-  if (!owner.active) throw personInactive(owner.name, 'ownerId', as);
-  return owner;
+  if (!id) return null;
+  const person = await findOrFail(tx, Person, id, 'Person');
+  if (!person.active) throw personInactive(person.name, path, as);
+  return person;
 }
 
 /**
@@ -388,9 +390,10 @@ export async function createPlan(
       );
     }
     await assertNoOverlap(tx, account, period);
-    const owner = await activeOwner(
+    const owner = await activePerson(
       tx,
       data.ownerId,
+      'ownerId',
       `the owner of the ${data.year} plan of ${account.externalRef}`,
     );
     const plan = tx.create(AccountPlan, {
@@ -456,9 +459,10 @@ export async function updatePlan(
         record[field] = value;
     }
     if (data.ownerId !== undefined && (data.ownerId ?? null) !== (plan.owner?.id ?? null))
-      plan.owner = await activeOwner(
+      plan.owner = await activePerson(
         tx,
         data.ownerId,
+        'ownerId',
         `the owner of ${planName(plan, { inSentence: true })}`,
       );
     if (data.businessUnitIds) {
@@ -530,7 +534,12 @@ export async function submitPlan(em: EntityManager, input: PlanStepInput, actor:
         `${planName(plan)} involves no business unit. A plan is owned by every unit involved: add at least one before submitting.`,
       );
     }
-    const submittedBy = data.personId ? await findOrFail(tx, Person, data.personId, 'Person') : null;
+    const submittedBy = await activePerson(
+      tx,
+      data.personId,
+      'personId',
+      `the submitter of ${planName(plan, { inSentence: true })}`,
+    );
     const on = await stepDate(tx, plan, data.on);
     plan.latestVersionNumber += 1;
     plan.status = 'IN_REVIEW';
@@ -983,7 +992,12 @@ export async function recordExecutionReview(em: EntityManager, input: RecordRevi
         },
       );
     }
-    const reviewer = data.reviewerId ? await findOrFail(tx, Person, data.reviewerId, 'Person') : null;
+    const reviewer = await activePerson(
+      tx,
+      data.reviewerId,
+      'reviewerId',
+      `the reviewer of ${planName(plan, { inSentence: true })}`,
+    );
     return tx.create(ExecutionReview, {
       plan,
       reviewedOn,
@@ -1027,9 +1041,10 @@ export async function addPlanAction(
         `${planName(plan)} is CLOSED; actions are added to a plan that is still open (DRAFT, IN_REVIEW or APPROVED).`,
       );
     }
-    const owner = await activeOwner(
+    const owner = await activePerson(
       tx,
       data.ownerId,
+      'ownerId',
       `the owner of an action of ${planName(plan, { inSentence: true })}`,
     );
     return tx.create(PlanAction, {
@@ -1140,9 +1155,10 @@ export async function updatePlanAction(em: EntityManager, input: UpdateActionInp
     if (data.description !== undefined) action.description = data.description;
     // Only a new owner is checked: an owner who has left since stays on an action not given another.
     if (data.ownerId !== undefined && (data.ownerId ?? null) !== (action.owner?.id ?? null)) {
-      action.owner = await activeOwner(
+      action.owner = await activePerson(
         tx,
         data.ownerId,
+        'ownerId',
         `the owner of an action of ${planName(action.plan, { inSentence: true })}`,
       );
     }
