@@ -41,6 +41,9 @@ const PLAN = 'id version year startsOn endsOn';
 
 const createPlan = (input: Record<string, unknown>) =>
   mutate<Plan>(api, admin, 'createPlan', 'CreatePlanInput', input, PLAN);
+/** createPlan that must succeed: the plan. */
+const newPlan = (input: Record<string, unknown>) =>
+  ok<Plan>(api, admin, 'createPlan', 'CreatePlanInput', input, PLAN);
 
 /** The plans of an account, by year. */
 async function plansOf(account: string): Promise<number[]> {
@@ -93,14 +96,7 @@ describe('a plan is drawn up for a key account', () => {
       { accountId: account, designatedOn: '2024-01-01' },
       'version',
     );
-    const plan = await ok<Plan>(
-      api,
-      admin,
-      'createPlan',
-      'CreatePlanInput',
-      { accountId: account, year: 2025, on: '2025-03-01' },
-      PLAN,
-    );
+    const plan = await newPlan({ accountId: account, year: 2025, on: '2025-03-01' });
     await ok(api, admin, 'revokeKeyAccount', 'RevokeKeyAccountInput', {
       accountId: account,
       expectedVersion: designation.version,
@@ -151,21 +147,19 @@ describe('a plan’s period', () => {
 
   it('overlapping another plan of the account is a DomainRuleError PLAN_PERIOD_OVERLAP, on create and on copy', async () => {
     const account = await keyAccount();
-    const fiscal = await ok<Plan>(
-      api,
-      admin,
-      'createPlan',
-      'CreatePlanInput',
-      { accountId: account, year: 2026, startsOn: '2026-04-01', endsOn: '2027-03-31' },
-      PLAN,
-    );
+    const fiscal = await newPlan({
+      accountId: account,
+      year: 2026,
+      startsOn: '2026-04-01',
+      endsOn: '2027-03-31',
+    });
     const overlapping = await createPlan({ accountId: account, year: 2027 });
     expect(overlapping).toMatchObject({ __typename: 'DomainRuleError', code: 'PLAN_PERIOD_OVERLAP' });
     expect(overlapping.message).toBe(
       `The period 2027-01-01 to 2027-12-31 overlaps that of the 2026 plan of PR-${accounts} (2026-04-01 to 2027-03-31): a key account has one plan for a time. Start the period after 2027-03-31.`,
     );
     // A later plan over the days the copy would take: the copy is refused, naming it.
-    await ok(api, admin, 'createPlan', 'CreatePlanInput', {
+    await newPlan({
       accountId: account,
       year: 2028,
       startsOn: '2027-07-01',
@@ -179,15 +173,8 @@ describe('a plan’s period', () => {
 
   it('a DRAFT plan’s period is changed by updatePlan, checked as at creation', async () => {
     const account = await keyAccount();
-    const plan = await ok<Plan>(
-      api,
-      admin,
-      'createPlan',
-      'CreatePlanInput',
-      { accountId: account, year: 2026 },
-      PLAN,
-    );
-    await ok(api, admin, 'createPlan', 'CreatePlanInput', {
+    const plan = await newPlan({ accountId: account, year: 2026 });
+    await newPlan({
       accountId: account,
       year: 2027,
       startsOn: '2027-04-01',
@@ -232,14 +219,7 @@ describe('who owns a plan and its actions', () => {
       /^Olga Left is no longer active and cannot be the owner of the 2026 plan/,
     );
     expect(await plansOf(account)).toEqual([]);
-    const plan = await ok<Plan>(
-      api,
-      admin,
-      'createPlan',
-      'CreatePlanInput',
-      { accountId: account, year: 2026 },
-      PLAN,
-    );
+    const plan = await newPlan({ accountId: account, year: 2026 });
     expect(
       await mutate(api, admin, 'updatePlan', 'UpdatePlanInput', {
         id: plan.id,
@@ -299,14 +279,7 @@ describe('a plan’s wrong inputs are told in kam’s words', () => {
 
   it('an action’s blank description must not be empty', async () => {
     const account = await keyAccount();
-    const plan = await ok<Plan>(
-      api,
-      admin,
-      'createPlan',
-      'CreatePlanInput',
-      { accountId: account, year: 2026 },
-      PLAN,
-    );
+    const plan = await newPlan({ accountId: account, year: 2026 });
     const res = await api.gql<{
       addPlanAction: {
         __typename: string;

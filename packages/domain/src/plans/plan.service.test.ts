@@ -1521,43 +1521,21 @@ describe('a plan’s period', () => {
       startsOn: { before: '2026-01-01', after: '2026-04-01' },
       endsOn: { before: '2026-12-31', after: '2027-03-31' },
     });
+    /** updatePlan of the fiscal plan's period, refused with `code`, writing nothing. */
+    const refused = (code: string, period: { startsOn?: string; endsOn?: string }) =>
+      expectRejected(
+        db.em(),
+        code,
+        () => updatePlan(db.em(), { id: plan.id, expectedVersion: fiscal.version, ...period }, testActor),
+        PLAN_TABLES,
+      );
     // Only endsOn given: checked against the stored start.
-    const backwards = await expectRejected(
-      db.em(),
-      'VALIDATION_FAILED',
-      () =>
-        updatePlan(
-          db.em(),
-          { id: plan.id, expectedVersion: fiscal.version, endsOn: '2026-02-01' },
-          testActor,
-        ),
-      PLAN_TABLES,
-    );
+    const backwards = await refused('VALIDATION_FAILED', { endsOn: '2026-02-01' });
     expect(backwards.message).toBe(
       'The period would end on 2026-02-01, before it starts on 2026-04-01. Give an endsOn on or after startsOn.',
     );
-    await expectRejected(
-      db.em(),
-      'VALIDATION_FAILED',
-      () =>
-        updatePlan(
-          db.em(),
-          { id: plan.id, expectedVersion: fiscal.version, startsOn: '2027-01-01', endsOn: '2027-03-31' },
-          testActor,
-        ),
-      PLAN_TABLES,
-    );
-    const overlap = await expectRejected(
-      db.em(),
-      'PLAN_PERIOD_OVERLAP',
-      () =>
-        updatePlan(
-          db.em(),
-          { id: plan.id, expectedVersion: fiscal.version, endsOn: '2027-06-30' },
-          testActor,
-        ),
-      PLAN_TABLES,
-    );
+    await refused('VALIDATION_FAILED', { startsOn: '2027-01-01', endsOn: '2027-03-31' });
+    const overlap = await refused('PLAN_PERIOD_OVERLAP', { endsOn: '2027-06-30' });
     expect(overlap.message).toBe(
       `The period 2026-04-01 to 2027-06-30 overlaps that of the 2027 plan of ${account.externalRef} (2027-04-01 to 2028-03-31): a key account has one plan for a time. End the period before 2027-04-01.`,
     );
