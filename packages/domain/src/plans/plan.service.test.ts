@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../accounts/account.entity.ts';
 import { addDays } from '../analytics/selection.ts';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
+import type { DomainErrorCode } from '../common/domain-error.ts';
 import { today } from '../common/lookup.ts';
 import type { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { updatePerson } from '../organisation/organisation.service.ts';
@@ -1522,7 +1523,7 @@ describe('a plan’s period', () => {
       endsOn: { before: '2026-12-31', after: '2027-03-31' },
     });
     /** updatePlan of the fiscal plan's period, refused with `code`, writing nothing. */
-    const refused = (code: string, period: { startsOn?: string; endsOn?: string }) =>
+    const refused = (code: DomainErrorCode, period: { startsOn?: string; endsOn?: string }) =>
       expectRejected(
         db.em(),
         code,

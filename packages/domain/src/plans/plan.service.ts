@@ -33,7 +33,7 @@ import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Person } from '../organisation/person.entity.ts';
 import { KeyAccountDesignation } from '../selection/designation.entity.ts';
 import { designationOn } from '../selection/selection.service.ts';
-import { personInactive } from '../team/team.errors.ts';
+import { activePerson, personInactive } from '../team/team.errors.ts';
 import {
   AccountPlan,
   ExecutionReview,
@@ -341,23 +341,6 @@ async function assertNoOverlap(tx: EntityManager, account: Account, period: Peri
     `The period ${period.startsOn} to ${period.endsOn} overlaps that of the ${other.year} plan of ${account.externalRef} (${other.startsOn} to ${other.endsOn}): a key account has one plan for a time. ${fix}`,
     otherPlan(other),
   );
-}
-
-/**
- * The person named at `path` (a plan's or an action's owner, who submits a plan, who reviews
- * it), by id: an active person (PERSON_INACTIVE at `path`, as a signer is refused: someone who
- * has left answers for nothing), or none.
- */
-async function activePerson(
-  tx: EntityManager,
-  id: number | null | undefined,
-  path: string,
-  as: string,
-): Promise<Person | null> {
-  if (!id) return null;
-  const person = await findOrFail(tx, Person, id, 'Person');
-  if (!person.active) throw personInactive(person.name, path, as);
-  return person;
 }
 
 /**

@@ -11,7 +11,7 @@ import { quoted } from '../common/words.ts';
 import { BusinessUnit } from '../organisation/business-unit.entity.ts';
 import { Person } from '../organisation/person.entity.ts';
 import { getSettings } from '../settings/settings.service.ts';
-import { personInactive } from '../team/team.errors.ts';
+import { activePerson } from '../team/team.errors.ts';
 import { IntimacyProgramme, ProgrammeChecklistItem } from './programme.entity.ts';
 
 export const startProgrammeSchema = z.object({
@@ -71,11 +71,8 @@ export async function startProgramme(
 }
 
 /** The person named change leader, who must be active (PERSON_INACTIVE at `changeLeaderId`). */
-async function activeChangeLeader(tx: EntityManager, id: number): Promise<Person> {
-  const person = await findOrFail(tx, Person, id, 'Person');
-  if (!person.active) throw personInactive(person.name, 'changeLeaderId', 'the change leader');
-  return person;
-}
+const activeChangeLeader = (tx: EntityManager, id: number) =>
+  activePerson(tx, id, 'changeLeaderId', 'the change leader');
 
 export const updateProgrammeSchema = z.object({
   id: z.number().int().positive(),

@@ -1,4 +1,7 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../common/domain-error.ts';
+import { findOrFail } from '../common/lookup.ts';
+import { Person } from '../organisation/person.entity.ts';
 
 /**
  * Why a person who is no longer active cannot take a role on a team or be named a contact's
@@ -11,4 +14,28 @@ export function personInactive(name: string, path: string, as: string): DomainEr
     `${name} is no longer active and cannot be ${as}. Choose an active person, or make ${name} active again first (updatePerson).`,
     { issues: [{ path: [path], message: 'not an active person', code: 'PERSON_INACTIVE' }] },
   );
+}
+
+/**
+ * The person named at `path` (a team member, a contact's counterpart, a plan's or an action's
+ * owner, who submits or reviews a plan, the change leader), by id: an active person
+ * (PERSON_INACTIVE at `path`: someone who has left answers for nothing), or none when no id.
+ */
+export async function activePerson(em: EntityManager, id: number, path: string, as: string): Promise<Person>;
+export async function activePerson(
+  em: EntityManager,
+  id: number | null | undefined,
+  path: string,
+  as: string,
+): Promise<Person | null>;
+export async function activePerson(
+  em: EntityManager,
+  id: number | null | undefined,
+  path: string,
+  as: string,
+): Promise<Person | null> {
+  if (!id) return null;
+  const person = await findOrFail(em, Person, id, 'Person');
+  if (!person.active) throw personInactive(person.name, path, as);
+  return person;
 }

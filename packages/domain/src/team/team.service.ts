@@ -18,10 +18,9 @@ import {
 } from '../common/validation.ts';
 import { CONTACT_FUNCTIONS, CONTACT_STANCES, TEAM_ROLES } from '../common/vocabulary.ts';
 import { nameKey, quoted } from '../common/words.ts';
-import { Person } from '../organisation/person.entity.ts';
 import { SurveyResponse } from '../signals/signal.entity.ts';
 import { Contact } from './contact.entity.ts';
-import { personInactive } from './team.errors.ts';
+import { activePerson } from './team.errors.ts';
 import { TeamMember } from './team-member.entity.ts';
 
 /** A blank geography is none: the member covers the whole account (and a blank clears it). */
@@ -86,9 +85,7 @@ export async function addTeamMember(
     const account = await findOrFail(tx, Account, data.accountId, 'Account', {
       lock: data.role === 'KEY_ACCOUNT_MANAGER',
     });
-    const person = await findOrFail(tx, Person, data.personId, 'Person');
-    if (!person.active)
-      throw personInactive(person.name, 'personId', `on the team of ${account.externalRef}`);
+    const person = await activePerson(tx, data.personId, 'personId', `on the team of ${account.externalRef}`);
     const geography = data.geography ?? null;
     if (await tx.count(TeamMember, { account, person, role: data.role })) {
       throw roleTaken(person.name, data.role, account.externalRef);
@@ -269,11 +266,8 @@ export function contactValues(data: z.output<typeof contactFieldsSchema>) {
 }
 
 /** A contact's counterpart: one of our people, still active. */
-async function activeCounterpart(em: EntityManager, id: number): Promise<Person> {
-  const person = await findOrFail(em, Person, id, 'Person');
-  if (!person.active) throw personInactive(person.name, 'counterpartId', "a contact's counterpart");
-  return person;
-}
+const activeCounterpart = (em: EntityManager, id: number) =>
+  activePerson(em, id, 'counterpartId', "a contact's counterpart");
 
 /** Adds a contact to an account's stakeholder map (influence 1–5). */
 export async function createContact(
