@@ -47,11 +47,13 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number };
   };
 }>({
-  // Order matters: hooks run in reverse, so scope-auth wraps everything, and domain errors
-  // are mapped to API errors before the errors plugin sees them.
+  // Order matters: hooks run in reverse, so the errors plugin wraps everything: a role's
+  // refusal by scope-auth is a typed ForbiddenError in a mutation's result union (the mutations
+  // before it in the document keep their answers), and domain errors are mapped to API errors
+  // before the errors plugin sees them.
   plugins: [
-    ScopeAuthPlugin,
     ErrorsPlugin,
+    ScopeAuthPlugin,
     'kamDomainErrors',
     RelayPlugin,
     DataloaderPlugin,

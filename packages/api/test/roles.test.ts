@@ -799,17 +799,56 @@ describe('role × mutation matrix', () => {
           expect(res.body.errors, `${name} as ${caller}: ${JSON.stringify(res.body.errors)}`).toBeUndefined();
           expect(result?.__typename, `${name} as ${caller}`).not.toBe('ForbiddenError');
         } else {
-          // A role without the scope is refused before the resolver runs (a FORBIDDEN GraphQL
-          // error); an account manager off the account's team gets the typed ForbiddenError.
-          const refused =
-            result?.__typename === 'ForbiddenError' ||
-            (res.body.errors?.[0]?.extensions?.code === 'FORBIDDEN' && res.body.data == null);
-          expect(refused, `${name} as ${caller}: ${JSON.stringify(res.body)}`).toBe(true);
+          // A role without the scope is refused before the resolver runs, an account manager off
+          // the account's team by it: both a typed ForbiddenError in the mutation's place.
+          expect(res.body.errors, `${name} as ${caller}`).toBeUndefined();
+          expect(result?.__typename, `${name} as ${caller}: ${JSON.stringify(res.body)}`).toBe(
+            'ForbiddenError',
+          );
           expect(await auditCount(), `${name} as ${caller} wrote something`).toBe(before);
         }
       }
     });
   }
+});
+
+describe('a refused mutation beside allowed ones in one document', () => {
+  it('is a typed ForbiddenError in its own place: the mutations before it still report what they wrote', async () => {
+    const read = async () =>
+      (
+        await api.gql<{ node: { version: number; industry: string | null } }>(
+          'query($id: ID!) { node(id: $id) { ... on Account { version industry } } }',
+          { id: ids.account },
+          tokens.ADMIN,
+        )
+      ).body.data!.node;
+    const before = await read();
+    const res = await api.gql<
+      Record<string, { __typename: string; code?: string; message?: string; data?: { version: number } }>
+    >(
+      `mutation($edit: UpdateAccountInput!, $designate: DesignateKeyAccountInput!) {
+        a: updateAccount(input: $edit) { __typename ... on UpdateAccountSuccess { data { version } } }
+        b: designateKeyAccount(input: $designate) { __typename ... on Error { code message } }
+      }`,
+      {
+        edit: { id: ids.account, expectedVersion: before.version, industry: 'Written before the refusal' },
+        designate: { accountId: ids.account },
+      },
+      tokens.ACCOUNT_MANAGER,
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.a).toEqual({
+      __typename: 'UpdateAccountSuccess',
+      data: { version: before.version + 1 },
+    });
+    expect(res.body.data?.b).toEqual({
+      __typename: 'ForbiddenError',
+      code: 'FORBIDDEN',
+      message:
+        'Your role ACCOUNT_MANAGER may not use Mutation.designateKeyAccount. Ask an administrator for a token with the right role.',
+    });
+    expect(await read()).toEqual({ version: before.version + 1, industry: 'Written before the refusal' });
+  });
 });
 
 describe('an account manager moving an account in the hierarchy', () => {

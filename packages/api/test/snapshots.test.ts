@@ -200,6 +200,7 @@ describe('closeQuarter through the API', () => {
     closeQuarter: {
       __typename: string;
       code?: string;
+      message?: string;
       data?: { snapshot: { quarter: string; revision: number; checksum: string; accountCount: number } };
     };
   };
@@ -251,8 +252,11 @@ describe('closeQuarter through the API', () => {
     expect(read.body.data?.snapshot?.portfolio.totals.ttmRevenue).toBe('1250.50');
 
     const refused = await api.gql<CloseAnswer>(CLOSE, { quarter: '2026-Q2' }, executive);
-    expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(refused.body.errors?.[0]?.message).toMatch(/EXECUTIVE may not use Mutation.closeQuarter/);
+    expect(refused.body.data?.closeQuarter).toMatchObject({
+      __typename: 'ForbiddenError',
+      code: 'FORBIDDEN',
+    });
+    expect(refused.body.data?.closeQuarter.message).toMatch(/EXECUTIVE may not use Mutation.closeQuarter/);
     const count = await api.db.em().count(QuarterSnapshot, { quarter: '2026-Q2' });
     expect(count).toBe(2);
 

@@ -2235,7 +2235,7 @@ describe('removing a financial line', () => {
       { input: { ...line, expectedVersion: 1 } },
       manager.secret,
     );
-    expect(asManager.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(asManager.body.data).toEqual({ removeFinancials: { __typename: 'ForbiddenError' } });
     const removed = await ok<{ quarter: string; revenue: string; businessUnit: null }>(
       api,
       admin,

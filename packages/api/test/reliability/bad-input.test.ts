@@ -359,10 +359,10 @@ const KINDS: Kind[] = [
           [
             gqlBody(UPSERT, { rows: [{ externalRef: 'ROLE-1', name: 'x' }] }),
             gqlBody(
-              'mutation { createPerson(input: { name: "x", email: "x@example.test" }) { __typename } }',
+              'mutation { createPerson(input: { name: "x", email: "x@example.test" }) { __typename ... on Error { message } } }',
             ),
             gqlBody(
-              'mutation($rows: [FinancialRowInput!]!) { importFinancials(rows: $rows) { __typename } }',
+              'mutation($rows: [FinancialRowInput!]!) { importFinancials(rows: $rows) { __typename ... on Error { message } } }',
               {
                 rows: [
                   {
