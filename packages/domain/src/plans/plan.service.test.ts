@@ -883,6 +883,21 @@ describe('copying a plan to next year', () => {
     expect([following.startsOn, following.endsOn]).toEqual(['2028-01-01', '2028-12-31']);
   });
 
+  it('carries the owner over only while they are active: a copy of a leaver’s plan starts without one', async () => {
+    const owner = await makePerson(db.em(), { name: 'Olga Leaves', businessUnitId: sales.id });
+    const account = await keyAccount();
+    const plan = await createPlan(
+      db.em(),
+      { accountId: account.id, year: 2026, businessUnitIds: [sales.id], ownerId: owner.id },
+      testActor,
+    );
+    const kept = await reload((await copyPlanToNextYear(db.em(), { id: plan.id }, testActor)).id);
+    expect(kept.owner?.id).toBe(owner.id);
+    await updatePerson(db.em(), { id: owner.id, expectedVersion: 1, active: false }, testActor);
+    const copy = await reload((await copyPlanToNextYear(db.em(), { id: kept.id }, testActor)).id);
+    expect([copy.year, copy.owner]).toEqual([2028, null]);
+  });
+
   it('keeps createPlan’s year limit: the plan of the last year a plan may be for is not copied', async () => {
     const last = await draftPlan([sales], 2100);
     const error = await expectRejected(

@@ -806,9 +806,9 @@ function nextPlanYear(source: AccountPlan): number {
 }
 
 /**
- * Starts next year's plan as a DRAFT copy of this one (sections, targets, units, owner), over
- * the same period a year later, whatever this plan's status (domain.md: next year's plan starts
- * as a copy of this year's). Next year must be one createPlan takes. The copy is drafted on `on`
+ * Starts next year's plan as a DRAFT copy of this one (sections, targets, units, and the owner
+ * while still active), over the same period a year later, whatever this plan's status
+ * (domain.md: next year's plan starts as a copy of this year's). Next year must be one createPlan takes. The copy is drafted on `on`
  * (today when omitted): not after today, not before this plan was drafted, and a day the account
  * is key (ACCOUNT_NOT_KEY); its period overlaps no other plan of the account (PLAN_PERIOD_OVERLAP).
  */
@@ -852,13 +852,16 @@ export async function copyPlanToNextYear(
         otherPlan(other),
       );
     }
+    // An owner who has left is not carried over (createPlan would refuse them): the copy starts
+    // without one, to be set with updatePlan.
+    const owner = source.owner ? await tx.findOneOrFail(Person, source.owner.id) : null;
     const record = source as unknown as Record<string, unknown>;
     const plan = tx.create(AccountPlan, {
       account: source.account,
       year,
       status: 'DRAFT',
       ...period,
-      owner: source.owner,
+      owner: owner?.active ? owner : null,
       ...Object.fromEntries(PLAN_SECTIONS.map(s => [s, record[s]])),
       ...Object.fromEntries(TARGET_FIELDS.map(t => [t, record[t]])),
       latestVersionNumber: 0,

@@ -762,7 +762,7 @@ builder.mutationFields(t => ({
   copyPlanToNextYear: t.field({
     type: AccountPlanRef,
     description:
-      'Starts next year’s plan as a DRAFT copy of this one (sections, targets, units, owner), over the same period a year later.',
+      'Starts next year’s plan as a DRAFT copy of this one (sections, targets, units, and the owner while still active), over the same period a year later.',
     authScopes: { write: true },
     errors: described('copying a plan'),
     args: { input: t.arg({ type: CopyPlanInput, required: true, description: 'The plan to copy.' }) },
