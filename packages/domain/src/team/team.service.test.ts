@@ -805,3 +805,128 @@ describe('reporting to oneself', () => {
     expect((await db.em().findOneOrFail(TeamMember, member.id)).version).toBe(1);
   });
 });
+
+describe('a member who is no longer active keeps their place on the team but takes no new one', () => {
+  /** A member of the account's team in `role`, whose person is then made inactive. */
+  const leaverMember = async (accountId: number, role: TeamRole, geography?: string) => {
+    const person = await makePerson(db.em());
+    const member = await addTeamMember(
+      db.em(),
+      { accountId, personId: person.id, role, ...(geography ? { geography } : {}) },
+      testActor,
+    );
+    await updatePerson(db.em(), { id: person.id, expectedVersion: 1, active: false }, testActor);
+    return { person, member };
+  };
+
+  it('updateTeamMember refuses a new role or geography for them (PERSON_INACTIVE at id), writing nothing; removing them is fine', async () => {
+    const account = await makeAccount(db.em());
+    const { person, member } = await leaverMember(account.id, 'SUPPORT', 'DACH');
+    for (const change of [
+      { role: 'KEY_ACCOUNT_MANAGER' as const },
+      { geography: 'APAC' },
+      { geography: null },
+    ]) {
+      const error = await expectRejected(
+        db.em(),
+        'PERSON_INACTIVE',
+        () => updateTeamMember(db.em(), { id: member.id, expectedVersion: 1, ...change }, testActor),
+        ['team_member'],
+      );
+      expect(error.category).toBe('VALIDATION');
+      expect(error.message).toBe(
+        `${person.name} is no longer active and cannot be given another role or geography on the team of ${account.externalRef}. Remove them from the team instead (removeTeamMember), or make ${person.name} active again first (updatePerson).`,
+      );
+      expect(error.issues.map(i => [i.path, i.code])).toEqual([[['id'], 'PERSON_INACTIVE']]);
+    }
+    const reloaded = await db.em().fork().findOneOrFail(TeamMember, member.id);
+    expect([reloaded.role, reloaded.geography, reloaded.version]).toEqual(['SUPPORT', 'DACH', 1]);
+    // Sending what they already have changes nothing, and is no new role.
+    const same = await updateTeamMember(
+      db.em(),
+      { id: member.id, expectedVersion: 1, role: 'SUPPORT', geography: 'DACH' },
+      testActor,
+    );
+    expect(same.version).toBe(1);
+    await removeTeamMember(db.em(), { id: member.id, expectedVersion: 1 }, testActor);
+    expect(await db.em().fork().count(TeamMember, { id: member.id })).toBe(0);
+  });
+
+  it('a new lead where the current one is no longer active is still TEAM_LEAD_ALREADY_ASSIGNED, saying so and to remove them first', async () => {
+    const account = await makeAccount(db.em());
+    const { person: gone, member: lead } = await leaverMember(account.id, 'KEY_ACCOUNT_MANAGER', 'DACH');
+    const next = await makePerson(db.em());
+    const error = await expectRejected(
+      db.em(),
+      'TEAM_LEAD_ALREADY_ASSIGNED',
+      () =>
+        addTeamMember(
+          db.em(),
+          { accountId: account.id, personId: next.id, role: 'KEY_ACCOUNT_MANAGER', geography: 'Dach' },
+          testActor,
+        ),
+      ['team_member'],
+    );
+    expect(error.message).toBe(
+      `${account.externalRef} already has a lead key account manager for DACH: ${gone.name}, who is no longer active. Remove ${gone.name} from the team first (removeTeamMember), then name the new lead.`,
+    );
+    // The same when an active member is promoted.
+    const support = await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: next.id, role: 'SUPPORT', geography: 'DACH' },
+      testActor,
+    );
+    const promoted = await expectRejected(
+      db.em(),
+      'TEAM_LEAD_ALREADY_ASSIGNED',
+      () =>
+        updateTeamMember(
+          db.em(),
+          { id: support.id, expectedVersion: 1, role: 'KEY_ACCOUNT_MANAGER' },
+          testActor,
+        ),
+      ['team_member'],
+    );
+    expect(promoted.message).toBe(error.message);
+    // Removed, the new lead is named.
+    await removeTeamMember(db.em(), { id: lead.id, expectedVersion: 1 }, testActor);
+    const named = await updateTeamMember(
+      db.em(),
+      { id: support.id, expectedVersion: 1, role: 'KEY_ACCOUNT_MANAGER' },
+      testActor,
+    );
+    expect(named.role).toBe('KEY_ACCOUNT_MANAGER');
+  });
+});
+
+describe('a member is on the team from a day that has come: since is not after today', () => {
+  it('addTeamMember refuses a since after today with DATE_IN_FUTURE at since, writing nothing; today is fine', async () => {
+    const account = await makeAccount(db.em());
+    const person = await makePerson(db.em());
+    const day = addDays(today(), 1);
+    for (const since of [day, '2030-01-01']) {
+      const error = await expectRejected(
+        db.em(),
+        'DATE_IN_FUTURE',
+        () =>
+          addTeamMember(
+            db.em(),
+            { accountId: account.id, personId: person.id, role: 'KEY_ACCOUNT_MANAGER', since },
+            testActor,
+          ),
+        ['team_member'],
+      );
+      expect(error.category).toBe('VALIDATION');
+      expect(error.message).toMatch(new RegExp(`^since \\(${since}\\) is after today \\(${today()}\\): `));
+      expect(error.issues).toEqual([
+        { path: ['since'], message: `after today (${today()})`, code: 'DATE_IN_FUTURE' },
+      ]);
+    }
+    const member = await addTeamMember(
+      db.em(),
+      { accountId: account.id, personId: person.id, role: 'KEY_ACCOUNT_MANAGER', since: today() },
+      testActor,
+    );
+    expect(member.since).toBe(today());
+  });
+});

@@ -50,9 +50,15 @@ async function assertSingleLead(
   );
   if (lead) {
     await em.populate(lead, ['person', 'account']);
+    const { name } = lead.person;
+    // A lead who has left still counts: made active again, there would be two leads. The analytics
+    // ignore them, so the message says who it is and how to clear the way.
+    const how = lead.person.active
+      ? 'A multinational may have one per geography: set a geography, or remove the current lead first.'
+      : `Remove ${name} from the team first (removeTeamMember), then name the new lead.`;
     throw new DomainError(
       'TEAM_LEAD_ALREADY_ASSIGNED',
-      `${lead.account.externalRef} already has a lead key account manager${lead.geography ? ` for ${lead.geography}` : ''}: ${lead.person.name}. A multinational may have one per geography: set a geography, or remove the current lead first.`,
+      `${lead.account.externalRef} already has a lead key account manager${lead.geography ? ` for ${lead.geography}` : ''}: ${name}${lead.person.active ? '' : ', who is no longer active'}. ${how}`,
       { issues: [{ path: ['role'], message: 'one lead per geography', code: 'TEAM_LEAD_ALREADY_ASSIGNED' }] },
     );
   }
@@ -73,13 +79,21 @@ function otherTeam(): DomainError {
   });
 }
 
-/** Adds a person to an account team. One lead key account manager per geography. */
+/** Why a team member's `since` is not after today (`assertNotAfterToday`). */
+const SINCE_HAPPENED =
+  'a member is added once they hold the role (an account manager on the team writes to the account from then on)';
+
+/**
+ * Adds a person to an account team. One lead key account manager per geography; the person is
+ * active (PERSON_INACTIVE at personId) and `since` is not after today (DATE_IN_FUTURE at since).
+ */
 export async function addTeamMember(
   em: EntityManager,
   input: AddTeamMemberInput,
   actor: Actor,
 ): Promise<TeamMember> {
   const data = parseInput(addTeamMemberSchema, input, 'team member');
+  if (data.since) assertNotAfterToday('since', data.since, SINCE_HAPPENED);
   return writeAs(em, actor, async tx => {
     // Locked: two leads added at once would both find no lead and both be added.
     const account = await findOrFail(tx, Account, data.accountId, 'Account', {
@@ -121,12 +135,30 @@ export const updateTeamMemberSchema = z.object({
 });
 export type UpdateTeamMemberInput = z.input<typeof updateTeamMemberSchema>;
 
+/**
+ * Changes a team member's role, geography or reporting line. A member who is no longer active
+ * keeps their place but takes no new role or geography (PERSON_INACTIVE at id): they would count
+ * as the lead, which the analytics ignore; remove them (removeTeamMember) or make them active again.
+ */
 export async function updateTeamMember(em: EntityManager, input: UpdateTeamMemberInput, actor: Actor) {
   const data = parseInput(updateTeamMemberSchema, input, 'team member');
   return writeAs(em, actor, async tx => {
     const member = await findOrFail(tx, TeamMember, data.id, 'Team member');
     await assertVersionNamed('TeamMember', member, data.expectedVersion, () => teamMemberName(tx, member));
-    if (data.role !== undefined && data.role !== member.role) {
+    const changesRole = data.role !== undefined && data.role !== member.role;
+    const changesGeography =
+      data.geography !== undefined && (data.geography ?? null) !== (member.geography ?? null);
+    if (changesRole || changesGeography) {
+      await tx.populate(member, ['account']);
+      await activePerson(
+        tx,
+        member.person.id,
+        'id',
+        `given another role or geography on the team of ${member.account.externalRef}`,
+        'Remove them from the team instead (removeTeamMember)',
+      );
+    }
+    if (changesRole && data.role !== undefined) {
       if (await tx.count(TeamMember, { account: member.account, person: member.person, role: data.role })) {
         await tx.populate(member, ['person', 'account']);
         throw roleTaken(member.person.name, data.role, member.account.externalRef);

@@ -79,7 +79,8 @@ const AddTeamMemberInput = builder.inputType('AddTeamMemberInput', {
     reportsToId: t.globalID({ description: 'The team member they report to, on the same team.' }),
     since: t.field({
       type: 'Date',
-      description: 'Since when; a quarter that ended before this day does not show them on the team.',
+      description:
+        'Since when, not after today (DATE_IN_FUTURE); a quarter that ended before this day does not show them on the team.',
     }),
   }),
 });
@@ -130,7 +131,8 @@ builder.mutationFields(t => ({
   }),
   changeTeamMember: t.field({
     type: TeamMemberRef,
-    description: 'Changes a team member’s role, geography or reporting line.',
+    description:
+      'Changes a team member’s role, geography or reporting line. A member who is no longer active takes no new role or geography (PERSON_INACTIVE): remove them instead.',
     authScopes: { write: true },
     errors: described('changing a team member'),
     args: { input: t.arg({ type: ChangeTeamMemberInput, required: true, description: 'The change.' }) },
