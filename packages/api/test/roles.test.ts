@@ -507,6 +507,13 @@ const MATRIX: Record<string, Call> = {
       category: 'UNTAPPED',
     })),
   },
+  updateValueInitiative: {
+    scope: 'write',
+    call: input('updateValueInitiative', 'UpdateValueInitiativeInput', () => ({
+      ...step(() => ids.initiative)(),
+      name: 'V2',
+    })),
+  },
   advanceInitiativePhase: {
     scope: 'write',
     call: input(

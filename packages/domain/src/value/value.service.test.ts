@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Account } from '../accounts/account.entity.ts';
 import { addDays } from '../analytics/selection.ts';
 import { today } from '../common/lookup.ts';
 import { DESIGN_PHASES, type DesignPhase } from '../common/vocabulary.ts';
+import { updatePerson } from '../organisation/organisation.service.ts';
+import type { Person } from '../organisation/person.entity.ts';
 import {
   createTestDatabase,
   expectRejected,
   makeAccount,
+  makePerson,
   type TestDatabase,
   testActor,
 } from '../testing/index.ts';
@@ -16,6 +20,7 @@ import {
   recordCustomerRecognition,
   recordInitiativeGains,
   recordInitiativeOutcome,
+  updateValueInitiative,
 } from './value.service.ts';
 import { ValueInitiative } from './value-initiative.entity.ts';
 
@@ -822,5 +827,300 @@ describe('a field that does not apply to an outcome is refused, not dropped', ()
       null,
       tested.version,
     ]);
+  });
+});
+
+/** A person who is no longer active. */
+async function leaver(name: string): Promise<Person> {
+  const person = await makePerson(db.em(), { name });
+  await updatePerson(db.em(), { id: person.id, expectedVersion: 1, active: false }, testActor);
+  return person;
+}
+
+const inactiveOwner = [{ path: ['ownerId'], message: 'not an active person', code: 'PERSON_INACTIVE' }];
+
+describe('the owner of an initiative is an active person', () => {
+  it('createValueInitiative refuses an owner who is no longer active (PERSON_INACTIVE at ownerId), writing nothing', async () => {
+    const left = await leaver('Olga Left');
+    const { externalRef } = await db.em().findOneOrFail(Account, accountId);
+    const error = await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () =>
+        createValueInitiative(
+          db.em(),
+          { accountId, name: 'Shared forecasting', category: 'UNTAPPED', ownerId: left.id },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.category).toBe('VALIDATION');
+    expect(error.message).toBe(
+      `Olga Left is no longer active and cannot be the owner of initiative "Shared forecasting" of ${externalRef}. Choose an active person, or make Olga Left active again first (updatePerson).`,
+    );
+    expect(error.issues).toEqual(inactiveOwner);
+  });
+});
+
+describe('updateValueInitiative corrects an initiative’s name, desired gains and owner', () => {
+  it('changes what is sent, keeps what is omitted, and clears the owner with null', async () => {
+    const owner = await makePerson(db.em(), { name: 'Ada Owner' });
+    const other = await makePerson(db.em(), { name: 'Ben Other' });
+    const created = await createValueInitiative(
+      db.em(),
+      { accountId, name: 'Typo naem', category: 'PROVEN', ownerId: owner.id, desiredGains: 'Less scrap' },
+      testActor,
+    );
+    const renamed = await updateValueInitiative(
+      db.em(),
+      { id: created.id, expectedVersion: created.version, name: '  Joint forecasting ' },
+      testActor,
+    );
+    expect(renamed.version).toBe(created.version + 1);
+    let stored = await reload(created.id);
+    expect([stored.name, stored.desiredGains, stored.owner?.id, stored.category]).toEqual([
+      'Joint forecasting',
+      'Less scrap',
+      owner.id,
+      'PROVEN',
+    ]);
+    const edited = await updateValueInitiative(
+      db.em(),
+      {
+        id: created.id,
+        expectedVersion: renamed.version,
+        desiredGains: ' 5 % less scrap ',
+        ownerId: other.id,
+      },
+      testActor,
+    );
+    stored = await reload(created.id);
+    expect([stored.name, stored.desiredGains, stored.owner?.id, stored.version]).toEqual([
+      'Joint forecasting',
+      '5 % less scrap',
+      other.id,
+      edited.version,
+    ]);
+    const cleared = await updateValueInitiative(
+      db.em(),
+      { id: created.id, expectedVersion: edited.version, ownerId: null, desiredGains: '  ' },
+      testActor,
+    );
+    stored = await reload(created.id);
+    expect([stored.owner, stored.desiredGains, stored.version]).toEqual([null, '', cleared.version]);
+    // Phase, gains, recognition, outcome and category stay as they were.
+    expect([stored.phase, stored.outcome, stored.customerGain, stored.customerRecognised]).toEqual([
+      'ASSESS_CURRENT_SITUATION',
+      null,
+      null,
+      false,
+    ]);
+  });
+
+  it('an update that changes nothing keeps the version and writes no audit entry', async () => {
+    const owner = await makePerson(db.em(), { name: 'Cleo Same' });
+    const created = await createValueInitiative(
+      db.em(),
+      { accountId, name: 'Unchanged', category: 'UNTAPPED', ownerId: owner.id, desiredGains: 'Gains' },
+      testActor,
+    );
+    const audits = async () =>
+      Number(
+        (await db.em().getConnection().execute<{ n: number }[]>('select count(*) as n from audit_entry'))[0]
+          ?.n,
+      );
+    const before = await audits();
+    for (const same of [
+      {},
+      { name: 'Unchanged', desiredGains: 'Gains', ownerId: owner.id },
+      { name: ' Unchanged ', desiredGains: 'Gains ' },
+    ]) {
+      const result = await updateValueInitiative(
+        db.em(),
+        { id: created.id, expectedVersion: created.version, ...same },
+        testActor,
+      );
+      expect(result.version).toBe(created.version);
+    }
+    expect(await audits()).toBe(before);
+    // An owner who has left since stays when the same ownerId is sent again.
+    await updatePerson(db.em(), { id: owner.id, expectedVersion: 1, active: false }, testActor);
+    const again = await updateValueInitiative(
+      db.em(),
+      { id: created.id, expectedVersion: created.version, ownerId: owner.id, name: 'Renamed' },
+      testActor,
+    );
+    expect([again.version, (await reload(created.id)).owner?.id]).toEqual([created.version + 1, owner.id]);
+  });
+
+  it('refuses an owner who is no longer active (PERSON_INACTIVE at ownerId), writing nothing', async () => {
+    const left = await leaver('Dora Left');
+    const initiative = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const error = await expectRejected(
+      db.em(),
+      'PERSON_INACTIVE',
+      () =>
+        updateValueInitiative(
+          db.em(),
+          { id: initiative.id, expectedVersion: initiative.version, ownerId: left.id, name: 'Other name' },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.message).toMatch(
+      /^Dora Left is no longer active and cannot be the owner of initiative "Initiative at ASSESS_CURRENT_SITUATION" of ACC-\d+\./,
+    );
+    expect(error.issues).toEqual(inactiveOwner);
+    const stored = await reload(initiative.id);
+    expect([stored.name, stored.owner, stored.version]).toEqual([initiative.name, null, initiative.version]);
+  });
+
+  it('a stale expectedVersion is VERSION_CONFLICT and changes nothing', async () => {
+    const initiative = await initiativeAt('FILL_KNOWLEDGE_GAPS');
+    const error = await expectRejected(
+      db.em(),
+      'VERSION_CONFLICT',
+      () =>
+        updateValueInitiative(db.em(), { id: initiative.id, expectedVersion: 1, name: 'Stale' }, testActor),
+      TABLES,
+    );
+    expect(error.message).toMatch(
+      /^Initiative "Initiative at FILL_KNOWLEDGE_GAPS" of ACC-\d+ was changed by someone else: you sent version 1, the current version is 2\./,
+    );
+    expect((await reload(initiative.id)).name).toBe('Initiative at FILL_KNOWLEDGE_GAPS');
+  });
+
+  it('an ended initiative (ADOPTED, REJECTED, COMBINED) is not edited: INITIATIVE_ALREADY_ENDED, writing nothing', async () => {
+    const gained = await withGains('10.00', '5.00', true);
+    const adopted = await recordInitiativeOutcome(
+      db.em(),
+      { outcome: 'ADOPTED', id: gained.id, expectedVersion: gained.version },
+      testActor,
+    );
+    const running = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const rejectedFrom = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const rejected = await recordInitiativeOutcome(
+      db.em(),
+      { outcome: 'REJECTED', id: rejectedFrom.id, expectedVersion: rejectedFrom.version },
+      testActor,
+    );
+    const combinedFrom = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const combined = await recordInitiativeOutcome(
+      db.em(),
+      {
+        outcome: 'COMBINED',
+        id: combinedFrom.id,
+        expectedVersion: combinedFrom.version,
+        combinedIntoId: running.id,
+      },
+      testActor,
+    );
+    for (const ended of [adopted, rejected, combined]) {
+      const error = await expectRejected(
+        db.em(),
+        'INITIATIVE_ALREADY_ENDED',
+        () =>
+          updateValueInitiative(
+            db.em(),
+            { id: ended.id, expectedVersion: ended.version, name: 'Renamed after the end' },
+            testActor,
+          ),
+        TABLES,
+      );
+      expect(error.message).toMatch(
+        new RegExp(
+          `^Initiative "Initiative at \\w+" of ACC-\\d+ has ended \\(${ended.outcome}\\); it cannot change any more\\.`,
+        ),
+      );
+      const stored = await reload(ended.id);
+      expect([stored.name, stored.version]).toEqual([ended.name, ended.version]);
+    }
+    // REVISED is back in testing, not ended: it is edited.
+    const tested = await initiativeAt('LIVE_TEST');
+    const revised = await recordInitiativeOutcome(
+      db.em(),
+      { outcome: 'REVISED', id: tested.id, expectedVersion: tested.version },
+      testActor,
+    );
+    const renamed = await updateValueInitiative(
+      db.em(),
+      { id: revised.id, expectedVersion: revised.version, name: 'Revised and renamed' },
+      testActor,
+    );
+    expect(renamed.name).toBe('Revised and renamed');
+  });
+
+  it('takes no category: the category changes only by a competitor’s copy (VALIDATION_FAILED)', async () => {
+    const initiative = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        updateValueInitiative(
+          db.em(),
+          { id: initiative.id, expectedVersion: initiative.version, category: 'EXPECTED' } as never,
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.issues.map(i => [i.path, i.code])).toEqual([[[], 'UNRECOGNIZED_KEYS']]);
+    expect((await reload(initiative.id)).category).toBe('UNTAPPED');
+  });
+
+  it('refuses a blank name (VALIDATION_FAILED at name)', async () => {
+    const initiative = await initiativeAt('ASSESS_CURRENT_SITUATION');
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        updateValueInitiative(
+          db.em(),
+          { id: initiative.id, expectedVersion: initiative.version, name: '  ' },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.issues.map(i => [i.path, i.message])).toEqual([[['name'], 'must not be empty']]);
+  });
+});
+
+describe('a withdrawn recognition is not dated', () => {
+  it('recordCustomerRecognition refuses on with recognised: false (VALIDATION_FAILED at on), rather than dropping it', async () => {
+    const at = await initiativeAt('REVIEW_AND_REFINE');
+    const recognised = await recordCustomerRecognition(
+      db.em(),
+      { id: at.id, expectedVersion: at.version, recognised: true, on: '2026-04-01', note: 'Signed off' },
+      testActor,
+    );
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        recordCustomerRecognition(
+          db.em(),
+          { id: at.id, expectedVersion: recognised.version, recognised: false, on: '2026-05-01' },
+          testActor,
+        ),
+      TABLES,
+    );
+    expect(error.category).toBe('VALIDATION');
+    expect(error.message).toBe(
+      'Invalid recognition: on: does not apply to recognised: false: only a recognition is dated (recognisedOn), and a customer who does not recognise the value has none; leave on out.',
+    );
+    expect(error.issues.map(i => [i.path, i.code])).toEqual([[['on'], 'VALIDATION_FAILED']]);
+    const stored = await reload(at.id);
+    expect([stored.customerRecognised, stored.recognisedOn, stored.recognitionNote, stored.version]).toEqual([
+      true,
+      '2026-04-01',
+      'Signed off',
+      recognised.version,
+    ]);
+    // Without on, the recognition is withdrawn and its day cleared.
+    const withdrawn = await recordCustomerRecognition(
+      db.em(),
+      { id: at.id, expectedVersion: recognised.version, recognised: false },
+      testActor,
+    );
+    expect([withdrawn.customerRecognised, withdrawn.recognisedOn]).toEqual([false, null]);
   });
 });

@@ -18,7 +18,7 @@ import {
   versionSchema,
 } from '../common/validation.ts';
 import { DESIGN_PHASES, type DesignPhase, VALUE_CATEGORIES } from '../common/vocabulary.ts';
-import { Person } from '../organisation/person.entity.ts';
+import { activePerson } from '../team/team.errors.ts';
 import { ValueInitiative } from './value-initiative.entity.ts';
 
 /** Phases from which a tested initiative can be ADOPTED. */
@@ -38,9 +38,15 @@ export const createInitiativeSchema = z.object({
 });
 export type CreateInitiativeInput = z.input<typeof createInitiativeSchema>;
 
+/** What an initiative's owner is, in a message: 'the owner of initiative "Joint demand forecasting" of CRM-100003'. */
+function ownerOf(name: string, account: Account): string {
+  return `the owner of initiative "${name}" of ${account.externalRef}`;
+}
+
 /**
  * Starts a value initiative with a pilot account, at the first design phase, on `startedOn`
- * (today when omitted), not after today (`DATE_IN_FUTURE`).
+ * (today when omitted), not after today (`DATE_IN_FUTURE`). Its owner, if any, is an active
+ * person (`PERSON_INACTIVE` at `ownerId`).
  */
 export async function createValueInitiative(em: EntityManager, input: CreateInitiativeInput, actor: Actor) {
   const data = parseInput(createInitiativeSchema, input, 'value initiative');
@@ -48,7 +54,7 @@ export async function createValueInitiative(em: EntityManager, input: CreateInit
   assertNotAfterToday('startedOn', startedOn, 'an initiative is recorded as started once it has started');
   return writeAs(em, actor, async tx => {
     const account = await findOrFail(tx, Account, data.accountId, 'Account');
-    const owner = data.ownerId ? await findOrFail(tx, Person, data.ownerId, 'Person') : null;
+    const owner = await activePerson(tx, data.ownerId, 'ownerId', ownerOf(data.name, account));
     return tx.create(ValueInitiative, {
       account,
       owner,
@@ -124,6 +130,50 @@ function dateAfterStart(i: ValueInitiative, on: string | undefined, what: string
 
 const stepSchema = z.object({ id: z.number().int().positive(), expectedVersion: versionSchema });
 
+/**
+ * The descriptive fields of an initiative, each left out to keep it. Not its category (changed
+ * only by a competitor's copy, which keeps `categoryBeforeCopy`), nor its phase, gains,
+ * recognition, outcome or dates, which have their own steps: refused (strict), not dropped.
+ */
+export const updateInitiativeSchema = stepSchema
+  .extend({
+    name: nameSchema.optional(),
+    /** Trimmed; blank is stored as "" (the column is not nullable). */
+    desiredGains: requiredColumnText.optional(),
+    /** null takes the owner off the initiative. */
+    ownerId: z.number().int().positive().nullish(),
+  })
+  .strict();
+export type UpdateInitiativeInput = z.input<typeof updateInitiativeSchema>;
+
+/**
+ * Corrects an initiative's name, desired gains and owner (omitted fields keep their value; null
+ * clears the owner). A new owner is an active person (`PERSON_INACTIVE` at `ownerId`); an owner
+ * who has left since stays when the same one is sent. An ended initiative no longer changes
+ * (`INITIATIVE_ALREADY_ENDED`). An update that changes nothing keeps the version.
+ */
+export async function updateValueInitiative(em: EntityManager, input: UpdateInitiativeInput, actor: Actor) {
+  const data = parseInput(updateInitiativeSchema, input, 'value initiative');
+  return writeAs(em, actor, async tx => {
+    const initiative = await findInitiative(tx, data.id);
+    assertInitiativeVersion(initiative, data.expectedVersion);
+    if (isEnded(initiative)) throw ended(initiative);
+    if (data.ownerId !== undefined && (data.ownerId ?? null) !== (initiative.owner?.id ?? null)) {
+      initiative.owner = await activePerson(
+        tx,
+        data.ownerId,
+        'ownerId',
+        ownerOf(initiative.name, initiative.account),
+      );
+    }
+    // Only what differs is written, so an update that changes nothing keeps the version.
+    if (data.name !== undefined && data.name !== initiative.name) initiative.name = data.name;
+    if (data.desiredGains !== undefined && data.desiredGains !== initiative.desiredGains)
+      initiative.desiredGains = data.desiredGains;
+    return initiative;
+  });
+}
+
 /** Moves an initiative to the next design phase; phases are never skipped or reversed. */
 export async function advanceInitiativePhase(
   em: EntityManager,
@@ -179,17 +229,35 @@ export async function recordInitiativeGains(
   });
 }
 
-export const recordRecognitionSchema = z.object({
-  id: z.number().int().positive(),
-  expectedVersion: versionSchema,
-  recognised: z.boolean(),
-  on: isoDateSchema.optional(),
-  note: optionalText(20_000),
-});
+/**
+ * A recognition: `on` (today when omitted) dates a recognition only; with `recognised: false`
+ * (the customer does not, or no longer, recognise the value, and `recognisedOn` is cleared) it is
+ * refused at `on` (VALIDATION_FAILED), not dropped.
+ */
+export const recordRecognitionSchema = z
+  .object({
+    id: z.number().int().positive(),
+    expectedVersion: versionSchema,
+    recognised: z.boolean(),
+    on: isoDateSchema.optional(),
+    note: optionalText(20_000),
+  })
+  .superRefine((data, ctx) => {
+    if (!data.recognised && data.on !== undefined) {
+      ctx.addIssue(
+        ruleIssue(
+          'VALIDATION_FAILED',
+          ['on'],
+          'does not apply to recognised: false: only a recognition is dated (recognisedOn), and a customer who does not recognise the value has none; leave on out',
+        ),
+      );
+    }
+  });
 
 /**
- * Records whether the customer recognises the value (value counts only when it does). Not
- * after the initiative ended: an adopted initiative keeps the recognition it was adopted with.
+ * Records whether the customer recognises the value (value counts only when it does); `on` dates
+ * a recognition only. Not after the initiative ended: an adopted initiative keeps the recognition
+ * it was adopted with.
  */
 export async function recordCustomerRecognition(
   em: EntityManager,

@@ -6,6 +6,7 @@ import {
   recordCustomerRecognition,
   recordInitiativeGains,
   recordInitiativeOutcome,
+  updateValueInitiative,
   ValueInitiative,
 } from '@kam/domain';
 import { assertCanWriteAccount } from '../../auth/permissions.ts';
@@ -19,7 +20,14 @@ import { connectionOrder } from '../order.ts';
 import { AccountRef } from './account.ts';
 import { PersonRef } from './organisation.ts';
 import { DesignPhaseEnum, InitiativeOutcomeEnum, ValueCategoryEnum } from './vocabulary.ts';
-import { assertCanWriteRecord, connectionTypes, described, maybeId } from './workflow.ts';
+import {
+  assertCanWriteRecord,
+  connectionTypes,
+  described,
+  maybeId,
+  notCleared,
+  optionalId,
+} from './workflow.ts';
 
 export const ValueInitiativeRef = entityNode(ValueInitiative, 'ValueInitiative');
 ValueInitiativeRef.implement({
@@ -201,6 +209,20 @@ const CreateInitiativeInput = builder.inputType('CreateValueInitiativeInput', {
   }),
 });
 
+const UpdateInitiativeInput = builder.inputType('UpdateValueInitiativeInput', {
+  description:
+    'Corrections to a value initiative that has not ended; omitted fields keep their value. Its category, phase, gains, recognition and outcome change only by their own steps.',
+  fields: t => ({
+    id: t.globalID({ required: true, description: 'The initiative.' }),
+    expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
+    name: t.string({ description: 'Name, at most 200 characters. Cannot be cleared.' }),
+    desiredGains: t.string({
+      description: 'The desired commercial gains (trimmed; blank or null is stored as "").',
+    }),
+    ownerId: t.globalID({ description: 'Who owns it: an active person (null clears).' }),
+  }),
+});
+
 const InitiativeStepInput = builder.inputType('InitiativeStepInput', {
   description: 'An initiative copied by a competitor, the version you last read and the day of the copy.',
   fields: t => ({
@@ -242,7 +264,10 @@ const RecordRecognitionInput = builder.inputType('RecordCustomerRecognitionInput
     id: t.globalID({ required: true, description: 'The initiative.' }),
     expectedVersion: t.int({ required: true, description: 'The version you last read.' }),
     recognised: t.boolean({ required: true, description: 'Whether the customer recognises it.' }),
-    on: t.field({ type: 'Date', description: 'When (today when omitted).' }),
+    on: t.field({
+      type: 'Date',
+      description: 'When it was recognised (today when omitted); only with recognised: true.',
+    }),
     note: t.string({ description: 'How the customer recognised it.' }),
   }),
 });
@@ -265,6 +290,26 @@ const initiativeId = async (ctx: KamContext, id: GlobalId) => {
 };
 
 builder.mutationFields(t => ({
+  updateValueInitiative: t.field({
+    type: ValueInitiativeRef,
+    description:
+      'Corrects an initiative’s name, desired gains and owner until it has ended; an update that changes nothing keeps its version.',
+    authScopes: { write: true },
+    errors: described('updating a value initiative'),
+    args: { input: t.arg({ type: UpdateInitiativeInput, required: true, description: 'The change.' }) },
+    resolve: async (_, { input }, ctx) =>
+      updateValueInitiative(
+        ctx.em,
+        {
+          id: await initiativeId(ctx, input.id),
+          expectedVersion: input.expectedVersion,
+          name: notCleared(input.name, 'name', 'value initiative'),
+          desiredGains: input.desiredGains === null ? '' : input.desiredGains,
+          ownerId: optionalId(input.ownerId, 'Person', 'ownerId'),
+        },
+        ctx.actor,
+      ),
+  }),
   advanceInitiativePhase: t.field({
     type: ValueInitiativeRef,
     description: 'Moves an initiative to its next design phase; phases are never skipped or reversed.',
