@@ -184,6 +184,85 @@ describe('accounts', () => {
 });
 
 // SQLite runs one write transaction at a time: only PostgreSQL can overlap two requests.
+describe('gross profit is at most the revenue', () => {
+  it('refuses a gross profit above a revenue of zero or more, at grossProfit, writing nothing', async () => {
+    const account = await makeAccount(db.em());
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        recordFinancials(
+          db.em(),
+          { accountId: account.id, quarter: '2026-Q2', revenue: '100', grossProfit: '500', costToServe: '1' },
+          testActor,
+        ),
+      ['quarterly_financial'],
+    );
+    expect(error.category).toBe('VALIDATION');
+    expect(error.issues).toEqual([
+      {
+        path: ['grossProfit'],
+        code: 'GROSS_PROFIT_ABOVE_REVENUE',
+        message:
+          'must be at most the revenue, 100.00, but is 500.00: gross profit is revenue minus the cost of goods sold, so it cannot exceed the revenue. Check that the two amounts are not swapped, or correct the revenue',
+      },
+    ]);
+    expect(error.message).toContain('grossProfit: must be at most the revenue, 100.00, but is 500.00');
+    // A revenue of zero takes no gross profit above zero either.
+    const zero = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        recordFinancials(
+          db.em(),
+          { accountId: account.id, quarter: '2026-Q1', revenue: '0', grossProfit: '0.01', costToServe: '0' },
+          testActor,
+        ),
+      ['quarterly_financial'],
+    );
+    expect(zero.issues.map(i => [i.path, i.code])).toEqual([[['grossProfit'], 'GROSS_PROFIT_ABOVE_REVENUE']]);
+  });
+
+  it('takes a gross profit equal to the revenue, a negative one, and any with a negative revenue (a credit note)', async () => {
+    const account = await makeAccount(db.em());
+    for (const [quarter, revenue, grossProfit] of [
+      ['2025-Q1', '100.00', '100.00'],
+      ['2025-Q2', '100.00', '-40.00'],
+      ['2025-Q3', '-100.00', '500.00'],
+      ['2025-Q4', '0.00', '0.00'],
+    ] as const) {
+      const line = await recordFinancials(
+        db.em(),
+        { accountId: account.id, quarter, revenue, grossProfit, costToServe: '0' },
+        testActor,
+      );
+      expect([line.revenue, line.grossProfit]).toEqual([revenue, grossProfit]);
+    }
+  });
+
+  it('refuses a correction that would put the gross profit above the revenue, keeping the line', async () => {
+    const account = await makeAccount(db.em());
+    const figures = { accountId: account.id, quarter: '2025-Q1', costToServe: '1' };
+    await recordFinancials(db.em(), { ...figures, revenue: '100', grossProfit: '30' }, testActor);
+    const error = await expectRejected(
+      db.em(),
+      'VALIDATION_FAILED',
+      () =>
+        recordFinancials(
+          db.em(),
+          { ...figures, revenue: '100', grossProfit: '100.01', expectedVersion: 1 },
+          testActor,
+        ),
+      ['quarterly_financial'],
+    );
+    expect(error.issues.map(i => [i.path, i.code])).toEqual([
+      [['grossProfit'], 'GROSS_PROFIT_ABOVE_REVENUE'],
+    ]);
+    const [line] = await db.em().fork().find(QuarterlyFinancial, { account: account.id });
+    expect([line?.grossProfit, line?.version]).toEqual(['30.00', 1]);
+  });
+});
+
 describe('removing a financial line', () => {
   it('removes a line recorded in the wrong scope, with its version, audited; then the right lines go in', async () => {
     const account = await makeAccount(db.em());

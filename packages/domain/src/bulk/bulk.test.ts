@@ -47,7 +47,8 @@ const line = (accountRef: string, quarter: string, revenue: string, businessUnit
   quarter,
   businessUnitCode,
   revenue,
-  grossProfit: '10.00',
+  // At most the smallest revenue below (0.10): a gross profit above the revenue is refused.
+  grossProfit: '0.10',
   costToServe: '1.50',
 });
 

@@ -73,3 +73,62 @@ describe('importFinancials takes quarters that have started, of the years 1900 t
     expect(await tableCounts(db.em(), ['quarterly_financial', 'audit_entry'])).toEqual(before);
   });
 });
+
+describe('importFinancials takes a gross profit at most the revenue, as recordFinancials does', () => {
+  const figures = (quarter: string, revenue: string, grossProfit: string) => ({
+    ...line(quarter),
+    revenue,
+    grossProfit,
+  });
+
+  it('PARTIAL rejects a row whose gross profit is above its revenue, and writes the others', async () => {
+    const account = await makeAccount(db.em());
+    const rows = [
+      figures('2024-Q1', '100', '500'),
+      figures('2024-Q2', '100', '100'),
+      figures('2024-Q3', '100', '-20'),
+      // A credit note: a negative revenue keeps any gross profit.
+      figures('2024-Q4', '-100', '5'),
+      figures('2023-Q4', '0', '0.01'),
+      // Told together with another problem of the row, not after it is fixed.
+      figures('2024-Q5', '100', '500'),
+    ].map(row => ({ ...row, accountRef: account.externalRef }));
+    const result = await importFinancials(db.em(), rows, { mode: 'PARTIAL' }, testActor);
+    expect(result).toMatchObject({ created: 3, rejected: 3, written: true });
+    expect(result.rejections).toEqual([
+      {
+        index: 0,
+        path: ['grossProfit'],
+        code: 'GROSS_PROFIT_ABOVE_REVENUE',
+        message:
+          'must be at most the revenue, 100.00, but is 500.00: gross profit is revenue minus the cost of goods sold, so it cannot exceed the revenue. Check that the two amounts are not swapped, or correct the revenue',
+      },
+      expect.objectContaining({ index: 4, path: ['grossProfit'], code: 'GROSS_PROFIT_ABOVE_REVENUE' }),
+      expect.objectContaining({ index: 5, path: ['quarter'], code: 'INVALID_QUARTER' }),
+      expect.objectContaining({ index: 5, path: ['grossProfit'], code: 'GROSS_PROFIT_ABOVE_REVENUE' }),
+    ]);
+    const lines = await db
+      .em()
+      .find(QuarterlyFinancial, { account: account.id }, { orderBy: { quarter: 'asc' } });
+    expect(lines.map(l => [l.quarter, l.revenue, l.grossProfit])).toEqual([
+      ['2024-Q2', '100.00', '100.00'],
+      ['2024-Q3', '100.00', '-20.00'],
+      ['2024-Q4', '-100.00', '5.00'],
+    ]);
+  });
+
+  it('ATOMIC writes nothing when one row has a gross profit above its revenue', async () => {
+    const before = await tableCounts(db.em(), ['quarterly_financial', 'audit_entry']);
+    const result = await importFinancials(
+      db.em(),
+      [figures('2022-Q1', '100', '50'), figures('2022-Q2', '100', '100.01')],
+      { mode: 'ATOMIC' },
+      testActor,
+    );
+    expect(result).toMatchObject({ created: 0, rejected: 1, written: false });
+    expect(result.rejections.map(r => [r.index, r.path, r.code])).toEqual([
+      [1, ['grossProfit'], 'GROSS_PROFIT_ABOVE_REVENUE'],
+    ]);
+    expect(await tableCounts(db.em(), ['quarterly_financial', 'audit_entry'])).toEqual(before);
+  });
+});

@@ -68,6 +68,11 @@ export const DOMAIN_ERROR_CODES = {
   /** A service package that a cell of the segmentation grid names cannot be removed. */
   SERVICE_PACKAGE_IN_USE: 'RULE',
   SETTINGS_INVALID: 'VALIDATION',
+  /**
+   * A change of the reporting currency while amounts are stored: they are not converted, so the
+   * change would relabel every one of them.
+   */
+  SETTINGS_CURRENCY_IN_USE: 'RULE',
   QUARTER_HAS_NO_DATA: 'RULE',
   QUARTER_NOT_ENDED: 'RULE',
   NO_FINANCIALS_FOR_QUARTER: 'RULE',
@@ -103,6 +108,11 @@ export const DOMAIN_ERROR_CODES = {
   MEASUREMENT_MARKET_REQUIRED: 'VALIDATION',
   KPI_TARGET_OUT_OF_RANGE: 'VALIDATION',
   QUARTER_NOT_STARTED: 'VALIDATION',
+  /**
+   * A financial line whose gross profit is above its revenue of zero or more (at `grossProfit`):
+   * gross profit is revenue minus the cost of goods sold.
+   */
+  GROSS_PROFIT_ABOVE_REVENUE: 'VALIDATION',
   SETTINGS_WEIGHTS_NOT_100: 'VALIDATION',
   SETTINGS_PYRAMID_SHARES_TOO_LARGE: 'VALIDATION',
   SETTINGS_HEALTH_BANDS_INVERTED: 'VALIDATION',

@@ -120,7 +120,10 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
  */
 export const settingsSchema = z
   .object({
-    /** The one reporting currency (ISO 4217). */
+    /**
+     * The one reporting currency (ISO 4217), of every stored amount. Set it before loading data:
+     * amounts are not converted, so it cannot change once one is stored (SETTINGS_CURRENCY_IN_USE).
+     */
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')

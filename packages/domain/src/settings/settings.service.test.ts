@@ -1,10 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFinancials } from '../accounts/account.service.ts';
+import { QuarterlyFinancial } from '../accounts/financial.entity.ts';
 import { AuditEntry } from '../audit/audit-entry.entity.ts';
 import { systemActor } from '../common/actor.ts';
 import type { DomainError } from '../common/domain-error.ts';
+import { updateKpiDefinition } from '../kpis/kpi.service.ts';
+import { Opportunity } from '../opportunities/opportunity.entity.ts';
+import { createOpportunity } from '../opportunities/opportunity.service.ts';
+import { CustomerSignal } from '../signals/signal.entity.ts';
+import { recordSignal } from '../signals/signal.service.ts';
 import {
   createTestDatabase,
   expectRejected,
+  makeAccount,
+  makeBusinessUnit,
   overlap,
   type TestDatabase,
   testActor,
@@ -486,5 +495,105 @@ describe.runIf(testDialect() === 'postgresql')('the first settings change twice 
     expect(seeded.ok ? seeded.value : seeded.error).toBe(0);
     expect(await db.em().count(Settings, {})).toBe(1);
     expect((await getSettings(db.em())).plans.reviewCadenceMonths).toBe(5);
+  });
+});
+
+describe('the reporting currency is set before money is stored', () => {
+  // A database of its own: the rule depends on whether any amount is stored at all.
+  let money: TestDatabase;
+  beforeAll(async () => {
+    money = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await money.close();
+  });
+
+  const version = async () => (await getSettingsRow(money.em()))?.version ?? 1;
+  const change = async (patch: UpdateSettingsInput['patch']) =>
+    updateSettings(money.em(), { expectedVersion: await version(), patch }, testActor);
+
+  /** Expects SETTINGS_CURRENCY_IN_USE for a change from EUR to `currency`, with nothing written. */
+  async function expectCurrencyInUse(currency: string, storedIn: string) {
+    const before = await getSettingsRow(money.em());
+    const error = await expectRejected(
+      money.em(),
+      'SETTINGS_CURRENCY_IN_USE',
+      () => change({ currency, plans: { reviewCadenceMonths: 7 } }),
+      ['settings'],
+    );
+    expect(error.category).toBe('RULE');
+    expect(error.issues).toEqual([
+      {
+        path: ['patch', 'currency'],
+        code: 'SETTINGS_CURRENCY_IN_USE',
+        message: `cannot change from EUR while amounts are stored: they would not be converted to ${currency}`,
+      },
+    ]);
+    expect(error.details).toEqual({ currency: 'EUR', requested: currency, storedIn });
+    expect(error.message).toBe(
+      `The reporting currency cannot change from EUR to ${currency}: amounts are already stored (${storedIn} holds one), and kam does not convert them, so every amount would be relabelled ${currency} as it stands. Set the currency before loading data; to change it now, start from an empty database, or convert the amounts outside kam and import them again into a database set to ${currency}.`,
+    );
+    const after = await getSettingsRow(money.em());
+    expect([after?.version, after?.document]).toEqual([before?.version, before?.document]);
+  }
+
+  it('changes freely while no amount is stored (an account, a signal without a value)', async () => {
+    const account = await makeAccount(money.em());
+    await recordSignal(
+      money.em(),
+      { accountId: account.id, kind: 'FEEDBACK', sentiment: 'POSITIVE', occurredOn: '2025-05-04' },
+      testActor,
+    );
+    expect((await change({ currency: 'USD' })).document.currency).toBe('USD');
+    expect((await change({ currency: 'EUR' })).document.currency).toBe('EUR');
+  });
+
+  it('refuses a change once a financial line is stored; the same currency and other settings still change', async () => {
+    const account = await makeAccount(money.em());
+    await recordFinancials(
+      money.em(),
+      { accountId: account.id, quarter: '2025-Q1', revenue: '100', grossProfit: '30', costToServe: '1' },
+      testActor,
+    );
+    await expectCurrencyInUse('JPY', 'QuarterlyFinancial.revenue');
+    const row = await change({ currency: 'EUR', plans: { reviewCadenceMonths: 4 } });
+    expect([row.document.currency, row.document.plans.reviewCadenceMonths]).toEqual(['EUR', 4]);
+    expect((await change({ plans: { reviewCadenceMonths: 3 } })).document.currency).toBe('EUR');
+    // A malformed currency is still told as such, not as a currency in use.
+    await expectRejected(money.em(), 'SETTINGS_INVALID', () => change({ currency: 'ZZZ' }), ['settings']);
+  });
+
+  it('counts an amount of any money column, not only the financials', async () => {
+    await money.em().nativeDelete(QuarterlyFinancial, {});
+    const account = await makeAccount(money.em());
+    const unit = await makeBusinessUnit(money.em());
+    const opportunity = await createOpportunity(
+      money.em(),
+      { accountId: account.id, businessUnitId: unit.id, name: 'Retrofit', value: '25000.00' },
+      testActor,
+    );
+    await expectCurrencyInUse('GBP', 'Opportunity.value');
+    await money.em().nativeDelete(Opportunity, { id: opportunity.id });
+    // A referral's value (a nullable money column).
+    await recordSignal(
+      money.em(),
+      { accountId: account.id, kind: 'REFERRAL', occurredOn: '2025-05-04', value: '1200.50' },
+      testActor,
+    );
+    await expectCurrencyInUse('GBP', 'CustomerSignal.value');
+    await money.em().nativeDelete(CustomerSignal, { kind: 'REFERRAL' });
+    // The target of a KPI counted in money is an amount of the currency too (a decimal column).
+    await updateKpiDefinition(
+      money.em(),
+      { code: 'CUSTOMER_LIFETIME_VALUE', expectedVersion: 1, target: '50000' },
+      testActor,
+    );
+    await expectCurrencyInUse('GBP', 'KpiDefinition.target (CUSTOMER_LIFETIME_VALUE)');
+    await updateKpiDefinition(
+      money.em(),
+      { code: 'CUSTOMER_LIFETIME_VALUE', expectedVersion: 2, target: null },
+      testActor,
+    );
+    expect((await change({ currency: 'GBP' })).document.currency).toBe('GBP');
   });
 });

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { insertAuditEntries } from '../audit/audit.writer.ts';
 import type { Actor } from '../common/actor.ts';
 import { DomainError } from '../common/domain-error.ts';
+import { MoneyType } from '../common/money.ts';
 import { assertVersion, writeAs } from '../common/unit-of-work.ts';
 import { describeIssues, parseInput, toFieldIssues, versionSchema } from '../common/validation.ts';
 import { listed } from '../common/words.ts';
 import { dialectOfEm, toDbValue } from '../db/sql-writer.ts';
+import { KpiDefinition } from '../kpis/kpi-definition.entity.ts';
 import { Settings } from './settings.entity.ts';
 import { DEFAULT_SETTINGS, type KamSettings, settingKeysAt, settingsSchema } from './settings.schemas.ts';
 
@@ -127,7 +129,69 @@ function explained(issue: z.core.$ZodIssue, patch: Record<string, unknown>): z.c
   return issue;
 }
 
-/** Changes settings. The whole resulting document is validated; an invalid value changes nothing. */
+/**
+ * Where an amount of money is stored, as "Entity.property", or null when none is: a value in a
+ * column of the Money type (`moneyProperty()`) of any entity, found from the ORM's metadata so
+ * that a money column added later counts too, and a target of a KPI counted in money (a decimal
+ * column, in the reporting currency all the same). One `limit 1` query per table with money,
+ * stopping at the first amount found.
+ */
+export async function firstStoredAmount(em: EntityManager): Promise<string | null> {
+  for (const meta of em.getMetadata().getAll().values()) {
+    if (meta.embeddable || meta.abstract || meta.virtual) continue;
+    const columns = Object.values(meta.properties)
+      .filter(prop => prop.customType instanceof MoneyType && prop.persist !== false)
+      .map(prop => ({ property: prop.name, column: prop.fieldNames[0]! }));
+    if (columns.length === 0) continue;
+    const [row] = await em
+      .getConnection()
+      .execute<Record<string, unknown>[]>(
+        `select ${columns.map(c => `"${c.column}"`).join(', ')} from "${meta.tableName}" where ${columns.map(c => `"${c.column}" is not null`).join(' or ')} limit 1`,
+        [],
+        'all',
+        em.getTransactionContext(),
+      );
+    const found = row && columns.find(c => row[c.column] != null);
+    if (found) return `${meta.className}.${found.property}`;
+  }
+  const kpi = await em.findOne(
+    KpiDefinition,
+    { unit: 'MONEY', target: { $ne: null } },
+    { fields: ['code'], orderBy: { code: 'asc' } },
+  );
+  return kpi ? `KpiDefinition.target (${kpi.code})` : null;
+}
+
+/**
+ * Refuses a change of the reporting currency from `current` to `requested` while an amount is
+ * stored (SETTINGS_CURRENCY_IN_USE): amounts are not converted, so every stored one would be
+ * relabelled, and closed quarters would publish them in the new currency (domain.md §9: one
+ * reporting currency).
+ */
+async function assertCurrencyFree(tx: EntityManager, current: string, requested: string): Promise<void> {
+  if (requested === current) return;
+  const storedIn = await firstStoredAmount(tx);
+  if (storedIn === null) return;
+  throw new DomainError(
+    'SETTINGS_CURRENCY_IN_USE',
+    `The reporting currency cannot change from ${current} to ${requested}: amounts are already stored (${storedIn} holds one), and kam does not convert them, so every amount would be relabelled ${requested} as it stands. Set the currency before loading data; to change it now, start from an empty database, or convert the amounts outside kam and import them again into a database set to ${requested}.`,
+    {
+      issues: [
+        {
+          path: ['patch', 'currency'],
+          message: `cannot change from ${current} while amounts are stored: they would not be converted to ${requested}`,
+          code: 'SETTINGS_CURRENCY_IN_USE',
+        },
+      ],
+      details: { currency: current, requested, storedIn },
+    },
+  );
+}
+
+/**
+ * Changes settings. The whole resulting document is validated; an invalid value changes nothing.
+ * The reporting currency changes only while no amount is stored (`assertCurrencyFree`).
+ */
 export async function updateSettings(
   em: EntityManager,
   input: UpdateSettingsInput,
@@ -154,6 +218,7 @@ export async function updateSettings(
       );
       throw new DomainError('SETTINGS_INVALID', `Invalid settings: ${describeIssues(issues)}.`, { issues });
     }
+    await assertCurrencyFree(tx, row.document.currency ?? DEFAULT_SETTINGS.currency, result.data.currency);
     row.document = result.data;
     return row;
   });

@@ -22,7 +22,8 @@ export const SettingsRef = builder.objectRef<SettingsView>('Settings').implement
       resolve: s => s.document,
     }),
     currency: t.string({
-      description: 'The one reporting currency (ISO 4217).',
+      description:
+        'The one reporting currency (ISO 4217) of every stored amount; it cannot change once an amount is stored (SETTINGS_CURRENCY_IN_USE).',
       resolve: s => s.document.currency,
     }),
     designationReviewMonths: t.int({
