@@ -384,6 +384,24 @@ describe.runIf(testDialect() === 'sqlite')('kam backup / restore (SQLite)', () =
     expect(cli.out).toEqual([]);
   });
 
+  it('says which backup file cannot be created, and why, where SQLite says "unable to open database file"', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kam-backup-unwritable-'));
+    const url = path.join(dir, 'kam.sqlite');
+    await migrated(url);
+    const cli = cliOn(url);
+    try {
+      // /proc exists but takes no new files (even for root, whom a permission check lets through).
+      expect(await cli.kam('backup', '--out', '/proc/x.sqlite')).toBe(1);
+    } finally {
+      cli.restore();
+    }
+    // Was only "kam: unable to open database file".
+    expect(cli.errors).toEqual([
+      'kam: Cannot create the backup file /proc/x.sqlite: the folder /proc does not take new files; choose a folder you can write to for --out.',
+    ]);
+    expect(readdirSync(dir)).toEqual(['kam.sqlite']);
+  });
+
   it('refuses an empty --out or backup file as empty', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kam-backup-empty-'));
     const url = path.join(dir, 'kam.sqlite');

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createBusinessUnit, openOrm, systemActor } from '@kam/domain';
 import { testDialect } from '@kam/domain/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliOn, type KamRun, kamProcess } from './cli.ts';
@@ -339,4 +340,52 @@ describe.runIf(testDialect() === 'sqlite')('paths and values on the kam command 
     },
     600_000,
   );
+});
+
+describe.runIf(testDialect() === 'sqlite')('kam person add --business-unit', () => {
+  it('says how to find the business unit codes when the one given is not one', async () => {
+    const database = path.join(mkdtempSync(path.join(tmpdir(), 'kam-person-unit-')), 'kam.sqlite');
+    const cli = cliOn(database);
+    const add = async (email: string, unit: string) => {
+      cli.errors.length = 0;
+      const code = await cli.kam('person', 'add', '--name', 'Pat', '--email', email, '--business-unit', unit);
+      return { code, errors: [...cli.errors] };
+    };
+    try {
+      expect(await cli.kam('migrate')).toBe(0);
+      // Was only "No business unit has code NOPE." in every case.
+      expect(await add('a@example.test', 'NOPE')).toEqual({
+        code: 1,
+        errors: [
+          'kam: No business unit has code NOPE: there are no business units yet. Create it first (the createBusinessUnit mutation of the GraphQL API), or leave out --business-unit.',
+        ],
+      });
+      const orm = await openOrm({ url: database });
+      try {
+        for (const code of ['SVC', 'EMEA'])
+          await createBusinessUnit(
+            orm.em.fork(),
+            { code, name: code, kind: 'GEOGRAPHY' },
+            systemActor('test'),
+          );
+      } finally {
+        await orm.close(true);
+      }
+      expect(await add('a@example.test', 'NOPE')).toEqual({
+        code: 1,
+        errors: [
+          'kam: No business unit has code NOPE; codes are matched exactly, capitals included. The business unit codes are EMEA, SVC.',
+        ],
+      });
+      expect(await add('a@example.test', 'emea')).toEqual({
+        code: 1,
+        errors: [
+          'kam: No business unit has code emea; codes are matched exactly, capitals included: did you mean EMEA?',
+        ],
+      });
+      expect(await add('a@example.test', 'EMEA')).toEqual({ code: 0, errors: [] });
+    } finally {
+      cli.restore();
+    }
+  });
 });

@@ -84,9 +84,14 @@ describe('kam import / export', () => {
       { mode: 'ATOMIC', batchSize: 2 },
       actor,
     );
-    expect(report).toMatchObject({ rows: 4, created: 0, rejected: 1, written: false });
-    expect(report.rejections[0]).toMatchObject({ line: 3, path: ['parentRef'], code: 'NOT_FOUND' });
-    expect(report.rejections[0]?.message).toMatch(/parents before their children/);
+    expect(report).toMatchObject({ rows: 4, created: 0, rejected: 2, written: false });
+    // Line 3's parent (line 4) is in a later batch; line 2 is under line 3, which was rejected.
+    expect(report.rejections.map(r => [r.line, r.path.join('.'), r.code])).toEqual([
+      [2, 'parentRef', 'ACCOUNT_PARENT_ROW_REJECTED'],
+      [3, 'parentRef', 'NOT_FOUND'],
+    ]);
+    expect(report.rejections[0]?.message).toMatch(/fix line 3 and import both rows again/);
+    expect(report.rejections[1]?.message).toMatch(/parents before their children/);
   });
 
   it('imports accounts with children before parents inside one batch', async () => {

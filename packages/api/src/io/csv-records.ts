@@ -6,6 +6,11 @@ export interface MalformedRecord {
   line: number;
   code: 'CSV_INVALID_CLOSING_QUOTE' | 'CSV_INVALID_OPENING_QUOTE' | 'CSV_QUOTE_NOT_CLOSED';
   message: string;
+  /**
+   * The record's first field (unquoted), when the fault lies after it and it was read whole: an
+   * import names the rejected row by it (an account's external ref, for the rows under it).
+   */
+  firstField?: string;
 }
 
 /**
@@ -185,7 +190,7 @@ export class CsvRecordGuard extends Transform {
 
   /** Reports the record on `start`, passes an empty line in its place, and gives back the lines after. */
   #reject(start: LineAt, lines: string[], problem: MalformedRecord): string[] {
-    this.#onMalformed(problem);
+    this.#onMalformed({ ...problem, firstField: firstFieldOf(lines.join('')) });
     // Its own line break: csv-parse takes the first one it meets (\r\n, say) for the file's.
     const lineBreak = lineBreakOf(lines[0]!);
     this.#out.push(lineBreak);
@@ -234,6 +239,20 @@ function splitLines(text: string): string[] {
   }
   if (from < text.length) lines.push(text.slice(from));
   return lines;
+}
+
+/** The first field of a record, unquoted, or undefined when the record's fault lies in it. */
+function firstFieldOf(record: string): string | undefined {
+  if (record[0] !== '"') {
+    const end = record.search(/[,\r\n]/);
+    if (end === -1 || record[end] !== ',') return undefined;
+    const field = record.slice(0, end);
+    return field.includes('"') ? undefined : field;
+  }
+  let close = record.indexOf('"', 1);
+  while (close !== -1 && record[close + 1] === '"') close = record.indexOf('"', close + 2);
+  if (close === -1 || record[close + 1] !== ',') return undefined;
+  return record.slice(1, close).replaceAll('""', '"');
 }
 
 function quotesIn(line: string): number {

@@ -57,7 +57,8 @@ class AtomicRollback extends Error {}
 /**
  * Streams a CSV file into the same bulk operation as the GraphQL mutation, batch by batch,
  * so that a million-row file imports in bounded memory. ATOMIC: one transaction for the
- * whole file, and nothing is written if any row is rejected. PARTIAL: the good rows of
+ * whole file, and nothing is written if any row is rejected; inside it every row is judged as
+ * in PARTIAL, so the report is the same whatever the batch size. PARTIAL: the good rows of
  * each batch are committed as the file is read.
  */
 /**
@@ -93,9 +94,27 @@ export async function importCsv(
   };
   let sawHeader = false;
   const header = checkHeader(format, file);
+  // Accounts: the line of every row rejected so far, by its external ref, so that a child in a
+  // later batch is told its parent's row was rejected, not that it should come first.
+  const rejectedRows = kind === 'accounts' ? new SeenKeys() : undefined;
+  // Records rejected before csv-parse read the header (CsvRecordGuard reads ahead of it), with
+  // the fields read from them: keyed once the header names their columns.
+  let unkeyed: { line: number; fields: readonly unknown[] }[] | undefined = [];
+  const keyRejected = (line: number, fields: readonly unknown[]) => {
+    if (unkeyed) unkeyed.push({ line, fields });
+    else {
+      const key = keyOfFields(format, headerNames, fields);
+      if (key) rejectedRows?.add([[key, line]]);
+    }
+  };
+  let headerNames: string[] = [];
   const columns = (line: string[]) => {
     sawHeader = true;
-    return header(line);
+    headerNames = header(line);
+    const waiting = unkeyed ?? [];
+    unkeyed = undefined;
+    for (const record of waiting) keyRejected(record.line, record.fields);
+    return headerNames;
   };
   const input = createReadStream(file);
   // Rejections wait here until every line before theirs has been judged (a malformed record is
@@ -113,9 +132,11 @@ export async function importCsv(
       options.onRejection?.(rejection);
     }
   };
-  const malformed = (line: number, code: string, message: string) => {
+  /** `fields`: the record's fields as the parser read them, when it read any (for its key). */
+  const malformed = (line: number, code: string, message: string, fields?: readonly unknown[]) => {
     report.rows += 1;
     report.rejected += 1;
+    if (rejectedRows && fields) keyRejected(line, fields);
     reject({
       index: -1,
       line,
@@ -126,7 +147,16 @@ export async function importCsv(
   };
   // A record with a stray or unclosed quote never reaches csv-parse (see CsvRecordGuard): each
   // is rejected once, by the line it starts on, and the lines after it are read as they are.
-  const guard = new CsvRecordGuard(record => malformed(record.line, record.code, record.message));
+  // A record's first field, where the guard reports it (`firstField`, read whole before the fault),
+  // names its row for the rows under it.
+  const guard = new CsvRecordGuard(record =>
+    malformed(
+      record.line,
+      record.code,
+      record.message,
+      'firstField' in record ? [record.firstField] : undefined,
+    ),
+  );
   const parser = input.pipe(guard).pipe(
     parse({
       columns,
@@ -154,12 +184,15 @@ export async function importCsv(
   parser.on('error', () => {});
   // The line of the first copy of every key sent in an earlier batch and not rejected there.
   const seen = new SeenKeys();
-  // Accounts: the line of every row rejected so far, by its external ref, so that a child in a
-  // later batch is told its parent's row was rejected, not that it should come first.
-  const rejectedRows = kind === 'accounts' ? new SeenKeys() : undefined;
   parser.on('skip', (error: CsvError & { lines?: number }) => {
     const line = guard.startOf(error.lines ?? 0);
-    malformed(line, error.code, error.message.replace(/ on line \d+$/, ` on line ${line}`));
+    malformed(
+      line,
+      error.code,
+      error.message.replace(/ on line \d+$/, ` on line ${line}`),
+      // A record of the wrong number of fields comes with the fields csv-parse read.
+      Array.isArray(error.record) ? error.record : undefined,
+    );
   });
 
   const runBatches = async (tx: EntityManager) => {
@@ -169,10 +202,13 @@ export async function importCsv(
     let lastLine = 1;
     const flush = async () => {
       if (!batch.length) return release(lastLine);
+      // Every batch is PARTIAL, also in an ATOMIC import: there the file's one transaction is
+      // rolled back at the end when any row was rejected. An ATOMIC batch wrote none of its rows
+      // for one bad one, and the next batches were told its good parents did not exist.
       const result: BulkResult = await format.run(
         tx,
         batch,
-        { mode: options.mode, maxRows: options.batchSize },
+        { mode: 'PARTIAL', maxRows: options.batchSize },
         actor,
       );
       report.created += result.created;
@@ -322,6 +358,24 @@ function firstLineNotUtf8(lines: Buffer): number {
     from = stop + 1;
   }
   return offset;
+}
+
+/**
+ * The key of a record the parser could not read whole, from the fields it did read (named by the
+ * header, in order), or undefined when they do not hold every column of the key.
+ */
+function keyOfFields(
+  format: (typeof CSV_FORMATS)[CsvKind],
+  header: readonly string[],
+  fields: readonly unknown[],
+): string | undefined {
+  const record: Record<string, string> = {};
+  header.forEach((name, index) => {
+    const value = fields[index];
+    if (typeof value === 'string') record[name] = value;
+  });
+  if (!format.key.path.every(column => column in record)) return undefined;
+  return format.key.of(record) || undefined;
 }
 
 /**

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
-import { createTestDatabase, makeAccount, type TestDatabase, tableCounts } from '../testing/index.ts';
+import {
+  createScratchSchema,
+  createTestDatabase,
+  dropScratchSchema,
+  makeAccount,
+  type TestDatabase,
+  tableCounts,
+  testDialect,
+} from '../testing/index.ts';
 import { migrateDatabase, pendingMigrations } from './migrate.ts';
+import { openOrm } from './orm-config.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -325,3 +334,35 @@ describe('migrations', () => {
     expect(names).toEqual(expected.sort());
   });
 });
+
+// Several API instances may run `kam migrate` as they start (docs/operations.md): on PostgreSQL
+// each is its own session, and two creating the same table at once failed with a raw
+// `duplicate key value violates unique constraint "pg_type_typname_nsp_index"`.
+describe.runIf(testDialect() === 'postgresql')(
+  'migrating from several processes at once (PostgreSQL)',
+  () => {
+    it('applies the migrations once; the others wait and find the database up to date', async () => {
+      const url = process.env.KAM_TEST_DATABASE_URL as string;
+      const schema = await createScratchSchema(url, 'kam_migrate');
+      const orms = await Promise.all([1, 2, 3].map(() => openOrm({ url, schema, poolSize: 2 })));
+      try {
+        const reports = await Promise.all(orms.map(orm => migrateDatabase(orm)));
+        const all =
+          (await pendingMigrations(orms[0]!)).length + (await orms[0]!.migrator.getExecuted()).length;
+        // One run applied every migration and created the reference data; the others found nothing to do.
+        expect(reports.map(r => r.applied.length).sort((a, b) => b - a)).toEqual([all, 0, 0]);
+        expect(reports.map(r => r.referenceData.created).filter(n => n > 0)).toHaveLength(1);
+        expect(await pendingMigrations(orms[1]!)).toEqual([]);
+        expect(await tableCounts(orms[2]!.em.fork(), REFERENCE_TABLES)).toEqual({
+          settings: 1,
+          service_standard: 7,
+          service_element: 10,
+          kpi_definition: 13,
+        });
+      } finally {
+        await Promise.all(orms.map(orm => orm.close(true)));
+        await dropScratchSchema(url, schema);
+      }
+    });
+  },
+);

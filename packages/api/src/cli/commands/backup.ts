@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { dialectOf, openOrm, pendingMigrations, sqlitePath } from '@kam/domain';
 import type { Command } from 'commander';
@@ -6,6 +6,37 @@ import { parseEnv } from '../../env.ts';
 import { backupDatabase, restoreDatabase } from '../../ops/backup.ts';
 import { userPath } from '../../ops/paths.ts';
 import { openDatabase } from '../database.ts';
+
+/** Why a file cannot be created in `folder`, by the error code creating it gave. */
+const CANNOT_CREATE: Record<string, (folder: string) => string> = {
+  ENOENT: folder => `the folder ${folder} does not take new files`,
+  EACCES: folder => `permission denied in ${folder}`,
+  EPERM: folder => `permission denied in ${folder}`,
+  ENOTDIR: folder => `${folder} is a file, not a folder`,
+  EROFS: folder => `the file system of ${folder} is read-only`,
+  ENOSPC: () => 'no space left on the device',
+};
+
+/**
+ * SQLite's bare "unable to open database file" when the backup file cannot be created, said with
+ * the file and the reason: its folder takes no new files (/proc, where even root's permission
+ * check passes), refuses us, or is read-only. SQLite gives no reason: creating the file once
+ * finds it (and a file that could be created is removed again, the error left as it was).
+ */
+function backupNotCreated(out: string, error: unknown): Error | null {
+  if ((error as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN') return null;
+  try {
+    closeSync(openSync(out, 'wx'));
+    rmSync(out, { force: true });
+    return null;
+  } catch (probe) {
+    const reason = CANNOT_CREATE[String((probe as NodeJS.ErrnoException).code)];
+    if (!reason) return null;
+    return new Error(
+      `Cannot create the backup file ${out}: ${reason(path.dirname(out))}; choose a folder you can write to for --out.`,
+    );
+  }
+}
 
 export function registerBackup(program: Command): void {
   program
@@ -29,7 +60,9 @@ export function registerBackup(program: Command): void {
       }
       const orm = await openDatabase(env);
       try {
-        const report = await backupDatabase(orm, env.DATABASE_URL, out);
+        const report = await backupDatabase(orm, env.DATABASE_URL, out).catch(error => {
+          throw backupNotCreated(out, error) ?? error;
+        });
         console.log(
           `Backup written to ${report.file}: ${report.pages} pages, ${report.bytes} bytes, integrity ok.`,
         );
