@@ -262,6 +262,19 @@ describe('settings error messages', () => {
     expect(error.message).toContain('selection.financialWeights: must add up to 100, but');
   });
 
+  it('a group of settings or a setting sent as null says to leave it out or send its settings', async () => {
+    await expectInvalid(
+      { selection: null } as unknown as UpdateSettingsInput['patch'],
+      ['patch', 'selection'],
+      /^cannot be null: leave selection out to keep it, or send the settings to change under it \(financialWeights, attractivenessWeights, /,
+    );
+    await expectInvalid(
+      { plans: { reviewCadenceMonths: null } } as unknown as UpdateSettingsInput['patch'],
+      ['patch', 'plans', 'reviewCadenceMonths'],
+      /^cannot be null: leave plans\.reviewCadenceMonths out to keep it, or send a value$/,
+    );
+  });
+
   it('an unknown setting is named with the settings allowed at its place', async () => {
     await expectInvalid(
       { selection: { foo: 1 } } as unknown as UpdateSettingsInput['patch'],

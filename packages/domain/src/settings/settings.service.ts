@@ -113,6 +113,12 @@ function explained(issue: z.core.$ZodIssue, patch: Record<string, unknown>): z.c
     const message = `unknown setting${names.length === 1 ? '' : 's'} ${listed(names)}; ${where}: ${settingKeysAt(path).join(', ')}`;
     return { ...issue, message };
   }
+  if (issue.code === 'invalid_type' && path.length > 0 && valueAt(patch, issue.path) === null) {
+    // A patch changes what it names: null would not keep or clear a setting, so say which to do.
+    const keys = settingKeysAt(path);
+    const send = keys.length ? `send the settings to change under it (${keys.join(', ')})` : 'send a value';
+    return { ...issue, message: `cannot be null: leave ${path.join('.')} out to keep it, or ${send}` };
+  }
   const params = 'params' in issue ? (issue.params as { code?: string } | undefined) : undefined;
   if (params?.code === 'SETTINGS_WEIGHTS_NOT_100') {
     const sent = valueAt(patch, issue.path);
