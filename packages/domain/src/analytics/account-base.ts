@@ -31,7 +31,10 @@ export interface AccountBaseRow {
   earlierRevenue: boolean;
   /** Revenue > 0 in some quarter up to this one, the TTM window included (a PROSPECT never sold). */
   everSold: boolean;
-  /** A qualified opportunity exists (qualified on or before the quarter's end). */
+  /**
+   * A qualified opportunity counts on the quarter's last day: qualified on or before it, and not
+   * lost on or before it (open, won, or lost later). PROSPECT needs one (domain §2).
+   */
   qualifiedOpportunity: boolean;
   /** The designation current at the quarter's end, if any. */
   designationId: number | null;
@@ -102,8 +105,10 @@ export async function loadAccountBase(
       group by account_id
     ),
     qo as (
+      -- Qualified by asOf and not lost by then (an open or won bid still counts for PROSPECT).
       select distinct account_id from opportunity
       where qualified = ${sqlTrue(d)} and (qualified_on is null or qualified_on <= ?)
+        and (outcome <> 'LOST' or decided_on > ?)
     ),
     b as (
       select a.id, a.external_ref, a.name, a.parent_id, s.code as segment_code, s.name as segment_name, a.industry, a.country,
@@ -160,6 +165,7 @@ export async function loadAccountBase(
     p.priorStart,
     p.priorEnd,
     p.ttmStart,
+    p.asOf,
     p.asOf,
     p.asOf,
     p.asOf,

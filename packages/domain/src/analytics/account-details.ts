@@ -43,6 +43,8 @@ export interface PlanFacts {
   startsOn: string;
   /** The day it was approved, if it was by the quarter's end (APPROVED or CLOSED then). */
   approvedOn: string | null;
+  /** The day it was closed, if it was CLOSED by the quarter's end (and the day is on record). */
+  closedOn: string | null;
   revenueTarget: bigint | null;
   marginTargetPercent: string | null;
   inYearTarget: bigint | null;
@@ -55,9 +57,10 @@ export interface PlanFacts {
 }
 
 /**
- * The day a plan's review cadence runs from: its last execution review; before the first one,
- * its approval if that came after its start (a plan takes execution reviews only once
- * approved), else its start.
+ * The day the review cadence of a plan in execution runs from: its last execution review; before
+ * the first one, its approval if that came after its start (a plan takes execution reviews only
+ * once approved), else its start (also for an approved plan whose approval day is not on record).
+ * Only for an APPROVED plan: see `planExecution`.
  */
 export function reviewCadenceFrom(plan: {
   lastReviewOn: string | null;
@@ -66,6 +69,42 @@ export function reviewCadenceFrom(plan: {
 }): string {
   if (plan.lastReviewOn) return plan.lastReviewOn;
   return plan.approvedOn && plan.approvedOn > plan.startsOn ? plan.approvedOn : plan.startsOn;
+}
+
+/** What says whether the plan in force is in execution: its status and dates as of the day read. */
+export type PlanExecutionFacts = Pick<
+  PlanFacts,
+  'status' | 'startsOn' | 'approvedOn' | 'closedOn' | 'lastReviewOn'
+>;
+
+/** Where the plan in force on a day stands in its execution (`planExecution`). */
+export type PlanExecution =
+  /** No plan in force. */
+  | { state: 'NO_PLAN' }
+  /** A DRAFT or IN_REVIEW plan: it takes no execution reviews until it is approved. */
+  | { state: 'NOT_APPROVED'; status: 'DRAFT' | 'IN_REVIEW'; startsOn: string }
+  /** Closed by the day (early, or at its end): it takes no reviews any more. */
+  | { state: 'CLOSED'; closedOn: string | null }
+  /** APPROVED: its review cadence runs from `reviewsFrom` (`reviewCadenceFrom`). */
+  | { state: 'IN_EXECUTION'; reviewsFrom: string };
+
+/**
+ * Whether the plan in force on a day (`planFacts`: its status as of that day) is in execution
+ * (domain §7): only an APPROVED plan takes execution reviews (`recordExecutionReview` refuses any
+ * other; `closePlan` ends the execution), so only its review cadence runs. The one rule read by
+ * the plan flags (`keyAccountFlags`) and by plan freshness in health (`accountHealth`).
+ */
+export function planExecution(plan: PlanExecutionFacts | undefined): PlanExecution {
+  if (!plan) return { state: 'NO_PLAN' };
+  switch (plan.status) {
+    case 'DRAFT':
+    case 'IN_REVIEW':
+      return { state: 'NOT_APPROVED', status: plan.status, startsOn: plan.startsOn };
+    case 'CLOSED':
+      return { state: 'CLOSED', closedOn: plan.closedOn };
+    case 'APPROVED':
+      return { state: 'IN_EXECUTION', reviewsFrom: reviewCadenceFrom(plan) };
+  }
 }
 
 export interface InitiativeFacts {
@@ -224,10 +263,11 @@ export async function planFacts(em: EntityManager, p: Period): Promise<Map<numbe
     em,
     `select p.id, p.account_id, p.year, pa.status, cast(p.starts_on as text) as starts_on,
        case when pa.status in ('APPROVED', 'CLOSED') then cast(p.approved_on as text) end as approved_on,
+       case when pa.status = 'CLOSED' and p.closed_on <= ? then cast(p.closed_on as text) end as closed_on,
        p.revenue_target,
        cast(p.margin_target_percent as text) as margin_target, p.in_year_target
      from account_plan p join (${asOf.sql}) pa on pa.plan_id = p.id`,
-    asOf.params,
+    [p.asOf, ...asOf.params],
   );
   const reviews = await query<Record<string, unknown>>(
     em,
@@ -283,6 +323,7 @@ export async function planFacts(em: EntityManager, p: Period): Promise<Map<numbe
       status: r.status as PlanStatus,
       startsOn: String(r.starts_on),
       approvedOn: r.approved_on == null ? null : String(r.approved_on),
+      closedOn: text(r.closed_on),
       revenueTarget: centsOrNull(r.revenue_target),
       marginTargetPercent: r.margin_target == null ? null : Number(r.margin_target).toFixed(2),
       inYearTarget: centsOrNull(r.in_year_target),
@@ -336,14 +377,24 @@ export async function initiativeFacts(
   );
 }
 
-/** Value counts only when the customer recognises it (by the quarter's end) and it is PROVEN. */
-export function isProvenRecognised(i: InitiativeFacts, asOf: string): boolean {
+/**
+ * Proven value (domain §8: PROVEN "measurably makes the customer financially or commercially better
+ * off"): category PROVEN (as of the day read), a measured customer gain above 0 (an initiative
+ * never tested has none), not REJECTED. Recognised or not: see `isProvenRecognised`.
+ */
+export function isProven(i: InitiativeFacts): boolean {
   return (
-    i.category === 'PROVEN' &&
-    i.customerRecognised &&
-    i.outcome !== 'REJECTED' &&
-    (i.recognisedOn === null || i.recognisedOn <= asOf)
+    i.category === 'PROVEN' && i.customerGain !== null && i.customerGain > 0n && i.outcome !== 'REJECTED'
   );
+}
+
+/**
+ * Value counts only when the customer recognises it (by the quarter's end) and it is proven
+ * (`isProven`). The same rule is written in SQL for the VALUE_DEMONSTRATED KPI (`loadKpiFacts` in
+ * kpis.ts): change both together.
+ */
+export function isProvenRecognised(i: InitiativeFacts, asOf: string): boolean {
+  return isProven(i) && i.customerRecognised && (i.recognisedOn === null || i.recognisedOn <= asOf);
 }
 
 export interface TeamFacts {

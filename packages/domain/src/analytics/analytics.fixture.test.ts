@@ -510,25 +510,25 @@ describe('value, profitability, health and flags', () => {
     // The data does not hold the whole year before (see "year-on-year figures"), so the margin trend
     // has no value and its weight is shared by the other five: each weight × 100 / 85 = 23.529 (20) and
     // 17.647 (15), shown as 23.5, 23.5, 17.7, 17.7, 17.6 to add up to 100.0 (largest remainders).
-    // relationship 75 × 23.5 % = 17.625; coverage 50 × 23.5 % = 11.75; plan started 2026-01-01, 2 months and
-    // 30 days ago, cadence 3 → 100 × 17.7 % = 17.7; proven 100 × 17.7 % = 17.7; satisfaction (5 + 4)/2 = 4.5 →
-    // 87.5 × 17.6 % = 15.4. Score 80.175 → 80.2, GREEN (≥ 70). The contributions shown add up to the score:
-    // rounded down they read 17.6 + 11.7 + 17.7 + 17.7 + 15.4 = 80.1; the unit left goes to the largest
-    // remainder, 11.75's. A component at 100 contributes exactly its effective weight.
+    // relationship 75 × 23.5 % = 17.625; coverage 50 × 23.5 % = 11.75; the plan started 2026-01-01 but is
+    // still a draft: no plan in execution → freshness 0; proven 100 × 17.7 % = 17.7; satisfaction
+    // (5 + 4)/2 = 4.5 → 87.5 × 17.6 % = 15.4. Score 62.475 → 62.5, AMBER (40 ≤ 62.5 < 70). The contributions
+    // shown add up to the score: rounded down they read 17.6 + 11.7 + 0 + 17.7 + 15.4 = 62.4; the unit left
+    // goes to the largest remainder, 11.75's. A component at 100 contributes exactly its effective weight.
     expect(h.components.map(c => [c.key, c.value, c.weight, c.contribution])).toEqual([
       ['relationshipStrength', 75, 20, 17.6],
       ['stakeholderCoverage', 50, 20, 11.8],
-      ['planFreshness', 100, 15, 17.7],
+      ['planFreshness', 0, 15, 0],
       ['provenValue', 100, 15, 17.7],
       ['satisfaction', 87.5, 15, 15.4],
       ['marginTrend', null, 15, 0],
     ]);
-    expect([h.score, h.status]).toEqual([80.2, 'GREEN']);
-    expect(Math.round(h.components.reduce((sum, c) => sum + c.contribution * 10, 0))).toBe(802);
+    expect([h.score, h.status]).toEqual([62.5, 'AMBER']);
+    expect(Math.round(h.components.reduce((sum, c) => sum + c.contribution * 10, 0))).toBe(625);
     // Each component says why, in words: counts with their noun in the right number.
     expect(Object.fromEntries(h.components.map(c => [c.key, c.explanation]))).toMatchObject({
       planFreshness:
-        'Plan started 2026-01-01, 2 months and 30 days before 2026-03-31; reviews are due every 3 months (next by 2026-04-01).',
+        'The plan started on 2026-01-01 and is not approved yet (still a draft): it takes no execution reviews. Get it approved to start its reviews.',
       provenValue: '1 proven value recognised by the customer.',
       satisfaction: 'Mean survey score 4.5 of 5 from 2 responses in the last four quarters.',
       marginTrend: 'Not enough revenue history to see a margin trend.',
@@ -795,17 +795,17 @@ describe('year-on-year figures', () => {
     it('weighs the margin trend into the health', () => {
       const h = fullDocs.accounts.find(a => a.externalRef === 'A01')!.health!;
       // As above, with margin 20 % both years → 50: all six weights as set.
-      // relationship 75 × 20 % = 15; coverage 50 × 20 % = 10; freshness 100 × 15 % = 15; proven 100 × 15 % = 15;
-      // satisfaction 87.5 × 15 % = 13.125; margin 50 × 15 % = 7.5. Score 75.625 → 75.6, GREEN.
+      // relationship 75 × 20 % = 15; coverage 50 × 20 % = 10; freshness 0 (a draft plan); proven 100 × 15 % = 15;
+      // satisfaction 87.5 × 15 % = 13.125; margin 50 × 15 % = 7.5. Score 60.625 → 60.6, AMBER.
       expect(h.components.map(c => [c.key, c.value, c.weight, c.contribution])).toEqual([
         ['relationshipStrength', 75, 20, 15],
         ['stakeholderCoverage', 50, 20, 10],
-        ['planFreshness', 100, 15, 15],
+        ['planFreshness', 0, 15, 0],
         ['provenValue', 100, 15, 15],
         ['satisfaction', 87.5, 15, 13.1],
         ['marginTrend', 50, 15, 7.5],
       ]);
-      expect([h.score, h.status]).toEqual([75.6, 'GREEN']);
+      expect([h.score, h.status]).toEqual([60.6, 'AMBER']);
       expect(h.components.find(c => c.key === 'marginTrend')!.explanation).toBe(
         'Gross margin 20 % against 20 % a year earlier (0 points).',
       );

@@ -53,8 +53,8 @@ describe('a counterpart who is no longer active does not cover', () => {
     expect(a01.stakeholders!.map.map(c => c.counterpartName)).toEqual([null, null]);
     // Health (margin trend without a value, effective weights 20, 20, 15, 15, 15 of 85 shown as
     // 23.5, 23.5, 17.7, 17.7, 17.6, as in analytics.fixture.test.ts): relationship 67.5 × 23.5 % =
-    // 15.8625; coverage 0; freshness 17.7; proven 17.7; satisfaction 87.5 × 17.6 % = 15.4. Score
-    // 66.6625 → 66.7, AMBER (was 80.2, GREEN).
+    // 15.8625; coverage 0; freshness 0 (the plan is a draft); proven 17.7; satisfaction 87.5 ×
+    // 17.6 % = 15.4. Score 48.9625 → 49, AMBER (was 62.5).
     const h = a01.health!;
     expect(h.components.find(c => c.key === 'stakeholderCoverage')).toMatchObject({
       value: 0,
@@ -62,6 +62,6 @@ describe('a counterpart who is no longer active does not cover', () => {
       explanation:
         '0 of 2 influential contacts have a counterpart; give every influential contact a peer on our side.',
     });
-    expect([h.score, h.status]).toEqual([66.7, 'AMBER']);
+    expect([h.score, h.status]).toEqual([49, 'AMBER']);
   });
 });

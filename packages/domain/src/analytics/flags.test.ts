@@ -11,6 +11,7 @@ const plan = (over: Partial<PlanFacts>): PlanFacts => ({
   status: 'APPROVED',
   startsOn: '2026-01-01',
   approvedOn: '2025-12-15',
+  closedOn: null,
   revenueTarget: null,
   marginTargetPercent: null,
   inYearTarget: null,
@@ -23,7 +24,8 @@ const plan = (over: Partial<PlanFacts>): PlanFacts => ({
   ...over,
 });
 
-const kinds = (p: PlanFacts, asOf: string) =>
+/** The flags of a key account with a lead, a sponsor and this plan, as of `asOf`. */
+const flagsOf = (p: PlanFacts, asOf: string, unitName: (code: string) => string = code => code) =>
   keyAccountFlags(
     {
       team: [
@@ -34,17 +36,34 @@ const kinds = (p: PlanFacts, asOf: string) =>
       contacts: [],
       reviewDueOn: '2027-01-01',
       provenRecognised: 1,
-      unitName: code => code,
+      unitName,
     },
     DEFAULT_SETTINGS,
     asOf,
-  ).map(f => f.kind);
+  );
+
+const kinds = (p: PlanFacts, asOf: string) => flagsOf(p, asOf).map(f => f.kind);
+
+/** The PLAN_NOT_APPROVED_PAST_START message of a key account with this plan on 2026-06-30, if raised. */
+const notApprovedMessage = (p: PlanFacts, unitName?: (code: string) => string) =>
+  flagsOf(p, '2026-06-30', unitName).find(f => f.kind === 'PLAN_NOT_APPROVED_PAST_START')?.message;
 
 describe('PLAN_REVIEW_OVERDUE', () => {
   it('flags an approved plan without an execution review within the cadence', () => {
     // Started 2026-01-01, cadence 3 months → a review was due by 2026-04-01 < 2026-06-30.
     expect(kinds(plan({}), '2026-06-30')).toEqual(['PLAN_REVIEW_OVERDUE']);
     expect(kinds(plan({ lastReviewOn: '2026-05-10' }), '2026-06-30')).toEqual([]);
+  });
+
+  it('says whether a review was ever recorded', () => {
+    const message = (p: PlanFacts) =>
+      flagsOf(p, '2026-09-30').find(f => f.kind === 'PLAN_REVIEW_OVERDUE')?.message;
+    expect(message(plan({}))).toBe(
+      'No execution review has been recorded yet; one was due by 2026-04-01. Record a review.',
+    );
+    expect(message(plan({ lastReviewOn: '2026-03-15' }))).toBe(
+      'The last execution review was on 2026-03-15; one was due by 2026-06-15. Record a review.',
+    );
   });
 
   it('counts the cadence from the approval when the plan was approved after its start', () => {
@@ -67,7 +86,7 @@ describe('PLAN_REVIEW_OVERDUE', () => {
       explanation:
         'Plan approved 2026-04-20, 2 months and 10 days before 2026-06-30; reviews are due every 3 months (next by 2026-07-20).',
     });
-    // Not yet approved (a draft past its start) or approved before its start: from the start.
+    // An approved plan whose approval day is not known, or approved before its start: from the start.
     for (const approvedOn of [null, '2025-12-15']) {
       // 5 months and 29 days (of the 30 to 2026-07-01, twice the cadence): (6 − 5.967) ÷ 3 → 1.1.
       expect(freshness(approvedOn)).toMatchObject({
@@ -106,28 +125,48 @@ describe('PLAN_REVIEW_OVERDUE', () => {
   });
 });
 
+describe('a plan in force that was closed', () => {
+  it('is no plan in execution: no review is overdue, and the plan flag says when it was closed', () => {
+    // The 2026 plan (approved 2025-12-15, started 2026-01-01) was closed early on 2026-05-15: on
+    // 2026-06-30 it takes no reviews (closePlan ends its execution), so PLAN_REVIEW_OVERDUE would
+    // ask for one it cannot take. As without a plan in force, PLAN_NOT_APPROVED_PAST_START.
+    const closed = plan({ status: 'CLOSED', closedOn: '2026-05-15' });
+    const flags = keyAccountFlags(
+      {
+        team: [
+          { accountId: 1, personName: 'Lena Lead', role: 'KEY_ACCOUNT_MANAGER', geography: null },
+          { accountId: 1, personName: 'Sam Sponsor', role: 'SPONSOR', geography: null },
+        ],
+        plan: closed,
+        contacts: [],
+        reviewDueOn: '2027-01-01',
+        provenRecognised: 1,
+        unitName: code => code,
+      },
+      DEFAULT_SETTINGS,
+      '2026-06-30',
+    );
+    expect(flags).toEqual([
+      {
+        kind: 'PLAN_NOT_APPROVED_PAST_START',
+        message:
+          'The 2026 plan was closed on 2026-05-15: no key account plan in execution on 2026-06-30. Write the next one and get it signed.',
+      },
+    ]);
+    // Without a closing day on record, the same flag without the day.
+    expect(notApprovedMessage(plan({ status: 'CLOSED', closedOn: null }))).toBe(
+      'The 2026 plan in force was closed: no key account plan in execution on 2026-06-30. Write the next one and get it signed.',
+    );
+  });
+});
+
 describe('PLAN_NOT_APPROVED_PAST_START', () => {
   const names: Record<string, string> = {
     BENELUX: 'Benelux',
     DIGITAL: 'Digital Solutions',
     SERVICES: 'Services & Support',
   };
-  const message = (p: PlanFacts) =>
-    keyAccountFlags(
-      {
-        team: [
-          { accountId: 1, personName: 'Lena Lead', role: 'KEY_ACCOUNT_MANAGER', geography: null },
-          { accountId: 1, personName: 'Sam Sponsor', role: 'SPONSOR', geography: null },
-        ],
-        plan: p,
-        contacts: [],
-        reviewDueOn: '2027-01-01',
-        provenRecognised: 1,
-        unitName: code => names[code] ?? code,
-      },
-      DEFAULT_SETTINGS,
-      '2026-06-30',
-    ).find(f => f.kind === 'PLAN_NOT_APPROVED_PAST_START')?.message;
+  const message = (p: PlanFacts) => notApprovedMessage(p, code => names[code] ?? code);
 
   it('asks for a draft to be submitted for sign-off: no unit can sign it yet', () => {
     const missingSignOffs = ['BENELUX', 'DIGITAL', 'SERVICES'];

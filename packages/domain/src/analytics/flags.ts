@@ -2,7 +2,7 @@ import { addMonths } from '../common/lookup.ts';
 import { listed } from '../common/words.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import type { AccountFlag, FlagKind } from '../snapshots/snapshot.types.ts';
-import { type ContactFacts, type PlanFacts, reviewCadenceFrom, type TeamFacts } from './account-details.ts';
+import { type ContactFacts, type PlanFacts, planExecution, type TeamFacts } from './account-details.ts';
 
 export interface FlagInputs {
   team: TeamFacts[];
@@ -17,14 +17,15 @@ export interface FlagInputs {
 /**
  * The flags of a key account (domain §6–8), in FLAG_KINDS order:
  * - NO_LEAD_MANAGER / NO_SPONSOR: no team member with that role;
- * - PLAN_REVIEW_OVERDUE: the APPROVED plan in force (its period covers the day) has had no
- *   execution review within the cadence (from the last review, else the later of the plan's
- *   start and its approval).
+ * - PLAN_REVIEW_OVERDUE: the plan in force (its period covers the day) is in execution
+ *   (`planExecution`: APPROVED) and has had no execution review within the cadence (from the last
+ *   review, else the later of the plan's start and its approval).
  *   A DRAFT or IN_REVIEW plan cannot take an execution review (`recordExecutionReview` refuses
- *   it): it gets PLAN_NOT_APPROVED_PAST_START instead;
- * - PLAN_NOT_APPROVED_PAST_START: no plan in force, or a DRAFT / IN_REVIEW plan whose start has
- *   passed (a draft is to be submitted for sign-off by its units, one in review waits for the
- *   units that have not signed);
+ *   it), nor can a CLOSED one: they get PLAN_NOT_APPROVED_PAST_START instead;
+ * - PLAN_NOT_APPROVED_PAST_START: no plan in execution: none in force, one CLOSED by the day
+ *   (closed early; the message says when), or a DRAFT / IN_REVIEW plan whose start has passed (a
+ *   draft is to be submitted for sign-off by its units, one in review waits for the units that
+ *   have not signed);
  * - PROCUREMENT_ONLY: every engaged contact (last contact within 12 months) is in procurement;
  * - DESIGNATION_REVIEW_OVERDUE: the designation's review date has passed;
  * - VALUE_NOT_RECOGNISED: no proven value the customer recognises.
@@ -37,14 +38,14 @@ export function keyAccountFlags(input: FlagInputs, settings: KamSettings, asOf: 
     add('NO_LEAD_MANAGER', 'No key account manager on the team: appoint a lead.');
   if (!roles.has('SPONSOR')) add('NO_SPONSOR', 'No sponsor on the team: ask a director to back the account.');
   const plan = input.plan;
+  const execution = planExecution(plan);
   const cadence = settings.plans.reviewCadenceMonths;
-  if (plan && plan.status === 'APPROVED' && plan.startsOn <= asOf) {
-    const since = reviewCadenceFrom(plan);
-    const due = addMonths(since, cadence);
+  if (plan && execution.state === 'IN_EXECUTION' && plan.startsOn <= asOf) {
+    const due = addMonths(execution.reviewsFrom, cadence);
     if (due < asOf) {
       add(
         'PLAN_REVIEW_OVERDUE',
-        `The last execution review${plan.lastReviewOn ? ` was on ${plan.lastReviewOn}` : ' never happened'}; one was due by ${due}. Record a review.`,
+        `${plan.lastReviewOn ? `The last execution review was on ${plan.lastReviewOn}` : 'No execution review has been recorded yet'}; one was due by ${due}. Record a review.`,
       );
     }
   }
@@ -52,6 +53,12 @@ export function keyAccountFlags(input: FlagInputs, settings: KamSettings, asOf: 
     add(
       'PLAN_NOT_APPROVED_PAST_START',
       `No key account plan in force on ${asOf}: write one and get it signed.`,
+    );
+  } else if (execution.state === 'CLOSED') {
+    // Closed early: its period still covers the day, but it is executed no more.
+    add(
+      'PLAN_NOT_APPROVED_PAST_START',
+      `The ${plan.year} plan ${execution.closedOn ? `was closed on ${execution.closedOn}` : 'in force was closed'}: no key account plan in execution on ${asOf}. Write the next one and get it signed.`,
     );
   } else if (plan.status === 'DRAFT' && plan.startsOn < asOf) {
     // A draft has not been submitted: no unit can sign it yet (signPlan refuses), so it waits

@@ -19,6 +19,8 @@ const inputs = (influential: number, covered: number): HealthInputs => ({
   lastReviewOn: null,
   planStartsOn: null,
   planApprovedOn: null,
+  planStatus: null,
+  planClosedOn: null,
   provenRecognised: 0,
   provenNotRecognised: 0,
   surveySum: 0,
@@ -63,9 +65,10 @@ describe('stakeholder coverage in health', () => {
   });
 });
 
-// A01 of the analytics fixture: relationship 75; 1 of 2 influential contacts covered (50); a
-// plan started 2026-01-01, 2 months and 30 days before 2026-03-31 with a cadence of 3 (100); a
-// recognised proven value (100); surveys 5 and 4 (4.5 → 87.5); no revenue history (no margin trend).
+// A01 of the analytics fixture with its plan approved: relationship 75; 1 of 2 influential contacts
+// covered (50); a plan approved 2025-12-15 and started 2026-01-01, 2 months and 30 days before
+// 2026-03-31 with a cadence of 3 (100); a recognised proven value (100); surveys 5 and 4 (4.5 →
+// 87.5); no revenue history (no margin trend).
 const a01: HealthInputs = {
   relationshipStrength: 75,
   influential: 2,
@@ -73,7 +76,9 @@ const a01: HealthInputs = {
   hasPlan: true,
   lastReviewOn: null,
   planStartsOn: '2026-01-01',
-  planApprovedOn: null,
+  planApprovedOn: '2025-12-15',
+  planStatus: 'APPROVED',
+  planClosedOn: null,
   provenRecognised: 1,
   provenNotRecognised: 0,
   surveySum: 9,
@@ -179,6 +184,54 @@ describe('margin trend', () => {
     expect(margins(2893n, 3016n)).toMatchObject({
       value: 37.7,
       explanation: 'Gross margin 28.9 % against 30.2 % a year earlier (−1.3 points).',
+    });
+  });
+});
+
+describe('plan freshness counts only a plan in execution', () => {
+  // Only an APPROVED plan takes execution reviews (recordExecutionReview refuses any other), so
+  // only an approved plan's review cadence runs (`planExecution`, as for the plan flags).
+  const freshness = (plan: Partial<HealthInputs>, asOf: string) =>
+    accountHealth(
+      { ...a01, planApprovedOn: null, lastReviewOn: null, ...plan },
+      DEFAULT_SETTINGS,
+      asOf,
+    ).components.find(c => c.key === 'planFreshness')!;
+
+  it('gives a draft or a plan in review 0, and says to get it approved', () => {
+    // Started 2026-01-01, 2 months and 30 days before 2026-03-31: approved, that is within the
+    // cadence of 3 months (100); not approved, no review is due and none can be taken: 0.
+    expect(freshness({ planStatus: 'APPROVED', planApprovedOn: '2025-12-15' }, '2026-03-31').value).toBe(100);
+    expect(freshness({ planStatus: 'DRAFT' }, '2026-03-31')).toMatchObject({
+      value: 0,
+      contribution: 0,
+      explanation:
+        'The plan started on 2026-01-01 and is not approved yet (still a draft): it takes no execution reviews. Get it approved to start its reviews.',
+    });
+    expect(freshness({ planStatus: 'IN_REVIEW' }, '2026-06-30')).toMatchObject({
+      value: 0,
+      explanation:
+        'The plan started on 2026-01-01 and is not approved yet (still in review): it takes no execution reviews. Get it approved to start its reviews.',
+    });
+  });
+
+  it('gives a plan closed by the day 0, and says when it was closed', () => {
+    // Reviewed on 2026-05-01 and closed on 2026-05-15: on 2026-06-30 the review is within the
+    // cadence, but a closed plan is executed no more (it read 100, "next by 2026-08-01").
+    const closed = {
+      planStatus: 'CLOSED',
+      planApprovedOn: '2025-12-15',
+      lastReviewOn: '2026-05-01',
+    } as const;
+    expect(freshness({ ...closed, planClosedOn: '2026-05-15' }, '2026-06-30')).toMatchObject({
+      value: 0,
+      explanation:
+        'The plan was closed on 2026-05-15: no plan in execution. Write the next key account plan and get it approved.',
+    });
+    expect(freshness({ ...closed, planClosedOn: null }, '2026-06-30')).toMatchObject({
+      value: 0,
+      explanation:
+        'The plan in force was closed: no plan in execution. Write the next key account plan and get it approved.',
     });
   });
 });

@@ -1,8 +1,9 @@
 import { addMonths, elapsedMonths } from '../common/lookup.ts';
+import type { PlanStatus } from '../common/vocabulary.ts';
 import { counted, signed } from '../common/words.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import type { AccountHealth, HealthComponent } from '../snapshots/snapshot.types.ts';
-import { reviewCadenceFrom } from './account-details.ts';
+import { type PlanExecution, planExecution } from './account-details.ts';
 import { effectiveWeights, round, roundToTotal } from './rounding.ts';
 import { coverageScore } from './selection.ts';
 
@@ -13,11 +14,17 @@ export interface HealthInputs {
   /** Influence-4+ contacts and how many of them have an active counterpart (`contactCoverage`). */
   influential: number;
   covered: number;
-  /** The plan in force: whether there is one, its last review, its start and its approval. */
+  /**
+   * The plan in force: whether there is one, its last review, its start, its approval, its status
+   * and the day it was closed, all as of the day (`planFacts`). Only a plan in execution gives
+   * freshness (`planExecution`, the rule of the plan flags too).
+   */
   hasPlan: boolean;
   lastReviewOn: string | null;
   planStartsOn: string | null;
   planApprovedOn: string | null;
+  planStatus: PlanStatus | null;
+  planClosedOn: string | null;
   provenRecognised: number;
   provenNotRecognised: number;
   /** Survey scores of the TTM window. */
@@ -51,7 +58,8 @@ const LABELS: Record<HealthComponent['key'], string> = {
  * - plan freshness: 100 while the last review (before the first: the later of the plan's start
  *   and its approval) is within the review cadence, falling linearly to 0 at twice the cadence,
  *   counted in months and the days past the last whole month;
- *   0 without a plan;
+ *   0 without a plan in execution (`planExecution`): none in force, a DRAFT or IN_REVIEW plan (it
+ *   takes no execution reviews until it is approved), or one CLOSED by the day;
  * - proven value: 100 with a proven, customer-recognised value, 50 with a proven value not
  *   yet recognised (and not rejected), 0 otherwise;
  * - satisfaction: the mean TTM survey score on 1–5 mapped to 0–100;
@@ -86,18 +94,26 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
         : `${input.covered} of ${input.influential} influential contacts have a counterpart; give every influential contact a peer on our side.`,
   });
 
+  const execution: PlanExecution =
+    input.hasPlan && input.planStartsOn !== null
+      ? planExecution({
+          status: input.planStatus ?? 'DRAFT',
+          startsOn: input.planStartsOn,
+          approvedOn: input.planApprovedOn,
+          closedOn: input.planClosedOn,
+          lastReviewOn: input.lastReviewOn,
+        })
+      : { state: 'NO_PLAN' };
   let freshness = 0;
   let freshnessText = 'No plan in force: write and approve the key account plan.';
-  if (input.hasPlan) {
-    const since =
-      input.planStartsOn === null
-        ? input.lastReviewOn
-        : reviewCadenceFrom({
-            lastReviewOn: input.lastReviewOn,
-            startsOn: input.planStartsOn,
-            approvedOn: input.planApprovedOn,
-          });
-    if (since === null || since > asOf) {
+  if (execution.state === 'NOT_APPROVED') {
+    const { startsOn, status } = execution;
+    freshnessText = `The plan ${startsOn <= asOf ? 'started' : 'starts'} on ${startsOn} and is not approved yet (still ${status === 'DRAFT' ? 'a draft' : 'in review'}): it takes no execution reviews. Get it approved to start its reviews.`;
+  } else if (execution.state === 'CLOSED') {
+    freshnessText = `The plan ${execution.closedOn ? `was closed on ${execution.closedOn}` : 'in force was closed'}: no plan in execution. Write the next key account plan and get it approved.`;
+  } else if (execution.state === 'IN_EXECUTION') {
+    const since = execution.reviewsFrom;
+    if (since > asOf) {
       freshness = 100;
       freshnessText = 'The plan has not started yet.';
     } else {

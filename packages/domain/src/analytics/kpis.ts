@@ -295,10 +295,13 @@ export async function loadKpiFacts(em: EntityManager, quarter: string): Promise<
     facts.winByUnit.set(code, u);
   }
 
+  // Proven, recognised value: the rule of `isProvenRecognised` (account-details.ts), written in SQL
+  // over every key account (change both together). Proven needs a measured customer gain above 0.
   const [value] = await query<Record<string, unknown>>(
     em,
     `select count(*) as keys, coalesce(sum(case when exists (
         select 1 from value_initiative v where v.account_id = kd.account_id and ${categoryAsOf('v.')} = 'PROVEN'
+          and v.customer_gain > 0
           and v.customer_recognised = ${t} and (v.outcome is null or v.outcome <> 'REJECTED' or v.ended_on > ?)
           and (v.recognised_on is null or v.recognised_on <= ?) and v.started_on <= ?
       ) then 1 else 0 end), 0) as with_value

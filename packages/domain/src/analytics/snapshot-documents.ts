@@ -22,6 +22,7 @@ import {
   emptySignals,
   initiativeFacts,
   isKeyAt,
+  isProven,
   isProvenRecognised,
   planFacts,
   quarterlyFigures,
@@ -229,10 +230,10 @@ export async function buildQuarterDocuments(
       priorGrossProfit: wholePriorYear ? row.priorGrossProfit : 0n,
     };
     const proven = accountInitiatives.filter(i => isProvenRecognised(i, p.asOf)).length;
-    // Proven value still awaiting recognition: not a REJECTED initiative (it delivers nothing
-    // more, and an ended initiative takes no recognition).
+    // Proven value still awaiting recognition (`isProven`: measured, not REJECTED: a rejected one
+    // delivers nothing more, and an ended initiative takes no recognition).
     const provenNotRecognised = accountInitiatives.filter(
-      i => i.category === 'PROVEN' && i.outcome !== 'REJECTED' && !isProvenRecognised(i, p.asOf),
+      i => isProven(i) && !isProvenRecognised(i, p.asOf),
     ).length;
     // Counted once, by selection's `contactCoverage` (a counterpart covers only while active).
     const { influential, covered } = selection.coverage.get(row.id) ?? { influential: 0, covered: 0 };
@@ -376,6 +377,9 @@ export async function buildQuarterDocuments(
               lastReviewOn: plan?.lastReviewOn ?? null,
               planStartsOn: plan?.startsOn ?? null,
               planApprovedOn: plan?.approvedOn ?? null,
+              // As for the flags above: only a plan in execution gives freshness (`planExecution`).
+              planStatus: plan?.status ?? null,
+              planClosedOn: plan?.closedOn ?? null,
               provenRecognised: proven,
               provenNotRecognised,
               surveySum: survey?.sum ?? 0,

@@ -2,8 +2,9 @@ import { accountHealth, type HealthInputs } from '../analytics/health.ts';
 import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
 
 /**
- * The plan freshness component of a key account's health with the default settings, for a plan
- * with these dates and nothing else on record (no contacts, value, surveys or revenue).
+ * The plan freshness component of a key account's health with the default settings, for an
+ * APPROVED plan with these dates and nothing else on record (no contacts, value, surveys or
+ * revenue).
  */
 export function planFreshness(
   plan: Pick<HealthInputs, 'lastReviewOn' | 'planStartsOn' | 'planApprovedOn'>,
@@ -14,6 +15,8 @@ export function planFreshness(
     influential: 0,
     covered: 0,
     hasPlan: true,
+    planStatus: 'APPROVED',
+    planClosedOn: null,
     ...plan,
     provenRecognised: 0,
     provenNotRecognised: 0,

@@ -24,6 +24,7 @@ import {
   placeholders,
   type WhitespaceCell,
 } from '@kam/domain';
+import { effectiveWeights } from '@kam/domain/rounding';
 import { builder } from '../../builder.ts';
 import type { KamContext } from '../../context.ts';
 import { ACCOUNT_FIELD_LOADERS, requestLoader } from '../loaders.ts';
@@ -233,25 +234,33 @@ builder.queryFields(t => ({
   }),
 }));
 
-const HealthComponentRef = builder
-  .objectRef<AccountHealth['components'][number]>('HealthComponent')
-  .implement({
-    description: 'One component of an account’s health score: its value, weight and contribution, explained.',
-    fields: t => ({
-      key: t.exposeString('key', { description: 'Which component, e.g. relationshipStrength.' }),
-      label: t.exposeString('label', { description: 'Its name for people.' }),
-      value: t.float({
-        nullable: true,
-        description: 'The component’s own score 0–100; null without data (its weight is then redistributed).',
-        resolve: c => c.value,
-      }),
-      weight: t.exposeFloat('weight', { description: 'The configured weight, 0–100.' }),
-      contribution: t.exposeFloat('contribution', { description: 'What it adds to the health score.' }),
-      explanation: t.exposeString('explanation', {
-        description: 'Why the value is what it is, and what would raise it.',
-      }),
+/** A health component with the weight it had in its account's health (`effectiveWeights`). */
+type HealthComponentShown = AccountHealth['components'][number] & { effectiveWeight: number };
+
+const HealthComponentRef = builder.objectRef<HealthComponentShown>('HealthComponent').implement({
+  description: 'One component of an account’s health score: its value, weight and contribution, explained.',
+  fields: t => ({
+    key: t.exposeString('key', { description: 'Which component, e.g. relationshipStrength.' }),
+    label: t.exposeString('label', { description: 'Its name for people.' }),
+    value: t.float({
+      nullable: true,
+      description: 'The component’s own score 0–100; null without data (its weight is then redistributed).',
+      resolve: c => c.value,
     }),
-  });
+    weight: t.exposeFloat('weight', {
+      description:
+        'The configured weight, 0–100 (settings health.weights), whether or not the component has data.',
+    }),
+    effectiveWeight: t.exposeFloat('effectiveWeight', {
+      description:
+        'The weight actually used, 0–100 with 1 decimal: 0 for a component without data (value null), whose configured weight is shared among the others in proportion to theirs; the components’ effective weights add up to 100.0. contribution = value × effectiveWeight ÷ 100.',
+    }),
+    contribution: t.exposeFloat('contribution', { description: 'What it adds to the health score.' }),
+    explanation: t.exposeString('explanation', {
+      description: 'Why the value is what it is, and what would raise it.',
+    }),
+  }),
+});
 
 export const HealthRef = builder.objectRef<AccountHealth & { quarter: string }>('AccountHealth').implement({
   description: 'The explainable health of an account (domain §6–7) as of the latest closed quarter.',
@@ -265,8 +274,12 @@ export const HealthRef = builder.objectRef<AccountHealth & { quarter: string }>(
     status: t.exposeString('status', { description: 'RED, AMBER or GREEN by the configured thresholds.' }),
     components: t.field({
       type: [HealthComponentRef],
-      description: 'Every component with its value, weight and contribution.',
-      resolve: h => h.components,
+      description: 'Every component with its value, weight, effective weight and contribution.',
+      resolve: h => {
+        // The domain's rule (the one the health score was computed with), from the stored components.
+        const effective = effectiveWeights(h.components);
+        return h.components.map((c, i) => ({ ...c, effectiveWeight: effective[i]! }));
+      },
     }),
   }),
 });
