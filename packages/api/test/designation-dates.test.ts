@@ -4,20 +4,17 @@
  * analytics as of today), and a review's due date that comes too soon is a ValidationError
  * naming the mutation's own field.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHarness, startApi } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type ApiHarness, startApiForFile } from './harness.ts';
 import { createAccountRef, mutate, ok, tomorrow } from './workflow-client.ts';
 
 let api: ApiHarness;
 let admin: string;
 
-beforeAll(async () => {
-  api = await startApi();
-  admin = (await api.token('ADMIN')).secret;
-});
-afterAll(async () => {
-  await api.close();
-});
+startApiForFile((started, secret) => {
+  api = started;
+  admin = secret;
+}, 'ADMIN');
 
 let accounts = 0;
 async function newAccount(): Promise<string> {

@@ -5,20 +5,17 @@
  * tier is assessed only for a key account (domain §5).
  */
 import { quarterOf } from '@kam/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHarness, startApi } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type ApiHarness, startApiForFile } from './harness.ts';
 import { createAccountRef, mutate, ok, today, tomorrow } from './workflow-client.ts';
 
 let api: ApiHarness;
 let admin: string;
 
-beforeAll(async () => {
-  api = await startApi();
-  admin = (await api.token('ADMIN')).secret;
-});
-afterAll(async () => {
-  await api.close();
-});
+startApiForFile((started, secret) => {
+  api = started;
+  admin = secret;
+}, 'ADMIN');
 
 let accounts = 0;
 async function newAccount(): Promise<string> {

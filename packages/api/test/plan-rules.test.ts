@@ -5,20 +5,17 @@
  * its actions' owners are active people (PERSON_INACTIVE at ownerId), and its wrong inputs are
  * told in kam's words.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHarness, startApi } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type ApiHarness, startApiForFile } from './harness.ts';
 import { createAccountRef, mutate, ok, today } from './workflow-client.ts';
 
 let api: ApiHarness;
 let admin: string;
 
-beforeAll(async () => {
-  api = await startApi();
-  admin = (await api.token('ADMIN')).secret;
-});
-afterAll(async () => {
-  await api.close();
-});
+startApiForFile((started, secret) => {
+  api = started;
+  admin = secret;
+}, 'ADMIN');
 
 let accounts = 0;
 async function newAccount(): Promise<string> {

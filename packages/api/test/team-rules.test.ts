@@ -4,20 +4,17 @@
  * longer active is named as such when a new lead is refused (TEAM_LEAD_ALREADY_ASSIGNED), and a
  * member is on the team from a day that has come (DATE_IN_FUTURE at since).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHarness, startApi } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type ApiHarness, startApiForFile } from './harness.ts';
 import { createAccountRef, mutate, ok, today, tomorrow } from './workflow-client.ts';
 
 let api: ApiHarness;
 let admin: string;
 
-beforeAll(async () => {
-  api = await startApi();
-  admin = (await api.token('ADMIN')).secret;
-});
-afterAll(async () => {
-  await api.close();
-});
+startApiForFile((started, secret) => {
+  api = started;
+  admin = secret;
+}, 'ADMIN');
 
 let accounts = 0;
 async function newAccount(): Promise<string> {
