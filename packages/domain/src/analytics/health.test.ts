@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
+import type { PlanExecutionFacts } from './account-details.ts';
 import { accountHealth, type HealthInputs } from './health.ts';
 import { effectiveWeights } from './rounding.ts';
 
@@ -15,12 +16,7 @@ const inputs = (influential: number, covered: number): HealthInputs => ({
   relationshipStrength: 50,
   influential,
   covered,
-  hasPlan: false,
-  lastReviewOn: null,
-  planStartsOn: null,
-  planApprovedOn: null,
-  planStatus: null,
-  planClosedOn: null,
+  plan: null,
   provenRecognised: 0,
   provenNotRecognised: 0,
   surveySum: 0,
@@ -73,12 +69,13 @@ const a01: HealthInputs = {
   relationshipStrength: 75,
   influential: 2,
   covered: 1,
-  hasPlan: true,
-  lastReviewOn: null,
-  planStartsOn: '2026-01-01',
-  planApprovedOn: '2025-12-15',
-  planStatus: 'APPROVED',
-  planClosedOn: null,
+  plan: {
+    status: 'APPROVED',
+    startsOn: '2026-01-01',
+    approvedOn: '2025-12-15',
+    closedOn: null,
+    lastReviewOn: null,
+  },
   provenRecognised: 1,
   provenNotRecognised: 0,
   surveySum: 9,
@@ -191,9 +188,9 @@ describe('margin trend', () => {
 describe('plan freshness counts only a plan in execution', () => {
   // Only an APPROVED plan takes execution reviews (recordExecutionReview refuses any other), so
   // only an approved plan's review cadence runs (`planExecution`, as for the plan flags).
-  const freshness = (plan: Partial<HealthInputs>, asOf: string) =>
+  const freshness = (plan: Partial<PlanExecutionFacts>, asOf: string) =>
     accountHealth(
-      { ...a01, planApprovedOn: null, lastReviewOn: null, ...plan },
+      { ...a01, plan: { ...a01.plan!, approvedOn: null, lastReviewOn: null, ...plan } },
       DEFAULT_SETTINGS,
       asOf,
     ).components.find(c => c.key === 'planFreshness')!;
@@ -201,14 +198,14 @@ describe('plan freshness counts only a plan in execution', () => {
   it('gives a draft or a plan in review 0, and says to get it approved', () => {
     // Started 2026-01-01, 2 months and 30 days before 2026-03-31: approved, that is within the
     // cadence of 3 months (100); not approved, no review is due and none can be taken: 0.
-    expect(freshness({ planStatus: 'APPROVED', planApprovedOn: '2025-12-15' }, '2026-03-31').value).toBe(100);
-    expect(freshness({ planStatus: 'DRAFT' }, '2026-03-31')).toMatchObject({
+    expect(freshness({ status: 'APPROVED', approvedOn: '2025-12-15' }, '2026-03-31').value).toBe(100);
+    expect(freshness({ status: 'DRAFT' }, '2026-03-31')).toMatchObject({
       value: 0,
       contribution: 0,
       explanation:
         'The plan started on 2026-01-01 and is not approved yet (still a draft): it takes no execution reviews. Get it approved to start its reviews.',
     });
-    expect(freshness({ planStatus: 'IN_REVIEW' }, '2026-06-30')).toMatchObject({
+    expect(freshness({ status: 'IN_REVIEW' }, '2026-06-30')).toMatchObject({
       value: 0,
       explanation:
         'The plan started on 2026-01-01 and is not approved yet (still in review): it takes no execution reviews. Get it approved to start its reviews.',
@@ -219,16 +216,16 @@ describe('plan freshness counts only a plan in execution', () => {
     // Reviewed on 2026-05-01 and closed on 2026-05-15: on 2026-06-30 the review is within the
     // cadence, but a closed plan is executed no more (it read 100, "next by 2026-08-01").
     const closed = {
-      planStatus: 'CLOSED',
-      planApprovedOn: '2025-12-15',
+      status: 'CLOSED',
+      approvedOn: '2025-12-15',
       lastReviewOn: '2026-05-01',
     } as const;
-    expect(freshness({ ...closed, planClosedOn: '2026-05-15' }, '2026-06-30')).toMatchObject({
+    expect(freshness({ ...closed, closedOn: '2026-05-15' }, '2026-06-30')).toMatchObject({
       value: 0,
       explanation:
         'The plan was closed on 2026-05-15: no plan in execution. Write the next key account plan and get it approved.',
     });
-    expect(freshness({ ...closed, planClosedOn: null }, '2026-06-30')).toMatchObject({
+    expect(freshness({ ...closed, closedOn: null }, '2026-06-30')).toMatchObject({
       value: 0,
       explanation:
         'The plan in force was closed: no plan in execution. Write the next key account plan and get it approved.',

@@ -1,9 +1,8 @@
 import { addMonths, elapsedMonths } from '../common/lookup.ts';
-import type { PlanStatus } from '../common/vocabulary.ts';
 import { counted, signed } from '../common/words.ts';
 import type { KamSettings } from '../settings/settings.schemas.ts';
 import type { AccountHealth, HealthComponent } from '../snapshots/snapshot.types.ts';
-import { type PlanExecution, planExecution } from './account-details.ts';
+import { type PlanExecutionFacts, planExecution } from './account-details.ts';
 import { effectiveWeights, round, roundToTotal } from './rounding.ts';
 import { coverageScore } from './selection.ts';
 
@@ -15,16 +14,10 @@ export interface HealthInputs {
   influential: number;
   covered: number;
   /**
-   * The plan in force: whether there is one, its last review, its start, its approval, its status
-   * and the day it was closed, all as of the day (`planFacts`). Only a plan in execution gives
+   * The plan in force, as of the day (`planFacts`), or null: only a plan in execution gives
    * freshness (`planExecution`, the rule of the plan flags too).
    */
-  hasPlan: boolean;
-  lastReviewOn: string | null;
-  planStartsOn: string | null;
-  planApprovedOn: string | null;
-  planStatus: PlanStatus | null;
-  planClosedOn: string | null;
+  plan: PlanExecutionFacts | null;
   provenRecognised: number;
   provenNotRecognised: number;
   /** Survey scores of the TTM window. */
@@ -94,16 +87,7 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
         : `${input.covered} of ${input.influential} influential contacts have a counterpart; give every influential contact a peer on our side.`,
   });
 
-  const execution: PlanExecution =
-    input.hasPlan && input.planStartsOn !== null
-      ? planExecution({
-          status: input.planStatus ?? 'DRAFT',
-          startsOn: input.planStartsOn,
-          approvedOn: input.planApprovedOn,
-          closedOn: input.planClosedOn,
-          lastReviewOn: input.lastReviewOn,
-        })
-      : { state: 'NO_PLAN' };
+  const execution = planExecution(input.plan ?? undefined);
   let freshness = 0;
   let freshnessText = 'No plan in force: write and approve the key account plan.';
   if (execution.state === 'NOT_APPROVED') {
@@ -126,9 +110,9 @@ export function accountHealth(input: HealthInputs, settings: KamSettings, asOf: 
           : fractional >= 2 * cadence
             ? 0
             : ((2 * cadence - fractional) / cadence) * 100;
-      const from = input.lastReviewOn
+      const from = input.plan?.lastReviewOn
         ? 'Last execution review'
-        : since === input.planStartsOn
+        : since === input.plan?.startsOn
           ? 'Plan started'
           : 'Plan approved';
       freshnessText = `${from} ${since}, ${counted(months, 'month')}${days ? ` and ${counted(days, 'day')}` : ''} before ${asOf}; reviews are due every ${counted(cadence, 'month')} (next by ${addMonths(since, cadence)}).`;

@@ -7,17 +7,20 @@ import { DEFAULT_SETTINGS } from '../settings/settings.schemas.ts';
  * revenue).
  */
 export function planFreshness(
-  plan: Pick<HealthInputs, 'lastReviewOn' | 'planStartsOn' | 'planApprovedOn'>,
+  plan: { lastReviewOn: string | null; planStartsOn: string; planApprovedOn: string | null },
   asOf: string,
 ) {
   const input: HealthInputs = {
     relationshipStrength: 50,
     influential: 0,
     covered: 0,
-    hasPlan: true,
-    planStatus: 'APPROVED',
-    planClosedOn: null,
-    ...plan,
+    plan: {
+      status: 'APPROVED',
+      startsOn: plan.planStartsOn,
+      approvedOn: plan.planApprovedOn,
+      closedOn: null,
+      lastReviewOn: plan.lastReviewOn,
+    },
     provenRecognised: 0,
     provenNotRecognised: 0,
     surveySum: 0,
